@@ -1,0 +1,89 @@
+"""Shared fixtures. Tests marked ``postgres`` run only when DATABASE_URL names PostgreSQL."""
+
+import datetime
+import os
+
+import pytest
+
+from counterpart.core.audit import Actor
+
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRESQL:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL-only test: set DATABASE_URL=postgres://… to run it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "database: PostgreSQL (DATABASE_URL)" if ON_POSTGRESQL else "database: SQLite (PostgreSQL-only tests skip)"
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def areas(db: None, actor: Actor) -> dict:
+    """A donor city with two districts and a recipient city with two counties and a village."""
+    from counterpart.registry.models import Area
+    from counterpart.registry.services import AreaRow, areas_upsert
+
+    rows = [
+        AreaRow("37", "山东省"),
+        AreaRow("3702", "青岛市"),
+        AreaRow("370202", "市南区"),
+        AreaRow("370203", "市北区"),
+        AreaRow("52", "贵州省"),
+        AreaRow("5204", "安顺市"),
+        AreaRow("520402", "西秀区"),
+        AreaRow("520422", "普定县", is_key_poverty_county=True),
+        AreaRow("520422100", "马官镇"),
+        AreaRow("520422100201", "某村", is_poverty_village=True),
+    ]
+    areas_upsert(actor, rows, source="test")
+    return {area.code: area for area in Area.objects.all()}
+
+
+@pytest.fixture
+def program(areas: dict, actor: Actor):
+    from counterpart.registry.services import program_create
+
+    return program_create(actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=areas["3702"], start_year=1996)
+
+
+@pytest.fixture
+def pairing(program, areas: dict, actor: Actor):
+    from counterpart.registry.models import PairingLevel
+    from counterpart.registry.services import pairing_create
+
+    return pairing_create(
+        actor,
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370202"],
+        recipient_area=areas["520422"],
+        valid_from=datetime.date(2008, 1, 1),
+    )
+
+
+@pytest.fixture
+def project(program, pairing, areas: dict, actor: Actor):
+    from counterpart.projects.services import project_propose
+
+    return project_propose(
+        actor,
+        program=program,
+        code="P-001",
+        title_zh="饮水工程",
+        category="drinking_water",
+        recipient_area=areas["520422"],
+        pairing=pairing,
+        year=2009,
+        budget_fen=100_000_00,
+    )

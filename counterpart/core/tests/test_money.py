@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from counterpart.core.errors import InvalidInput
+from counterpart.core.money import fen_to_yuan, format_yuan, yuan_to_fen
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [
+        ("16400000", 1_640_000_000),
+        ("16,400,000.00", 1_640_000_000),
+        ("1640万", 1_640_000_000),
+        ("0.01", 1),
+        ("1.5亿", 15_000_000_000),
+        (12, 1200),
+        (Decimal("0.10"), 10),
+    ],
+)
+def test_yuan_to_fen_reads_what_users_type(text: object, fen: int) -> None:
+    assert yuan_to_fen(text) == fen
+
+
+@pytest.mark.parametrize("bad", ["0.001", "abc", "", "1e", "NaN", "Infinity"])
+def test_yuan_to_fen_refuses_and_names_the_value(bad: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        yuan_to_fen(bad, field="budget")
+    assert error.value.field == "budget"
+    assert error.value.value == bad
+
+
+def test_yuan_to_fen_refuses_floats() -> None:
+    with pytest.raises(InvalidInput):
+        yuan_to_fen(0.1)
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_fen_round_trips_through_yuan_text(fen: int) -> None:
+    assert yuan_to_fen(str(fen_to_yuan(fen))) == fen
+    assert yuan_to_fen(format_yuan(fen)) == fen

@@ -1,0 +1,55 @@
+"""``counterpart demo``: migrate the database and load the demo program, idempotently."""
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from counterpart.demo.loader import DEMO_SLUG, demo_load
+
+DEMO_USERNAME = "demo"
+
+
+def _demo_password_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-login.txt"
+
+
+def demo_login_ensure() -> tuple[str, str]:
+    """The demo's administrator. The password is made once and kept (mode 0600) in the data directory,
+    so that every run can print it without resetting it."""
+    path = _demo_password_file()
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=DEMO_USERNAME).first()
+    if user is not None and path.exists():
+        return DEMO_USERNAME, path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(12)
+    if user is None:
+        user_model.objects.create_superuser(DEMO_USERNAME, email="", password=password)
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return DEMO_USERNAME, password
+
+
+class Command(BaseCommand):
+    help = "Create or migrate the database and load the demo program (qingdao-guizhou, 2009). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        result = demo_load()
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(f"已载入示例协作项目 Loaded the demo program “{DEMO_SLUG}”."))
+        else:
+            self.stdout.write(
+                f"示例已存在，未作改动 The demo program “{DEMO_SLUG}” is already loaded; nothing changed."
+            )
+        username, password = demo_login_ensure()
+        self.stdout.write(f"登录 Login: http://127.0.0.1:8000/admin/  用户 user: {username}  密码 password: {password}")

@@ -1,0 +1,69 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from counterpart.core.money import format_yuan
+
+from .models import Account, LedgerTransaction, Posting
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The ledger is written only by funds.services; the admin shows it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    fields = ["account", "amount_yuan"]
+    readonly_fields = ["account", "amount_yuan"]
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="金额（元，借+贷−）amount (yuan, Dr+ Cr−)")
+    def amount_yuan(self, obj: Posting) -> str:
+        return format_yuan(obj.amount_fen)
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "date",
+        "kind",
+        "source",
+        "project",
+        "recipient_area",
+        "amount_yuan",
+        "is_illustrative",
+    ]
+    list_filter = ["program", "year", "kind", "source", "is_illustrative"]
+    search_fields = ["description", "item_description", "project__code", "project__title_zh"]
+    date_hierarchy = "date"
+    inlines = [PostingInline]
+    list_select_related = ["project", "recipient_area"]
+
+    @admin.display(description="金额（元）amount (yuan)")
+    def amount_yuan(self, obj: LedgerTransaction) -> str:
+        debit = sum(p.amount_fen for p in obj.postings.all() if p.amount_fen > 0)
+        return format_yuan(debit)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("postings")
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["program", "type", "name_zh", "name_en"]
+    list_filter = ["program", "type"]

@@ -1,0 +1,137 @@
+"""The funds ledger: double-entry, exact, append-only.
+
+Money moves through stage accounts of a program's chart. A commitment credits a source's
+contributions and debits "committed"; allocation moves it to a project; disbursement hands it to
+the recipient; expenditure records it spent. In-kind donations are valued in yuan and debited to
+"in kind" directly. Every transaction's postings sum to zero, and once written a transaction and
+its postings never change: a correction is a reversing transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Pairing, Program
+
+
+class FundSource(models.TextChoices):
+    FISCAL_PROVINCIAL = "fiscal_provincial", "省级财政援助资金 provincial fiscal aid"
+    FISCAL_MUNICIPAL = "fiscal_municipal", "市级财政援助资金 municipal fiscal aid"
+    FISCAL_DISTRICT = "fiscal_district", "区（市）级财政援助资金 district fiscal aid"
+    SOCIAL = "social", "社会帮扶 social donation"
+    ENTERPRISE = "enterprise", "企业捐赠 enterprise donation"
+
+
+FISCAL_SOURCES = frozenset({FundSource.FISCAL_PROVINCIAL, FundSource.FISCAL_MUNICIPAL, FundSource.FISCAL_DISTRICT})
+# 社会帮扶 in the yearbooks covers enterprises, social organisations and individuals alike.
+SOCIAL_SOURCES = frozenset({FundSource.SOCIAL, FundSource.ENTERPRISE})
+
+
+class AccountType(models.TextChoices):
+    CONTRIBUTIONS = "contributions", "资金来源 contributions"
+    COMMITTED = "committed", "已承诺未安排 committed, not yet allocated"
+    ALLOCATED = "allocated", "已安排到项目 allocated to projects"
+    DISBURSED = "disbursed", "已拨付未支出 disbursed, not yet spent"
+    SPENT = "spent", "已支出 spent"
+    IN_KIND = "in_kind", "捐赠物资 goods donated in kind"
+
+
+# Stage accounts that money is drawn from; their balance per commitment may never go negative.
+DRAWN_ACCOUNTS = frozenset({AccountType.COMMITTED, AccountType.ALLOCATED, AccountType.DISBURSED})
+# Accounts whose increase is support that reached the recipient side.
+DELIVERED_ACCOUNTS = frozenset({AccountType.DISBURSED, AccountType.SPENT, AccountType.IN_KIND})
+
+
+class Account(models.Model):
+    """One account of a program's chart; created with the program's standard chart."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="accounts")
+    type = models.CharField(max_length=20, choices=AccountType.choices)
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["program_id", "id"]
+        verbose_name = "会计科目 account"
+        verbose_name_plural = "会计科目 accounts"
+        constraints = [models.UniqueConstraint(fields=["program", "type"], name="account_unique_type_in_program")]
+
+    def __str__(self) -> str:
+        return f"{self.program.slug}:{self.type}"
+
+
+class TransactionKind(models.TextChoices):
+    COMMITMENT = "commitment", "承诺 commitment"
+    ALLOCATION = "allocation", "安排 allocation"
+    DISBURSEMENT = "disbursement", "拨付 disbursement"
+    EXPENDITURE = "expenditure", "支出 expenditure"
+    IN_KIND_DONATION = "in_kind_donation", "物资捐赠 in-kind donation"
+    REFUND = "refund", "退回 refund"
+    REVERSAL = "reversal", "冲销 reversal"
+
+
+class LedgerTransaction(models.Model):
+    """A balanced, immutable set of postings with the dimensions they are reported by."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="ledger_transactions")
+    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
+    date = models.DateField()
+    # The report year, kept as a column so yearly figures group on an index at national scale.
+    year = models.PositiveSmallIntegerField(db_index=True)
+    source = models.CharField(max_length=20, choices=FundSource.choices)
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recipient_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+    )
+    # The commitment a transaction draws on; null for commitments and in-kind donations.
+    commitment = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="draws")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    description = models.CharField(max_length=255, blank=True)
+    item_description = models.CharField(max_length=200, blank=True, help_text="物资名称 goods donated")
+    item_quantity = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    item_unit = models.CharField(max_length=20, blank=True, help_text="件、套、吨 …")
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["program_id", "date", "id"]
+        verbose_name = "台账交易 ledger transaction"
+        verbose_name_plural = "台账交易 ledger transactions"
+        indexes = [
+            models.Index(fields=["program", "year", "source"]),
+            models.Index(fields=["commitment"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="in_kind_donation") | Q(item_quantity__gt=0),
+                name="ledger_in_kind_has_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.date} {self.get_kind_display()}"
+
+
+class Posting(models.Model):
+    """One side of a transaction: a signed amount in fen (debit positive, credit negative)."""
+
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["transaction_id", "id"]
+        verbose_name = "分录 posting"
+        verbose_name_plural = "分录 postings"
+        constraints = [models.CheckConstraint(condition=~Q(amount_fen=0), name="posting_amount_not_zero")]
+
+    def __str__(self) -> str:
+        side = "Dr" if self.amount_fen > 0 else "Cr"
+        return f"{side} {self.account.type} {abs(self.amount_fen) / 100:.2f}"

@@ -1,0 +1,145 @@
+"""Reads of the funds ledger. Balances are always sums of postings, never stored totals."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from counterpart.registry.models import Program
+
+from .models import (
+    DELIVERED_ACCOUNTS,
+    FISCAL_SOURCES,
+    SOCIAL_SOURCES,
+    AccountType,
+    LedgerTransaction,
+    Posting,
+)
+
+# Dimensions a balance can be grouped by, mapped to posting lookups.
+GROUPINGS = {
+    "source": "transaction__source",
+    "year": "transaction__year",
+    "pairing": "transaction__pairing_id",
+    "recipient_area": "transaction__recipient_area_id",
+    "project": "transaction__project_id",
+    "account": "account__type",
+    "kind": "transaction__kind",
+}
+
+
+def postings_for(
+    program: Program,
+    *,
+    accounts: Sequence[str] | None = None,
+    year: int | None = None,
+    year_to: int | None = None,
+    sources: Sequence[str] | None = None,
+    area_code: str | None = None,
+) -> QuerySet[Posting]:
+    """Postings of a program, filtered by account type, year range, source and area prefix."""
+    postings = Posting.objects.filter(transaction__program=program)
+    if accounts is not None:
+        postings = postings.filter(account__type__in=list(accounts))
+    if year is not None:
+        postings = postings.filter(transaction__year__gte=year, transaction__year__lte=year_to or year)
+    if sources is not None:
+        postings = postings.filter(transaction__source__in=list(sources))
+    if area_code is not None:
+        postings = postings.filter(transaction__recipient_area_id__startswith=area_code)
+    return postings
+
+
+def fund_balance(
+    program: Program,
+    account_type: str,
+    *,
+    group_by: Sequence[str] = (),
+    year: int | None = None,
+    area_code: str | None = None,
+) -> Any:
+    """Balance of one account type in fen: a number, or rows grouped by the named dimensions.
+
+    Contributions are credit-normal and returned as positive numbers.
+    """
+    sign = -1 if account_type == AccountType.CONTRIBUTIONS else 1
+    postings = postings_for(program, accounts=[account_type], year=year, area_code=area_code)
+    if not group_by:
+        return sign * (postings.aggregate(total=Sum("amount_fen"))["total"] or 0)
+    lookups = [GROUPINGS[name] for name in group_by]
+    rows = postings.values(*lookups).annotate(total=Sum("amount_fen")).order_by(*lookups)
+    return [
+        {
+            **{name: row[lookup] for name, lookup in zip(group_by, lookups, strict=True)},
+            "fen": sign * row["total"],
+        }
+        for row in rows
+    ]
+
+
+def support_delivered_fen(
+    program: Program,
+    *,
+    year: int | None = None,
+    year_to: int | None = None,
+    sources: Sequence[str] | None = None,
+    in_kind: bool | None = None,
+    area_code: str | None = None,
+) -> int:
+    """Support that reached the recipient side: cash disbursed (net of refunds) plus goods in kind.
+
+    Computed as the net increase of the disbursed, spent and in-kind accounts, so expenditure
+    (disbursed → spent) does not count twice and reversals cancel what they reverse.
+    ``in_kind`` True counts only goods, False only cash, None both.
+    """
+    if in_kind is None:
+        accounts = list(DELIVERED_ACCOUNTS)
+    elif in_kind:
+        accounts = [AccountType.IN_KIND]
+    else:
+        accounts = [AccountType.DISBURSED, AccountType.SPENT]
+    postings = postings_for(
+        program, accounts=accounts, year=year, year_to=year_to, sources=sources, area_code=area_code
+    )
+    return postings.aggregate(total=Sum("amount_fen"))["total"] or 0
+
+
+def support_delivered_by(
+    program: Program, dimension: str, *, year: int | None = None, sources: Sequence[str] | None = None
+) -> dict[Any, int]:
+    """Support delivered grouped by one dimension (source, recipient_area, pairing, project, year)."""
+    lookup = GROUPINGS[dimension]
+    postings = postings_for(program, accounts=list(DELIVERED_ACCOUNTS), year=year, sources=sources)
+    rows = postings.values(lookup).annotate(total=Sum("amount_fen")).order_by(lookup)
+    return {row[lookup]: row["total"] for row in rows if row["total"]}
+
+
+def in_kind_items(program: Program, *, year: int | None = None, unit: str | None = None) -> dict[str, Any]:
+    """Quantities of goods donated in kind, by unit (reversals carry negative quantities)."""
+    transactions = LedgerTransaction.objects.filter(program=program, item_quantity__isnull=False)
+    if year is not None:
+        transactions = transactions.filter(year=year)
+    if unit is not None:
+        transactions = transactions.filter(item_unit=unit)
+    rows = transactions.values("item_unit").annotate(total=Sum("item_quantity")).order_by("item_unit")
+    return {row["item_unit"]: row["total"] for row in rows if row["total"]}
+
+
+def sources_fiscal() -> list[str]:
+    return sorted(FISCAL_SOURCES)
+
+
+def sources_social() -> list[str]:
+    return sorted(SOCIAL_SOURCES)
+
+
+def transaction_is_balanced(record: LedgerTransaction) -> bool:
+    return (record.postings.aggregate(total=Sum("amount_fen"))["total"] or 0) == 0
+
+
+def unbalanced_transactions(program: Program | None = None) -> QuerySet[LedgerTransaction]:
+    """Transactions whose postings do not sum to zero (should always be empty)."""
+    transactions = LedgerTransaction.objects.all()
+    if program is not None:
+        transactions = transactions.filter(program=program)
+    return transactions.annotate(total=Sum("postings__amount_fen")).filter(~Q(total=0) | Q(total__isnull=True))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "counterpart.projects"
+    label = "projects"
+    verbose_name = "帮扶项目 Projects"

