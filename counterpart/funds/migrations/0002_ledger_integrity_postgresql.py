@@ -49,12 +49,12 @@ DROP FUNCTION IF EXISTS funds_refuse_change();
 
 def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_FORWARD)
+        schema_editor.execute(POSTGRESQL_FORWARD, params=None)
 
 
 def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_BACKWARD)
+        schema_editor.execute(POSTGRESQL_BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):
