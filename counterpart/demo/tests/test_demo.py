@@ -32,7 +32,10 @@ def test_report_json_reproduces_the_seed_figures(demo) -> None:
     figures = report["indicators"]
     # "Qingdao City government donated funds and materials valued 16.40 million Yuan"
     assert figures["fiscal_aid"] == {
-        "value": 16_400_000, "unit": "yuan", "source": "ledger", "breakdown": {"fiscal_municipal": 16_400_000}
+        "value": 16_400_000,
+        "unit": "yuan",
+        "source": "ledger",
+        "breakdown": {"fiscal_municipal": 16_400_000},
     }
     # "all walks of society donated materials valued 12 million Yuan"
     assert figures["social_donation_in_kind"] == {"value": 12_000_000, "unit": "yuan", "source": "ledger"}
@@ -41,11 +44,23 @@ def test_report_json_reproduces_the_seed_figures(demo) -> None:
     assert figures["projects"]["source"] == "projects"
     assert sum(figures["projects"]["breakdown"].values()) == 152
     assert set(figures["projects"]["breakdown"]) >= {
-        "village_advancement", "planting", "breeding", "village_road", "drinking_water", "irrigation", "training",
-        "education", "health",
+        "village_advancement",
+        "planting",
+        "breeding",
+        "village_road",
+        "drinking_water",
+        "irrigation",
+        "training",
+        "education",
+        "health",
     }
     # "to directly benefit more than 50,000 local poor people" — a published figure, so reported
-    assert figures["beneficiaries"] == {"value": 50_000, "unit": "persons", "source": "reported", "qualifier": "more_than"}
+    assert figures["beneficiaries"] == {
+        "value": 50_000,
+        "unit": "persons",
+        "source": "reported",
+        "qualifier": "more_than",
+    }
     # "12 districts of Qingdao are twinned with 12 poverty-stricken counties"
     assert figures["district_county_pairs"]["value"] == 12
     # "grass-planting and animal husbandry projects of 15,000 mu"
@@ -80,9 +95,16 @@ def test_admin_lists_the_152_projects_and_every_model_page_renders(demo) -> None
     assert page.status_code == 200
     assert "152" in page.content.decode()
     for path in [
-        "/admin/", "/admin/registry/area/", "/admin/registry/organisation/", "/admin/registry/program/",
-        "/admin/registry/pairing/", "/admin/funds/ledgertransaction/", "/admin/funds/account/",
-        "/admin/indicators/reportedvalue/", "/admin/core/auditevent/", "/admin/projects/project/add/",
+        "/admin/",
+        "/admin/registry/area/",
+        "/admin/registry/organisation/",
+        "/admin/registry/program/",
+        "/admin/registry/pairing/",
+        "/admin/funds/ledgertransaction/",
+        "/admin/funds/account/",
+        "/admin/indicators/reportedvalue/",
+        "/admin/core/auditevent/",
+        "/admin/projects/project/add/",
         f"/admin/projects/project/{Project.objects.first().pk}/change/",  # type: ignore[union-attr]
         f"/admin/funds/ledgertransaction/{LedgerTransaction.objects.first().pk}/change/",  # type: ignore[union-attr]
     ]:

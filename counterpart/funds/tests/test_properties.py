@@ -7,6 +7,7 @@ balances and every balance equals the sum of its postings.
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -47,8 +48,14 @@ def test_random_ledger_histories_stay_balanced_and_within_commitments(program, a
     with transaction.atomic():
         projects = [
             project_propose(
-                actor, program=program, code=f"P{i}", title_zh="项目", category="other",
-                recipient_area=areas["520422"], year=2009, budget_fen=0,
+                actor,
+                program=program,
+                code=f"P{i}",
+                title_zh="项目",
+                category="other",
+                recipient_area=areas["520422"],
+                year=2009,
+                budget_fen=0,
             )
             for i in range(2)
         ]
@@ -94,14 +101,14 @@ def _run(program, projects, actor, ops) -> None:
             project = projects[index] if index is not None else None
             if kind == "allocate":
                 source_key, target_key = (commitment.pk, "committed", None), (commitment.pk, "allocated", index)
-                call = lambda: ledger_allocate(  # noqa: E731
-                    actor, commitment=commitment, project=project, date=DAY, amount_fen=amount
+                call = partial(
+                    ledger_allocate, actor, commitment=commitment, project=projects[index], date=DAY, amount_fen=amount
                 )
             else:
                 stage = "allocated" if project is not None else "committed"
                 source_key, target_key = (commitment.pk, stage, index), (commitment.pk, "disbursed", index)
-                call = lambda: ledger_disburse(  # noqa: E731
-                    actor, commitment=commitment, project=project, date=DAY, amount_fen=amount
+                call = partial(
+                    ledger_disburse, actor, commitment=commitment, project=project, date=DAY, amount_fen=amount
                 )
         else:  # spend / refund draw on a disbursement
             if not disbursements:
@@ -112,10 +119,10 @@ def _run(program, projects, actor, ops) -> None:
             source_key = (disbursement.commitment_id, "disbursed", index)
             if kind == "spend":
                 target_key = (disbursement.commitment_id, "spent", index)
-                call = lambda: ledger_spend(actor, disbursement=disbursement, date=DAY, amount_fen=amount)  # noqa: E731
+                call = partial(ledger_spend, actor, disbursement=disbursement, date=DAY, amount_fen=amount)
             else:
                 target_key = (disbursement.commitment_id, "committed", None)
-                call = lambda: ledger_refund(actor, disbursement=disbursement, date=DAY, amount_fen=amount)  # noqa: E731
+                call = partial(ledger_refund, actor, disbursement=disbursement, date=DAY, amount_fen=amount)
         allowed = held[source_key] >= amount
         try:
             record = call()
@@ -131,7 +138,7 @@ def _run(program, projects, actor, ops) -> None:
     _check_ledger(program, held)
 
 
-_STAGES_BY_ACCOUNT = {
+_STAGES_BY_ACCOUNT: dict[str, str] = {
     AccountType.COMMITTED: "committed",
     AccountType.ALLOCATED: "allocated",
     AccountType.DISBURSED: "disbursed",
@@ -170,9 +177,12 @@ def _check_ledger(program, held) -> None:
         assert selectors.transaction_is_balanced(record)
     # every balance is the sum of its postings, and matches the model
     for account_type, stage in _STAGES_BY_ACCOUNT.items():
-        raw = Posting.objects.filter(account__type=account_type, transaction__program=program).aggregate(
-            total=Sum("amount_fen")
-        )["total"] or 0
+        raw = (
+            Posting.objects.filter(account__type=account_type, transaction__program=program).aggregate(
+                total=Sum("amount_fen")
+            )["total"]
+            or 0
+        )
         assert selectors.fund_balance(program, account_type) == raw
         assert raw == sum(fen for (_c, s, _p), fen in held.items() if s == stage)
         assert raw >= 0

@@ -115,13 +115,25 @@ def test_a_reversed_commitment_cannot_be_drawn_on(program, actor) -> None:
 def test_in_kind_donation_needs_items_and_counts_as_support(program, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         ledger_donate_in_kind(
-            actor, program=program, date=DAY, source=FundSource.SOCIAL, value_fen=10_00, item_description="衣物",
-            item_quantity=0, item_unit="件",
+            actor,
+            program=program,
+            date=DAY,
+            source=FundSource.SOCIAL,
+            value_fen=10_00,
+            item_description="衣物",
+            item_quantity=0,
+            item_unit="件",
         )
     assert error.value.field == "item_quantity"
     ledger_donate_in_kind(
-        actor, program=program, date=DAY, source=FundSource.SOCIAL, value_fen=641_000_00,
-        item_description="衣物被褥", item_quantity=641000, item_unit="件",
+        actor,
+        program=program,
+        date=DAY,
+        source=FundSource.SOCIAL,
+        value_fen=641_000_00,
+        item_description="衣物被褥",
+        item_quantity=641000,
+        item_unit="件",
     )
     assert selectors.support_delivered_fen(program, year=2009, in_kind=True) == 641_000_00
     assert selectors.support_delivered_fen(program, year=2009, in_kind=False) == 0

@@ -28,8 +28,14 @@ def test_proposal_takes_the_purpose_code_of_its_category(project) -> None:
 def test_unknown_category_is_refused_naming_it(program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor, program=program, code="X", title_zh="x", category="spaceport", recipient_area=areas["520422"],
-            year=2009, budget_fen=0,
+            actor,
+            program=program,
+            code="X",
+            title_zh="x",
+            category="spaceport",
+            recipient_area=areas["520422"],
+            year=2009,
+            budget_fen=0,
         )
     assert (error.value.field, error.value.value) == ("category", "spaceport")
     assert not Project.objects.exists()
@@ -38,8 +44,15 @@ def test_unknown_category_is_refused_naming_it(program, areas, actor) -> None:
 def test_project_must_lie_in_its_pairings_recipient_area(program, pairing, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor, program=program, code="X", title_zh="x", category="other", recipient_area=areas["520402"],
-            pairing=pairing, year=2009, budget_fen=0,
+            actor,
+            program=program,
+            code="X",
+            title_zh="x",
+            category="other",
+            recipient_area=areas["520402"],
+            pairing=pairing,
+            year=2009,
+            budget_fen=0,
         )
     assert error.value.field == "recipient_area"
 
@@ -47,7 +60,12 @@ def test_project_must_lie_in_its_pairings_recipient_area(program, pairing, areas
 @pytest.mark.parametrize(("field", "kwargs"), [("year", {"year": 1990}), ("budget", {"budget_fen": -1})])
 def test_bad_year_or_budget_is_refused(program, areas, actor, field, kwargs) -> None:
     arguments = dict(
-        program=program, code="X", title_zh="x", category="other", recipient_area=areas["520422"], year=2009,
+        program=program,
+        code="X",
+        title_zh="x",
+        category="other",
+        recipient_area=areas["520422"],
+        year=2009,
         budget_fen=0,
     )
     with pytest.raises(InvalidInput) as error:
@@ -58,8 +76,14 @@ def test_bad_year_or_budget_is_refused(program, areas, actor, field, kwargs) -> 
 def test_duplicate_code_in_a_program_is_refused(project, program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor, program=program, code=project.code, title_zh="x", category="other", recipient_area=areas["520422"],
-            year=2009, budget_fen=0,
+            actor,
+            program=program,
+            code=project.code,
+            title_zh="x",
+            category="other",
+            recipient_area=areas["520422"],
+            year=2009,
+            budget_fen=0,
         )
     assert error.value.field == "code"
 
