@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "counterpart.registry",
     "counterpart.funds",
     "counterpart.projects",
+    "counterpart.people",
+    "counterpart.enterprise",
     "counterpart.indicators",
     "counterpart.reports",
     "counterpart.web",

@@ -10,7 +10,7 @@ the API — never presented as fact.
 import csv
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -89,6 +89,11 @@ IN_KIND_DONATIONS = [
     (FundSource.ENTERPRISE, "医疗设备", 120, "台", 2_700_000_00),
     (FundSource.ENTERPRISE, "农用物资（化肥、种子）", 900, "吨", 2_500_000_00),
 ]
+
+
+# Later domains add their part of the 2009 demo here; each is called with the loaded program,
+# inside the demo's transaction.
+DEMO_EXTENSIONS: list[Callable[[Program], None]] = []
 
 
 def demo_area_rows() -> Iterator[AreaRow]:
@@ -191,6 +196,8 @@ def _load_program() -> Program:
     _load_other_programs(qingdao)
     _load_projects_and_funds(program, {"5204": anshun, "5206": tongren}, county_pairings)
     _load_in_kind(program, anshun, tongren)
+    for extension in DEMO_EXTENSIONS:
+        extension(program)
     reported_value_enter(
         ACTOR,
         program=program,

@@ -116,3 +116,45 @@ class ProjectAdmin(DomainAdmin):
             reported_beneficiaries=data.get("reported_beneficiaries"),
             is_illustrative=data.get("is_illustrative", False),
         )
+
+
+@admin.register(ProjectTransition)
+class ProjectTransitionAdmin(admin.ModelAdmin):
+    """The lifecycle history, read-only: steps are taken with the project actions."""
+
+    list_display = ["project", "from_status", "to_status", "at", "actor_label"]
+    list_filter = ["to_status"]
+    search_fields = ["project__code", "project__title_zh", "actor_label"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProjectOutput)
+class ProjectOutputAdmin(admin.ModelAdmin):
+    list_display = ["project", "indicator", "planned_quantity", "actual_quantity", "unit"]
+    list_filter = ["indicator"]
+    search_fields = ["project__code", "project__title_zh"]
+    readonly_fields = ["project", "indicator", "unit"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ProjectOutput, form: Any, change: bool) -> None:
+        services.project_output_set(
+            Actor.of(request.user),
+            obj.project,
+            indicator=obj.indicator,
+            planned_quantity=obj.planned_quantity,
+            actual_quantity=obj.actual_quantity,
+        )

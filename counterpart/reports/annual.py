@@ -7,7 +7,7 @@ Values are in base units (yuan, persons, km); keys follow docs/indicators.md.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -210,8 +210,17 @@ def _reported_figures(report: AnnualReport) -> None:
 def report_annual(program: Program, year: int, year_to: int | None = None) -> AnnualReport:
     """Every indicator the platform can give for a program and a year (or range of years)."""
     report = AnnualReport(program=program, year=year, year_to=year_to if year_to != year else None)
-    _ledger_figures(report)
-    _project_figures(report)
-    _pairing_figures(report)
+    for provider in FIGURE_PROVIDERS:
+        provider(report)
+    # Published figures last: they fill only keys that no records gave.
     _reported_figures(report)
     return report
+
+
+# Each domain contributes the figures it holds records for. A provider adds Figures to the report
+# and never overwrites one already there.
+FIGURE_PROVIDERS: list[Callable[[AnnualReport], None]] = [
+    _ledger_figures,
+    _project_figures,
+    _pairing_figures,
+]

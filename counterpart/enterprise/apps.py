@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnterpriseConfig(AppConfig):
+    name = "counterpart.enterprise"
+    label = "enterprise"
+    verbose_name = "企业合作与消费帮扶 Enterprise"
