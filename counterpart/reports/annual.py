@@ -39,6 +39,9 @@ class Figure:
     breakdown: Mapping[str, Decimal | int] | None = None
     qualifier: str = ""
     citation: str = ""
+    # When a published figure and records both exist, the published one is shown and the
+    # figure from records rides beside it, so any difference is visible and nothing is added up.
+    records: "Figure | None" = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"value": _number(self.value), "unit": self.unit, "source": self.source}
@@ -46,6 +49,8 @@ class Figure:
             data["breakdown"] = {code: _number(v) for code, v in self.breakdown.items()}
         if self.qualifier:
             data["qualifier"] = self.qualifier
+        if self.records is not None:
+            data["records"] = {"value": _number(self.records.value), "source": self.records.source}
         return data
 
 
@@ -175,7 +180,11 @@ def _pairing_figures(report: AnnualReport) -> None:
 
 
 def _reported_figures(report: AnnualReport) -> None:
-    """Program-wide published figures for exactly this year (or range); records take precedence."""
+    """Program-wide published figures for exactly this year (or range).
+
+    A published figure is what the office stands behind ("more than 50,000"), so it is the value
+    shown; a figure computed from records for the same key is kept beside it under ``records``.
+    """
     values = ReportedValue.objects.filter(
         program=report.program, year=report.year, area__isnull=True, pairing__isnull=True
     )
@@ -192,8 +201,6 @@ def _reported_figures(report: AnnualReport) -> None:
         else:
             totals[value.indicator_key] = value
     for key, value in totals.items():
-        if key in report.figures:
-            continue
         report.add(
             Figure(
                 key,
@@ -203,6 +210,7 @@ def _reported_figures(report: AnnualReport) -> None:
                 parts.get(key) or None,
                 value.qualifier,
                 value.citation,
+                records=report.figures.get(key),
             )
         )
 
@@ -212,7 +220,7 @@ def report_annual(program: Program, year: int, year_to: int | None = None) -> An
     report = AnnualReport(program=program, year=year, year_to=year_to if year_to != year else None)
     for provider in FIGURE_PROVIDERS:
         provider(report)
-    # Published figures last: they fill only keys that no records gave.
+    # Published figures last: where one exists it is shown, with the records' figure beside it.
     _reported_figures(report)
     return report
 
