@@ -23,6 +23,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return "database: PostgreSQL (DATABASE_URL)" if ON_POSTGRESQL else "database: SQLite (PostgreSQL-only tests skip)"
 
 
+@pytest.fixture(autouse=True)
+def _indicator_catalogue(request: pytest.FixtureRequest) -> None:
+    """The catalogue is data loaded by a migration; transactional tests flush it, so restore it."""
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from counterpart.indicators.catalogue import catalogue_sync
+    from counterpart.indicators.models import Indicator
+
+    if not Indicator.objects.filter(is_builtin=True).exists():
+        catalogue_sync(Indicator)
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor.system("test")

@@ -6,7 +6,7 @@ from counterpart.core.admin import DomainAdmin
 from counterpart.core.audit import Actor
 
 from . import services
-from .models import ReportedValue
+from .models import Indicator, ReportedValue
 
 
 @admin.register(ReportedValue)
@@ -44,4 +44,45 @@ class ReportedValueAdmin(DomainAdmin):
             breakdown_code=data.get("breakdown_code", ""),
             citation=data.get("citation", ""),
             is_illustrative=data.get("is_illustrative", False),
+        )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(DomainAdmin):
+    audit_entity = "indicator"
+    list_display = [
+        "key",
+        "name_zh",
+        "name_en",
+        "topic",
+        "assessment_area",
+        "unit",
+        "aggregation",
+        "usual_source",
+        "is_builtin",
+    ]
+    list_filter = ["topic", "assessment_area", "aggregation", "usual_source", "is_builtin"]
+    search_fields = ["key", "name_zh", "name_en"]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        # Keys are a contract with exports and APIs; built-in definitions come from the shipped catalogue.
+        if obj is None:
+            return ["is_builtin"]
+        if obj.is_builtin:
+            return [f.name for f in Indicator._meta.fields]
+        return ["key", "is_builtin"]
+
+    def create(self, actor: Actor, form: Any) -> Indicator:
+        data = form.cleaned_data
+        return services.indicator_create(
+            actor,
+            key=data["key"],
+            name_zh=data["name_zh"],
+            name_en=data["name_en"],
+            topic=data["topic"],
+            unit=data["unit"],
+            aggregation=data["aggregation"],
+            usual_source=data["usual_source"],
+            assessment_area=data.get("assessment_area"),
+            description=data.get("description", ""),
         )

@@ -1,9 +1,88 @@
-"""Figures entered as published numbers where no records exist (reported values)."""
+"""The indicator catalogue, and figures entered as published numbers (reported values)."""
 
 from django.db import models
 from django.db.models import F, Q
 
 from counterpart.registry.models import Area, Pairing, Program
+
+
+class AssessmentArea(models.TextChoices):
+    """The six areas in which the State Council assessed both sides of every pairing from 2017."""
+
+    ORGANISATION_LEADERSHIP = "organisation_leadership", "组织领导 organisation and leadership"
+    TALENT_EXCHANGE = "talent_exchange", "人才交流 talent exchange"
+    FUNDS = "funds", "资金使用 funds"
+    INDUSTRIAL_COOPERATION = "industrial_cooperation", "产业合作 industrial cooperation"
+    LABOUR_COOPERATION = "labour_cooperation", "劳务协作 labour cooperation"
+    DISTRICT_COUNTY_PAIRING = "district_county_pairing", "携手奔小康 district–county pairing"
+
+
+class Topic(models.TextChoices):
+    FUNDS = "funds", "资金 funds"
+    PROJECTS = "projects", "项目 projects"
+    OUTPUTS = "outputs", "产出 outputs"
+    TALENT = "talent", "人才 talent"
+    LABOUR = "labour", "劳务 labour"
+    PEOPLE = "people", "人员 people"
+    INDUSTRY = "industry", "产业 industry"
+    MARKET = "market", "市场 market"
+    LEADERSHIP = "leadership", "组织领导 leadership"
+    PAIRING = "pairing", "结对 pairing"
+
+
+ASSESSMENT_AREA_BY_TOPIC: dict[str, str] = {
+    Topic.FUNDS: AssessmentArea.FUNDS,
+    Topic.PROJECTS: AssessmentArea.FUNDS,
+    Topic.OUTPUTS: AssessmentArea.FUNDS,
+    Topic.TALENT: AssessmentArea.TALENT_EXCHANGE,
+    Topic.LABOUR: AssessmentArea.LABOUR_COOPERATION,
+    Topic.PEOPLE: AssessmentArea.LABOUR_COOPERATION,
+    Topic.INDUSTRY: AssessmentArea.INDUSTRIAL_COOPERATION,
+    Topic.MARKET: AssessmentArea.INDUSTRIAL_COOPERATION,
+    Topic.LEADERSHIP: AssessmentArea.ORGANISATION_LEADERSHIP,
+    Topic.PAIRING: AssessmentArea.DISTRICT_COUNTY_PAIRING,
+}
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "求和 sum"
+    UNIQUE = "unique", "去重计数 unique count"
+    LATEST = "latest", "期末值 latest (stock)"
+
+
+class UsualSource(models.TextChoices):
+    LEDGER = "ledger", "资金台账 ledger"
+    PROJECTS = "projects", "项目库 projects"
+    REGISTRY = "registry", "登记记录 registry"
+    REPORTED = "reported", "上报数 reported"
+
+
+class Indicator(models.Model):
+    """One indicator of the catalogue. Keys are stable: reports, exports and APIs use them.
+
+    The default catalogue (docs/indicators.md) is shipped as data and loaded by a migration;
+    users add their own. ``aggregation`` says how years and places combine: flows add up
+    (sum), persons are counted once (unique), stocks take the value at the end (latest).
+    """
+
+    key = models.SlugField(max_length=60, unique=True)
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=150)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    assessment_area = models.CharField(max_length=30, choices=AssessmentArea.choices)
+    unit = models.CharField(max_length=30)
+    aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
+    usual_source = models.CharField(max_length=10, choices=UsualSource.choices)
+    description = models.TextField(blank=True)
+    is_builtin = models.BooleanField(default=False, help_text="随平台提供 shipped with the platform")
+
+    class Meta:
+        ordering = ["topic", "key"]
+        verbose_name = "指标 indicator"
+        verbose_name_plural = "指标 indicators"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.name_zh}"
 
 
 class Qualifier(models.TextChoices):

@@ -9,7 +9,7 @@ from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
 
-from .models import Qualifier, ReportedValue
+from .models import Aggregation, AssessmentArea, Indicator, Qualifier, ReportedValue, Topic, UsualSource
 
 
 def reported_value_enter(
@@ -19,7 +19,7 @@ def reported_value_enter(
     indicator_key: str,
     year: int,
     value: object,
-    unit: str,
+    unit: str = "",
     year_to: int | None = None,
     qualifier: str = Qualifier.EXACT,
     area: Area | None = None,
@@ -29,9 +29,17 @@ def reported_value_enter(
     citation: str = "",
     is_illustrative: bool = False,
 ) -> ReportedValue:
-    """Enter a figure as published, with its qualifier and citation."""
-    if not indicator_key or not indicator_key.replace("_", "").isalnum():
-        raise InvalidInput("indicator_key", indicator_key, _("指标代码无效"))
+    """Enter a figure as published, with its qualifier and citation.
+
+    The indicator must be in the catalogue, and the value in the indicator's unit (base units:
+    yuan, not 万元), so that published and computed figures can be compared.
+    """
+    indicator = Indicator.objects.filter(key=indicator_key).first()
+    if indicator is None:
+        raise InvalidInput("indicator_key", indicator_key, _("指标目录中没有该指标"))
+    unit = unit or indicator.unit
+    if unit != indicator.unit:
+        raise InvalidInput("unit", unit, _("单位应为该指标的单位“%(unit)s”") % {"unit": indicator.unit})
     if isinstance(value, float):
         raise InvalidInput("value", value, _("数值必须是精确的十进制数"))
     try:
@@ -64,3 +72,51 @@ def reported_value_enter(
         )
         audit_record(actor, "reported_value.enter", reported)
     return reported
+
+
+def indicator_create(
+    actor: Actor,
+    *,
+    key: str,
+    name_zh: str,
+    name_en: str,
+    topic: str,
+    unit: str,
+    aggregation: str,
+    usual_source: str = UsualSource.REPORTED,
+    assessment_area: str | None = None,
+    description: str = "",
+) -> Indicator:
+    """Add an indicator of the user's own to the catalogue."""
+    from .models import ASSESSMENT_AREA_BY_TOPIC
+
+    if not key or not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha() or key != key.lower():
+        raise InvalidInput("key", key, _("指标代码只能包含小写英文字母、数字和下划线，并以字母开头"))
+    if topic not in Topic.values:
+        raise InvalidInput("topic", topic, _("未知的指标类别"))
+    if aggregation not in Aggregation.values:
+        raise InvalidInput("aggregation", aggregation, _("未知的汇总方式"))
+    if usual_source not in UsualSource.values:
+        raise InvalidInput("usual_source", usual_source, _("未知的数据来源"))
+    area = assessment_area or ASSESSMENT_AREA_BY_TOPIC[topic]
+    if area not in AssessmentArea.values:
+        raise InvalidInput("assessment_area", assessment_area, _("未知的考核领域"))
+    if not unit.strip():
+        raise InvalidInput("unit", unit, _("请填写单位"))
+    with transaction.atomic():
+        if Indicator.objects.filter(key=key).exists():
+            raise InvalidInput("key", key, _("该指标代码已存在"))
+        indicator = Indicator.objects.create(
+            key=key,
+            name_zh=name_zh,
+            name_en=name_en,
+            topic=topic,
+            assessment_area=area,
+            unit=unit.strip(),
+            aggregation=aggregation,
+            usual_source=usual_source,
+            description=description,
+            is_builtin=False,
+        )
+        audit_record(actor, "indicator.create", indicator)
+    return indicator
