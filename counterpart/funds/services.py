@@ -20,6 +20,7 @@ from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .models import (
     DRAWN_ACCOUNTS,
@@ -119,6 +120,7 @@ def _ledger_post(
         raise InvalidInput("date", date, _("日期无效"))
     _dimensions_check(program, dims)
     with transaction.atomic():
+        period_lock_check(program, date.year, field="date")
         if idempotency_key:
             existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:

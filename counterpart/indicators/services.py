@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .models import Aggregation, AssessmentArea, Indicator, Qualifier, ReportedValue, Topic, UsualSource
 
@@ -55,6 +56,7 @@ def reported_value_enter(
     if bool(breakdown_dimension) != bool(breakdown_code):
         raise InvalidInput("breakdown_code", breakdown_code, _("分项维度和分项代码必须同时填写"))
     with transaction.atomic():
+        period_lock_check(program, *range(year, (year_to or year) + 1))
         reported = ReportedValue.objects.create(
             program=program,
             indicator_key=indicator_key,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -63,6 +64,7 @@ def project_propose(
     if reported_beneficiaries is not None and reported_beneficiaries < 0:
         raise InvalidInput("reported_beneficiaries", reported_beneficiaries, _("受益人数不能为负数"))
     with transaction.atomic():
+        period_lock_check(program, year)
         if Project.objects.filter(program=program, code=code).exists():
             raise InvalidInput("code", code, _("该项目编号已存在"))
         project = Project.objects.create(
@@ -98,6 +100,7 @@ def project_transition(actor: Actor, project: Project, to_status: str, *, note: 
         raise InvalidInput("status", to_status, _("未知的项目状态"))
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
+        period_lock_check(project.program_id, project.year)
         if to_status not in ALLOWED_TRANSITIONS[project.status]:
             raise InvalidInput(
                 "status",
@@ -167,6 +170,7 @@ def project_output_set(
     planned = _quantity("planned_quantity", planned_quantity)
     actual = None if actual_quantity is None else _quantity("actual_quantity", actual_quantity)
     with transaction.atomic():
+        period_lock_check(project.program_id, project.year)
         output, created = ProjectOutput.objects.get_or_create(
             project=project,
             indicator=indicator,

@@ -6,7 +6,7 @@ from counterpart.core.admin import DomainAdmin
 from counterpart.core.audit import Actor
 
 from . import services
-from .models import Area, Organisation, Pairing, Program
+from .models import Area, Organisation, Pairing, PeriodLock, Program
 
 
 @admin.register(Area)
@@ -145,3 +145,21 @@ class PairingAdmin(DomainAdmin):
             is_illustrative=data.get("is_illustrative", False),
             note=data.get("note", ""),
         )
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(admin.ModelAdmin):
+    """Locks are set and lifted by certification and its unlock service; the admin shows them."""
+
+    list_display = ["program", "year", "locked_at", "locked_by_label", "unlocked_at", "unlocked_by_label"]
+    list_filter = ["program", "year"]
+    readonly_fields = [f.name for f in PeriodLock._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -175,3 +175,34 @@ class Pairing(models.Model):
         recipient = self.recipient_organisation.name_zh if self.recipient_organisation else self.recipient_area.name_zh
         end = self.valid_to.isoformat() if self.valid_to else "…"
         return f"{donor} → {recipient} ({self.valid_from.isoformat()}–{end})"
+
+
+class PeriodLock(models.Model):
+    """A year of a program frozen by certification of its report (数据锁定).
+
+    While a lock is active every write dated in that year is refused by the domain layer. An
+    unlock needs a reason; the lock row keeps who locked and who unlocked, and both are audited.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="period_locks")
+    year = models.PositiveSmallIntegerField()
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by_label = models.CharField(max_length=150)
+    reason = models.TextField()
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlocked_by_label = models.CharField(max_length=150, blank=True)
+    unlock_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["program_id", "year", "locked_at"]
+        verbose_name = "年度锁定 period lock"
+        verbose_name_plural = "年度锁定 period locks"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year"], condition=Q(unlocked_at__isnull=True), name="period_lock_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "unlocked" if self.unlocked_at else "locked"
+        return f"{self.program.slug} {self.year} {state}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
@@ -21,6 +22,7 @@ from .models import (
     OrganisationKind,
     Pairing,
     PairingLevel,
+    PeriodLock,
     Program,
 )
 
@@ -430,3 +432,55 @@ def pairing_end(actor: Actor, pairing: Pairing, *, valid_to: datetime.date, reas
         pairing.save(update_fields=["valid_to"])
         audit_record(actor, "pairing.end", pairing, before=before, reason=reason)
     return pairing
+
+
+def period_is_locked(program_id: int, year: int) -> bool:
+    return PeriodLock.objects.filter(program_id=program_id, year=year, unlocked_at__isnull=True).exists()
+
+
+def period_lock_check(program: Program | int, *years: int, field: str = "year") -> None:
+    """Refuse a write that touches a locked year of the program. Called by every dated write."""
+    program_id = program if isinstance(program, int) else program.pk
+    locked = sorted(
+        PeriodLock.objects.filter(program_id=program_id, year__in=set(years), unlocked_at__isnull=True).values_list(
+            "year", flat=True
+        )
+    )
+    if locked:
+        raise InvalidInput(
+            field,
+            locked[0],
+            _("%(year)s 年度数据已锁定（报告已核定），如需修改请先解锁并说明原因") % {"year": locked[0]},
+        )
+
+
+def period_lock(actor: Actor, program: Program, year: int, *, reason: str) -> PeriodLock:
+    """Freeze a year's data (on certification of its report)."""
+    if not reason.strip():
+        raise InvalidInput("reason", reason, _("锁定必须说明原因"))
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=program.pk)
+        if period_is_locked(program.pk, year):
+            raise InvalidInput("year", year, _("该年度已锁定"))
+        lock = PeriodLock.objects.create(program=program, year=year, locked_by_label=actor.label, reason=reason)
+        audit_record(actor, "period.lock", lock, reason=reason)
+    return lock
+
+
+def period_unlock(actor: Actor, program: Program, year: int, *, reason: str) -> PeriodLock:
+    """Open a locked year for corrections; the reason is kept on the lock and in the audit trail."""
+    if not reason.strip():
+        raise InvalidInput("reason", reason, _("解锁必须说明原因"))
+    with transaction.atomic():
+        lock = (
+            PeriodLock.objects.select_for_update().filter(program=program, year=year, unlocked_at__isnull=True).first()
+        )
+        if lock is None:
+            raise InvalidInput("year", year, _("该年度未锁定"))
+        before = snapshot(lock)
+        lock.unlocked_at = timezone.now()
+        lock.unlocked_by_label = actor.label
+        lock.unlock_reason = reason
+        lock.save(update_fields=["unlocked_at", "unlocked_by_label", "unlock_reason"])
+        audit_record(actor, "period.unlock", lock, before=before, reason=reason)
+    return lock

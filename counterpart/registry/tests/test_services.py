@@ -207,3 +207,46 @@ def test_program_slug_must_be_unique_and_plain(areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         program_create(actor, slug="青岛", name_zh="丙", donor_area=areas["3702"], start_year=2000)
     assert error.value.field == "slug"
+
+
+def test_a_locked_year_refuses_every_dated_write_until_unlocked_with_a_reason(program, areas, actor) -> None:
+    from counterpart.funds.models import FundSource
+    from counterpart.funds.services import ledger_commit
+    from counterpart.indicators.services import reported_value_enter
+    from counterpart.projects.services import project_propose
+    from counterpart.registry.services import period_lock, period_unlock
+
+    # given 2009 locked on certification
+    period_lock(actor, program, 2009, reason="2009年度报告已核定")
+    # then ledger, projects and reported values of 2009 are refused, naming the year
+    with pytest.raises(InvalidInput) as error:
+        ledger_commit(actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1)
+    assert (error.value.field, error.value.value) == ("date", 2009)
+    with pytest.raises(InvalidInput):
+        project_propose(
+            actor,
+            program=program,
+            code="L1",
+            title_zh="x",
+            category="other",
+            recipient_area=areas["520422"],
+            year=2009,
+            budget_fen=0,
+        )
+    with pytest.raises(InvalidInput):
+        reported_value_enter(actor, program=program, indicator_key="projects", year=1997, year_to=2009, value=800)
+    # and 2010 is open
+    ledger_commit(actor, program=program, date=datetime.date(2010, 1, 4), source=FundSource.SOCIAL, amount_fen=1)
+    # an unlock needs a reason, and is audited with it
+    with pytest.raises(InvalidInput):
+        period_unlock(actor, program, 2009, reason="")
+    period_unlock(actor, program, 2009, reason="审计调整")
+    ledger_commit(actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1)
+    assert list(AuditEvent.objects.filter(action__startswith="period.").values_list("action", "reason")) == [
+        ("period.unlock", "审计调整"),
+        ("period.lock", "2009年度报告已核定"),
+    ]
+    # and it can be locked again
+    period_lock(actor, program, 2009, reason="重新核定")
+    with pytest.raises(InvalidInput):
+        period_lock(actor, program, 2009, reason="again")
