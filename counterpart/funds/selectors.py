@@ -36,8 +36,9 @@ def postings_for(
     year_to: int | None = None,
     sources: Sequence[str] | None = None,
     area_code: str | None = None,
+    pairing_ids: Sequence[int] | None = None,
 ) -> QuerySet[Posting]:
-    """Postings of a program, filtered by account type, year range, source and area prefix."""
+    """Postings of a program, filtered by account type, year range, source, area prefix and pairings."""
     postings = Posting.objects.filter(transaction__program=program)
     if accounts is not None:
         postings = postings.filter(account__type__in=list(accounts))
@@ -46,7 +47,9 @@ def postings_for(
     if sources is not None:
         postings = postings.filter(transaction__source__in=list(sources))
     if area_code is not None:
-        postings = postings.filter(transaction__recipient_area_id__startswith=area_code)
+        postings = postings.filter(transaction__recipient_area__code__startswith=area_code)
+    if pairing_ids is not None:
+        postings = postings.filter(transaction__pairing_id__in=list(pairing_ids))
     return postings
 
 
@@ -85,6 +88,7 @@ def support_delivered_fen(
     sources: Sequence[str] | None = None,
     in_kind: bool | None = None,
     area_code: str | None = None,
+    pairing_ids: Sequence[int] | None = None,
 ) -> int:
     """Support that reached the recipient side: cash disbursed (net of refunds) plus goods in kind.
 
@@ -114,11 +118,23 @@ def support_delivered_by(
     return {row[lookup]: row["total"] for row in rows if row["total"]}
 
 
-def in_kind_items(program: Program, *, year: int | None = None, unit: str | None = None) -> dict[str, Any]:
+def in_kind_items(
+    program: Program,
+    *,
+    year: int | None = None,
+    year_to: int | None = None,
+    unit: str | None = None,
+    area_code: str | None = None,
+    pairing_ids: Sequence[int] | None = None,
+) -> dict[str, Any]:
     """Quantities of goods donated in kind, by unit (reversals carry negative quantities)."""
     transactions = LedgerTransaction.objects.filter(program=program, item_quantity__isnull=False)
     if year is not None:
-        transactions = transactions.filter(year=year)
+        transactions = transactions.filter(year__gte=year, year__lte=year_to or year)
+    if area_code is not None:
+        transactions = transactions.filter(recipient_area__code__startswith=area_code)
+    if pairing_ids is not None:
+        transactions = transactions.filter(pairing_id__in=list(pairing_ids))
     if unit is not None:
         transactions = transactions.filter(item_unit=unit)
     rows = transactions.values("item_unit").annotate(total=Sum("item_quantity")).order_by("item_unit")

@@ -26,3 +26,12 @@ def program_recipient_counties(program: Program, year: int) -> QuerySet[Area]:
     """Counties twinned within the program in ``year`` (through district↔county pairings)."""
     codes = pairings_active_in_year(program, year).values_list("recipient_area_id", flat=True)
     return Area.objects.filter(code__in=codes, level=AreaLevel.COUNTY)
+
+
+def pairing_with_descendants_ids(pairing: Pairing) -> list[int]:
+    """A pairing and every pairing below it (city ↔ city, then its district ↔ county pairings …)."""
+    ids, frontier = [pairing.pk], [pairing.pk]
+    while frontier:
+        frontier = list(Pairing.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids.extend(frontier)
+    return ids

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for, support_delivered_fen
-from counterpart.indicators.models import ReportedValue
+from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
-from counterpart.registry.models import PairingLevel, Program
-from counterpart.registry.selectors import pairings_active_in_year
+from counterpart.registry.models import Pairing, PairingLevel, Program
+from counterpart.registry.selectors import pairing_with_descendants_ids, pairings_active_in_year
 
 
 class Source:
@@ -28,6 +28,23 @@ class Source:
     PROJECTS = "projects"
     REGISTRY = "registry"
     REPORTED = "reported"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a report looks: the whole program, a recipient area (and below), or a pairing (and below)."""
+
+    area_code: str | None = None
+    pairing_ids: tuple[int, ...] | None = None
+    pairing_id: int | None = None  # the pairing named, whose descendants fill pairing_ids
+
+    @property
+    def is_program_wide(self) -> bool:
+        return self.area_code is None and self.pairing_ids is None
+
+    @classmethod
+    def of_pairing(cls, pairing: Pairing) -> "Scope":
+        return cls(pairing_ids=tuple(pairing_with_descendants_ids(pairing)), pairing_id=pairing.pk)
 
 
 @dataclass
@@ -42,6 +59,8 @@ class Figure:
     # When a published figure and records both exist, the published one is shown and the
     # figure from records rides beside it, so any difference is visible and nothing is added up.
     records: "Figure | None" = None
+    # A multi-year figure assembled from parts (published totals for some years, records for others).
+    composition: list[dict[str, Any]] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"value": _number(self.value), "unit": self.unit, "source": self.source}
@@ -51,6 +70,8 @@ class Figure:
             data["qualifier"] = self.qualifier
         if self.records is not None:
             data["records"] = {"value": _number(self.records.value), "source": self.records.source}
+        if self.composition:
+            data["composition"] = [{**part, "value": _number(part["value"])} for part in self.composition]
         return data
 
 
@@ -59,7 +80,12 @@ class AnnualReport:
     program: Program
     year: int
     year_to: int | None
+    scope: Scope = field(default_factory=Scope)
     figures: dict[str, Figure] = field(default_factory=dict)
+
+    @property
+    def last_year(self) -> int:
+        return self.year_to or self.year
 
     def add(self, figure: Figure) -> None:
         self.figures[figure.key] = figure
@@ -68,6 +94,10 @@ class AnnualReport:
         data: dict[str, Any] = {"program": self.program.slug, "year": self.year}
         if self.year_to and self.year_to != self.year:
             data["year_to"] = self.year_to
+        if self.scope.area_code is not None:
+            data["area"] = self.scope.area_code
+        if self.scope.pairing_id is not None:
+            data["pairing"] = self.scope.pairing_id
         data["indicators"] = {key: figure.as_json() for key, figure in sorted(self.figures.items())}
         return data
 
@@ -86,14 +116,20 @@ def _yuan(fen: int) -> Decimal:
 
 
 def _ledger_figures(report: AnnualReport) -> None:
-    program, year, year_to = report.program, report.year, report.year_to
+    program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
 
     def delivered(sources: frozenset[str] | None, in_kind: bool | None) -> int:
         return support_delivered_fen(
-            program, year=year, year_to=year_to, sources=sorted(sources) if sources else None, in_kind=in_kind
+            program,
+            year=year,
+            year_to=year_to,
+            sources=sorted(sources) if sources else None,
+            in_kind=in_kind,
+            area_code=scope.area_code,
+            pairing_ids=scope.pairing_ids,
         )
 
-    by_source = {code: fen for code, fen in _delivered_by_source(program, year, year_to).items() if fen}
+    by_source = {code: fen for code, fen in _delivered_by_source(report).items() if fen}
     if not by_source:
         return
     report.add(
@@ -118,22 +154,31 @@ def _ledger_figures(report: AnnualReport) -> None:
     )
     report.add(Figure("social_donation_cash", _yuan(delivered(SOCIAL_SOURCES, False)), "yuan", Source.LEDGER))
     report.add(Figure("social_donation_in_kind", _yuan(delivered(SOCIAL_SOURCES, True)), "yuan", Source.LEDGER))
+    report.add(Figure("in_kind_value", _yuan(delivered(None, True)), "yuan", Source.LEDGER))
     report.add(Figure("funds_disbursed", _yuan(delivered(None, False)), "yuan", Source.LEDGER))
-    spent = (
-        postings_for(program, accounts=[AccountType.SPENT], year=year, year_to=year_to).aggregate(
-            total=Sum("amount_fen")
-        )["total"]
-        or 0
-    )
+    spent = _postings(report, [AccountType.SPENT]).aggregate(total=Sum("amount_fen"))["total"] or 0
     report.add(Figure("funds_spent", _yuan(spent), "yuan", Source.LEDGER))
-    items = in_kind_items(program, year=year, unit="件") if year_to in (None, year) else {}
+    items = in_kind_items(
+        program, year=year, year_to=year_to, unit="件", area_code=scope.area_code, pairing_ids=scope.pairing_ids
+    )
     if items:
         report.add(Figure("in_kind_items", items["件"], "pieces", Source.LEDGER))
 
 
-def _delivered_by_source(program: Program, year: int, year_to: int | None) -> dict[str, int]:
+def _postings(report: AnnualReport, accounts: list[str]) -> Any:
+    return postings_for(
+        report.program,
+        accounts=accounts,
+        year=report.year,
+        year_to=report.year_to,
+        area_code=report.scope.area_code,
+        pairing_ids=report.scope.pairing_ids,
+    )
+
+
+def _delivered_by_source(report: AnnualReport) -> dict[str, int]:
     rows = (
-        postings_for(program, accounts=list(DELIVERED_ACCOUNTS), year=year, year_to=year_to)
+        _postings(report, list(DELIVERED_ACCOUNTS))
         .values("transaction__source")
         .annotate(total=Sum("amount_fen"))
         .order_by("transaction__source")
@@ -142,14 +187,16 @@ def _delivered_by_source(program: Program, year: int, year_to: int | None) -> di
 
 
 def _project_figures(report: AnnualReport) -> None:
-    program, year, year_to = report.program, report.year, report.year_to
-    by_category = projects_count_by(program, year, "category", year_to)
+    program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
+    by_category = projects_count_by(
+        program, year, "category", year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids
+    )
     if by_category:
         total = sum(by_category.values())
         report.add(Figure("projects", total, "count", Source.PROJECTS, dict(by_category)))
         report.add(Figure("projects_by_category", total, "count", Source.PROJECTS, dict(by_category)))
     category_rows = (
-        postings_for(program, accounts=list(DELIVERED_ACCOUNTS), year=year, year_to=year_to)
+        _postings(report, list(DELIVERED_ACCOUNTS))
         .filter(transaction__project__isnull=False)
         .values("transaction__project__category")
         .annotate(total=Sum("amount_fen"))
@@ -166,58 +213,141 @@ def _project_figures(report: AnnualReport) -> None:
                 {code: _yuan(fen) for code, fen in funds_by_category.items()},
             )
         )
-    for indicator, quantity in project_outputs_total(program, year, year_to).items():
+    outputs = project_outputs_total(program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids)
+    for indicator, quantity in outputs.items():
         report.add(Figure(indicator, quantity, OUTPUT_UNITS[indicator], Source.PROJECTS))
 
 
 def _pairing_figures(report: AnnualReport) -> None:
-    pairs = pairings_active_in_year(report.program, report.year_to or report.year).filter(
-        level=PairingLevel.DISTRICT_COUNTY
-    )
+    """District–county pairs in force in the last year of the report (a stock)."""
+    pairs = pairings_active_in_year(report.program, report.last_year).filter(level=PairingLevel.DISTRICT_COUNTY)
+    if report.scope.area_code is not None:
+        pairs = pairs.filter(recipient_area__code__startswith=report.scope.area_code)
+    if report.scope.pairing_ids is not None:
+        pairs = pairs.filter(id__in=report.scope.pairing_ids)
     count = pairs.count()
     if count:
         report.add(Figure("district_county_pairs", count, "pairs", Source.REGISTRY))
 
 
+def _reported_values(report: AnnualReport) -> Any:
+    """Published figures of the report's scope whose years lie within the report's years."""
+    values = ReportedValue.objects.filter(program=report.program, year__gte=report.year, year__lte=report.last_year)
+    values = values.filter(Q(year_to__isnull=True) | Q(year_to__lte=report.last_year))
+    scope = report.scope
+    values = values.filter(area_id=scope.area_code) if scope.area_code else values.filter(area__isnull=True)
+    values = values.filter(pairing_id=scope.pairing_id) if scope.pairing_id else values.filter(pairing__isnull=True)
+    return values.order_by("created_at", "id")
+
+
 def _reported_figures(report: AnnualReport) -> None:
-    """Program-wide published figures for exactly this year (or range).
+    """Published figures: what the office stands behind ("more than 50,000") is the value shown.
 
-    A published figure is what the office stands behind ("more than 50,000"), so it is the value
-    shown; a figure computed from records for the same key is kept beside it under ``records``.
+    A figure computed from records for the same key is kept beside it under ``records``. For a
+    multi-year report, a total published for exactly those years is used as it stands; otherwise
+    the years are assembled from published totals for the years without records, and records
+    for the others (``composition`` lists the parts), for indicators that add up over years.
     """
-    values = ReportedValue.objects.filter(
-        program=report.program, year=report.year, area__isnull=True, pairing__isnull=True
-    )
-    values = (
-        values.filter(year_to=report.year_to)
-        if report.year_to not in (None, report.year)
-        else values.filter(year_to__isnull=True)
-    )
-    totals: dict[str, ReportedValue] = {}
-    parts: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for value in values.order_by("created_at", "id"):
+    totals: dict[tuple[str, int, int], ReportedValue] = {}
+    parts: dict[tuple[str, int, int], dict[str, Decimal]] = defaultdict(dict)
+    for value in _reported_values(report):
+        span = (value.indicator_key, value.year, value.year_to or value.year)
         if value.breakdown_code:
-            parts[value.indicator_key][value.breakdown_code] = value.value
+            parts[span][value.breakdown_code] = value.value
         else:
-            totals[value.indicator_key] = value
-    for key, value in totals.items():
-        report.add(
-            Figure(
-                key,
-                value.value,
-                value.unit,
-                Source.REPORTED,
-                parts.get(key) or None,
-                value.qualifier,
-                value.citation,
-                records=report.figures.get(key),
-            )
-        )
+            totals[span] = value  # the latest entry wins; duplicates are flagged by the quality checks
+    whole = (report.year, report.last_year)
+    keys = sorted({key for key, _first, _last in totals})
+    aggregation = dict(Indicator.objects.filter(key__in=keys).values_list("key", "aggregation"))
+    yearly: dict[int, AnnualReport] = {}
+    for key in keys:
+        exact = totals.get((key, *whole))
+        if exact is not None:
+            report.add(_reported_figure(exact, parts.get((key, *whole)), records=report.figures.get(key)))
+        elif report.year_to and aggregation.get(key) == Aggregation.SUM:
+            spans = {(first, last): value for (k, first, last), value in totals.items() if k == key}
+            figure = _composed_figure(report, key, spans, yearly)
+            if figure is not None:
+                report.add(figure)
 
 
-def report_annual(program: Program, year: int, year_to: int | None = None) -> AnnualReport:
+def _reported_figure(value: ReportedValue, breakdown: dict[str, Decimal] | None, records: Figure | None) -> Figure:
+    return Figure(
+        value.indicator_key,
+        value.value,
+        value.unit,
+        Source.REPORTED,
+        breakdown or None,
+        value.qualifier,
+        value.citation,
+        records=records,
+    )
+
+
+def _combined_qualifier(qualifiers: set[str]) -> str:
+    """Adding "more than" parts gives "more than"; "nearly" parts, "nearly"; a mix of both, "about"."""
+    qualifiers = qualifiers - {Qualifier.EXACT}
+    if not qualifiers:
+        return Qualifier.EXACT
+    return qualifiers.pop() if len(qualifiers) == 1 else Qualifier.ABOUT
+
+
+def _composed_figure(
+    report: AnnualReport, key: str, spans: dict[tuple[int, int], ReportedValue], yearly: dict[int, "AnnualReport"]
+) -> Figure | None:
+    for year in range(report.year, report.last_year + 1):
+        if year not in yearly:
+            yearly[year] = _records_report(report.program, year, report.scope)
+    with_records = {year for year, annual in yearly.items() if key in annual.figures}
+    covered: set[int] = set()
+    pieces: list[dict[str, Any]] = []
+    qualifiers: set[str] = set()
+    # Longest published spans first, each only over years that hold no records.
+    for (first, last), value in sorted(spans.items(), key=lambda item: item[0][0] - item[0][1]):
+        years = set(range(first, last + 1))
+        if years & covered or years & with_records:
+            continue
+        covered |= years
+        qualifiers.add(value.qualifier)
+        years_text = str(first) if first == last else f"{first}-{last}"
+        pieces.append({"years": years_text, "value": value.value, "source": Source.REPORTED})
+    for year in sorted(with_records - covered):
+        figure = yearly[year].figures[key]
+        covered.add(year)
+        pieces.append({"years": str(year), "value": figure.value, "source": figure.source})
+    if not any(piece["source"] == Source.REPORTED for piece in pieces):
+        return None
+    pieces.sort(key=lambda piece: piece["years"])
+    unit = next(iter(spans.values())).unit
+    total = sum((Decimal(piece["value"]) for piece in pieces), Decimal(0))
+    missing = [year for year in range(report.year, report.last_year + 1) if year not in covered]
+    if missing:
+        pieces.append({"years": ",".join(map(str, missing)), "value": 0, "source": "missing"})
+    return Figure(
+        key,
+        total,
+        unit,
+        Source.REPORTED,
+        qualifier=_combined_qualifier(qualifiers),
+        records=report.figures.get(key),
+        composition=pieces,
+    )
+
+
+def _records_report(program: Program, year: int, scope: Scope) -> "AnnualReport":
+    report = AnnualReport(program=program, year=year, year_to=None, scope=scope)
+    for provider in FIGURE_PROVIDERS:
+        provider(report)
+    return report
+
+
+def report_annual(
+    program: Program, year: int, year_to: int | None = None, *, scope: Scope | None = None
+) -> AnnualReport:
     """Every indicator the platform can give for a program and a year (or range of years)."""
-    report = AnnualReport(program=program, year=year, year_to=year_to if year_to != year else None)
+    report = AnnualReport(
+        program=program, year=year, year_to=year_to if year_to != year else None, scope=scope or Scope()
+    )
     for provider in FIGURE_PROVIDERS:
         provider(report)
     # Published figures last: where one exists it is shown, with the records' figure beside it.

@@ -59,3 +59,83 @@ def test_reported_value_for_a_range_is_not_an_annual_figure(program, actor) -> N
     )
     assert "projects" not in report_annual(program, 2009).as_json()["indicators"]
     assert report_annual(program, 1997, 2009).as_json()["indicators"]["projects"]["value"] == 800
+
+
+def test_cumulative_report_mixes_published_totals_with_records(program, project, actor) -> None:
+    # given 2007–2008 known only as a published total, and 2009 on record in the ledger
+    reported_value_enter(
+        actor,
+        program=program,
+        indicator_key="fiscal_aid",
+        year=2007,
+        year_to=2008,
+        value="1000000.00",
+        qualifier=Qualifier.MORE_THAN,
+        citation="2008 yearbook",
+    )
+    commitment = ledger_commit(actor, program=program, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=50_00)
+    ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=50_00)
+    # when the cumulative report for 2007–2009 is made
+    figure = report_annual(program, 2007, 2009).as_json()["indicators"]["fiscal_aid"]
+    # then the parts are added, each with its source, and the published qualifier carries over
+    assert figure["value"] == 1_000_050
+    assert figure["source"] == "reported"
+    assert figure["qualifier"] == "more_than"
+    assert figure["composition"] == [
+        {"years": "2007-2008", "value": 1_000_000, "source": "reported"},
+        {"years": "2009", "value": 50, "source": "ledger"},
+    ]
+    assert figure["records"] == {"value": 50, "source": "ledger"}
+
+
+def test_a_published_total_for_exactly_the_range_stands_as_published(program, project, actor) -> None:
+    reported_value_enter(
+        actor,
+        program=program,
+        indicator_key="projects",
+        year=1997,
+        year_to=2009,
+        value=800,
+        qualifier=Qualifier.MORE_THAN,
+    )
+    figure = report_annual(program, 1997, 2009).as_json()["indicators"]["projects"]
+    assert figure == {
+        "value": 800,
+        "unit": "count",
+        "source": "reported",
+        "qualifier": "more_than",
+        "records": {"value": 1, "source": "projects"},
+    }
+
+
+def test_years_without_records_or_totals_are_named_as_missing(program, project, actor) -> None:
+    reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2007, value="10")
+    figure = report_annual(program, 2007, 2008).as_json()["indicators"]["fiscal_aid"]
+    assert figure["composition"] == [
+        {"years": "2007", "value": 10, "source": "reported"},
+        {"years": "2008", "value": 0, "source": "missing"},
+    ]
+
+
+def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, project, areas, actor) -> None:
+    from counterpart.projects.services import project_propose
+    from counterpart.reports.annual import Scope
+
+    # given a second project elsewhere, outside the pairing
+    project_propose(
+        actor,
+        program=program,
+        code="P-002",
+        title_zh="道路",
+        category="village_road",
+        recipient_area=areas["520402"],
+        year=2009,
+        budget_fen=0,
+    )
+    assert report_annual(program, 2009).as_json()["indicators"]["projects"]["value"] == 2
+    in_county = report_annual(program, 2009, scope=Scope(area_code="520422")).as_json()
+    assert in_county["area"] == "520422"
+    assert in_county["indicators"]["projects"]["breakdown"] == {"drinking_water": 1}
+    in_pairing = report_annual(program, 2009, scope=Scope.of_pairing(pairing)).as_json()["indicators"]
+    assert in_pairing["projects"]["breakdown"] == {"drinking_water": 1}
+    assert in_pairing["district_county_pairs"]["value"] == 1
