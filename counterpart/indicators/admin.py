@@ -6,7 +6,8 @@ from counterpart.core.admin import DomainAdmin
 from counterpart.core.audit import Actor
 
 from . import services
-from .models import Indicator, ReportedValue
+from .assessment import target_set
+from .models import Assessment, AssessmentFigure, AssessmentScore, Indicator, ReportedValue, Target
 
 
 @admin.register(ReportedValue)
@@ -86,3 +87,63 @@ class IndicatorAdmin(DomainAdmin):
             assessment_area=data.get("assessment_area"),
             description=data.get("description", ""),
         )
+
+
+@admin.register(Target)
+class TargetAdmin(DomainAdmin):
+    audit_entity = "target"
+    list_display = ["indicator", "program", "year", "pairing", "area", "value", "agreement"]
+    list_filter = ["program", "year", "indicator__topic"]
+    search_fields = ["indicator__key", "indicator__name_zh", "agreement"]
+    autocomplete_fields = ["pairing", "area"]
+
+    def create(self, actor: Actor, form: Any) -> Target:
+        data = form.cleaned_data
+        return target_set(
+            actor,
+            program=data["program"],
+            indicator_key=data["indicator"].key,
+            year=data["year"],
+            value=data["value"],
+            pairing=data.get("pairing"),
+            area=data.get("area"),
+            agreement=data.get("agreement", ""),
+        )
+
+
+class AssessmentScoreInline(admin.TabularInline):
+    model = AssessmentScore
+    fields = ["area", "self_score", "self_comment", "final_score"]
+    readonly_fields = ["area", "self_score", "self_comment", "final_score"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class AssessmentFigureInline(admin.TabularInline):
+    model = AssessmentFigure
+    fields = ["indicator", "value", "unit", "source", "verdict", "verdict_comment"]
+    readonly_fields = ["indicator", "value", "unit", "source", "verdict", "verdict_comment"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """The two-sided cycle is driven by its services (web pages and API); the admin shows where it stands."""
+
+    list_display = ["pairing", "year", "status", "self_assessed_by", "commented_by", "submitted_by", "finalised_at"]
+    list_filter = ["program", "year", "status"]
+    inlines = [AssessmentScoreInline, AssessmentFigureInline]
+    readonly_fields = [f.name for f in Assessment._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -132,3 +132,119 @@ class ReportedValue(models.Model):
     def __str__(self) -> str:
         years = f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
         return f"{self.indicator_key} {years}: {self.get_qualifier_display()} {self.value} {self.unit}"
+
+
+class Target(models.Model):
+    """A target agreed between the two sides for an indicator, a year and a pairing (or program-wide)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField()
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="targets")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    agreement = models.CharField(max_length=300, blank=True, help_text="协议 the annual agreement that set it")
+
+    class Meta:
+        ordering = ["program_id", "year", "indicator_id"]
+        verbose_name = "目标 target"
+        verbose_name_plural = "目标 targets"
+        constraints = [models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.key} {self.year}: {self.value}"
+
+
+class AssessmentStatus(models.TextChoices):
+    """The yearly two-sided cycle, in order."""
+
+    OPEN = "open", "待自评 open"
+    SELF_ASSESSED = "self_assessed", "帮扶方已自评 self-assessed by the donor side"
+    COMMENTED = "commented", "受援方已确认 figures confirmed by the recipient side"
+    SUBMITTED = "submitted", "已报送 submitted by the program office"
+    CROSS_CHECKED = "cross_checked", "已交叉核查 cross-checked"
+    FINAL = "final", "已定稿 final, locked"
+
+
+class Assessment(models.Model):
+    """One pairing's assessment for one year: both sides act before anything is final.
+
+    The donor side assesses itself in the six areas; the recipient side confirms or disputes
+    each figure; the program office submits; a reviewer cross-checks; then it is locked.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="assessments")
+    pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.OPEN)
+    self_assessment = models.TextField(blank=True, help_text="帮扶方自评 the donor side's self-assessment")
+    self_assessed_by = models.CharField(max_length=150, blank=True)
+    self_assessed_at = models.DateTimeField(null=True, blank=True)
+    recipient_comment = models.TextField(blank=True, help_text="受援方意见 the recipient side's comment")
+    commented_by = models.CharField(max_length=150, blank=True)
+    commented_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    cross_check_notes = models.TextField(blank=True)
+    cross_checked_by = models.CharField(max_length=150, blank=True)
+    cross_checked_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.CharField(max_length=150, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    final_report = models.JSONField(null=True, blank=True, help_text="定稿报告 the locked final report")
+
+    class Meta:
+        ordering = ["program_id", "year", "pairing_id"]
+        verbose_name = "考核 assessment"
+        verbose_name_plural = "考核 assessments"
+        constraints = [models.UniqueConstraint(fields=["pairing", "year"], name="assessment_one_per_pairing_year")]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.year} ({self.get_status_display()})"
+
+
+class AssessmentScore(models.Model):
+    """The score of one of the six areas: the donor side's own, then the final one."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    area = models.CharField(max_length=30, choices=AssessmentArea.choices)
+    self_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    self_comment = models.TextField(blank=True)
+    final_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment_id", "area"]
+        verbose_name = "考核得分 assessment score"
+        verbose_name_plural = "考核得分 assessment scores"
+        constraints = [models.UniqueConstraint(fields=["assessment", "area"], name="assessment_score_one_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.self_score} / {self.final_score}"
+
+
+class Verdict(models.TextChoices):
+    PENDING = "", "待确认 pending"
+    CONFIRMED = "confirmed", "确认 confirmed"
+    DISPUTED = "disputed", "有异议 disputed"
+
+
+class AssessmentFigure(models.Model):
+    """A figure of the pairing's report as it stood when the assessment opened, and the other side's verdict."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    unit = models.CharField(max_length=30)
+    source = models.CharField(max_length=20)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True, default=Verdict.PENDING)
+    verdict_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["assessment_id", "indicator_id"]
+        verbose_name = "考核数据 assessment figure"
+        verbose_name_plural = "考核数据 assessment figures"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="assessment_figure_one_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.value} {self.unit} ({self.verdict or 'pending'})"

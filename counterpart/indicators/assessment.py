@@ -1,0 +1,244 @@
+"""Writes for targets and the yearly two-sided assessment. Each step is atomic and audited.
+
+The assessment's order is enforced here: the donor side's self-assessment, the recipient side's
+verdict on every figure, the program office's submission, the cross-check, the final lock.
+Nothing can be finalised before both sides have acted, and nothing changes after.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor, audit_record, snapshot
+from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Area, Pairing, Program
+
+from .models import (
+    Assessment,
+    AssessmentArea,
+    AssessmentFigure,
+    AssessmentScore,
+    AssessmentStatus,
+    Indicator,
+    Target,
+    Verdict,
+)
+
+
+def _decimal(field: str, value: object) -> Decimal:
+    if isinstance(value, float):
+        raise InvalidInput(field, value, _("数值必须是精确的十进制数"))
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(field, value, _("不是有效的数值")) from None
+    if not number.is_finite() or number < 0:
+        raise InvalidInput(field, value, _("数值不能为负数"))
+    return number
+
+
+def target_set(
+    actor: Actor,
+    *,
+    program: Program,
+    indicator_key: str,
+    year: int,
+    value: object,
+    pairing: Pairing | None = None,
+    area: Area | None = None,
+    agreement: str = "",
+) -> Target:
+    """Set (or change) the target of an indicator for a year, program-wide or for a pairing or area."""
+    indicator = Indicator.objects.filter(key=indicator_key).first()
+    if indicator is None:
+        raise InvalidInput("indicator_key", indicator_key, _("指标目录中没有该指标"))
+    number = _decimal("value", value)
+    if pairing is not None and pairing.program_id != program.pk:
+        raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+    with transaction.atomic():
+        target = (
+            Target.objects.select_for_update()
+            .filter(program=program, indicator=indicator, year=year, pairing=pairing, area=area)
+            .first()
+        )
+        before = snapshot(target) if target else None
+        if target is None:
+            target = Target(program=program, indicator=indicator, year=year, pairing=pairing, area=area)
+        target.value, target.agreement = number, agreement
+        target.save()
+        audit_record(actor, "target.set", target, before=before)
+    return target
+
+
+def _advance(assessment: Assessment, expected: str, to_status: str) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != expected:
+        raise InvalidInput(
+            "status",
+            locked.status,
+            _("考核当前状态为“%(current)s”，此步骤要求状态为“%(expected)s”")
+            % {"current": locked.get_status_display(), "expected": AssessmentStatus(expected).label},
+        )
+    locked.status = to_status
+    return locked
+
+
+def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
+    """Open a pairing's assessment for a year, with the figures of its report as they stand now."""
+    from counterpart.reports.annual import Scope, report_annual
+
+    with transaction.atomic():
+        if Assessment.objects.filter(pairing=pairing, year=year).exists():
+            raise InvalidInput("year", year, _("该结对关系本年度的考核已存在"))
+        assessment = Assessment.objects.create(program=pairing.program, pairing=pairing, year=year)
+        AssessmentScore.objects.bulk_create(
+            [AssessmentScore(assessment=assessment, area=area) for area in AssessmentArea.values]
+        )
+        report = report_annual(pairing.program, year, scope=Scope.of_pairing(pairing))
+        indicators = Indicator.objects.in_bulk(list(report.figures), field_name="key")
+        AssessmentFigure.objects.bulk_create(
+            [
+                AssessmentFigure(
+                    assessment=assessment,
+                    indicator=indicators[key],
+                    value=Decimal(figure.value),
+                    unit=figure.unit,
+                    source=figure.source,
+                )
+                for key, figure in sorted(report.figures.items())
+                if key in indicators
+            ]
+        )
+        audit_record(actor, "assessment.open", assessment)
+    return assessment
+
+
+def assessment_self_assess(
+    actor: Actor, assessment: Assessment, *, scores: Mapping[str, tuple[object, str]], summary: str
+) -> Assessment:
+    """The donor side scores itself (0–100) in each of the six areas, with a comment each."""
+    missing = sorted(set(AssessmentArea.values) - set(scores))
+    if missing:
+        raise InvalidInput("scores", missing[0], _("六个考核领域都必须自评"))
+    parsed = {}
+    for area, (score, comment) in scores.items():
+        if area not in AssessmentArea.values:
+            raise InvalidInput("scores", area, _("未知的考核领域"))
+        number = _decimal(f"scores.{area}", score)
+        if number > 100:
+            raise InvalidInput(f"scores.{area}", score, _("得分应在0到100之间"))
+        parsed[area] = (number, comment)
+    if not summary.strip():
+        raise InvalidInput("summary", summary, _("请填写自评报告"))
+    with transaction.atomic():
+        assessment = _advance(assessment, AssessmentStatus.OPEN, AssessmentStatus.SELF_ASSESSED)
+        for row in assessment.scores.all():
+            row.self_score, row.self_comment = parsed[row.area]
+            row.save(update_fields=["self_score", "self_comment"])
+        assessment.self_assessment = summary
+        assessment.self_assessed_by, assessment.self_assessed_at = actor.label, timezone.now()
+        assessment.save()
+        audit_record(actor, "assessment.self_assess", assessment)
+    return assessment
+
+
+def assessment_confirm_figures(
+    actor: Actor, assessment: Assessment, *, verdicts: Mapping[int, tuple[str, str]], comment: str = ""
+) -> Assessment:
+    """The recipient side confirms or disputes every figure; a dispute must say why."""
+    with transaction.atomic():
+        assessment = _advance(assessment, AssessmentStatus.SELF_ASSESSED, AssessmentStatus.COMMENTED)
+        figures = {figure.pk: figure for figure in assessment.figures.select_related("indicator")}
+        unknown = sorted(set(verdicts) - set(figures))
+        if unknown:
+            raise InvalidInput("verdicts", unknown[0], _("该数据不属于本考核"))
+        for figure_id, figure in figures.items():
+            verdict, reason = verdicts.get(figure_id, (Verdict.PENDING, ""))
+            if verdict not in (Verdict.CONFIRMED, Verdict.DISPUTED):
+                raise InvalidInput(figure.indicator.key, verdict, _("每项数据都必须确认或提出异议"))
+            if verdict == Verdict.DISPUTED and not reason.strip():
+                raise InvalidInput(figure.indicator.key, reason, _("提出异议必须说明理由"))
+            figure.verdict, figure.verdict_comment = verdict, reason
+            figure.save(update_fields=["verdict", "verdict_comment"])
+        assessment.recipient_comment = comment
+        assessment.commented_by, assessment.commented_at = actor.label, timezone.now()
+        assessment.save()
+        audit_record(actor, "assessment.confirm_figures", assessment)
+    return assessment
+
+
+def assessment_submit(actor: Actor, assessment: Assessment) -> Assessment:
+    """The program office submits the assessment once both sides have acted."""
+    with transaction.atomic():
+        assessment = _advance(assessment, AssessmentStatus.COMMENTED, AssessmentStatus.SUBMITTED)
+        assessment.submitted_by, assessment.submitted_at = actor.label, timezone.now()
+        assessment.save()
+        audit_record(actor, "assessment.submit", assessment)
+    return assessment
+
+
+def assessment_cross_check(
+    actor: Actor, assessment: Assessment, *, final_scores: Mapping[str, object], notes: str
+) -> Assessment:
+    """A reviewer cross-checks the submission and sets the final score of each area."""
+    missing = sorted(set(AssessmentArea.values) - set(final_scores))
+    if missing:
+        raise InvalidInput("final_scores", missing[0], _("六个考核领域都必须评分"))
+    with transaction.atomic():
+        assessment = _advance(assessment, AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED)
+        for row in assessment.scores.all():
+            score = _decimal(f"final_scores.{row.area}", final_scores[row.area])
+            if score > 100:
+                raise InvalidInput(f"final_scores.{row.area}", final_scores[row.area], _("得分应在0到100之间"))
+            row.final_score = score
+            row.save(update_fields=["final_score"])
+        assessment.cross_check_notes = notes
+        assessment.cross_checked_by, assessment.cross_checked_at = actor.label, timezone.now()
+        assessment.save()
+        audit_record(actor, "assessment.cross_check", assessment)
+    return assessment
+
+
+def assessment_final_report(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "pairing": str(assessment.pairing),
+        "year": assessment.year,
+        "scores": {
+            row.area: {"self": str(row.self_score), "final": str(row.final_score), "comment": row.self_comment}
+            for row in assessment.scores.all()
+        },
+        "figures": {
+            figure.indicator.key: {
+                "value": str(figure.value),
+                "unit": figure.unit,
+                "source": figure.source,
+                "verdict": figure.verdict,
+                "comment": figure.verdict_comment,
+            }
+            for figure in assessment.figures.select_related("indicator")
+        },
+        "self_assessment": assessment.self_assessment,
+        "recipient_comment": assessment.recipient_comment,
+        "cross_check_notes": assessment.cross_check_notes,
+        "signed": {
+            "self_assessed": [assessment.self_assessed_by, str(assessment.self_assessed_at)],
+            "commented": [assessment.commented_by, str(assessment.commented_at)],
+            "submitted": [assessment.submitted_by, str(assessment.submitted_at)],
+            "cross_checked": [assessment.cross_checked_by, str(assessment.cross_checked_at)],
+        },
+    }
+
+
+def assessment_finalise(actor: Actor, assessment: Assessment) -> Assessment:
+    """Lock the assessment with its final report; no step is possible afterwards."""
+    with transaction.atomic():
+        assessment = _advance(assessment, AssessmentStatus.CROSS_CHECKED, AssessmentStatus.FINAL)
+        assessment.final_report = assessment_final_report(assessment)
+        assessment.finalised_by, assessment.finalised_at = actor.label, timezone.now()
+        assessment.save()
+        audit_record(actor, "assessment.finalise", assessment)
+    return assessment

@@ -1,0 +1,94 @@
+import pytest
+
+from counterpart.core.errors import InvalidInput
+from counterpart.core.models import AuditEvent
+from counterpart.indicators.assessment import (
+    assessment_confirm_figures,
+    assessment_cross_check,
+    assessment_finalise,
+    assessment_open,
+    assessment_self_assess,
+    assessment_submit,
+    target_set,
+)
+from counterpart.indicators.models import AssessmentArea, AssessmentStatus, Target, Verdict
+
+SCORES = {area: (90, "良好") for area in AssessmentArea.values}
+FINAL = dict.fromkeys(AssessmentArea.values, 88)
+
+
+@pytest.fixture
+def assessment(pairing, project, actor):
+    return assessment_open(actor, pairing, 2009)
+
+
+def test_opening_takes_the_pairings_figures_as_they_stand(assessment) -> None:
+    figures = {f.indicator.key: f for f in assessment.figures.select_related("indicator")}
+    assert figures["projects"].value == 1 and figures["projects"].source == "projects"
+    assert assessment.scores.count() == 6
+    assert assessment.status == AssessmentStatus.OPEN
+
+
+def test_the_cycle_runs_in_order_and_ends_locked(assessment, actor) -> None:
+    # given the donor side's self-assessment
+    assessment = assessment_self_assess(actor, assessment, scores=SCORES, summary="完成年度协议目标")
+    # when the recipient side confirms every figure, the office submits, a reviewer cross-checks
+    verdicts = {figure.pk: (Verdict.CONFIRMED, "") for figure in assessment.figures.all()}
+    assessment = assessment_confirm_figures(actor, assessment, verdicts=verdicts, comment="同意")
+    assessment = assessment_submit(actor, assessment)
+    assessment = assessment_cross_check(actor, assessment, final_scores=FINAL, notes="核查无误")
+    assessment = assessment_finalise(actor, assessment)
+    # then it is final with a report that records who acted at each step
+    assert assessment.status == AssessmentStatus.FINAL
+    assert assessment.final_report is not None
+    assert assessment.final_report["figures"]["projects"]["verdict"] == "confirmed"
+    assert assessment.final_report["scores"]["funds"]["final"] == "88.00"
+    assert AuditEvent.objects.filter(object_type="indicators.assessment").count() == 6
+    # and nothing can move it again
+    with pytest.raises(InvalidInput):
+        assessment_self_assess(actor, assessment, scores=SCORES, summary="改")
+
+
+def test_no_step_may_be_skipped(assessment, actor) -> None:
+    for step in (
+        lambda a: assessment_submit(actor, a),
+        lambda a: assessment_finalise(actor, a),
+        lambda a: assessment_confirm_figures(actor, a, verdicts={}),
+        lambda a: assessment_cross_check(actor, a, final_scores=FINAL, notes=""),
+    ):
+        with pytest.raises(InvalidInput) as error:
+            step(assessment)
+        assert error.value.field == "status"
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.OPEN
+
+
+def test_the_recipient_must_judge_every_figure_and_explain_a_dispute(assessment, actor) -> None:
+    assessment = assessment_self_assess(actor, assessment, scores=SCORES, summary="自评")
+    figure = assessment.figures.first()
+    assert figure is not None
+    with pytest.raises(InvalidInput):
+        assessment_confirm_figures(actor, assessment, verdicts={})
+    with pytest.raises(InvalidInput) as error:
+        assessment_confirm_figures(actor, assessment, verdicts={figure.pk: (Verdict.DISPUTED, " ")})
+    assert error.value.field == figure.indicator.key
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SELF_ASSESSED
+
+
+def test_self_assessment_needs_all_six_areas_within_range(assessment, actor) -> None:
+    with pytest.raises(InvalidInput):
+        assessment_self_assess(actor, assessment, scores={"funds": (90, "")}, summary="x")
+    with pytest.raises(InvalidInput) as error:
+        assessment_self_assess(actor, assessment, scores={**SCORES, "funds": (101, "")}, summary="x")
+    assert error.value.field == "scores.funds"
+
+
+def test_targets_are_set_and_changed_with_an_audit_trail(program, pairing, actor) -> None:
+    target_set(actor, program=program, indicator_key="labour_trained", year=2009, value=10000, pairing=pairing)
+    target_set(actor, program=program, indicator_key="labour_trained", year=2009, value=12000, pairing=pairing)
+    assert Target.objects.get().value == 12000
+    event = AuditEvent.objects.filter(action="target.set").first()
+    assert event is not None and event.before is not None and event.before["value"] == "10000.00"
+    with pytest.raises(InvalidInput):
+        target_set(actor, program=program, indicator_key="nope", year=2009, value=1)
