@@ -103,7 +103,13 @@ def support_delivered_fen(
     else:
         accounts = [AccountType.DISBURSED, AccountType.SPENT]
     postings = postings_for(
-        program, accounts=accounts, year=year, year_to=year_to, sources=sources, area_code=area_code
+        program,
+        accounts=accounts,
+        year=year,
+        year_to=year_to,
+        sources=sources,
+        area_code=area_code,
+        pairing_ids=pairing_ids,
     )
     return postings.aggregate(total=Sum("amount_fen"))["total"] or 0
 

@@ -114,6 +114,8 @@ class ReportedValue(models.Model):
     breakdown_dimension = models.CharField(max_length=30, blank=True)
     breakdown_code = models.CharField(max_length=60, blank=True)
     citation = models.CharField(max_length=500, blank=True, help_text="出处 document, page or address")
+    # "比上年增长 12%": a change the source states, checked against the figures of both years.
+    stated_change_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     created_at = models.DateTimeField(auto_now_add=True)
 

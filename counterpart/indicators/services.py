@@ -28,6 +28,7 @@ def reported_value_enter(
     breakdown_dimension: str = "",
     breakdown_code: str = "",
     citation: str = "",
+    stated_change_percent: object | None = None,
     is_illustrative: bool = False,
 ) -> ReportedValue:
     """Enter a figure as published, with its qualifier and citation.
@@ -53,6 +54,12 @@ def reported_value_enter(
         raise InvalidInput("year_to", year_to, _("末年早于起始年"))
     if qualifier not in Qualifier.values:
         raise InvalidInput("qualifier", qualifier, _("未知的限定词"))
+    change = None
+    if stated_change_percent is not None:
+        try:
+            change = Decimal(str(stated_change_percent))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("stated_change_percent", stated_change_percent, _("不是有效的百分比")) from None
     if bool(breakdown_dimension) != bool(breakdown_code):
         raise InvalidInput("breakdown_code", breakdown_code, _("分项维度和分项代码必须同时填写"))
     with transaction.atomic():
@@ -70,6 +77,7 @@ def reported_value_enter(
             breakdown_dimension=breakdown_dimension,
             breakdown_code=breakdown_code,
             citation=citation,
+            stated_change_percent=change,
             is_illustrative=is_illustrative,
         )
         audit_record(actor, "reported_value.enter", reported)

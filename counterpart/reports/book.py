@@ -1,0 +1,226 @@
+"""The full annual report of a program: every indicator program-wide, per recipient area and per
+pairing, against the previous year and the targets, with data-quality warnings and a narrative.
+
+Renderers (JSON, text, HTML, XLSX, PDF) all take a ReportBook, so every format shows the same
+figures.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from counterpart.indicators.catalogue import catalogue_rows
+from counterpart.indicators.models import Indicator, Target
+from counterpart.registry.models import Area, Pairing, PairingLevel, PeriodLock, Program
+from counterpart.registry.selectors import pairings_active_in_year
+
+from .annual import AnnualReport, Figure, Scope, report_annual
+from .narrative import narrative_en, narrative_zh
+from .quality import QualityWarning, report_quality
+
+# Catalogue order (docs/indicators.md), then users' own indicators by key.
+_CATALOGUE_ORDER = {row["key"]: position for position, row in enumerate(catalogue_rows())}
+
+
+def indicator_order(key: str) -> tuple[int, str]:
+    return (_CATALOGUE_ORDER.get(key, len(_CATALOGUE_ORDER)), key)
+
+
+@dataclass
+class Row:
+    key: str
+    name_zh: str
+    name_en: str
+    figure: Figure
+    previous: Figure | None = None
+    target: Decimal | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous is None:
+            return None
+        return Decimal(self.figure.value) - Decimal(self.previous.value)
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.previous is None or Decimal(self.previous.value) == 0:
+            return None
+        return (Decimal(self.figure.value) - Decimal(self.previous.value)) / Decimal(self.previous.value) * 100
+
+    @property
+    def attainment_percent(self) -> Decimal | None:
+        if self.target is None or self.target == 0:
+            return None
+        return Decimal(self.figure.value) / self.target * 100
+
+    def as_json(self) -> dict[str, Any]:
+        data = self.figure.as_json()
+        if self.previous is not None:
+            data["previous"] = self.previous.as_json()["value"]
+        if self.target is not None:
+            data["target"] = int(self.target) if self.target == self.target.to_integral_value() else float(self.target)
+            attainment = self.attainment_percent
+            if attainment is not None:
+                data["attainment_percent"] = round(float(attainment), 1)
+        return data
+
+
+@dataclass
+class Section:
+    kind: str  # program | area | pairing
+    title_zh: str
+    title_en: str
+    report: AnnualReport
+    rows: list[Row]
+    warnings: list[QualityWarning]
+    code: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "indicators": {row.key: row.as_json() for row in self.rows},
+            "warnings": [w.as_json() for w in self.warnings],
+        }
+
+
+@dataclass
+class ReportBook:
+    program: Program
+    year: int
+    year_to: int | None
+    sections: list[Section] = field(default_factory=list)
+    locked: bool = False
+
+    @property
+    def main(self) -> Section:
+        return self.sections[0]
+
+    @property
+    def years_label(self) -> str:
+        return f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
+
+    @property
+    def narrative_zh(self) -> str:
+        return narrative_zh(self.main.report)
+
+    @property
+    def narrative_en(self) -> str:
+        return narrative_en(self.main.report)
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable shape of the foundation issue, plus sections, warnings and the narrative."""
+        data = self.main.report.as_json()
+        for row in self.main.rows:
+            data["indicators"][row.key] = row.as_json()
+        data["warnings"] = [w.as_json() for w in self.main.warnings]
+        data["areas"] = {s.code: s.as_json() for s in self.sections if s.kind == "area"}
+        data["pairings"] = {s.code: s.as_json() for s in self.sections if s.kind == "pairing"}
+        data["narrative"] = {"zh": self.narrative_zh, "en": self.narrative_en}
+        data["locked"] = self.locked
+        return data
+
+
+def _rows(report: AnnualReport, previous: AnnualReport | None, targets: dict[str, Decimal]) -> list[Row]:
+    names = {i.key: (i.name_zh, i.name_en) for i in Indicator.objects.filter(key__in=list(report.figures))}
+    rows = []
+    for key in sorted(report.figures, key=indicator_order):
+        name_zh, name_en = names.get(key, (key, key))
+        rows.append(
+            Row(
+                key=key,
+                name_zh=name_zh,
+                name_en=name_en,
+                figure=report.figures[key],
+                previous=previous.figures.get(key) if previous else None,
+                target=targets.get(key),
+            )
+        )
+    return rows
+
+
+def _targets(program: Program, year: int, scope: Scope) -> dict[str, Decimal]:
+    targets = Target.objects.filter(program=program, year=year).select_related("indicator")
+    if scope.pairing_id is not None:
+        targets = targets.filter(pairing_id=scope.pairing_id, area__isnull=True)
+    elif scope.area_code is not None:
+        targets = targets.filter(area_id=scope.area_code, pairing__isnull=True)
+    else:
+        targets = targets.filter(pairing__isnull=True, area__isnull=True)
+    return {t.indicator.key: t.value for t in targets}
+
+
+def _section(
+    kind: str,
+    title_zh: str,
+    title_en: str,
+    program: Program,
+    year: int,
+    year_to: int | None,
+    scope: Scope,
+    code: str = "",
+) -> Section | None:
+    report = report_annual(program, year, year_to, scope=scope)
+    if kind != "program" and not report.figures:
+        return None
+    previous = None
+    if year_to is None:
+        previous = report_annual(program, year - 1, scope=scope)
+    targets = _targets(program, year, scope) if year_to is None else {}
+    return Section(
+        kind=kind,
+        title_zh=title_zh,
+        title_en=title_en,
+        report=report,
+        rows=_rows(report, previous, targets),
+        warnings=report_quality(report, previous),
+        code=code,
+    )
+
+
+def report_book(program: Program, year: int, year_to: int | None = None, *, detail: bool = True) -> ReportBook:
+    """The report of a program for a year (or a range): program-wide first, then by area and pairing."""
+    year_to = year_to if year_to != year else None
+    book = ReportBook(program=program, year=year, year_to=year_to)
+    book.locked = (
+        year_to is None and PeriodLock.objects.filter(program=program, year=year, unlocked_at__isnull=True).exists()
+    )
+    main = _section("program", "全项目", "Program-wide", program, year, year_to, Scope())
+    assert main is not None
+    book.sections.append(main)
+    if not detail:
+        return book
+    pairings = list(
+        pairings_active_in_year(program, year_to or year)
+        .filter(level__in=[PairingLevel.CITY_CITY, PairingLevel.DISTRICT_COUNTY, PairingLevel.PROVINCE_PROVINCE])
+        .select_related("donor_area", "recipient_area")
+        .order_by("recipient_area_id")
+    )
+    area_codes = sorted({p.recipient_area_id for p in pairings})
+    areas = Area.objects.in_bulk(area_codes)
+    for code in area_codes:
+        area = areas[code]
+        section = _section(
+            "area", area.name_zh, area.name_en or code, program, year, year_to, Scope(area_code=code), code
+        )
+        if section:
+            book.sections.append(section)
+    for pairing in pairings:
+        section = _section(
+            "pairing",
+            f"{pairing.donor_area.name_zh}—{pairing.recipient_area.name_zh}",
+            f"{pairing.donor_area.name_en or pairing.donor_area_id} – "
+            f"{pairing.recipient_area.name_en or pairing.recipient_area_id}",
+            program,
+            year,
+            year_to,
+            Scope.of_pairing(pairing),
+            str(pairing.pk),
+        )
+        if section:
+            book.sections.append(section)
+    return book
+
+
+def pairing_label(pairing: Pairing) -> str:
+    return f"{pairing.donor_area.name_zh}—{pairing.recipient_area.name_zh}"

@@ -1,0 +1,182 @@
+"""The yearbook-style summary, generated from the figures in Chinese and English.
+
+Only figures the report holds are mentioned; published qualifiers are kept ("more than 50,000"
+→ 5万余人 / more than 50,000), so the text never claims more precision than the data has.
+"""
+
+from decimal import Decimal
+
+from counterpart.indicators.models import Qualifier
+from counterpart.registry.models import PairingLevel
+from counterpart.registry.selectors import pairings_active_in_year
+
+from .annual import AnnualReport, Figure
+
+
+def _yuan_zh(value: Decimal | int) -> str:
+    amount = Decimal(value)
+    if amount >= 100_000_000:
+        return f"{amount / 100_000_000:,.2f}亿元"
+    if amount >= 10_000:
+        return f"{amount / 10_000:,.2f}万元"
+    return f"{amount:,.2f}元"
+
+
+def _yuan_en(value: Decimal | int) -> str:
+    amount = Decimal(value)
+    if amount >= 1_000_000_000:
+        return f"{amount / 1_000_000_000:,.3f} billion yuan"
+    if amount >= 1_000_000:
+        return f"{amount / 1_000_000:,.2f} million yuan"
+    return f"{amount:,.2f} yuan"
+
+
+def _count(value: Decimal | int) -> str:
+    return f"{Decimal(value):,.0f}" if Decimal(value) == Decimal(value).to_integral_value() else f"{value:,}"
+
+
+def _zh(figure: Figure, text: str) -> str:
+    if figure.qualifier == Qualifier.MORE_THAN:
+        return f"{text}余"
+    if figure.qualifier == Qualifier.NEARLY:
+        return f"近{text}"
+    if figure.qualifier == Qualifier.ABOUT:
+        return f"约{text}"
+    return text
+
+
+def _en(figure: Figure, text: str) -> str:
+    prefix: dict[str, str] = {Qualifier.MORE_THAN: "more than ", Qualifier.NEARLY: "nearly ", Qualifier.ABOUT: "about "}
+    return prefix.get(figure.qualifier, "") + text
+
+
+def _recipients(report: AnnualReport) -> tuple[str, str]:
+    pairings = (
+        pairings_active_in_year(report.program, report.last_year)
+        .filter(level__in=[PairingLevel.CITY_CITY, PairingLevel.PROVINCE_PROVINCE])
+        .select_related("recipient_area")
+    )
+    areas = sorted({(p.recipient_area_id, p.recipient_area.name_zh, p.recipient_area.name_en) for p in pairings})
+    zh = "、".join(name for _code, name, _en in areas) or "受援地区"
+    en_names = [name_en.replace(" City", "") or code for code, _zh, name_en in areas]
+    en = " and ".join([", ".join(en_names[:-1]), en_names[-1]]) if len(en_names) > 1 else "".join(en_names)
+    return zh, en or "the recipient regions"
+
+
+def narrative_zh(report: AnnualReport) -> str:
+    f = report.figures
+    donor = report.program.donor_area.name_zh
+    recipients, _en = _recipients(report)
+    years = f"{report.year}—{report.year_to}年" if report.year_to else f"{report.year}年"
+    parts = []
+    money = []
+    if "fiscal_aid" in f:
+        money.append(f"投入财政援助资金和物资{_zh(f['fiscal_aid'], _yuan_zh(f['fiscal_aid'].value))}")
+    if "social_donation_in_kind" in f and Decimal(f["social_donation_in_kind"].value):
+        value = f["social_donation_in_kind"]
+        money.append(f"社会各界捐赠物资折款{_zh(value, _yuan_zh(value.value))}")
+    if "social_donation_cash" in f and Decimal(f["social_donation_cash"].value):
+        value = f["social_donation_cash"]
+        money.append(f"社会帮扶资金{_zh(value, _yuan_zh(value.value))}")
+    if money:
+        parts.append(f"{years}，{donor}对口帮扶{recipients}，" + "，".join(money) + "。")
+    else:
+        parts.append(f"{years}，{donor}对口帮扶{recipients}。")
+    if "projects" in f:
+        sentence = f"实施各类帮扶项目{_zh(f['projects'], _count(f['projects'].value))}个"
+        if "beneficiaries" in f:
+            sentence += f"，直接受益贫困人口{_zh(f['beneficiaries'], _count(f['beneficiaries'].value))}人"
+        parts.append(sentence + "。")
+    people = []
+    for key, label, unit in (
+        ("cadres_trained", "培训干部和技术人员", "人"),
+        ("labour_trained", "开展农村劳动力转移培训", "人"),
+        ("students_aided", "资助贫困学生", "人"),
+        ("villages_advanced", "建成整村推进扶贫开发村", "个"),
+    ):
+        if key in f:
+            people.append(f"{label}{_zh(f[key], _count(f[key].value))}{unit}")
+    if people:
+        parts.append("，".join(people) + "。")
+    industry = []
+    if "enterprise_assets" in f:
+        industry.append(f"企业资产总额{_zh(f['enterprise_assets'], _yuan_zh(f['enterprise_assets'].value))}")
+    if "taxes_paid" in f:
+        industry.append(f"纳税{_zh(f['taxes_paid'], _yuan_zh(f['taxes_paid'].value))}")
+    if "jobs_created" in f:
+        industry.append(f"直接创造就业岗位{_zh(f['jobs_created'], _count(f['jobs_created'].value))}个")
+    if "people_helped_into_jobs" in f:
+        value = f["people_helped_into_jobs"]
+        industry.append(f"带动就业{_zh(value, _count(value.value))}人")
+    if industry:
+        parts.append("企业合作方面，" + "，".join(industry) + "。")
+    market = []
+    if "participating_enterprises" in f:
+        value = f["participating_enterprises"]
+        market.append(f"{_zh(value, _count(value.value))}家企业开展市场开拓活动")
+    if "direct_sales" in f:
+        market.append(f"现场销售额{_zh(f['direct_sales'], _yuan_zh(f['direct_sales'].value))}")
+    if "order_value" in f:
+        market.append(f"签订订单{_zh(f['order_value'], _yuan_zh(f['order_value'].value))}")
+    if market:
+        parts.append("市场开拓方面，" + "，".join(market) + "。")
+    return "".join(parts)
+
+
+def narrative_en(report: AnnualReport) -> str:
+    f = report.figures
+    donor = report.program.donor_area.name_en.replace(" City", "") or report.program.donor_area.name_zh
+    _zh_names, recipients = _recipients(report)
+    years = f"From {report.year} to {report.year_to}" if report.year_to else f"In {report.year}"
+    parts = []
+    if "fiscal_aid" in f:
+        sentence = (
+            f"{years}, {donor} invested {_en(f['fiscal_aid'], _yuan_en(f['fiscal_aid'].value))} "
+            f"of government funds and materials in {recipients}"
+        )
+        if "social_donation_in_kind" in f and Decimal(f["social_donation_in_kind"].value):
+            value = f["social_donation_in_kind"]
+            sentence += f", and society donated materials valued at {_en(value, _yuan_en(value.value))}"
+        parts.append(sentence + ".")
+    else:
+        parts.append(f"{years}, {donor} supported {recipients}.")
+    if "projects" in f:
+        sentence = f"{_en(f['projects'], _count(f['projects'].value))} projects were carried out"
+        if "beneficiaries" in f:
+            value = f["beneficiaries"]
+            sentence += f", directly benefiting {_en(value, _count(value.value))} poor people"
+        parts.append(sentence + ".")
+    people = []
+    for key, label in (
+        ("cadres_trained", "cadres and technicians were trained"),
+        ("labour_trained", "rural labourers received transfer training"),
+        ("students_aided", "poor students received financial aid"),
+        ("villages_advanced", "development-oriented villages were advanced"),
+    ):
+        if key in f:
+            people.append(f"{_en(f[key], _count(f[key].value))} {label}")
+    if people:
+        parts.append("; ".join(people).capitalize() + ".")
+    industry = []
+    if "enterprise_assets" in f:
+        industry.append(f"assets of {_en(f['enterprise_assets'], _yuan_en(f['enterprise_assets'].value))}")
+    if "taxes_paid" in f:
+        industry.append(f"taxes of {_en(f['taxes_paid'], _yuan_en(f['taxes_paid'].value))}")
+    if "jobs_created" in f:
+        industry.append(f"{_en(f['jobs_created'], _count(f['jobs_created'].value))} jobs created directly")
+    if "people_helped_into_jobs" in f:
+        value = f["people_helped_into_jobs"]
+        industry.append(f"{_en(value, _count(value.value))} people helped into jobs")
+    if industry:
+        parts.append("Enterprises reported " + ", ".join(industry) + ".")
+    market = []
+    if "participating_enterprises" in f:
+        value = f["participating_enterprises"]
+        market.append(f"{_en(value, _count(value.value))} enterprises took part in market development")
+    if "direct_sales" in f:
+        market.append(f"direct sales reached {_en(f['direct_sales'], _yuan_en(f['direct_sales'].value))}")
+    if "order_value" in f:
+        market.append(f"orders of {_en(f['order_value'], _yuan_en(f['order_value'].value))} were signed")
+    if market:
+        parts.append("; ".join(market).capitalize() + ".")
+    return " ".join(parts)
