@@ -100,3 +100,20 @@ def project(program, pairing, areas: dict, actor: Actor):
         year=2009,
         budget_fen=100_000_00,
     )
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo program loaded once per test module, in a transaction rolled back at its end."""
+    from django.db import transaction
+
+    from counterpart.demo.loader import demo_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_load().program
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_program(_demo_loaded, db):  # type: ignore[no-untyped-def]
+    return _demo_loaded

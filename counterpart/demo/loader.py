@@ -91,6 +91,14 @@ IN_KIND_DONATIONS = [
 ]
 
 
+# The source's cumulative line, for the thirteen years 1997–2009, as published.
+CUMULATIVE_13_YEARS = [
+    ("total_support", 1_000_000_000, Qualifier.MORE_THAN),
+    ("fiscal_aid", 150_000_000, Qualifier.MORE_THAN),
+    ("in_kind_value", 45_000_000, Qualifier.EXACT),
+    ("projects", 800, Qualifier.MORE_THAN),
+]
+
 # Later domains add their part of the 2009 demo here; each is called with the loaded program,
 # inside the demo's transaction.
 DEMO_EXTENSIONS: list[Callable[[Program], None]] = []
@@ -208,6 +216,19 @@ def _load_program() -> Program:
         qualifier=Qualifier.MORE_THAN,
         citation=SEED_CITATION,
     )
+    # "Over the 13 years … more than 1 billion Yuan …, of which more than 150 million Yuan was
+    # financial fund and 45 million Yuan was material donation, … more than 800 … projects."
+    for key, value, qualifier in CUMULATIVE_13_YEARS:
+        reported_value_enter(
+            ACTOR,
+            program=program,
+            indicator_key=key,
+            year=DEMO_YEAR - 12,
+            year_to=DEMO_YEAR,
+            value=value,
+            qualifier=qualifier,
+            citation=SEED_CITATION,
+        )
     return program
 
 

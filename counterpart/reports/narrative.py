@@ -35,19 +35,28 @@ def _count(value: Decimal | int) -> str:
     return f"{Decimal(value):,.0f}" if Decimal(value) == Decimal(value).to_integral_value() else f"{value:,}"
 
 
-def _zh(figure: Figure, text: str) -> str:
-    if figure.qualifier == Qualifier.MORE_THAN:
+def qualify_zh(text: str, qualifier: str) -> str:
+    """余 follows the number (5万余), 近 and 约 precede it (近1万, 约2100)."""
+    if qualifier == Qualifier.MORE_THAN:
         return f"{text}余"
-    if figure.qualifier == Qualifier.NEARLY:
+    if qualifier == Qualifier.NEARLY:
         return f"近{text}"
-    if figure.qualifier == Qualifier.ABOUT:
+    if qualifier == Qualifier.ABOUT:
         return f"约{text}"
     return text
 
 
-def _en(figure: Figure, text: str) -> str:
+def qualify_en(text: str, qualifier: str) -> str:
     prefix: dict[str, str] = {Qualifier.MORE_THAN: "more than ", Qualifier.NEARLY: "nearly ", Qualifier.ABOUT: "about "}
-    return prefix.get(figure.qualifier, "") + text
+    return prefix.get(qualifier, "") + text
+
+
+def _zh(figure: Figure, text: str) -> str:
+    return qualify_zh(text, figure.qualifier)
+
+
+def _en(figure: Figure, text: str) -> str:
+    return qualify_en(text, figure.qualifier)
 
 
 def _recipients(report: AnnualReport) -> tuple[str, str]:

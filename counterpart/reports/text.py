@@ -1,57 +1,52 @@
-"""A readable summary of an annual report, in the style of the yearbook entries."""
+"""A readable summary of a report: the narrative, then each figure with its source."""
 
 from decimal import Decimal
 
-from counterpart.indicators.models import Qualifier
+from .book import ReportBook, Row
+from .narrative import qualify_en
 
-from .annual import AnnualReport, Figure
-
-QUALIFIER_ZH: dict[str, str] = {Qualifier.MORE_THAN: "余", Qualifier.NEARLY: "近", Qualifier.ABOUT: "约"}
-QUALIFIER_EN: dict[str, str] = {
-    Qualifier.MORE_THAN: "more than ",
-    Qualifier.NEARLY: "nearly ",
-    Qualifier.ABOUT: "about ",
-}
 SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
 
-LABELS = {
-    "total_support": ("帮扶资金和物资合计", "Total support delivered"),
-    "fiscal_aid": ("财政援助资金和物资", "Fiscal aid (funds and materials)"),
-    "fiscal_aid_by_level": ("财政援助资金（按级次）", "Fiscal aid by government level"),
-    "social_donation_cash": ("社会帮扶资金", "Social donations in cash"),
-    "social_donation_in_kind": ("社会捐赠物资折款", "Social donations in kind (valued)"),
-    "in_kind_items": ("捐赠物资件数", "Items donated in kind"),
-    "funds_disbursed": ("拨付资金", "Funds disbursed"),
-    "funds_spent": ("已支出资金", "Funds spent"),
-    "funds_by_category": ("项目资金（按类别）", "Project funds by category"),
-    "projects": ("实施项目", "Projects"),
-    "projects_by_category": ("项目（按类别）", "Projects by category"),
-    "beneficiaries": ("直接受益贫困人口", "Poor people benefiting directly"),
-    "district_county_pairs": ("区县结对", "District–county pairs"),
-}
 
-
-def _amount(figure: Figure) -> str:
-    value = figure.value
-    if figure.unit == "yuan":
+def _amount(value: Decimal | int, unit: str) -> str:
+    if unit == "yuan":
         return f"{Decimal(value):,.2f}"
-    return f"{value:,}"
+    number = Decimal(value)
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,}"
 
 
-def report_text(report: AnnualReport) -> str:
-    program = report.program
-    years = f"{report.year}–{report.year_to}" if report.year_to else str(report.year)
+def _line(row: Row) -> str:
+    figure = row.figure
+    text = qualify_en(_amount(figure.value, figure.unit), figure.qualifier)
+    line = f"{row.name_zh} / {row.name_en}: {text} {figure.unit}  [{SOURCE_ZH.get(figure.source, '')} {figure.source}]"
+    if row.previous is not None:
+        line += f"  (上年 previous {_amount(row.previous.value, figure.unit)})"
+    if row.attainment_percent is not None:
+        line += f"  (目标完成 target {row.attainment_percent:.0f}%)"
+    if figure.records is not None:
+        line += f"  (登记记录 records: {_amount(figure.records.value, figure.unit)} {figure.records.source})"
+    return line
+
+
+def report_text(book: ReportBook) -> str:
+    program = book.program
     lines = [
-        f"{program.name_zh} {years} 年度报告",
-        f"{program.name_en or program.slug} — report for {years}",
+        f"{program.name_zh} {book.years_label} 年度报告",
+        f"{program.name_en or program.slug} — report {book.years_label}",
+        "",
+        book.narrative_zh,
+        book.narrative_en,
         "",
     ]
-    for key, figure in sorted(report.figures.items()):
-        zh, en = LABELS.get(key, (key, key))
-        lines.append(
-            f"{zh} / {en}: {QUALIFIER_ZH.get(figure.qualifier, '')}{_amount(figure)} {figure.unit}"
-            f"  [{SOURCE_ZH.get(figure.source, figure.source)} {figure.source}]"
-        )
-        for code, part in (figure.breakdown or {}).items():
-            lines.append(f"    {code}: {part:,}")
-    return "\n".join(lines) + "\n"
+    for section in book.sections:
+        lines.append(f"== {section.title_zh} {section.title_en}")
+        for row in section.rows:
+            lines.append(_line(row))
+            for code, part in (row.figure.breakdown or {}).items():
+                lines.append(f"    {code}: {_amount(part, row.figure.unit)}")
+            for piece in row.figure.composition or []:
+                lines.append(f"    {piece['years']}: {_amount(piece['value'], row.figure.unit)} [{piece['source']}]")
+        for warning in section.warnings:
+            lines.append(f"  ! {warning.key}: {warning.message_zh} / {warning.message_en}")
+        lines.append("")
+    return "\n".join(lines)

@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from counterpart.registry.models import Program
-from counterpart.reports.annual import report_annual
-from counterpart.reports.text import LABELS, QUALIFIER_ZH, SOURCE_ZH
+from counterpart.reports.book import report_book
+from counterpart.reports.pdf import report_pdf
+from counterpart.reports.xlsx import report_xlsx
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,20 +16,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The annual report page, and its downloads (?format=xlsx|pdf|json; ?to=Y2 for several years)."""
     program = get_object_or_404(Program, slug=slug)
-    report = report_annual(program, year)
-    rows = [
-        {
-            "key": key,
-            "label_zh": LABELS.get(key, (key, key))[0],
-            "label_en": LABELS.get(key, (key, key))[1],
-            "qualifier": QUALIFIER_ZH.get(figure.qualifier, ""),
-            "figure": figure,
-            "source_zh": SOURCE_ZH.get(figure.source, figure.source),
-        }
-        for key, figure in sorted(report.figures.items())
-    ]
-    return render(request, "web/report.html", {"program": program, "year": year, "rows": rows})
+    year_to = _int_or_none(request.GET.get("to"))
+    book = report_book(program, year, year_to)
+    kind = request.GET.get("format", "html")
+    name = f"report-{program.slug}-{book.years_label}"
+    if kind == "xlsx":
+        response = HttpResponse(
+            report_xlsx(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if kind == "pdf":
+        response = HttpResponse(report_pdf(book), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    if kind == "json":
+        return JsonResponse(book.as_json(), json_dumps_params={"ensure_ascii": False})
+    return render(request, "reports/report.html", {"book": book, "standalone": False})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

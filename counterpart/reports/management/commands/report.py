@@ -1,38 +1,57 @@
-"""``counterpart report --program P --year Y [--to-year Y2] --format json|text``."""
+"""``counterpart report --program P --year Y [--to-year Y2] --format json|text|xlsx|pdf|html [--output F]``."""
 
 import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.loader import render_to_string
 
 from counterpart.registry.models import Program
-from counterpart.reports.annual import report_annual
+from counterpart.reports.book import report_book
+from counterpart.reports.pdf import report_pdf
 from counterpart.reports.text import report_text
+from counterpart.reports.xlsx import report_xlsx
+
+BINARY_FORMATS = {"xlsx", "pdf"}
 
 
 class Command(BaseCommand):
-    help = "Print a program's annual (or multi-year) report."
+    help = "Write a program's annual (or multi-year) report."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program", required=True, help="program slug, e.g. qingdao-guizhou")
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--to-year", type=int, default=None)
-        parser.add_argument("--format", choices=["json", "text"], default="text")
-        parser.add_argument("--output", type=Path, default=None)
+        parser.add_argument("--to-year", type=int, default=None, help="last year of a cumulative report")
+        parser.add_argument("--format", choices=["json", "text", "xlsx", "pdf", "html"], default="text")
+        parser.add_argument("--output", type=Path, default=None, help="file to write (xlsx/pdf: default ./report-…)")
+        parser.add_argument("--summary", action="store_true", help="program-wide figures only (no areas, pairings)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         program = Program.objects.filter(slug=options["program"]).first()
         if program is None:
             raise CommandError(f"协作项目不存在 No program with slug “{options['program']}”.")
-        if options["to_year"] is not None and options["to_year"] < options["year"]:
-            raise CommandError(f"--to-year {options['to_year']} 早于 precedes --year {options['year']}")
-        report = report_annual(program, options["year"], options["to_year"])
-        if options["format"] == "json":
-            text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+        year, year_to, kind = options["year"], options["to_year"], options["format"]
+        if year_to is not None and year_to < year:
+            raise CommandError(f"--to-year {year_to} 早于 precedes --year {year}")
+        book = report_book(program, year, year_to, detail=not options["summary"])
+        if kind == "json":
+            # The stable contract (program, year, indicators) plus areas, pairings, warnings, narrative.
+            data: bytes | str = json.dumps(book.as_json(), ensure_ascii=False, indent=2) + "\n"
+        elif kind == "text":
+            data = report_text(book)
+        elif kind == "html":
+            data = render_to_string("reports/report.html", {"book": book, "standalone": True})
+        elif kind == "xlsx":
+            data = report_xlsx(book)
         else:
-            text = report_text(report)
-        if options["output"]:
-            options["output"].write_text(text, encoding="utf-8")
-        else:
-            self.stdout.write(text, ending="")
+            data = report_pdf(book)
+        output = options["output"]
+        if output is None and kind in BINARY_FORMATS:
+            output = Path(f"report-{program.slug}-{book.years_label}.{kind}")
+        if output is None:
+            assert isinstance(data, str)
+            self.stdout.write(data, ending="")
+            return
+        output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        self.stdout.write(f"已写入 Written: {output}")

@@ -1,0 +1,74 @@
+"""The 2009 demo report in every format, opened and read back the way a user's tools would."""
+
+import io
+import json
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+from django.core.management import call_command
+from django.test import Client
+from pdfminer.high_level import extract_text
+
+from counterpart.reports.book import report_book
+from counterpart.reports.pdf import report_pdf
+from counterpart.reports.xlsx import report_xlsx
+
+
+def test_pdf_holds_the_chinese_program_name_and_the_figures(demo_program) -> None:
+    pdf = report_pdf(report_book(demo_program, 2009))
+    assert pdf.startswith(b"%PDF")
+    text = extract_text(io.BytesIO(pdf))
+    assert "青岛市—贵州省东西部扶贫协作" in text
+    assert "16,400,000.00" in text
+    assert "12,000,000.00" in text
+    assert "50,000余" in text
+    assert "152" in text
+
+
+def test_xlsx_cells_hold_numbers_not_strings(demo_program) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx(report_book(demo_program, 2009))))
+    assert workbook.sheetnames[:2] == ["概要 Summary", "全项目 Program"]
+    sheet = workbook["全项目 Program"]
+    assert sheet.freeze_panes == "B2"
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    fiscal = rows["fiscal_aid"][2]
+    assert fiscal.value == 16_400_000 and isinstance(fiscal.value, int)
+    assert fiscal.number_format == "#,##0.00"
+    assert rows["projects"][2].value == 152
+    assert rows["beneficiaries"][2].value == 50_000 and rows["beneficiaries"][5].value == "上报数 reported"
+    assert "By area" in " ".join(workbook.sheetnames) and "By pairing" in " ".join(workbook.sheetnames)
+
+
+def test_report_command_writes_every_format(demo_program, tmp_path: Path) -> None:
+    for kind in ("xlsx", "pdf", "html", "text", "json"):
+        target = tmp_path / f"r.{kind}"
+        call_command(
+            "report",
+            "--program",
+            "qingdao-guizhou",
+            "--year",
+            "2009",
+            "--format",
+            kind,
+            "--output",
+            str(target),
+            stdout=StringIO(),
+        )
+        assert target.stat().st_size > 1000, kind
+    assert json.loads((tmp_path / "r.json").read_text())["indicators"]["projects"]["value"] == 152
+    assert "<table>" in (tmp_path / "r.html").read_text()
+
+
+def test_report_page_and_its_downloads(demo_program) -> None:
+    client = Client()
+    page = client.get("/programs/qingdao-guizhou/report/2009/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "直接受益贫困人口" in html and "50,000余" in html and "安顺市" in html
+    assert client.get("/programs/qingdao-guizhou/report/2009/?format=xlsx")["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert client.get("/programs/qingdao-guizhou/report/2009/?format=pdf").content.startswith(b"%PDF")
+    data = client.get("/programs/qingdao-guizhou/report/1997/?to=2009&format=json").json()
+    assert data["indicators"]["total_support"]["value"] == 1_000_000_000
