@@ -187,6 +187,8 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
     )
     main = _section("program", "全项目", "Program-wide", program, year, year_to, Scope())
     assert main is not None
+    if year_to is None:
+        main.warnings += _certified_differences(program, year, main)
     book.sections.append(main)
     if not detail:
         return book
@@ -220,6 +222,22 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
         if section:
             book.sections.append(section)
     return book
+
+
+def _certified_differences(program: Program, year: int, main: Section) -> list[QualityWarning]:
+    """A figure that differs from the certified report of its year never changes silently."""
+    from .services import certified_differences
+
+    now = {key: figure.as_json() for key, figure in main.report.figures.items()}
+    return [
+        QualityWarning(
+            key,
+            "differs_from_certified",
+            f"与已核定报告不同：核定时为 {before}，现为 {after}",
+            f"differs from the certified report: {before} when certified, {after} now",
+        )
+        for key, before, after in certified_differences(program, year, now)
+    ]
 
 
 def pairing_label(pairing: Pairing) -> str:

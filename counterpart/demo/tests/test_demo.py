@@ -105,6 +105,8 @@ def test_admin_lists_the_152_projects_and_every_model_page_renders(demo) -> None
         "/admin/funds/account/",
         "/admin/indicators/reportedvalue/",
         "/admin/core/auditevent/",
+        "/admin/reports/certifiedreport/",
+        "/admin/registry/periodlock/",
         "/admin/projects/project/add/",
         f"/admin/projects/project/{Project.objects.first().pk}/change/",  # type: ignore[union-attr]
         f"/admin/funds/ledgertransaction/{LedgerTransaction.objects.first().pk}/change/",  # type: ignore[union-attr]

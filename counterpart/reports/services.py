@@ -1,0 +1,45 @@
+"""Certifying a year's report (which locks the year) and unlocking it for corrections."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor, audit_record
+from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Program
+from counterpart.registry.services import period_is_locked, period_lock, period_unlock
+
+from .book import report_book
+from .models import CertifiedReport
+
+
+def report_certify(actor: Actor, program: Program, year: int, *, note: str = "") -> CertifiedReport:
+    """Sign off a year's report: its figures are kept as certified, and the year is locked."""
+    with transaction.atomic():
+        if period_is_locked(program.pk, year):
+            raise InvalidInput("year", year, _("该年度报告已核定，如需重新核定请先解锁"))
+        figures = report_book(program, year, detail=False).as_json()
+        certified = CertifiedReport.objects.create(
+            program=program, year=year, certified_by_label=actor.label, note=note, report=figures
+        )
+        period_lock(actor, program, year, reason=_("%(year)s 年度报告核定") % {"year": year})
+        audit_record(actor, "report.certify", certified, after={"year": year, "note": note})
+    return certified
+
+
+def report_unlock(actor: Actor, program: Program, year: int, *, reason: str) -> None:
+    """Open a certified year for corrections; the reason is kept, and the certified figures stay."""
+    period_unlock(actor, program, year, reason=reason)
+
+
+def certified_differences(program: Program, year: int, figures: dict) -> list[tuple[str, object, object]]:
+    """Indicators whose value now differs from the latest certification: (key, certified, now)."""
+    latest = CertifiedReport.objects.filter(program=program, year=year).first()
+    if latest is None:
+        return []
+    before = latest.report.get("indicators", {})
+    keys = sorted(set(before) | set(figures))
+    return [
+        (key, before.get(key, {}).get("value"), figures.get(key, {}).get("value"))
+        for key in keys
+        if before.get(key, {}).get("value") != figures.get(key, {}).get("value")
+    ]
