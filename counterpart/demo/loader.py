@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from counterpart.core.audit import Actor
+from counterpart.enterprise.demo import enterprise_demo_load
 from counterpart.funds import services as funds
 from counterpart.funds.models import FundSource
 from counterpart.indicators.models import Qualifier
@@ -101,7 +102,9 @@ CUMULATIVE_13_YEARS = [
 
 # Later domains add their part of the 2009 demo here; each is called with the loaded program,
 # inside the demo's transaction.
-DEMO_EXTENSIONS: list[Callable[[Program], None]] = []
+DEMO_EXTENSIONS: list[Callable[[Program], None]] = [
+    enterprise_demo_load,
+]
 
 
 def demo_area_rows() -> Iterator[AreaRow]:

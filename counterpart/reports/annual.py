@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
+from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for, support_delivered_fen
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
@@ -361,4 +362,5 @@ FIGURE_PROVIDERS: list[Callable[[AnnualReport], None]] = [
     _ledger_figures,
     _project_figures,
     _pairing_figures,
+    enterprise_figures,
 ]

@@ -13,13 +13,19 @@ from counterpart.registry.selectors import pairings_active_in_year
 from .annual import AnnualReport, Figure
 
 
+def _trim(number: Decimal) -> str:
+    text = f"{number.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _yuan_zh(value: Decimal | int) -> str:
+    """1640万元, 13.41亿元: the magnitude words of the yearbooks; 元 is added by the caller."""
     amount = Decimal(value)
     if amount >= 100_000_000:
-        return f"{amount / 100_000_000:,.2f}亿元"
+        return f"{_trim(amount / 100_000_000)}亿"
     if amount >= 10_000:
-        return f"{amount / 10_000:,.2f}万元"
-    return f"{amount:,.2f}元"
+        return f"{_trim(amount / 10_000)}万"
+    return _trim(amount)
 
 
 def _yuan_en(value: Decimal | int) -> str:
@@ -32,7 +38,8 @@ def _yuan_en(value: Decimal | int) -> str:
 
 
 def _count(value: Decimal | int) -> str:
-    return f"{Decimal(value):,.0f}" if Decimal(value) == Decimal(value).to_integral_value() else f"{value:,}"
+    number = Decimal(value)
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
 
 
 def qualify_zh(text: str, qualifier: str) -> str:
@@ -80,13 +87,13 @@ def narrative_zh(report: AnnualReport) -> str:
     parts = []
     money = []
     if "fiscal_aid" in f:
-        money.append(f"投入财政援助资金和物资{_zh(f['fiscal_aid'], _yuan_zh(f['fiscal_aid'].value))}")
+        money.append(f"投入财政援助资金和物资{_zh(f['fiscal_aid'], _yuan_zh(f['fiscal_aid'].value))}元")
     if "social_donation_in_kind" in f and Decimal(f["social_donation_in_kind"].value):
         value = f["social_donation_in_kind"]
-        money.append(f"社会各界捐赠物资折款{_zh(value, _yuan_zh(value.value))}")
+        money.append(f"社会各界捐赠物资折款{_zh(value, _yuan_zh(value.value))}元")
     if "social_donation_cash" in f and Decimal(f["social_donation_cash"].value):
         value = f["social_donation_cash"]
-        money.append(f"社会帮扶资金{_zh(value, _yuan_zh(value.value))}")
+        money.append(f"社会帮扶资金{_zh(value, _yuan_zh(value.value))}元")
     if money:
         parts.append(f"{years}，{donor}对口帮扶{recipients}，" + "，".join(money) + "。")
     else:
@@ -109,9 +116,9 @@ def narrative_zh(report: AnnualReport) -> str:
         parts.append("，".join(people) + "。")
     industry = []
     if "enterprise_assets" in f:
-        industry.append(f"企业资产总额{_zh(f['enterprise_assets'], _yuan_zh(f['enterprise_assets'].value))}")
+        industry.append(f"企业资产总额{_zh(f['enterprise_assets'], _yuan_zh(f['enterprise_assets'].value))}元")
     if "taxes_paid" in f:
-        industry.append(f"纳税{_zh(f['taxes_paid'], _yuan_zh(f['taxes_paid'].value))}")
+        industry.append(f"纳税{_zh(f['taxes_paid'], _yuan_zh(f['taxes_paid'].value))}元")
     if "jobs_created" in f:
         industry.append(f"直接创造就业岗位{_zh(f['jobs_created'], _count(f['jobs_created'].value))}个")
     if "people_helped_into_jobs" in f:
@@ -124,9 +131,9 @@ def narrative_zh(report: AnnualReport) -> str:
         value = f["participating_enterprises"]
         market.append(f"{_zh(value, _count(value.value))}家企业开展市场开拓活动")
     if "direct_sales" in f:
-        market.append(f"现场销售额{_zh(f['direct_sales'], _yuan_zh(f['direct_sales'].value))}")
+        market.append(f"现场销售额{_zh(f['direct_sales'], _yuan_zh(f['direct_sales'].value))}元")
     if "order_value" in f:
-        market.append(f"签订订单{_zh(f['order_value'], _yuan_zh(f['order_value'].value))}")
+        market.append(f"签订订单{_zh(f['order_value'], _yuan_zh(f['order_value'].value))}元")
     if market:
         parts.append("市场开拓方面，" + "，".join(market) + "。")
     return "".join(parts)

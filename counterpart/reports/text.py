@@ -12,7 +12,7 @@ def _amount(value: Decimal | int, unit: str) -> str:
     if unit == "yuan":
         return f"{Decimal(value):,.2f}"
     number = Decimal(value)
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,}"
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
 
 
 def _line(row: Row) -> str:

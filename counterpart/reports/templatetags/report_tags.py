@@ -18,7 +18,7 @@ def amount(value: Any, unit: str = "") -> str:
     number = Decimal(value)
     if unit == "yuan":
         return f"{number:,.2f}"
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,}"
+    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
 
 
 @register.filter
