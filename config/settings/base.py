@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "counterpart.reports",
     "counterpart.web",
     "counterpart.demo",
+    "counterpart.synth",
 ]
 
 MIDDLEWARE = [

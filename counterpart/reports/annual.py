@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 
 from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
-from counterpart.funds.selectors import in_kind_items, postings_for, support_delivered_fen
+from counterpart.funds.selectors import in_kind_items, postings_for
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
@@ -116,51 +116,96 @@ def _yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-def _ledger_figures(report: AnnualReport) -> None:
-    program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
+@dataclass(frozen=True)
+class LedgerTotals:
+    """The year's postings summed once, by account type, source and project category.
 
-    def delivered(sources: frozenset[str] | None, in_kind: bool | None) -> int:
-        return support_delivered_fen(
-            program,
-            year=year,
-            year_to=year_to,
-            sources=sorted(sources) if sources else None,
-            in_kind=in_kind,
-            area_code=scope.area_code,
-            pairing_ids=scope.pairing_ids,
+    Every ledger figure of the report is a sum over some of these groups, so the postings are
+    scanned once however many figures there are.
+    """
+
+    rows: tuple[tuple[str, str, str | None, int], ...]
+
+    def fen(
+        self,
+        accounts: frozenset[str],
+        sources: frozenset[str] | None = None,
+        with_project: bool = False,
+    ) -> int:
+        return sum(
+            total
+            for account, source, category, total in self.rows
+            if account in accounts and (sources is None or source in sources) and (category or not with_project)
         )
 
-    by_source = {code: fen for code, fen in _delivered_by_source(report).items() if fen}
+    def by(self, accounts: frozenset[str], position: int) -> dict[str, int]:
+        grouped: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            if row[0] in accounts and row[position] is not None:
+                grouped[row[position]] += row[3]  # type: ignore[index]
+        return {key: fen for key, fen in sorted(grouped.items()) if fen}
+
+
+def ledger_totals(report: AnnualReport) -> LedgerTotals:
+    rows = (
+        _postings(report, list(AccountType.values))
+        .values_list("account__type", "transaction__source", "transaction__project__category")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+    )
+    return LedgerTotals(rows=tuple(rows))
+
+
+CASH = frozenset({AccountType.DISBURSED, AccountType.SPENT})
+GOODS = frozenset({AccountType.IN_KIND})
+
+
+def _ledger_figures(report: AnnualReport) -> None:
+    totals = ledger_totals(report)
+    by_source = totals.by(DELIVERED_ACCOUNTS, 1)
     if not by_source:
         return
+
+    def yuan(accounts: frozenset[str], sources: frozenset[str] | None = None) -> Decimal:
+        return _yuan(totals.fen(accounts, sources))
+
     report.add(
         Figure(
             "total_support",
-            _yuan(delivered(None, None)),
+            yuan(DELIVERED_ACCOUNTS),
             "yuan",
             Source.LEDGER,
             {code: _yuan(fen) for code, fen in by_source.items()},
         )
     )
     fiscal_breakdown = {code: _yuan(fen) for code, fen in by_source.items() if code in FISCAL_SOURCES}
-    report.add(Figure("fiscal_aid", _yuan(delivered(FISCAL_SOURCES, None)), "yuan", Source.LEDGER, fiscal_breakdown))
-    report.add(
-        Figure(
-            "fiscal_aid_by_level",
-            _yuan(delivered(FISCAL_SOURCES, None)),
-            "yuan",
-            Source.LEDGER,
-            fiscal_breakdown,
+    fiscal = yuan(DELIVERED_ACCOUNTS, FISCAL_SOURCES)
+    report.add(Figure("fiscal_aid", fiscal, "yuan", Source.LEDGER, fiscal_breakdown))
+    report.add(Figure("fiscal_aid_by_level", fiscal, "yuan", Source.LEDGER, fiscal_breakdown))
+    report.add(Figure("social_donation_cash", yuan(CASH, SOCIAL_SOURCES), "yuan", Source.LEDGER))
+    report.add(Figure("social_donation_in_kind", yuan(GOODS, SOCIAL_SOURCES), "yuan", Source.LEDGER))
+    report.add(Figure("in_kind_value", yuan(GOODS), "yuan", Source.LEDGER))
+    report.add(Figure("funds_disbursed", yuan(CASH), "yuan", Source.LEDGER))
+    report.add(Figure("funds_spent", yuan(frozenset({AccountType.SPENT})), "yuan", Source.LEDGER))
+    funds_by_category = totals.by(DELIVERED_ACCOUNTS, 2)
+    if funds_by_category:
+        report.add(
+            Figure(
+                "funds_by_category",
+                _yuan(sum(funds_by_category.values())),
+                "yuan",
+                Source.LEDGER,
+                {code: _yuan(fen) for code, fen in funds_by_category.items()},
+            )
         )
-    )
-    report.add(Figure("social_donation_cash", _yuan(delivered(SOCIAL_SOURCES, False)), "yuan", Source.LEDGER))
-    report.add(Figure("social_donation_in_kind", _yuan(delivered(SOCIAL_SOURCES, True)), "yuan", Source.LEDGER))
-    report.add(Figure("in_kind_value", _yuan(delivered(None, True)), "yuan", Source.LEDGER))
-    report.add(Figure("funds_disbursed", _yuan(delivered(None, False)), "yuan", Source.LEDGER))
-    spent = _postings(report, [AccountType.SPENT]).aggregate(total=Sum("amount_fen"))["total"] or 0
-    report.add(Figure("funds_spent", _yuan(spent), "yuan", Source.LEDGER))
+    scope = report.scope
     items = in_kind_items(
-        program, year=year, year_to=year_to, unit="件", area_code=scope.area_code, pairing_ids=scope.pairing_ids
+        report.program,
+        year=report.year,
+        year_to=report.year_to,
+        unit="件",
+        area_code=scope.area_code,
+        pairing_ids=scope.pairing_ids,
     )
     if items:
         report.add(Figure("in_kind_items", items["件"], "pieces", Source.LEDGER))
@@ -177,16 +222,6 @@ def _postings(report: AnnualReport, accounts: list[str]) -> Any:
     )
 
 
-def _delivered_by_source(report: AnnualReport) -> dict[str, int]:
-    rows = (
-        _postings(report, list(DELIVERED_ACCOUNTS))
-        .values("transaction__source")
-        .annotate(total=Sum("amount_fen"))
-        .order_by("transaction__source")
-    )
-    return {row["transaction__source"]: row["total"] for row in rows}
-
-
 def _project_figures(report: AnnualReport) -> None:
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
     by_category = projects_count_by(
@@ -196,24 +231,6 @@ def _project_figures(report: AnnualReport) -> None:
         total = sum(by_category.values())
         report.add(Figure("projects", total, "count", Source.PROJECTS, dict(by_category)))
         report.add(Figure("projects_by_category", total, "count", Source.PROJECTS, dict(by_category)))
-    category_rows = (
-        _postings(report, list(DELIVERED_ACCOUNTS))
-        .filter(transaction__project__isnull=False)
-        .values("transaction__project__category")
-        .annotate(total=Sum("amount_fen"))
-        .order_by("transaction__project__category")
-    )
-    funds_by_category = {row["transaction__project__category"]: row["total"] for row in category_rows if row["total"]}
-    if funds_by_category:
-        report.add(
-            Figure(
-                "funds_by_category",
-                _yuan(sum(funds_by_category.values())),
-                "yuan",
-                Source.LEDGER,
-                {code: _yuan(fen) for code, fen in funds_by_category.items()},
-            )
-        )
     outputs = project_outputs_total(program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids)
     for indicator, quantity in outputs.items():
         report.add(Figure(indicator, quantity, OUTPUT_UNITS[indicator], Source.PROJECTS))

@@ -1,0 +1,58 @@
+"""``counterpart synth --scale S [--seed N] [--yes]``: generate a synthetic national dataset."""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from counterpart.synth.generate import synth_generate, synth_plan
+
+
+class Command(BaseCommand):
+    help = "Generate a deterministic synthetic national dataset (scale 1.0 = national size) on the current database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=float, required=True, help="1.0 national; 0.1 and 0.01 for daily use")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--yes", action="store_true", help="do not ask before starting")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            plan = synth_plan(options["scale"], options["seed"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        estimate = plan.estimate()
+        console = Console(stderr=True)
+        console.print(
+            f"规模 scale {plan.scale}: {plan.counties:,} counties, {plan.villages:,} villages, "
+            f"{plan.projects:,} projects, {plan.postings:,} ledger postings\n"
+            f"预计 estimate: about {estimate['seconds'] / 60:.1f} min and {estimate['bytes'] / 2**30:.2f} GiB on disk"
+        )
+        asking = not options["yes"] and console.is_terminal
+        if asking and input("继续 Continue? [y/N] ").strip().lower() not in ("y", "yes"):
+            raise CommandError("cancelled")
+        started = time.monotonic()
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            tasks: dict[str, Any] = {}
+            totals = {
+                "areas": plan.areas,
+                "pairings": plan.counties,
+                "projects": plan.projects,
+                "postings": plan.postings,
+            }
+
+            def advance(step: str, done: int) -> None:
+                if step not in tasks:
+                    tasks[step] = progress.add_task(step, total=totals.get(step))
+                progress.advance(tasks[step], done)
+
+            generated = synth_generate(plan, progress=advance)
+        self.stdout.write(f"已生成 Generated {generated.program.slug} in {time.monotonic() - started:.1f} s")

@@ -1,0 +1,81 @@
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from counterpart.funds import selectors
+from counterpart.funds.models import AccountType, Posting
+from counterpart.projects.models import Project
+from counterpart.reports.annual import report_annual
+from counterpart.synth.generate import synth_generate, synth_plan
+
+
+@pytest.fixture
+def generated(db):
+    return synth_generate(synth_plan(0.0001, seed=7))
+
+
+def test_the_plan_scales_to_national_figures() -> None:
+    plan = synth_plan(1.0)
+    assert (plan.counties, plan.villages, plan.projects) == (832, 128_000, 1_000_000)
+    assert plan.postings >= 10_000_000
+    assert synth_plan(0.1).projects == 100_000
+    with pytest.raises(ValueError):
+        synth_plan(2.0)
+
+
+def test_generated_ledger_keeps_the_domain_rules(generated) -> None:
+    program = generated.program
+    assert not selectors.unbalanced_transactions(program).exists()
+    # no stage account goes negative for any commitment and project
+    for account in (AccountType.COMMITTED, AccountType.ALLOCATED, AccountType.DISBURSED):
+        # a commitment's group is itself and every transaction drawing on it; below it, per project
+        group = ["group"] if account == AccountType.COMMITTED else ["group", "transaction__project_id"]
+        rows = (
+            Posting.objects.filter(transaction__program=program, account__type=account)
+            .annotate(group=Coalesce("transaction__commitment_id", "transaction_id"))
+            .values(*group)
+            .annotate(total=Sum("amount_fen"))
+        )
+        assert rows and all(row["total"] >= 0 for row in rows), account
+    # everything allocated is disbursed, and each project's disbursements equal its budget
+    for project in Project.objects.filter(program=program)[:20]:
+        disbursed = Posting.objects.filter(
+            transaction__project=project,
+            account__type=AccountType.DISBURSED,
+            amount_fen__gt=0,
+            transaction__kind="disbursement",
+        ).aggregate(total=Sum("amount_fen"))["total"]
+        assert disbursed == project.budget_fen
+
+
+def test_report_figures_equal_the_generated_records(generated) -> None:
+    program = generated.program
+    figures = report_annual(program, 2018).figures
+    projects_2018 = Project.objects.filter(program=program, year=2018)
+    assert figures["projects"].value == projects_2018.count()
+    budget = projects_2018.aggregate(total=Sum("budget_fen"))["total"]
+    assert figures["funds_disbursed"].value * 100 == budget
+    assert figures["district_county_pairs"].value == len(generated.counties)
+
+
+def test_generation_is_deterministic_for_a_seed(db) -> None:
+    def budgets_of_a_run() -> list[tuple[str, str, int]]:
+        with transaction.atomic():
+            program = synth_generate(synth_plan(0.0001, seed=3)).program
+            rows = list(
+                Project.objects.filter(program=program)
+                .order_by("code")
+                .values_list("code", "recipient_area_id", "budget_fen")
+            )
+            transaction.set_rollback(True)
+        return rows
+
+    first, second = budgets_of_a_run(), budgets_of_a_run()
+    assert first == second and len(first) == synth_plan(0.0001).projects
+    assert len({budget for _code, _area, budget in first}) > 1
+
+
+def test_the_same_dataset_twice_is_refused(generated) -> None:
+    with pytest.raises(ValueError):
+        synth_generate(synth_plan(0.0001, seed=7))
