@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.funds.models import Account, AccountType, FundSource, LedgerTransaction, Posting, TransactionKind
@@ -219,7 +220,12 @@ def _areas(plan: Plan, rng: random.Random, slug: str, progress: Progress) -> Gen
                 False,
             )
         )
-    seen = set(Area.objects.filter(code__in=[r[0] for r in rows if len(r[0]) <= 4]).values_list("code", flat=True))
+    # Another scale or seed may have written the same synthetic divisions already: keep them.
+    synthetic = Q()
+    for province in WESTERN_PROVINCES + EASTERN_PROVINCES:
+        for prefecture in SYNTH_PREFECTURES:
+            synthetic |= Q(code__startswith=province + prefecture)
+    seen = set(Area.objects.filter(synthetic).values_list("code", flat=True))
     rows = [r for r in rows if r[0] not in seen]
     bulk_write(
         Area,

@@ -1,0 +1,90 @@
+"""Annual and cumulative report of a synthetic national program vs hand-written SQL, same run.
+
+    DATABASE_URL=postgres://… counterpart synth --scale 0.1 --yes
+    DATABASE_URL=postgres://… python bench/report_bench.py [--program SLUG] [--year 2018]
+
+The baseline computes the same figures with the fewest hand-written SQL queries (one grouped
+scan of the ledger, one of projects, one of outputs, …): the ratio report / SQL is the price of
+the report engine. Both are timed warm (median of 5 after a warm-up).
+"""
+
+import argparse
+
+from common import django_setup, median_seconds, print_table, record
+
+LEDGER_SQL = """
+SELECT a.type, t.source, p.category, SUM(po.amount_fen)
+FROM funds_posting po
+JOIN funds_ledgertransaction t ON t.id = po.transaction_id
+JOIN funds_account a ON a.id = po.account_id
+LEFT JOIN projects_project p ON p.id = t.project_id
+WHERE t.program_id = %(program)s AND t.year BETWEEN %(year)s AND %(year_to)s
+GROUP BY 1, 2, 3
+"""
+PROJECTS_SQL = """
+SELECT category, COUNT(*) FROM projects_project
+WHERE program_id = %(program)s AND year BETWEEN %(year)s AND %(year_to)s AND status <> 'cancelled'
+GROUP BY 1
+"""
+OUTPUTS_SQL = """
+SELECT o.indicator, SUM(o.actual_quantity) FROM projects_projectoutput o
+JOIN projects_project p ON p.id = o.project_id
+WHERE p.program_id = %(program)s AND p.year BETWEEN %(year)s AND %(year_to)s AND p.status <> 'cancelled'
+  AND o.actual_quantity IS NOT NULL
+GROUP BY 1
+"""
+PAIRS_SQL = """
+SELECT COUNT(*) FROM registry_pairing
+WHERE program_id = %(program)s AND level = 'district_county'
+  AND valid_from <= make_date(%(year_to)s, 12, 31) AND (valid_to IS NULL OR valid_to >= make_date(%(year_to)s, 1, 1))
+"""
+IN_KIND_SQL = """
+SELECT item_unit, SUM(item_quantity) FROM funds_ledgertransaction
+WHERE program_id = %(program)s AND year BETWEEN %(year)s AND %(year_to)s AND item_quantity IS NOT NULL
+GROUP BY 1
+"""
+REPORTED_SQL = """
+SELECT indicator_key, year, year_to, breakdown_code, value FROM indicators_reportedvalue
+WHERE program_id = %(program)s AND year BETWEEN %(year)s AND %(year_to)s AND area_id IS NULL AND pairing_id IS NULL
+"""
+BASELINE_QUERIES = [LEDGER_SQL, PROJECTS_SQL, OUTPUTS_SQL, PAIRS_SQL, IN_KIND_SQL, REPORTED_SQL]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--program", default=None)
+    parser.add_argument("--year", type=int, default=2018)
+    args = parser.parse_args()
+    django_setup()
+    from django.db import connection
+
+    from counterpart.funds.models import Posting
+    from counterpart.registry.models import Program
+    from counterpart.reports.annual import report_annual
+
+    program = (
+        Program.objects.get(slug=args.program)
+        if args.program
+        else Program.objects.filter(slug__startswith="synth-").order_by("-id").first()
+    )
+    if program is None:
+        raise SystemExit("no synthetic program: run `counterpart synth --scale 0.1` first")
+    postings = Posting.objects.filter(transaction__program=program).count()
+    print(f"program {program.slug}: {postings:,} postings on {connection.vendor}")
+
+    def hand_sql(year: int, year_to: int) -> None:
+        with connection.cursor() as cursor:
+            for sql in BASELINE_QUERIES:
+                cursor.execute(sql, {"program": program.pk, "year": year, "year_to": year_to})
+                cursor.fetchall()
+
+    rows = []
+    for name, year, year_to in (("annual", args.year, None), ("cumulative", 2016, 2020)):
+        engine = median_seconds(lambda y=year, t=year_to: report_annual(program, y, t))
+        baseline = median_seconds(lambda y=year, t=year_to: hand_sql(y, t or y))
+        rows.append(record(f"report_{name}_vs_hand_sql", engine, "s", baseline))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
