@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "counterpart.indicators",
     "counterpart.reports",
     "counterpart.web",
+    "counterpart.access",
     "counterpart.demo",
     "counterpart.synth",
 ]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "counterpart.access"
+    label = "access"
+    verbose_name = "角色与范围 Roles and scope"
+
+    def ready(self) -> None:
+        from .rules import rules_register
+
+        rules_register()

@@ -1,0 +1,112 @@
+"""Scoping, in one place: every page, export, report and API asks ``scoped()`` what a user may see.
+
+Each model that holds program data is registered with the paths to its program, recipient area,
+pairing and enterprise. A user's memberships become one Q filter over those paths; a user with
+no membership sees nothing, and a record with no area is visible to no area-scoped user (a
+prefix match on a NULL code is false), so scoping fails closed.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Where a model's rows belong: lookups to their program, recipient area code, donor area code
+    (through the pairing) and enterprise organisation. Empty when the model has no such link."""
+
+    program: str = ""
+    area: str = ""
+    donor_area: str = ""
+    organisation: str = ""
+
+
+RULES: dict[type[models.Model], ScopeRule] = {}
+
+
+def scope_rule_register(model: type[models.Model], rule: ScopeRule) -> None:
+    RULES[model] = rule
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    everything: bool = False
+    programs: frozenset[int] = field(default_factory=frozenset)
+    donor_areas: frozenset[str] = field(default_factory=frozenset)
+    recipient_areas: frozenset[str] = field(default_factory=frozenset)
+    organisations: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.programs or self.donor_areas or self.recipient_areas or self.organisations)
+
+
+def access_scope(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
+    """What a user may see, from their active memberships (superusers and auditors see everything)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return AccessScope()
+    if getattr(user, "is_superuser", False):
+        return AccessScope(everything=True)
+    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    if any(m.role == Role.AUDITOR for m in memberships):
+        return AccessScope(everything=True)
+    return AccessScope(
+        programs=frozenset(m.program_id for m in memberships if m.role == Role.PROGRAM_OFFICE and m.program_id),
+        donor_areas=frozenset(m.area_id for m in memberships if m.role == Role.DONOR_DISTRICT_OFFICE and m.area_id),
+        recipient_areas=frozenset(m.area_id for m in memberships if m.role == Role.RECIPIENT_OFFICE and m.area_id),
+        organisations=frozenset(
+            m.organisation_id for m in memberships if m.role == Role.ENTERPRISE and m.organisation_id
+        ),
+    )
+
+
+def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
+    condition = Q(pk__in=[])
+    for code in codes:
+        condition |= Q(**{f"{lookup}__code__startswith": code})
+    return condition
+
+
+def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
+    """The Q that keeps the rows of ``model`` a scope may see. Unregistered models: nothing."""
+    if scope.everything:
+        return Q()
+    rule = RULES.get(model)
+    nothing = Q(pk__in=[])
+    if rule is None:
+        return nothing
+    condition = nothing
+    if rule.program and scope.programs:
+        condition |= Q(**{f"{rule.program}__in": scope.programs})
+    if rule.area and scope.recipient_areas:
+        condition |= _prefix_any(rule.area, scope.recipient_areas)
+    if rule.donor_area and scope.donor_areas:
+        condition |= Q(**{f"{rule.donor_area}__in": scope.donor_areas})
+    if rule.organisation and scope.organisations:
+        condition |= Q(**{f"{rule.organisation}__in": scope.organisations})
+    return condition
+
+
+def scoped(queryset: QuerySet[M] | type[M], user: Any) -> QuerySet[M]:
+    """The rows of a model (or queryset) that ``user`` may see."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    return queryset.filter(scope_filter(queryset.model, access_scope(user))).distinct()
+
+
+def scoped_get_or_404(queryset: QuerySet[M] | type[M], user: Any, **lookup: Any) -> M:
+    """One row the user may see, or 404 — never 403, which would confirm that the row exists."""
+    try:
+        return scoped(queryset, user).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError):
+        raise Http404 from None

@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.http import Http404
+
+from counterpart.access.models import Membership, Role
+from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.core.models import AuditEvent
+from counterpart.funds.models import FundSource, LedgerTransaction
+from counterpart.funds.services import ledger_commit
+from counterpart.projects.models import Project
+from counterpart.projects.services import project_propose
+from counterpart.registry.models import PairingLevel
+from counterpart.registry.services import pairing_create
+
+
+def _user(name: str, **membership):
+    user = get_user_model().objects.create_user(name, password="x")
+    if membership:
+        Membership.objects.create(user=user, **membership)
+    return user
+
+
+@pytest.fixture
+def two_counties(program, pairing, project, areas, actor):
+    """Project P-001 in 普定县 (paired with 市南区) and P-002 in 西秀区 (paired with 市北区)."""
+    other_pairing = pairing_create(
+        actor,
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370203"],
+        recipient_area=areas["520402"],
+        valid_from=datetime.date(2008, 1, 1),
+    )
+    other = project_propose(
+        actor,
+        program=program,
+        code="P-002",
+        title_zh="道路",
+        category="village_road",
+        recipient_area=areas["520402"],
+        pairing=other_pairing,
+        year=2009,
+        budget_fen=0,
+    )
+    return project, other
+
+
+def test_a_county_user_sees_its_county_and_gets_404_for_another(two_counties, areas) -> None:
+    puding, xixiu = two_counties
+    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    assert list(scoped(Project, user)) == [puding]
+    assert scoped_get_or_404(Project, user, pk=puding.pk) == puding
+    with pytest.raises(Http404):
+        scoped_get_or_404(Project, user, pk=xixiu.pk)
+
+
+def test_a_prefecture_user_sees_every_county_below_it(two_counties, areas) -> None:
+    user = _user("anshun", role=Role.RECIPIENT_OFFICE, area=areas["5204"])
+    assert set(scoped(Project, user)) == set(two_counties)
+
+
+def test_a_donor_district_sees_the_records_of_its_pairings(two_counties, areas) -> None:
+    puding, _xixiu = two_counties
+    user = _user("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"])
+    assert list(scoped(Project, user)) == [puding]
+
+
+def test_the_program_office_and_auditor_see_everything_others_nothing(two_counties, program) -> None:
+    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+    auditor = _user("auditor", role=Role.AUDITOR)
+    assert scoped(Project, office).count() == 2
+    assert scoped(Project, auditor).count() == 2
+    assert scoped(Project, _user("nobody")).count() == 0
+    from django.contrib.auth.models import AnonymousUser
+
+    assert scoped(Project, AnonymousUser()).count() == 0
+
+
+def test_records_without_an_area_are_hidden_from_area_scoped_users(program, areas, actor) -> None:
+    # a program-level commitment has no recipient area: a county user must not see it
+    ledger_commit(actor, program=program, date=datetime.date(2009, 1, 5), source=FundSource.SOCIAL, amount_fen=1_00)
+    county = _user("county", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+    assert scoped(LedgerTransaction, county).count() == 0
+    assert scoped(LedgerTransaction, office).count() == 1
+
+
+def test_an_unregistered_model_is_visible_to_no_scoped_user(program, areas) -> None:
+    user = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+    assert scoped(AuditEvent, user).count() == 0
+
+
+def test_an_inactive_membership_or_user_sees_nothing(two_counties, areas) -> None:
+    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    Membership.objects.filter(user=user).update(is_active=False)
+    assert scoped(Project, user).count() == 0
+    Membership.objects.filter(user=user).update(is_active=True)
+    user.is_active = False
+    user.save()
+    assert scoped(Project, user).count() == 0
