@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "counterpart.access",
     "counterpart.demo",
     "counterpart.synth",
+    "counterpart.integrity",
 ]
 
 MIDDLEWARE = [

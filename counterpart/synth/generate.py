@@ -248,16 +248,28 @@ def _pairings(plan: Plan, generated: Generated, progress: Progress) -> None:
     first = next_id(Pairing)
     donors = generated.donor_districts
     rows, ids = [], {}
+    # Another synthetic dataset in the same database may already twin these counties: the same
+    # parties may not be paired twice at once, so such a county takes the next free donor.
+    taken = set(
+        Pairing.objects.filter(recipient_area_id__in=generated.counties, valid_to__isnull=True).values_list(
+            "donor_area_id", "recipient_area_id"
+        )
+    )
     for index, county in enumerate(generated.counties):
         pairing_id = first + index
         ids[county] = pairing_id
+        offset = 0
+        while (donors[(index + offset) % len(donors)], county) in taken:
+            offset += 1
+            if offset == len(donors):
+                raise ValueError(f"every synthetic donor is already paired with {county}: too many datasets")
         rows.append(
             (
                 pairing_id,
                 generated.program.pk,
                 PairingLevel.DISTRICT_COUNTY,
                 None,
-                donors[index % len(donors)],
+                donors[(index + offset) % len(donors)],
                 county,
                 None,
                 None,
