@@ -17,6 +17,7 @@ from django.db.models import Sum
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for, support_delivered_fen
 from counterpart.indicators.models import ReportedValue
+from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
 from counterpart.registry.models import PairingLevel, Program
@@ -231,4 +232,5 @@ FIGURE_PROVIDERS: list[Callable[[AnnualReport], None]] = [
     _ledger_figures,
     _project_figures,
     _pairing_figures,
+    people_figures,
 ]

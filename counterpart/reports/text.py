@@ -28,6 +28,15 @@ LABELS = {
     "projects_by_category": ("项目（按类别）", "Projects by category"),
     "beneficiaries": ("直接受益贫困人口", "Poor people benefiting directly"),
     "district_county_pairs": ("区县结对", "District–county pairs"),
+    "cadres_trained": ("培训干部和技术人员", "Cadres and technicians trained"),
+    "labour_trained": ("农村劳动力转移培训", "Rural labourers trained"),
+    "labour_transferred": ("转移就业", "Labourers placed in jobs"),
+    "students_aided": ("资助贫困学生", "Poor students aided"),
+    "villages_advanced": ("整村推进扶贫开发村", "Development-oriented villages advanced"),
+    "cadres_seconded": ("挂职干部", "Cadres seconded"),
+    "professionals_sent": ("选派专业技术人员", "Professionals sent"),
+    "training_courses": ("培训班", "Training courses"),
+    "training_person_times": ("培训人次", "Training person-times"),
 }
 
 
