@@ -6,12 +6,14 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from counterpart.registry.models import Pairing, Program
 
+from .identity import identity_blind_index
 from .models import (
     PROFESSIONAL_KINDS,
     Benefit,
     ComponentStatus,
     Direction,
     JobPlacement,
+    Person,
     SecondmentKind,
     StudentAid,
     Training,
@@ -19,6 +21,11 @@ from .models import (
     VillageAdvancement,
     VillageComponentKind,
 )
+
+
+def person_identity_registered(number: str) -> bool:
+    """Whether a (valid, normalised) number is already registered: a lookup by its blind index."""
+    return Person.objects.filter(identity_blind_index=identity_blind_index(number)).exists()
 
 
 def benefits_of(
