@@ -22,6 +22,7 @@ from counterpart.funds import services as funds
 from counterpart.funds.models import FundSource
 from counterpart.indicators.models import Qualifier
 from counterpart.indicators.services import reported_value_enter
+from counterpart.people.demo import people_demo_load
 from counterpart.projects import services as projects
 from counterpart.projects.models import OutputIndicator, ProjectCategory
 from counterpart.registry import services as registry
@@ -93,7 +94,7 @@ IN_KIND_DONATIONS = [
 
 # Later domains add their part of the 2009 demo here; each is called with the loaded program,
 # inside the demo's transaction.
-DEMO_EXTENSIONS: list[Callable[[Program], None]] = []
+DEMO_EXTENSIONS: list[Callable[[Program], None]] = [people_demo_load]
 
 
 def demo_area_rows() -> Iterator[AreaRow]:

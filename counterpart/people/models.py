@@ -288,7 +288,8 @@ class StudentAid(models.Model):
     year = models.PositiveSmallIntegerField()
     date = models.DateField()
     amount_fen = models.BigIntegerField()
-    ledger_transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, related_name="student_aid")
+    # One disbursement may pay a whole batch of students (a county's list for the term).
+    ledger_transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="student_aid")
     county_code = models.CharField(max_length=6)
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
@@ -103,6 +104,58 @@ def household_register(
         )
         audit_record(actor, "household.register", household)
     return household
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    number: str
+    village: Area
+    poverty_cause: str
+    helper_name: str = ""
+    is_illustrative: bool = False
+
+
+def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year: int, source: str) -> int:
+    """Register many households (status "registered" from ``year``), all or nothing, one audit event."""
+    numbers = set()
+    for line, row in enumerate(rows, start=1):
+        if not row.number.strip() or row.number in numbers:
+            raise InvalidInput(f"row {line}", row.number, _("户编号为空或重复"))
+        numbers.add(row.number)
+        if row.village.level != AreaLevel.VILLAGE:
+            raise InvalidInput(f"row {line}", row.village.code, _("贫困户所在地应为村级区划"))
+        if row.poverty_cause not in PovertyCause.values:
+            raise InvalidInput(f"row {line}", row.poverty_cause, _("未知的致贫原因"))
+    with transaction.atomic():
+        existing = Household.objects.filter(number__in=sorted(numbers)).values_list("number", flat=True)[:1]
+        for number in existing:
+            raise InvalidInput("number", number, _("该户编号已存在"))
+        Household.objects.bulk_create(
+            [
+                Household(
+                    number=row.number.strip(),
+                    village=row.village,
+                    county_code=row.village.code[:6],
+                    poverty_cause=row.poverty_cause,
+                    helper_name=row.helper_name.strip(),
+                    is_illustrative=row.is_illustrative,
+                )
+                for row in rows
+            ],
+            batch_size=2_000,
+        )
+        created = Household.objects.filter(number__in=sorted(numbers)).values_list("pk", "county_code")
+        HouseholdStatus.objects.bulk_create(
+            [
+                HouseholdStatus(household_id=pk, year=year, status=PovertyStatus.REGISTERED, county_code=county)
+                for pk, county in created
+            ],
+            batch_size=2_000,
+        )
+        audit_record_bulk(
+            actor, "household.register_bulk", "people.household", after={"source": source, "rows": len(rows)}
+        )
+    return len(rows)
 
 
 def household_status_set(actor: Actor, household: Household, *, year: int, status: str) -> HouseholdStatus:
@@ -248,7 +301,7 @@ def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: st
 
     Rows are written with COPY on PostgreSQL and bulk INSERTs elsewhere. A number given twice (in
     the file or already registered) is refused by the unique blind index, naming the row number
-    and the masked number only. Household heads are not set here (use ``person_register``).
+    and the masked number only. Rows with relation head become their household's head.
     """
     count = 0
     with transaction.atomic():
@@ -275,8 +328,11 @@ def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: st
             numbers.clear()
 
         seen: set[str] = set()
+        heads: set[int] = set()
         for line, row in enumerate(rows, start=1):
             person = _person_build(row, f"row {line}")
+            if row.relation == Relation.HEAD and row.household is not None:
+                heads.add(row.household.pk)
             if person.identity_blind_index:
                 if person.identity_blind_index in seen:
                     raise _duplicate_error(f"row {line}", row.identity_number)
@@ -288,6 +344,15 @@ def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: st
                 flush()
         if batch:
             flush()
+        if heads:
+            # The head of each household just given one: a single UPDATE, not one per row.
+            Household.objects.filter(pk__in=heads).update(
+                head=Subquery(
+                    Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+                    .order_by("id")
+                    .values("pk")[:1]
+                )
+            )
         audit_record_bulk(actor, "person.register_bulk", "people.person", after={"source": source, "rows": count})
     return count
 
@@ -565,6 +630,97 @@ def job_placement_record(
 # --- student aid ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StudentAidRow:
+    student: Person
+    school_name: str
+    amount_fen: int
+    school: Organisation | None = None
+
+
+def student_aid_grant_batch(
+    actor: Actor,
+    *,
+    commitment: LedgerTransaction,
+    grants: Sequence[StudentAidRow],
+    date: datetime.date,
+    pairing: Pairing | None = None,
+    recipient_area: Area | None = None,
+    is_illustrative: bool = False,
+) -> list[StudentAid]:
+    """Aid a list of poor students with one disbursement in the ledger, all or nothing.
+
+    The aid rows, the disbursement of their total and the students' benefits are written in one
+    transaction. The money is drawn from the commitment's unallocated balance (no project), so aid
+    beyond what was committed is refused by the ledger and nothing is written.
+    """
+    program = commitment.program
+    if not grants:
+        raise InvalidInput("grants", 0, _("助学名单不能为空"))
+    for grant in grants:
+        if not grant.school_name.strip():
+            raise InvalidInput("school_name", grant.school_name, _("学校名称不能为空"))
+        if isinstance(grant.amount_fen, bool) or not isinstance(grant.amount_fen, int) or grant.amount_fen <= 0:
+            raise InvalidInput("amount", grant.amount_fen, _("金额必须是以分为单位的正整数"))
+    _pairing_check(program, pairing)
+    _year_check(program, date.year, "date")
+    with transaction.atomic():
+        disbursement = ledger_disburse(
+            actor,
+            commitment=commitment,
+            date=date,
+            amount_fen=sum(grant.amount_fen for grant in grants),
+            pairing=pairing,
+            recipient_area=recipient_area or (grants[0].student.area if len(grants) == 1 else None),
+            description=f"助学 student aid × {len(grants)}",
+            is_illustrative=is_illustrative,
+        )
+        StudentAid.objects.bulk_create(
+            [
+                StudentAid(
+                    program=program,
+                    pairing=pairing,
+                    student=grant.student,
+                    school_name=grant.school_name.strip(),
+                    school=grant.school,
+                    year=date.year,
+                    date=date,
+                    amount_fen=grant.amount_fen,
+                    ledger_transaction=disbursement,
+                    county_code=grant.student.county_code,
+                    is_illustrative=is_illustrative,
+                )
+                for grant in grants
+            ]
+        )
+        aid = list(StudentAid.objects.filter(ledger_transaction=disbursement).select_related("student").order_by("id"))
+        Benefit.objects.bulk_create(
+            [
+                Benefit(
+                    person=row.student,
+                    kind=BenefitKind.STUDENT_AID,
+                    program=program,
+                    pairing=pairing,
+                    student_aid=row,
+                    date=date,
+                    year=date.year,
+                    area_code=row.student.area_id,
+                    county_code=row.student.county_code,
+                    is_illustrative=is_illustrative,
+                )
+                for row in aid
+                if row.student.household_id is not None
+            ]
+        )
+        audit_record(
+            actor,
+            "student_aid.grant",
+            disbursement,
+            after={"students": [row.student_id for row in aid], "total_fen": sum(row.amount_fen for row in aid)},
+        )
+    return aid
+
+
 def student_aid_grant(
     actor: Actor,
     *,
@@ -577,53 +733,15 @@ def student_aid_grant(
     school: Organisation | None = None,
     is_illustrative: bool = False,
 ) -> StudentAid:
-    """Aid a poor student: the aid row, its disbursement in the ledger and the benefit, together.
-
-    The money is disbursed from the commitment's unallocated balance (no project), so aid beyond
-    what was committed is refused by the ledger and nothing is written.
-    """
-    program = commitment.program
-    if not school_name.strip():
-        raise InvalidInput("school_name", school_name, _("学校名称不能为空"))
-    _pairing_check(program, pairing)
-    _year_check(program, date.year, "date")
-    with transaction.atomic():
-        disbursement = ledger_disburse(
-            actor,
-            commitment=commitment,
-            date=date,
-            amount_fen=amount_fen,
-            pairing=pairing,
-            recipient_area=student.area,
-            description=f"助学 student aid #{student.pk}",
-            is_illustrative=is_illustrative,
-        )
-        aid = StudentAid.objects.create(
-            program=program,
-            pairing=pairing,
-            student=student,
-            school_name=school_name.strip(),
-            school=school,
-            year=date.year,
-            date=date,
-            amount_fen=amount_fen,
-            ledger_transaction=disbursement,
-            county_code=student.county_code,
-            is_illustrative=is_illustrative,
-        )
-        audit_record(actor, "student_aid.grant", aid)
-        if student.household_id is not None:
-            benefit_record(
-                actor,
-                program=program,
-                kind=BenefitKind.STUDENT_AID,
-                date=date,
-                person=student,
-                student_aid=aid,
-                pairing=pairing,
-                is_illustrative=is_illustrative,
-            )
-    return aid
+    """Aid one poor student: the aid row, its own disbursement and the benefit, together."""
+    return student_aid_grant_batch(
+        actor,
+        commitment=commitment,
+        grants=[StudentAidRow(student=student, school_name=school_name, amount_fen=amount_fen, school=school)],
+        date=date,
+        pairing=pairing,
+        is_illustrative=is_illustrative,
+    )[0]
 
 
 # --- secondments ------------------------------------------------------------------------------
@@ -759,11 +877,13 @@ class BenefitRow:
     date: datetime.date
     project_id: int | None = None
     pairing_id: int | None = None
+    household_id: int | None = None
     is_illustrative: bool = False
 
 
 _BENEFIT_COPY_COLUMNS = (
     "person_id",
+    "household_id",
     "kind",
     "program_id",
     "pairing_id",
@@ -805,6 +925,7 @@ def benefits_record_bulk(
             batch.append(
                 (
                     row.person_id,
+                    row.household_id,
                     row.kind,
                     program.pk,
                     row.pairing_id,
