@@ -303,3 +303,19 @@ def test_a_project_elsewhere_cannot_deliver_a_village_component(actor, program, 
     advancement = village_advancement_start(actor, program=program, village=village, start_year=2009)
     with pytest.raises(InvalidInput):
         village_component_update(actor, advancement, "production", status=ComponentStatus.IN_PROGRESS, projects=[other])
+
+
+def test_rekey_command_reports_what_it_did(actor, home, settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.COUNTERPART_IDENTITY_KEYS = {"v1": b"\x11" * 32}
+    settings.COUNTERPART_IDENTITY_KEY_ID = "v1"
+    member(actor, home, 91)
+    settings.COUNTERPART_IDENTITY_KEYS = {"v1": b"\x11" * 32, "v2": b"\x22" * 32}
+    settings.COUNTERPART_IDENTITY_KEY_ID = "v2"
+    out = StringIO()
+    call_command("identity_rekey", "--batch-size", "10", stdout=out)
+    assert out.getvalue() == "已重新加密 re-encrypted 1 rows under key v2\n"
+    assert AuditEvent.objects.filter(action="person.identity_rekey").count() == 1
