@@ -131,3 +131,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("COUNTERPART_LOG_LEVEL", "WARNING")},
 }
+
+
+def identity_keys_from_environment(secret_key: str) -> tuple[dict[str, bytes], str, bytes]:
+    """Keys protecting resident identity numbers (see docs/security.md).
+
+    COUNTERPART_IDENTITY_KEYS="v1:<base64 32 bytes>,v2:…" holds every AES-256-GCM key still needed to
+    decrypt, COUNTERPART_IDENTITY_KEY_ID names the one new rows are encrypted with, and
+    COUNTERPART_BLIND_INDEX_KEY (base64, 32 bytes) keys the HMAC used to find duplicates. When unset
+    (development, tests, the demo) the keys are derived from SECRET_KEY with HKDF under distinct labels,
+    so they are stable for one installation and never equal to each other; prod.py refuses that.
+    """
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def derived(label: str) -> bytes:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"counterpart {label}".encode())
+        return hkdf.derive(secret_key.encode())
+
+    raw_keys = os.environ.get("COUNTERPART_IDENTITY_KEYS", "")
+    keys = {
+        key_id.strip(): base64.b64decode(value.strip())
+        for key_id, _sep, value in (item.partition(":") for item in raw_keys.split(",") if item.strip())
+    } or {"dev1": derived("identity encryption dev1")}
+    current = os.environ.get("COUNTERPART_IDENTITY_KEY_ID") or sorted(keys)[-1]
+    raw_blind = os.environ.get("COUNTERPART_BLIND_INDEX_KEY")
+    blind = base64.b64decode(raw_blind) if raw_blind else derived("identity blind index")
+    return keys, current, blind
+
+
+(
+    COUNTERPART_IDENTITY_KEYS,
+    COUNTERPART_IDENTITY_KEY_ID,
+    COUNTERPART_BLIND_INDEX_KEY,
+) = identity_keys_from_environment(SECRET_KEY)

@@ -10,6 +10,17 @@ DEBUG = False
 if not os.environ.get("COUNTERPART_SECRET_KEY"):
     raise ImproperlyConfigured("COUNTERPART_SECRET_KEY must be set in production")
 SECRET_KEY = os.environ["COUNTERPART_SECRET_KEY"]
+# Identity numbers: real keys, never ones derived from SECRET_KEY (docs/security.md).
+for _name in ("COUNTERPART_IDENTITY_KEYS", "COUNTERPART_IDENTITY_KEY_ID", "COUNTERPART_BLIND_INDEX_KEY"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production (see docs/security.md)")
+(
+    COUNTERPART_IDENTITY_KEYS,
+    COUNTERPART_IDENTITY_KEY_ID,
+    COUNTERPART_BLIND_INDEX_KEY,
+) = identity_keys_from_environment(SECRET_KEY)  # noqa: F405
+if COUNTERPART_IDENTITY_KEY_ID not in COUNTERPART_IDENTITY_KEYS:
+    raise ImproperlyConfigured("COUNTERPART_IDENTITY_KEY_ID names no key in COUNTERPART_IDENTITY_KEYS")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = os.environ.get("COUNTERPART_SSL_REDIRECT", "1") == "1"

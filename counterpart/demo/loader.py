@@ -23,6 +23,7 @@ from counterpart.funds import services as funds
 from counterpart.funds.models import FundSource
 from counterpart.indicators.models import Qualifier
 from counterpart.indicators.services import reported_value_enter
+from counterpart.people.demo import people_demo_load
 from counterpart.projects import services as projects
 from counterpart.projects.models import OutputIndicator, ProjectCategory
 from counterpart.registry import services as registry
@@ -103,6 +104,7 @@ CUMULATIVE_13_YEARS = [
 # Later domains add their part of the 2009 demo here; each is called with the loaded program,
 # inside the demo's transaction.
 DEMO_EXTENSIONS: list[Callable[[Program], None]] = [
+    people_demo_load,
     enterprise_demo_load,
 ]
 

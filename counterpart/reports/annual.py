@@ -18,6 +18,7 @@ from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
+from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
 from counterpart.registry.models import Pairing, PairingLevel, Program
@@ -379,5 +380,6 @@ FIGURE_PROVIDERS: list[Callable[[AnnualReport], None]] = [
     _ledger_figures,
     _project_figures,
     _pairing_figures,
+    people_figures,
     enterprise_figures,
 ]

@@ -1,0 +1,133 @@
+"""Resident identity numbers (居民身份证号码, GB 11643): validation, masking, encryption, blind index.
+
+An identity number is sensitive personal information (PIPL art. 28). It never leaves this module in
+clear except through ``identity_decrypt`` (used by the audited reveal service and by re-keying):
+- stored encrypted with AES-256-GCM, with the id of the key beside the ciphertext so keys rotate;
+- found and de-duplicated through a *blind index*, HMAC-SHA256 under its own key — a plain hash
+  would be useless, since area, birth date and sequence are guessable (about 10^9 candidates);
+- shown masked (520402********1234); errors name only the masked number.
+See docs/security.md for the key design and rotation.
+"""
+
+import datetime
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from counterpart.core.errors import InvalidInput
+
+IDENTITY_LENGTH = 18
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARACTERS = "10X98765432"
+_NONCE_BYTES = 12
+# Binds each ciphertext to its purpose: a blob copied into another encrypted column won't decrypt.
+_ASSOCIATED_DATA = b"counterpart.people.person.identity"
+
+
+def identity_mask(number: str | None) -> str:
+    """The displayable form: area code and last four kept, the birth date hidden (520402********1234).
+
+    Anything too short to mask that way is hidden entirely.
+    """
+    if not number:
+        return ""
+    text = str(number).strip()
+    if len(text) < 12:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def identity_check_character(first17: str) -> str:
+    """The GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARACTERS[total % 11]
+
+
+def identity_normalise(raw: object) -> str:
+    """Strip blanks and write a trailing x as X; no other change."""
+    return str(raw if raw is not None else "").strip().replace(" ", "").upper()
+
+
+@dataclass(frozen=True)
+class IdentityNumber:
+    """A validated number and what it states: area prefix, birth date, sex."""
+
+    number: str
+    area_prefix: str
+    birth_date: datetime.date
+    is_male: bool
+
+    @property
+    def masked(self) -> str:
+        return identity_mask(self.number)
+
+    def __repr__(self) -> str:  # never print the number in tracebacks or debuggers
+        return f"IdentityNumber({self.masked})"
+
+    __str__ = __repr__
+
+
+def identity_parse(
+    raw: object, field: str = "identity_number", *, today: datetime.date | None = None
+) -> IdentityNumber:
+    """Validate an 18-character identity number; errors show only the masked number."""
+    number = identity_normalise(raw)
+    masked = identity_mask(number)
+    if len(number) != IDENTITY_LENGTH:
+        raise InvalidInput(field, masked, _("身份证号码应为18位"))
+    if not number[:17].isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
+        raise InvalidInput(field, masked, _("身份证号码前17位应为数字，最后一位为数字或X"))
+    if number[:2] == "00" or number[2:6] == "0000":
+        raise InvalidInput(field, masked, _("身份证号码的地址码无效"))
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidInput(field, masked, _("身份证号码中的出生日期不是有效日期")) from None
+    if birth > (today or datetime.date.today()) or birth.year < 1880:
+        raise InvalidInput(field, masked, _("身份证号码中的出生日期不在合理范围内"))
+    if identity_check_character(number[:17]) != number[17]:
+        raise InvalidInput(field, masked, _("身份证号码校验码错误"))
+    return IdentityNumber(number=number, area_prefix=number[:6], birth_date=birth, is_male=int(number[16]) % 2 == 1)
+
+
+def _keys() -> dict[str, bytes]:
+    return settings.COUNTERPART_IDENTITY_KEYS
+
+
+def identity_current_key_id() -> str:
+    return settings.COUNTERPART_IDENTITY_KEY_ID
+
+
+def identity_encrypt(number: str, key_id: str | None = None) -> tuple[str, bytes]:
+    """(key id, nonce ‖ ciphertext ‖ tag) under the current key (or the one named)."""
+    key_id = key_id or identity_current_key_id()
+    nonce = os.urandom(_NONCE_BYTES)
+    ciphertext = AESGCM(_keys()[key_id]).encrypt(nonce, number.encode("ascii"), _ASSOCIATED_DATA)
+    return key_id, nonce + ciphertext
+
+
+def identity_decrypt(key_id: str, blob: bytes | memoryview) -> str:
+    """The clear number; raises cryptography's InvalidTag if the blob was altered or the key is wrong."""
+    data = bytes(blob)
+    plain = AESGCM(_keys()[key_id]).decrypt(data[:_NONCE_BYTES], data[_NONCE_BYTES:], _ASSOCIATED_DATA)
+    return plain.decode("ascii")
+
+
+def identity_blind_index(number: str) -> str:
+    """HMAC-SHA256 of the normalised number under the blind-index key, as hex (64 characters)."""
+    key: bytes = settings.COUNTERPART_BLIND_INDEX_KEY
+    return hmac.new(key, identity_normalise(number).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def identity_compose(area_prefix: str, birth_date: datetime.date, sequence: int) -> str:
+    """A well-formed number from its parts (for synthetic data: demo, tests, benchmark).
+
+    ``sequence`` is 0–999; odd for men, even for women, as GB 11643 assigns them.
+    """
+    first17 = f"{area_prefix}{birth_date:%Y%m%d}{sequence:03d}"
+    return first17 + identity_check_character(first17)

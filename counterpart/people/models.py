@@ -1,0 +1,426 @@
+"""People: registered poor households and persons, what reached them, trainings, student aid,
+secondments and village advancement.
+
+Built for the national registry's scale (tens of millions of persons): every table that is
+counted carries the county code itself (``county_code``, the first six digits of the area code)
+and the year, so "unique beneficiaries per county and year" is one COUNT(DISTINCT) on an index,
+with no join. Identity numbers are stored only encrypted (``identity_ciphertext``) and as a keyed
+blind index (``identity_blind_index``); see counterpart/people/identity.py and docs/security.md.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from counterpart.funds.models import LedgerTransaction
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Organisation, Pairing, Program
+
+from .identity import identity_decrypt, identity_mask
+
+
+class PovertyStatus(models.TextChoices):
+    REGISTERED = "registered", "贫困户 registered as poor"
+    LIFTED = "lifted", "已脱贫 lifted out of poverty"
+    RETURNED = "returned", "返贫 returned to poverty"
+
+
+class PovertyCause(models.TextChoices):
+    """Main cause of poverty as the 建档立卡 registry records it."""
+
+    ILLNESS = "illness", "因病 illness"
+    DISABILITY = "disability", "因残 disability"
+    SCHOOLING = "schooling", "因学 schooling costs"
+    DISASTER = "disaster", "因灾 disaster"
+    LACK_OF_LAND = "lack_of_land", "缺土地 lack of land"
+    LACK_OF_WATER = "lack_of_water", "缺水 lack of water"
+    LACK_OF_SKILLS = "lack_of_skills", "缺技术 lack of skills"
+    LACK_OF_LABOUR = "lack_of_labour", "缺劳力 lack of labour"
+    LACK_OF_FUNDS = "lack_of_funds", "缺资金 lack of funds"
+    TRANSPORT = "transport", "交通条件落后 poor transport"
+    LACK_OF_DRIVE = "lack_of_drive", "自身发展动力不足 lack of drive"
+    OTHER = "other", "其他 other"
+
+
+class Household(models.Model):
+    """A registered poor household (贫困户) in a village, with its helper (帮扶责任人)."""
+
+    number = models.CharField(max_length=40, unique=True, help_text="户编号 household number in the registry")
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
+    county_code = models.CharField(max_length=6, db_index=True)
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="户主 head"
+    )
+    poverty_cause = models.CharField(max_length=20, choices=PovertyCause.choices)
+    helper_name = models.CharField(max_length=100, blank=True, help_text="帮扶责任人 responsible helper (a person)")
+    helper_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="帮扶单位"
+    )
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["village_id", "number"]
+        verbose_name = "贫困户 household"
+        verbose_name_plural = "贫困户 households"
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.village_id})"
+
+
+class HouseholdStatus(models.Model):
+    """A household's poverty status in one year: registered, lifted out, returned."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=PovertyStatus.choices)
+    county_code = models.CharField(max_length=6)
+
+    class Meta:
+        ordering = ["household_id", "year"]
+        verbose_name = "贫困状态 household status"
+        verbose_name_plural = "贫困状态 household statuses"
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="household_status_one_per_year")]
+        indexes = [models.Index(fields=["county_code", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.household.number} {self.year}: {self.status}"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "男 male"
+    FEMALE = "female", "女 female"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "户主 head"
+    SPOUSE = "spouse", "配偶 spouse"
+    CHILD = "child", "子女 child"
+    PARENT = "parent", "父母 parent"
+    GRANDCHILD = "grandchild", "孙子女 grandchild"
+    SIBLING = "sibling", "兄弟姐妹 sibling"
+    OTHER = "other", "其他 other"
+    NONE = "none", "不属于贫困户 not a household member"
+
+
+class Person(models.Model):
+    """A person: a member of a registered household, or a trainee, student or cadre.
+
+    The identity number is required for members of registered households and optional for
+    others (a cadre on a course). ``identity_ciphertext`` is nonce ‖ AES-GCM ciphertext under the
+    key ``identity_key_id``; ``identity_blind_index`` is unique, which makes a second registration
+    of the same number impossible. Neither is ever copied into audit snapshots.
+    """
+
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    relation = models.CharField(max_length=20, choices=Relation.choices, default=Relation.NONE)
+    name = models.CharField(max_length=100)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(null=True, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", help_text="户籍所在地 registered area")
+    county_code = models.CharField(max_length=6, db_index=True)
+    identity_key_id = models.CharField(max_length=20, blank=True)
+    identity_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
+    identity_blind_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["county_code", "id"]
+        verbose_name = "人员 person"
+        verbose_name_plural = "人员 persons"
+        permissions = [("reveal_identity", "可查看完整身份证号码 may reveal identity numbers (audited)")]
+        indexes = [models.Index(fields=["identity_key_id"], name="person_identity_key_id")]
+
+    def __str__(self) -> str:
+        masked = self.identity_masked
+        return f"{self.name} {masked}" if masked else f"{self.name} #{self.pk}"
+
+    @property
+    def has_identity(self) -> bool:
+        return self.identity_ciphertext is not None
+
+    @property
+    def identity_masked(self) -> str:
+        """The masked number for display (decrypts in memory; the clear number is not kept)."""
+        if self.identity_ciphertext is None:
+            return ""
+        return identity_mask(identity_decrypt(self.identity_key_id, self.identity_ciphertext))
+
+
+class BenefitKind(models.TextChoices):
+    PROJECT = "project", "项目 project"
+    TRAINING = "training", "培训 training"
+    STUDENT_AID = "student_aid", "助学 student aid"
+    JOB_PLACEMENT = "job_placement", "就业 job placement"
+    OTHER = "other", "其他 other"
+
+
+class Benefit(models.Model):
+    """Something that reached a registered person, on a date: the unit of unique counting.
+
+    A benefit given to a household is recorded as one row per member at that date, with
+    ``household`` naming the household it came through, so every count is COUNT(DISTINCT person).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits")
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=BenefitKind.choices)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    training = models.ForeignKey("Training", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    student_aid = models.ForeignKey(
+        "StudentAid", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
+    )
+    job_placement = models.ForeignKey(
+        "JobPlacement", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
+    )
+    date = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    area_code = models.CharField(max_length=12, help_text="where the benefit reached the person")
+    county_code = models.CharField(max_length=6)
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "year", "id"]
+        verbose_name = "受益记录 benefit"
+        verbose_name_plural = "受益记录 benefits"
+        indexes = [
+            # Covering indexes: the unique counts read only the index (PostgreSQL index-only scans).
+            models.Index(fields=["program", "year", "county_code", "person"], name="benefit_program_year_county"),
+            models.Index(fields=["program", "year", "pairing", "person"], name="benefit_program_year_pairing"),
+            models.Index(fields=["person"], name="benefit_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date} → #{self.person_id}"
+
+
+class TrainingKind(models.TextChoices):
+    CADRE_TECHNICIAN = "cadre_technician", "干部和技术人员培训 cadre and technician training"
+    PROFESSIONAL_TECHNICAL = "professional_technical", "专业技术培训 professional technical training"
+    LABOUR_TRANSFER = "labour_transfer", "劳动力转移培训 rural labour-transfer training"
+
+
+class Training(models.Model):
+    """A training course. Participants are registered persons, or — when only a number is known —
+    ``reported_participants`` (and ``reported_placed``); reports keep the two apart."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="trainings")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="trainings")
+    kind = models.CharField(max_length=30, choices=TrainingKind.choices)
+    title = models.CharField(max_length=200)
+    organiser = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organiser_name = models.CharField(max_length=200, blank=True)
+    place = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    reported_participants = models.PositiveIntegerField(
+        null=True, blank=True, help_text="上报参训人数 participants as reported, when no list exists"
+    )
+    reported_placed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="上报转移就业人数 placed in jobs, as reported"
+    )
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "year", "start_date", "id"]
+        verbose_name = "培训班 training"
+        verbose_name_plural = "培训班 trainings"
+        indexes = [models.Index(fields=["program", "year", "kind"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date.isoformat()})"
+
+
+class TrainingParticipant(models.Model):
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="trainings")
+
+    class Meta:
+        ordering = ["training_id", "id"]
+        verbose_name = "参训人员 training participant"
+        verbose_name_plural = "参训人员 training participants"
+        constraints = [models.UniqueConstraint(fields=["training", "person"], name="training_participant_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.person_id} @ {self.training_id}"
+
+
+class JobPlacement(models.Model):
+    """A labourer placed in a job (转移就业), usually after a training: employer, place, income."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="placements")
+    training = models.ForeignKey(Training, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
+    employer_name = models.CharField(max_length=200)
+    employer = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", help_text="就业地 place of work")
+    start_date = models.DateField()
+    year = models.PositiveSmallIntegerField()
+    monthly_income_fen = models.BigIntegerField(help_text="月收入（分）monthly income in fen")
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "year", "id"]
+        verbose_name = "转移就业 job placement"
+        verbose_name_plural = "转移就业 job placements"
+        indexes = [models.Index(fields=["program", "year"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_income_fen__gte=0), name="placement_income_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.person_id} → {self.employer_name}"
+
+
+class StudentAid(models.Model):
+    """Financial aid to a poor student, posted as a disbursement in the funds ledger."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="student_aid")
+    school_name = models.CharField(max_length=200)
+    school = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    amount_fen = models.BigIntegerField()
+    # One disbursement may pay a whole batch of students (a county's list for the term).
+    ledger_transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="student_aid")
+    county_code = models.CharField(max_length=6)
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "year", "id"]
+        verbose_name = "助学 student aid"
+        verbose_name_plural = "助学 student aid"
+        indexes = [models.Index(fields=["program", "year", "county_code", "student"], name="student_aid_count")]
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="student_aid_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"#{self.student_id} {self.school_name} {self.year}"
+
+
+class SecondmentKind(models.TextChoices):
+    CADRE = "cadre", "挂职干部 cadre"
+    TEACHER = "teacher", "教师 teacher"
+    DOCTOR = "doctor", "医生 doctor"
+    AGRICULTURAL_TECHNICIAN = "agricultural_technician", "农业技术人员 agricultural technician"
+    OTHER_PROFESSIONAL = "other_professional", "其他专业技术人员 other professional"
+
+
+PROFESSIONAL_KINDS = frozenset(
+    {
+        SecondmentKind.TEACHER,
+        SecondmentKind.DOCTOR,
+        SecondmentKind.AGRICULTURAL_TECHNICIAN,
+        SecondmentKind.OTHER_PROFESSIONAL,
+    }
+)
+
+
+class Direction(models.TextChoices):
+    TO_RECIPIENT = "to_recipient", "派往受援方 donor → recipient"
+    TO_DONOR = "to_donor", "到帮扶方挂职 recipient → donor"
+
+
+class Secondment(models.Model):
+    """A cadre seconded, or a professional sent, in either direction, for a period (挂职/支教/支医)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="secondments")
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=SecondmentKind.choices)
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="secondments")
+    person_name = models.CharField(max_length=100)
+    position = models.CharField(max_length=200, blank=True, help_text="挂职岗位 post held")
+    from_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    to_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    from_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "start_date", "id"]
+        verbose_name = "挂职交流 secondment"
+        verbose_name_plural = "挂职交流 secondments"
+        indexes = [models.Index(fields=["program", "kind", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="secondment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.get_kind_display()}, {self.start_date.isoformat()})"
+
+
+class VillageComponentKind(models.TextChoices):
+    """The five components of entire-village advancement (整村推进)."""
+
+    ORGANISATION = "organisation", "村级组织活动场所 party branch and committee office"
+    INFORMATION = "information", "信息传播 information dissemination (satellite TV)"
+    EDUCATION = "education", "教育 Hope school / reading and activity room"
+    HEALTH_APPEARANCE = "health_appearance", "卫生和村容 medical room, toilets, biogas"
+    PRODUCTION = "production", "生产发展 irrigation, roads, breeding, fruit, vegetables"
+
+
+class ComponentStatus(models.TextChoices):
+    PLANNED = "planned", "计划 planned"
+    IN_PROGRESS = "in_progress", "实施中 in progress"
+    COMPLETE = "complete", "已完成 complete"
+
+
+class VillageAdvancement(models.Model):
+    """A development-oriented poor village taken on by a program; advanced when all five components
+    are complete (in the year the last one was completed)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="village_advancements")
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    county_code = models.CharField(max_length=6, db_index=True)
+    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    start_year = models.PositiveSmallIntegerField()
+    is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
+
+    class Meta:
+        ordering = ["program_id", "village_id"]
+        verbose_name = "整村推进 village advancement"
+        verbose_name_plural = "整村推进 village advancements"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "village"], name="village_advancement_once_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} ({self.start_year})"
+
+
+class VillageComponent(models.Model):
+    advancement = models.ForeignKey(VillageAdvancement, on_delete=models.CASCADE, related_name="components")
+    component = models.CharField(max_length=30, choices=VillageComponentKind.choices)
+    status = models.CharField(max_length=20, choices=ComponentStatus.choices, default=ComponentStatus.PLANNED)
+    completed_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="证明材料 evidence: documents, photos, acceptance")
+    projects = models.ManyToManyField(Project, blank=True, related_name="village_components")
+
+    class Meta:
+        ordering = ["advancement_id", "component"]
+        verbose_name = "整村推进内容 village component"
+        verbose_name_plural = "整村推进内容 village components"
+        constraints = [
+            models.UniqueConstraint(fields=["advancement", "component"], name="village_component_once"),
+            models.CheckConstraint(
+                condition=~Q(status="complete") | Q(completed_on__isnull=False),
+                name="village_component_complete_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advancement.village_id} {self.get_component_display()}: {self.get_status_display()}"

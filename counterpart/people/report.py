@@ -1,0 +1,75 @@
+"""The people figures of the annual report.
+
+Registered records give figures with source "registry". Courses known only by their numbers give
+figures with source "reported". The two are never added: when a key has both, the reported total
+is the figure shown and the registry count rides beside it under ``records`` (the same shape as a
+published figure beside its records), so a reader sees both numbers and neither is hidden.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from . import selectors
+from .models import TrainingKind
+
+if TYPE_CHECKING:  # the report module imports this one to list it as a provider
+    from counterpart.reports.annual import AnnualReport
+
+
+def _figure_types() -> tuple[Any, Any]:
+    from counterpart.reports.annual import Figure, Source
+
+    return Figure, Source
+
+
+def _add(report: "AnnualReport", key: str, unit: str, registered: int, reported: int | None) -> None:
+    Figure, Source = _figure_types()
+    if key in report.figures:
+        return
+    records = Figure(key, registered, unit, Source.REGISTRY) if registered else None
+    if reported is not None:
+        report.add(Figure(key, reported, unit, Source.REPORTED, records=records))
+    elif records is not None:
+        report.add(records)
+
+
+def people_figures(report: "AnnualReport") -> None:
+    program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
+    if not scope.is_program_wide:
+        # An area's or a pairing's share: the persons reached there, counted once. Trainings,
+        # student aid and secondments are program-wide records in this version.
+        count = selectors.beneficiaries_count(
+            program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids
+        )
+        _add(report, "beneficiaries", "persons", count, None)
+        return
+    _add(report, "beneficiaries", "persons", selectors.beneficiaries_count(program, year, year_to), None)
+    for key, kind in (
+        ("cadres_trained", TrainingKind.CADRE_TECHNICIAN),
+        ("labour_trained", TrainingKind.LABOUR_TRANSFER),
+    ):
+        _add(
+            report,
+            key,
+            "persons",
+            selectors.trainees_registered(program, year, year_to, kind),
+            selectors.trainees_reported(program, year, year_to, kind),
+        )
+    _add(
+        report,
+        "labour_transferred",
+        "persons",
+        selectors.labour_transferred_registered(program, year, year_to),
+        selectors.trainees_reported(program, year, year_to, TrainingKind.LABOUR_TRANSFER, field="reported_placed"),
+    )
+    _add(report, "students_aided", "persons", selectors.students_aided(program, year, year_to), None)
+    _add(report, "villages_advanced", "villages", selectors.villages_advanced(program, year, year_to), None)
+    _add(report, "cadres_seconded", "persons", selectors.cadres_seconded(program, year, year_to), None)
+    _add(report, "professionals_sent", "persons", selectors.professionals_sent(program, year, year_to), None)
+    _add(report, "training_courses", "count", selectors.trainings_of(program, year, year_to).count(), None)
+    _add(
+        report,
+        "training_person_times",
+        "person-times",
+        selectors.training_person_times_registered(program, year, year_to),
+        selectors.trainees_reported(program, year, year_to),
+    )

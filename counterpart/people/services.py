@@ -1,0 +1,946 @@
+"""Writes for people: registry, benefits, trainings, student aid, secondments, villages.
+
+Each service is atomic and audited. Identity numbers are validated (GB 11643), encrypted and
+blind-indexed here and nowhere else; errors name them only masked.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
+from counterpart.core.errors import InvalidInput
+from counterpart.funds.models import LedgerTransaction
+from counterpart.funds.services import ledger_disburse
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, AreaLevel, Organisation, Pairing, Program
+
+from .identity import (
+    identity_blind_index,
+    identity_current_key_id,
+    identity_decrypt,
+    identity_encrypt,
+    identity_mask,
+    identity_parse,
+)
+from .models import (
+    Benefit,
+    BenefitKind,
+    ComponentStatus,
+    Direction,
+    Household,
+    HouseholdStatus,
+    JobPlacement,
+    Person,
+    PovertyCause,
+    PovertyStatus,
+    Relation,
+    Secondment,
+    SecondmentKind,
+    Sex,
+    StudentAid,
+    Training,
+    TrainingKind,
+    TrainingParticipant,
+    VillageAdvancement,
+    VillageComponent,
+    VillageComponentKind,
+)
+
+REVEAL_PERMISSION = "people.reveal_identity"
+
+
+def _year_check(program: Program, year: int, field: str = "year") -> None:
+    if year < program.start_year or (program.end_year is not None and year > program.end_year):
+        raise InvalidInput(field, year, _("年份不在协作项目的期限内"))
+
+
+def _pairing_check(program: Program, pairing: Pairing | None) -> None:
+    if pairing is not None and pairing.program_id != program.id:
+        raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+
+
+# --- households and persons -------------------------------------------------------------------
+
+
+def household_register(
+    actor: Actor,
+    *,
+    number: str,
+    village: Area,
+    poverty_cause: str,
+    year: int,
+    helper_name: str = "",
+    helper_organisation: Organisation | None = None,
+    is_illustrative: bool = False,
+) -> Household:
+    """Register a poor household in a village, with status "registered" from ``year``."""
+    number = (number or "").strip()
+    if not number:
+        raise InvalidInput("number", number, _("户编号不能为空"))
+    if village.level != AreaLevel.VILLAGE:
+        raise InvalidInput("village", village.code, _("贫困户所在地应为村级区划"))
+    if poverty_cause not in PovertyCause.values:
+        raise InvalidInput("poverty_cause", poverty_cause, _("未知的致贫原因"))
+    with transaction.atomic():
+        if Household.objects.filter(number=number).exists():
+            raise InvalidInput("number", number, _("该户编号已存在"))
+        household = Household.objects.create(
+            number=number,
+            village=village,
+            county_code=village.code[:6],
+            poverty_cause=poverty_cause,
+            helper_name=helper_name.strip(),
+            helper_organisation=helper_organisation,
+            is_illustrative=is_illustrative,
+        )
+        HouseholdStatus.objects.create(
+            household=household, year=year, status=PovertyStatus.REGISTERED, county_code=household.county_code
+        )
+        audit_record(actor, "household.register", household)
+    return household
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    number: str
+    village: Area
+    poverty_cause: str
+    helper_name: str = ""
+    is_illustrative: bool = False
+
+
+def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year: int, source: str) -> int:
+    """Register many households (status "registered" from ``year``), all or nothing, one audit event."""
+    numbers = set()
+    for line, row in enumerate(rows, start=1):
+        if not row.number.strip() or row.number in numbers:
+            raise InvalidInput(f"row {line}", row.number, _("户编号为空或重复"))
+        numbers.add(row.number)
+        if row.village.level != AreaLevel.VILLAGE:
+            raise InvalidInput(f"row {line}", row.village.code, _("贫困户所在地应为村级区划"))
+        if row.poverty_cause not in PovertyCause.values:
+            raise InvalidInput(f"row {line}", row.poverty_cause, _("未知的致贫原因"))
+    with transaction.atomic():
+        existing = Household.objects.filter(number__in=sorted(numbers)).values_list("number", flat=True)[:1]
+        for number in existing:
+            raise InvalidInput("number", number, _("该户编号已存在"))
+        Household.objects.bulk_create(
+            [
+                Household(
+                    number=row.number.strip(),
+                    village=row.village,
+                    county_code=row.village.code[:6],
+                    poverty_cause=row.poverty_cause,
+                    helper_name=row.helper_name.strip(),
+                    is_illustrative=row.is_illustrative,
+                )
+                for row in rows
+            ],
+            batch_size=2_000,
+        )
+        created = Household.objects.filter(number__in=sorted(numbers)).values_list("pk", "county_code")
+        HouseholdStatus.objects.bulk_create(
+            [
+                HouseholdStatus(household_id=pk, year=year, status=PovertyStatus.REGISTERED, county_code=county)
+                for pk, county in created
+            ],
+            batch_size=2_000,
+        )
+        audit_record_bulk(
+            actor, "household.register_bulk", "people.household", after={"source": source, "rows": len(rows)}
+        )
+    return len(rows)
+
+
+def household_status_set(actor: Actor, household: Household, *, year: int, status: str) -> HouseholdStatus:
+    """Record a household's status for a year (lifted out, returned, registered)."""
+    if status not in PovertyStatus.values:
+        raise InvalidInput("status", status, _("未知的贫困状态"))
+    with transaction.atomic():
+        record, created = HouseholdStatus.objects.get_or_create(
+            household=household, year=year, defaults={"status": status, "county_code": household.county_code}
+        )
+        before = None if created else snapshot(record)
+        if not created:
+            record.status = status
+            record.save(update_fields=["status"])
+        audit_record(actor, "household.status_set", record, before=before)
+    return record
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person to register (single or bulk). ``identity_number`` is held only until encrypted."""
+
+    name: str
+    sex: str
+    area: Area
+    birth_date: datetime.date | None = None
+    identity_number: str | None = None
+    household: Household | None = None
+    relation: str = Relation.NONE
+    is_illustrative: bool = False
+
+    def __repr__(self) -> str:
+        return f"PersonRow({self.name!r}, {identity_mask(self.identity_number)})"
+
+
+def _person_build(row: PersonRow, field: str = "identity_number") -> Person:
+    """Validate one row and build the unsaved Person, with the number encrypted and indexed."""
+    if not row.name.strip():
+        raise InvalidInput("name", row.name, _("姓名不能为空"))
+    if row.sex not in Sex.values:
+        raise InvalidInput("sex", row.sex, _("未知的性别"))
+    if row.relation not in Relation.values:
+        raise InvalidInput("relation", row.relation, _("未知的与户主关系"))
+    if row.household is not None and row.relation == Relation.NONE:
+        raise InvalidInput("relation", row.relation, _("贫困户成员须填写与户主关系"))
+    if row.household is None and row.relation != Relation.NONE:
+        raise InvalidInput("relation", row.relation, _("不属于贫困户的人员不能填写与户主关系"))
+    if row.household is not None and not row.identity_number:
+        raise InvalidInput("identity_number", "", _("建档立卡贫困人口必须登记身份证号码"))
+    area = row.household.village if row.household is not None else row.area
+    if area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
+        raise InvalidInput("area", area.code, _("人员所在地应为县、乡或村级区划"))
+    birth_date = row.birth_date
+    person = Person(
+        household=row.household,
+        relation=row.relation,
+        name=row.name.strip(),
+        sex=row.sex,
+        area=area,
+        county_code=area.code[:6],
+        is_illustrative=row.is_illustrative,
+    )
+    if row.identity_number:
+        identity = identity_parse(row.identity_number, field)
+        if birth_date is not None and birth_date != identity.birth_date:
+            raise InvalidInput(field, identity.masked, _("出生日期与身份证号码不一致"))
+        if identity.is_male != (row.sex == Sex.MALE):
+            raise InvalidInput(field, identity.masked, _("性别与身份证号码不一致"))
+        birth_date = identity.birth_date
+        person.identity_key_id, person.identity_ciphertext = identity_encrypt(identity.number)
+        person.identity_blind_index = identity_blind_index(identity.number)
+    person.birth_date = birth_date
+    return person
+
+
+def _duplicate_error(field: str, number: str | None) -> InvalidInput:
+    return InvalidInput(field, identity_mask(number), _("该身份证号码已登记，不能重复登记"))
+
+
+def person_register(actor: Actor, row: PersonRow) -> Person:
+    """Register one person. A number already registered is refused (by its blind index)."""
+    person = _person_build(row)
+    with transaction.atomic():
+        if (
+            person.identity_blind_index
+            and Person.objects.filter(identity_blind_index=person.identity_blind_index).exists()
+        ):
+            raise _duplicate_error("identity_number", row.identity_number)
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # A concurrent registration of the same number won the race.
+            raise _duplicate_error("identity_number", row.identity_number) from None
+        if row.relation == Relation.HEAD and row.household is not None:
+            Household.objects.filter(pk=row.household.pk).update(head=person)
+            row.household.head = person
+        audit_record(actor, "person.register", person)
+    return person
+
+
+_PERSON_COPY_COLUMNS = (
+    "household_id",
+    "relation",
+    "name",
+    "sex",
+    "birth_date",
+    "area_id",
+    "county_code",
+    "identity_key_id",
+    "identity_ciphertext",
+    "identity_blind_index",
+    "is_illustrative",
+)
+
+
+def _copy_persons(people: Sequence[Person]) -> None:
+    """PostgreSQL COPY of validated, encrypted rows (binary-safe: ciphertext as bytea)."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3 cursor
+        table = Person._meta.db_table
+        with raw.copy(f"COPY {table} ({', '.join(_PERSON_COPY_COLUMNS)}) FROM STDIN") as copy:
+            for p in people:
+                copy.write_row(
+                    (
+                        p.household_id,
+                        p.relation,
+                        p.name,
+                        p.sex,
+                        p.birth_date,
+                        p.area_id,
+                        p.county_code,
+                        p.identity_key_id,
+                        p.identity_ciphertext,
+                        p.identity_blind_index,
+                        p.is_illustrative,
+                    )
+                )
+
+
+def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: str, batch_size: int = 20_000) -> int:
+    """Register many persons, all or nothing: every number validated, encrypted and indexed.
+
+    Rows are written with COPY on PostgreSQL and bulk INSERTs elsewhere. A number given twice (in
+    the file or already registered) is refused by the unique blind index, naming the row number
+    and the masked number only. Rows with relation head become their household's head.
+    """
+    count = 0
+    with transaction.atomic():
+        batch: list[Person] = []
+        numbers: dict[str, tuple[int, str | None]] = {}
+
+        def flush() -> None:
+            indexes = [p.identity_blind_index for p in batch if p.identity_blind_index]
+            clash = Person.objects.filter(identity_blind_index__in=indexes).values_list(
+                "identity_blind_index", flat=True
+            )[:1]
+            for index in clash:
+                line, number = numbers[str(index)]
+                raise _duplicate_error(f"row {line}", number)
+            try:
+                with transaction.atomic():
+                    if connection.vendor == "postgresql":
+                        _copy_persons(batch)
+                    else:
+                        Person.objects.bulk_create(batch, batch_size=2_000)
+            except IntegrityError:
+                raise InvalidInput("identity_number", "", _("批量登记中有重复的身份证号码")) from None
+            batch.clear()
+            numbers.clear()
+
+        seen: set[str] = set()
+        heads: set[int] = set()
+        for line, row in enumerate(rows, start=1):
+            person = _person_build(row, f"row {line}")
+            if row.relation == Relation.HEAD and row.household is not None:
+                heads.add(row.household.pk)
+            if person.identity_blind_index:
+                if person.identity_blind_index in seen:
+                    raise _duplicate_error(f"row {line}", row.identity_number)
+                seen.add(person.identity_blind_index)
+                numbers[person.identity_blind_index] = (line, row.identity_number)
+            batch.append(person)
+            count += 1
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        if heads:
+            # The head of each household just given one: a single UPDATE, not one per row.
+            Household.objects.filter(pk__in=heads).update(
+                head=Subquery(
+                    Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+                    .order_by("id")
+                    .values("pk")[:1]
+                )
+            )
+        audit_record_bulk(actor, "person.register_bulk", "people.person", after={"source": source, "rows": count})
+    return count
+
+
+def person_identity_reveal(actor: Actor, person: Person, *, reason: str) -> str:
+    """The clear identity number, for a user allowed to see it, with the reason audited.
+
+    Refused without the ``people.reveal_identity`` permission or without a reason. The audit event
+    records who, when, whose and why — never the number.
+    """
+    if actor.user is None or not actor.user.has_perm(REVEAL_PERMISSION):
+        raise PermissionDenied(_("无权查看完整身份证号码"))
+    if not (reason or "").strip():
+        raise InvalidInput("reason", reason, _("查看完整身份证号码必须说明原因"))
+    if person.identity_ciphertext is None:
+        raise InvalidInput("person", person.pk, _("该人员未登记身份证号码"))
+    with transaction.atomic():
+        audit_record(actor, "person.reveal_identity", person, reason=reason.strip())
+        return identity_decrypt(person.identity_key_id, person.identity_ciphertext)
+
+
+def persons_identity_rekey(actor: Actor, *, batch_size: int = 5_000, key_id: str | None = None) -> int:
+    """Re-encrypt every identity number not under the current key; the blind index is unchanged.
+
+    Works in batches, each its own transaction, so a run over tens of millions of rows can be
+    stopped and resumed; returns how many rows were re-encrypted.
+    """
+    target = key_id or identity_current_key_id()
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Person.objects.select_for_update()
+                .filter(identity_ciphertext__isnull=False)
+                .exclude(identity_key_id=target)
+                .order_by("id")
+                .only("id", "identity_key_id", "identity_ciphertext")[:batch_size]
+            )
+            if not batch:
+                break
+            for person in batch:
+                number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)  # type: ignore[arg-type]
+                person.identity_key_id, person.identity_ciphertext = identity_encrypt(number, target)
+            Person.objects.bulk_update(batch, ["identity_key_id", "identity_ciphertext"])
+            audit_record_bulk(
+                actor, "person.identity_rekey", "people.person", after={"key_id": target, "rows": len(batch)}
+            )
+            total += len(batch)
+    return total
+
+
+# --- benefits ---------------------------------------------------------------------------------
+
+
+def benefit_record(
+    actor: Actor,
+    *,
+    program: Program,
+    kind: str,
+    date: datetime.date,
+    person: Person | None = None,
+    household: Household | None = None,
+    project: Project | None = None,
+    training: Training | None = None,
+    student_aid: StudentAid | None = None,
+    job_placement: JobPlacement | None = None,
+    pairing: Pairing | None = None,
+    area: Area | None = None,
+    is_illustrative: bool = False,
+) -> list[Benefit]:
+    """Record that something reached a registered person, or every member of a household.
+
+    Rule for households: a household benefit counts the household's members at the date it is
+    recorded — one row per member, each naming the household — so members who join later are not
+    counted retroactively, and every count stays COUNT(DISTINCT person).
+    """
+    if kind not in BenefitKind.values:
+        raise InvalidInput("kind", kind, _("未知的受益类型"))
+    if (person is None) == (household is None):
+        raise InvalidInput("person", None, _("受益对象须为一个人或一户，二者选一"))
+    targets: dict[str, object] = {
+        BenefitKind.PROJECT: project,
+        BenefitKind.TRAINING: training,
+        BenefitKind.STUDENT_AID: student_aid,
+        BenefitKind.JOB_PLACEMENT: job_placement,
+    }
+    if kind in targets and targets[kind] is None:
+        raise InvalidInput(kind, None, _("请指明受益来源（项目、培训、助学或就业）"))
+    if project is not None and project.program_id != program.id:
+        raise InvalidInput("project", project.code, _("项目不属于该协作项目"))
+    _pairing_check(program, pairing)
+    _year_check(program, date.year, "date")
+    if pairing is None and project is not None:
+        pairing = project.pairing
+    with transaction.atomic():
+        if household is not None:
+            members = list(household.members.all())
+            if not members:
+                raise InvalidInput("household", household.number, _("该户没有登记成员"))
+        else:
+            assert person is not None
+            if person.household_id is None:
+                raise InvalidInput("person", person.pk, _("受益对象须为建档立卡贫困户成员"))
+            members = [person]
+        benefits = []
+        for member in members:
+            where = area.code if area is not None else member.area_id
+            benefits.append(
+                Benefit(
+                    person=member,
+                    household=household,
+                    kind=kind,
+                    program=program,
+                    pairing=pairing,
+                    project=project,
+                    training=training,
+                    student_aid=student_aid,
+                    job_placement=job_placement,
+                    date=date,
+                    year=date.year,
+                    area_code=where,
+                    county_code=where[:6],
+                    is_illustrative=is_illustrative,
+                )
+            )
+        created = Benefit.objects.bulk_create(benefits)
+        audit_record(
+            actor,
+            "benefit.record",
+            created[0],
+            after={
+                "kind": kind,
+                "date": date.isoformat(),
+                "persons": [b.person_id for b in created],
+                "household": household.pk if household else None,
+            },
+        )
+    return created
+
+
+# --- trainings --------------------------------------------------------------------------------
+
+
+def training_create(
+    actor: Actor,
+    *,
+    program: Program,
+    kind: str,
+    title: str,
+    place: Area,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    organiser: Organisation | None = None,
+    organiser_name: str = "",
+    pairing: Pairing | None = None,
+    project: Project | None = None,
+    reported_participants: int | None = None,
+    reported_placed: int | None = None,
+    is_illustrative: bool = False,
+) -> Training:
+    """A training course; participants are added as persons, or known only as reported counts."""
+    if kind not in TrainingKind.values:
+        raise InvalidInput("kind", kind, _("未知的培训类型"))
+    if not title.strip():
+        raise InvalidInput("title", title, _("培训名称不能为空"))
+    if end_date < start_date:
+        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
+    _year_check(program, start_date.year, "start_date")
+    _pairing_check(program, pairing)
+    for field, value in (("reported_participants", reported_participants), ("reported_placed", reported_placed)):
+        if value is not None and value < 0:
+            raise InvalidInput(field, value, _("人数不能为负数"))
+    if reported_participants is not None and reported_placed is not None and reported_placed > reported_participants:
+        raise InvalidInput("reported_placed", reported_placed, _("就业人数不能多于参训人数"))
+    with transaction.atomic():
+        training = Training.objects.create(
+            program=program,
+            pairing=pairing,
+            project=project,
+            kind=kind,
+            title=title.strip(),
+            organiser=organiser,
+            organiser_name=organiser_name.strip() or (organiser.name_zh if organiser else ""),
+            place=place,
+            start_date=start_date,
+            end_date=end_date,
+            year=start_date.year,
+            reported_participants=reported_participants,
+            reported_placed=reported_placed,
+            is_illustrative=is_illustrative,
+        )
+        audit_record(actor, "training.create", training)
+    return training
+
+
+def training_participants_add(actor: Actor, training: Training, persons: Sequence[Person]) -> int:
+    """Add registered persons to a course. Members of poor households get a training benefit;
+    others (cadres, technicians) are trainees, not beneficiaries. Returns how many were added."""
+    with transaction.atomic():
+        already = set(training.participants.values_list("person_id", flat=True))
+        new = [p for p in dict.fromkeys(persons) if p.pk not in already]
+        TrainingParticipant.objects.bulk_create([TrainingParticipant(training=training, person=p) for p in new])
+        Benefit.objects.bulk_create(
+            [
+                Benefit(
+                    person=p,
+                    kind=BenefitKind.TRAINING,
+                    program_id=training.program_id,
+                    pairing=training.pairing,
+                    training=training,
+                    date=training.start_date,
+                    year=training.year,
+                    area_code=p.area_id,
+                    county_code=p.county_code,
+                    is_illustrative=training.is_illustrative,
+                )
+                for p in new
+                if p.household_id is not None
+            ]
+        )
+        audit_record(
+            actor, "training.participants_add", training, after={"added": len(new), "persons": [p.pk for p in new]}
+        )
+    return len(new)
+
+
+def job_placement_record(
+    actor: Actor,
+    *,
+    program: Program,
+    person: Person,
+    employer_name: str,
+    place: Area,
+    start_date: datetime.date,
+    monthly_income_fen: int,
+    training: Training | None = None,
+    employer: Organisation | None = None,
+    is_illustrative: bool = False,
+) -> JobPlacement:
+    """A labourer placed in a job; a member of a poor household also gets a job-placement benefit."""
+    if not employer_name.strip():
+        raise InvalidInput("employer_name", employer_name, _("用工单位不能为空"))
+    if isinstance(monthly_income_fen, bool) or not isinstance(monthly_income_fen, int) or monthly_income_fen < 0:
+        raise InvalidInput("monthly_income", monthly_income_fen, _("月收入必须是以分为单位的非负整数"))
+    _year_check(program, start_date.year, "start_date")
+    with transaction.atomic():
+        placement = JobPlacement.objects.create(
+            program=program,
+            person=person,
+            training=training,
+            employer_name=employer_name.strip(),
+            employer=employer,
+            place=place,
+            start_date=start_date,
+            year=start_date.year,
+            monthly_income_fen=monthly_income_fen,
+            is_illustrative=is_illustrative,
+        )
+        audit_record(actor, "job_placement.record", placement)
+        if person.household_id is not None:
+            benefit_record(
+                actor,
+                program=program,
+                kind=BenefitKind.JOB_PLACEMENT,
+                date=start_date,
+                person=person,
+                job_placement=placement,
+                pairing=training.pairing if training else None,
+                area=person.area,
+                is_illustrative=is_illustrative,
+            )
+    return placement
+
+
+# --- student aid ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudentAidRow:
+    student: Person
+    school_name: str
+    amount_fen: int
+    school: Organisation | None = None
+
+
+def student_aid_grant_batch(
+    actor: Actor,
+    *,
+    commitment: LedgerTransaction,
+    grants: Sequence[StudentAidRow],
+    date: datetime.date,
+    pairing: Pairing | None = None,
+    recipient_area: Area | None = None,
+    is_illustrative: bool = False,
+) -> list[StudentAid]:
+    """Aid a list of poor students with one disbursement in the ledger, all or nothing.
+
+    The aid rows, the disbursement of their total and the students' benefits are written in one
+    transaction. The money is drawn from the commitment's unallocated balance (no project), so aid
+    beyond what was committed is refused by the ledger and nothing is written.
+    """
+    program = commitment.program
+    if not grants:
+        raise InvalidInput("grants", 0, _("助学名单不能为空"))
+    for grant in grants:
+        if not grant.school_name.strip():
+            raise InvalidInput("school_name", grant.school_name, _("学校名称不能为空"))
+        if isinstance(grant.amount_fen, bool) or not isinstance(grant.amount_fen, int) or grant.amount_fen <= 0:
+            raise InvalidInput("amount", grant.amount_fen, _("金额必须是以分为单位的正整数"))
+    _pairing_check(program, pairing)
+    _year_check(program, date.year, "date")
+    with transaction.atomic():
+        disbursement = ledger_disburse(
+            actor,
+            commitment=commitment,
+            date=date,
+            amount_fen=sum(grant.amount_fen for grant in grants),
+            pairing=pairing,
+            recipient_area=recipient_area or (grants[0].student.area if len(grants) == 1 else None),
+            description=f"助学 student aid × {len(grants)}",
+            is_illustrative=is_illustrative,
+        )
+        StudentAid.objects.bulk_create(
+            [
+                StudentAid(
+                    program=program,
+                    pairing=pairing,
+                    student=grant.student,
+                    school_name=grant.school_name.strip(),
+                    school=grant.school,
+                    year=date.year,
+                    date=date,
+                    amount_fen=grant.amount_fen,
+                    ledger_transaction=disbursement,
+                    county_code=grant.student.county_code,
+                    is_illustrative=is_illustrative,
+                )
+                for grant in grants
+            ]
+        )
+        aid = list(StudentAid.objects.filter(ledger_transaction=disbursement).select_related("student").order_by("id"))
+        Benefit.objects.bulk_create(
+            [
+                Benefit(
+                    person=row.student,
+                    kind=BenefitKind.STUDENT_AID,
+                    program=program,
+                    pairing=pairing,
+                    student_aid=row,
+                    date=date,
+                    year=date.year,
+                    area_code=row.student.area_id,
+                    county_code=row.student.county_code,
+                    is_illustrative=is_illustrative,
+                )
+                for row in aid
+                if row.student.household_id is not None
+            ]
+        )
+        audit_record(
+            actor,
+            "student_aid.grant",
+            disbursement,
+            after={"students": [row.student_id for row in aid], "total_fen": sum(row.amount_fen for row in aid)},
+        )
+    return aid
+
+
+def student_aid_grant(
+    actor: Actor,
+    *,
+    commitment: LedgerTransaction,
+    student: Person,
+    school_name: str,
+    date: datetime.date,
+    amount_fen: int,
+    pairing: Pairing | None = None,
+    school: Organisation | None = None,
+    is_illustrative: bool = False,
+) -> StudentAid:
+    """Aid one poor student: the aid row, its own disbursement and the benefit, together."""
+    return student_aid_grant_batch(
+        actor,
+        commitment=commitment,
+        grants=[StudentAidRow(student=student, school_name=school_name, amount_fen=amount_fen, school=school)],
+        date=date,
+        pairing=pairing,
+        is_illustrative=is_illustrative,
+    )[0]
+
+
+# --- secondments ------------------------------------------------------------------------------
+
+
+def secondment_record(
+    actor: Actor,
+    *,
+    program: Program,
+    kind: str,
+    direction: str,
+    person_name: str,
+    from_area: Area,
+    to_area: Area,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    position: str = "",
+    person: Person | None = None,
+    from_organisation: Organisation | None = None,
+    to_organisation: Organisation | None = None,
+    pairing: Pairing | None = None,
+    is_illustrative: bool = False,
+) -> Secondment:
+    """A cadre seconded or a professional sent, either way, for a period."""
+    if kind not in SecondmentKind.values:
+        raise InvalidInput("kind", kind, _("未知的挂职交流类型"))
+    if direction not in Direction.values:
+        raise InvalidInput("direction", direction, _("未知的派出方向"))
+    if not person_name.strip():
+        raise InvalidInput("person_name", person_name, _("姓名不能为空"))
+    if end_date is not None and end_date < start_date:
+        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
+    _pairing_check(program, pairing)
+    with transaction.atomic():
+        secondment = Secondment.objects.create(
+            program=program,
+            pairing=pairing,
+            kind=kind,
+            direction=direction,
+            person=person,
+            person_name=person_name.strip(),
+            position=position.strip(),
+            from_area=from_area,
+            to_area=to_area,
+            from_organisation=from_organisation,
+            to_organisation=to_organisation,
+            start_date=start_date,
+            end_date=end_date,
+            is_illustrative=is_illustrative,
+        )
+        audit_record(actor, "secondment.record", secondment)
+    return secondment
+
+
+# --- village advancement ----------------------------------------------------------------------
+
+
+def village_advancement_start(
+    actor: Actor,
+    *,
+    program: Program,
+    village: Area,
+    start_year: int,
+    pairing: Pairing | None = None,
+    is_illustrative: bool = False,
+) -> VillageAdvancement:
+    """Take on a development-oriented village: its five components start as planned."""
+    if village.level != AreaLevel.VILLAGE:
+        raise InvalidInput("village", village.code, _("整村推进的对象应为村级区划"))
+    _year_check(program, start_year, "start_year")
+    _pairing_check(program, pairing)
+    with transaction.atomic():
+        if VillageAdvancement.objects.filter(program=program, village=village).exists():
+            raise InvalidInput("village", village.code, _("该村已列入本协作项目的整村推进"))
+        advancement = VillageAdvancement.objects.create(
+            program=program,
+            village=village,
+            county_code=village.code[:6],
+            pairing=pairing,
+            start_year=start_year,
+            is_illustrative=is_illustrative,
+        )
+        VillageComponent.objects.bulk_create(
+            [VillageComponent(advancement=advancement, component=kind) for kind in VillageComponentKind.values]
+        )
+        audit_record(actor, "village_advancement.start", advancement)
+    return advancement
+
+
+def village_component_update(
+    actor: Actor,
+    advancement: VillageAdvancement,
+    component: str,
+    *,
+    status: str,
+    completed_on: datetime.date | None = None,
+    evidence: str | None = None,
+    projects: Sequence[Project] = (),
+) -> VillageComponent:
+    """Set one component's status (complete needs a date), evidence and the projects that delivered it."""
+    if component not in VillageComponentKind.values:
+        raise InvalidInput("component", component, _("未知的整村推进内容"))
+    if status not in ComponentStatus.values:
+        raise InvalidInput("status", status, _("未知的完成状态"))
+    if status == ComponentStatus.COMPLETE and completed_on is None:
+        raise InvalidInput("completed_on", None, _("已完成的内容须填写完成日期"))
+    for project in projects:
+        if project.program_id != advancement.program_id:
+            raise InvalidInput("projects", project.code, _("项目不属于该协作项目"))
+        if not advancement.village_id.startswith(project.recipient_area_id):
+            raise InvalidInput("projects", project.code, _("项目地点不包含该村"))
+    with transaction.atomic():
+        record = VillageComponent.objects.select_for_update().get(advancement=advancement, component=component)
+        before = snapshot(record)
+        record.status = status
+        record.completed_on = completed_on if status == ComponentStatus.COMPLETE else None
+        if evidence is not None:
+            record.evidence = evidence
+        record.save(update_fields=["status", "completed_on", "evidence"])
+        if projects:
+            record.projects.add(*projects)
+        audit_record(actor, "village_component.update", record, before=before)
+    return record
+
+
+@dataclass(frozen=True)
+class BenefitRow:
+    """One benefit of a bulk load (an importer's file, the benchmark): ids, not objects."""
+
+    person_id: int
+    area_code: str
+    kind: str
+    date: datetime.date
+    project_id: int | None = None
+    pairing_id: int | None = None
+    household_id: int | None = None
+    is_illustrative: bool = False
+
+
+_BENEFIT_COPY_COLUMNS = (
+    "person_id",
+    "household_id",
+    "kind",
+    "program_id",
+    "pairing_id",
+    "project_id",
+    "date",
+    "year",
+    "area_code",
+    "county_code",
+    "is_illustrative",
+)
+
+
+def benefits_record_bulk(
+    actor: Actor, program: Program, rows: Iterable[BenefitRow], *, source: str, batch_size: int = 50_000
+) -> int:
+    """Record many benefits of persons already registered, all or nothing (COPY on PostgreSQL)."""
+    count = 0
+    with transaction.atomic():
+        batch: list[tuple[object, ...]] = []
+
+        def flush() -> None:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    columns = ", ".join(_BENEFIT_COPY_COLUMNS)
+                    with cursor.cursor.copy(f"COPY {Benefit._meta.db_table} ({columns}) FROM STDIN") as copy:
+                        for values in batch:
+                            copy.write_row(values)
+            else:
+                Benefit.objects.bulk_create(
+                    [Benefit(**dict(zip(_BENEFIT_COPY_COLUMNS, values, strict=True))) for values in batch],
+                    batch_size=2_000,
+                )
+            batch.clear()
+
+        for row in rows:
+            if row.kind not in BenefitKind.values:
+                raise InvalidInput("kind", row.kind, _("未知的受益类型"))
+            _year_check(program, row.date.year, "date")
+            batch.append(
+                (
+                    row.person_id,
+                    row.household_id,
+                    row.kind,
+                    program.pk,
+                    row.pairing_id,
+                    row.project_id,
+                    row.date,
+                    row.date.year,
+                    row.area_code,
+                    row.area_code[:6],
+                    row.is_illustrative,
+                )
+            )
+            count += 1
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        audit_record_bulk(actor, "benefit.record_bulk", "people.benefit", after={"source": source, "rows": count})
+    return count

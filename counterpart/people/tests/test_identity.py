@@ -1,0 +1,100 @@
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from counterpart.core.errors import InvalidInput
+from counterpart.people.identity import (
+    identity_blind_index,
+    identity_compose,
+    identity_decrypt,
+    identity_encrypt,
+    identity_mask,
+    identity_parse,
+)
+
+VALID = "11010519491231002X"  # the GB 11643 standard's own example
+
+
+def test_a_valid_number_gives_its_birth_date_and_sex() -> None:
+    parsed = identity_parse(VALID)
+    assert (parsed.area_prefix, parsed.birth_date, parsed.is_male) == ("110105", datetime.date(1949, 12, 31), False)
+    assert repr(parsed) == "IdentityNumber(110105********002X)"
+    assert identity_parse(" 11010519491231002x ").number == VALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("110105194912310021", "校验码错误"),
+        ("110105194902300027", "不是有效日期"),
+        ("110105209901010010", "不在合理范围内"),
+        ("11010519491231002", "应为18位"),
+        ("1101051949123100211", "应为18位"),
+        ("11010519491231A02X", "前17位应为数字"),
+    ],
+)
+def test_invalid_numbers_are_refused_naming_only_the_masked_number(raw: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        identity_parse(raw)
+    assert message in error.value.reason
+    text = f"{error.value} {error.value.messages} {error.value!r} {error.value.value}"
+    assert raw not in text
+    assert raw[6:14] not in text  # the birth date digits are what the mask hides
+    assert error.value.field == "identity_number"
+
+
+def test_future_birth_date_is_refused_relative_to_today() -> None:
+    tomorrow = datetime.date(2030, 1, 2)
+    number = identity_compose("520422", tomorrow, 11)
+    with pytest.raises(InvalidInput):
+        identity_parse(number, today=datetime.date(2030, 1, 1))
+    assert identity_parse(number, today=tomorrow).birth_date == tomorrow
+
+
+def test_mask_keeps_area_and_last_four_only() -> None:
+    assert identity_mask("520402198005171234") == "520402********1234"
+    assert identity_mask("12345") == "*****"
+    assert identity_mask(None) == ""
+
+
+@given(
+    prefix=st.sampled_from(["520422", "520623", "370202", "110105"]),
+    birth=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2020, 12, 31)),
+    sequence=st.integers(min_value=0, max_value=999),
+)
+def test_composed_numbers_validate_and_round_trip_through_encryption(
+    prefix: str, birth: datetime.date, sequence: int
+) -> None:
+    number = identity_compose(prefix, birth, sequence)
+    parsed = identity_parse(number)
+    assert (parsed.birth_date, parsed.is_male) == (birth, sequence % 2 == 1)
+    key_id, blob = identity_encrypt(number)
+    assert number.encode() not in blob
+    assert identity_decrypt(key_id, blob) == number
+    # a changed last digit is always caught by the check character
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    with pytest.raises(InvalidInput):
+        identity_parse(wrong)
+
+
+def test_blind_index_is_keyed_not_a_plain_hash(settings) -> None:
+    import hashlib
+
+    first = identity_blind_index(VALID)
+    assert first != hashlib.sha256(VALID.encode()).hexdigest()
+    assert identity_blind_index(VALID.lower()) == first
+    settings.COUNTERPART_BLIND_INDEX_KEY = b"\x01" * 32
+    assert identity_blind_index(VALID) != first
+
+
+def test_encryption_is_randomised_and_authenticated() -> None:
+    _key, first = identity_encrypt(VALID)
+    key_id, second = identity_encrypt(VALID)
+    assert first != second
+    tampered = second[:-1] + bytes([second[-1] ^ 1])
+    from cryptography.exceptions import InvalidTag
+
+    with pytest.raises(InvalidTag):
+        identity_decrypt(key_id, tampered)
