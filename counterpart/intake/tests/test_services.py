@@ -254,7 +254,7 @@ def test_an_overdrawn_disbursement_loads_nothing(program, actor, write_csv):
 
 
 def test_reported_values_load_and_update(program, actor, write_csv):
-    header = ["协作项目", "指标代码", "年度", "数值", "限定词", "出处"]
+    header: list[object] = ["协作项目", "指标代码", "年度", "数值", "限定词", "出处"]
     rows: list[list[object]] = [header, ["qd-gz", "beneficiaries", 2009, "50000", "more_than", "年鉴 2010"]]
     assert import_file(actor, write_csv("v1.csv", rows), kind="reported_values").ok
     rows[1][3] = "52000"
