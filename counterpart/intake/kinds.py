@@ -74,6 +74,9 @@ class ImportContext:
         return program
 
     def area(self, code: str, column: str) -> Area:
+        area = self.areas.get(code)
+        if area is not None:
+            return area
         code = area_code_parse(code, column).code
         if code not in self.areas:
             self.areas[code] = Area.objects.filter(code=code).first()

@@ -207,12 +207,20 @@ def converter(column: Column) -> Converter:
     if kind == ColumnType.DATE:
         return _date
     if kind == ColumnType.AREA:
+        parsed: dict[str, str] = {}
 
         def area(value: Any) -> str:
+            text = _text_of(value)
+            code = parsed.get(text)
+            if code is not None:
+                return code
             try:
-                return area_code_parse(_text_of(value), column.key).code
+                code = area_code_parse(text, column.key).code
             except InvalidInput as error:
                 raise CellInvalid(str(error.reason), "not a valid area code (GB/T 2260)") from None
+            if len(parsed) < 100_000:
+                parsed[text] = code
+            return code
 
         return area
     if kind == ColumnType.CHOICE:

@@ -45,6 +45,10 @@ class ProjectDraft:
     is_illustrative: bool = False
 
 
+_CATEGORIES = frozenset(ProjectCategory.values)
+_PROJECT_PLACE_LEVELS = frozenset({AreaLevel.COUNTY.value, AreaLevel.TOWNSHIP.value, AreaLevel.VILLAGE.value})
+
+
 def project_check(draft: ProjectDraft) -> None:
     """Refuse a project that may not be proposed, naming the field. Reads nothing from the database."""
     program, recipient_area, pairing = draft.program, draft.recipient_area, draft.pairing
@@ -54,9 +58,9 @@ def project_check(draft: ProjectDraft) -> None:
         raise InvalidInput("code", draft.code, _("项目编号不能超过40个字符"))
     if not draft.title_zh.strip():
         raise InvalidInput("title_zh", draft.title_zh, _("项目名称不能为空"))
-    if draft.category not in ProjectCategory.values:
+    if draft.category not in _CATEGORIES:
         raise InvalidInput("category", draft.category, _("未知的项目类别"))
-    if recipient_area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
+    if recipient_area.level not in _PROJECT_PLACE_LEVELS:
         raise InvalidInput("recipient_area", recipient_area.code, _("项目实施地点应为县、乡或村"))
     if pairing is not None:
         if pairing.program_id != program.id:
