@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "counterpart.people",
     "counterpart.enterprise",
     "counterpart.indicators",
+    "counterpart.intake",
     "counterpart.reports",
     "counterpart.web",
     "counterpart.access",

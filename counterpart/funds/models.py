@@ -94,6 +94,9 @@ class LedgerTransaction(models.Model):
     item_unit = models.CharField(max_length=20, blank=True, help_text="件、套、吨 …")
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # The sender's own reference (voucher number, row id of the office's spreadsheet): the natural key
+    # by which a re-imported file finds the transaction it already posted. Unique in a program when set.
+    external_ref = models.CharField(max_length=60, blank=True, default="", help_text="外部编号 sender's reference")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -112,6 +115,11 @@ class LedgerTransaction(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="in_kind_donation") | Q(item_quantity__gt=0),
                 name="ledger_in_kind_has_quantity",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="ledger_unique_external_ref_in_program",
             ),
         ]
 

@@ -112,6 +112,7 @@ def _ledger_post(
     item_unit: str = "",
     is_illustrative: bool = False,
     idempotency_key: str | None = None,
+    external_ref: str = "",
 ) -> LedgerTransaction:
     """Write one balanced transaction, all or nothing, with its audit event."""
     if sum(amount for _account, amount in lines) != 0 or len(lines) < 2:
@@ -125,6 +126,9 @@ def _ledger_post(
             existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
+        external_ref = external_ref.strip()
+        if external_ref and LedgerTransaction.objects.filter(program=program, external_ref=external_ref).exists():
+            raise InvalidInput("external_ref", external_ref, _("该外部编号已用于本协作项目的另一笔交易"))
         accounts = ledger_accounts_ensure(program)
         if commitment is not None:
             # Serialise every draw on this commitment: concurrent disbursements queue here.
@@ -157,6 +161,7 @@ def _ledger_post(
                 item_unit=item_unit,
                 is_illustrative=is_illustrative,
                 idempotency_key=idempotency_key,
+                external_ref=external_ref,
                 created_by=actor.db_user,
                 created_by_label=actor.label,
             )
@@ -204,6 +209,7 @@ def ledger_commit(
     description: str = "",
     is_illustrative: bool = False,
     idempotency_key: str | None = None,
+    external_ref: str = "",
 ) -> LedgerTransaction:
     """A source commits funds to the program (资金承诺/下达)."""
     _amount_check(amount_fen)
@@ -217,6 +223,7 @@ def ledger_commit(
         description=description,
         is_illustrative=is_illustrative,
         idempotency_key=idempotency_key,
+        external_ref=external_ref,
     )
 
 
@@ -264,6 +271,7 @@ def ledger_disburse(
     description: str = "",
     is_illustrative: bool = False,
     idempotency_key: str | None = None,
+    external_ref: str = "",
 ) -> LedgerTransaction:
     """Pay committed funds out to the recipient side (资金拨付).
 
@@ -291,6 +299,7 @@ def ledger_disburse(
         description=description,
         is_illustrative=is_illustrative,
         idempotency_key=idempotency_key,
+        external_ref=external_ref,
     )
 
 
@@ -374,6 +383,7 @@ def ledger_donate_in_kind(
     description: str = "",
     is_illustrative: bool = False,
     idempotency_key: str | None = None,
+    external_ref: str = "",
 ) -> LedgerTransaction:
     """Goods given in kind, valued in yuan and counted (\"641,000 pieces of clothes and bedding\")."""
     _amount_check(value_fen)
@@ -397,6 +407,7 @@ def ledger_donate_in_kind(
         item_unit=item_unit.strip(),
         is_illustrative=is_illustrative,
         idempotency_key=idempotency_key,
+        external_ref=external_ref,
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from counterpart.core.audit import Actor, audit_record
+from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -130,3 +130,43 @@ def indicator_create(
         )
         audit_record(actor, "indicator.create", indicator)
     return indicator
+
+
+# What a correction of a published figure may change; which figure it is (indicator, years, area,
+# breakdown) is its identity and is entered anew instead.
+REPORTED_VALUE_EDITABLE_FIELDS = ("value", "qualifier", "citation", "stated_change_percent")
+
+
+def reported_value_update(
+    actor: Actor, reported: ReportedValue, *, reason: str = "", **changes: object
+) -> ReportedValue:
+    """Correct a reported figure's value, qualifier, citation or stated change. Audited; refused in locked years."""
+    for name in changes:
+        if name not in REPORTED_VALUE_EDITABLE_FIELDS:
+            raise InvalidInput(name, changes[name], _("该字段不能通过修改变更"))
+    if "value" in changes:
+        value = changes["value"]
+        if isinstance(value, float):
+            raise InvalidInput("value", value, _("数值必须是精确的十进制数"))
+        try:
+            changes["value"] = Decimal(str(value).replace(",", ""))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("value", value, _("不是有效的数值")) from None
+        number = changes["value"]
+        assert isinstance(number, Decimal)
+        if not number.is_finite() or number < 0:
+            raise InvalidInput("value", value, _("数值不能为负数"))
+    if "qualifier" in changes and changes["qualifier"] not in Qualifier.values:
+        raise InvalidInput("qualifier", changes["qualifier"], _("未知的限定词"))
+    with transaction.atomic():
+        reported = ReportedValue.objects.select_for_update().get(pk=reported.pk)
+        updated = {name: value for name, value in changes.items() if getattr(reported, name) != value}
+        if not updated:
+            return reported
+        period_lock_check(reported.program_id, *range(reported.year, (reported.year_to or reported.year) + 1))
+        before = snapshot(reported)
+        for name, value in updated.items():
+            setattr(reported, name, value)
+        reported.save(update_fields=list(updated))
+        audit_record(actor, "reported_value.update", reported, before=before, reason=reason)
+    return reported

@@ -1,11 +1,14 @@
 """Writes for projects: proposal, lifecycle transitions and outputs. Atomic and audited."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from counterpart.core.audit import Actor, audit_record, snapshot
+from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
+from counterpart.core.bulk import bulk_insert
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -21,6 +24,60 @@ from .models import (
     ProjectStatus,
     ProjectTransition,
 )
+
+
+@dataclass(frozen=True)
+class ProjectDraft:
+    """A project as proposed, before it is written: what ``project_check`` validates."""
+
+    program: Program
+    code: str
+    title_zh: str
+    category: str
+    recipient_area: Area
+    year: int
+    budget_fen: int
+    title_en: str = ""
+    description: str = ""
+    pairing: Pairing | None = None
+    purpose_code: str | None = None
+    reported_beneficiaries: int | None = None
+    is_illustrative: bool = False
+
+
+_CATEGORIES = frozenset(ProjectCategory.values)
+_PROJECT_PLACE_LEVELS = frozenset({AreaLevel.COUNTY.value, AreaLevel.TOWNSHIP.value, AreaLevel.VILLAGE.value})
+
+
+def project_check(draft: ProjectDraft) -> None:
+    """Refuse a project that may not be proposed, naming the field. Reads nothing from the database."""
+    program, recipient_area, pairing = draft.program, draft.recipient_area, draft.pairing
+    if not draft.code:
+        raise InvalidInput("code", draft.code, _("项目编号不能为空"))
+    if len(draft.code) > 40:
+        raise InvalidInput("code", draft.code, _("项目编号不能超过40个字符"))
+    if not draft.title_zh.strip():
+        raise InvalidInput("title_zh", draft.title_zh, _("项目名称不能为空"))
+    if draft.category not in _CATEGORIES:
+        raise InvalidInput("category", draft.category, _("未知的项目类别"))
+    if recipient_area.level not in _PROJECT_PLACE_LEVELS:
+        raise InvalidInput("recipient_area", recipient_area.code, _("项目实施地点应为县、乡或村"))
+    if pairing is not None:
+        if pairing.program_id != program.id:
+            raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+        if not recipient_area.code.startswith(pairing.recipient_area_id):
+            raise InvalidInput("recipient_area", recipient_area.code, _("项目地点不在该结对关系的受援地区内"))
+    year = draft.year
+    if year < program.start_year or (program.end_year is not None and year > program.end_year):
+        raise InvalidInput("year", year, _("年份不在协作项目的期限内"))
+    budget_fen = draft.budget_fen
+    if isinstance(budget_fen, bool) or not isinstance(budget_fen, int) or budget_fen < 0:
+        raise InvalidInput("budget", budget_fen, _("预算必须是非负的金额"))
+    purpose_code = draft.purpose_code
+    if purpose_code is not None and (len(purpose_code) != 5 or not purpose_code.isdigit()):
+        raise InvalidInput("purpose_code", purpose_code, _("DAC 用途代码应为5位数字"))
+    if draft.reported_beneficiaries is not None and draft.reported_beneficiaries < 0:
+        raise InvalidInput("reported_beneficiaries", draft.reported_beneficiaries, _("受益人数不能为负数"))
 
 
 def project_propose(
@@ -42,27 +99,22 @@ def project_propose(
 ) -> Project:
     """Record a project proposed for a recipient county or village (status: proposed)."""
     code = (code or "").strip()
-    if not code:
-        raise InvalidInput("code", code, _("项目编号不能为空"))
-    if not title_zh.strip():
-        raise InvalidInput("title_zh", title_zh, _("项目名称不能为空"))
-    if category not in ProjectCategory.values:
-        raise InvalidInput("category", category, _("未知的项目类别"))
-    if recipient_area.level not in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE):
-        raise InvalidInput("recipient_area", recipient_area.code, _("项目实施地点应为县、乡或村"))
-    if pairing is not None:
-        if pairing.program_id != program.id:
-            raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
-        if not recipient_area.code.startswith(pairing.recipient_area_id):
-            raise InvalidInput("recipient_area", recipient_area.code, _("项目地点不在该结对关系的受援地区内"))
-    if year < program.start_year or (program.end_year is not None and year > program.end_year):
-        raise InvalidInput("year", year, _("年份不在协作项目的期限内"))
-    if isinstance(budget_fen, bool) or not isinstance(budget_fen, int) or budget_fen < 0:
-        raise InvalidInput("budget", budget_fen, _("预算必须是非负的金额"))
-    if purpose_code is not None and (len(purpose_code) != 5 or not purpose_code.isdigit()):
-        raise InvalidInput("purpose_code", purpose_code, _("DAC 用途代码应为5位数字"))
-    if reported_beneficiaries is not None and reported_beneficiaries < 0:
-        raise InvalidInput("reported_beneficiaries", reported_beneficiaries, _("受益人数不能为负数"))
+    draft = ProjectDraft(
+        program=program,
+        code=code,
+        title_zh=title_zh,
+        category=category,
+        recipient_area=recipient_area,
+        year=year,
+        budget_fen=budget_fen,
+        title_en=title_en,
+        description=description,
+        pairing=pairing,
+        purpose_code=purpose_code,
+        reported_beneficiaries=reported_beneficiaries,
+        is_illustrative=is_illustrative,
+    )
+    project_check(draft)
     with transaction.atomic():
         period_lock_check(program, year)
         if Project.objects.filter(program=program, code=code).exists():
@@ -91,6 +143,129 @@ def project_propose(
             actor_label=actor.label,
         )
         audit_record(actor, "project.propose", project)
+    return project
+
+
+_PROJECT_COLUMNS = (
+    "program_id",
+    "code",
+    "title_zh",
+    "title_en",
+    "description",
+    "category",
+    "purpose_code",
+    "recipient_area_id",
+    "pairing_id",
+    "year",
+    "budget_fen",
+    "status",
+    "reported_beneficiaries",
+    "is_illustrative",
+)
+
+
+def projects_propose_bulk(actor: Actor, drafts: Sequence[ProjectDraft], *, reason: str = "") -> int:
+    """Propose many projects at once (a spreadsheet of them), all or nothing, with one audit event.
+
+    The same rules as ``project_propose``, checked per draft; the codes must be new in their
+    program (the importer matches existing ones and sends changes to ``project_update``).
+    Written with ``core.bulk.bulk_insert`` (COPY on PostgreSQL) with each project's first step.
+    """
+    if not drafts:
+        return 0
+    for draft in drafts:
+        project_check(draft)
+    with transaction.atomic():
+        by_program: dict[int, set[int]] = {}
+        for draft in drafts:
+            by_program.setdefault(draft.program.pk, set()).add(draft.year)
+        for program_id, years in by_program.items():
+            period_lock_check(program_id, *years)
+            codes = [draft.code for draft in drafts if draft.program.pk == program_id]
+            taken = Project.objects.filter(program_id=program_id, code__in=codes).values_list("code", flat=True)[:1]
+            if taken:
+                raise InvalidInput("code", taken[0], _("该项目编号已存在"))
+        ids = bulk_insert(
+            Project,
+            _PROJECT_COLUMNS,
+            [
+                (
+                    draft.program.pk,
+                    draft.code,
+                    draft.title_zh.strip(),
+                    draft.title_en.strip(),
+                    draft.description,
+                    draft.category,
+                    draft.purpose_code or DAC_PURPOSE_BY_CATEGORY[draft.category],
+                    draft.recipient_area.pk,
+                    draft.pairing.pk if draft.pairing else None,
+                    draft.year,
+                    draft.budget_fen,
+                    ProjectStatus.PROPOSED.value,
+                    draft.reported_beneficiaries,
+                    draft.is_illustrative,
+                )
+                for draft in drafts
+            ],
+        )
+        bulk_insert(
+            ProjectTransition,
+            ("project_id", "from_status", "to_status", "actor_id", "actor_label", "note"),
+            [
+                (pk, "", ProjectStatus.PROPOSED.value, actor.db_user.pk if actor.db_user else None, actor.label, "")
+                for pk in ids
+            ],
+        )
+        audit_record_bulk(
+            actor,
+            "project.propose_bulk",
+            Project._meta.label_lower,
+            after={"count": len(ids), "first_code": drafts[0].code, "last_code": drafts[-1].code},
+            reason=reason,
+        )
+    return len(ids)
+
+
+# Fields a proposal's author may correct after the fact; the place, year and pairing identify the
+# project's context and change only by cancelling and proposing again.
+PROJECT_EDITABLE_FIELDS = ("title_zh", "title_en", "description", "category", "budget_fen", "reported_beneficiaries")
+
+
+def project_update(actor: Actor, project: Project, *, reason: str = "", **changes: object) -> Project:
+    """Correct a project's descriptive fields (title, description, category, budget, beneficiaries).
+
+    Refused for other fields and for a year that is locked; unchanged values are no-ops.
+    """
+    for name in changes:
+        if name not in PROJECT_EDITABLE_FIELDS:
+            raise InvalidInput(name, changes[name], _("该字段不能通过修改变更"))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        updated = {name: value for name, value in changes.items() if getattr(project, name) != value}
+        if not updated:
+            return project
+        period_lock_check(project.program_id, project.year)
+        merged = {name: getattr(project, name) for name in PROJECT_EDITABLE_FIELDS} | updated
+        project_check(
+            ProjectDraft(
+                program=project.program,
+                code=project.code,
+                title_zh=str(merged["title_zh"]),
+                category=str(merged["category"]),
+                recipient_area=project.recipient_area,
+                year=project.year,
+                budget_fen=merged["budget_fen"],
+                reported_beneficiaries=merged["reported_beneficiaries"],
+            )
+        )
+        before = snapshot(project)
+        for name, value in updated.items():
+            setattr(project, name, value)
+        if "category" in updated and project.purpose_code == DAC_PURPOSE_BY_CATEGORY.get(str(before["category"])):
+            project.purpose_code = DAC_PURPOSE_BY_CATEGORY[project.category]
+            updated["purpose_code"] = project.purpose_code
+        project.save(update_fields=list(updated))
+        audit_record(actor, "project.update", project, before=before, reason=reason)
     return project
 
 

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from counterpart.demo.loader import DEMO_SLUG
 from counterpart.people.models import Benefit, Household, Person, StudentAid, Training, VillageAdvancement
 
-
 # The tests read a module-wide fixture; the marker makes pytest-django create the test database.
 pytestmark = pytest.mark.django_db
 

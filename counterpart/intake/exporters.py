@@ -1,0 +1,254 @@
+"""Writing workbooks: exports of any kind's list, blank templates, and errors beside the rows.
+
+An export has the kind's import columns, so it is itself a valid import file. Text cells that a
+spreadsheet would run as a formula (= + - @ tab CR) are prefixed with ' (the reader strips it
+again). Columns marked ``sensitive`` are masked unless the caller says the role may see them.
+"""
+
+import csv
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from counterpart.core.money import fen_to_yuan
+from counterpart.registry.models import Program
+
+from . import kinds as kinds_module
+from .kinds import Column, ColumnType, Kind, Row
+from .readers import FileInfo, rows_read, sheet_name_of
+from .validation import FORMULA_TRIGGERS, RowError, display
+
+# Doubles hold every two-decimal amount of up to 15 significant digits exactly.
+_EXACT_AS_NUMBER = Decimal("1e13")
+TYPE_NAMES = {
+    ColumnType.TEXT: ("文本", "text"),
+    ColumnType.INTEGER: ("整数", "integer"),
+    ColumnType.DECIMAL: ("数字（最多两位小数）", "number (up to 2 decimals)"),
+    ColumnType.MONEY: ("金额（元，最多两位小数）", "amount in yuan (up to 2 decimals)"),
+    ColumnType.DATE: ("日期 2009-05-01", "date 2009-05-01"),
+    ColumnType.YEAR: ("年份", "year"),
+    ColumnType.AREA: ("区划代码（GB/T 2260）", "area code (GB/T 2260)"),
+    ColumnType.CHOICE: ("代码（见下拉列表）", "code (see the drop-down list)"),
+    ColumnType.BOOLEAN: ("是/否", "yes/no"),
+}
+
+
+def neutralise(text: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV/formula injection)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def cell_value(column: Column, value: Any, *, may_see_sensitive: bool = False) -> Any:
+    """A typed value as it goes into a cell: yuan for money, numbers as numbers, text neutralised."""
+    if value is None or value == "":
+        return ""
+    if column.sensitive and not may_see_sensitive:
+        return kinds_module.sensitive_masker(str(value))
+    if column.type == ColumnType.MONEY:
+        return fen_to_yuan(int(value))
+    if column.type == ColumnType.BOOLEAN:
+        return "是" if value else "否"
+    if column.type in (ColumnType.INTEGER, ColumnType.YEAR, ColumnType.DECIMAL, ColumnType.DATE):
+        return value
+    return neutralise(str(value))
+
+
+def headers(kind: Kind, language: str) -> list[str]:
+    return [c.header_en if language.startswith("en") else c.header_zh for c in kind.columns]
+
+
+def rows_write(
+    kind: Kind,
+    rows: Iterable[Row],
+    path: Path,
+    *,
+    file_format: str = "xlsx",
+    language: str = "zh",
+    may_see_sensitive: bool = False,
+) -> int:
+    """Write rows of a kind to XLSX (constant memory) or CSV (UTF-8 with BOM, for Excel). Returns the count."""
+    count = 0
+    if file_format == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers(kind, language))
+            for row in rows:
+                writer.writerow(
+                    [_csv(cell_value(c, row.get(c.key), may_see_sensitive=may_see_sensitive)) for c in kind.columns]
+                )
+                count += 1
+        return count
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    try:
+        sheet = workbook.add_worksheet(kind.key)
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write_row(0, 0, headers(kind, language), bold)
+        sheet.freeze_panes(1, 0)
+        for number, row in enumerate(rows, start=1):
+            for position, column in enumerate(kind.columns):
+                _xlsx_write(
+                    sheet,
+                    number,
+                    position,
+                    cell_value(column, row.get(column.key), may_see_sensitive=may_see_sensitive),
+                    date_format,
+                )
+            count += 1
+    finally:
+        workbook.close()
+    return count
+
+
+def _csv(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_write(sheet: Any, row: int, col: int, value: Any, date_format: Any) -> None:
+    if isinstance(value, datetime.date):
+        sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), date_format)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53:
+        sheet.write_number(row, col, value)
+    elif isinstance(value, Decimal) and abs(value) < _EXACT_AS_NUMBER and value.as_tuple().exponent >= -2:  # type: ignore[operator]
+        sheet.write_number(row, col, float(value))
+    else:
+        sheet.write_string(row, col, str(value))
+
+
+def export_kind(
+    kind: Kind,
+    path: Path,
+    *,
+    file_format: str = "xlsx",
+    program: Program | None = None,
+    language: str = "zh",
+    may_see_sensitive: bool = False,
+) -> int:
+    """Export every record of a kind (of one program, if given)."""
+    return rows_write(
+        kind,
+        kind.export_rows(program),
+        path,
+        file_format=file_format,
+        language=language,
+        may_see_sensitive=may_see_sensitive,
+    )
+
+
+def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
+    """A blank workbook to fill in: the data sheet with drop-down lists, and an instructions sheet."""
+    english = language.startswith("en")
+    workbook = xlsxwriter.Workbook(str(path))
+    try:
+        sheet = workbook.add_worksheet(kind.key)
+        lists = workbook.add_worksheet("lists")
+        guide = workbook.add_worksheet("说明 instructions")
+        bold = workbook.add_format({"bold": True})
+        required_format = workbook.add_format({"bold": True, "font_color": "#C00000"})
+        text_format = workbook.add_format({"num_format": "@"})
+        list_column = 0
+        for position, column in enumerate(kind.columns):
+            header = column.header_en if english else column.header_zh
+            sheet.write_string(0, position, header, required_format if column.required else bold)
+            sheet.write_comment(0, position, _column_note(column))
+            sheet.set_column(
+                position, position, max(12, len(header) * 2), text_format if column.type == ColumnType.AREA else None
+            )
+            if column.choices:
+                values = [value for value, _zh, _en in column.choices]
+                lists.write_string(0, list_column, column.key)
+                for offset, value in enumerate(values, start=1):
+                    lists.write_string(offset, list_column, value)
+                letter = xlsxwriter.utility.xl_col_to_name(list_column)
+                sheet.data_validation(
+                    1,
+                    position,
+                    1_048_575,
+                    position,
+                    {
+                        "validate": "list",
+                        "source": f"=lists!${letter}$2:${letter}${len(values) + 1}",
+                        "error_message": "请从列表中选择 choose a value from the list",
+                    },
+                )
+                list_column += 1
+        sheet.freeze_panes(1, 0)
+        lists.hide()
+        guide.write_string(0, 0, f"{kind.name_zh} {kind.name_en}", bold)
+        guide.write_string(1, 0, kind.instructions_zh)
+        guide.write_string(2, 0, kind.instructions_en)
+        guide.write_string(
+            3,
+            0,
+            "红色表头为必填列；表头可用中文或英文；金额以元填写，最多两位小数；整个文件有任何一行有误则全部不导入。"
+            " Red headers are required; Chinese or English headers are accepted; amounts in yuan with at most two "
+            "decimals; if any row is wrong nothing is loaded.",
+        )
+        guide.write_row(
+            5,
+            0,
+            [
+                "列代码 key",
+                "中文表头",
+                "English header",
+                "类型 type",
+                "必填 required",
+                "可选值 allowed values",
+                "说明 notes",
+            ],
+            bold,
+        )
+        for number, column in enumerate(kind.columns, start=6):
+            guide.write_row(
+                number,
+                0,
+                [
+                    column.key,
+                    column.header_zh,
+                    column.header_en,
+                    " / ".join(TYPE_NAMES[column.type]),
+                    "是 yes" if column.required else "否 no",
+                    "; ".join(f"{v} {zh} {en}".strip() for v, zh, en in column.choices),
+                    " ".join(part for part in (column.note_zh, column.note_en) if part),
+                ],
+            )
+        guide.set_column(0, 6, 24)
+    finally:
+        workbook.close()
+
+
+def _column_note(column: Column) -> str:
+    parts = [f"{column.header_zh} / {column.header_en}", " / ".join(TYPE_NAMES[column.type])]
+    if column.required:
+        parts.append("必填 required")
+    if column.note_zh or column.note_en:
+        parts.append(f"{column.note_zh} {column.note_en}".strip())
+    return "\n".join(parts)
+
+
+def errors_workbook_write(info: FileInfo, kind: Kind, errors: Iterable[RowError], path: Path) -> None:
+    """The file's rows as they were, with the errors of each row in a column beside it."""
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for error in errors:
+        by_row[error.row].append(f"{error.column}：“{error.value}” {error.message_zh} / {error.message_en}")
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        sheet = workbook.add_worksheet("errors")
+        red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
+        width = 0
+        for index, cells in enumerate(rows_read(info, sheet_name_of(info, kind.key))):
+            width = max(width, len(cells))
+            sheet.write_row(index, 0, [neutralise(display(cell)) for cell in cells])
+            if index == 0:
+                sheet.write_string(0, width, "错误 errors", red)
+            elif index + 1 in by_row:
+                sheet.write_string(index, width, "\n".join(by_row[index + 1]), red)
+    finally:
+        workbook.close()

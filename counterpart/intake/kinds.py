@@ -1,0 +1,215 @@
+"""The registry of record kinds the intake can template, import and export.
+
+A kind is one module (see ``records/``) that declares its columns and natural key and calls its
+domain's services: ``prepare`` checks a typed row without writing, ``lookup`` finds the records
+a chunk of rows already has (for idempotency), ``create_many``/``update`` write through the
+domain layer, ``export_rows`` turns records back into rows of the same columns (so an export is
+a valid import file). The people app adds households, persons, trainings and student aid the
+same way, marking identity numbers ``sensitive=True``.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor
+from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Area, Program
+from counterpart.registry.services import area_code_parse
+
+
+class ColumnType(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    MONEY = "money"  # yuan in the file, integer fen in the domain
+    DATE = "date"
+    YEAR = "year"
+    AREA = "area"  # GB/T 2260 / statistical code, short or padded form
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_zh: str
+    header_en: str
+    type: ColumnType = ColumnType.TEXT
+    required: bool = False
+    # For CHOICE: (value, label_zh, label_en); the value, either label or "value label" is accepted.
+    choices: tuple[tuple[str, str, str], ...] = ()
+    # Identity numbers and the like: masked in exports unless the caller may see them.
+    sensitive: bool = False
+    max_length: int | None = None
+    note_zh: str = ""
+    note_en: str = ""
+
+    def headers(self) -> tuple[str, str]:
+        return self.header_zh, self.header_en
+
+
+Row = dict[str, Any]
+Key = tuple[Any, ...]
+
+
+@dataclass
+class ImportContext:
+    """Caches for one import: programs and areas looked up once, refs seen earlier in the file."""
+
+    programs: dict[str, Program | None] = field(default_factory=dict)
+    areas: dict[str, Area | None] = field(default_factory=dict)
+    file_refs: dict[Any, Any] = field(default_factory=dict)
+
+    def program(self, slug: str, column: str = "program") -> Program:
+        if slug not in self.programs:
+            self.programs[slug] = Program.objects.filter(slug=slug).first()
+        program = self.programs[slug]
+        if program is None:
+            raise InvalidInput(column, slug, _("没有该协作项目"))
+        return program
+
+    def area(self, code: str, column: str) -> Area:
+        area = self.areas.get(code)
+        if area is not None:
+            return area
+        code = area_code_parse(code, column).code
+        if code not in self.areas:
+            self.areas[code] = Area.objects.filter(code=code).first()
+        area = self.areas[code]
+        if area is None:
+            raise InvalidInput(column, code, _("没有该行政区划"))
+        return area
+
+
+class Kind:
+    """A kind of record. Subclasses set the class attributes and implement the hooks."""
+
+    key: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    columns: tuple[Column, ...] = ()
+    natural_key: tuple[str, ...] = ()
+    # True when create_many writes a chunk in one domain call (COPY on PostgreSQL): such kinds
+    # commit in chunks on PostgreSQL and resume after a crash.
+    bulk: bool = False
+    # Columns the domain derives when the file leaves them blank (a disbursement's source is its
+    # commitment's): blank there is not a change to an existing record.
+    derived_columns: frozenset[str] = frozenset()
+    # The domain's field names (InvalidInput.field) that are not spelled like the column.
+    field_columns: dict[str, str] = {}
+    instructions_zh: str = ""
+    instructions_en: str = ""
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    def column_of_field(self, field_name: str) -> str:
+        """The column an InvalidInput's field refers to, so that domain errors land on the right cell."""
+        if field_name in self.field_columns:
+            return self.field_columns[field_name]
+        if any(column.key == field_name for column in self.columns):
+            return field_name
+        return self.natural_key[-1]
+
+    def changes(self, row: Row, existing: Row) -> Row:
+        """The columns whose value in the file differs from the record's."""
+        result: Row = {}
+        for column in self.columns:
+            new, old = row.get(column.key), existing.get(column.key)
+            if new in (None, "") and column.key in self.derived_columns:
+                continue
+            if (new in (None, "") and old in (None, "")) or new == old:
+                continue
+            result[column.key] = new
+        return result
+
+    def key_of(self, row: Row) -> Key:
+        return tuple(row.get(name) for name in self.natural_key)
+
+    def prepare(self, row: Row, context: ImportContext) -> None:
+        """Check a typed row as the domain would, without writing; raise InvalidInput naming a column."""
+
+    def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
+        """The records these keys already have, each with its row as ``export_rows`` would give it."""
+        raise NotImplementedError
+
+    def check_change(self, record: Model, changes: Row) -> None:
+        """Refuse (InvalidInput) a change an import may not make to an existing record."""
+
+    def create_many(self, actor: Actor, rows: Sequence[Row], context: ImportContext, *, reason: str) -> None:
+        for row in rows:
+            self.create(actor, row, context, reason=reason)
+
+    def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
+        raise NotImplementedError
+
+    def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
+        raise NotImplementedError
+
+    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Kind] = {}
+
+
+def kind_register(kind: Kind) -> Kind:
+    if not kind.key or kind.key in _REGISTRY:
+        raise ValueError(f"kind {kind.key!r} has no key or is registered twice")
+    missing = set(kind.natural_key) - {column.key for column in kind.columns}
+    if missing:
+        raise ValueError(f"kind {kind.key}: natural key columns {missing} are not columns")
+    _REGISTRY[kind.key] = kind
+    return kind
+
+
+def kind_unregister(key: str) -> None:
+    """For tests that register a kind of their own."""
+    _REGISTRY.pop(key, None)
+
+
+def kind_get(key: str) -> Kind:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise InvalidInput(
+            "kind", key, _("未知的数据类型，可选：%(kinds)s") % {"kinds": ", ".join(_REGISTRY)}
+        ) from None
+
+
+def kinds_all() -> list[Kind]:
+    return list(_REGISTRY.values())
+
+
+def choices_from(text_choices: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """(value, zh, en) from a TextChoices' "中文 English" labels."""
+    result = []
+    for value, label in text_choices:
+        zh, _space, en = str(label).partition(" ")
+        result.append((value, zh, en))
+    return tuple(result)
+
+
+def mask_identity(value: str) -> str:
+    """Default masking for a sensitive value: keep the first 6 and last 4 characters (region, check digits)."""
+    text = str(value)
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+# The people app replaces this with its identity-number masker once merged (see docs/intake.md).
+sensitive_masker: Callable[[str], str] = mask_identity
+
+
+def sensitive_masker_set(masker: Callable[[str], str]) -> None:
+    global sensitive_masker
+    sensitive_masker = masker

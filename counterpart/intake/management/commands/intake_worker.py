@@ -1,0 +1,33 @@
+"""``counterpart worker [--once] [--poll SECONDS]``: run queued import batches in the background.
+
+Several workers may run at once: each claims a batch with SELECT … FOR UPDATE SKIP LOCKED on
+PostgreSQL. A batch a killed worker left in ``writing`` is resumed by importing the same file again.
+"""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from counterpart.core.audit import Actor
+from counterpart.intake.services import batch_claim, batch_run
+
+
+class Command(BaseCommand):
+    help = "Run queued import batches (the web upload queues them)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="run what is queued, then stop")
+        parser.add_argument("--poll", type=float, default=2.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = Actor.system("worker:import")
+        while True:
+            batch = batch_claim()
+            if batch is None:
+                if options["once"]:
+                    return
+                time.sleep(options["poll"])
+                continue
+            result = batch_run(actor, batch)
+            self.stdout.write(f"batch #{result.batch.pk} {result.batch.kind}: {result.batch.status}")

@@ -1,0 +1,48 @@
+"""Import batches: one row per file the intake was asked to load, for idempotency, progress and resume."""
+
+from django.db import models
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中 queued"
+    VALIDATING = "validating", "校验中 validating"
+    WRITING = "writing", "写入中 writing"
+    DONE = "done", "已完成 done"
+    INVALID = "invalid", "数据有误，未导入 invalid, nothing loaded"
+    FAILED = "failed", "写入中断，可续传 failed while writing, resumable"
+
+
+class ImportBatch(models.Model):
+    """A file's import. ``file_sha256`` with ``kind`` is the batch identity: the same file again is a no-op.
+
+    ``rows_done``/``rows_total`` are what the web page and the CLI show as progress. On PostgreSQL
+    a bulk kind commits in chunks and advances ``rows_done`` in the same transaction as each chunk,
+    so a worker killed mid-way leaves a batch in ``writing`` that the next run of the same file resumes.
+    """
+
+    kind = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_path = models.CharField(max_length=1000, blank=True, help_text="stored upload, for the worker")
+    status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_by_label = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "导入批次 import batch"
+        verbose_name_plural = "导入批次 import batches"
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.file_name} {self.status}"

@@ -1,0 +1,425 @@
+"""Importing a file: validate every row first, then write through the domain services.
+
+Pass 1 streams the file, types each cell, checks each row as the domain would (``Kind.prepare``),
+finds which rows are new, unchanged or changed (by natural key, a chunk at a time) and spools the
+typed rows to a temporary file; nothing is written. Any error: the batch is ``invalid`` and
+nothing loads. Pass 2 reads the spool and writes:
+
+- on SQLite, and for kinds written row by row, in one transaction: all or nothing;
+- on PostgreSQL for bulk kinds (``Kind.bulk``: large files, COPY), in chunked transactions, each
+  advancing the batch's ``rows_done`` in the same transaction. A worker killed mid-way leaves a
+  batch in ``writing`` with whole chunks loaded; running the same file again resumes it: pass 1
+  finds the loaded rows unchanged and pass 2 writes only the rest.
+
+Idempotent: a file whose batch is ``done`` is not read again; a row whose natural key exists and
+whose values are equal is skipped; a changed row goes to the domain's update service (or is
+refused, for immutable records such as ledger transactions).
+"""
+
+import hashlib
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from counterpart.core.audit import Actor, audit_record_bulk
+from counterpart.core.errors import InvalidInput
+
+from .kinds import ImportContext, Kind, Row, kind_get, kinds_all
+from .models import BatchStatus, ImportBatch
+from .readers import FileInfo, file_inspect, rows_read, sheet_name_of
+from .validation import FileRejected, RowError, RowValidator, display, header_map, row_is_blank
+
+ProgressCallback = Callable[[str, int, int | None], None]
+MAX_ERRORS_KEPT = 1000
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    errors: list[RowError] = field(default_factory=list)
+    already_imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.batch.status == BatchStatus.DONE
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def kind_detect(info: FileInfo) -> Kind:
+    """The kind whose columns a file's header matches best (its sheet name wins in an XLSX)."""
+    candidates = kinds_all()
+    for kind in candidates:
+        if info.type == "xlsx" and sheet_name_of(info, kind.key) == kind.key:
+            return kind
+    header = next(rows_read(info, sheet_name_of(info, "")), [])
+    best: tuple[int, Kind | None] = (0, None)
+    for kind in candidates:
+        try:
+            matched = sum(1 for column in header_map(kind, header) if column is not None)
+        except FileRejected:
+            continue
+        if matched > best[0]:
+            best = (matched, kind)
+    if best[1] is None:
+        raise FileRejected(
+            "无法从表头判断数据类型，请用 --kind 指定", "cannot tell the kind of records from the header: give --kind"
+        )
+    return best[1]
+
+
+def _invalid_to_error(
+    kind: Kind, validator: RowValidator, row_number: int, row: Row, error: InvalidInput, retry: Callable[..., None]
+) -> RowError:
+    """A domain error as a RowError on the right column, with the English message when one exists."""
+    message_en = str(error.reason)
+    with translation.override("en"):
+        try:
+            retry()
+        except InvalidInput as english:
+            message_en = str(english.reason)
+    column = kind.column_of_field(error.field)
+    value = row.get(column) if row.get(column) not in (None, "") else error.value
+    return validator.error(row_number, column, value, str(error.reason), message_en)
+
+
+def _chunks(path: Path) -> Iterator[list[tuple[int, str, Row, Row]]]:
+    with path.open("rb") as handle:
+        while True:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
+
+
+def _validate(
+    kind: Kind,
+    info: FileInfo,
+    spool: Any,
+    context: ImportContext,
+    batch: ImportBatch,
+    progress: ProgressCallback | None,
+    chunk_size: int,
+) -> list[RowError]:
+    """Pass 1: type, check and classify every row; spool the good ones. Writes nothing."""
+    sheet = sheet_name_of(info, kind.key)
+    rows = rows_read(info, sheet)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise FileRejected("文件没有表头行", "the file has no header row") from None
+    validator = RowValidator(kind, sheet, header)
+    errors: list[RowError] = []
+    seen: set[int] = set()
+    counts = {NEW: 0, CHANGED: 0, UNCHANGED: 0}
+    total = 0
+    pending: list[tuple[int, Row]] = []
+
+    def flush() -> None:
+        existing = kind.lookup([kind.key_of(row) for _n, row in pending], context) if pending else {}
+        out: list[tuple[int, str, Row, Row]] = []
+        for number, row in pending:
+            found = existing.get(kind.key_of(row))
+            if found is None:
+                out.append((number, NEW, row, {}))
+                counts[NEW] += 1
+                continue
+            record, current = found
+            changes = kind.changes(row, current)
+            if not changes:
+                counts[UNCHANGED] += 1
+                continue
+            try:
+                kind.check_change(record, changes)
+            except InvalidInput as error:
+                errors.append(
+                    _invalid_to_error(
+                        kind, validator, number, row, error, lambda r=record, c=changes: kind.check_change(r, c)
+                    )
+                )
+                continue
+            out.append((number, CHANGED, row, changes))
+            counts[CHANGED] += 1
+        pickle.dump(out, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        pending.clear()
+
+    for number, cells in enumerate(rows, start=2):
+        if row_is_blank(cells):
+            continue
+        total += 1
+        row, row_errors = validator.validate(number, cells)
+        if row is None:
+            errors.extend(row_errors)
+        else:
+            try:
+                kind.prepare(row, context)
+            except InvalidInput as error:
+                checked = row
+                errors.append(
+                    _invalid_to_error(kind, validator, number, row, error, lambda r=checked: kind.prepare(r, context))
+                )
+                row = None
+        if row is not None:
+            key_hash = hash(kind.key_of(row))
+            if key_hash in seen:
+                key_text = " / ".join(display(value) for value in kind.key_of(row))
+                errors.append(
+                    validator.error(
+                        number,
+                        kind.natural_key[-1],
+                        key_text,
+                        "与文件中前面的某一行重复（相同的唯一标识）",
+                        "duplicates an earlier row of the file (same natural key)",
+                    )
+                )
+            else:
+                seen.add(key_hash)
+                pending.append((number, row))
+        if len(pending) >= chunk_size:
+            flush()
+        if progress is not None and total % chunk_size == 0:
+            progress("validate", total, None)
+    flush()
+    spool.flush()
+    batch.rows_total = total
+    batch.rows_new, batch.rows_changed, batch.rows_unchanged = counts[NEW], counts[CHANGED], counts[UNCHANGED]
+    if progress is not None:
+        progress("validate", total, total)
+    return errors
+
+
+class _RowFailed(Exception):
+    """A domain error in pass 2, with the spreadsheet row it came from."""
+
+    def __init__(self, row_number: int, error: InvalidInput) -> None:
+        super().__init__(str(error))
+        self.row_number = row_number
+        self.error = error
+
+
+def _write_chunk(
+    actor: Actor, kind: Kind, chunk: list[tuple[int, str, Row, Row]], context: ImportContext, reason: str
+) -> None:
+    if kind.bulk:
+        new_rows = [row for _n, action, row, _c in chunk if action == NEW]
+        if new_rows:
+            kind.create_many(actor, new_rows, context, reason=reason)
+    else:
+        for number, action, row, _c in chunk:
+            if action == NEW:
+                try:
+                    kind.create(actor, row, context, reason=reason)
+                except InvalidInput as error:
+                    raise _RowFailed(number, error) from error
+    changed = [(number, row, changes) for number, action, row, changes in chunk if action == CHANGED]
+    if changed:
+        existing = kind.lookup([kind.key_of(row) for _n, row, _c in changed], context)
+        for number, row, changes in changed:
+            try:
+                kind.update(actor, existing[kind.key_of(row)][0], changes, context, reason=reason)
+            except InvalidInput as error:
+                raise _RowFailed(number, error) from error
+
+
+def _row_of_error(kind: Kind, chunk: list[tuple[int, str, Row, Row]], error: InvalidInput) -> int:
+    """The row a domain error of pass 2 is about: the first whose cell holds the offending value."""
+    column = kind.column_of_field(error.field)
+    for number, _action, row, _changes in chunk:
+        if display(row.get(column)) == display(error.value):
+            return number
+    return chunk[0][0]
+
+
+def import_file(
+    actor: Actor,
+    path: Path | str,
+    *,
+    kind: str | None = None,
+    dry_run: bool = False,
+    batch: ImportBatch | None = None,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = 5000,
+    file_name: str = "",
+) -> ImportResult:
+    """Import a spreadsheet (XLSX or CSV) of one kind of records, all or nothing. See the module docstring.
+
+    Raises FileRejected when the file as a whole is unacceptable (type, size, zip bomb, header).
+    """
+    path = Path(path)
+    info = file_inspect(path)
+    record_kind = kind_get(kind) if kind else kind_detect(info)
+    sha = file_sha256(path)
+    if not dry_run:
+        done = ImportBatch.objects.filter(
+            kind=record_kind.key, file_sha256=sha, dry_run=False, status=BatchStatus.DONE
+        ).first()
+        if done is not None:
+            if batch is not None and batch.pk != done.pk:
+                batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+                batch.save()
+            return ImportResult(batch=done, already_imported=True)
+        if batch is None:
+            batch = ImportBatch.objects.filter(
+                kind=record_kind.key,
+                file_sha256=sha,
+                dry_run=False,
+                status__in=[BatchStatus.WRITING, BatchStatus.FAILED],
+            ).first()
+    if batch is None:
+        batch = ImportBatch(kind=record_kind.key, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
+    batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
+    batch.file_name = (file_name or path.name)[:255]
+    batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
+    batch.errors, batch.error_count = [], 0
+    batch.save()
+    context = ImportContext()
+    with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
+        try:
+            errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
+        except FileRejected as rejected:
+            errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
+        if errors:
+            return _finish_invalid(batch, errors)
+        if dry_run:
+            batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+            batch.save()
+            return ImportResult(batch=batch)
+        return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+
+
+def _finish_invalid(batch: ImportBatch, errors: list[RowError], status: str = BatchStatus.INVALID) -> ImportResult:
+    batch.status, batch.finished_at = status, timezone.now()
+    batch.errors = [error.as_dict() for error in errors[:MAX_ERRORS_KEPT]]
+    batch.error_count = len(errors)
+    batch.save()
+    return ImportResult(batch=batch, errors=errors)
+
+
+def _write(
+    actor: Actor,
+    kind: Kind,
+    spool: Path,
+    context: ImportContext,
+    batch: ImportBatch,
+    progress: ProgressCallback | None,
+) -> ImportResult:
+    """Pass 2. Chunked commits for bulk kinds on PostgreSQL (resumable), one transaction otherwise."""
+    chunked = connection.vendor == "postgresql" and kind.bulk
+    reason = f"import batch #{batch.pk}: {batch.file_name}"
+    to_write = batch.rows_new + batch.rows_changed
+    batch.status, batch.rows_done = BatchStatus.WRITING, batch.rows_total - to_write
+    batch.save()
+    done = batch.rows_done
+    chunk: list[tuple[int, str, Row, Row]] = []
+    try:
+        if chunked:
+            for chunk in _chunks(spool):
+                with transaction.atomic():
+                    _write_chunk(actor, kind, chunk, context, reason)
+                    done += len(chunk)
+                    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+                if progress is not None:
+                    progress("write", done, batch.rows_total)
+            with transaction.atomic():
+                _audit(actor, kind, batch)
+        else:
+            with transaction.atomic():
+                for chunk in _chunks(spool):
+                    _write_chunk(actor, kind, chunk, context, reason)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress("write", done, batch.rows_total)
+                _audit(actor, kind, batch)
+    except (InvalidInput, _RowFailed) as failure:
+        # A rule pass 1 could not see (a balance drawn down meanwhile, a code taken concurrently).
+        if isinstance(failure, _RowFailed):
+            number, error = failure.row_number, failure.error
+        else:
+            number, error = (_row_of_error(kind, chunk, failure) if chunk else 0), failure
+        validator_sheet = batch.file_name
+        column = kind.column_of_field(error.field)
+        row_error = RowError(
+            validator_sheet,
+            number,
+            kind.column(column).header_zh,
+            display(error.value),
+            str(error.reason),
+            str(error.reason),
+        )
+        batch.refresh_from_db(fields=["rows_done"])
+        status = (
+            BatchStatus.FAILED if chunked and batch.rows_done > batch.rows_total - to_write else BatchStatus.INVALID
+        )
+        return _finish_invalid(batch, [row_error], status)
+    batch.rows_done = batch.rows_total
+    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.save()
+    return ImportResult(batch=batch)
+
+
+def _audit(actor: Actor, kind: Kind, batch: ImportBatch) -> None:
+    audit_record_bulk(
+        actor,
+        "intake.import",
+        f"intake.{kind.key}",
+        after={
+            "batch": batch.pk,
+            "file": batch.file_name,
+            "sha256": batch.file_sha256,
+            "rows": batch.rows_total,
+            "new": batch.rows_new,
+            "changed": batch.rows_changed,
+            "unchanged": batch.rows_unchanged,
+        },
+    )
+
+
+def batch_enqueue(actor: Actor, path: Path, *, kind: str | None = None, file_name: str = "") -> ImportBatch:
+    """Queue a stored upload for ``counterpart worker``."""
+    info = file_inspect(path)
+    record_kind = kind_get(kind) if kind else kind_detect(info)
+    return ImportBatch.objects.create(
+        kind=record_kind.key,
+        file_name=(file_name or path.name)[:255],
+        file_sha256=file_sha256(path),
+        file_path=str(path),
+        status=BatchStatus.QUEUED,
+        created_by_label=actor.label,
+    )
+
+
+def batch_claim() -> ImportBatch | None:
+    """Take the oldest queued batch, skipping batches another worker holds (SKIP LOCKED on PostgreSQL)."""
+    with transaction.atomic():
+        queued = ImportBatch.objects.filter(status=BatchStatus.QUEUED).order_by("created_at", "id")
+        if connection.vendor == "postgresql":
+            queued = queued.select_for_update(skip_locked=True)
+        batch = queued.first()
+        if batch is None:
+            return None
+        batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
+        batch.save(update_fields=["status", "started_at"])
+    return batch
+
+
+def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportResult:
+    """Run a claimed batch from its stored file."""
+    try:
+        return import_file(
+            actor, Path(batch.file_path), kind=batch.kind, batch=batch, progress=progress, file_name=batch.file_name
+        )
+    except FileRejected as rejected:
+        return _finish_invalid(batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)])
