@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "counterpart.people",
     "counterpart.enterprise",
     "counterpart.indicators",
+    "counterpart.iati",
     "counterpart.reports",
     "counterpart.web",
     "counterpart.demo",
