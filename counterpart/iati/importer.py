@@ -169,6 +169,8 @@ class _ActivityReader:
         for kind in ("1", "2", "3", "4"):
             if kind in dates:
                 return dates[kind].year
+        if dates:  # a date of a type the codelist does not know is still the activity's date
+            return next(iter(dates.values())).year
         for element in self.element.findall("transaction/transaction-date"):
             day = _date(element.get("iso-date"))
             if day is not None:

@@ -2,12 +2,14 @@
 every should-pass file either succeeds or says what it cannot represent — never a traceback."""
 
 import importlib.util
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from lxml import etree
 
 from counterpart.iati.importer import iati_import_bytes
 from counterpart.registry.services import program_create
@@ -70,3 +72,29 @@ def test_every_should_pass_file_imports_or_says_what_it_cannot_represent(areas, 
             assert activity.outcome in {"created", "updated", "unchanged", "skipped"}
             if activity.outcome == "skipped":
                 assert activity.notes, f"{path}: skipped without a reason"
+
+
+def _with_identifiers(data: bytes, prefix: str) -> bytes:
+    """The file with its (always empty) identifiers filled, so import reads the rest of it."""
+    root = etree.fromstring(data)
+    for number, element in enumerate(root.iter("iati-identifier")):
+        element.text = f"{prefix}-{number}"
+    return etree.tostring(root)
+
+
+@pytest.mark.django_db
+def test_should_pass_files_with_identifiers_import_without_a_traceback(areas, actor) -> None:
+    # given every official should-pass file, its empty identifiers filled in
+    program = program_create(actor, slug="pyiati", name_zh="测试", donor_area=areas["3702"], start_year=1990)
+    outcomes: Counter[str] = Counter()
+    for index, path in enumerate(_files("pass")):
+        # when
+        result = iati_import_bytes(
+            actor, _with_identifiers(path.read_bytes(), f"T{index}"), program=program, default_area=areas["520422"]
+        )
+        # then
+        assert result.is_valid, path
+        for activity in result.activities:
+            outcomes[activity.outcome] += 1
+            assert activity.outcome == "created" or activity.notes, path
+    assert outcomes["created"] > 0
