@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "counterpart.enterprise",
     "counterpart.indicators",
     "counterpart.intake",
+    "counterpart.iati",
     "counterpart.reports",
     "counterpart.web",
     "counterpart.access",

@@ -1,0 +1,147 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from counterpart.funds.models import FundSource
+from counterpart.funds.services import ledger_allocate, ledger_commit, ledger_disburse, ledger_refund, ledger_spend
+from counterpart.iati.exporter import ACTIVITY_ELEMENTS, iati_export_activities, iati_export_organisation
+from counterpart.iati.schemas import iati_validate_bytes
+from counterpart.iati.selectors import iati_publisher_for
+from counterpart.iati.services import iati_publisher_set
+from counterpart.projects.services import project_approve, project_output_set, project_start
+
+NOW = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _activity(program) -> etree._Element:
+    export = iati_export_activities(program, now=NOW)
+    root = etree.fromstring(export.to_bytes())
+    (activity,) = root.findall("iati-activity")
+    return activity
+
+
+@pytest.fixture
+def funded_project(project, actor):
+    day = datetime.date(2009, 4, 1)
+    commitment = ledger_commit(
+        actor, program=project.program, date=day, source=FundSource.FISCAL_MUNICIPAL, amount_fen=100_000_00
+    )
+    ledger_allocate(actor, commitment=commitment, project=project, date=day, amount_fen=80_000_00)
+    disbursement = ledger_disburse(actor, commitment=commitment, project=project, date=day, amount_fen=60_000_00)
+    ledger_spend(actor, disbursement=disbursement, date=datetime.date(2009, 6, 1), amount_fen=50_000_00)
+    ledger_refund(actor, disbursement=disbursement, date=datetime.date(2009, 7, 1), amount_fen=1_000_00)
+    project_output_set(actor, project, indicator="drinking_water_persons", planned_quantity=500, actual_quantity=480)
+    project_approve(actor, project)
+    project_start(actor, project)
+    return project
+
+
+def test_an_activity_is_valid_and_its_children_follow_the_schema_order(funded_project) -> None:
+    # when
+    export = iati_export_activities(funded_project.program, now=NOW)
+    # then
+    verdict = iati_validate_bytes(export.to_bytes())
+    assert verdict.is_valid, [str(e) for e in verdict.errors]
+    activity = etree.fromstring(export.to_bytes()).find("iati-activity")
+    order = [tag for tag, _build in ACTIVITY_ELEMENTS]
+    tags = [child.tag for child in activity]
+    assert tags == sorted(tags, key=order.index)
+    assert set(tags) == set(order)
+
+
+def test_identifier_is_publisher_ref_program_slug_and_project_code(funded_project) -> None:
+    activity = _activity(funded_project.program)
+    assert activity.findtext("iati-identifier") == "XI-COUNTERPART-3702-qd-gz-P-001"
+    assert activity.find("other-identifier").attrib == {"ref": "P-001", "type": "A1"}
+    assert activity.find("reporting-org").get("ref") == "XI-COUNTERPART-3702"
+
+
+def test_a_recorded_publisher_replaces_the_placeholder(funded_project, actor) -> None:
+    # given
+    iati_publisher_set(
+        actor, program=funded_project.program, organisation_ref="CN-USCC-11370200004000000X", name_zh="青岛市协作办"
+    )
+    # when
+    export = iati_export_activities(funded_project.program, now=NOW)
+    # then
+    assert export.warnings == []
+    assert etree.fromstring(export.to_bytes()).findtext(".//iati-identifier").startswith("CN-USCC-11370200004000000X-")
+
+
+def test_placeholder_identifier_is_flagged(program) -> None:
+    publisher = iati_publisher_for(program)
+    assert publisher.is_placeholder
+    assert "placeholder" in iati_export_activities(program, now=NOW).warnings[0]
+
+
+def test_title_has_chinese_narrative_and_status_follows_the_lifecycle(funded_project) -> None:
+    activity = _activity(funded_project.program)
+    narratives = {n.get(XML_LANG): n.text for n in activity.find("title")}
+    assert narratives == {"zh": "饮水工程"}
+    assert activity.find("activity-status").get("code") == "2"  # under construction → Implementation
+    assert {n.get(XML_LANG) for n in activity.find("description")} == {"zh", "en"}
+
+
+def test_dates_planned_from_the_year_and_actual_start_from_the_lifecycle(funded_project) -> None:
+    dates = {d.get("type"): d.get("iso-date") for d in _activity(funded_project.program).findall("activity-date")}
+    assert dates["1"] == "2009-01-01"
+    assert dates["3"] == "2009-12-31"
+    assert "2" in dates  # construction has started
+    assert "4" not in dates  # not completed
+
+
+def test_location_carries_the_area_code_and_sector_the_dac_code(funded_project) -> None:
+    activity = _activity(funded_project.program)
+    assert activity.find("recipient-country").get("code") == "CN"
+    assert activity.find("location").get("ref") == "CN-GBT2260-520422"
+    assert activity.find("location/name/narrative").text == "普定县"
+    sector = activity.find("sector")
+    assert (sector.get("vocabulary"), sector.get("code")) == ("1", "14030")
+
+
+def test_budget_and_transactions_come_from_the_project_and_ledger(funded_project) -> None:
+    activity = _activity(funded_project.program)
+    assert activity.find("budget/value").text == "100000.00"
+    assert activity.find("budget/value").get("currency") == "CNY"
+    transactions = [
+        (t.find("transaction-type").get("code"), t.find("transaction-date").get("iso-date"), t.findtext("value"))
+        for t in activity.findall("transaction")
+    ]
+    assert transactions == [
+        ("2", "2009-04-01", "80000.00"),
+        ("3", "2009-04-01", "60000.00"),
+        ("4", "2009-06-01", "50000.00"),
+        ("3", "2009-07-01", "-1000.00"),  # a refund is a negative disbursement
+    ]
+    assert activity.find("transaction/provider-org").get("type") == "10"
+
+
+def test_results_come_from_outputs_with_target_and_actual(funded_project) -> None:
+    indicator = _activity(funded_project.program).find("result/indicator")
+    assert indicator.get("measure") == "1"
+    assert indicator.find("reference").attrib == {"vocabulary": "99", "code": "drinking_water_persons"}
+    assert indicator.find("period/target").get("value") == "500"
+    assert Decimal(indicator.find("period/actual").get("value")) == 480
+
+
+def test_organisation_file_is_valid_with_budget_and_expenditure(funded_project, organisation_schema) -> None:
+    export = iati_export_organisation(funded_project.program, now=NOW)
+    verdict = iati_validate_bytes(export.to_bytes())
+    assert verdict.is_valid, [str(e) for e in verdict.errors]
+    organisation = etree.fromstring(export.to_bytes()).find("iati-organisation")
+    assert organisation.findtext("organisation-identifier") == "XI-COUNTERPART-3702"
+    assert organisation.find("total-budget/value").text == "100000.00"
+    assert organisation.find("total-expenditure/value").text == "50000.00"
+
+
+def test_the_demo_export_is_valid_against_the_activity_schema(demo_program) -> None:
+    # when
+    export = iati_export_activities(demo_program, year=2009, now=NOW)
+    # then
+    verdict = iati_validate_bytes(export.to_bytes())
+    assert verdict.is_valid, [str(e) for e in verdict.errors]
+    assert export.count == 152
+    assert len(etree.fromstring(export.to_bytes()).findall("iati-activity/transaction")) == 3 * 152
