@@ -24,6 +24,8 @@ from django.db.models import Q
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.funds.models import Account, AccountType, FundSource, LedgerTransaction, Posting, TransactionKind
 from counterpart.funds.services import ledger_accounts_ensure
+from counterpart.people.identity import identity_blind_index, identity_compose, identity_encrypt
+from counterpart.people.models import Benefit, BenefitKind, Household, Person, PovertyCause, Relation, Sex
 from counterpart.projects.models import DAC_PURPOSE_BY_CATEGORY, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, PairingLevel, Program
 
@@ -35,8 +37,24 @@ YEARS = (2016, 2017, 2018, 2019, 2020)
 SYNTH_PREFECTURES = [str(n) for n in range(91, 99)]
 
 # Bytes on disk per row, measured on PostgreSQL 15 with indexes (for the estimate printed first).
-BYTES_PER_ROW = {"areas": 220, "projects": 420, "transactions": 260, "postings": 120}
-ROWS_PER_SECOND = {"areas": 150_000, "projects": 60_000, "transactions": 80_000, "postings": 200_000}
+BYTES_PER_ROW = {
+    "areas": 220,
+    "projects": 420,
+    "transactions": 260,
+    "postings": 120,
+    "persons": 520,
+    "households": 200,
+    "benefits": 260,
+}
+ROWS_PER_SECOND = {
+    "areas": 150_000,
+    "projects": 60_000,
+    "transactions": 80_000,
+    "postings": 200_000,
+    "persons": 25_000,
+    "households": 100_000,
+    "benefits": 100_000,
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,7 @@ class Plan:
     villages: int
     donor_districts: int
     projects: int
+    persons: int = 0
 
     @property
     def villages_per_county(self) -> int:
@@ -66,6 +85,15 @@ class Plan:
         return self.transactions * 2
 
     @property
+    def households(self) -> int:
+        return math.ceil(self.persons / 3)
+
+    @property
+    def benefits(self) -> int:
+        # about three in five persons are reached in one year, two in five in two years
+        return self.persons * 7 // 5
+
+    @property
     def areas(self) -> int:
         return self.counties * (1 + self.townships_per_county) + self.villages + self.donor_districts + 200
 
@@ -81,7 +109,7 @@ class Plan:
         return {"seconds": seconds, "bytes": disk}
 
 
-def synth_plan(scale: float, seed: int = 1) -> Plan:
+def synth_plan(scale: float, seed: int = 1, *, with_people: bool = True) -> Plan:
     if not 0 < scale <= 1.0:
         raise ValueError("scale must be in (0, 1]")
     return Plan(
@@ -91,6 +119,7 @@ def synth_plan(scale: float, seed: int = 1) -> Plan:
         villages=max(24, round(128_000 * scale)),
         donor_districts=max(12, round(249 * scale)),
         projects=max(50, round(1_000_000 * scale)),
+        persons=max(60, round(89_620_000 * scale)) if with_people else 0,
     )
 
 
@@ -124,7 +153,9 @@ def synth_generate(plan: Plan, *, progress: Progress = _no_progress) -> Generate
                 cursor.execute("SET LOCAL session_replication_role = replica")
         generated = _areas(plan, rng, slug, progress)
         _pairings(plan, generated, progress)
-        _projects_and_ledger(plan, rng, generated, progress)
+        projects_by_county = _projects_and_ledger(plan, rng, generated, progress)
+        if plan.persons:
+            _people(plan, rng, generated, projects_by_county, progress)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -137,7 +168,7 @@ def synth_generate(plan: Plan, *, progress: Progress = _no_progress) -> Generate
                 (unbalanced,) = cursor.fetchone()
                 if unbalanced:
                     raise AssertionError(f"{unbalanced} generated transactions do not balance")
-        sequences_reset(Pairing, Project, LedgerTransaction, Posting)
+        sequences_reset(Pairing, Project, LedgerTransaction, Posting, Household, Person, Benefit)
         audit_record_bulk(
             Actor.system("synth"),
             "synth.generate",
@@ -305,7 +336,9 @@ CATEGORIES = [c for c in ProjectCategory.values if c != ProjectCategory.OTHER]
 STATUSES: list[str] = ["accepted"] * 6 + ["completed"] * 2 + ["under_construction"] * 2
 
 
-def _projects_and_ledger(plan: Plan, rng: random.Random, generated: Generated, progress: Progress) -> None:
+def _projects_and_ledger(
+    plan: Plan, rng: random.Random, generated: Generated, progress: Progress
+) -> dict[str, dict[int, list[tuple[int, int, str, str]]]]:
     program = generated.program
     accounts: dict[str, Account] = ledger_accounts_ensure(program)
     account = {kind: accounts[kind].pk for kind in AccountType.values}
@@ -415,6 +448,7 @@ def _projects_and_ledger(plan: Plan, rng: random.Random, generated: Generated, p
                 now,
                 None,
                 "synth",
+                "",
             )
         )
         postings.append((counters["posting"], tid, account[debit], fen))
@@ -510,6 +544,7 @@ def _projects_and_ledger(plan: Plan, rng: random.Random, generated: Generated, p
         if len(postings) > 200_000:
             _flush(transactions, postings, progress)
     _flush(transactions, postings, progress)
+    return plan_by_county
 
 
 def _flush(transactions: list[tuple], postings: list[tuple], progress: Progress) -> None:
@@ -536,6 +571,7 @@ def _flush(transactions: list[tuple], postings: list[tuple], progress: Progress)
             "created_at",
             "created_by_id",
             "created_by_label",
+            "external_ref",
         ],
         transactions,
     )
@@ -543,3 +579,160 @@ def _flush(transactions: list[tuple], postings: list[tuple], progress: Progress)
     progress("postings", len(postings))
     transactions.clear()
     postings.clear()
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华兰玉梅红春燕海波建国志文"
+RELATIONS = [Relation.HEAD, Relation.SPOUSE, Relation.CHILD]
+CAUSES = list(PovertyCause.values)
+PEOPLE_CHUNK = 50_000
+
+
+def _people(
+    plan: Plan,
+    rng: random.Random,
+    generated: Generated,
+    projects_by_county: dict[str, dict[int, list[tuple[int, int, str, str]]]],
+    progress: Progress,
+) -> None:
+    """Registered poor households of three, each person with a valid, encrypted identity number, and
+    the benefits that reached them through the county's projects (counted once per person and year)."""
+    program = generated.program
+    household_id, person_id, benefit_id = next_id(Household), next_id(Person), next_id(Benefit)
+    per_county = max(3, plan.persons // len(generated.counties) // 3 * 3)
+    villages_per_county = plan.villages_per_county
+    births_from = datetime.date(1930, 1, 1) + datetime.timedelta(days=(program.pk % 8) * 2_500)
+    if per_county // 1000 >= 2_500:
+        raise ValueError("too many persons per county for distinct synthetic identity numbers")
+    households: list[tuple] = []
+    persons: list[tuple] = []
+    benefits: list[tuple] = []
+    for county_index, county in enumerate(generated.counties):
+        pairing = generated.pairings[county]
+        county_projects = projects_by_county[county]
+        years_with_projects = [year for year in YEARS if county_projects.get(year)]
+        village = generated.villages[county_index * villages_per_county]
+        for member in range(per_county):
+            if member % 3 == 0:
+                village = generated.villages[county_index * villages_per_county + (member // 3) % villages_per_county]
+                households.append(
+                    (
+                        household_id,
+                        f"S{program.pk}-{county}-{member // 3:07d}",
+                        village,
+                        county,
+                        None,
+                        CAUSES[rng.randrange(len(CAUSES))],
+                        "",
+                        None,
+                        True,
+                    )
+                )
+                household_id += 1
+            # A distinct, valid number per county: birth date from the member's position, sequence below 1000.
+            # Each dataset in the database gets its own span of birth dates, so numbers never collide.
+            birth = births_from + datetime.timedelta(days=member // 1000)
+            sequence = member % 1000
+            number = identity_compose(county, birth, sequence)
+            key_id, ciphertext = identity_encrypt(number)
+            name = SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))]
+            persons.append(
+                (
+                    person_id,
+                    household_id - 1,
+                    RELATIONS[member % 3],
+                    name,
+                    Sex.MALE if sequence % 2 else Sex.FEMALE,
+                    birth,
+                    households[-1][2] if households else None,
+                    county,
+                    key_id,
+                    ciphertext,
+                    identity_blind_index(number),
+                    True,
+                )
+            )
+            if years_with_projects:
+                reached = 2 if rng.random() < 0.4 else 1
+                for year in rng.sample(years_with_projects, min(reached, len(years_with_projects))):
+                    items = county_projects[year]
+                    project_id, _budget, _status, project_village = items[rng.randrange(len(items))]
+                    benefits.append(
+                        (
+                            benefit_id,
+                            person_id,
+                            household_id - 1,
+                            BenefitKind.PROJECT,
+                            program.pk,
+                            pairing,
+                            project_id,
+                            datetime.date(year, 10, 1),
+                            year,
+                            project_village,
+                            county,
+                            True,
+                        )
+                    )
+                    benefit_id += 1
+            person_id += 1
+            if len(persons) >= PEOPLE_CHUNK:
+                _flush_people(households, persons, benefits, progress)
+    _flush_people(households, persons, benefits, progress)
+
+
+def _flush_people(households: list[tuple], persons: list[tuple], benefits: list[tuple], progress: Progress) -> None:
+    bulk_write(
+        Household,
+        [
+            "id",
+            "number",
+            "village_id",
+            "county_code",
+            "head_id",
+            "poverty_cause",
+            "helper_name",
+            "helper_organisation_id",
+            "is_illustrative",
+        ],
+        households,
+    )
+    bulk_write(
+        Person,
+        [
+            "id",
+            "household_id",
+            "relation",
+            "name",
+            "sex",
+            "birth_date",
+            "area_id",
+            "county_code",
+            "identity_key_id",
+            "identity_ciphertext",
+            "identity_blind_index",
+            "is_illustrative",
+        ],
+        persons,
+    )
+    bulk_write(
+        Benefit,
+        [
+            "id",
+            "person_id",
+            "household_id",
+            "kind",
+            "program_id",
+            "pairing_id",
+            "project_id",
+            "date",
+            "year",
+            "area_code",
+            "county_code",
+            "is_illustrative",
+        ],
+        benefits,
+    )
+    progress("persons", len(persons))
+    households.clear()
+    persons.clear()
+    benefits.clear()

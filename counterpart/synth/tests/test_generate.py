@@ -79,3 +79,17 @@ def test_generation_is_deterministic_for_a_seed(db) -> None:
 def test_the_same_dataset_twice_is_refused(generated) -> None:
     with pytest.raises(ValueError):
         synth_generate(synth_plan(0.0001, seed=7))
+
+
+def test_generated_people_have_valid_protected_numbers_and_are_counted_once(generated) -> None:
+    from counterpart.people.identity import identity_decrypt, identity_parse
+    from counterpart.people.models import Benefit, Person
+
+    program = generated.program
+    persons = Person.objects.filter(county_code__in=generated.counties)
+    assert persons.count() >= 60
+    person = persons.first()
+    assert person is not None and person.identity_ciphertext is not None
+    identity_parse(identity_decrypt(person.identity_key_id, person.identity_ciphertext))  # a valid number
+    unique = Benefit.objects.filter(program=program, year=2018).values("person_id").distinct().count()
+    assert unique and report_annual(program, 2018).figures["beneficiaries"].value == unique
