@@ -644,7 +644,7 @@ def _people(
                     name,
                     Sex.MALE if sequence % 2 else Sex.FEMALE,
                     birth,
-                    households[-1][2] if households else None,
+                    village,
                     county,
                     key_id,
                     ciphertext,
