@@ -47,7 +47,26 @@ REPORTED_SQL = """
 SELECT indicator_key, year, year_to, breakdown_code, value FROM indicators_reportedvalue
 WHERE program_id = %(program)s AND year BETWEEN %(year)s AND %(year_to)s AND area_id IS NULL AND pairing_id IS NULL
 """
-BASELINE_QUERIES = [LEDGER_SQL, PROJECTS_SQL, OUTPUTS_SQL, PAIRS_SQL, IN_KIND_SQL, REPORTED_SQL]
+BENEFICIARIES_SQL = """
+SELECT COUNT(DISTINCT person_id) FROM people_benefit
+WHERE program_id = %(program)s AND year BETWEEN %(year)s AND %(year_to)s
+"""
+PEOPLE_SQL = """
+SELECT t.kind, COUNT(DISTINCT p.person_id), COUNT(p.id), SUM(t.reported_participants)
+FROM people_training t LEFT JOIN people_trainingparticipant p ON p.training_id = t.id
+WHERE t.program_id = %(program)s AND t.year BETWEEN %(year)s AND %(year_to)s
+GROUP BY 1
+"""
+BASELINE_QUERIES = [
+    LEDGER_SQL,
+    PROJECTS_SQL,
+    OUTPUTS_SQL,
+    PAIRS_SQL,
+    IN_KIND_SQL,
+    REPORTED_SQL,
+    BENEFICIARIES_SQL,
+    PEOPLE_SQL,
+]
 
 
 def main() -> None:
@@ -69,8 +88,15 @@ def main() -> None:
     )
     if program is None:
         raise SystemExit("no synthetic program: run `counterpart synth --scale 0.1` first")
+    from counterpart.people.models import Benefit, Person
+
     postings = Posting.objects.filter(transaction__program=program).count()
-    print(f"program {program.slug}: {postings:,} postings on {connection.vendor}")
+    persons = Person.objects.filter(benefits__program=program).distinct().count()
+    benefits = Benefit.objects.filter(program=program).count()
+    print(
+        f"program {program.slug}: {postings:,} postings, {persons:,} persons reached, {benefits:,} benefits "
+        f"on {connection.vendor}"
+    )
 
     def hand_sql(year: int, year_to: int) -> None:
         with connection.cursor() as cursor:

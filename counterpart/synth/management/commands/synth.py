@@ -27,7 +27,7 @@ class Command(BaseCommand):
         console = Console(stderr=True)
         console.print(
             f"规模 scale {plan.scale}: {plan.counties:,} counties, {plan.villages:,} villages, "
-            f"{plan.projects:,} projects, {plan.postings:,} ledger postings\n"
+            f"{plan.projects:,} projects, {plan.postings:,} ledger postings, {plan.persons:,} persons\n"
             f"预计 estimate: about {estimate['seconds'] / 60:.1f} min and {estimate['bytes'] / 2**30:.2f} GiB on disk"
         )
         asking = not options["yes"] and console.is_terminal
