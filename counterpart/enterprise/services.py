@@ -16,6 +16,7 @@ from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.indicators.models import Qualifier
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Program
+from counterpart.registry.services import period_lock_check
 
 from .models import (
     ALLOWED_REPORT_TRANSITIONS,
@@ -262,6 +263,7 @@ _VERB_BY_STATUS: dict[str, str] = {
 
 def _report_transition(actor: Actor, report: EnterpriseReport, to_status: str, *, reason: str = "") -> EnterpriseReport:
     """Move a (locked) report one step, recording who, when and why, in the audit trail too."""
+    period_lock_check(report.program_id, report.year)
     if to_status not in ALLOWED_REPORT_TRANSITIONS[report.status]:
         raise InvalidInput(
             "status",
@@ -304,6 +306,7 @@ def enterprise_report_draft(
     _year("year", year)
     if year < program.start_year or (program.end_year is not None and year > program.end_year):
         raise InvalidInput("year", year, _("年份不在协作项目的期限内"))
+    period_lock_check(program, year)
     if enterprise.side != Side.DONOR:
         raise InvalidInput("enterprise", enterprise.organisation.name_zh, _("年度报告由帮扶方企业填报"))
     if operation is not None:
@@ -348,6 +351,7 @@ def enterprise_report_update(actor: Actor, report: EnterpriseReport, *, figures:
     values = _figures_clean(figures)
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
+        period_lock_check(report.program_id, report.year)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise InvalidInput("status", report.status, _("只有草稿或退回的报告可以修改；已确认的报告请提交更正"))
         before = snapshot(report)
@@ -424,6 +428,7 @@ def market_event_record(
     _choice("kind", kind, EventKind, _("未知的活动类型"))
     if not title.strip():
         raise InvalidInput("title", title, _("名称不能为空"))
+    period_lock_check(program, start_date.year, field="start_date")
     if end_date < start_date:
         raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
     _whole("participating_enterprises", participating_enterprises_count)
@@ -521,6 +526,7 @@ def purchase_record(
     _whole("amount", amount_fen)
     if not product.strip():
         raise InvalidInput("product", product, _("产品名称不能为空"))
+    period_lock_check(program, purchased_on.year, field="purchased_on")
     if not buyer.area_id.startswith(program.donor_area_id):
         raise InvalidInput("buyer", buyer.name_zh, _("采购方应在帮扶方地区"))
     if seller.side != Side.RECIPIENT:

@@ -19,6 +19,7 @@ from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import ledger_disburse
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, AreaLevel, Organisation, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .identity import (
     identity_blind_index,
@@ -58,6 +59,7 @@ REVEAL_PERMISSION = "people.reveal_identity"
 def _year_check(program: Program, year: int, field: str = "year") -> None:
     if year < program.start_year or (program.end_year is not None and year > program.end_year):
         raise InvalidInput(field, year, _("年份不在协作项目的期限内"))
+    period_lock_check(program, year, field=field)
 
 
 def _pairing_check(program: Program, pairing: Pairing | None) -> None:

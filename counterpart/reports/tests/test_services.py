@@ -43,3 +43,20 @@ def test_certifying_locks_the_year_and_a_later_change_is_never_silent(program, a
     assert not [
         w for w in report_book(program, 2009, detail=False).main.warnings if w.check == "differs_from_certified"
     ]
+
+
+def test_a_locked_year_refuses_people_and_enterprise_writes_too(program, project, areas, actor) -> None:
+    from counterpart.people.services import training_create
+
+    report_certify(actor, program, 2009)
+    with pytest.raises(InvalidInput) as error:
+        training_create(
+            actor,
+            program=program,
+            kind="cadre_technician",
+            title="培训",
+            place=areas["520422"],
+            start_date=datetime.date(2009, 5, 1),
+            end_date=datetime.date(2009, 5, 3),
+        )
+    assert error.value.value == 2009
