@@ -9,13 +9,8 @@ from .audit import Actor, audit_record, snapshot
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_repr"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "object_repr", "actor_label", "action"]
-    date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records written only by the domain layer (ledger, audit trail, locks, history): shown, never edited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -25,6 +20,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "object_repr", "actor_label", "action"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
 
 class DomainAdmin(admin.ModelAdmin):

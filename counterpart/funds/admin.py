@@ -3,22 +3,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from counterpart.core.admin import ReadOnlyAdmin
 from counterpart.core.money import format_yuan
 
 from .models import Account, LedgerTransaction, Posting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger is written only by funds.services; the admin shows it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PostingInline(admin.TabularInline):

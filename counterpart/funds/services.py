@@ -62,6 +62,13 @@ class Dimensions:
     recipient_area: Area | None = None
     project: Project | None = None
 
+    @classmethod
+    def of(cls, record: LedgerTransaction) -> "Dimensions":
+        """The dimensions of an existing transaction, for one that follows from it."""
+        return cls(
+            source=record.source, pairing=record.pairing, recipient_area=record.recipient_area, project=record.project
+        )
+
 
 def _amount_check(amount_fen: int) -> None:
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
@@ -309,6 +316,33 @@ def _draw_from(disbursement: LedgerTransaction, field: str) -> LedgerTransaction
     return disbursement.commitment
 
 
+def _draw_on_disbursement(
+    actor: Actor,
+    disbursement: LedgerTransaction,
+    *,
+    kind: str,
+    to_account: str,
+    date: datetime.date,
+    amount_fen: int,
+    description: str,
+    is_illustrative: bool,
+) -> LedgerTransaction:
+    """Move money out of what a disbursement put on the recipient side (to spent, or back)."""
+    _amount_check(amount_fen)
+    commitment = _draw_from(disbursement, "disbursement")
+    return _ledger_post(
+        actor,
+        program=disbursement.program,
+        kind=kind,
+        date=date,
+        dims=Dimensions.of(disbursement),
+        lines=[(to_account, amount_fen), (AccountType.DISBURSED, -amount_fen)],
+        commitment=commitment,
+        description=description,
+        is_illustrative=is_illustrative,
+    )
+
+
 def ledger_spend(
     actor: Actor,
     *,
@@ -319,21 +353,13 @@ def ledger_spend(
     is_illustrative: bool = False,
 ) -> LedgerTransaction:
     """The recipient reports disbursed funds as spent (资金支出)."""
-    _amount_check(amount_fen)
-    commitment = _draw_from(disbursement, "disbursement")
-    return _ledger_post(
+    return _draw_on_disbursement(
         actor,
-        program=disbursement.program,
+        disbursement,
         kind=TransactionKind.EXPENDITURE,
+        to_account=AccountType.SPENT,
         date=date,
-        dims=Dimensions(
-            source=disbursement.source,
-            pairing=disbursement.pairing,
-            recipient_area=disbursement.recipient_area,
-            project=disbursement.project,
-        ),
-        lines=[(AccountType.SPENT, amount_fen), (AccountType.DISBURSED, -amount_fen)],
-        commitment=commitment,
+        amount_fen=amount_fen,
         description=description,
         is_illustrative=is_illustrative,
     )
@@ -348,22 +374,15 @@ def ledger_refund(
     description: str = "",
 ) -> LedgerTransaction:
     """Unspent disbursed funds come back to the commitment (资金退回)."""
-    _amount_check(amount_fen)
-    commitment = _draw_from(disbursement, "disbursement")
-    return _ledger_post(
+    return _draw_on_disbursement(
         actor,
-        program=disbursement.program,
+        disbursement,
         kind=TransactionKind.REFUND,
+        to_account=AccountType.COMMITTED,
         date=date,
-        dims=Dimensions(
-            source=disbursement.source,
-            pairing=disbursement.pairing,
-            recipient_area=disbursement.recipient_area,
-            project=disbursement.project,
-        ),
-        lines=[(AccountType.COMMITTED, amount_fen), (AccountType.DISBURSED, -amount_fen)],
-        commitment=commitment,
+        amount_fen=amount_fen,
         description=description,
+        is_illustrative=False,
     )
 
 
@@ -428,12 +447,7 @@ def ledger_reverse(actor: Actor, original: LedgerTransaction, *, date: datetime.
         program=original.program,
         kind=TransactionKind.REVERSAL,
         date=date,
-        dims=Dimensions(
-            source=original.source,
-            pairing=original.pairing,
-            recipient_area=original.recipient_area,
-            project=original.project,
-        ),
+        dims=Dimensions.of(original),
         lines=lines,
         commitment=commitment,
         reverses=original,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from counterpart.core.admin import DomainAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
 from counterpart.core.audit import Actor
 from counterpart.core.money import format_yuan
 
@@ -119,22 +119,13 @@ class ProjectAdmin(DomainAdmin):
 
 
 @admin.register(ProjectTransition)
-class ProjectTransitionAdmin(admin.ModelAdmin):
+class ProjectTransitionAdmin(ReadOnlyAdmin):
     """The lifecycle history, read-only: steps are taken with the project actions."""
 
     list_display = ["project", "from_status", "to_status", "at", "actor_label"]
     list_filter = ["to_status"]
     search_fields = ["project__code", "project__title_zh", "actor_label"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ProjectOutput)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from counterpart.core.admin import DomainAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
 from counterpart.core.audit import Actor
 
 from . import services
@@ -148,18 +148,9 @@ class PairingAdmin(DomainAdmin):
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(admin.ModelAdmin):
+class PeriodLockAdmin(ReadOnlyAdmin):
     """Locks are set and lifted by certification and its unlock service; the admin shows them."""
 
     list_display = ["program", "year", "locked_at", "locked_by_label", "unlocked_at", "unlocked_by_label"]
     list_filter = ["program", "year"]
     readonly_fields = [f.name for f in PeriodLock._meta.fields]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
