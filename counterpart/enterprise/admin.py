@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from counterpart.core.admin import DomainAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
 from counterpart.core.audit import Actor
 from counterpart.core.money import format_yuan
 
@@ -227,22 +227,13 @@ class EnterpriseReportAdmin(DomainAdmin):
 
 
 @admin.register(EnterpriseReportTransition)
-class EnterpriseReportTransitionAdmin(admin.ModelAdmin):
+class EnterpriseReportTransitionAdmin(ReadOnlyAdmin):
     """The review history, read-only."""
 
     list_display = ["report", "from_status", "to_status", "at", "actor_label", "reason"]
     list_filter = ["to_status"]
     search_fields = ["report__enterprise__organisation__name_zh", "actor_label", "reason"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ParticipationInline(_ReadOnlyInline):

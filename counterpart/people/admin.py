@@ -5,10 +5,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from counterpart.core.admin import DomainAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.money import format_yuan
@@ -42,19 +41,10 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ServiceWrittenAdmin(ReadOnlyAdmin):
     """Records written only by services (benefits, placements, student aid with its ledger entry)."""
 
     show_full_result_count = False  # no COUNT(*) over tens of millions of rows on every page
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MemberInline(ReadOnlyInline):
@@ -196,7 +186,7 @@ class PersonAdmin(DomainAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(ReadOnlyAdmin):
+class BenefitAdmin(ServiceWrittenAdmin):
     list_display = ["kind", "date", "person", "county_code", "project", "training", "program", "is_illustrative"]
     list_filter = ["kind", "year", "program", "is_illustrative"]
     search_fields = ["=county_code", "=area_code", "project__code"]
@@ -241,7 +231,7 @@ class TrainingAdmin(DomainAdmin):
 
 
 @admin.register(JobPlacement)
-class JobPlacementAdmin(ReadOnlyAdmin):
+class JobPlacementAdmin(ServiceWrittenAdmin):
     list_display = ["person", "employer_name", "place", "start_date", "monthly_income", "is_illustrative"]
     list_filter = ["year", "program", "is_illustrative"]
     search_fields = ["employer_name", "place__name_zh"]
@@ -253,7 +243,7 @@ class JobPlacementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StudentAid)
-class StudentAidAdmin(ReadOnlyAdmin):
+class StudentAidAdmin(ServiceWrittenAdmin):
     list_display = ["student", "school_name", "year", "amount", "ledger_transaction", "is_illustrative"]
     list_filter = ["year", "program", "is_illustrative"]
     search_fields = ["school_name", "=county_code"]
