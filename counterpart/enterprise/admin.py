@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin, ReadOnlyInline
 from counterpart.core.audit import Actor
 from counterpart.core.money import format_yuan
 
@@ -24,16 +24,8 @@ from .models import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class _ReadOnlyInline(ReadOnlyInline):
     show_change_link = True
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 class OperationInline(_ReadOnlyInline):
@@ -133,15 +125,10 @@ class CooperationAgreementAdmin(DomainAdmin):
         )
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(ReadOnlyInline):
     model = EnterpriseReportTransition
-    extra = 0
     fields = ["at", "from_status", "to_status", "actor_label", "reason"]
     readonly_fields = ["at", "from_status", "to_status", "actor_label", "reason"]
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 def _report_action(step: Callable[[Actor, EnterpriseReport], Any], name: str, label: str) -> Any:

@@ -3,25 +3,20 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from counterpart.core.admin import ReadOnlyAdmin
+from counterpart.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from counterpart.core.money import format_yuan
 
 from .models import Account, LedgerTransaction, Posting
 
 
-class PostingInline(admin.TabularInline):
+class PostingInline(ReadOnlyInline):
     model = Posting
     fields = ["account", "amount_yuan"]
     readonly_fields = ["account", "amount_yuan"]
-    extra = 0
-    can_delete = False
 
     @admin.display(description="金额（元，借+贷−）amount (yuan, Dr+ Cr−)")
     def amount_yuan(self, obj: Posting) -> str:
         return format_yuan(obj.amount_fen)
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LedgerTransaction)

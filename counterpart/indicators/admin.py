@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from counterpart.core.admin import DomainAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyInline
 from counterpart.core.audit import Actor
 
 from . import services
@@ -111,26 +111,16 @@ class TargetAdmin(DomainAdmin):
         )
 
 
-class AssessmentScoreInline(admin.TabularInline):
+class AssessmentScoreInline(ReadOnlyInline):
     model = AssessmentScore
     fields = ["area", "self_score", "self_comment", "final_score"]
     readonly_fields = ["area", "self_score", "self_comment", "final_score"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
-class AssessmentFigureInline(admin.TabularInline):
+class AssessmentFigureInline(ReadOnlyInline):
     model = AssessmentFigure
     fields = ["indicator", "value", "unit", "source", "verdict", "verdict_comment"]
     readonly_fields = ["indicator", "value", "unit", "source", "verdict", "verdict_comment"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Assessment)

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin, ReadOnlyInline
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.money import format_yuan
@@ -28,17 +28,6 @@ from .models import (
     VillageComponent,
 )
 from .selectors import person_identity_registered
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 class ServiceWrittenAdmin(ReadOnlyAdmin):

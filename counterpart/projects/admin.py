@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin, ReadOnlyInline
 from counterpart.core.audit import Actor
 from counterpart.core.money import format_yuan
 
@@ -13,26 +13,16 @@ from . import services
 from .models import Project, ProjectOutput, ProjectStatus, ProjectTransition
 
 
-class ProjectOutputInline(admin.TabularInline):
+class ProjectOutputInline(ReadOnlyInline):
     model = ProjectOutput
-    extra = 0
     fields = ["indicator", "unit", "planned_quantity", "actual_quantity"]
     readonly_fields = ["indicator", "unit", "planned_quantity", "actual_quantity"]
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
-class ProjectTransitionInline(admin.TabularInline):
+class ProjectTransitionInline(ReadOnlyInline):
     model = ProjectTransition
-    extra = 0
     fields = ["at", "from_status", "to_status", "actor_label", "note"]
     readonly_fields = ["at", "from_status", "to_status", "actor_label", "note"]
-    can_delete = False
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 def _transition_action(to_status: str, label: str) -> Any:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin
+from counterpart.core.admin import DomainAdmin, ReadOnlyAdmin, ReadOnlyInline
 from counterpart.core.audit import Actor
 
 from . import services
@@ -64,16 +64,11 @@ class OrganisationAdmin(DomainAdmin):
         )
 
 
-class PairingInline(admin.TabularInline):
+class PairingInline(ReadOnlyInline):
     model = Pairing
     fields = ["level", "donor_area", "recipient_area", "valid_from", "valid_to", "is_illustrative"]
     readonly_fields = ["level", "donor_area", "recipient_area", "valid_from", "valid_to", "is_illustrative"]
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Program)
