@@ -32,7 +32,7 @@ def test_every_registered_model_has_a_rule_that_runs_for_every_role(demo_program
         Role.PROGRAM_OFFICE: {"program": demo_program},
         Role.DONOR_DISTRICT_OFFICE: {"area": demo_program.donor_area},
         Role.RECIPIENT_OFFICE: {"area": Area.objects.get(code=_county_with_people())},
-        Role.ENTERPRISE: {"organisation": Enterprise.objects.first().organisation},
+        Role.ENTERPRISE: {"organisation": Enterprise.objects.earliest("id").organisation},
     }[role]
     user = _user(f"u-{role}", role=role, **subject)
     for model in RULES:
