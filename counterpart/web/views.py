@@ -1,9 +1,11 @@
 """Public pages: the program list and annual figures (aggregates only, never personal data)."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from counterpart.access.scoping import access_scope, scoped
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
 from counterpart.reports.pdf import report_pdf
@@ -13,6 +15,15 @@ from counterpart.reports.xlsx import report_xlsx
 def home(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.select_related("donor_area").order_by("slug")
     return render(request, "web/home.html", {"programs": programs})
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in user starts: the programs their roles reach, with each one's pages."""
+    programs = scoped(Program, request.user).select_related("donor_area").order_by("slug")
+    return render(
+        request, "web/workbench.html", {"programs": programs, "scope_is_empty": access_scope(request.user).is_empty}
+    )
 
 
 def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
