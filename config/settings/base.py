@@ -100,6 +100,12 @@ def database_from_environment() -> dict:
 
 
 DATABASES = {"default": database_from_environment()}
+# A streaming read replica for the public portal and reports (counterpart/core/routers.py, docs/scale.md).
+COUNTERPART_READ_REPLICA: str | None = None
+if os.environ.get("COUNTERPART_REPLICA_URL"):
+    DATABASES["replica"] = dict(dj_database_url.parse(os.environ["COUNTERPART_REPLICA_URL"], conn_max_age=60))
+    COUNTERPART_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["counterpart.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,7 +9,8 @@ its postings never change: a correction is a reversing transaction.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Substr
 
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
@@ -102,6 +103,13 @@ class LedgerTransaction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by_label = models.CharField(max_length=150, blank=True)
+    # The distribution column of a national deployment (docs/scale.md): the recipient county, or the
+    # coarser code of a province- or prefecture-level transaction, '' for a program-level one.
+    county_code = models.GeneratedField(
+        expression=Coalesce(Substr("recipient_area_id", 1, 6), Value("")),
+        output_field=models.CharField(max_length=6),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["program_id", "date", "id"]
@@ -133,6 +141,8 @@ class Posting(models.Model):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     amount_fen = models.BigIntegerField()
+    # Its transaction's county_code, copied so postings are distributed (and co-located) with it.
+    county_code = models.CharField(max_length=6, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["transaction_id", "id"]

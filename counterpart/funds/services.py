@@ -178,7 +178,12 @@ def _ledger_post(
             raise
         Posting.objects.bulk_create(
             [
-                Posting(transaction=record, account=accounts[account_type], amount_fen=amount)
+                Posting(
+                    transaction=record,
+                    account=accounts[account_type],
+                    amount_fen=amount,
+                    county_code=(record.recipient_area_id or "")[:6],
+                )
                 for account_type, amount in lines
             ]
         )

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 
 from counterpart.funds.models import AccountType, LedgerTransaction, Posting
 from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.people.summary import beneficiary_summary_mismatches
 from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing
 
@@ -180,6 +181,13 @@ CHECKS: list[IntegrityCheck] = [
         "项目地点不在其结对关系的受援地区内或属于其他协作项目",
         "a project outside its pairing's recipient area, or in another program",
         _projects_outside_their_pairing,
+    ),
+    IntegrityCheck(
+        "people.beneficiary_summary",
+        Severity.ERROR,
+        "受益人数汇总与受益记录不一致（可用 beneficiary_summary_refresh 按键重算）",
+        "persons-reached summary rows that differ from a recount of the benefits: (key, stored, recomputed)",
+        beneficiary_summary_mismatches,
     ),
     IntegrityCheck(
         "reported_value.unknown_indicator",

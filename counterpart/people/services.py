@@ -52,6 +52,7 @@ from .models import (
     VillageComponent,
     VillageComponentKind,
 )
+from .summary import beneficiary_summary_add, beneficiary_summary_keys_of, beneficiary_summary_refresh
 
 REVEAL_PERMISSION = "people.reveal_identity"
 
@@ -481,6 +482,7 @@ def benefit_record(
                 )
             )
         created = Benefit.objects.bulk_create(benefits)
+        beneficiary_summary_add(created)
         audit_record(
             actor,
             "benefit.record",
@@ -557,7 +559,7 @@ def training_participants_add(actor: Actor, training: Training, persons: Sequenc
         already = set(training.participants.values_list("person_id", flat=True))
         new = [p for p in dict.fromkeys(persons) if p.pk not in already]
         TrainingParticipant.objects.bulk_create([TrainingParticipant(training=training, person=p) for p in new])
-        Benefit.objects.bulk_create(
+        trained = Benefit.objects.bulk_create(
             [
                 Benefit(
                     person=p,
@@ -575,6 +577,7 @@ def training_participants_add(actor: Actor, training: Training, persons: Sequenc
                 if p.household_id is not None
             ]
         )
+        beneficiary_summary_add(trained)
         audit_record(
             actor, "training.participants_add", training, after={"added": len(new), "persons": [p.pk for p in new]}
         )
@@ -696,7 +699,7 @@ def student_aid_grant_batch(
             ]
         )
         aid = list(StudentAid.objects.filter(ledger_transaction=disbursement).select_related("student").order_by("id"))
-        Benefit.objects.bulk_create(
+        aided = Benefit.objects.bulk_create(
             [
                 Benefit(
                     person=row.student,
@@ -714,6 +717,7 @@ def student_aid_grant_batch(
                 if row.student.household_id is not None
             ]
         )
+        beneficiary_summary_add(aided)
         audit_record(
             actor,
             "student_aid.grant",
@@ -905,6 +909,8 @@ def benefits_record_bulk(
     count = 0
     with transaction.atomic():
         batch: list[tuple[object, ...]] = []
+        # The summary keys this load touches, gathered per batch so memory stays bounded.
+        touched: set[tuple[int, int, str]] = set()
 
         def flush() -> None:
             if connection.vendor == "postgresql":
@@ -918,6 +924,7 @@ def benefits_record_bulk(
                     [Benefit(**dict(zip(_BENEFIT_COPY_COLUMNS, values, strict=True))) for values in batch],
                     batch_size=2_000,
                 )
+            touched.update(beneficiary_summary_keys_of(program.pk, {(v[0], v[7]) for v in batch}))  # type: ignore[misc]
             batch.clear()
 
         for row in rows:
@@ -944,5 +951,6 @@ def benefits_record_bulk(
                 flush()
         if batch:
             flush()
+        beneficiary_summary_refresh(touched)
         audit_record_bulk(actor, "benefit.record_bulk", "people.benefit", after={"source": source, "rows": count})
     return count

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Program
 
 from .models import Project, ProjectOutput, ProjectStatus
@@ -24,7 +25,9 @@ def projects_of_year(
         status=ProjectStatus.CANCELLED
     )
     if area_code is not None:
-        projects = projects.filter(recipient_area__code__startswith=area_code)
+        projects = projects.filter(county_filter("county_code", area_code))
+        if len(area_code) > COUNTY_CODE_LENGTH:
+            projects = projects.filter(recipient_area__code__startswith=area_code)
     if pairing_ids is not None:
         projects = projects.filter(pairing_id__in=list(pairing_ids))
     return projects

@@ -51,3 +51,18 @@ def test_two_synthetic_datasets_in_one_database_keep_the_rules(db) -> None:
     synth_generate(synth_plan(0.0001, seed=1))
     synth_generate(synth_plan(0.0002, seed=2))
     assert _failing() == set()
+
+
+def test_a_tampered_beneficiary_summary_row_is_found(actor, program, project, areas) -> None:
+    from counterpart.people.models import BeneficiarySummary, BenefitKind
+    from counterpart.people.services import benefit_record
+    from counterpart.people.tests.factories import household, member
+
+    person = member(actor, household(actor, areas["520422100201"]), 11)
+    benefit_record(
+        actor, program=program, kind=BenefitKind.PROJECT, date=datetime.date(2009, 6, 1), person=person, project=project
+    )
+    assert _failing(["people.beneficiary_summary"]) == set()
+    BeneficiarySummary.objects.filter(program=program).update(persons=2)  # as a bad restore or a bypassed write
+    findings = integrity_run(["people.beneficiary_summary"])
+    assert findings[0].count == 1 and findings[0].sample == [((program.pk, 2009, "520422"), 2, 1)]
