@@ -43,6 +43,7 @@ BENCHES = [
     Bench("unique_beneficiaries", "people_unique_beneficiaries.py", [], ["--persons", "100000"], own_database=True),
     Bench("dashboard", "dashboard_bench.py"),
     Bench("api", "api_bench.py"),
+    Bench("partitioning", "partitioning_probe.py"),
     Bench("iati_export", "iati_export_bench.py", ["--limit", "100000"], ["--limit", "10000"]),
 ]
 
