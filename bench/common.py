@@ -47,6 +47,8 @@ def record(name: str, value: float, unit: str, baseline: float | None, ratio: fl
 
     ``baseline=None`` records a figure given for context only (a wall time, a peak RSS): no ratio.
     """
+    # run_all.py --suffix keeps the figures of runs on different datasets apart (e.g. "_s0_02").
+    name += os.environ.get("BENCH_NAME_SUFFIX", "")
     if ratio is None and baseline:
         ratio = value / baseline
     entry = {

@@ -84,10 +84,12 @@ def main() -> None:
     parser.add_argument("--scratch-prefix", default=None, help="URL whose database name prefixes scratch databases")
     parser.add_argument("--quick", action="store_true", help="smaller loads for the benchmarks that load their own")
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
+    parser.add_argument("--suffix", default="", help="appended to every figure's name, e.g. _s0_1 for the dataset")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("give --database-url (or DATABASE_URL) of a PostgreSQL database with a synthetic program")
     scratch_prefix = args.scratch_prefix or args.database_url
+    os.environ["BENCH_NAME_SUFFIX"] = args.suffix  # read by common.record, here and in each benchmark
     chosen = {name for name in args.only.split(",") if name}
 
     from common import record

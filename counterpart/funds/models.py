@@ -153,3 +153,34 @@ class Posting(models.Model):
     def __str__(self) -> str:
         side = "Dr" if self.amount_fen > 0 else "Cr"
         return f"{side} {self.account.type} {abs(self.amount_fen) / 100:.2f}"
+
+
+class LedgerSummary(models.Model):
+    """The postings summed per program, year, county, account type, source and project category.
+
+    Postings are append-only (corrections are reversing transactions), so the ledger service adds
+    each new transaction's lines here in the same transaction (counterpart/funds/summary.py). The
+    program-wide report reads these few thousand rows instead of scanning the year's postings;
+    ``counterpart check-integrity --check ledger.summary`` recomputes them from the postings.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6, blank=True)
+    account_type = models.CharField(max_length=20, choices=AccountType.choices)
+    source = models.CharField(max_length=20, choices=FundSource.choices)
+    category = models.CharField(max_length=30, blank=True, help_text="the project's category; '' without a project")
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "台账汇总 ledger summary"
+        verbose_name_plural = "台账汇总 ledger summaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year", "county_code", "account_type", "source", "category"],
+                name="ledger_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.county_code} {self.account_type} {self.source}: {self.amount_fen}"

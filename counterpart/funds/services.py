@@ -31,6 +31,7 @@ from .models import (
     Posting,
     TransactionKind,
 )
+from .summary import ledger_summary_add
 
 STANDARD_CHART: dict[str, tuple[str, str]] = {
     AccountType.CONTRIBUTIONS: ("资金来源", "Contributions"),
@@ -187,6 +188,7 @@ def _ledger_post(
                 for account_type, amount in lines
             ]
         )
+        ledger_summary_add(record, lines)
         audit_record(
             actor,
             f"ledger.{kind}",

@@ -24,6 +24,7 @@ from django.db.models import Q
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.funds.models import Account, AccountType, FundSource, LedgerTransaction, Posting, TransactionKind
 from counterpart.funds.services import ledger_accounts_ensure
+from counterpart.funds.summary import ledger_summary_rebuild
 from counterpart.people.identity import identity_blind_index, identity_compose, identity_encrypt
 from counterpart.people.models import Benefit, BenefitKind, Household, Person, PovertyCause, Relation, Sex
 from counterpart.people.summary import beneficiary_summary_rebuild
@@ -170,6 +171,7 @@ def synth_generate(plan: Plan, *, progress: Progress = _no_progress) -> Generate
         synth_trainings_and_enterprises(generated.program, plan.scale, plan.seed, progress)
         # The persons-reached summary the report reads, filled set-based from what was just written.
         progress("summaries", beneficiary_summary_rebuild(generated.program.pk))
+        progress("summaries", ledger_summary_rebuild(generated.program.pk))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")

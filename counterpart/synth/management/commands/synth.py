@@ -18,10 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, required=True, help="1.0 national; 0.1 and 0.01 for daily use")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--yes", action="store_true", help="do not ask before starting")
+        parser.add_argument(
+            "--no-people", action="store_true", help="projects, ledger, trainings and enterprises without the registry"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            plan = synth_plan(options["scale"], options["seed"])
+            plan = synth_plan(options["scale"], options["seed"], with_people=not options["no_people"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         estimate = plan.estimate()
