@@ -9,9 +9,11 @@ failed run can be looked at.
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("COUNTERPART_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying Google's hosts, which this
@@ -42,9 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
+def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
@@ -52,7 +52,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A fresh browser context (no cookies) on a desktop-sized window, pointed at the live server."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -61,7 +61,7 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def phone_page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def phone_page(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A phone-sized context (a county official reporting from the field)."""
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
@@ -72,14 +72,14 @@ def phone_page(browser, live_server) -> Iterator[object]:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def screenshot() -> Callable[[object, str], Path]:
+def screenshot() -> Callable[[Page, str], Path]:
     """Save a full-page screenshot as a test artefact and return its path."""
     directory = (
         Path(os.environ.get("COUNTERPART_ARTEFACTS_DIR", settings.BASE_DIR / "var" / "artefacts")) / "screenshots"
     )
     directory.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    def take(page: Page, name: str) -> Path:
         path = directory / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
@@ -88,10 +88,10 @@ def screenshot() -> Callable[[object, str], Path]:
 
 
 @pytest.fixture
-def sign_in() -> Callable[[object, str, str], None]:
+def sign_in() -> Callable[[Page, str, str], None]:
     """Sign in through the real login form, as a user would."""
 
-    def go(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    def go(page: Page, username: str, password: str) -> None:
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
