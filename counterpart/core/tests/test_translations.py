@@ -206,7 +206,7 @@ def test_every_message_in_the_code_is_in_its_catalogue(tmp_path: Path, monkeypat
     assert shutil.which("xgettext") and shutil.which("msgmerge"), "GNU gettext is needed (Debian package gettext)"
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "node_modules")
     for top in ("counterpart", "config"):
-        shutil.copytree(REPO / top, tmp_path / top, ignore=skip)
+        shutil.copytree(REPO / top, tmp_path / top, ignore=skip, symlinks=True)
     originals = {path.relative_to(REPO): path for path in catalogues(REPO)}
     pending = [app for app in PER_APP_CATALOGUES if (REPO / app).is_dir() and not (REPO / app / "locale").is_dir()]
     for app in pending:
