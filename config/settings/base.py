@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "counterpart.demo",
     "counterpart.synth",
     "counterpart.integrity",
+    "counterpart.api",
 ]
 
 MIDDLEWARE = [
