@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from counterpart.core.errors import InvalidInput
 from counterpart.people.identity import identity_mask
@@ -19,7 +19,21 @@ from counterpart.people.identity import identity_mask
 from .auth import TokenAuth
 from .routers import enterprise, funds, indicators, people, projects, registry, reports
 
-api = NinjaAPI(
+
+class CounterpartAPI(NinjaAPI):
+    """NinjaAPI that keeps each refused input value, so that an error names the field and the value."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        errors: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False, include_context=False):
+                location = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                errors.append(dict(error) | {"loc": (model.__ninja_param_source__, *location)})
+        return ValidationError(errors)
+
+
+api = CounterpartAPI(
     title="Counterpart API",
     version="1",
     description=(

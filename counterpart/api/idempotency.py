@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from counterpart.core.errors import InvalidInput
@@ -32,12 +32,12 @@ def request_digest(request: HttpRequest) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def idempotent(
-    request: HttpRequest, response: HttpResponse, key: str | None, write: Callable[[], tuple[int, Any]]
-) -> tuple[int, Any]:
-    """Run ``write`` (returning status and JSON-ready body) once per key; replay it afterwards."""
+def idempotent(request: HttpRequest, key: str | None, write: Callable[[], tuple[int, Any]]) -> HttpResponse:
+    """Run ``write`` (returning status and the body its response schema serialised) once per key;
+    replay that response afterwards."""
     if not key:
-        return write()
+        status, body = write()
+        return JsonResponse(body, status=status)
     user = request.auth  # type: ignore[attr-defined]
     digest = request_digest(request)
     with transaction.atomic():
@@ -50,9 +50,10 @@ def idempotent(
             stored = IdempotentRequest.objects.get(user=user, key=key)
             if stored.request_digest != digest:
                 raise InvalidInput(IDEMPOTENCY_HEADER, key, _("该幂等键已用于另一个请求")) from None
+            response = JsonResponse(stored.response, status=stored.status_code)
             response[REPLAYED_HEADER] = "true"
-            return stored.status_code, stored.response
+            return response
         status, body = write()
         record.status_code, record.response = status, body
         record.save(update_fields=["status_code", "response"])
-    return status, body
+    return JsonResponse(body, status=status)

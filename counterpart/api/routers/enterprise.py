@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import access_scope, scoped, scoped_get_or_404
@@ -252,15 +252,13 @@ def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
         program=program,
         enterprise=enterprise,
         year=payload.year,
-        figures=ReportFigures(
-            **payload.figures.model_dump(), qualifiers={str(k): str(v) for k, v in payload.qualifiers.items()}
-        ),
+        figures=ReportFigures(**payload.figures.model_dump(), qualifiers=qualifiers),
         operation=operation,
         area=area,
         citation=payload.citation,
         note=payload.note,
     )
-    return 201, _report(request, report.pk)
+    return Status(201, _report(request, report.pk))
 
 
 @router.post("/enterprise-reports/{report_id}/submit", response={200: EnterpriseReportOut, **WRITE_ERRORS})
@@ -270,7 +268,7 @@ def enterprise_report_submit_view(request: HttpRequest, report_id: Id):
     report = _report(request, report_id)
     _reporter_check(user, report.program, report.enterprise)
     enterprise_report_submit(actor_of(request), report)
-    return 200, _report(request, report_id)
+    return Status(200, _report(request, report_id))
 
 
 class MarketEventOut(Schema):

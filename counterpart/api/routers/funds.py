@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -164,9 +164,7 @@ class CommitmentIn(InputSchema):
 
 
 @router.post("/ledger/commitments", response={201: TransactionDetailOut, **WRITE_ERRORS})
-def commitment_create(
-    request: HttpRequest, response: HttpResponse, payload: CommitmentIn, idempotency_key: IdempotencyKey = None
-):
+def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_key: IdempotencyKey = None):
     """A source commits funds to a program (program office only). Send ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
     program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
@@ -189,7 +187,7 @@ def commitment_create(
         )
         return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
 
-    return idempotent(request, response, idempotency_key, write)
+    return idempotent(request, idempotency_key, write)
 
 
 class DisbursementIn(InputSchema):
@@ -204,9 +202,7 @@ class DisbursementIn(InputSchema):
 
 
 @router.post("/ledger/disbursements", response={201: TransactionDetailOut, **WRITE_ERRORS})
-def disbursement_create(
-    request: HttpRequest, response: HttpResponse, payload: DisbursementIn, idempotency_key: IdempotencyKey = None
-):
+def disbursement_create(request: HttpRequest, payload: DisbursementIn, idempotency_key: IdempotencyKey = None):
     """Pay committed funds out, to a project (from its allocation) or to an area (from the unallocated
     commitment). Refused beyond what is there. Send ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
@@ -237,4 +233,4 @@ def disbursement_create(
         )
         return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
 
-    return idempotent(request, response, idempotency_key, write)
+    return idempotent(request, idempotency_key, write)

@@ -3,8 +3,8 @@
 import datetime
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -114,9 +114,7 @@ class PersonIn(InputSchema):
 
 
 @router.post("/persons", response={201: PersonOut, **WRITE_ERRORS})
-def person_create(
-    request: HttpRequest, response: HttpResponse, payload: PersonIn, idempotency_key: IdempotencyKey = None
-):
+def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: IdempotencyKey = None):
     """Register a person in an area the user's recipient office covers. A number already registered
     is refused. Send ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
@@ -140,7 +138,7 @@ def person_create(
         )
         return 201, PersonOut.from_orm(person).model_dump(mode="json")
 
-    return idempotent(request, response, idempotency_key, write)
+    return idempotent(request, idempotency_key, write)
 
 
 class HouseholdOut(Schema):
@@ -303,7 +301,7 @@ def training_record(request: HttpRequest, payload: TrainingIn):
         reported_participants=payload.reported_participants,
         reported_placed=payload.reported_placed,
     )
-    return 201, training
+    return Status(201, training)
 
 
 class StudentAidOut(Schema):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -180,7 +180,7 @@ def project_create(request: HttpRequest, payload: ProjectIn):
         purpose_code=payload.purpose_code,
         reported_beneficiaries=payload.reported_beneficiaries,
     )
-    return 201, _project(request, project.pk)
+    return Status(201, _project(request, project.pk))
 
 
 # Approving and accepting are the program office's; the other steps belong to whoever may write the project.
@@ -205,7 +205,7 @@ def project_transition_create(request: HttpRequest, project_id: Id, payload: Tra
         project_cancel(actor_of(request), project, note=payload.note)
     else:
         project_transition(actor_of(request), project, payload.to_status, note=payload.note)
-    return 200, _project(request, project_id)
+    return Status(200, _project(request, project_id))
 
 
 class OutputIn(InputSchema):
@@ -227,4 +227,4 @@ def project_output_put(request: HttpRequest, project_id: Id, payload: OutputIn):
         planned_quantity=payload.planned_quantity,
         actual_quantity=payload.actual_quantity,
     )
-    return 200, _project(request, project_id)
+    return Status(200, _project(request, project_id))
