@@ -76,6 +76,8 @@ def test_pagination_filtering_and_ordering(two_projects, office) -> None:
     assert [p["code"] for p in office.get("/projects", status="proposed").json()["items"]] == ["P-002"]
     assert [p["code"] for p in office.get("/projects", recipient_area="520422").json()["items"]] == ["P-001"]
     assert office.get("/projects", ordering="title_zh; DROP TABLE").status_code == 422
+    assert office.get("/projects", limit=0).json()["errors"][0]["field"] == "limit"
+    assert office.get("/projects", limit=501).status_code == 422
 
 
 def test_ledger_transactions_carry_their_postings_and_are_scoped(two_projects, program, pairing, actor, office, xixiu):
