@@ -4,10 +4,6 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from counterpart.api.api import api
 
-admin.site.site_header = "Counterpart 东西部协作平台"
-admin.site.site_title = "Counterpart"
-admin.site.index_title = "管理 Administration"
-
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
