@@ -253,3 +253,14 @@ def test_an_enterprise_drafts_and_submits_its_own_report_only(program, areas, ac
     assert (
         client.post("/enterprise-reports", body | {"enterprise": red_star.pk, "status": "confirmed"}).status_code == 422
     )
+
+
+def test_messages_follow_the_request_language(program, puding) -> None:
+    response = puding.client.post(
+        "/api/projects",
+        _proposal(recipient_area="520402"),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {puding.token}", "Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == "this area is outside your scope"
