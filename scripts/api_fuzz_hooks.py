@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 import schemathesis
-from schemathesis import CheckContext, Case, Response
+from schemathesis import Case, CheckContext, Response
 
 OTHER_TOKEN = os.environ.get("COUNTERPART_FUZZ_OTHER_TOKEN", "")
 REFERENCE_PATHS = ("/api/areas", "/api/organisations", "/api/indicators")
