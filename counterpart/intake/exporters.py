@@ -21,7 +21,7 @@ from counterpart.registry.models import Program
 from . import kinds as kinds_module
 from .kinds import Column, ColumnType, Kind, Row
 from .readers import FileInfo, rows_read, sheet_name_of
-from .validation import FORMULA_TRIGGERS, RowError, display
+from .validation import FORMULA_TRIGGERS, FileRejected, RowError, display, header_map
 
 # Doubles hold every two-decimal amount of up to 15 significant digits exactly.
 _EXACT_AS_NUMBER = Decimal("1e13")
@@ -224,6 +224,14 @@ def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
         workbook.close()
 
 
+def header_map_lenient(kind: Kind, header: list[Any]) -> list[Column | None]:
+    """The columns of a header, or none when it does not map (an errors workbook still gets written)."""
+    try:
+        return header_map(kind, header)
+    except FileRejected:
+        return []
+
+
 def _column_note(column: Column) -> str:
     parts = [f"{column.header_zh} / {column.header_en}", " / ".join(TYPE_NAMES[column.type])]
     if column.required:
@@ -243,9 +251,17 @@ def errors_workbook_write(info: FileInfo, kind: Kind, errors: Iterable[RowError]
         sheet = workbook.add_worksheet("errors")
         red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
         width = 0
+        hidden: set[int] = set()
         for index, cells in enumerate(rows_read(info, sheet_name_of(info, kind.key))):
             width = max(width, len(cells))
-            sheet.write_row(index, 0, [neutralise(display(cell)) for cell in cells])
+            if index == 0:
+                # Identity numbers stay masked here too: the workbook may travel further than the file.
+                hidden = {p for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
+            texts = [neutralise(display(cell)) for cell in cells]
+            for position in hidden:
+                if position < len(texts) and texts[position] and index > 0:
+                    texts[position] = kinds_module.sensitive_masker(texts[position])
+            sheet.write_row(index, 0, texts)
             if index == 0:
                 sheet.write_string(0, width, "错误 errors", red)
             elif index + 1 in by_row:

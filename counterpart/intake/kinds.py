@@ -102,6 +102,13 @@ class Kind:
     derived_columns: frozenset[str] = frozenset()
     # The domain's field names (InvalidInput.field) that are not spelled like the column.
     field_columns: dict[str, str] = {}
+    # True when create_many writes a chunk in one domain call inside the one import transaction
+    # (student aid: one disbursement per commitment and date), without bulk's chunked commits.
+    create_in_groups: bool = False
+    # True for kinds with the staged bulk path on PostgreSQL (intake/staged.py): they implement
+    # stage_columns, stage_encoder, stage_problems, stage_classify and stage_apply.
+    staged: bool = False
+    stage_columns: tuple[tuple[str, str], ...] = ()
     instructions_zh: str = ""
     instructions_en: str = ""
 
@@ -155,6 +162,23 @@ class Kind:
         raise NotImplementedError
 
     def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+        raise NotImplementedError
+
+    # --- the staged bulk path (PostgreSQL), see intake/staged.py ---
+
+    def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        """A function from (row number, cells) to a staged tuple, or the row's RowErrors."""
+        raise NotImplementedError
+
+    def stage_problems(self, table: str, sheet: str, *, limit: int) -> tuple[list[Any], int]:
+        """RowErrors of the set-based rules over a staging table (the first ``limit``), and their count."""
+        raise NotImplementedError
+
+    def stage_classify(self, table: str) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+    def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
+        """Write a checked staging table through the domain; (new, changed, unchanged)."""
         raise NotImplementedError
 
 

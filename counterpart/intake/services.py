@@ -16,6 +16,7 @@ whose values are equal is skipped; a changed row goes to the domain's update ser
 refused, for immutable records such as ledger transactions).
 """
 
+import datetime
 import hashlib
 import pickle
 import tempfile
@@ -93,6 +94,8 @@ def _invalid_to_error(
             message_en = str(english.reason)
     column = kind.column_of_field(error.field)
     value = row.get(column) if row.get(column) not in (None, "") else error.value
+    if kind.column(column).sensitive:
+        value = error.value  # the domain names identity numbers masked; never echo the cell
     return validator.error(row_number, column, value, str(error.reason), message_en)
 
 
@@ -190,15 +193,22 @@ def _validate(
                 pending.append((number, row))
         if len(pending) >= chunk_size:
             flush()
-        if progress is not None and total % chunk_size == 0:
-            progress("validate", total, None)
+        if total % chunk_size == 0:
+            _progress_save(batch, total)
+            if progress is not None:
+                progress("validate", total, None)
     flush()
     spool.flush()
-    batch.rows_total = total
+    batch.rows_total = batch.rows_validated = total
     batch.rows_new, batch.rows_changed, batch.rows_unchanged = counts[NEW], counts[CHANGED], counts[UNCHANGED]
     if progress is not None:
         progress("validate", total, total)
     return errors
+
+
+def _progress_save(batch: ImportBatch, rows_validated: int) -> None:
+    """Publish pass 1's progress for a polling page (outside any transaction of the import)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_validated=rows_validated, progress_at=timezone.now())
 
 
 class _RowFailed(Exception):
@@ -213,7 +223,7 @@ class _RowFailed(Exception):
 def _write_chunk(
     actor: Actor, kind: Kind, chunk: list[tuple[int, str, Row, Row]], context: ImportContext, reason: str
 ) -> None:
-    if kind.bulk:
+    if kind.bulk or kind.create_in_groups:
         new_rows = [row for _n, action, row, _c in chunk if action == NEW]
         if new_rows:
             kind.create_many(actor, new_rows, context, reason=reason)
@@ -276,28 +286,74 @@ def import_file(
                 kind=record_kind.key,
                 file_sha256=sha,
                 dry_run=False,
-                status__in=[BatchStatus.WRITING, BatchStatus.FAILED],
+                status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING, BatchStatus.FAILED],
             ).first()
     if batch is None:
         batch = ImportBatch(kind=record_kind.key, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
-    batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
-    batch.file_name = (file_name or path.name)[:255]
-    batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
-    batch.errors, batch.error_count = [], 0
-    batch.save()
-    context = ImportContext()
-    with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
-        try:
-            errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
-        except FileRejected as rejected:
-            errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
-        if errors:
-            return _finish_invalid(batch, errors)
-        if dry_run:
-            batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
-            batch.save()
-            return ImportResult(batch=batch)
-        return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+        batch.save()
+    if not batch_lock(batch):
+        raise FileRejected("该文件正由另一进程导入", "this file is being imported by another process")
+    try:
+        batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
+        batch.file_name = (file_name or batch.file_name or path.name)[:255]
+        batch.file_path = batch.file_path or str(path.resolve())
+        batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
+        if record_kind.staged and connection.vendor == "postgresql":
+            from .staged import import_staged
+
+            try:
+                return import_staged(
+                    actor, record_kind, info, batch, dry_run=dry_run, progress=progress, chunk_size=chunk_size
+                )
+            except FileRejected as rejected:
+                from .staged import stage_drop
+
+                stage_drop(batch)
+                batch.last_row = 0
+                return _finish_invalid(
+                    batch, [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
+                )
+        batch.errors, batch.error_count = [], 0
+        batch.save()
+        context = ImportContext()
+        with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
+            try:
+                errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
+            except FileRejected as rejected:
+                errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
+            if errors:
+                return _finish_invalid(batch, errors)
+            if dry_run:
+                batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+                batch.save()
+                return ImportResult(batch=batch)
+            return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+    finally:
+        batch_unlock(batch)
+
+
+def _lock_key(batch: ImportBatch) -> tuple[int, int]:
+    return 6_000_006, int(batch.pk)  # (namespace of intake batches, batch id)
+
+
+def batch_lock(batch: ImportBatch) -> bool:
+    """Hold a batch for this process (a PostgreSQL session advisory lock, released if the process dies).
+
+    A batch in ``validating`` or ``writing`` whose lock is free was left by a killed process: the
+    worker resumes it. Elsewhere (SQLite: one process, one transaction) there is nothing to hold.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _lock_key(batch))
+        return bool(cursor.fetchone()[0])
+
+
+def batch_unlock(batch: ImportBatch) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _lock_key(batch))
 
 
 def _finish_invalid(batch: ImportBatch, errors: list[RowError], status: str = BatchStatus.INVALID) -> ImportResult:
@@ -408,11 +464,30 @@ def batch_claim() -> ImportBatch | None:
         if connection.vendor == "postgresql":
             queued = queued.select_for_update(skip_locked=True)
         batch = queued.first()
-        if batch is None:
-            return None
-        batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
-        batch.save(update_fields=["status", "started_at"])
-    return batch
+        if batch is not None:
+            batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
+            batch.save(update_fields=["status", "started_at"])
+            return batch
+    return batch_claim_abandoned()
+
+
+def batch_claim_abandoned(grace_seconds: float = 10.0) -> ImportBatch | None:
+    """A batch a killed process left in ``validating`` or ``writing`` (PostgreSQL only), to resume.
+
+    Its advisory lock is free once the process that held it is gone; the grace period keeps the
+    worker off a batch whose process has saved it but not yet taken the lock.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    cutoff = timezone.now() - datetime.timedelta(seconds=grace_seconds)
+    candidates = ImportBatch.objects.filter(
+        status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING], dry_run=False, started_at__lt=cutoff
+    ).exclude(file_path="")
+    for batch in candidates.order_by("started_at", "id"):
+        if batch_lock(batch):
+            batch_unlock(batch)  # import_file takes it again; a lost race there is refused, not doubled
+            return batch
+    return None
 
 
 def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportResult:
