@@ -20,7 +20,7 @@ from counterpart.people.models import Household, Person, Relation
 pytestmark = pytest.mark.django_db
 
 VILLAGE = "520422100201"
-HOUSEHOLD_HEADER = ["户编号", "所在村区划代码", "主要致贫原因", "识别年度", "帮扶责任人"]
+HOUSEHOLD_HEADER: list[object] = ["户编号", "所在村区划代码", "主要致贫原因", "识别年度", "帮扶责任人"]
 PERSON_HEADER = ["户编号", "与户主关系", "姓名", "身份证号码", "性别", "出生日期", "所在地区划代码"]
 
 
