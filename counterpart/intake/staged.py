@@ -251,6 +251,8 @@ def _stage(
     finally:
         if counter is not None:
             counter.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")  # the set-based checks join it with large tables: plan by its real size
     batch.rows_total = batch.rows_validated = total
     batch.last_row = last
     batch.bytes_read = batch.bytes_total if counter is not None else 0

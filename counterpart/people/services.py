@@ -1154,6 +1154,8 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
     with connection.cursor() as cursor:
         # Other writers of persons wait until this load commits, so the classification holds.
         cursor.execute(f"LOCK TABLE {person} IN SHARE ROW EXCLUSIVE MODE")
+        # The load sorts and hashes a million rows at once: let it do so in memory, for this transaction.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
     new, changed, unchanged = persons_stage_classify(table)
     with connection.cursor() as cursor:
         cursor.execute(
