@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
@@ -471,7 +472,7 @@ def batch_claim() -> ImportBatch | None:
     return batch_claim_abandoned()
 
 
-def batch_claim_abandoned(grace_seconds: float = 10.0) -> ImportBatch | None:
+def batch_claim_abandoned(grace_seconds: float | None = None) -> ImportBatch | None:
     """A batch a killed process left in ``validating`` or ``writing`` (PostgreSQL only), to resume.
 
     Its advisory lock is free once the process that held it is gone; the grace period keeps the
@@ -479,6 +480,8 @@ def batch_claim_abandoned(grace_seconds: float = 10.0) -> ImportBatch | None:
     """
     if connection.vendor != "postgresql":
         return None
+    if grace_seconds is None:
+        grace_seconds = float(getattr(settings, "INTAKE_ABANDONED_AFTER_SECONDS", 10))
     cutoff = timezone.now() - datetime.timedelta(seconds=grace_seconds)
     candidates = ImportBatch.objects.filter(
         status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING], dry_run=False, started_at__lt=cutoff
