@@ -512,6 +512,33 @@ def benefit_record(
 # --- trainings --------------------------------------------------------------------------------
 
 
+def training_check(
+    *,
+    program: Program,
+    kind: str,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    pairing: Pairing | None = None,
+    reported_participants: int | None = None,
+    reported_placed: int | None = None,
+) -> None:
+    """The rules of a new course (``training_create`` applies them; importers call them first)."""
+    if kind not in TrainingKind.values:
+        raise InvalidInput("kind", kind, _("未知的培训类型"))
+    if not title.strip():
+        raise InvalidInput("title", title, _("培训名称不能为空"))
+    if end_date < start_date:
+        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
+    _year_check(program, start_date.year, "start_date")
+    _pairing_check(program, pairing)
+    for field, value in (("reported_participants", reported_participants), ("reported_placed", reported_placed)):
+        if value is not None and value < 0:
+            raise InvalidInput(field, value, _("人数不能为负数"))
+    if reported_participants is not None and reported_placed is not None and reported_placed > reported_participants:
+        raise InvalidInput("reported_placed", reported_placed, _("就业人数不能多于参训人数"))
+
+
 def training_create(
     actor: Actor,
     *,
@@ -530,19 +557,16 @@ def training_create(
     is_illustrative: bool = False,
 ) -> Training:
     """A training course; participants are added as persons, or known only as reported counts."""
-    if kind not in TrainingKind.values:
-        raise InvalidInput("kind", kind, _("未知的培训类型"))
-    if not title.strip():
-        raise InvalidInput("title", title, _("培训名称不能为空"))
-    if end_date < start_date:
-        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
-    _year_check(program, start_date.year, "start_date")
-    _pairing_check(program, pairing)
-    for field, value in (("reported_participants", reported_participants), ("reported_placed", reported_placed)):
-        if value is not None and value < 0:
-            raise InvalidInput(field, value, _("人数不能为负数"))
-    if reported_participants is not None and reported_placed is not None and reported_placed > reported_participants:
-        raise InvalidInput("reported_placed", reported_placed, _("就业人数不能多于参训人数"))
+    training_check(
+        program=program,
+        kind=kind,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        pairing=pairing,
+        reported_participants=reported_participants,
+        reported_placed=reported_placed,
+    )
     with transaction.atomic():
         training = Training.objects.create(
             program=program,
