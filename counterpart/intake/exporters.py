@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
+from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.money import fen_to_yuan
 from counterpart.registry.models import Program
 
@@ -129,16 +133,37 @@ def export_kind(
     file_format: str = "xlsx",
     program: Program | None = None,
     language: str = "zh",
-    may_see_sensitive: bool = False,
+    actor: Actor | None = None,
+    reveal_reason: str = "",
 ) -> int:
-    """Export every record of a kind (of one program, if given)."""
+    """Export every record of a kind (of one program, if given).
+
+    Sensitive columns (identity numbers) are masked, unless a reason to reveal them is given by an
+    actor whose user holds ``people.reveal_identity``: then they are in clear and the reveal is
+    audited (who, why, which kind, how many rows) before the file is written; without the
+    permission, PermissionDenied.
+    """
+    reveal = bool(reveal_reason.strip()) and any(column.sensitive for column in kind.columns)
+    if reveal:
+        from counterpart.people.services import REVEAL_PERMISSION
+
+        if actor is None or actor.user is None or not actor.user.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied(_("无权查看完整身份证号码"))
+        with transaction.atomic():
+            audit_record_bulk(
+                actor,
+                "intake.export_reveal",
+                f"intake.{kind.key}",
+                after={"kind": kind.key, "program": program.slug if program else None, "format": file_format},
+                reason=reveal_reason.strip(),
+            )
     return rows_write(
         kind,
         kind.export_rows(program),
         path,
         file_format=file_format,
         language=language,
-        may_see_sensitive=may_see_sensitive,
+        may_see_sensitive=reveal,
     )
 
 

@@ -146,7 +146,15 @@ def company(program, areas, actor):
     return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
 
-REPORT_HEADER: list[object] = ["协作项目", "企业名称", "地区区划代码", "年度", "纳税（元）", "直接就业人数", "年产值（元）"]
+REPORT_HEADER: list[object] = [
+    "协作项目",
+    "企业名称",
+    "地区区划代码",
+    "年度",
+    "纳税（元）",
+    "直接就业人数",
+    "年产值（元）",
+]
 
 
 def test_enterprise_reports_load_as_drafts_and_update_until_confirmed(company, actor, write_csv):

@@ -205,11 +205,29 @@ def test_masked_export_reimports_unchanged_and_edits_update(households, actor, w
     assert Person.objects.count() == 4
 
 
-def test_export_reveals_numbers_only_when_asked_for_a_permitted_role(households, actor, write_csv, tmp_path):
+def test_export_reveals_numbers_only_for_a_permitted_user_with_a_reason(households, actor, write_csv, tmp_path):
+    from django.contrib.auth.models import Permission, User
+    from django.core.exceptions import PermissionDenied
+
+    from counterpart.core.audit import Actor
+
+    # given
     assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *person_rows(2)]), kind="persons").ok
+    clerk = User.objects.create_user("clerk")
+    officer = User.objects.create_user("officer")
+    officer.user_permissions.add(Permission.objects.get(codename="reveal_identity"))
+    officer = User.objects.get(pk=officer.pk)  # fresh permission cache
     path = tmp_path / "clear.csv"
-    export_kind(kind_get("persons"), path, file_format="csv", may_see_sensitive=True)
+    # when / then: without the permission, refused and nothing written
+    with pytest.raises(PermissionDenied):
+        export_kind(kind_get("persons"), path, file_format="csv", actor=Actor.of(clerk), reveal_reason="核查")
+    assert not path.exists()
+    # when: a permitted user gives a reason
+    export_kind(kind_get("persons"), path, file_format="csv", actor=Actor.of(officer), reveal_reason="审计核查")
+    # then: in clear, and audited with the reason
     assert number(1) in path.read_text(encoding="utf-8-sig")
+    event = AuditEvent.objects.get(action="intake.export_reveal")
+    assert (event.actor, event.reason, event.object_type) == (officer, "审计核查", "intake.persons")
 
 
 def test_progress_is_published_for_a_page(households, actor, write_csv):
