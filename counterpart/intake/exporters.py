@@ -136,7 +136,7 @@ def export_kind(
     actor: Actor | None = None,
     reveal_reason: str = "",
 ) -> int:
-    """Export every record of a kind (of one program, if given).
+    """Export every record of a kind (of one program, if given) that the actor's user may see (scoped()).
 
     Sensitive columns (identity numbers) are masked, unless a reason to reveal them is given by an
     actor whose user holds ``people.reveal_identity``: then they are in clear and the reveal is
@@ -159,7 +159,7 @@ def export_kind(
             )
     return rows_write(
         kind,
-        kind.export_rows(program),
+        kind.export_rows(program, actor.user if actor is not None else None),
         path,
         file_format=file_format,
         language=language,

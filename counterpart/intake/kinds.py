@@ -161,7 +161,8 @@ class Kind:
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         raise NotImplementedError
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
+        """Every record's row (of one program, if given; only what ``user`` may see, if given)."""
         raise NotImplementedError
 
     # --- the staged bulk path (PostgreSQL), see intake/staged.py ---
@@ -180,6 +181,15 @@ class Kind:
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
         """Write a checked staging table through the domain; (new, changed, unchanged)."""
         raise NotImplementedError
+
+
+def export_scope(queryset: Any, user: Any) -> Any:
+    """The rows of an export a user may see, through access.scoping (None: a system process, all rows)."""
+    if user is None:
+        return queryset
+    from counterpart.access.scoping import scoped
+
+    return scoped(queryset, user)
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -35,7 +35,7 @@ from counterpart.people.services import (
 from counterpart.projects.models import Project
 from counterpart.registry.models import Program
 
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 
 def _person_of(identity_raw: str, context: ImportContext, masked_among: Any = None, name: str = "") -> Person:
@@ -172,11 +172,11 @@ class TrainingsKind(Kind):
         assert isinstance(record, Training)
         training_update(actor, record, reason=reason, **changes)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         trainings = Training.objects.select_related("program", "project").order_by("program_id", "start_date", "id")
         if program is not None:
             trainings = trainings.filter(program=program)
-        for training in trainings.iterator(chunk_size=5000):
+        for training in export_scope(trainings, user).iterator(chunk_size=5000):
             yield self._row(training, training.program.slug)
 
 
@@ -281,13 +281,13 @@ class TrainingParticipantsKind(Kind):
         for training, persons in groups.values():
             training_participants_add(actor, training, persons)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         participants = TrainingParticipant.objects.select_related("training__program", "person").order_by(
             "training__program_id", "training__start_date", "training_id", "id"
         )
         if program is not None:
             participants = participants.filter(training__program=program)
-        for participant in participants.iterator(chunk_size=5000):
+        for participant in export_scope(participants, user).iterator(chunk_size=5000):
             training, person = participant.training, participant.person
             number = (
                 identity_decrypt(person.identity_key_id, person.identity_ciphertext)
@@ -427,13 +427,13 @@ class StudentAidKind(Kind):
         for (_pk, date), (commitment, grants) in groups.items():
             student_aid_grant_batch(actor, commitment=commitment, grants=grants, date=date)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         aid = StudentAid.objects.select_related("program", "student", "ledger_transaction__commitment").order_by(
             "program_id", "date", "id"
         )
         if program is not None:
             aid = aid.filter(program=program)
-        for record in aid.iterator(chunk_size=5000):
+        for record in export_scope(aid, user).iterator(chunk_size=5000):
             student = record.student
             number = (
                 identity_decrypt(student.identity_key_id, student.identity_ciphertext)

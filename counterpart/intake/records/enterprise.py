@@ -7,6 +7,7 @@ report is corrected by a new report on the page, as the enterprise services requ
 """
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from counterpart.enterprise.services import (
 )
 from counterpart.registry.models import Program
 
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 # Column → ReportFigures field: the figures of a report.
 _FIGURES = {
@@ -195,7 +196,7 @@ class EnterpriseReportsKind(Kind):
         current = self._row(record, "")
         enterprise_report_update(actor, record, figures=self._figures({**current, **changes}, record.qualifiers))
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         reports = (
             EnterpriseReport.objects.exclude(status=ReportStatus.SUPERSEDED)
             .select_related("program", "enterprise__organisation", "operation__organisation")
@@ -203,7 +204,7 @@ class EnterpriseReportsKind(Kind):
         )
         if program is not None:
             reports = reports.filter(program=program)
-        for report in reports.iterator(chunk_size=2000):
+        for report in export_scope(reports, user).iterator(chunk_size=2000):
             yield self._row(report, report.program.slug)
 
 
@@ -327,11 +328,11 @@ class MarketEventsKind(Kind):
         assert isinstance(record, MarketEvent)
         market_event_update(actor, record, reason=reason, **{_EVENT_FIELDS[c]: v for c, v in changes.items()})
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         events = MarketEvent.objects.select_related("program").order_by("program_id", "start_date", "id")
         if program is not None:
             events = events.filter(program=program)
-        for event in events.iterator(chunk_size=2000):
+        for event in export_scope(events, user).iterator(chunk_size=2000):
             yield self._row(event, event.program.slug)
 
 

@@ -51,7 +51,7 @@ from counterpart.registry.models import Program
 from counterpart.registry.services import area_code_parse
 
 from .. import kinds as kinds_module
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 
 class HouseholdsKind(Kind):
@@ -122,9 +122,9 @@ class HouseholdsKind(Kind):
         assert isinstance(record, Household)
         household_update(actor, record, reason=reason, **changes)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         households = Household.objects.annotate(first_year=Min("statuses__year")).order_by("number")
-        for household in households.iterator(chunk_size=5000):
+        for household in export_scope(households, user).iterator(chunk_size=5000):
             yield self._row(household)
 
 
@@ -316,10 +316,10 @@ class PersonsKind(Kind):
         assert isinstance(record, Person)
         person_update(actor, record, reason=reason, **changes)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         persons = Person.objects.exclude(identity_ciphertext=None).select_related("household").order_by("id")
-        for person in persons.iterator(chunk_size=5000):
-            number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)  # type: ignore[arg-type]
+        for person in export_scope(persons, user).iterator(chunk_size=5000):
+            number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)
             yield self._row(person, number)
 
     # --- the staged bulk path (PostgreSQL) ---

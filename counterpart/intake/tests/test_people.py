@@ -209,6 +209,7 @@ def test_export_reveals_numbers_only_for_a_permitted_user_with_a_reason(househol
     from django.contrib.auth.models import Permission, User
     from django.core.exceptions import PermissionDenied
 
+    from counterpart.access.models import Membership, Role
     from counterpart.core.audit import Actor
 
     # given
@@ -216,6 +217,7 @@ def test_export_reveals_numbers_only_for_a_permitted_user_with_a_reason(househol
     clerk = User.objects.create_user("clerk")
     officer = User.objects.create_user("officer")
     officer.user_permissions.add(Permission.objects.get(codename="reveal_identity"))
+    Membership.objects.create(user=officer, role=Role.RECIPIENT_OFFICE, area=households["H-0"].village)
     officer = User.objects.get(pk=officer.pk)  # fresh permission cache
     path = tmp_path / "clear.csv"
     # when / then: without the permission, refused and nothing written
@@ -250,3 +252,22 @@ def test_xlsx_persons_with_typed_cells(households, actor, write_xlsx):
     assert result.ok, result.errors
     assert Person.objects.filter(relation=Relation.HEAD).count() == 2
     assert Person.objects.get(name="干部").area_id == "520422"
+
+
+def test_an_export_holds_only_what_the_user_may_see(households, areas, actor, write_csv, tmp_path):
+    from django.contrib.auth.models import User
+
+    from counterpart.access.models import Membership, Role
+    from counterpart.core.audit import Actor
+
+    # given: members of a household in 520422, and a cadre registered in 520402
+    rows = [*person_rows(2), ["", "", "干部", number(41), "", "", "520402"]]
+    assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons").ok
+    county_clerk = User.objects.create_user("county")
+    Membership.objects.create(user=county_clerk, role=Role.RECIPIENT_OFFICE, area=areas["520402"])
+    path = tmp_path / "scoped.csv"
+    # when
+    count = export_kind(kind_get("persons"), path, file_format="csv", actor=Actor.of(county_clerk))
+    # then: the office of 520402 gets its own cadre, not the household members of 520422
+    assert count == 1
+    assert "干部" in path.read_text(encoding="utf-8-sig")
