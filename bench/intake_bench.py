@@ -16,7 +16,6 @@ The persons kind (the real million-row case) arrives with the people app; projec
 import argparse
 import csv
 import datetime
-import json
 import os
 import resource
 import sys
@@ -186,9 +185,10 @@ def main() -> None:
                 "unit": "rows/s",
                 "baseline": round(copy_rate),
                 "ratio": round(rate / copy_rate, 3),
-                "peak_rss_mb_before": round(rss_before),
-                "peak_rss_mb": round(peak_rss_mb()),
             }
+        )
+        results.append(
+            {"name": "intake_csv_persons_peak_rss", "value": peak_rss_mb(), "unit": "MB", "baseline": rss_before}
         )
         csv_path.unlink()
         if options.xlsx_rows:
@@ -240,20 +240,16 @@ def main() -> None:
                     "ratio": round(rate / copy_rate, 3),
                 }
             )
-    results.append(
-        {"name": "intake_peak_rss", "value": round(peak_rss_mb()), "unit": "MB", "baseline": None, "ratio": None}
-    )
     print(f"on {connection.vendor}; machine: {os.cpu_count()} cores")
     print(f"{'step':36} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'ratio':>6} {'peak RSS MB':>12}")
     for name, rows, seconds, rate, ratio, rss in table:
         print(
             f"{name:36} {rows:>9} {seconds:>8.2f} {rate:>9.0f} {ratio:>6.3f} {'' if rss is None else f'{rss:>12.0f}'}"
         )
-    latest = ROOT / "bench" / "results" / "latest.json"
-    existing = json.loads(latest.read_text()) if latest.exists() else []
-    names = {result["name"] for result in results}
-    merged = [item for item in existing if item["name"] not in names] + results
-    latest.write_text(json.dumps(sorted(merged, key=lambda item: item["name"]), ensure_ascii=False, indent=2) + "\n")
+    from common import record  # bench/common.py: merges into bench/results/latest.json
+
+    for result in results:
+        record(result["name"], result["value"], result["unit"], result["baseline"] or 0, result.get("ratio"))
 
 
 if __name__ == "__main__":
