@@ -4,8 +4,9 @@ A kind is one module (see ``records/``) that declares its columns and natural ke
 domain's services: ``prepare`` checks a typed row without writing, ``lookup`` finds the records
 a chunk of rows already has (for idempotency), ``create_many``/``update`` write through the
 domain layer, ``export_rows`` turns records back into rows of the same columns (so an export is
-a valid import file). The people app adds households, persons, trainings and student aid the
-same way, marking identity numbers ``sensitive=True``.
+a valid import file). Kinds: projects, ledger, reported_values, households, persons (staged bulk
+path on PostgreSQL, see staged.py), trainings, training_participants, student_aid,
+enterprise_reports, market_events; identity numbers are ``sensitive=True``.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence

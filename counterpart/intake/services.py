@@ -11,6 +11,13 @@ nothing loads. Pass 2 reads the spool and writes:
   batch in ``writing`` with whole chunks loaded; running the same file again resumes it: pass 1
   finds the loaded rows unchanged and pass 2 writes only the rest.
 
+Kinds with ``staged = True`` (persons) take the bulk path of staged.py on PostgreSQL instead:
+COPY to a per-batch staging table, set-based checks, one transaction to write.
+
+Every run holds a PostgreSQL advisory lock on its batch (``batch_lock``); a batch left in
+``validating`` or ``writing`` with its lock free was abandoned by a killed process, and
+``batch_claim`` hands it to the worker to resume. Progress for pages: selectors.batch_progress.
+
 Idempotent: a file whose batch is ``done`` is not read again; a row whose natural key exists and
 whose values are equal is skipped; a changed row goes to the domain's update service (or is
 refused, for immutable records such as ledger transactions).
