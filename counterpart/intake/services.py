@@ -508,3 +508,7 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
         )
     except FileRejected as rejected:
         return _finish_invalid(batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)])
+    except OSError:
+        # The stored upload is gone: the batch cannot run (or resume) and must not be retried forever.
+        missing = RowError(batch.file_name, 1, "", "", "找不到上传的文件", "the uploaded file is missing")
+        return _finish_invalid(batch, [missing])

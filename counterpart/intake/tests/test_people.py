@@ -271,3 +271,20 @@ def test_an_export_holds_only_what_the_user_may_see(households, areas, actor, wr
     # then: the office of 520402 gets its own cadre, not the household members of 520422
     assert count == 1
     assert "干部" in path.read_text(encoding="utf-8-sig")
+
+
+def test_the_worker_marks_a_batch_whose_upload_vanished_invalid(households, actor, write_csv):
+    from counterpart.intake.services import batch_claim, batch_enqueue, batch_run
+
+    # given: a queued upload that is then deleted
+    path = write_csv("p.csv", [PERSON_HEADER, *person_rows(2)])
+    queued = batch_enqueue(actor, path, kind="persons")
+    path.unlink()
+    # when
+    claimed = batch_claim()
+    assert claimed is not None and claimed.pk == queued.pk
+    result = batch_run(actor, claimed)
+    # then: invalid, saying why, and not claimed again
+    assert result.batch.status == BatchStatus.INVALID
+    assert result.errors[0].message_en == "the uploaded file is missing"
+    assert batch_claim() is None
