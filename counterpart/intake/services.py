@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,7 +300,7 @@ def import_file(
     if batch is None:
         batch = ImportBatch(kind=record_kind.key, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
         batch.save()
-    if not batch_lock(batch):
+    if not batch_lock(batch, wait_seconds=5.0):
         raise FileRejected("该文件正由另一进程导入", "this file is being imported by another process")
     try:
         batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
@@ -344,7 +345,7 @@ def _lock_key(batch: ImportBatch) -> tuple[int, int]:
     return 6_000_006, int(batch.pk)  # (namespace of intake batches, batch id)
 
 
-def batch_lock(batch: ImportBatch) -> bool:
+def batch_lock(batch: ImportBatch, wait_seconds: float = 0.0) -> bool:
     """Hold a batch for this process (a PostgreSQL session advisory lock, released if the process dies).
 
     A batch in ``validating`` or ``writing`` whose lock is free was left by a killed process: the
@@ -352,9 +353,16 @@ def batch_lock(batch: ImportBatch) -> bool:
     """
     if connection.vendor != "postgresql":
         return True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _lock_key(batch))
-        return bool(cursor.fetchone()[0])
+    # A killed holder's session ends a moment after the process: wait that moment, not longer.
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _lock_key(batch))
+            if cursor.fetchone()[0]:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
 
 
 def batch_unlock(batch: ImportBatch) -> None:
