@@ -8,5 +8,6 @@ admin.site.index_title = "管理 Administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("counterpart.dashboard.urls")),
     path("", include("counterpart.web.urls")),
 ]
