@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from counterpart.access.scoping import access_scope
 from counterpart.enterprise.models import EventParticipation
@@ -175,7 +175,7 @@ def figure_text(value: Decimal | int | float, unit: str, qualifier: str = "") ->
             text = f"{amount:,.2f} yuan"
         else:
             number = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount.normalize():,f}"
-            text = f"{number} {unit}"
+            text = f"{number} {unit}" if unit != "count" else number
         return qualify_en(text, qualifier)
     if unit == "yuan":
         if amount >= 100_000_000:
@@ -313,7 +313,7 @@ def funds_by_source_and_year(
     ]
     return _chart(
         "funds_by_source_year",
-        _pick("帮扶资金和物资（按来源、年度）", "Support by source and year"),
+        gettext("帮扶资金和物资（按来源、年度）"),
         "yuan",
         "stack",
         [(str(y), str(y)) for y in year_list],
@@ -334,14 +334,14 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
     categories = [c for c in ProjectCategory if c.value in totals]
     return _chart(
         "funds_by_category",
-        _pick("项目资金（按类别）", "Project funds by category"),
+        gettext("项目资金（按类别）"),
         "yuan",
         "pie",
         [(c.value, choice_label(c.label)) for c in categories],
         [
             {
                 "key": "funds",
-                "name": _pick("资金", "Funds"),
+                "name": gettext("资金"),
                 "values": [_yuan(totals[c.value]) for c in categories],
                 "urls": [
                     links("projects", program=program.slug, year=year, area=view.drill_area, category=c.value)
@@ -357,14 +357,14 @@ def projects_by_status(program: Program, year: int, view: DashboardView, links: 
     statuses = [s for s in ProjectStatus if counts.get(s.value)]
     return _chart(
         "projects_by_status",
-        _pick("项目（按状态）", "Projects by status"),
+        gettext("项目（按状态）"),
         "count",
         "bar",
         [(s.value, choice_label(s.label)) for s in statuses],
         [
             {
                 "key": "projects",
-                "name": _pick("项目数", "Projects"),
+                "name": gettext("项目数"),
                 "values": [counts[s.value] for s in statuses],
                 "urls": [
                     links("projects", program=program.slug, year=year, area=view.drill_area, status=s.value)
@@ -391,14 +391,14 @@ def beneficiaries_by_county(program: Program, year: int, view: DashboardView, li
     codes = sorted(counts)
     return _chart(
         "beneficiaries_by_county",
-        _pick("受益贫困人口（按县）", "Beneficiaries by county"),
+        gettext("受益贫困人口（按县）"),
         "persons",
         "bar",
         [(code, names.get(code, code)) for code in codes],
         [
             {
                 "key": "beneficiaries",
-                "name": _pick("受益人数", "Beneficiaries"),
+                "name": gettext("受益人数"),
                 "values": [counts[code] for code in codes],
                 "urls": [links("people", program=program.slug, year=year, area=code) for code in codes],
             }
@@ -436,20 +436,20 @@ def trainings_by_kind(program: Program, year: int, view: DashboardView, links: L
     url = [links("trainings", program=program.slug, year=year, area=view.drill_area) for _k in kinds]
     return _chart(
         "trainings_by_kind",
-        _pick("培训（按类别）", "Trainings by kind"),
+        gettext("培训（按类别）"),
         "person-times",
         "bar",
         [(k.value, choice_label(k.label)) for k in kinds],
         [
             {
                 "key": "person_times",
-                "name": _pick("培训人次", "Person-times"),
+                "name": gettext("培训人次"),
                 "values": [registered.get(k.value, 0) + (reported.get(k.value) or 0) for k in kinds],
                 "urls": url,
             },
             {
                 "key": "courses",
-                "name": _pick("培训班", "Courses"),
+                "name": gettext("培训班"),
                 "values": [courses[k.value] for k in kinds],
                 "urls": url,
             },
@@ -471,20 +471,20 @@ def enterprise_jobs(program: Program, year: int, view: DashboardView, links: Lin
     url = links("enterprises", program=program.slug)
     return _chart(
         "enterprise_jobs",
-        _pick("企业带动就业", "Jobs from enterprises"),
+        gettext("企业带动就业"),
         "persons",
         "bar",
         [(name_zh, _pick(name_zh, name_en)) for name_zh, name_en, _j, _h in rows],
         [
             {
                 "key": "jobs_created",
-                "name": _pick("直接就业", "Jobs created"),
+                "name": gettext("直接就业"),
                 "values": [jobs or 0 for _zh, _en, jobs, _h in rows],
                 "urls": [url] * len(rows),
             },
             {
                 "key": "people_helped_into_jobs",
-                "name": _pick("带动就业", "People helped into jobs"),
+                "name": gettext("带动就业"),
                 "values": [helped or 0 for _zh, _en, _j, helped in rows],
                 "urls": [url] * len(rows),
             },
@@ -522,20 +522,20 @@ def market_sales(program: Program, year: int, view: DashboardView, links: Links)
     url = links("events", program=program.slug, year=year)
     return _chart(
         "market_sales",
-        _pick("消费帮扶：展销活动销售额", "Market events: sales and orders"),
+        gettext("消费帮扶：展销活动销售额"),
         "yuan",
         "bar",
         [(str(event.pk), event.title) for event in shown],
         [
             {
                 "key": "direct_sales",
-                "name": _pick("现场销售额", "Direct sales"),
+                "name": gettext("现场销售额"),
                 "values": [_yuan(sales[event.pk][0]) for event in shown],
                 "urls": [url] * len(shown),
             },
             {
                 "key": "order_value",
-                "name": _pick("签订订单额", "Orders"),
+                "name": gettext("签订订单额"),
                 "values": [_yuan(sales[event.pk][1]) for event in shown],
                 "urls": [url] * len(shown),
             },
@@ -546,24 +546,7 @@ def market_sales(program: Program, year: int, view: DashboardView, links: Links)
 # ---------------------------------------------------------------------------------------------- map
 
 
-def map_counties(program: Program, year: int, view: DashboardView) -> list[str]:
-    """The recipient counties the map shows: those twinned in the year within the view, and any
-    county holding the view's funds or beneficiaries of the year."""
-    pairings = pairings_active_in_year(program, year).filter(level=PairingLevel.DISTRICT_COUNTY)
-    if view.scope.area_code is not None:
-        pairings = pairings.filter(recipient_area__code__startswith=view.scope.area_code)
-    if view.scope.pairing_ids is not None:
-        pairings = pairings.filter(id__in=list(view.scope.pairing_ids))
-    codes = set(pairings.values_list("recipient_area_id", flat=True))
-    funded = _delivered(program, year, year, view).values_list("transaction__recipient_area_id", flat=True).distinct()
-    codes |= {code[:6] for code in funded if code and len(code) >= 6}
-    codes |= set(_benefits(program, year, view).values_list("county_code", flat=True).distinct())
-    return sorted(codes)
-
-
-def county_figures(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
-    """Funds delivered (yuan) and unique beneficiaries per recipient county: what the map colours."""
-    codes = map_counties(program, year, view)
+def _county_funds_fen(program: Program, year: int, view: DashboardView) -> dict[str, int]:
     funds: dict[str, int] = defaultdict(int)
     rows = (
         _delivered(program, year, year, view)
@@ -574,12 +557,44 @@ def county_figures(program: Program, year: int, view: DashboardView, links: Link
     for area_code, fen in rows:
         if area_code and len(area_code) >= 6:
             funds[area_code[:6]] += fen or 0
-    people = dict(
+    return dict(funds)
+
+
+def _county_beneficiaries(program: Program, year: int, view: DashboardView) -> dict[str, int]:
+    return dict(
         _benefits(program, year, view)
         .values_list("county_code")
         .annotate(n=Count("person_id", distinct=True))
         .order_by()
     )
+
+
+def _paired_counties(program: Program, year: int, view: DashboardView) -> set[str]:
+    pairings = pairings_active_in_year(program, year).filter(level=PairingLevel.DISTRICT_COUNTY)
+    if view.scope.area_code is not None:
+        pairings = pairings.filter(recipient_area__code__startswith=view.scope.area_code)
+    if view.scope.pairing_ids is not None:
+        pairings = pairings.filter(id__in=list(view.scope.pairing_ids))
+    return set(pairings.values_list("recipient_area_id", flat=True))
+
+
+def map_counties(program: Program, year: int, view: DashboardView) -> list[str]:
+    """The recipient counties the map shows: those twinned in the year within the view, and any
+    county holding the view's funds or beneficiaries of the year."""
+    codes = _paired_counties(program, year, view)
+    funded = _delivered(program, year, year, view).values_list("transaction__recipient_area_id", flat=True).distinct()
+    codes |= {code[:6] for code in funded if code and len(code) >= 6}
+    codes |= set(_benefits(program, year, view).values_list("county_code", flat=True).distinct())
+    return sorted(codes)
+
+
+def county_figures(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
+    """Funds delivered (yuan) and unique beneficiaries per recipient county: what the map colours.
+
+    The counties are those of map_counties, found here from the same two grouped queries."""
+    funds = _county_funds_fen(program, year, view)
+    people = _county_beneficiaries(program, year, view)
+    codes = sorted(_paired_counties(program, year, view) | set(funds) | set(people))
     names = _county_names(codes)
     return {
         "counties": [
@@ -593,8 +608,8 @@ def county_figures(program: Program, year: int, view: DashboardView, links: Link
             for code in codes
         ],
         "measures": [
-            {"key": "funds", "name": _pick("帮扶资金（元）", "Funds (yuan)"), "unit": "yuan"},
-            {"key": "beneficiaries", "name": _pick("受益人数", "Beneficiaries"), "unit": "persons"},
+            {"key": "funds", "name": gettext("帮扶资金（元）"), "unit": "yuan"},
+            {"key": "beneficiaries", "name": gettext("受益人数"), "unit": "persons"},
         ],
     }
 
