@@ -625,16 +625,17 @@ CHARTS = (
 )
 
 
-def dashboard_data(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
-    """Everything the dashboard page draws, as one JSON document."""
-    return {
-        "program": program.slug,
-        "year": year,
-        "view": {"kind": view.kind, "label": view.label()},
-        "headline": dashboard_headline(program, year, view, links),
-        "charts": [chart(program, year, view, links) for chart in CHARTS],
-        "map": county_figures(program, year, view, links),
-    }
+def dashboard_data(
+    program: Program, year: int, view: DashboardView, links: Links, *, headline: bool = True
+) -> dict[str, Any]:
+    """Everything the dashboard shows, as one JSON document. The page renders the headline
+    figures itself and asks without them (``headline=False``), saving a second report run."""
+    data: dict[str, Any] = {"program": program.slug, "year": year, "view": {"kind": view.kind, "label": view.label()}}
+    if headline:
+        data["headline"] = dashboard_headline(program, year, view, links)
+    data["charts"] = [chart(program, year, view, links) for chart in CHARTS]
+    data["map"] = county_figures(program, year, view, links)
+    return data
 
 
 # ---------------------------------------------------------------------------------------------- portal

@@ -111,7 +111,9 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def dashboard_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program, view = _program_and_view(request, slug)
-    return _json(selectors.dashboard_data(program, year, view, selectors.signed_in_links), private=True)
+    headline = request.GET.get("headline") != "0"
+    data = selectors.dashboard_data(program, year, view, selectors.signed_in_links, headline=headline)
+    return _json(data, private=True)
 
 
 @login_required
@@ -180,7 +182,9 @@ def portal_program(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def portal_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program = get_object_or_404(Program, slug=slug)
-    return _json(selectors.dashboard_data(program, year, selectors.program_view(program), public_links), private=False)
+    view = selectors.program_view(program)
+    headline = request.GET.get("headline") != "0"
+    return _json(selectors.dashboard_data(program, year, view, public_links, headline=headline), private=False)
 
 
 @require_GET

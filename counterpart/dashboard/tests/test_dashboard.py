@@ -129,6 +129,9 @@ def test_every_link_opens_a_list_filtered_to_the_program_and_year(demo_program) 
         assert query["program"] == [demo_program.slug], url
         if parts.path != LISTS["enterprises"]:
             assert query["year"] == [str(YEAR)], url
+    # the page renders the headline itself and asks for the charts alone
+    charts_only = client.get(f"/app/programs/{demo_program.slug}/{YEAR}/data.json?headline=0").json()
+    assert "headline" not in charts_only and charts_only["charts"] == data["charts"]
     status_chart = _chart(data, "projects_by_status")
     for category, url in zip(status_chart["categories"], status_chart["series"][0]["urls"], strict=True):
         assert parse_qs(urlsplit(url).query)["status"] == [category["key"]]

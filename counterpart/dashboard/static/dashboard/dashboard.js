@@ -7,12 +7,14 @@
   "use strict";
 
   var root = document.getElementById("dashboard");
-  if (!root || typeof echarts === "undefined") {
+  if (!root) {
     return;
   }
   var labels = JSON.parse(document.getElementById("dashboard-labels").textContent);
   var language = root.dataset.language || "zh-hans";
-  var numberFormat = new Intl.NumberFormat(language === "en" ? "en" : "zh-CN", { maximumFractionDigits: 2 });
+  var locale = language === "en" ? "en" : "zh-CN";
+  var numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  var axisFormat = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
   var palette = ["#1f5f99", "#c2410c", "#15803d", "#7e22ce", "#b45309", "#0e7490", "#be123c", "#4d7c0f"];
   var instances = [];
 
@@ -91,18 +93,25 @@
         data: chart.categories.map(function (category, index) {
           return { name: category.name, value: chart.series[0].values[index] };
         }),
-        label: { formatter: "{b}\n{d}%" }
+        minShowLabelAngle: 12,
+        label: { formatter: "{d}%" }
       }];
       return option;
     }
     option.tooltip.trigger = "axis";
     var horizontal = chart.kind === "bar";
     var categoryAxis = { type: "category", data: names, axisLabel: { width: 110, overflow: "truncate" } };
-    var valueAxis = { type: "value", axisLabel: { formatter: function (v) { return numberFormat.format(v); } } };
+    var valueAxis = { type: "value", axisLabel: { formatter: function (v) { return axisFormat.format(v); } } };
     option.xAxis = horizontal ? valueAxis : categoryAxis;
     option.yAxis = horizontal ? Object.assign({ inverse: true }, categoryAxis) : valueAxis;
     option.series = chart.series.map(function (series) {
-      return { type: "bar", name: series.name, data: series.values, stack: chart.kind === "stack" ? "total" : undefined };
+      return {
+        type: "bar",
+        name: series.name,
+        data: series.values,
+        barMaxWidth: 40,
+        stack: chart.kind === "stack" ? "total" : undefined
+      };
     });
     return option;
   }
@@ -116,13 +125,14 @@
     });
   }
 
-  function drawChart(container, chart) {
+  /* Lay out every panel first, so each chart starts at its final width in the grid. */
+  function chartPanel(container, chart) {
     var panel = element("section", { class: "chart-panel", id: "panel-" + chart.key, "aria-labelledby": "title-" + chart.key });
     panel.appendChild(element("h3", { id: "title-" + chart.key }, chart.title));
     container.appendChild(panel);
     if (!chart.categories.length) {
       panel.appendChild(element("p", { class: "muted" }, labels.noData));
-      return Promise.resolve();
+      return null;
     }
     var canvasHolder = element("div", { class: "chart", id: "chart-" + chart.key, role: "img", "aria-label": chart.title + " — " + labels.table });
     panel.appendChild(canvasHolder);
@@ -130,6 +140,13 @@
     details.appendChild(element("summary", {}, labels.table));
     details.appendChild(chartTable(chart));
     panel.appendChild(details);
+    return canvasHolder;
+  }
+
+  function drawChart(canvasHolder, chart) {
+    if (!canvasHolder) {
+      return Promise.resolve();
+    }
     var instance = echarts.init(canvasHolder, null, { renderer: "canvas" });
     instances.push(instance);
     var finished = whenFinished(instance);
@@ -185,6 +202,8 @@
       var unit = measure === "funds" ? "yuan" : "persons";
       var values = map.counties.map(function (county) { return county[measure]; });
       var max = Math.max.apply(null, values.concat([1]));
+      var lowest = Math.min.apply(null, values);
+      var min = lowest < max && values.length > 1 ? lowest : 0;
       return {
         animation: false,
         tooltip: {
@@ -194,12 +213,12 @@
           }
         },
         visualMap: {
-          min: 0,
+          min: min,
           max: max,
           left: 8,
           bottom: 8,
           calculable: true,
-          text: [numberFormat.format(max), "0"],
+          text: [axisFormat.format(max), axisFormat.format(min)],
           inRange: { color: ["#e8f1fa", "#1f5f99"] }
         },
         series: [{
@@ -238,12 +257,27 @@
     });
   }
 
-  Promise.all([fetchJson(root.dataset.dataUrl), fetchJson(root.dataset.mapUrl)])
+  /* This script is deferred before ECharts: the data is on its way while ECharts downloads, and
+   * drawing starts at DOMContentLoaded, when every deferred script (ECharts too) has run. */
+  var fetched = Promise.all([fetchJson(root.dataset.dataUrl), fetchJson(root.dataset.mapUrl)]);
+  var ready = new Promise(function (resolve) {
+    if (document.readyState === "complete") {
+      resolve();
+    } else {
+      document.addEventListener("DOMContentLoaded", resolve);
+    }
+  });
+
+  Promise.all([fetched, ready])
     .then(function (results) {
-      var data = results[0];
-      var geojson = results[1];
+      if (typeof echarts === "undefined") {
+        throw new Error("ECharts is not loaded");
+      }
+      var data = results[0][0];
+      var geojson = results[0][1];
       var container = document.getElementById("charts");
-      var drawn = data.charts.map(function (chart) { return drawChart(container, chart); });
+      var holders = data.charts.map(function (chart) { return chartPanel(container, chart); });
+      var drawn = data.charts.map(function (chart, index) { return drawChart(holders[index], chart); });
       drawn.push(drawMap(data.map, geojson, "counterpart-" + data.program + "-" + data.year));
       return Promise.all(drawn);
     })
@@ -260,11 +294,16 @@
       }
     });
 
+  /* Charts follow their boxes: a window resize, a phone turned sideways, the grid reflowing. */
   var resizing = null;
-  window.addEventListener("resize", function () {
+  function resizeAll() {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
       instances.forEach(function (instance) { instance.resize(); });
     }, 100);
-  });
+  }
+  window.addEventListener("resize", resizeAll);
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(resizeAll).observe(root);
+  }
 })();
