@@ -134,12 +134,13 @@ def test_the_dashboard_draws_every_chart_and_the_map_and_speaks_both_languages(
     names = [p.name for p in Person.objects.all()[:500] if len(p.name) >= 2]
     assert names and not [name for name in names if name in text]
     assert not any(number in text for number in Household.objects.values_list("number", flat=True)[:500])
+    screenshot(public, "portal-program-desktop")
     public.get_by_role("link", name="项目清单").first.click()
     public.wait_for_load_state("load")
     listing = public.content()
     assert public.locator("table tbody tr").count() == 50  # the first page of 152 projects
     assert not [name for name in names if name in listing]
-    screenshot(public, "portal-desktop")
+    screenshot(public, "portal-projects-desktop")
     context.close()
 
     # the first render, reported (not asserted: a shared CI machine's timings are not a test)
