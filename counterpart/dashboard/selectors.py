@@ -31,7 +31,7 @@ from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
 from counterpart.registry.models import Area, Pairing, PairingLevel, Program
 from counterpart.registry.selectors import pairing_with_descendants_ids, pairings_active_in_year
 from counterpart.reports.annual import Figure, Scope, report_annual
-from counterpart.reports.drill import list_url
+from counterpart.reports.drill import drill_url, list_url
 from counterpart.reports.narrative import qualify_en, qualify_zh
 
 # The headline figures, in the order the yearbook entry gives them.
@@ -193,9 +193,7 @@ def figure_text(value: Decimal | int | float, unit: str, qualifier: str = "") ->
 
 
 def dashboard_headline(program: Program, year: int, view: DashboardView, links: Links) -> list[dict[str, Any]]:
-    """The report engine's figures for the view, the headline ones first, each with its link."""
-    from counterpart.reports.drill import drill_url
-
+    """The report engine's headline figures for the view, each with the link to its records."""
     report = report_annual(program, year, scope=view.scope)
     names = {i.key: (i.name_zh, i.name_en) for i in Indicator.objects.filter(key__in=HEADLINE_KEYS)}
     items = []
