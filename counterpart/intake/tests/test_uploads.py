@@ -63,14 +63,14 @@ def test_enospc_from_the_storage_is_refused_where_tmpfs_cannot_be_mounted(
     settings.MEDIA_ROOT = tmp_path
     real_open = Path.open
 
-    def failing_open(self: Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_open(self: Path, mode: str = "r", *args, **kwargs):
         handle = real_open(self, mode, *args, **kwargs)
         if "w" in mode:
 
             def write(_data: bytes) -> int:
                 raise OSError(errno.ENOSPC, "No space left on device")
 
-            handle.write = write  # type: ignore[method-assign]
+            handle.write = write  # type: ignore[method-assign, assignment]
         return handle
 
     monkeypatch.setattr(Path, "open", failing_open)
