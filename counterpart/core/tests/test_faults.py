@@ -29,7 +29,8 @@ from counterpart.intake.tests.conftest import PROJECT_HEADER
 
 from .conftest import counterpart_environment, counterpart_run
 
-pytestmark = pytest.mark.faults
+# Also marked postgres so that CI runs them once, in its PostgreSQL pass, not in the SQLite one too.
+pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
 
 def _postgresql_bin() -> Path | None:
