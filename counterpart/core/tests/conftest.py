@@ -23,7 +23,10 @@ def counterpart_run(env: dict[str, str], *args: str, check: bool = True) -> subp
 
 def counterpart_environment(data_dir: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a separate installation: its own data directory and database."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    # The suite's own settings do not belong to the installation; DJANGO_ALLOW_ASYNC_UNSAFE is set by the
+    # browser tests for their process and would (rightly) fail the deployment checks.
+    private = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in private}
     env["COUNTERPART_DATA_DIR"] = str(data_dir)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     if database_url:

@@ -259,6 +259,35 @@ def test_server_killed_mid_ledger_batch_writes_none_of_it(server: PrivateServer,
     assert server.integrity_passes()
 
 
+def _table_counts(server: PrivateServer) -> dict[str, int]:
+    tables = [name for (name,) in server.query("SELECT relname FROM pg_stat_user_tables ORDER BY relname")]
+    return {name: int(server.scalar(f'SELECT count(*) FROM "{name}"')) for name in tables}
+
+
+def test_server_killed_mid_report_leaves_everything_as_it_was(server: PrivateServer, gunicorn: Gunicorn) -> None:
+    # given: the program's report over every project stored so far (20,000+ after the import test)
+    port = gunicorn.start()
+    before = _table_counts(server)
+    path = "/programs/qd-gz/report/2009/?format=xlsx"
+    outcome: list[int | None] = []
+    request = threading.Thread(target=lambda: outcome.append(_status(port, path, 300)))
+    # when: gunicorn is killed with SIGKILL while the report is being generated
+    request.start()
+    time.sleep(0.5)
+    gunicorn.kill()
+    request.join(60)
+    # then: the client got no report (or, had it already finished, the whole of it) and nothing changed
+    assert outcome in ([None], [200])
+    assert _table_counts(server) == before
+    assert server.integrity_passes()
+    # and a restarted server produces the whole report, a readable workbook
+    port = gunicorn.start()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300) as response:
+        body = response.read()
+    assert response.status == 200 and body[:2] == b"PK"
+    print(f"\nreport kill: outcome {outcome}, workbook {len(body)} bytes")
+
+
 ACKNOWLEDGING_CLIENT = """
 import datetime, time
 from django.db import connections, DatabaseError
