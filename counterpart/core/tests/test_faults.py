@@ -295,15 +295,22 @@ from counterpart.core.audit import Actor
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import ledger_disburse
 actor = Actor.system("faults")
-for number in range(200):
+# Post until 20 postings succeeded after the first failure (the outage is over) or 5 minutes passed.
+deadline, failures, after = time.monotonic() + 300, 0, 0
+number = 0
+while time.monotonic() < deadline and after < 20:
     try:
         commitment = LedgerTransaction.objects.get(kind="commitment", description="faults")
         ledger_disburse(actor, commitment=commitment, date=datetime.date(2009, 7, 1), amount_fen=1,
                         description=f"ack-{number}")
         print(f"ack {number}", flush=True)
+        after += failures > 0
     except DatabaseError as error:
         print(f"failed {number} {type(error).__name__}", flush=True)
+        failures += 1
         connections.close_all()
+        time.sleep(0.2)
+    number += 1
     time.sleep(0.02)
 """
 
@@ -333,9 +340,9 @@ def test_postgresql_crash_and_restart_mid_requests_loses_nothing_acknowledged(se
     assert client.returncode == 0, err
     acknowledged = {int(line.split()[1]) for line in lines if line.startswith("ack")}
     failed = {int(line.split()[1]) for line in lines if line.startswith("failed")}
-    assert len(acknowledged) + len(failed) == 200
+    assert acknowledged.isdisjoint(failed)
     # the client recovered after the outage (the app reconnects: CONN_HEALTH_CHECKS)
-    assert not failed or max(acknowledged) > max(failed)
+    assert failed and max(acknowledged) > max(failed)
     # every acknowledged entry survived crash recovery
     stored = {
         int(description.split("-")[1])
