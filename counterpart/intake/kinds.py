@@ -157,6 +157,10 @@ class Kind:
     def export_rows(self, program: Program | None = None) -> Iterator[Row]:
         raise NotImplementedError
 
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        """Rows of chosen records (a web list's filtered, scoped records), as ``export_rows`` gives them."""
+        raise NotImplementedError
+
 
 _REGISTRY: dict[str, Kind] = {}
 
