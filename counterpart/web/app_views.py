@@ -36,7 +36,7 @@ from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
 from counterpart.intake.services import batch_enqueue
 from counterpart.intake.validation import FileRejected, RowError
-from counterpart.people.models import Person
+from counterpart.people.models import Person, Relation
 from counterpart.people.services import (
     PersonRow,
     household_register,
@@ -236,7 +236,7 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
                     birth_date=data["birth_date"],
                     identity_number=data["identity_number"] or None,
                     household=data["household"],
-                    relation=data["relation"],
+                    relation=data["relation"] or Relation.NONE,
                 ),
             )
         except InvalidInput as error:

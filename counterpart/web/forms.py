@@ -167,7 +167,7 @@ class PersonRegisterForm(ScopedForm):
     )
     area = forms.CharField(max_length=12, label=_("户籍所在地区划代码"))
     household = forms.CharField(max_length=40, required=False, label=_("户编号"))
-    relation = forms.ChoiceField(choices=Relation.choices, initial=Relation.NONE, label=_("与户主关系"))
+    relation = forms.ChoiceField(choices=Relation.choices, initial=Relation.NONE, required=False, label=_("与户主关系"))
 
     def clean_area(self) -> Area | None:
         return self._area_in("area", register_areas(self.grants))
