@@ -3,7 +3,7 @@
 Each list is declared once as a ``ListSpec`` (see ``specs.py``); ``list_queryset`` is the only
 place that turns a request into rows, and it starts from ``access.scoping.scoped()``, so a list,
 its pages and its export show exactly the same records. The drill-down contract of the
-dashboard (``?program=<slug>&year=<y>&area=<code prefix>``) is understood by every list; each
+dashboard (``?program=<slug>&year=<y>[&year_to=<y2>]&area=<code prefix>``) is understood by every list; each
 list adds its own filters (``?status=``, ``?source=`` …), ``?q=`` searches, ``?sort=`` (``-`` for
 descending) sorts by a whitelisted column, ``?page=`` pages and ``?format=csv|xlsx`` exports
 through the intake exporters.
@@ -110,9 +110,18 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
         condition &= Q(**{spec.program: program})
         applied["program"] = program
     year = (params.get("year") or "").strip()
+    year_to = (params.get("year_to") or "").strip()
     if year and spec.year:
-        condition &= Q(**{spec.year: int(year)}) if year.isdigit() else Q(pk__in=[])
+        # A multi-year figure drills down with ?year=Y1&year_to=Y2.
+        if not year.isdigit() or (year_to and not year_to.isdigit()):
+            condition &= Q(pk__in=[])
+        elif year_to:
+            condition &= Q(**{f"{spec.year}__gte": int(year), f"{spec.year}__lte": int(year_to)})
+        else:
+            condition &= Q(**{spec.year: int(year)})
         applied["year"] = year
+        if year_to:
+            applied["year_to"] = year_to
     area = (params.get("area") or "").strip()
     if area and spec.area:
         condition &= Q(**{f"{spec.area}__startswith": area}) if _digits(area) else Q(pk__in=[])

@@ -24,7 +24,7 @@ from counterpart.enterprise.services import (
 )
 from counterpart.funds.services import ledger_commit
 from counterpart.indicators.services import reported_value_enter
-from counterpart.intake.models import ImportBatch
+from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.people.identity import identity_compose
 from counterpart.people.services import PersonRow, household_register, person_register, training_create
 from counterpart.projects.services import project_attachment_add, project_propose
@@ -149,7 +149,11 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         citation="THEIRS yearbook",
     )
     objects["import"] = ImportBatch.objects.create(
-        kind="projects", file_name="THEIRS.xlsx", file_sha256="0" * 64, created_by_label="someone-else"
+        kind="projects",
+        file_name="THEIRS.xlsx",
+        file_sha256="0" * 64,
+        created_by_label="someone-else",
+        status=BatchStatus.INVALID,
     )
     our_project = project_propose(
         actor,

@@ -359,6 +359,8 @@ def test_the_drill_down_contract_filters_by_program_year_and_area(world: World) 
     assert "共 1 条" in auditor.get("/app/projects/", {"area": "520422"}).content.decode()
     assert "共 1 条" in auditor.get("/app/projects/", {"program": "theirs"}).content.decode()
     assert "共 0 条" in auditor.get("/app/projects/", {"year": "20x9"}).content.decode()
+    assert "共 2 条" in auditor.get("/app/projects/", {"year": "2008", "year_to": "2010"}).content.decode()
+    assert "共 0 条" in auditor.get("/app/projects/", {"year": "2010", "year_to": "2012"}).content.decode()
     assert "共 1 条" in auditor.get("/app/indicators/", {"indicator": "beneficiaries"}).content.decode()
     assert (
         "共 1 条" in auditor.get("/app/funds/", {"source": "fiscal_district", "stage": "commitment"}).content.decode()
