@@ -19,7 +19,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("COUNTERPART_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "counterpart.core.admin_site.CounterpartAdminConfig",  # superusers only: see admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
