@@ -42,6 +42,7 @@ from counterpart.people.services import (
     household_register,
     person_identity_reveal,
     person_register,
+    persons_identity_export_authorise,
     training_create,
     training_participants_add,
 )
@@ -80,7 +81,12 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     result = list_queryset(spec, request.user, request.GET)
     file_format = request.GET.get("format", "")
     if file_format in EXPORT_FORMATS:
-        return list_export(spec, result, file_format, may_see_sensitive=False)
+        try:
+            revealed = _export_revealed(request, spec, result)
+        except InvalidInput as error:
+            messages.error(request, error.messages[0])
+            return redirect(request.path)
+        return list_export(spec, result, file_format, may_see_sensitive=revealed)
     page = list_page(result, request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k in (*spec.params, "q", "sort") and v}
     grants = permissions.grants_of(request.user)
@@ -98,8 +104,23 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
             "kept_query": urlencode(kept),
             "sort_query": urlencode({k: v for k, v in kept.items() if k != "sort"}),
             "may_create": spec.create_url and spec.may_create(grants),
+            "may_export_clear": spec.has_sensitive_columns and permissions.may_reveal_identity(request.user),
         },
     )
+
+
+def _export_revealed(request: HttpRequest, spec: ListSpec, result: Any) -> bool:
+    """An export shows clear identity numbers only when asked with a reason by a user allowed to
+    reveal them, and the export is audited; otherwise the exporter masks them."""
+    reason = (request.GET.get("reveal_reason") or "").strip()
+    if not spec.has_sensitive_columns or "reveal_reason" not in request.GET:
+        return False
+    if not permissions.may_reveal_identity(request.user):
+        raise PermissionDenied
+    persons_identity_export_authorise(
+        Actor.of(request.user), count=result.queryset.count(), reason=reason, filters=result.applied
+    )
+    return True
 
 
 @login_required

@@ -40,6 +40,9 @@ class Col:
     sort: str = ""
     link: bool = False
     sensitive: bool = False
+    # The value written to an export when it differs from the page's (a clear number the exporter
+    # masks unless the caller may see it).
+    export_get: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,10 @@ class ListSpec:
     create_url: str = ""
     may_create: Callable[[Any], bool] = lambda grants: False
     extra_params: tuple[str, ...] = field(default=())
+
+    @property
+    def has_sensitive_columns(self) -> bool:
+        return any(col.sensitive for col in self.columns)
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -184,7 +191,7 @@ class _ListKind(Kind):
 
 def _list_rows(spec: ListSpec, records: QuerySet[Any]) -> Iterator[Row]:
     for record in records.iterator(chunk_size=2000):
-        yield {col.key: _plain(col.get(record)) for col in spec.columns}
+        yield {col.key: _plain((col.export_get or col.get)(record)) for col in spec.columns}
 
 
 def _plain(value: Any) -> Any:

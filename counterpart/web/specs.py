@@ -11,6 +11,7 @@ from counterpart.enterprise.models import Enterprise as EnterpriseModel
 from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.indicators.models import ReportedValue
+from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history
@@ -29,6 +30,13 @@ def _area(area: Any) -> str:
 
 def _ledger_amount(record: LedgerTransaction) -> str:
     return format_yuan(sum(p.amount_fen for p in record.postings.all() if p.amount_fen > 0))
+
+
+def _identity_clear(person: Person) -> str:
+    """The clear number, for the exporter, which masks it unless the export was authorised and audited."""
+    if person.identity_ciphertext is None:
+        return ""
+    return identity_decrypt(person.identity_key_id, person.identity_ciphertext)
 
 
 # --- detail contexts ------------------------------------------------------------------------------------
@@ -174,7 +182,7 @@ PEOPLE = ListSpec(
         Col("id", _("编号"), lambda p: p.pk, sort="id", link=True),
         Col("name", _("姓名"), lambda p: p.name, sort="name"),
         Col("sex", _("性别"), lambda p: p.get_sex_display(), sort="sex"),
-        Col("identity", _("身份证号码"), lambda p: p.identity_masked, sensitive=True),
+        Col("identity", _("身份证号码"), lambda p: p.identity_masked, sensitive=True, export_get=_identity_clear),
         Col("area", _("户籍所在地"), lambda p: _area(p.area), sort="area_id"),
         Col("household", _("户编号"), lambda p: p.household.number if p.household else ""),
     ),

@@ -433,3 +433,23 @@ def test_only_a_program_office_uploads(world: World) -> None:
     county = _as(world, "recipient_office")
     assert county.post("/app/imports/", {"file": _project_csv([])}).status_code == 403
     assert not ImportBatch.objects.filter(created_by_label="recipient_office").exists()
+
+
+def test_an_export_shows_clear_numbers_only_when_a_revealer_gives_a_reason_and_it_is_audited(world: World) -> None:
+    person = world.objects["people"]
+    clear = identity_compose("520402", __import__("datetime").date(1980, 1, 2), 11)
+    auditor = _as(world, "auditor")
+    masked = _stream(auditor.get("/app/people/", {"format": "csv"})).decode("utf-8-sig")
+    assert clear not in masked and person.identity_masked in masked
+    # without a reason: refused, nothing exported, nothing audited
+    refused = auditor.get("/app/people/", {"format": "csv", "reveal_reason": " "})
+    assert refused.status_code == 302
+    assert not AuditEvent.objects.filter(action="person.export_identity").exists()
+    # with a reason: clear numbers and one audit event with the reason and the list's filters
+    revealed = _stream(auditor.get("/app/people/", {"format": "csv", "area": "520402", "reveal_reason": "核对"}))
+    assert clear in revealed.decode("utf-8-sig")
+    event = AuditEvent.objects.get(action="person.export_identity")
+    assert (event.reason, event.after) == ("核对", {"count": 1, "filters": {"area": "520402"}})
+    # a user who may not reveal is refused
+    county = _as(world, "recipient_office")
+    assert county.get("/app/people/", {"format": "csv", "reveal_reason": "x"}).status_code == 403
