@@ -453,3 +453,16 @@ def test_an_export_shows_clear_numbers_only_when_a_revealer_gives_a_reason_and_i
     # a user who may not reveal is refused
     county = _as(world, "recipient_office")
     assert county.get("/app/people/", {"format": "csv", "reveal_reason": "x"}).status_code == 403
+
+
+def test_every_sortable_column_of_every_list_sorts_both_ways(world: World) -> None:
+    from counterpart.web.specs import SPECS
+
+    auditor = _as(world, "auditor")
+    for slug, spec in SPECS.items():
+        for col in spec.columns:
+            if not col.sort:
+                continue
+            for sort in (col.key, f"-{col.key}"):
+                page = auditor.get(f"/app/{slug}/", {"sort": sort}).content.decode()
+                assert "THEIRS" in page, (slug, sort)
