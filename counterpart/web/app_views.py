@@ -482,7 +482,8 @@ def imports_view(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             suffix = Path(upload.name or "").suffix.lower()
             if suffix not in (".xlsx", ".csv"):
-                form.add_error("file", f"{_('只接受 XLSX 或 CSV 文件')} (“file” = {upload.name!r})")
+                message = _("只接受 XLSX 或 CSV 文件")
+                form.add_error("file", f"{message} (“file” = {upload.name!r})")
             else:
                 path = _uploads_directory() / f"{uuid.uuid4().hex}{suffix}"
                 with path.open("wb") as handle:
