@@ -466,3 +466,13 @@ def test_every_sortable_column_of_every_list_sorts_both_ways(world: World) -> No
             for sort in (col.key, f"-{col.key}"):
                 page = auditor.get(f"/app/{slug}/", {"sort": sort}).content.decode()
                 assert "THEIRS" in page, (slug, sort)
+
+
+def test_an_unreadable_upload_is_refused_at_once_naming_the_file(world: World) -> None:
+    client = _as(world, "program_office")
+    response = client.post("/app/imports/", {"file": _upload("projects.xlsx", b"this is not a workbook")})
+    page = response.content.decode()
+    assert response.status_code == 200 and "projects.xlsx" in page
+    assert not ImportBatch.objects.filter(created_by_label="program_office").exists()
+    wrong_type = client.post("/app/imports/", {"file": _upload("photo.png", PNG)}).content.decode()
+    assert "只接受 XLSX 或 CSV 文件" in wrong_type and "photo.png" in wrong_type
