@@ -476,3 +476,12 @@ def test_an_unreadable_upload_is_refused_at_once_naming_the_file(world: World) -
     assert not ImportBatch.objects.filter(created_by_label="program_office").exists()
     wrong_type = client.post("/app/imports/", {"file": _upload("photo.png", PNG)}).content.decode()
     assert "只接受 XLSX 或 CSV 文件" in wrong_type and "photo.png" in wrong_type
+
+
+def test_the_application_speaks_english_when_asked(world: World) -> None:
+    client = _as(world, "program_office")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/app/projects/"})
+    page = client.get("/app/projects/").content.decode()
+    assert "Project code" in page and "1 record" in page and "项目编号" not in page
+    form = client.post("/app/funds/new/", {"program": world.ours.pk, "kind": "commitment", "amount": "1.234"})
+    assert "Amount (yuan)" in form.content.decode()
