@@ -15,7 +15,7 @@ The persons kind (the real million-row case) arrives with the people app; projec
 
 import argparse
 import csv
-import json
+import datetime
 import os
 import resource
 import sys
@@ -51,10 +51,71 @@ def write_xlsx(path: Path, slug: str, rows: int) -> None:
     workbook.close()
 
 
+PERSON_HEADER = ["户编号", "与户主关系", "姓名", "身份证号码", "性别", "出生日期", "所在地区划代码"]
+VILLAGES = [f"520422{township:03d}{village:03d}" for township in range(100, 110) for village in range(201, 221)]
+
+
+def person_line(n: int, households: int) -> list[str]:
+    """Row n of the persons file: household n % households, its first member the head."""
+    from counterpart.people.identity import identity_compose
+
+    birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=n // 1000 % 25_000)
+    number = identity_compose("520422", birth, n % 1000)
+    return [f"B-{n % households:07d}", "head" if n < households else "child", f"成员{n}", number, "", "", ""]
+
+
+def write_persons_csv(path: Path, rows: int, households: int, offset: int = 0) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PERSON_HEADER)
+        for n in range(offset, offset + rows):
+            writer.writerow(person_line(n, households))
+
+
+def write_persons_xlsx(path: Path, rows: int, households: int, offset: int) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("persons")
+    sheet.write_row(0, 0, PERSON_HEADER)
+    for n in range(offset, offset + rows):
+        sheet.write_row(n - offset + 1, 0, person_line(n, households))
+    workbook.close()
+
+
+def copy_seconds(connection, path: Path, columns: str) -> float:
+    """The baseline: a raw COPY of the same CSV into an unconstrained table of the same columns."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS intake_bench_copy")
+        cursor.execute(f"CREATE TABLE intake_bench_copy ({columns})")
+        start = time.perf_counter()
+        with (
+            cursor.copy("COPY intake_bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as source,
+        ):
+            while block := source.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - start
+        cursor.execute("DROP TABLE intake_bench_copy")
+    return seconds
+
+
+def calamine_seconds(path: Path, sheet: str, rows: int) -> float:
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    workbook = CalamineWorkbook.from_path(str(path))
+    parsed = sum(1 for _row in workbook.get_sheet_by_name(sheet).iter_rows()) - 1
+    workbook.close()
+    assert parsed == rows
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--xlsx-rows", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="persons in the CSV")
+    parser.add_argument("--xlsx-rows", type=int, default=200_000, help="persons in the XLSX")
+    parser.add_argument("--projects", action="store_true", help="also time the projects kind (general path)")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("set DATABASE_URL to a PostgreSQL database (it is migrated and written to)")
@@ -63,10 +124,11 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from python_calamine import CalamineWorkbook
 
     from counterpart.core.audit import Actor
     from counterpart.intake.services import import_file
+    from counterpart.people.models import Person
+    from counterpart.people.services import HouseholdRow, households_register_bulk
     from counterpart.registry.models import Area
     from counterpart.registry.services import AreaRow, areas_upsert, program_create
 
@@ -80,90 +142,114 @@ def main() -> None:
             AreaRow("52", "贵州省"),
             AreaRow("5204", "安顺市"),
             AreaRow("520422", "普定县"),
+            *(AreaRow(code[:9], f"乡{code[6:9]}") for code in VILLAGES[::20]),
+            *(AreaRow(code, f"村{code[6:]}") for code in VILLAGES),
         ],
         source="bench",
     )
-    slug = f"bench-{int(time.time())}"
-    program_create(actor, slug=slug, name_zh="基准", donor_area=Area.objects.get(code="3702"), start_year=1996)
+    # Persons refer to households already registered: a household per four persons (setup, not timed).
+    households = max(1, (options.rows + options.xlsx_rows) // 4)
+    if Person.objects.exists():
+        sys.exit("the database already holds persons: use a fresh database")
+    villages = {area.code: area for area in Area.objects.filter(code__in=VILLAGES)}
+    started = time.perf_counter()
+    for first in range(0, households, 50_000):
+        households_register_bulk(
+            actor,
+            [
+                HouseholdRow(f"B-{n:07d}", villages[VILLAGES[n % len(VILLAGES)]], "illness")
+                for n in range(first, min(households, first + 50_000))
+            ],
+            year=2014,
+            source="bench",
+        )
+    print(f"setup: {households} households in {time.perf_counter() - started:.1f} s")
     results = []
     table = []
     with tempfile.TemporaryDirectory() as directory:
-        csv_path = Path(directory) / "projects.csv"
-        write_csv(csv_path, slug, options.rows)
-        # Baseline: raw COPY of the same CSV into an unconstrained table of the same columns.
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS intake_bench_copy")
-            cursor.execute(
-                "CREATE TABLE intake_bench_copy (program text, code text, title_zh text, category text, "
-                "recipient_area text, year integer, budget numeric)"
-            )
-            start = time.perf_counter()
-            with (
-                cursor.copy("COPY intake_bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
-                csv_path.open("rb") as source,
-            ):
-                while block := source.read(1 << 20):
-                    copy.write(block)
-            copy_seconds = time.perf_counter() - start
-            cursor.execute("DROP TABLE intake_bench_copy")
+        csv_path = Path(directory) / "persons.csv"
+        write_persons_csv(csv_path, options.rows, households)
+        baseline = copy_seconds(connection, csv_path, ", ".join(f"c{i} text" for i in range(len(PERSON_HEADER))))
+        rss_before = peak_rss_mb()
         start = time.perf_counter()
-        result = import_file(actor, csv_path, kind="projects", chunk_size=20000)
-        import_seconds = time.perf_counter() - start
+        result = import_file(actor, csv_path, kind="persons", chunk_size=50_000)
+        seconds = time.perf_counter() - start
         assert result.ok and result.batch.rows_new == options.rows, result.errors[:3]
-        rss_csv = peak_rss_mb()
-        copy_rate, import_rate = options.rows / copy_seconds, options.rows / import_seconds
-        table.append(("raw COPY (baseline)", options.rows, copy_seconds, copy_rate, 1.0, None))
-        table.append(
-            ("import projects CSV", options.rows, import_seconds, import_rate, import_rate / copy_rate, rss_csv)
-        )
+        copy_rate, rate = options.rows / baseline, options.rows / seconds
+        table.append(("raw COPY of the CSV (baseline)", options.rows, baseline, copy_rate, 1.0, None))
+        table.append(("import persons CSV (staged)", options.rows, seconds, rate, rate / copy_rate, peak_rss_mb()))
         results.append(
             {
-                "name": f"intake_csv_projects_{options.rows}_rows_per_s",
-                "value": round(import_rate),
+                "name": f"intake_csv_persons_{options.rows}_rows_per_s",
+                "value": round(rate),
                 "unit": "rows/s",
                 "baseline": round(copy_rate),
-                "ratio": round(import_rate / copy_rate, 3),
+                "ratio": round(rate / copy_rate, 3),
             }
-        )
-
-        xlsx_path = Path(directory) / "projects.xlsx"
-        write_xlsx(xlsx_path, slug, options.xlsx_rows)
-        start = time.perf_counter()
-        workbook = CalamineWorkbook.from_path(str(xlsx_path))
-        parsed = sum(1 for _row in workbook.get_sheet_by_name("projects").iter_rows()) - 1
-        workbook.close()
-        parse_seconds = time.perf_counter() - start
-        assert parsed == options.xlsx_rows
-        start = time.perf_counter()
-        result = import_file(actor, xlsx_path, kind="projects", chunk_size=20000)
-        xlsx_seconds = time.perf_counter() - start
-        assert result.ok and result.batch.rows_new == options.xlsx_rows, result.errors[:3]
-        parse_rate, xlsx_rate = options.xlsx_rows / parse_seconds, options.xlsx_rows / xlsx_seconds
-        table.append(("calamine bare parse (baseline)", options.xlsx_rows, parse_seconds, parse_rate, 1.0, None))
-        table.append(
-            ("import projects XLSX", options.xlsx_rows, xlsx_seconds, xlsx_rate, xlsx_rate / parse_rate, peak_rss_mb())
         )
         results.append(
-            {
-                "name": f"intake_xlsx_projects_{options.xlsx_rows}_rows_per_s",
-                "value": round(xlsx_rate),
-                "unit": "rows/s",
-                "baseline": round(parse_rate),
-                "ratio": round(xlsx_rate / parse_rate, 3),
-            }
+            {"name": "intake_csv_persons_peak_rss", "value": peak_rss_mb(), "unit": "MB", "baseline": rss_before}
         )
-    results.append(
-        {"name": "intake_peak_rss", "value": round(peak_rss_mb()), "unit": "MB", "baseline": None, "ratio": None}
-    )
-    print(f"kind used: projects (full validation) on {connection.vendor}; machine: {os.cpu_count()} cores")
-    print(f"{'step':34} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'ratio':>6} {'peak RSS MB':>12}")
+        csv_path.unlink()
+        if options.xlsx_rows:
+            xlsx_path = Path(directory) / "persons.xlsx"
+            write_persons_xlsx(xlsx_path, options.xlsx_rows, households, options.rows)
+            parse = calamine_seconds(xlsx_path, "persons", options.xlsx_rows)
+            start = time.perf_counter()
+            result = import_file(actor, xlsx_path, kind="persons", chunk_size=50_000)
+            seconds = time.perf_counter() - start
+            assert result.ok and result.batch.rows_new == options.xlsx_rows, result.errors[:3]
+            parse_rate, rate = options.xlsx_rows / parse, options.xlsx_rows / seconds
+            table.append(("calamine bare parse (baseline)", options.xlsx_rows, parse, parse_rate, 1.0, None))
+            table.append(
+                ("import persons XLSX (staged)", options.xlsx_rows, seconds, rate, rate / parse_rate, peak_rss_mb())
+            )
+            results.append(
+                {
+                    "name": f"intake_xlsx_persons_{options.xlsx_rows}_rows_per_s",
+                    "value": round(rate),
+                    "unit": "rows/s",
+                    "baseline": round(parse_rate),
+                    "ratio": round(rate / parse_rate, 3),
+                }
+            )
+        if options.projects:
+            slug = f"bench-{int(time.time())}"
+            program_create(actor, slug=slug, name_zh="基准", donor_area=Area.objects.get(code="3702"), start_year=1996)
+            projects_path = Path(directory) / "projects.csv"
+            write_csv(projects_path, slug, options.rows)
+            baseline = copy_seconds(
+                connection,
+                projects_path,
+                "program text, code text, title_zh text, category text, recipient_area text, year integer, "
+                "budget numeric",
+            )
+            start = time.perf_counter()
+            result = import_file(actor, projects_path, kind="projects", chunk_size=20000)
+            seconds = time.perf_counter() - start
+            assert result.ok and result.batch.rows_new == options.rows, result.errors[:3]
+            copy_rate, rate = options.rows / baseline, options.rows / seconds
+            table.append(("raw COPY of projects CSV (baseline)", options.rows, baseline, copy_rate, 1.0, None))
+            table.append(("import projects CSV", options.rows, seconds, rate, rate / copy_rate, peak_rss_mb()))
+            results.append(
+                {
+                    "name": f"intake_csv_projects_{options.rows}_rows_per_s",
+                    "value": round(rate),
+                    "unit": "rows/s",
+                    "baseline": round(copy_rate),
+                    "ratio": round(rate / copy_rate, 3),
+                }
+            )
+    print(f"on {connection.vendor}; machine: {os.cpu_count()} cores")
+    print(f"{'step':36} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'ratio':>6} {'peak RSS MB':>12}")
     for name, rows, seconds, rate, ratio, rss in table:
         print(
-            f"{name:34} {rows:>9} {seconds:>8.2f} {rate:>9.0f} {ratio:>6.3f} {'' if rss is None else f'{rss:>12.0f}'}"
+            f"{name:36} {rows:>9} {seconds:>8.2f} {rate:>9.0f} {ratio:>6.3f} {'' if rss is None else f'{rss:>12.0f}'}"
         )
-    latest = ROOT / "bench" / "results" / "latest.json"
-    existing = json.loads(latest.read_text()) if latest.exists() else []
-    latest.write_text(json.dumps([*existing, *results], ensure_ascii=False, indent=2) + "\n")
+    from common import record  # bench/common.py: merges into bench/results/latest.json
+
+    for result in results:
+        record(result["name"], result["value"], result["unit"], result["baseline"] or 0, result.get("ratio"))
 
 
 if __name__ == "__main__":

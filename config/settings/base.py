@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "counterpart.demo",
     "counterpart.synth",
     "counterpart.integrity",
+    "counterpart.api",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,9 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+
+# bench/api_bench.py only: mounts a bare Django endpoint beside the API to measure its overhead.
+COUNTERPART_BENCH_BARE_ENDPOINT = os.environ.get("COUNTERPART_BENCH_BARE_ENDPOINT", "") == "1"
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "/app/"

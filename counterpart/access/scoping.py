@@ -51,14 +51,17 @@ class AccessScope:
         return not (self.everything or self.programs or self.donor_areas or self.recipient_areas or self.organisations)
 
 
-def access_scope(user: AbstractBaseUser | AnonymousUser | None) -> AccessScope:
-    """What a user may see, from their active memberships (superusers and auditors see everything)."""
+def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bool = False) -> AccessScope:
+    """What a user may see, from their active memberships (superusers and auditors see everything).
+
+    ``for_write``: what they may change — the same, less the auditor's role, which is read-only.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return AccessScope()
     if getattr(user, "is_superuser", False):
         return AccessScope(everything=True)
     memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
-    if any(m.role == Role.AUDITOR for m in memberships):
+    if not for_write and any(m.role == Role.AUDITOR for m in memberships):
         return AccessScope(everything=True)
     return AccessScope(
         programs=frozenset(m.program_id for m in memberships if m.role == Role.PROGRAM_OFFICE and m.program_id),
@@ -97,11 +100,11 @@ def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
     return condition
 
 
-def scoped(queryset: QuerySet[M] | type[M], user: Any) -> QuerySet[M]:
-    """The rows of a model (or queryset) that ``user`` may see."""
+def scoped(queryset: QuerySet[M] | type[M], user: Any, *, for_write: bool = False) -> QuerySet[M]:
+    """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    return queryset.filter(scope_filter(queryset.model, access_scope(user))).distinct()
+    return queryset.filter(scope_filter(queryset.model, access_scope(user, for_write=for_write))).distinct()
 
 
 def scoped_get_or_404(queryset: QuerySet[M] | type[M], user: Any, **lookup: Any) -> M:

@@ -479,6 +479,50 @@ def market_event_record(
     return event
 
 
+MARKET_EVENT_EDITABLE_FIELDS = (
+    "place",
+    "end_date",
+    "participating_enterprises_count",
+    "direct_sales_fen",
+    "order_value_fen",
+    "export_port",
+    "citation",
+    "note",
+)
+
+
+def market_event_update(actor: Actor, event: MarketEvent, *, reason: str = "", **changes: object) -> MarketEvent:
+    """Correct an event's published totals, place, end date, port, citation or note.
+
+    Its program, kind, title and start date identify it and do not change; qualifiers of totals
+    that become blank are dropped.
+    """
+    unknown = set(changes) - set(MARKET_EVENT_EDITABLE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput(name, changes[name], _("该项不能修改"))
+    for name in ("participating_enterprises_count", "direct_sales_fen", "order_value_fen"):
+        if name in changes:
+            _whole(name.removesuffix("_count").removesuffix("_fen"), changes[name])
+    with transaction.atomic():
+        event = MarketEvent.objects.select_for_update().get(pk=event.pk)
+        period_lock_check(event.program_id, event.start_date.year, field="start_date")
+        before = snapshot(event)
+        for name, value in changes.items():
+            setattr(event, name, str(value or "").strip() if name in ("place", "export_port") else value)
+        if event.end_date < event.start_date:
+            raise InvalidInput("end_date", event.end_date.isoformat(), _("结束日期早于开始日期"))
+        given = {
+            "participating_enterprises": event.participating_enterprises_count,
+            "direct_sales": event.direct_sales_fen,
+            "order_value": event.order_value_fen,
+        }
+        event.qualifiers = {key: value for key, value in event.qualifiers.items() if given.get(key) is not None}
+        event.save(update_fields=[*changes, "qualifiers"])
+        audit_record(actor, "market_event.update", event, before=before, reason=reason)
+    return event
+
+
 def event_participation_record(
     actor: Actor,
     *,

@@ -8,4 +8,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Each record kind registers itself when its module is imported.
-        from . import records  # noqa: F401
+        from . import integrity, records  # noqa: F401

@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
+from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.money import fen_to_yuan
 from counterpart.registry.models import Program
 
 from . import kinds as kinds_module
 from .kinds import Column, ColumnType, Kind, Row
 from .readers import FileInfo, rows_read, sheet_name_of
-from .validation import FORMULA_TRIGGERS, RowError, display
+from .validation import FORMULA_TRIGGERS, FileRejected, RowError, display, header_map
 
 # Doubles hold every two-decimal amount of up to 15 significant digits exactly.
 _EXACT_AS_NUMBER = Decimal("1e13")
@@ -129,16 +133,37 @@ def export_kind(
     file_format: str = "xlsx",
     program: Program | None = None,
     language: str = "zh",
-    may_see_sensitive: bool = False,
+    actor: Actor | None = None,
+    reveal_reason: str = "",
 ) -> int:
-    """Export every record of a kind (of one program, if given)."""
+    """Export every record of a kind (of one program, if given) that the actor's user may see (scoped()).
+
+    Sensitive columns (identity numbers) are masked, unless a reason to reveal them is given by an
+    actor whose user holds ``people.reveal_identity``: then they are in clear and the reveal is
+    audited (who, why, which kind, how many rows) before the file is written; without the
+    permission, PermissionDenied.
+    """
+    reveal = bool(reveal_reason.strip()) and any(column.sensitive for column in kind.columns)
+    if reveal:
+        from counterpart.people.services import REVEAL_PERMISSION
+
+        if actor is None or actor.user is None or not actor.user.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied(_("无权查看完整身份证号码"))
+        with transaction.atomic():
+            audit_record_bulk(
+                actor,
+                "intake.export_reveal",
+                f"intake.{kind.key}",
+                after={"kind": kind.key, "program": program.slug if program else None, "format": file_format},
+                reason=reveal_reason.strip(),
+            )
     return rows_write(
         kind,
-        kind.export_rows(program),
+        kind.export_rows(program, actor.user if actor is not None else None),
         path,
         file_format=file_format,
         language=language,
-        may_see_sensitive=may_see_sensitive,
+        may_see_sensitive=reveal,
     )
 
 
@@ -224,6 +249,14 @@ def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
         workbook.close()
 
 
+def header_map_lenient(kind: Kind, header: list[Any]) -> list[Column | None]:
+    """The columns of a header, or none when it does not map (an errors workbook still gets written)."""
+    try:
+        return header_map(kind, header)
+    except FileRejected:
+        return []
+
+
 def _column_note(column: Column) -> str:
     parts = [f"{column.header_zh} / {column.header_en}", " / ".join(TYPE_NAMES[column.type])]
     if column.required:
@@ -243,9 +276,17 @@ def errors_workbook_write(info: FileInfo, kind: Kind, errors: Iterable[RowError]
         sheet = workbook.add_worksheet("errors")
         red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
         width = 0
+        hidden: set[int] = set()
         for index, cells in enumerate(rows_read(info, sheet_name_of(info, kind.key))):
             width = max(width, len(cells))
-            sheet.write_row(index, 0, [neutralise(display(cell)) for cell in cells])
+            if index == 0:
+                # Identity numbers stay masked here too: the workbook may travel further than the file.
+                hidden = {p for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
+            texts = [neutralise(display(cell)) for cell in cells]
+            for position in hidden:
+                if position < len(texts) and texts[position] and index > 0:
+                    texts[position] = kinds_module.sensitive_masker(texts[position])
+            sheet.write_row(index, 0, texts)
             if index == 0:
                 sheet.write_string(0, width, "错误 errors", red)
             elif index + 1 in by_row:

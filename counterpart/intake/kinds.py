@@ -4,8 +4,9 @@ A kind is one module (see ``records/``) that declares its columns and natural ke
 domain's services: ``prepare`` checks a typed row without writing, ``lookup`` finds the records
 a chunk of rows already has (for idempotency), ``create_many``/``update`` write through the
 domain layer, ``export_rows`` turns records back into rows of the same columns (so an export is
-a valid import file). The people app adds households, persons, trainings and student aid the
-same way, marking identity numbers ``sensitive=True``.
+a valid import file). Kinds: projects, ledger, reported_values, households, persons (staged bulk
+path on PostgreSQL, see staged.py), trainings, training_participants, student_aid,
+enterprise_reports, market_events; identity numbers are ``sensitive=True``.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -102,6 +103,13 @@ class Kind:
     derived_columns: frozenset[str] = frozenset()
     # The domain's field names (InvalidInput.field) that are not spelled like the column.
     field_columns: dict[str, str] = {}
+    # True when create_many writes a chunk in one domain call inside the one import transaction
+    # (student aid: one disbursement per commitment and date), without bulk's chunked commits.
+    create_in_groups: bool = False
+    # True for kinds with the staged bulk path on PostgreSQL (intake/staged.py): they implement
+    # stage_columns, stage_encoder, stage_problems, stage_classify and stage_apply.
+    staged: bool = False
+    stage_columns: tuple[tuple[str, str], ...] = ()
     instructions_zh: str = ""
     instructions_en: str = ""
 
@@ -154,12 +162,39 @@ class Kind:
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         raise NotImplementedError
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
+        """Every record's row (of one program, if given; only what ``user`` may see, if given)."""
         raise NotImplementedError
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         """Rows of chosen records (a web list's filtered, scoped records), as ``export_rows`` gives them."""
         raise NotImplementedError
+
+    # --- the staged bulk path (PostgreSQL), see intake/staged.py ---
+
+    def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        """A function from (row number, cells) to a staged tuple, or the row's RowErrors."""
+        raise NotImplementedError
+
+    def stage_problems(self, table: str, sheet: str, *, limit: int) -> tuple[list[Any], int]:
+        """RowErrors of the set-based rules over a staging table (the first ``limit``), and their count."""
+        raise NotImplementedError
+
+    def stage_classify(self, table: str) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+    def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
+        """Write a checked staging table through the domain; (new, changed, unchanged)."""
+        raise NotImplementedError
+
+
+def export_scope(queryset: Any, user: Any) -> Any:
+    """The rows of an export a user may see, through access.scoping (None: a system process, all rows)."""
+    if user is None:
+        return queryset
+    from counterpart.access.scoping import scoped
+
+    return scoped(queryset, user)
 
 
 _REGISTRY: dict[str, Kind] = {}

@@ -28,6 +28,15 @@ class ImportBatch(models.Model):
     dry_run = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Progress of pass 1, committed as it goes so that a page can poll it (intake.selectors.batch_progress).
+    rows_validated = models.PositiveIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    bytes_total = models.BigIntegerField(default=0)
+    # Staged kinds (persons on PostgreSQL): the spreadsheet row up to which the staging table is
+    # complete, and how many rows a resumed run found already staged.
+    last_row = models.PositiveIntegerField(default=0)
+    rows_resumed = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
     rows_new = models.PositiveIntegerField(default=0)
     rows_changed = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)

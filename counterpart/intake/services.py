@@ -11,19 +11,29 @@ nothing loads. Pass 2 reads the spool and writes:
   batch in ``writing`` with whole chunks loaded; running the same file again resumes it: pass 1
   finds the loaded rows unchanged and pass 2 writes only the rest.
 
+Kinds with ``staged = True`` (persons) take the bulk path of staged.py on PostgreSQL instead:
+COPY to a per-batch staging table, set-based checks, one transaction to write.
+
+Every run holds a PostgreSQL advisory lock on its batch (``batch_lock``); a batch left in
+``validating`` or ``writing`` with its lock free was abandoned by a killed process, and
+``batch_claim`` hands it to the worker to resume. Progress for pages: selectors.batch_progress.
+
 Idempotent: a file whose batch is ``done`` is not read again; a row whose natural key exists and
 whose values are equal is skipped; a changed row goes to the domain's update service (or is
 refused, for immutable records such as ledger transactions).
 """
 
+import datetime
 import hashlib
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
@@ -93,6 +103,8 @@ def _invalid_to_error(
             message_en = str(english.reason)
     column = kind.column_of_field(error.field)
     value = row.get(column) if row.get(column) not in (None, "") else error.value
+    if kind.column(column).sensitive:
+        value = error.value  # the domain names identity numbers masked; never echo the cell
     return validator.error(row_number, column, value, str(error.reason), message_en)
 
 
@@ -190,15 +202,22 @@ def _validate(
                 pending.append((number, row))
         if len(pending) >= chunk_size:
             flush()
-        if progress is not None and total % chunk_size == 0:
-            progress("validate", total, None)
+        if total % chunk_size == 0:
+            _progress_save(batch, total)
+            if progress is not None:
+                progress("validate", total, None)
     flush()
     spool.flush()
-    batch.rows_total = total
+    batch.rows_total = batch.rows_validated = total
     batch.rows_new, batch.rows_changed, batch.rows_unchanged = counts[NEW], counts[CHANGED], counts[UNCHANGED]
     if progress is not None:
         progress("validate", total, total)
     return errors
+
+
+def _progress_save(batch: ImportBatch, rows_validated: int) -> None:
+    """Publish pass 1's progress for a polling page (outside any transaction of the import)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_validated=rows_validated, progress_at=timezone.now())
 
 
 class _RowFailed(Exception):
@@ -213,7 +232,7 @@ class _RowFailed(Exception):
 def _write_chunk(
     actor: Actor, kind: Kind, chunk: list[tuple[int, str, Row, Row]], context: ImportContext, reason: str
 ) -> None:
-    if kind.bulk:
+    if kind.bulk or kind.create_in_groups:
         new_rows = [row for _n, action, row, _c in chunk if action == NEW]
         if new_rows:
             kind.create_many(actor, new_rows, context, reason=reason)
@@ -276,28 +295,81 @@ def import_file(
                 kind=record_kind.key,
                 file_sha256=sha,
                 dry_run=False,
-                status__in=[BatchStatus.WRITING, BatchStatus.FAILED],
+                status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING, BatchStatus.FAILED],
             ).first()
     if batch is None:
         batch = ImportBatch(kind=record_kind.key, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
-    batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
-    batch.file_name = (file_name or path.name)[:255]
-    batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
-    batch.errors, batch.error_count = [], 0
-    batch.save()
-    context = ImportContext()
-    with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
-        try:
-            errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
-        except FileRejected as rejected:
-            errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
-        if errors:
-            return _finish_invalid(batch, errors)
-        if dry_run:
-            batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
-            batch.save()
-            return ImportResult(batch=batch)
-        return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+        batch.save()
+    if not batch_lock(batch, wait_seconds=5.0):
+        raise FileRejected("该文件正由另一进程导入", "this file is being imported by another process")
+    try:
+        batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
+        batch.file_name = (file_name or batch.file_name or path.name)[:255]
+        batch.file_path = batch.file_path or str(path.resolve())
+        batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
+        if record_kind.staged and connection.vendor == "postgresql":
+            from .staged import import_staged
+
+            try:
+                return import_staged(
+                    actor, record_kind, info, batch, dry_run=dry_run, progress=progress, chunk_size=chunk_size
+                )
+            except FileRejected as rejected:
+                from .staged import stage_drop
+
+                stage_drop(batch)
+                batch.last_row = 0
+                return _finish_invalid(
+                    batch, [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
+                )
+        batch.errors, batch.error_count = [], 0
+        batch.save()
+        context = ImportContext()
+        with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
+            try:
+                errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
+            except FileRejected as rejected:
+                errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
+            if errors:
+                return _finish_invalid(batch, errors)
+            if dry_run:
+                batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+                batch.save()
+                return ImportResult(batch=batch)
+            return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+    finally:
+        batch_unlock(batch)
+
+
+def _lock_key(batch: ImportBatch) -> tuple[int, int]:
+    return 6_000_006, int(batch.pk)  # (namespace of intake batches, batch id)
+
+
+def batch_lock(batch: ImportBatch, wait_seconds: float = 0.0) -> bool:
+    """Hold a batch for this process (a PostgreSQL session advisory lock, released if the process dies).
+
+    A batch in ``validating`` or ``writing`` whose lock is free was left by a killed process: the
+    worker resumes it. Elsewhere (SQLite: one process, one transaction) there is nothing to hold.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    # A killed holder's session ends a moment after the process: wait that moment, not longer.
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _lock_key(batch))
+            if cursor.fetchone()[0]:
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+
+
+def batch_unlock(batch: ImportBatch) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _lock_key(batch))
 
 
 def _finish_invalid(batch: ImportBatch, errors: list[RowError], status: str = BatchStatus.INVALID) -> ImportResult:
@@ -411,11 +483,32 @@ def batch_claim() -> ImportBatch | None:
         if connection.vendor == "postgresql":
             queued = queued.select_for_update(skip_locked=True)
         batch = queued.first()
-        if batch is None:
-            return None
-        batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
-        batch.save(update_fields=["status", "started_at"])
-    return batch
+        if batch is not None:
+            batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
+            batch.save(update_fields=["status", "started_at"])
+            return batch
+    return batch_claim_abandoned()
+
+
+def batch_claim_abandoned(grace_seconds: float | None = None) -> ImportBatch | None:
+    """A batch a killed process left in ``validating`` or ``writing`` (PostgreSQL only), to resume.
+
+    Its advisory lock is free once the process that held it is gone; the grace period keeps the
+    worker off a batch whose process has saved it but not yet taken the lock.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    if grace_seconds is None:
+        grace_seconds = float(getattr(settings, "INTAKE_ABANDONED_AFTER_SECONDS", 10))
+    cutoff = timezone.now() - datetime.timedelta(seconds=grace_seconds)
+    candidates = ImportBatch.objects.filter(
+        status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING], dry_run=False, started_at__lt=cutoff
+    ).exclude(file_path="")
+    for batch in candidates.order_by("started_at", "id"):
+        if batch_lock(batch):
+            batch_unlock(batch)  # import_file takes it again; a lost race there is refused, not doubled
+            return batch
+    return None
 
 
 def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | None = None) -> ImportResult:
@@ -432,3 +525,7 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
         )
     except FileRejected as rejected:
         return _finish_invalid(batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)])
+    except OSError:
+        # The stored upload is gone: the batch cannot run (or resume) and must not be retried forever.
+        missing = RowError(batch.file_name, 1, "", "", "找不到上传的文件", "the uploaded file is missing")
+        return _finish_invalid(batch, [missing])

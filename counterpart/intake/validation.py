@@ -301,6 +301,10 @@ class RowValidator:
     def error(self, row_number: int, key: str, value: Any, message_zh: str, message_en: str) -> RowError:
         try:
             header = self.header_of(key)
+            if self.kind.column(key).sensitive and value not in (None, ""):
+                from . import kinds
+
+                value = kinds.sensitive_masker(display(value))
         except KeyError:
             header = key
         return RowError(self.sheet, row_number, header, display(value), message_zh, message_en)

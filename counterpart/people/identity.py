@@ -131,3 +131,62 @@ def identity_compose(area_prefix: str, birth_date: datetime.date, sequence: int)
     """
     first17 = f"{area_prefix}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + identity_check_character(first17)
+
+
+class IdentityCipher:
+    """Encrypts and blind-indexes many numbers with one key schedule: the bulk import's tight loop.
+
+    The same AES-GCM key, associated data and HMAC key as ``identity_encrypt`` and
+    ``identity_blind_index`` (their output is interchangeable); nonces come from ``os.urandom``
+    drawn a block at a time instead of one system call per number.
+    """
+
+    _NONCES_PER_DRAW = 4096
+
+    def __init__(self, key_id: str | None = None) -> None:
+        self.key_id = key_id or identity_current_key_id()
+        self._aead = AESGCM(_keys()[self.key_id])
+        self._hmac = hmac.new(settings.COUNTERPART_BLIND_INDEX_KEY, digestmod=hashlib.sha256)
+        self._nonces = b""
+        self._offset = 0
+
+    def _nonce(self) -> bytes:
+        if self._offset >= len(self._nonces):
+            self._nonces, self._offset = os.urandom(_NONCE_BYTES * self._NONCES_PER_DRAW), 0
+        start = self._offset
+        self._offset += _NONCE_BYTES
+        return self._nonces[start : start + _NONCE_BYTES]
+
+    def encrypt(self, number: str) -> bytes:
+        """nonce ‖ ciphertext ‖ tag of an already normalised number, under ``self.key_id``."""
+        nonce = self._nonce()
+        return nonce + self._aead.encrypt(nonce, number.encode("ascii"), _ASSOCIATED_DATA)
+
+    def blind_index(self, number: str) -> str:
+        """``identity_blind_index`` of an already normalised number."""
+        digest = self._hmac.copy()
+        digest.update(number.encode("ascii"))
+        return digest.hexdigest()
+
+
+def identity_valid_fast(number: str, today: str) -> bool:
+    """True when ``identity_parse`` would accept this normalised number (``today`` as YYYYMMDD).
+
+    A cheap test for the bulk import's loop; anything it refuses goes through ``identity_parse``
+    for the exact message, so the two never disagree on an accepted number. The check character
+    comes from one C-level ``int(…, 13)``: 13 ≡ 2 (mod 11), so the first 17 digits read in base 13
+    are Σ dᵢ·2^(16−i) mod 11, and doubling that gives GB 11643's Σ dᵢ·Wᵢ (Wᵢ = 2^(17−i) mod 11).
+    """
+    if len(number) != IDENTITY_LENGTH:
+        return False
+    first17 = number[:17]
+    if not first17.isdigit() or not first17.isascii() or number[:2] == "00" or number[2:6] == "0000":
+        return False
+    birth = number[6:14]
+    if birth > today or birth < "18800101":
+        return False
+    try:
+        datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return _CHECK_CHARACTERS[2 * int(first17, 13) % 11] == number[17]

@@ -70,6 +70,16 @@ def _pairing_check(program: Program, pairing: Pairing | None) -> None:
 # --- households and persons -------------------------------------------------------------------
 
 
+def household_check(number: str, village: Area, poverty_cause: str) -> None:
+    """The rules a new household must meet (``household_register`` applies them; importers call them)."""
+    if not (number or "").strip():
+        raise InvalidInput("number", number, _("户编号不能为空"))
+    if village.level != AreaLevel.VILLAGE:
+        raise InvalidInput("village", village.code, _("贫困户所在地应为村级区划"))
+    if poverty_cause not in PovertyCause.values:
+        raise InvalidInput("poverty_cause", poverty_cause, _("未知的致贫原因"))
+
+
 def household_register(
     actor: Actor,
     *,
@@ -83,12 +93,7 @@ def household_register(
 ) -> Household:
     """Register a poor household in a village, with status "registered" from ``year``."""
     number = (number or "").strip()
-    if not number:
-        raise InvalidInput("number", number, _("户编号不能为空"))
-    if village.level != AreaLevel.VILLAGE:
-        raise InvalidInput("village", village.code, _("贫困户所在地应为村级区划"))
-    if poverty_cause not in PovertyCause.values:
-        raise InvalidInput("poverty_cause", poverty_cause, _("未知的致贫原因"))
+    household_check(number, village, poverty_cause)
     with transaction.atomic():
         if Household.objects.filter(number=number).exists():
             raise InvalidInput("number", number, _("该户编号已存在"))
@@ -231,6 +236,15 @@ def _person_build(row: PersonRow, field: str = "identity_number") -> Person:
         person.identity_blind_index = identity_blind_index(identity.number)
     person.birth_date = birth_date
     return person
+
+
+def person_check(row: PersonRow, field: str = "identity_number") -> Person:
+    """Every rule ``person_register`` applies to a row, without writing: the unsaved Person.
+
+    Importers call it while validating a file, so a file is refused by exactly the rules that
+    would refuse the same person entered on a page.
+    """
+    return _person_build(row, field)
 
 
 def _duplicate_error(field: str, number: str | None) -> InvalidInput:
@@ -498,6 +512,33 @@ def benefit_record(
 # --- trainings --------------------------------------------------------------------------------
 
 
+def training_check(
+    *,
+    program: Program,
+    kind: str,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    pairing: Pairing | None = None,
+    reported_participants: int | None = None,
+    reported_placed: int | None = None,
+) -> None:
+    """The rules of a new course (``training_create`` applies them; importers call them first)."""
+    if kind not in TrainingKind.values:
+        raise InvalidInput("kind", kind, _("未知的培训类型"))
+    if not title.strip():
+        raise InvalidInput("title", title, _("培训名称不能为空"))
+    if end_date < start_date:
+        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
+    _year_check(program, start_date.year, "start_date")
+    _pairing_check(program, pairing)
+    for field, value in (("reported_participants", reported_participants), ("reported_placed", reported_placed)):
+        if value is not None and value < 0:
+            raise InvalidInput(field, value, _("人数不能为负数"))
+    if reported_participants is not None and reported_placed is not None and reported_placed > reported_participants:
+        raise InvalidInput("reported_placed", reported_placed, _("就业人数不能多于参训人数"))
+
+
 def training_create(
     actor: Actor,
     *,
@@ -516,19 +557,16 @@ def training_create(
     is_illustrative: bool = False,
 ) -> Training:
     """A training course; participants are added as persons, or known only as reported counts."""
-    if kind not in TrainingKind.values:
-        raise InvalidInput("kind", kind, _("未知的培训类型"))
-    if not title.strip():
-        raise InvalidInput("title", title, _("培训名称不能为空"))
-    if end_date < start_date:
-        raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
-    _year_check(program, start_date.year, "start_date")
-    _pairing_check(program, pairing)
-    for field, value in (("reported_participants", reported_participants), ("reported_placed", reported_placed)):
-        if value is not None and value < 0:
-            raise InvalidInput(field, value, _("人数不能为负数"))
-    if reported_participants is not None and reported_placed is not None and reported_placed > reported_participants:
-        raise InvalidInput("reported_placed", reported_placed, _("就业人数不能多于参训人数"))
+    training_check(
+        program=program,
+        kind=kind,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        pairing=pairing,
+        reported_participants=reported_participants,
+        reported_placed=reported_placed,
+    )
     with transaction.atomic():
         training = Training.objects.create(
             program=program,
@@ -966,3 +1004,234 @@ def persons_identity_export_authorise(actor: Actor, *, count: int, reason: str, 
             after={"count": count, "filters": filters},
             reason=reason.strip(),
         )
+
+
+# --- corrections an import (or a page) may make -----------------------------------------------
+
+HOUSEHOLD_EDITABLE_FIELDS = ("poverty_cause", "helper_name")
+PERSON_EDITABLE_FIELDS = ("name", "relation")
+TRAINING_EDITABLE_FIELDS = ("end_date", "organiser_name", "reported_participants", "reported_placed")
+
+
+def household_update(actor: Actor, household: Household, *, reason: str = "", **changes: object) -> Household:
+    """Correct a household's cause of poverty or helper. Its number and village identify it."""
+    unknown = set(changes) - set(HOUSEHOLD_EDITABLE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput(name, changes[name], _("该项不能修改"))
+    if "poverty_cause" in changes and changes["poverty_cause"] not in PovertyCause.values:
+        raise InvalidInput("poverty_cause", changes["poverty_cause"], _("未知的致贫原因"))
+    with transaction.atomic():
+        household = Household.objects.select_for_update().get(pk=household.pk)
+        before = snapshot(household)
+        for name, value in changes.items():
+            setattr(household, name, str(value or "").strip() if name == "helper_name" else value)
+        household.save(update_fields=list(changes))
+        audit_record(actor, "household.update", household, before=before, reason=reason)
+    return household
+
+
+def person_update(actor: Actor, person: Person, *, reason: str = "", **changes: object) -> Person:
+    """Correct a person's name or relation to the household head; the identity number is fixed."""
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput(name, changes[name], _("该项不能修改"))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = snapshot(person)
+        name = str(changes.get("name", person.name) or "").strip()
+        relation = str(changes.get("relation", person.relation))
+        if not name:
+            raise InvalidInput("name", name, _("姓名不能为空"))
+        if relation not in Relation.values:
+            raise InvalidInput("relation", relation, _("未知的与户主关系"))
+        if (person.household_id is None) != (relation == Relation.NONE):
+            message = (
+                _("贫困户成员须填写与户主关系") if person.household_id else _("不属于贫困户的人员不能填写与户主关系")
+            )
+            raise InvalidInput("relation", relation, message)
+        person.name, person.relation = name, relation
+        person.save(update_fields=["name", "relation"])
+        if relation == Relation.HEAD and person.household_id is not None:
+            Household.objects.filter(pk=person.household_id).update(head=person)
+        audit_record(actor, "person.update", person, before=before, reason=reason)
+    return person
+
+
+def training_update(actor: Actor, training: Training, *, reason: str = "", **changes: object) -> Training:
+    """Correct a course's end date, organiser's name or reported counts (its program, kind, title
+    and start date identify it)."""
+    unknown = set(changes) - set(TRAINING_EDITABLE_FIELDS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput(name, changes[name], _("该项不能修改"))
+    with transaction.atomic():
+        training = Training.objects.select_for_update().get(pk=training.pk)
+        period_lock_check(training.program_id, training.year, field="start_date")
+        before = snapshot(training)
+        for name, value in changes.items():
+            setattr(training, name, str(value or "").strip() if name == "organiser_name" else value)
+        if training.end_date < training.start_date:
+            raise InvalidInput("end_date", training.end_date.isoformat(), _("结束日期早于开始日期"))
+        for name in ("reported_participants", "reported_placed"):
+            value = getattr(training, name)
+            if value is not None and value < 0:
+                raise InvalidInput(name, value, _("人数不能为负数"))
+        participants, placed = training.reported_participants, training.reported_placed
+        if participants is not None and placed is not None and placed > participants:
+            raise InvalidInput("reported_placed", placed, _("就业人数不能多于参训人数"))
+        training.save(update_fields=list(changes))
+        audit_record(actor, "training.update", training, before=before, reason=reason)
+    return training
+
+
+# --- persons from a staging table (the intake's bulk path on PostgreSQL) ----------------------
+#
+# A file of a million persons is checked row by row in Python (``person_check``'s rules, on the
+# intake's fast path), its rows COPYed — encrypted and blind-indexed — into a per-batch staging
+# table, and then checked and written here set-based: one statement per rule, one INSERT … SELECT
+# and one UPDATE … FROM in the caller's transaction, one audit event for the whole load.
+
+PERSON_STAGE_COLUMNS = (
+    ("row_number", "integer NOT NULL"),
+    ("household_number", "text NOT NULL"),
+    ("relation", "text NOT NULL"),
+    ("name", "text NOT NULL"),
+    ("sex", "text NOT NULL"),
+    ("birth_date", "date"),
+    ("area_code", "text NOT NULL"),
+    ("identity_key_id", "text NOT NULL"),
+    ("identity_ciphertext", "bytea NOT NULL"),
+    ("identity_blind_index", "text NOT NULL"),
+    ("identity_masked", "text NOT NULL"),
+)
+
+
+@dataclass(frozen=True)
+class StagedProblem:
+    """A row of the staging table a set-based rule refuses: what the importer reports."""
+
+    row_number: int
+    field: str
+    value: str
+    rule: str
+
+
+def _stage_sql(table: str) -> dict[str, str]:
+    person, household, area = Person._meta.db_table, Household._meta.db_table, Area._meta.db_table
+    return {
+        "unknown_household": f"""
+            SELECT s.row_number, 'household_number', s.household_number FROM {table} s
+            WHERE s.household_number <> ''
+              AND NOT EXISTS (SELECT 1 FROM {household} h WHERE h.number = s.household_number)""",
+        "unknown_area": f"""
+            SELECT s.row_number, 'area', s.area_code FROM {table} s
+            WHERE s.household_number = ''
+              AND NOT EXISTS (SELECT 1 FROM {area} a WHERE a.code = s.area_code)""",
+        "duplicate": f"""
+            SELECT row_number, 'identity_number', identity_masked FROM (
+                SELECT row_number, identity_masked,
+                       row_number() OVER (PARTITION BY identity_blind_index ORDER BY row_number) AS nth
+                FROM {table}) d
+            WHERE nth > 1""",
+        "moved": f"""
+            SELECT s.row_number, 'household_number', s.household_number FROM {table} s
+            JOIN {person} p ON p.identity_blind_index = s.identity_blind_index
+            LEFT JOIN {household} h ON h.id = p.household_id
+            WHERE COALESCE(h.number, '') <> s.household_number
+               OR (s.household_number = '' AND p.area_id <> s.area_code)""",
+    }
+
+
+def persons_stage_problems(table: str, *, limit: int = 1000) -> tuple[list[StagedProblem], int]:
+    """The rows the set-based rules refuse (first ``limit`` in row order) and how many there are.
+
+    Rules: a household number must exist; a person outside a household must be in a known area;
+    an identity number may appear once in a file; a person already registered may not move to
+    another household or area through an import (their name and relation may be corrected).
+    """
+    queries = _stage_sql(table)
+    union = " UNION ALL ".join(f"SELECT q.*, '{name}' FROM ({sql}) q" for name, sql in queries.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({union}) u")
+        total = cursor.fetchone()[0]
+        cursor.execute(f"SELECT * FROM ({union}) u ORDER BY 1 LIMIT %s", [limit])
+        problems = [StagedProblem(row, field, value, rule) for row, field, value, rule in cursor.fetchall()]
+    return problems, total
+
+
+def persons_stage_messages() -> dict[str, str]:
+    """What each set-based rule's refusal says, in the active language."""
+    return {
+        "unknown_household": _("没有该户编号的贫困户"),
+        "unknown_area": _("没有该行政区划"),
+        "duplicate": _("该身份证号码与文件中前面的某一行重复"),
+        "moved": _("已登记人员的所在户或所在地不能通过导入修改"),
+    }
+
+
+def persons_stage_classify(table: str) -> tuple[int, int, int]:
+    """(new, changed, unchanged) rows of a checked staging table, by identity number."""
+    person = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT count(*) FILTER (WHERE p.id IS NULL),
+                       count(*) FILTER (WHERE p.id IS NOT NULL AND (p.name, p.relation) <> (s.name, s.relation)),
+                       count(*) FILTER (WHERE p.id IS NOT NULL AND (p.name, p.relation) = (s.name, s.relation))
+                FROM {table} s LEFT JOIN {person} p ON p.identity_blind_index = s.identity_blind_index"""
+        )
+        new, changed, unchanged = cursor.fetchone()
+    return new, changed, unchanged
+
+
+def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, int, int]:
+    """Write a checked staging table: register the new persons, correct the changed ones.
+
+    Must run inside the caller's transaction (all or nothing with the batch that loaded it) after
+    ``persons_stage_problems`` found nothing. Returns (new, changed, unchanged). Heads of
+    households named in the file become their household's head; one audit event for the load.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("persons_stage_apply must run inside transaction.atomic()")
+    person, household = Person._meta.db_table, Household._meta.db_table
+    with connection.cursor() as cursor:
+        # Other writers of persons wait until this load commits, so the classification holds.
+        cursor.execute(f"LOCK TABLE {person} IN SHARE ROW EXCLUSIVE MODE")
+        # The load sorts and hashes a million rows at once: let it do so in memory, for this transaction.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+    new, changed, unchanged = persons_stage_classify(table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {person} (household_id, relation, name, sex, birth_date, area_id, county_code,
+                                      identity_key_id, identity_ciphertext, identity_blind_index, is_illustrative)
+                SELECT h.id, s.relation, s.name, s.sex, s.birth_date, COALESCE(h.village_id, s.area_code),
+                       left(COALESCE(h.village_id, s.area_code), 6), s.identity_key_id, s.identity_ciphertext,
+                       s.identity_blind_index, false
+                FROM {table} s LEFT JOIN {household} h ON h.number = s.household_number AND s.household_number <> ''
+                WHERE NOT EXISTS (SELECT 1 FROM {person} p WHERE p.identity_blind_index = s.identity_blind_index)
+                ORDER BY s.row_number"""
+        )
+        inserted = cursor.rowcount
+        cursor.execute(
+            f"""UPDATE {person} p SET name = s.name, relation = s.relation FROM {table} s
+                WHERE p.identity_blind_index = s.identity_blind_index
+                  AND (p.name, p.relation) <> (s.name, s.relation)"""
+        )
+        updated = cursor.rowcount
+        cursor.execute(
+            f"""UPDATE {household} h SET head_id = (
+                    SELECT p.id FROM {person} p WHERE p.household_id = h.id AND p.relation = %s ORDER BY p.id LIMIT 1)
+                WHERE h.number IN (SELECT household_number FROM {table} WHERE relation = %s)""",
+            [Relation.HEAD.value, Relation.HEAD.value],
+        )
+    if (inserted, updated) != (new, changed):
+        # Another session registered or changed some of these persons since they were classified.
+        raise InvalidInput("identity_number", "", _("导入期间人员登记发生了变化，请重新导入"))
+    audit_record_bulk(
+        actor,
+        "person.import_bulk",
+        "people.person",
+        after={"source": source, "new": new, "changed": changed, "unchanged": unchanged},
+    )
+    return new, changed, unchanged

@@ -1,6 +1,7 @@
 """Reported indicator values (上报数): figures as published, entered by ``reported_value_enter``."""
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from counterpart.indicators.services import (
 )
 from counterpart.registry.models import Program
 
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 
 class ReportedValuesKind(Kind):
@@ -138,11 +139,11 @@ class ReportedValuesKind(Kind):
         for record in records:
             yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         records = ReportedValue.objects.select_related("program").order_by("program_id", "indicator_key", "year", "id")
         if program is not None:
             records = records.filter(program=program)
-        for record in records.iterator(chunk_size=5000):
+        for record in export_scope(records, user).iterator(chunk_size=5000):
             yield self._row(record, record.program.slug)
 
 

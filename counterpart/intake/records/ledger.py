@@ -6,6 +6,7 @@ Rows the platform itself entered (no external reference) export as ``#<id>`` and
 """
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from counterpart.funds.services import ledger_commit, ledger_disburse, ledger_do
 from counterpart.projects.models import Project
 from counterpart.registry.models import Program
 
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 IMPORTABLE_KINDS = (TransactionKind.COMMITMENT, TransactionKind.DISBURSEMENT, TransactionKind.IN_KIND_DONATION)
 
@@ -178,7 +179,7 @@ class LedgerKind(Kind):
             if record.kind in IMPORTABLE_KINDS:
                 yield self._row(record, record.program.slug)
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         records = (
             LedgerTransaction.objects.filter(kind__in=IMPORTABLE_KINDS)
             .select_related("program", "project", "commitment")
@@ -187,7 +188,7 @@ class LedgerKind(Kind):
         )
         if program is not None:
             records = records.filter(program=program)
-        for record in records.iterator(chunk_size=2000):
+        for record in export_scope(records, user).iterator(chunk_size=2000):
             yield self._row(record, record.program.slug)
 
 

@@ -1,6 +1,7 @@
 """Projects (帮扶项目): proposed through ``project_propose``'s rules in bulk, corrected by ``project_update``."""
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from counterpart.projects.models import Project, ProjectCategory
 from counterpart.projects.services import ProjectDraft, project_check, project_update, projects_propose_bulk
 from counterpart.registry.models import Program
 
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, kind_register
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 # Column → Project field, for the columns an import may correct.
 _EDITABLE = {
@@ -116,11 +117,11 @@ class ProjectsKind(Kind):
         for record in records:
             yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
-    def export_rows(self, program: Program | None = None) -> Iterator[Row]:
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         projects = Project.objects.select_related("program").order_by("program_id", "code")
         if program is not None:
             projects = projects.filter(program=program)
-        for project in projects.iterator(chunk_size=5000):
+        for project in export_scope(projects, user).iterator(chunk_size=5000):
             yield self._row(project, project.program.slug)
 
 

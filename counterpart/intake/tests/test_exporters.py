@@ -101,7 +101,7 @@ class _FakePersons(Kind):
         Column("name", "姓名", "Name"),
     )
 
-    def export_rows(self, program=None) -> Iterator[Row]:
+    def export_rows(self, program=None, user=None) -> Iterator[Row]:
         yield {"identity_number": "520422199001011234", "name": "张三"}
 
 

@@ -3,8 +3,11 @@
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.intake.exporters import export_kind
 from counterpart.intake.kinds import kind_get
@@ -20,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--program", help="program slug (default: all programs)")
         parser.add_argument("--output", type=Path)
         parser.add_argument("--language", default="zh", choices=["zh", "en"])
+        parser.add_argument("--user", help="act as this user (for --reveal-reason)")
+        parser.add_argument(
+            "--reveal-reason",
+            default="",
+            help="export identity numbers in clear (needs people.reveal_identity; audited)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -32,7 +41,22 @@ class Command(BaseCommand):
             if program is None:
                 raise CommandError(f"no program {options['program']}")
         output = options["output"] or Path(f"{kind.key}.{options['file_format']}")
-        count = export_kind(
-            kind, output, file_format=options["file_format"], program=program, language=options["language"]
-        )
+        actor = Actor.system("cli:export")
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"no user {options['user']}")
+            actor = Actor.of(user)
+        try:
+            count = export_kind(
+                kind,
+                output,
+                file_format=options["file_format"],
+                program=program,
+                language=options["language"],
+                actor=actor,
+                reveal_reason=options["reveal_reason"],
+            )
+        except PermissionDenied as denied:
+            raise CommandError(str(denied)) from None
         self.stdout.write(f"{count} rows → {output}")

@@ -1,7 +1,8 @@
 """``counterpart worker [--once] [--poll SECONDS]``: run queued import batches in the background.
 
 Several workers may run at once: each claims a batch with SELECT … FOR UPDATE SKIP LOCKED on
-PostgreSQL. A batch a killed worker left in ``writing`` is resumed by importing the same file again.
+PostgreSQL. With nothing queued, a worker takes a batch a killed process abandoned (in ``validating``
+or ``writing``, its advisory lock free) and resumes it from its stored file.
 """
 
 import time

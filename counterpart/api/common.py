@@ -1,0 +1,125 @@
+"""What every router shares: error and page shapes, bounded input types, the acting user, write checks."""
+
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+from pydantic import ConfigDict, StringConstraints
+
+from counterpart.access.scoping import access_scope, scoped
+from counterpart.core.audit import Actor
+from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Area, Pairing, Program
+
+# Text a database column can hold: PostgreSQL refuses NUL characters, so the contract does too
+# (a client learns it from the schema instead of from a 500).
+_NO_NUL = r"^[^\x00]*$"
+
+
+def text(max_length: int, *, min_length: int = 0) -> Any:
+    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length, pattern=_NO_NUL)]
+
+
+# Bounds that keep every integer inside the columns it is compared with (no overflow → no 500).
+ID_MAX = 2**53
+MONEY_MAX_FEN = 10**15  # ten trillion yuan: more than any program's total
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+AreaCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,12}$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
+
+
+class InputSchema(Schema):
+    """Request bodies name every field they accept: an unknown one (``status``, ``created_by``,
+    ``approved_by`` …) is refused rather than ignored, so mass assignment fails loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorItem(Schema):
+    field: str | None = Field(description="the input field (dotted for nested ones); null when not about one field")
+    value: Any = Field(None, description="the value that was refused, as sent (identity numbers masked)")
+    message: str
+
+
+class ErrorOut(Schema):
+    errors: list[ErrorItem]
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 403: ErrorOut}
+
+
+class Page(PaginationBase):
+    """``limit`` (1–500, default 50) and ``offset``; the page has ``items`` and ``count`` (all matches)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10**9)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params: Any) -> Any:  # type: ignore[override]
+        offset, limit = pagination.offset, pagination.limit
+        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+
+
+def user_of(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return Actor.of(user_of(request))
+
+
+def ordered(queryset: QuerySet, ordering: str | None, default: str = "id") -> QuerySet:
+    """Order by an allowed field (the Literal in each endpoint's signature), ties broken by id."""
+    key = ordering or default
+    tiebreak = "-pk" if key.startswith("-") else "pk"
+    return queryset.order_by(key, tiebreak)
+
+
+# --- write checks ---------------------------------------------------------------------------------
+
+
+def writable_or_403(user: Any, instance: Any) -> None:
+    """A record the user may see (else the caller already raised 404) but not change: 403."""
+    if not scoped(type(instance)._default_manager.filter(pk=instance.pk), user, for_write=True).exists():
+        raise PermissionDenied
+
+
+def program_office_check(user: Any, program: Program) -> None:
+    """Steps reserved to the program office (approving, accepting, committing money)."""
+    scope = access_scope(user, for_write=True)
+    if not (scope.everything or program.pk in scope.programs):
+        raise PermissionDenied
+
+
+def area_write_check(
+    user: Any, *, program: Program | None, area: Area, pairing: Pairing | None = None, field: str = "recipient_area"
+) -> None:
+    """Whether ``user`` may write a record placed in ``area``: the program office of its program,
+    the recipient office of that area (or above it), or the donor district office of its pairing.
+    Read-only users (auditors, no role) get 403; an area outside the user's scope is refused by name."""
+    scope = access_scope(user, for_write=True)
+    if scope.is_empty:
+        raise PermissionDenied
+    if scope.everything or (program is not None and program.pk in scope.programs):
+        return
+    if any(area.code.startswith(code) for code in scope.recipient_areas):
+        return
+    if (
+        pairing is not None
+        and pairing.donor_area_id in scope.donor_areas
+        and area.code.startswith(pairing.recipient_area_id)
+    ):
+        return
+    raise InvalidInput(field, area.code, _("该地区不在您的权限范围内"))

@@ -1,0 +1,331 @@
+"""Enterprises, their annual reports (read; draft and submit) and market events."""
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from counterpart.access.scoping import access_scope, scoped, scoped_get_or_404
+from counterpart.enterprise.models import (
+    Enterprise,
+    EnterpriseReport,
+    EventKind,
+    MarketEvent,
+    Operation,
+    ReportStatus,
+    Sector,
+    Side,
+)
+from counterpart.enterprise.services import ReportFigures, enterprise_report_draft, enterprise_report_submit
+from counterpart.registry.models import Area, Program
+
+from ..common import (
+    ERRORS,
+    MONEY_MAX_FEN,
+    WRITE_ERRORS,
+    AreaCode,
+    Id,
+    InputSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    ordered,
+    text,
+    user_of,
+)
+from .shared import get_or_422
+
+router = Router(tags=["enterprise"])
+
+
+class EnterpriseOut(Schema):
+    id: int
+    organisation: int
+    name_zh: str
+    name_en: str
+    area: str
+    side: Side
+    sector: str
+    programs: list[str]
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_organisation(obj: Enterprise) -> int:
+        return obj.organisation_id
+
+    @staticmethod
+    def resolve_name_zh(obj: Enterprise) -> str:
+        return obj.organisation.name_zh
+
+    @staticmethod
+    def resolve_name_en(obj: Enterprise) -> str:
+        return obj.organisation.name_en
+
+    @staticmethod
+    def resolve_area(obj: Enterprise) -> str:
+        return obj.organisation.area_id
+
+    @staticmethod
+    def resolve_programs(obj: Enterprise) -> list[str]:
+        return sorted(p.slug for p in obj.programs.all())
+
+
+class EnterpriseFilter(Schema):
+    program: Slug | None = None
+    side: Side | None = None
+    sector: Sector | None = None
+
+
+@router.get("/enterprises", response={200: list[EnterpriseOut], **ERRORS})
+@paginate(Page)
+def enterprise_list(
+    request: HttpRequest, filters: Query[EnterpriseFilter], ordering: Literal["id", "-id"] | None = None
+):
+    queryset = scoped(Enterprise, user_of(request)).select_related("organisation").prefetch_related("programs")
+    if filters.program:
+        queryset = queryset.filter(programs__slug=filters.program)
+    if filters.side:
+        queryset = queryset.filter(side=filters.side)
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    return ordered(queryset, ordering)
+
+
+@router.get("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS})
+def enterprise_detail(request: HttpRequest, enterprise_id: Id):
+    return scoped_get_or_404(Enterprise.objects.select_related("organisation"), user_of(request), pk=enterprise_id)
+
+
+class FiguresIn(InputSchema):
+    actual_investment_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    taxes_paid_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    jobs_created: int | None = Field(None, ge=0, le=2**31 - 1)
+    people_helped_into_jobs: int | None = Field(None, ge=0, le=2**31 - 1)
+    total_assets_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    annual_output_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    capacity_quantity: Decimal | None = Field(None, ge=0, le=Decimal("99999999999999.99"), decimal_places=2)
+    capacity_unit: text(40) = ""  # type: ignore[valid-type]
+    employees: int | None = Field(None, ge=0, le=2**31 - 1)
+    employees_from_poor_households: int | None = Field(None, ge=0, le=2**31 - 1)
+    average_staff_income_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    matching_enterprises: int | None = Field(None, ge=0, le=2**31 - 1)
+    certifications: text(300) = ""  # type: ignore[valid-type]
+
+
+FigureName = Literal[
+    "actual_investment_fen",
+    "taxes_paid_fen",
+    "jobs_created",
+    "people_helped_into_jobs",
+    "total_assets_fen",
+    "annual_output_fen",
+    "capacity_quantity",
+    "employees",
+    "employees_from_poor_households",
+    "average_staff_income_fen",
+    "matching_enterprises",
+]
+
+
+class EnterpriseReportOut(Schema):
+    id: int
+    program: str
+    enterprise: int
+    operation: int | None
+    area: str
+    year: int
+    status: ReportStatus
+    supersedes: int | None
+    actual_investment_fen: int | None
+    taxes_paid_fen: int | None
+    jobs_created: int | None
+    people_helped_into_jobs: int | None
+    total_assets_fen: int | None
+    annual_output_fen: int | None
+    capacity_quantity: Decimal | None
+    capacity_unit: str
+    employees: int | None
+    employees_from_poor_households: int | None
+    average_staff_income_fen: int | None
+    matching_enterprises: int | None
+    certifications: str
+    qualifiers: dict[str, Any]
+    citation: str
+    note: str
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_program(obj: EnterpriseReport) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_enterprise(obj: EnterpriseReport) -> int:
+        return obj.enterprise_id
+
+    @staticmethod
+    def resolve_operation(obj: EnterpriseReport) -> int | None:
+        return obj.operation_id
+
+    @staticmethod
+    def resolve_area(obj: EnterpriseReport) -> str:
+        return obj.area_id
+
+    @staticmethod
+    def resolve_supersedes(obj: EnterpriseReport) -> int | None:
+        return obj.supersedes_id
+
+
+class EnterpriseReportFilter(Schema):
+    program: Slug | None = None
+    enterprise: Id | None = None
+    year: Year | None = None
+    status: ReportStatus | None = None
+
+
+@router.get("/enterprise-reports", response={200: list[EnterpriseReportOut], **ERRORS})
+@paginate(Page)
+def enterprise_report_list(
+    request: HttpRequest,
+    filters: Query[EnterpriseReportFilter],
+    ordering: Literal["id", "-id", "year", "-year"] | None = None,
+):
+    queryset = scoped(EnterpriseReport, user_of(request)).select_related("program")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    if filters.enterprise:
+        queryset = queryset.filter(enterprise_id=filters.enterprise)
+    if filters.year:
+        queryset = queryset.filter(year=filters.year)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return ordered(queryset, ordering)
+
+
+def _report(request: HttpRequest, report_id: int) -> EnterpriseReport:
+    return scoped_get_or_404(EnterpriseReport.objects.select_related("program"), user_of(request), pk=report_id)
+
+
+@router.get("/enterprise-reports/{report_id}", response={200: EnterpriseReportOut, **ERRORS})
+def enterprise_report_detail(request: HttpRequest, report_id: Id):
+    return _report(request, report_id)
+
+
+def _reporter_check(user: Any, program: Program, enterprise: Enterprise) -> None:
+    """Reports are written by the enterprise's own users or by the program office."""
+    scope = access_scope(user, for_write=True)
+    if not (scope.everything or program.pk in scope.programs or enterprise.organisation_id in scope.organisations):
+        raise PermissionDenied
+
+
+class EnterpriseReportIn(InputSchema):
+    program: Slug
+    enterprise: Id
+    year: Year
+    figures: FiguresIn
+    qualifiers: dict[FigureName, Literal["more_than", "nearly", "about"]] = Field(
+        default_factory=dict, description="how a figure was published: 余 more than, 近 nearly, 约 about"
+    )
+    operation: Id | None = None
+    area: AreaCode | None = None
+    citation: text(500) = ""  # type: ignore[valid-type]
+    note: text(2000) = ""  # type: ignore[valid-type]
+
+
+@router.post("/enterprise-reports", response={201: EnterpriseReportOut, **WRITE_ERRORS})
+def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
+    """Start an enterprise's report for a year (status *draft*); submit it with ``/submit``."""
+    user = user_of(request)
+    enterprise = scoped_get_or_404(Enterprise.objects.select_related("organisation"), user, pk=payload.enterprise)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    _reporter_check(user, program, enterprise)
+    operation = get_or_422(scoped(Operation, user), "operation", payload.operation, pk=payload.operation)
+    area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
+    qualifiers = {str(name): str(qualifier) for name, qualifier in payload.qualifiers.items()}
+    report = enterprise_report_draft(
+        actor_of(request),
+        program=program,
+        enterprise=enterprise,
+        year=payload.year,
+        figures=ReportFigures(**payload.figures.model_dump(), qualifiers=qualifiers),
+        operation=operation,
+        area=area,
+        citation=payload.citation,
+        note=payload.note,
+    )
+    return Status(201, _report(request, report.pk))
+
+
+@router.post("/enterprise-reports/{report_id}/submit", response={200: EnterpriseReportOut, **WRITE_ERRORS})
+def enterprise_report_submit_view(request: HttpRequest, report_id: Id):
+    """The enterprise submits its draft (or returned) report to the program office."""
+    user = user_of(request)
+    report = _report(request, report_id)
+    _reporter_check(user, report.program, report.enterprise)
+    enterprise_report_submit(actor_of(request), report)
+    return Status(200, _report(request, report_id))
+
+
+class MarketEventOut(Schema):
+    id: int
+    program: str
+    kind: EventKind
+    title: str
+    place: str
+    area: str
+    start_date: datetime.date
+    end_date: datetime.date
+    participating_enterprises_count: int | None
+    direct_sales_fen: int | None
+    order_value_fen: int | None
+    qualifiers: dict[str, Any]
+    export_destinations: list[str]
+    export_port: str
+    citation: str
+    registered_participants: list[int]
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_program(obj: MarketEvent) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_area(obj: MarketEvent) -> str:
+        return obj.area_id
+
+    @staticmethod
+    def resolve_registered_participants(obj: MarketEvent) -> list[int]:
+        return sorted(p.enterprise_id for p in obj.participations.all())
+
+
+class MarketEventFilter(Schema):
+    program: Slug | None = None
+    kind: EventKind | None = None
+    year: Year | None = None
+
+
+@router.get("/market-events", response={200: list[MarketEventOut], **ERRORS})
+@paginate(Page)
+def market_event_list(
+    request: HttpRequest,
+    filters: Query[MarketEventFilter],
+    ordering: Literal["id", "-id", "start_date", "-start_date"] | None = None,
+):
+    queryset = scoped(MarketEvent, user_of(request)).select_related("program").prefetch_related("participations")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.year:
+        queryset = queryset.filter(start_date__year=filters.year)
+    return ordered(queryset, ordering)
+
+
+@router.get("/market-events/{event_id}", response={200: MarketEventOut, **ERRORS})
+def market_event_detail(request: HttpRequest, event_id: Id):
+    return scoped_get_or_404(MarketEvent.objects.select_related("program"), user_of(request), pk=event_id)

@@ -1,0 +1,236 @@
+"""The funds ledger: transactions with their postings (read), commitments and disbursements (write)."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.funds.models import FundSource, LedgerTransaction, Posting, TransactionKind
+from counterpart.funds.services import ledger_commit, ledger_disburse
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Pairing, Program
+
+from ..common import (
+    ERRORS,
+    MONEY_MAX_FEN,
+    WRITE_ERRORS,
+    AreaCode,
+    Id,
+    InputSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    area_write_check,
+    ordered,
+    program_office_check,
+    text,
+    user_of,
+    writable_or_403,
+)
+from ..idempotency import idempotent
+from .shared import IdempotencyKey, get_or_422
+
+router = Router(tags=["ledger"])
+
+
+class PostingOut(Schema):
+    account: str
+    amount_fen: int
+
+    @staticmethod
+    def resolve_account(obj: Posting) -> str:
+        return obj.account.type
+
+
+class TransactionOut(Schema):
+    id: int
+    program: str
+    kind: TransactionKind
+    date: datetime.date
+    year: int
+    source: FundSource
+    amount_fen: int = Field(description="the amount moved (the transaction's debits), in fen")
+    pairing: int | None
+    recipient_area: str | None
+    project: int | None
+    commitment: int | None
+    reverses: int | None
+    description: str
+    item_description: str
+    item_quantity: Decimal | None
+    item_unit: str
+    external_ref: str
+    is_illustrative: bool
+    created_at: datetime.datetime
+    created_by: str
+
+    @staticmethod
+    def resolve_program(obj: LedgerTransaction) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_amount_fen(obj: LedgerTransaction) -> int:
+        return sum(p.amount_fen for p in obj.postings.all() if p.amount_fen > 0)
+
+    @staticmethod
+    def resolve_pairing(obj: LedgerTransaction) -> int | None:
+        return obj.pairing_id
+
+    @staticmethod
+    def resolve_recipient_area(obj: LedgerTransaction) -> str | None:
+        return obj.recipient_area_id
+
+    @staticmethod
+    def resolve_project(obj: LedgerTransaction) -> int | None:
+        return obj.project_id
+
+    @staticmethod
+    def resolve_commitment(obj: LedgerTransaction) -> int | None:
+        return obj.commitment_id
+
+    @staticmethod
+    def resolve_reverses(obj: LedgerTransaction) -> int | None:
+        return obj.reverses_id
+
+    @staticmethod
+    def resolve_created_by(obj: LedgerTransaction) -> str:
+        return obj.created_by_label
+
+
+class TransactionDetailOut(TransactionOut):
+    postings: list[PostingOut]
+
+    @staticmethod
+    def resolve_postings(obj: LedgerTransaction) -> list:
+        return list(obj.postings.all())
+
+
+class TransactionFilter(Schema):
+    program: Slug | None = None
+    kind: TransactionKind | None = None
+    source: FundSource | None = None
+    year: Year | None = None
+    project: Id | None = None
+    recipient_area: AreaCode | None = None
+    commitment: Id | None = None
+
+
+def _transactions(request: HttpRequest) -> QuerySet[LedgerTransaction]:
+    return scoped(LedgerTransaction, user_of(request)).select_related("program").prefetch_related("postings__account")
+
+
+@router.get("/ledger/transactions", response={200: list[TransactionOut], **ERRORS})
+@paginate(Page)
+def transaction_list(
+    request: HttpRequest,
+    filters: Query[TransactionFilter],
+    ordering: Literal["id", "-id", "date", "-date", "year", "-year"] | None = None,
+):
+    queryset = _transactions(request)
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    for name in ("kind", "source", "year"):
+        if getattr(filters, name):
+            queryset = queryset.filter(**{name: getattr(filters, name)})
+    if filters.project:
+        queryset = queryset.filter(project_id=filters.project)
+    if filters.commitment:
+        queryset = queryset.filter(commitment_id=filters.commitment)
+    if filters.recipient_area:
+        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    return ordered(queryset, ordering)
+
+
+@router.get("/ledger/transactions/{transaction_id}", response={200: TransactionDetailOut, **ERRORS})
+def transaction_detail(request: HttpRequest, transaction_id: Id):
+    return scoped_get_or_404(_transactions(request), user_of(request), pk=transaction_id)
+
+
+class CommitmentIn(InputSchema):
+    program: Slug
+    date: datetime.date
+    source: FundSource
+    amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
+    pairing: Id | None = None
+    recipient_area: AreaCode | None = None
+    description: text(255) = ""  # type: ignore[valid-type]
+    external_ref: text(60) = ""  # type: ignore[valid-type]
+
+
+@router.post("/ledger/commitments", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_key: IdempotencyKey = None):
+    """A source commits funds to a program (program office only). Send ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    program_office_check(user, program)
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
+
+    def write() -> tuple[int, object]:
+        record = ledger_commit(
+            actor_of(request),
+            program=program,
+            date=payload.date,
+            source=payload.source,
+            amount_fen=payload.amount_fen,
+            pairing=pairing,
+            recipient_area=area,
+            description=payload.description,
+            external_ref=payload.external_ref,
+        )
+        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+class DisbursementIn(InputSchema):
+    commitment: Id
+    date: datetime.date
+    amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
+    project: Id | None = None
+    recipient_area: AreaCode | None = None
+    pairing: Id | None = None
+    description: text(255) = ""  # type: ignore[valid-type]
+    external_ref: text(60) = ""  # type: ignore[valid-type]
+
+
+@router.post("/ledger/disbursements", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def disbursement_create(request: HttpRequest, payload: DisbursementIn, idempotency_key: IdempotencyKey = None):
+    """Pay committed funds out, to a project (from its allocation) or to an area (from the unallocated
+    commitment). Refused beyond what is there. Send ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    commitment = scoped_get_or_404(
+        LedgerTransaction.objects.select_related("program"),
+        user,
+        pk=payload.commitment,
+        kind=TransactionKind.COMMITMENT,
+    )
+    writable_or_403(user, commitment)
+    project = get_or_422(scoped(Project, user), "project", payload.project, pk=payload.project)
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
+    if area is not None:
+        area_write_check(user, program=commitment.program, area=area, pairing=pairing)
+
+    def write() -> tuple[int, object]:
+        record = ledger_disburse(
+            actor_of(request),
+            commitment=commitment,
+            date=payload.date,
+            amount_fen=payload.amount_fen,
+            project=project,
+            recipient_area=area,
+            pairing=pairing,
+            description=payload.description,
+            external_ref=payload.external_ref,
+        )
+        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)

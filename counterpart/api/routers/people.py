@@ -1,0 +1,367 @@
+"""People: persons (identity numbers only masked), households, trainings and student aid."""
+
+import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.people.models import (
+    Household,
+    Person,
+    PovertyCause,
+    Relation,
+    Sex,
+    StudentAid,
+    Training,
+    TrainingKind,
+)
+from counterpart.people.services import PersonRow, person_register, training_create
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Pairing, Program
+
+from ..common import (
+    ERRORS,
+    WRITE_ERRORS,
+    AreaCode,
+    Id,
+    InputSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    area_write_check,
+    ordered,
+    text,
+    user_of,
+)
+from ..idempotency import idempotent
+from .shared import IdempotencyKey, get_or_422
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    sex: Sex
+    birth_year: int | None = Field(description="the year only: the full date is part of the identity number")
+    area: str
+    county_code: str
+    household: int | None
+    relation: Relation
+    identity_masked: str = Field(description="e.g. 520402********1234; the clear number is never served")
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_birth_year(obj: Person) -> int | None:
+        return obj.birth_date.year if obj.birth_date else None
+
+    @staticmethod
+    def resolve_area(obj: Person) -> str:
+        return obj.area_id
+
+    @staticmethod
+    def resolve_household(obj: Person) -> int | None:
+        return obj.household_id
+
+
+class PersonFilter(Schema):
+    area: AreaCode | None = Field(None, description="this area and every area below it")
+    household: Id | None = None
+    sex: Sex | None = None
+    name: text(100) | None = None  # type: ignore[valid-type]
+
+
+@router.get("/persons", response={200: list[PersonOut], **ERRORS})
+@paginate(Page)
+def person_list(
+    request: HttpRequest,
+    filters: Query[PersonFilter],
+    ordering: Literal["id", "-id", "name", "county_code"] | None = None,
+):
+    queryset = scoped(Person, user_of(request))
+    if filters.area:
+        queryset = queryset.filter(area__code__startswith=filters.area)
+    if filters.household:
+        queryset = queryset.filter(household_id=filters.household)
+    if filters.sex:
+        queryset = queryset.filter(sex=filters.sex)
+    if filters.name:
+        queryset = queryset.filter(name=filters.name)
+    return ordered(queryset, ordering)
+
+
+@router.get("/persons/{person_id}", response={200: PersonOut, **ERRORS})
+def person_detail(request: HttpRequest, person_id: Id):
+    return scoped_get_or_404(Person, user_of(request), pk=person_id)
+
+
+class PersonIn(InputSchema):
+    name: text(100, min_length=1)  # type: ignore[valid-type]
+    sex: Sex
+    area: AreaCode = Field(
+        description="registered area (county, township or village); a household member's is the household's village"
+    )
+    birth_date: datetime.date | None = None
+    identity_number: str | None = Field(
+        None, pattern=r"^[0-9]{17}[0-9Xx]$", description="stored encrypted; answered only masked"
+    )
+    household: Id | None = None
+    relation: Relation = Relation.NONE
+
+
+@router.post("/persons", response={201: PersonOut, **WRITE_ERRORS})
+def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: IdempotencyKey = None):
+    """Register a person in an area the user's recipient office covers. A number already registered
+    is refused. Send ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    household = get_or_422(scoped(Household, user), "household", payload.household, pk=payload.household)
+    area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
+    assert area is not None
+    area_write_check(user, program=None, area=household.village if household else area, field="area")
+
+    def write() -> tuple[int, object]:
+        person = person_register(
+            actor_of(request),
+            PersonRow(
+                name=payload.name,
+                sex=payload.sex,
+                area=area,
+                birth_date=payload.birth_date,
+                identity_number=payload.identity_number,
+                household=household,
+                relation=payload.relation,
+            ),
+        )
+        return 201, PersonOut.from_orm(person).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    village: str
+    county_code: str
+    head: int | None
+    poverty_cause: PovertyCause
+    helper_name: str
+    helper_organisation: int | None
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_village(obj: Household) -> str:
+        return obj.village_id
+
+    @staticmethod
+    def resolve_head(obj: Household) -> int | None:
+        return obj.head_id
+
+    @staticmethod
+    def resolve_helper_organisation(obj: Household) -> int | None:
+        return obj.helper_organisation_id
+
+
+class HouseholdFilter(Schema):
+    area: AreaCode | None = Field(None, description="this area and every area below it")
+    poverty_cause: PovertyCause | None = None
+
+
+@router.get("/households", response={200: list[HouseholdOut], **ERRORS})
+@paginate(Page)
+def household_list(
+    request: HttpRequest, filters: Query[HouseholdFilter], ordering: Literal["id", "-id", "number"] | None = None
+):
+    queryset = scoped(Household, user_of(request))
+    if filters.area:
+        queryset = queryset.filter(village__code__startswith=filters.area)
+    if filters.poverty_cause:
+        queryset = queryset.filter(poverty_cause=filters.poverty_cause)
+    return ordered(queryset, ordering)
+
+
+@router.get("/households/{household_id}", response={200: HouseholdOut, **ERRORS})
+def household_detail(request: HttpRequest, household_id: Id):
+    return scoped_get_or_404(Household, user_of(request), pk=household_id)
+
+
+class TrainingOut(Schema):
+    id: int
+    program: str
+    pairing: int | None
+    project: int | None
+    kind: TrainingKind
+    title: str
+    organiser: int | None
+    organiser_name: str
+    place: str
+    start_date: datetime.date
+    end_date: datetime.date
+    year: int
+    reported_participants: int | None
+    reported_placed: int | None
+    registered_participants: int
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_program(obj: Training) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_pairing(obj: Training) -> int | None:
+        return obj.pairing_id
+
+    @staticmethod
+    def resolve_project(obj: Training) -> int | None:
+        return obj.project_id
+
+    @staticmethod
+    def resolve_organiser(obj: Training) -> int | None:
+        return obj.organiser_id
+
+    @staticmethod
+    def resolve_place(obj: Training) -> str:
+        return obj.place_id
+
+    @staticmethod
+    def resolve_registered_participants(obj: Training) -> int:
+        return obj.participants.count()
+
+
+class TrainingFilter(Schema):
+    program: Slug | None = None
+    year: Year | None = None
+    kind: TrainingKind | None = None
+    place: AreaCode | None = Field(None, description="this area and every area below it")
+
+
+@router.get("/trainings", response={200: list[TrainingOut], **ERRORS})
+@paginate(Page)
+def training_list(
+    request: HttpRequest,
+    filters: Query[TrainingFilter],
+    ordering: Literal["id", "-id", "start_date", "-start_date"] | None = None,
+):
+    queryset = scoped(Training, user_of(request)).select_related("program")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    if filters.year:
+        queryset = queryset.filter(year=filters.year)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.place:
+        queryset = queryset.filter(place__code__startswith=filters.place)
+    return ordered(queryset, ordering)
+
+
+@router.get("/trainings/{training_id}", response={200: TrainingOut, **ERRORS})
+def training_detail(request: HttpRequest, training_id: Id):
+    return scoped_get_or_404(Training.objects.select_related("program"), user_of(request), pk=training_id)
+
+
+class TrainingIn(InputSchema):
+    program: Slug
+    kind: TrainingKind
+    title: text(200, min_length=1)  # type: ignore[valid-type]
+    place: AreaCode
+    start_date: datetime.date
+    end_date: datetime.date
+    organiser_name: text(200) = ""  # type: ignore[valid-type]
+    pairing: Id | None = None
+    project: Id | None = None
+    reported_participants: int | None = Field(None, ge=0, le=2**31 - 1)
+    reported_placed: int | None = Field(None, ge=0, le=2**31 - 1)
+
+
+@router.post("/trainings", response={201: TrainingOut, **WRITE_ERRORS})
+def training_record(request: HttpRequest, payload: TrainingIn):
+    """Record a training course held in an area the user may write for."""
+    user = user_of(request)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    place = get_or_422(Area.objects.all(), "place", payload.place, code=payload.place)
+    assert place is not None
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    project = get_or_422(scoped(Project, user), "project", payload.project, pk=payload.project)
+    area_write_check(user, program=program, area=place, pairing=pairing, field="place")
+    training = training_create(
+        actor_of(request),
+        program=program,
+        kind=payload.kind,
+        title=payload.title,
+        place=place,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        organiser_name=payload.organiser_name,
+        pairing=pairing,
+        project=project,
+        reported_participants=payload.reported_participants,
+        reported_placed=payload.reported_placed,
+    )
+    return Status(201, training)
+
+
+class StudentAidOut(Schema):
+    id: int
+    program: str
+    pairing: int | None
+    student: int
+    school_name: str
+    school: int | None
+    year: int
+    date: datetime.date
+    amount_fen: int
+    ledger_transaction: int
+    county_code: str
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_program(obj: StudentAid) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_pairing(obj: StudentAid) -> int | None:
+        return obj.pairing_id
+
+    @staticmethod
+    def resolve_student(obj: StudentAid) -> int:
+        return obj.student_id
+
+    @staticmethod
+    def resolve_school(obj: StudentAid) -> int | None:
+        return obj.school_id
+
+    @staticmethod
+    def resolve_ledger_transaction(obj: StudentAid) -> int:
+        return obj.ledger_transaction_id
+
+
+class StudentAidFilter(Schema):
+    program: Slug | None = None
+    year: Year | None = None
+    county_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
+
+
+@router.get("/student-aid", response={200: list[StudentAidOut], **ERRORS})
+@paginate(Page)
+def student_aid_list(
+    request: HttpRequest,
+    filters: Query[StudentAidFilter],
+    ordering: Literal["id", "-id", "date", "-date"] | None = None,
+):
+    queryset = scoped(StudentAid, user_of(request)).select_related("program")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    if filters.year:
+        queryset = queryset.filter(year=filters.year)
+    if filters.county_code:
+        queryset = queryset.filter(county_code=filters.county_code)
+    return ordered(queryset, ordering)
+
+
+@router.get("/student-aid/{aid_id}", response={200: StudentAidOut, **ERRORS})
+def student_aid_detail(request: HttpRequest, aid_id: Id):
+    return scoped_get_or_404(StudentAid.objects.select_related("program"), user_of(request), pk=aid_id)

@@ -1,0 +1,230 @@
+"""Projects: list and detail (with outputs and lifecycle history), proposal, lifecycle steps, outputs."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.projects.models import OutputIndicator, Project, ProjectCategory, ProjectStatus, ProjectTransition
+from counterpart.projects.services import project_cancel, project_output_set, project_propose, project_transition
+from counterpart.registry.models import Area, Pairing, Program
+
+from ..common import (
+    ERRORS,
+    MONEY_MAX_FEN,
+    WRITE_ERRORS,
+    AreaCode,
+    Id,
+    InputSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    area_write_check,
+    ordered,
+    program_office_check,
+    text,
+    user_of,
+    writable_or_403,
+)
+from .shared import get_or_422
+
+router = Router(tags=["projects"])
+
+
+class ProjectOut(Schema):
+    id: int
+    program: str
+    code: str
+    title_zh: str
+    title_en: str
+    description: str
+    category: ProjectCategory
+    purpose_code: str
+    recipient_area: str
+    pairing: int | None
+    year: int
+    budget_fen: int
+    status: ProjectStatus
+    reported_beneficiaries: int | None
+    is_illustrative: bool
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_program(obj: Project) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_recipient_area(obj: Project) -> str:
+        return obj.recipient_area_id
+
+    @staticmethod
+    def resolve_pairing(obj: Project) -> int | None:
+        return obj.pairing_id
+
+
+class OutputOut(Schema):
+    indicator: OutputIndicator
+    unit: str
+    planned_quantity: Decimal
+    actual_quantity: Decimal | None
+
+
+class TransitionOut(Schema):
+    from_status: str
+    to_status: ProjectStatus
+    at: datetime.datetime
+    actor: str
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj: ProjectTransition) -> str:
+        return obj.actor_label
+
+
+class ProjectDetailOut(ProjectOut):
+    outputs: list[OutputOut]
+    history: list[TransitionOut]
+
+    @staticmethod
+    def resolve_outputs(obj: Project) -> list:
+        return list(obj.outputs.all())
+
+    @staticmethod
+    def resolve_history(obj: Project) -> list:
+        return list(obj.transitions.all())
+
+
+class ProjectFilter(Schema):
+    program: Slug | None = None
+    year: Year | None = None
+    status: ProjectStatus | None = None
+    category: ProjectCategory | None = None
+    recipient_area: AreaCode | None = Field(None, description="this area and every area below it")
+    pairing: Id | None = None
+    code: text(40) | None = None  # type: ignore[valid-type]
+
+
+@router.get("/projects", response={200: list[ProjectOut], **ERRORS})
+@paginate(Page)
+def project_list(
+    request: HttpRequest,
+    filters: Query[ProjectFilter],
+    ordering: Literal["id", "-id", "code", "-code", "year", "-year", "budget_fen", "-budget_fen"] | None = None,
+):
+    queryset = scoped(Project, user_of(request)).select_related("program")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    for name in ("year", "status", "category", "code"):
+        if getattr(filters, name):
+            queryset = queryset.filter(**{name: getattr(filters, name)})
+    if filters.pairing:
+        queryset = queryset.filter(pairing_id=filters.pairing)
+    if filters.recipient_area:
+        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    return ordered(queryset, ordering)
+
+
+def _project(request: HttpRequest, project_id: int) -> Project:
+    return scoped_get_or_404(
+        Project.objects.select_related("program", "recipient_area", "pairing"), user_of(request), pk=project_id
+    )
+
+
+@router.get("/projects/{project_id}", response={200: ProjectDetailOut, **ERRORS})
+def project_detail(request: HttpRequest, project_id: Id):
+    return _project(request, project_id)
+
+
+class ProjectIn(InputSchema):
+    program: Slug
+    code: text(40, min_length=1)  # type: ignore[valid-type]
+    title_zh: text(200, min_length=1)  # type: ignore[valid-type]
+    title_en: text(200) = ""  # type: ignore[valid-type]
+    description: text(5000) = ""  # type: ignore[valid-type]
+    category: ProjectCategory
+    recipient_area: AreaCode
+    pairing: Id | None = None
+    year: Year
+    budget_fen: int = Field(ge=0, le=MONEY_MAX_FEN)
+    purpose_code: str | None = Field(None, pattern=r"^[0-9]{5}$")
+    reported_beneficiaries: int | None = Field(None, ge=0, le=2**31 - 1)
+
+
+@router.post("/projects", response={201: ProjectDetailOut, **WRITE_ERRORS})
+def project_create(request: HttpRequest, payload: ProjectIn):
+    """Propose a project. It starts as *proposed*; status moves only through ``/transitions``."""
+    user = user_of(request)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
+    assert area is not None
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    area_write_check(user, program=program, area=area, pairing=pairing)
+    project = project_propose(
+        actor_of(request),
+        program=program,
+        code=payload.code,
+        title_zh=payload.title_zh,
+        title_en=payload.title_en,
+        description=payload.description,
+        category=payload.category,
+        recipient_area=area,
+        pairing=pairing,
+        year=payload.year,
+        budget_fen=payload.budget_fen,
+        purpose_code=payload.purpose_code,
+        reported_beneficiaries=payload.reported_beneficiaries,
+    )
+    return Status(201, _project(request, project.pk))
+
+
+# Approving and accepting are the program office's; the other steps belong to whoever may write the project.
+PROGRAM_OFFICE_STEPS = frozenset({ProjectStatus.APPROVED, ProjectStatus.ACCEPTED})
+
+
+class TransitionIn(InputSchema):
+    to_status: Literal["approved", "under_construction", "completed", "accepted", "cancelled"]
+    note: text(2000) = ""  # type: ignore[valid-type]
+
+
+@router.post("/projects/{project_id}/transitions", response={200: ProjectDetailOut, **WRITE_ERRORS})
+def project_transition_create(request: HttpRequest, project_id: Id, payload: TransitionIn):
+    """Move a project one step through its lifecycle (proposed → approved → under construction →
+    completed → accepted, or cancelled with a note). Approval and acceptance: program office only."""
+    user = user_of(request)
+    project = _project(request, project_id)
+    writable_or_403(user, project)
+    if payload.to_status in PROGRAM_OFFICE_STEPS:
+        program_office_check(user, project.program)
+    if payload.to_status == ProjectStatus.CANCELLED:
+        project_cancel(actor_of(request), project, note=payload.note)
+    else:
+        project_transition(actor_of(request), project, payload.to_status, note=payload.note)
+    return Status(200, _project(request, project_id))
+
+
+class OutputIn(InputSchema):
+    indicator: OutputIndicator
+    planned_quantity: Decimal = Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+    actual_quantity: Decimal | None = Field(None, ge=0, le=Decimal("999999999999.99"), decimal_places=2)
+
+
+@router.put("/projects/{project_id}/outputs", response={200: ProjectDetailOut, **WRITE_ERRORS})
+def project_output_put(request: HttpRequest, project_id: Id, payload: OutputIn):
+    """Set the planned (and, once known, actual) quantity of one output indicator."""
+    user = user_of(request)
+    project = _project(request, project_id)
+    writable_or_403(user, project)
+    project_output_set(
+        actor_of(request),
+        project,
+        indicator=payload.indicator,
+        planned_quantity=payload.planned_quantity,
+        actual_quantity=payload.actual_quantity,
+    )
+    return Status(200, _project(request, project_id))

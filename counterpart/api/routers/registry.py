@@ -1,0 +1,220 @@
+"""Areas and organisations (reference data, readable by every token holder), programs and pairings (scoped)."""
+
+import datetime
+from typing import Literal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Pairing, PairingLevel, Program
+
+from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, ordered, text, user_of
+
+router = Router(tags=["registry"])
+
+
+class AreaOut(Schema):
+    code: str
+    level: AreaLevel
+    parent: str | None
+    name_zh: str
+    name_en: str
+    is_key_poverty_county: bool
+    is_poverty_village: bool
+    abolished_year: int | None
+    successor: str | None
+
+    @staticmethod
+    def resolve_parent(obj: Area) -> str | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_successor(obj: Area) -> str | None:
+        return obj.successor_id
+
+
+class AreaFilter(Schema):
+    level: AreaLevel | None = None
+    parent: AreaCode | None = None
+    under: AreaCode | None = None
+    name: text(100) | None = None  # type: ignore[valid-type]
+
+
+@router.get("/areas", response={200: list[AreaOut], **ERRORS}, summary="Administrative divisions (GB/T 2260)")
+@paginate(Page)
+def area_list(
+    request: HttpRequest, filters: Query[AreaFilter], ordering: Literal["code", "-code", "name_zh"] | None = None
+):
+    queryset = Area.objects.all()
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.parent:
+        queryset = queryset.filter(parent_id=filters.parent)
+    if filters.under:
+        queryset = queryset.filter(code__startswith=filters.under)
+    if filters.name:
+        queryset = queryset.filter(Q(name_zh__contains=filters.name) | Q(name_en__icontains=filters.name))
+    return queryset.order_by(ordering or "code", "code")
+
+
+@router.get("/areas/{code}", response={200: AreaOut, **ERRORS})
+def area_detail(request: HttpRequest, code: AreaCode):
+    return get_object_or_404(Area, code=code)
+
+
+class OrganisationOut(Schema):
+    id: int
+    name_zh: str
+    name_en: str
+    kind: OrganisationKind
+    area: str
+    credit_code: str
+    parent: int | None
+    is_illustrative: bool
+
+    @staticmethod
+    def resolve_area(obj: Organisation) -> str:
+        return obj.area_id
+
+    @staticmethod
+    def resolve_parent(obj: Organisation) -> int | None:
+        return obj.parent_id
+
+
+class OrganisationFilter(Schema):
+    kind: OrganisationKind | None = None
+    area: AreaCode | None = None
+    name: text(100) | None = None  # type: ignore[valid-type]
+
+
+@router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
+@paginate(Page)
+def organisation_list(
+    request: HttpRequest,
+    filters: Query[OrganisationFilter],
+    ordering: Literal["id", "-id", "name_zh", "area"] | None = None,
+):
+    queryset = Organisation.objects.all()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.area:
+        queryset = queryset.filter(area__code__startswith=filters.area)
+    if filters.name:
+        queryset = queryset.filter(Q(name_zh__contains=filters.name) | Q(name_en__icontains=filters.name))
+    return ordered(queryset, ordering)
+
+
+@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
+def organisation_detail(request: HttpRequest, organisation_id: Id):
+    return get_object_or_404(Organisation, pk=organisation_id)
+
+
+class ProgramOut(Schema):
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+    donor_area: str
+    lead_organisation: int | None
+    start_year: int
+    end_year: int | None
+    description: str
+
+    @staticmethod
+    def resolve_donor_area(obj: Program) -> str:
+        return obj.donor_area_id
+
+    @staticmethod
+    def resolve_lead_organisation(obj: Program) -> int | None:
+        return obj.lead_organisation_id
+
+
+@router.get("/programs", response={200: list[ProgramOut], **ERRORS})
+@paginate(Page)
+def program_list(request: HttpRequest, ordering: Literal["slug", "-slug", "start_year", "-start_year"] | None = None):
+    return ordered(scoped(Program, user_of(request)), ordering, default="slug")
+
+
+@router.get("/programs/{slug}", response={200: ProgramOut, **ERRORS})
+def program_detail(request: HttpRequest, slug: Slug):
+    return scoped_get_or_404(Program, user_of(request), slug=slug)
+
+
+class PairingOut(Schema):
+    id: int
+    program: str
+    level: PairingLevel
+    parent: int | None
+    donor_area: str
+    recipient_area: str
+    donor_organisation: int | None
+    recipient_organisation: int | None
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    is_illustrative: bool
+    note: str
+
+    @staticmethod
+    def resolve_program(obj: Pairing) -> str:
+        return obj.program.slug
+
+    @staticmethod
+    def resolve_parent(obj: Pairing) -> int | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_donor_area(obj: Pairing) -> str:
+        return obj.donor_area_id
+
+    @staticmethod
+    def resolve_recipient_area(obj: Pairing) -> str:
+        return obj.recipient_area_id
+
+    @staticmethod
+    def resolve_donor_organisation(obj: Pairing) -> int | None:
+        return obj.donor_organisation_id
+
+    @staticmethod
+    def resolve_recipient_organisation(obj: Pairing) -> int | None:
+        return obj.recipient_organisation_id
+
+
+class PairingFilter(Schema):
+    program: Slug | None = None
+    level: PairingLevel | None = None
+    donor_area: AreaCode | None = None
+    recipient_area: AreaCode | None = None
+    in_force_in: Year | None = None
+
+
+@router.get("/pairings", response={200: list[PairingOut], **ERRORS})
+@paginate(Page)
+def pairing_list(
+    request: HttpRequest,
+    filters: Query[PairingFilter],
+    ordering: Literal["id", "-id", "valid_from", "-valid_from", "recipient_area"] | None = None,
+):
+    queryset = scoped(Pairing, user_of(request)).select_related("program")
+    if filters.program:
+        queryset = queryset.filter(program__slug=filters.program)
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.donor_area:
+        queryset = queryset.filter(donor_area__code__startswith=filters.donor_area)
+    if filters.recipient_area:
+        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    if filters.in_force_in:
+        year = filters.in_force_in
+        queryset = queryset.filter(valid_from__lte=datetime.date(year, 12, 31)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))
+        )
+    return ordered(queryset, ordering)
+
+
+@router.get("/pairings/{pairing_id}", response={200: PairingOut, **ERRORS})
+def pairing_detail(request: HttpRequest, pairing_id: Id):
+    return scoped_get_or_404(Pairing.objects.select_related("program"), user_of(request), pk=pairing_id)

@@ -1,0 +1,52 @@
+import hashlib
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from counterpart.api.models import ApiToken
+from counterpart.api.services import api_token_create, api_token_revoke
+from counterpart.core.audit import Actor
+
+from .conftest import ApiClient
+
+
+def test_only_the_digest_of_a_token_is_stored(db) -> None:
+    # given
+    user = get_user_model().objects.create_user("u")
+    # when
+    token, raw = api_token_create(Actor.system("test"), user)
+    # then
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.digest == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in {stored.digest, stored.prefix, stored.name}
+    assert raw.startswith(stored.prefix)
+
+
+def test_the_cli_prints_a_token_that_authenticates(program) -> None:
+    get_user_model().objects.create_superuser("admin", password="x")
+    out = StringIO()
+    call_command("api_token", "admin", stdout=out)
+    raw = out.getvalue().strip()
+    assert ApiClient(raw).get("/programs").status_code == 200
+    assert ApiToken.objects.get(user__username="admin").digest != raw
+
+
+def test_missing_bad_and_revoked_tokens_get_401_with_a_structured_error(db) -> None:
+    user = get_user_model().objects.create_superuser("admin", password="x")
+    token, raw = api_token_create(Actor.system("test"), user)
+    for client in (ApiClient(None), ApiClient("cp_not-a-token"), ApiClient(raw[:-1])):
+        response = client.get("/projects")
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["field"] == "Authorization"
+    assert ApiClient(raw).get("/projects").status_code == 200
+    api_token_revoke(Actor.system("test"), token)
+    assert ApiClient(raw).get("/projects").status_code == 401
+
+
+def test_a_token_of_an_inactive_user_is_refused(db) -> None:
+    user = get_user_model().objects.create_superuser("admin", password="x")
+    _token, raw = api_token_create(Actor.system("test"), user)
+    user.is_active = False
+    user.save()
+    assert ApiClient(raw).get("/projects").status_code == 401

@@ -1,0 +1,480 @@
+"""Households (贫困户) and persons (人员): the registry's two kinds, through the people services.
+
+Persons are one row per person with the household's number (blank for someone outside a
+registered household, who then needs an area code). The identity number is the natural key,
+matched by its blind index; it is ``sensitive``: masked in exports unless the caller may reveal
+identity numbers. A masked number in a re-imported export (520422********1234) is matched to the
+member of the row's household (or the person of that name and area) whose number masks the same.
+
+On PostgreSQL persons take the staged bulk path (intake/staged.py): ``stage_encoder`` checks each
+row in a tight loop by ``person_check``'s rules and hands anything it does not accept outright to
+the general validator and ``prepare`` for the exact message, so both paths refuse the same rows.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db.models import Min, Model
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from counterpart.core.audit import Actor
+from counterpart.core.errors import InvalidInput
+from counterpart.people.identity import (
+    IdentityCipher,
+    identity_blind_index,
+    identity_decrypt,
+    identity_mask,
+    identity_normalise,
+    identity_parse,
+    identity_valid_fast,
+)
+from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex
+from counterpart.people.services import (
+    HOUSEHOLD_EDITABLE_FIELDS,
+    PERSON_STAGE_COLUMNS,
+    HouseholdRow,
+    PersonRow,
+    household_check,
+    household_update,
+    households_register_bulk,
+    person_check,
+    person_update,
+    persons_register_bulk,
+    persons_stage_apply,
+    persons_stage_classify,
+    persons_stage_messages,
+    persons_stage_problems,
+)
+from counterpart.registry.models import Program
+from counterpart.registry.services import area_code_parse
+
+from .. import kinds as kinds_module
+from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
+
+
+class HouseholdsKind(Kind):
+    key = "households"
+    name_zh = "贫困户"
+    name_en = "Households"
+    bulk = True
+    natural_key = ("number",)
+    columns = (
+        Column("number", "户编号", "Household number", required=True, max_length=40),
+        Column("village", "所在村区划代码", "Village code", ColumnType.AREA, required=True),
+        Column(
+            "poverty_cause",
+            "主要致贫原因",
+            "Main cause of poverty",
+            ColumnType.CHOICE,
+            required=True,
+            choices=choices_from(PovertyCause.choices),
+        ),
+        Column("year", "识别年度", "Year registered", ColumnType.YEAR, required=True),
+        Column("helper_name", "帮扶责任人", "Helper", max_length=100),
+    )
+    instructions_zh = (
+        "每行一户；户编号唯一确定一户。再次导入时，致贫原因和帮扶责任人会被更新；所在村和识别年度不能修改。"
+    )
+    instructions_en = (
+        "One household per row; the household number identifies it. Re-importing updates the cause of poverty "
+        "and the helper; the village and the year registered cannot be changed."
+    )
+
+    def prepare(self, row: Row, context: ImportContext) -> None:
+        household_check(row["number"], context.area(row["village"], "village"), row["poverty_cause"])
+
+    def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
+        numbers = [key[0] for key in keys]
+        households = Household.objects.filter(number__in=numbers).annotate(first_year=Min("statuses__year"))
+        return {(household.number,): (household, self._row(household)) for household in households}
+
+    def _row(self, household: Household) -> Row:
+        return {
+            "number": household.number,
+            "village": household.village_id,
+            "poverty_cause": household.poverty_cause,
+            "year": getattr(household, "first_year", None),
+            "helper_name": household.helper_name,
+        }
+
+    def check_change(self, record: Model, changes: Row) -> None:
+        for column, value in changes.items():
+            if column not in HOUSEHOLD_EDITABLE_FIELDS:
+                raise InvalidInput(column, value, _("该列不能通过导入修改"))
+
+    def create_many(self, actor: Actor, rows: Sequence[Row], context: ImportContext, *, reason: str) -> None:
+        by_year: dict[int, list[HouseholdRow]] = defaultdict(list)
+        for row in rows:
+            by_year[row["year"]].append(
+                HouseholdRow(
+                    number=row["number"],
+                    village=context.area(row["village"], "village"),
+                    poverty_cause=row["poverty_cause"],
+                    helper_name=row["helper_name"],
+                )
+            )
+        for year, households in by_year.items():
+            households_register_bulk(actor, households, year=year, source=reason)
+
+    def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
+        assert isinstance(record, Household)
+        household_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for household in records:
+            assert isinstance(household, Household)
+            yield self._row(household)
+
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
+        households = Household.objects.annotate(first_year=Min("statuses__year")).order_by("number")
+        for household in export_scope(households, user).iterator(chunk_size=5000):
+            yield self._row(household)
+
+
+_MOVED = "已登记人员的所在户或所在地不能通过导入修改"
+
+
+class PersonsKind(Kind):
+    key = "persons"
+    name_zh = "贫困人口"
+    name_en = "Persons"
+    natural_key = ("identity_number",)
+    derived_columns = frozenset({"sex", "birth_date", "area"})
+    create_in_groups = True
+    staged = True
+    stage_columns = PERSON_STAGE_COLUMNS
+    columns = (
+        Column(
+            "household_number",
+            "户编号",
+            "Household number",
+            max_length=40,
+            note_zh="不属于贫困户的人员留空",
+            note_en="blank for a person outside a registered household",
+        ),
+        Column(
+            "relation",
+            "与户主关系",
+            "Relation to head",
+            ColumnType.CHOICE,
+            choices=choices_from(Relation.choices),
+            note_zh="贫困户成员必填",
+            note_en="required for household members",
+        ),
+        Column("name", "姓名", "Name", required=True, max_length=100),
+        Column(
+            "identity_number",
+            "身份证号码",
+            "Identity number",
+            required=True,
+            sensitive=True,
+            max_length=18,
+            note_zh="18位；加密保存，导出时打码",
+            note_en="18 characters; stored encrypted, masked in exports",
+        ),
+        Column(
+            "sex",
+            "性别",
+            "Sex",
+            ColumnType.CHOICE,
+            choices=choices_from(Sex.choices),
+            note_zh="可留空，取自身份证号码",
+            note_en="may be blank: taken from the identity number",
+        ),
+        Column(
+            "birth_date",
+            "出生日期",
+            "Birth date",
+            ColumnType.DATE,
+            note_zh="可留空，取自身份证号码",
+            note_en="may be blank: taken from the identity number",
+        ),
+        Column(
+            "area",
+            "所在地区划代码",
+            "Area code",
+            ColumnType.AREA,
+            note_zh="不属于贫困户的人员必填（县、乡或村）；贫困户成员取户所在村",
+            note_en="required outside a household (county, township or village); members: the household's village",
+        ),
+    )
+    instructions_zh = (
+        "每行一人；身份证号码唯一确定一人，不能重复登记。贫困户成员填写户编号（须已导入）和与户主关系。"
+        "再次导入时，姓名和与户主关系会被更新；所在户和所在地不能修改。导出文件中的打码号码可原样再导入。"
+    )
+    instructions_en = (
+        "One person per row; the identity number identifies a person, who can be registered once. Household members "
+        "give the household number (already imported) and their relation to the head. Re-importing updates the name "
+        "and relation; the household and area cannot be changed. Masked numbers of an export re-import as they are."
+    )
+
+    # --- the general path (every database; the slow path's messages on PostgreSQL) ---
+
+    def _household(self, number: str, context: ImportContext) -> Household:
+        cache_key = ("household", number)
+        if cache_key not in context.file_refs:
+            context.file_refs[cache_key] = Household.objects.select_related("village").filter(number=number).first()
+        household = context.file_refs[cache_key]
+        if household is None:
+            raise InvalidInput("household_number", number, _("没有该户编号的贫困户"))
+        return household
+
+    def _unmask(self, masked: str, row: Row, household: Household | None, context: ImportContext) -> Person:
+        """The registered person a masked number of an export stands for, in the row's household or area."""
+        cache_key = ("members", household.pk if household else None, row["area"], row["name"])
+        if cache_key not in context.file_refs:
+            candidates = (
+                Person.objects.filter(household=household)
+                if household is not None
+                else Person.objects.filter(household=None, area_id=row["area"], name=row["name"])
+            )
+            context.file_refs[cache_key] = [
+                (identity_mask(identity_decrypt(p.identity_key_id, p.identity_ciphertext)), p)  # type: ignore[arg-type]
+                for p in candidates.exclude(identity_ciphertext=None)
+            ]
+        found = [person for mask, person in context.file_refs[cache_key] if mask == masked]
+        if len(found) != 1:
+            raise InvalidInput("identity_number", masked, _("打码的身份证号码对应不到唯一的已登记人员，请填写完整号码"))
+        return found[0]
+
+    def prepare(self, row: Row, context: ImportContext) -> None:
+        household = self._household(row["household_number"], context) if row["household_number"] else None
+        row["relation"] = row["relation"] or Relation.NONE
+        identity = identity_normalise(row["identity_number"])
+        if "*" in identity:
+            person = self._unmask(identity, row, household, context)
+            row["_person"], row["_key"] = person, person.identity_blind_index
+            row["sex"], row["birth_date"] = row["sex"] or person.sex, row["birth_date"] or person.birth_date
+            return
+        parsed = identity_parse(identity, "identity_number")
+        sex = row["sex"] or (Sex.MALE if parsed.is_male else Sex.FEMALE)
+        if household is not None:
+            area = household.village
+        elif not row["area"]:
+            raise InvalidInput("area", "", _("不属于贫困户的人员须填写所在地区划代码"))
+        else:
+            area = context.area(row["area"], "area")
+        person_check(
+            PersonRow(
+                name=row["name"],
+                sex=sex,
+                area=area,
+                birth_date=row["birth_date"],
+                identity_number=identity,
+                household=household,
+                relation=row["relation"],
+            )
+        )
+        row["identity_number"], row["sex"], row["birth_date"] = identity, sex, parsed.birth_date
+        row["_key"] = identity_blind_index(identity)
+
+    def key_of(self, row: Row) -> Key:
+        return (row.get("_key") or row.get("identity_number"),)
+
+    def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
+        persons = Person.objects.filter(identity_blind_index__in=[key[0] for key in keys]).select_related("household")
+        return {(person.identity_blind_index,): (person, self._row(person, "")) for person in persons}
+
+    def _row(self, person: Person, identity_number: str) -> Row:
+        return {
+            "household_number": person.household.number if person.household else "",
+            "relation": person.relation,
+            "name": person.name,
+            "identity_number": identity_number,
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "area": "" if person.household_id else person.area_id,
+        }
+
+    def changes(self, row: Row, existing: Row) -> Row:
+        result: Row = {}
+        for column in ("name", "relation", "household_number"):
+            if (row.get(column) or "") != (existing.get(column) or ""):
+                result[column] = row.get(column) or ""
+        if not row["household_number"] and row["area"] and row["area"] != existing["area"]:
+            result["area"] = row["area"]
+        return result
+
+    def check_change(self, record: Model, changes: Row) -> None:
+        for column in ("household_number", "area"):
+            if column in changes:
+                raise InvalidInput(column, changes[column], _(_MOVED))
+
+    def create_many(self, actor: Actor, rows: Sequence[Row], context: ImportContext, *, reason: str) -> None:
+        persons_register_bulk(actor, (self._person_row(row, context) for row in rows), source=reason)
+
+    def _person_row(self, row: Row, context: ImportContext) -> PersonRow:
+        household = self._household(row["household_number"], context) if row["household_number"] else None
+        return PersonRow(
+            name=row["name"],
+            sex=row["sex"],
+            area=household.village if household is not None else context.area(row["area"], "area"),
+            birth_date=row["birth_date"],
+            identity_number=row["identity_number"],
+            household=household,
+            relation=row["relation"],
+        )
+
+    def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
+        assert isinstance(record, Person)
+        person_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        """The persons among ``records`` that have an identity number (the natural key of this kind)."""
+        for person in records:
+            assert isinstance(person, Person)
+            if person.identity_ciphertext is not None:
+                yield self._row(person, identity_decrypt(person.identity_key_id, person.identity_ciphertext))
+
+    def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
+        persons = Person.objects.exclude(identity_ciphertext=None).select_related("household").order_by("id")
+        for person in export_scope(persons, user).iterator(chunk_size=5000):
+            number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)
+            yield self._row(person, number)
+
+    # --- the staged bulk path (PostgreSQL) ---
+
+    def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        from ..services import _invalid_to_error
+        from ..staged import today_compact
+
+        position = {column.key: index for index, column in enumerate(validator.columns) if column is not None}
+        p_household, p_relation, p_name = (position.get(k, -1) for k in ("household_number", "relation", "name"))
+        p_identity, p_sex, p_birth, p_area = (
+            position.get(k, -1) for k in ("identity_number", "sex", "birth_date", "area")
+        )
+        relations = {
+            spelling: value for value, zh, en in self.column("relation").choices for spelling in (value, zh, en)
+        }
+        sexes = {spelling: value for value, zh, en in self.column("sex").choices for spelling in (value, zh, en)}
+        male, female, none = Sex.MALE.value, Sex.FEMALE.value, Relation.NONE.value
+        areas: dict[str, str | None] = {}
+        cipher = IdentityCipher()
+        key_id, encrypt, blind_index = cipher.key_id, cipher.encrypt, cipher.blind_index
+        today = today_compact()
+
+        def area_code(text: str) -> str | None:
+            if text not in areas:
+                try:
+                    areas[text] = area_code_parse(text, "area").code if len(areas) < 100_000 else None
+                except InvalidInput:
+                    areas[text] = None
+            return areas[text]
+
+        def slow(number: int, cells: Sequence[Any]) -> Any:
+            row, errors = validator.validate(number, cells)
+            if row is None:
+                return errors
+            try:
+                self.prepare(row, context)
+            except InvalidInput as error:
+                checked = row
+                return [
+                    _invalid_to_error(self, validator, number, row, error, lambda r=checked: self.prepare(r, context))
+                ]
+            person = row.get("_person")
+            if person is not None:
+                ciphertext, key, index = (
+                    bytes(person.identity_ciphertext),
+                    person.identity_key_id,
+                    person.identity_blind_index,
+                )
+                masked = row["identity_number"]
+            else:
+                identity = row["identity_number"]
+                ciphertext, key, index, masked = (
+                    encrypt(identity),
+                    key_id,
+                    blind_index(identity),
+                    identity_mask(identity),
+                )
+            area = "" if row["household_number"] else row["area"]
+            return (number, row["household_number"], row["relation"], row["name"], row["sex"], row["birth_date"],
+                    area, key, ciphertext, index, masked)  # fmt: skip
+
+        width = max(p_household, p_relation, p_name, p_identity, p_sex, p_birth, p_area) + 1
+
+        def encode(number: int, cells: Sequence[Any]) -> Any:
+            # The fast path: CSV rows (all text) that meet every rule outright. Anything else, and
+            # every row it refuses, goes to slow() for the general validator's exact verdict.
+            if len(cells) < width:
+                return slow(number, cells)
+            try:
+                name = cells[p_name].strip()
+                household = cells[p_household].strip() if p_household >= 0 else ""
+                identity = cells[p_identity].strip().upper()
+                relation_text = cells[p_relation].strip() if p_relation >= 0 else ""
+                sex_text = cells[p_sex].strip() if p_sex >= 0 else ""
+                birth = cells[p_birth].strip() if p_birth >= 0 else ""
+                area_text = cells[p_area].strip() if p_area >= 0 else ""
+            except AttributeError:  # a typed XLSX cell
+                return slow(number, cells)
+            relation = relations.get(relation_text) if relation_text else none
+            if (
+                not name
+                or len(name) > 100
+                or len(household) > 40
+                or name[0] == "'"
+                or household[:1] == "'"
+                or relation is None
+                or (relation == none) == bool(household)
+                or not identity_valid_fast(identity, today)
+            ):
+                return slow(number, cells)
+            sex = male if identity[16] in "13579" else female
+            if sex_text and sexes.get(sex_text) != sex:
+                return slow(number, cells)
+            birth_iso = f"{identity[6:10]}-{identity[10:12]}-{identity[12:14]}"
+            if birth and birth != birth_iso:
+                return slow(number, cells)
+            area = ""
+            if area_text:
+                area = area_code(area_text) or ""
+                if not area:
+                    return slow(number, cells)
+            if not household and len(area) not in (6, 9, 12):
+                return slow(number, cells)
+            masked = identity[:6] + "********" + identity[14:]
+            return (number, household, relation, name, sex, birth_iso, "" if household else area,
+                    key_id, encrypt(identity), blind_index(identity), masked)  # fmt: skip
+
+        return encode
+
+    def stage_problems(self, table: str, sheet: str, *, limit: int) -> tuple[list[Any], int]:
+        from ..validation import RowError
+
+        problems, total = persons_stage_problems(table, limit=limit)
+        with translation.override("zh-hans"):
+            messages_zh = persons_stage_messages()
+        with translation.override("en"):
+            messages_en = persons_stage_messages()
+        # The general path's wording for a natural key given twice, so both paths read the same.
+        messages_zh["duplicate"] = "与文件中前面的某一行重复（相同的唯一标识）"
+        messages_en["duplicate"] = "duplicates an earlier row of the file (same natural key)"
+        errors = []
+        for problem in problems:
+            column = self.column(problem.field)
+            errors.append(
+                RowError(
+                    sheet,
+                    problem.row_number,
+                    column.header_zh,
+                    problem.value,
+                    messages_zh[problem.rule],
+                    messages_en[problem.rule],
+                )
+            )
+        return errors, total
+
+    def stage_classify(self, table: str) -> tuple[int, int, int]:
+        return persons_stage_classify(table)
+
+    def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
+        return persons_stage_apply(actor, table, source=reason)
+
+
+kind_register(HouseholdsKind())
+kind_register(PersonsKind())
+kinds_module.sensitive_masker_set(identity_mask)
