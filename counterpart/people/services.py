@@ -994,6 +994,26 @@ def benefits_record_bulk(
     return count
 
 
+def persons_identity_export_authorise(actor: Actor, *, count: int, reason: str, filters: dict[str, str]) -> None:
+    """Allow one export of a list of persons with clear identity numbers, auditing who, why, which list.
+
+    The same rules as ``person_identity_reveal``: the ``people.reveal_identity`` permission and a
+    reason; the event records the list's filters and how many persons it held, never a number.
+    """
+    if actor.user is None or not actor.user.has_perm(REVEAL_PERMISSION):
+        raise PermissionDenied(_("无权查看完整身份证号码"))
+    if not (reason or "").strip():
+        raise InvalidInput("reveal_reason", reason, _("导出完整身份证号码必须说明原因"))
+    with transaction.atomic():
+        audit_record_bulk(
+            actor,
+            "person.export_identity",
+            "people.person",
+            after={"count": count, "filters": filters},
+            reason=reason.strip(),
+        )
+
+
 # --- corrections an import (or a page) may make -----------------------------------------------
 
 HOUSEHOLD_EDITABLE_FIELDS = ("poverty_cause", "helper_name")

@@ -69,3 +69,20 @@ def project_outputs_total(
         .order_by("indicator")
     )
     return {row["indicator"]: row["total"] for row in rows}
+
+
+def project_history(project: Project) -> list[dict]:
+    """A project's transitions and audit events, oldest first, for its page."""
+    from counterpart.core.models import AuditEvent
+
+    from .models import ProjectAttachment
+
+    attachment_ids = [str(pk) for pk in ProjectAttachment.objects.filter(project=project).values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(
+        Q(object_type="projects.project", object_id=str(project.pk))
+        | Q(object_type="projects.projectattachment", object_id__in=attachment_ids)
+    ).order_by("at", "id")
+    return [
+        {"at": event.at, "who": event.actor_label or "system", "action": event.action, "reason": event.reason}
+        for event in events
+    ]
