@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0001_initial'),
+        ('projects', '0002_distribution_column'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
