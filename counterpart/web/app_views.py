@@ -7,6 +7,7 @@ scope: 404). A role that may see a record but not act on it gets 403 for the act
 
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -144,34 +145,52 @@ def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool =
     return render(request, "web/form.html", {"form": form, "title": title, "multipart": multipart})
 
 
+def _form_submit(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    write: Callable[[dict[str, Any]], Any],
+    success: str,
+    detail_url: str,
+) -> HttpResponse:
+    """The one flow of every form: on a valid POST, ``write`` the cleaned data through the domain
+    services; the domain's refusal lands on the form's field (naming the value), success goes to
+    the new record's page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = write(form.cleaned_data)
+        except InvalidInput as error:
+            _invalid_to_form(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(detail_url, pk=record.pk)
+    return _form_page(request, form, title)
+
+
 @login_required
 def project_propose_view(request: HttpRequest) -> HttpResponse:
     grants = permissions.grants_of(request.user)
     if not permissions.may_propose_project(grants):
         raise PermissionDenied
     form = forms.ProjectProposeForm(request.POST or None, user=request.user, grants=grants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            project = project_propose(
-                Actor.of(request.user),
-                program=data["program"],
-                code=data["code"],
-                title_zh=data["title_zh"],
-                title_en=data["title_en"],
-                category=data["category"],
-                recipient_area=data["recipient_area"],
-                pairing=data["pairing"],
-                year=data["year"],
-                budget_fen=data["budget"],
-                description=data["description"],
-            )
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
-        else:
-            messages.success(request, _("项目已申报"))
-            return redirect("web:projects_detail", pk=project.pk)
-    return _form_page(request, form, _("申报项目"))
+
+    def write(data: dict[str, Any]) -> Any:
+        project = project_propose(
+            Actor.of(request.user),
+            program=data["program"],
+            code=data["code"],
+            title_zh=data["title_zh"],
+            title_en=data["title_en"],
+            category=data["category"],
+            recipient_area=data["recipient_area"],
+            pairing=data["pairing"],
+            year=data["year"],
+            budget_fen=data["budget"],
+            description=data["description"],
+        )
+        return project
+
+    return _form_submit(request, form, _("申报项目"), write, _("项目已申报"), "web:projects_detail")
 
 
 @login_required
@@ -180,38 +199,34 @@ def ledger_record_view(request: HttpRequest) -> HttpResponse:
     if not (grants.superuser or grants.program_offices):
         raise PermissionDenied
     form = forms.LedgerRecordForm(request.POST or None, user=request.user, grants=grants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
-        try:
-            if data["kind"] == "commitment":
-                record = ledger_commit(
-                    actor,
-                    program=data["program"],
-                    date=data["date"],
-                    source=data["source"],
-                    amount_fen=data["amount"],
-                    recipient_area=data["recipient_area"],
-                    description=data["description"],
-                    external_ref=data["external_ref"],
-                )
-            else:
-                record = ledger_disburse(
-                    actor,
-                    commitment=data["commitment"],
-                    date=data["date"],
-                    amount_fen=data["amount"],
-                    project=data["project"],
-                    recipient_area=data["recipient_area"],
-                    description=data["description"],
-                    external_ref=data["external_ref"],
-                )
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
+        if data["kind"] == "commitment":
+            record = ledger_commit(
+                actor,
+                program=data["program"],
+                date=data["date"],
+                source=data["source"],
+                amount_fen=data["amount"],
+                recipient_area=data["recipient_area"],
+                description=data["description"],
+                external_ref=data["external_ref"],
+            )
         else:
-            messages.success(request, _("已记账"))
-            return redirect("web:funds_detail", pk=record.pk)
-    return _form_page(request, form, _("记录资金承诺或拨付"))
+            record = ledger_disburse(
+                actor,
+                commitment=data["commitment"],
+                date=data["date"],
+                amount_fen=data["amount"],
+                project=data["project"],
+                recipient_area=data["recipient_area"],
+                description=data["description"],
+                external_ref=data["external_ref"],
+            )
+        return record
+
+    return _form_submit(request, form, _("记录资金承诺或拨付"), write, _("已记账"), "web:funds_detail")
 
 
 @login_required
@@ -220,23 +235,19 @@ def household_register_view(request: HttpRequest) -> HttpResponse:
     if not permissions.may_register_people(grants):
         raise PermissionDenied
     form = forms.HouseholdRegisterForm(request.POST or None, user=request.user, grants=grants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            household = household_register(
-                Actor.of(request.user),
-                number=data["number"],
-                village=data["village"],
-                poverty_cause=data["poverty_cause"],
-                year=data["year"],
-                helper_name=data["helper_name"],
-            )
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
-        else:
-            messages.success(request, _("贫困户已登记"))
-            return redirect("web:households_detail", pk=household.pk)
-    return _form_page(request, form, _("登记贫困户"))
+
+    def write(data: dict[str, Any]) -> Any:
+        household = household_register(
+            Actor.of(request.user),
+            number=data["number"],
+            village=data["village"],
+            poverty_cause=data["poverty_cause"],
+            year=data["year"],
+            helper_name=data["helper_name"],
+        )
+        return household
+
+    return _form_submit(request, form, _("登记贫困户"), write, _("贫困户已登记"), "web:households_detail")
 
 
 @login_required
@@ -245,27 +256,23 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
     if not permissions.may_register_people(grants):
         raise PermissionDenied
     form = forms.PersonRegisterForm(request.POST or None, user=request.user, grants=grants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            person = person_register(
-                Actor.of(request.user),
-                PersonRow(
-                    name=data["name"],
-                    sex=data["sex"],
-                    area=data["area"],
-                    birth_date=data["birth_date"],
-                    identity_number=data["identity_number"] or None,
-                    household=data["household"],
-                    relation=data["relation"] or Relation.NONE,
-                ),
-            )
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
-        else:
-            messages.success(request, _("人员已登记"))
-            return redirect("web:people_detail", pk=person.pk)
-    return _form_page(request, form, _("登记人员"))
+
+    def write(data: dict[str, Any]) -> Any:
+        person = person_register(
+            Actor.of(request.user),
+            PersonRow(
+                name=data["name"],
+                sex=data["sex"],
+                area=data["area"],
+                birth_date=data["birth_date"],
+                identity_number=data["identity_number"] or None,
+                household=data["household"],
+                relation=data["relation"] or Relation.NONE,
+            ),
+        )
+        return person
+
+    return _form_submit(request, form, _("登记人员"), write, _("人员已登记"), "web:people_detail")
 
 
 @login_required
@@ -274,29 +281,25 @@ def training_record_view(request: HttpRequest) -> HttpResponse:
     if not permissions.may_record_training(grants):
         raise PermissionDenied
     form = forms.TrainingRecordForm(request.POST or None, user=request.user, grants=grants)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
-        try:
-            training = training_create(
-                actor,
-                program=data["program"],
-                kind=data["kind"],
-                title=data["title"],
-                place=data["place"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                organiser_name=data["organiser_name"],
-                reported_participants=data["reported_participants"],
-            )
-            if data["participants"]:
-                training_participants_add(actor, training, data["participants"])
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
-        else:
-            messages.success(request, _("培训已记录"))
-            return redirect("web:trainings_detail", pk=training.pk)
-    return _form_page(request, form, _("记录培训"))
+        training = training_create(
+            actor,
+            program=data["program"],
+            kind=data["kind"],
+            title=data["title"],
+            place=data["place"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            organiser_name=data["organiser_name"],
+            reported_participants=data["reported_participants"],
+        )
+        if data["participants"]:
+            training_participants_add(actor, training, data["participants"])
+        return training
+
+    return _form_submit(request, form, _("记录培训"), write, _("培训已记录"), "web:trainings_detail")
 
 
 @login_required
@@ -306,34 +309,32 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
     if not (grants.superuser or grants.organisations):
         raise PermissionDenied
     form = forms.EnterpriseReportForm(request.POST or None, user=request.user, grants=grants, enterprises=enterprises)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
-        try:
-            report = enterprise_report_draft(
-                actor,
-                program=data["program"],
-                enterprise=data["enterprise"],
-                year=data["year"],
-                area=data["area"],
-                note=data["note"],
-                figures=ReportFigures(
-                    actual_investment_fen=data["actual_investment"],
-                    total_assets_fen=data["total_assets"],
-                    annual_output_fen=data["annual_output"],
-                    taxes_paid_fen=data["taxes_paid"],
-                    jobs_created=data["jobs_created"],
-                    people_helped_into_jobs=data["people_helped_into_jobs"],
-                    employees=data["employees"],
-                ),
-            )
-            enterprise_report_submit(actor, report)
-        except InvalidInput as error:
-            _invalid_to_form(form, error)
-        else:
-            messages.success(request, _("年度报告已提交，待协作办确认"))
-            return redirect("web:enterprise-reports_detail", pk=report.pk)
-    return _form_page(request, form, _("提交企业年度报告"))
+        report = enterprise_report_draft(
+            actor,
+            program=data["program"],
+            enterprise=data["enterprise"],
+            year=data["year"],
+            area=data["area"],
+            note=data["note"],
+            figures=ReportFigures(
+                actual_investment_fen=data["actual_investment"],
+                total_assets_fen=data["total_assets"],
+                annual_output_fen=data["annual_output"],
+                taxes_paid_fen=data["taxes_paid"],
+                jobs_created=data["jobs_created"],
+                people_helped_into_jobs=data["people_helped_into_jobs"],
+                employees=data["employees"],
+            ),
+        )
+        enterprise_report_submit(actor, report)
+        return report
+
+    return _form_submit(
+        request, form, _("提交企业年度报告"), write, _("年度报告已提交，待协作办确认"), "web:enterprise-reports_detail"
+    )
 
 
 # --- the project workflow and evidence ---------------------------------------------------------------------
