@@ -209,7 +209,12 @@ def test_a_large_persons_load_rebuilds_indexes_and_keys_and_the_database_still_r
     monkeypatch.setattr(people_services, "PERSON_LOAD_REBUILD_MIN_ROWS", 0)
     rebuilt = []
     end = people_services._person_load_end
-    monkeypatch.setattr(people_services, "_person_load_end", lambda cursor, r: (rebuilt.append(r), end(cursor, r)))
+
+    def spy(cursor, restore):
+        rebuilt.append(restore)
+        end(cursor, restore)
+
+    monkeypatch.setattr(people_services, "_person_load_end", spy)
     # when
     result = import_file(actor, path, kind="persons")
     # then: written through the rebuild, every index and constraint back as it was
