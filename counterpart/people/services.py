@@ -1135,11 +1135,11 @@ def persons_stage_problems(table: str, *, limit: int = 1000) -> tuple[list[Stage
     queries = _stage_sql(table)
     union = " UNION ALL ".join(f"SELECT q.*, '{name}' FROM ({sql}) q" for name, sql in queries.items())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({union}) u")
-        total = cursor.fetchone()[0]
-        cursor.execute(f"SELECT * FROM ({union}) u ORDER BY 1 LIMIT %s", [limit])
-        problems = [StagedProblem(row, field, value, rule) for row, field, value, rule in cursor.fetchall()]
-    return problems, total
+        # One pass over the rules (the count rides along on each row kept), not one to count and one to list.
+        cursor.execute(f"SELECT u.*, count(*) OVER () FROM ({union}) u ORDER BY 1 LIMIT %s", [limit])
+        found = cursor.fetchall()
+    problems = [StagedProblem(row, field, value, rule) for row, field, value, rule, _total in found]
+    return problems, found[0][4] if found else 0
 
 
 def persons_stage_messages() -> dict[str, str]:
