@@ -1252,6 +1252,11 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
         inserted = cursor.rowcount
         if rebuilt is not None:
             _person_load_end(cursor, rebuilt)
+        if inserted >= PERSON_LOAD_REBUILD_MIN_ROWS:
+            # Plan the head update by the table as it now is: with the statistics of the table before
+            # the load it walks the primary key for each household (ORDER BY id LIMIT 1), which for a
+            # million new rows takes hours instead of seconds.
+            cursor.execute(f"ANALYZE {person}")
         cursor.execute(
             f"""UPDATE {person} p SET name = s.name, relation = s.relation FROM {table} s
                 WHERE p.identity_blind_index = s.identity_blind_index
