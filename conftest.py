@@ -7,6 +7,9 @@ import pytest
 
 from counterpart.core.audit import Actor
 
+# The Playwright fixtures every app's tests/browser/ uses (one Chromium per session).
+pytest_plugins = ["counterpart.testing.browser"]
+
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 

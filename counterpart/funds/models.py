@@ -9,7 +9,8 @@ its postings never change: a correction is a reversing transaction.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Substr
 
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
@@ -102,6 +103,13 @@ class LedgerTransaction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by_label = models.CharField(max_length=150, blank=True)
+    # The distribution column of a national deployment (docs/scale.md): the recipient county, or the
+    # coarser code of a province- or prefecture-level transaction, '' for a program-level one.
+    county_code = models.GeneratedField(
+        expression=Coalesce(Substr("recipient_area_id", 1, 6), Value("")),
+        output_field=models.CharField(max_length=6),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["program_id", "date", "id"]
@@ -133,6 +141,8 @@ class Posting(models.Model):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     amount_fen = models.BigIntegerField()
+    # Its transaction's county_code, copied so postings are distributed (and co-located) with it.
+    county_code = models.CharField(max_length=6, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["transaction_id", "id"]
@@ -143,3 +153,34 @@ class Posting(models.Model):
     def __str__(self) -> str:
         side = "Dr" if self.amount_fen > 0 else "Cr"
         return f"{side} {self.account.type} {abs(self.amount_fen) / 100:.2f}"
+
+
+class LedgerSummary(models.Model):
+    """The postings summed per program, year, county, account type, source and project category.
+
+    Postings are append-only (corrections are reversing transactions), so the ledger service adds
+    each new transaction's lines here in the same transaction (counterpart/funds/summary.py). The
+    program-wide report reads these few thousand rows instead of scanning the year's postings;
+    ``counterpart check-integrity --check ledger.summary`` recomputes them from the postings.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6, blank=True)
+    account_type = models.CharField(max_length=20, choices=AccountType.choices)
+    source = models.CharField(max_length=20, choices=FundSource.choices)
+    category = models.CharField(max_length=30, blank=True, help_text="the project's category; '' without a project")
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "台账汇总 ledger summary"
+        verbose_name_plural = "台账汇总 ledger summaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year", "county_code", "account_type", "source", "category"],
+                name="ledger_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.county_code} {self.account_type} {self.source}: {self.amount_fen}"

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Program
 
 from .models import (
@@ -47,7 +48,9 @@ def postings_for(
     if sources is not None:
         postings = postings.filter(transaction__source__in=list(sources))
     if area_code is not None:
-        postings = postings.filter(transaction__recipient_area__code__startswith=area_code)
+        postings = postings.filter(county_filter("county_code", area_code))
+        if len(area_code) > COUNTY_CODE_LENGTH:  # a township or village within the county
+            postings = postings.filter(transaction__recipient_area__code__startswith=area_code)
     if pairing_ids is not None:
         postings = postings.filter(transaction__pairing_id__in=list(pairing_ids))
     return postings
@@ -138,7 +141,9 @@ def in_kind_items(
     if year is not None:
         transactions = transactions.filter(year__gte=year, year__lte=year_to or year)
     if area_code is not None:
-        transactions = transactions.filter(recipient_area__code__startswith=area_code)
+        transactions = transactions.filter(county_filter("county_code", area_code))
+        if len(area_code) > COUNTY_CODE_LENGTH:
+            transactions = transactions.filter(recipient_area__code__startswith=area_code)
     if pairing_ids is not None:
         transactions = transactions.filter(pairing_id__in=list(pairing_ids))
     if unit is not None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
+from counterpart.core.retry import retry_on_conflict
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -31,6 +32,7 @@ from .models import (
     Posting,
     TransactionKind,
 )
+from .summary import ledger_summary_add
 
 STANDARD_CHART: dict[str, tuple[str, str]] = {
     AccountType.CONTRIBUTIONS: ("资金来源", "Contributions"),
@@ -103,6 +105,7 @@ _DRAW_ERRORS: dict[str, str] = {
 }
 
 
+@retry_on_conflict
 def _ledger_post(
     actor: Actor,
     *,
@@ -121,7 +124,11 @@ def _ledger_post(
     idempotency_key: str | None = None,
     external_ref: str = "",
 ) -> LedgerTransaction:
-    """Write one balanced transaction, all or nothing, with its audit event."""
+    """Write one balanced transaction, all or nothing, with its audit event.
+
+    Run again from the start when the database aborts it for a conflict (SERIALIZABLE, deadlock);
+    see core/retry.py.
+    """
     if sum(amount for _account, amount in lines) != 0 or len(lines) < 2:
         raise InvalidInput("postings", lines, _("借贷不平衡"))
     if not isinstance(date, datetime.date):
@@ -178,10 +185,16 @@ def _ledger_post(
             raise
         Posting.objects.bulk_create(
             [
-                Posting(transaction=record, account=accounts[account_type], amount_fen=amount)
+                Posting(
+                    transaction=record,
+                    account=accounts[account_type],
+                    amount_fen=amount,
+                    county_code=(record.recipient_area_id or "")[:6],
+                )
                 for account_type, amount in lines
             ]
         )
+        ledger_summary_add(record, lines)
         audit_record(
             actor,
             f"ledger.{kind}",

@@ -166,6 +166,10 @@ class Kind:
         """Every record's row (of one program, if given; only what ``user`` may see, if given)."""
         raise NotImplementedError
 
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        """Rows of chosen records (a web list's filtered, scoped records), as ``export_rows`` gives them."""
+        raise NotImplementedError
+
     # --- the staged bulk path (PostgreSQL), see intake/staged.py ---
 
     def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:

@@ -8,8 +8,11 @@ UTF-8 (with or without BOM) or else GB18030 (a superset of GBK, what Chinese Exc
 """
 
 import codecs
+import contextlib
 import csv
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,7 @@ def limits() -> dict[str, int]:
         "max_rows": _limit("INTAKE_MAX_ROWS", 2_000_000),
         "max_uncompressed_bytes": _limit("INTAKE_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024),
         "max_compression_ratio": _limit("INTAKE_MAX_COMPRESSION_RATIO", 200),
+        "max_columns": _limit("INTAKE_MAX_COLUMNS", 1000),
     }
 
 
@@ -44,13 +48,23 @@ class FileInfo:
     encoding: str = ""
 
 
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError)
+
+
 def _xlsx_check(path: Path) -> None:
     lim = limits()
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise FileRejected("损坏的 zip/xlsx 文件", "corrupt zip/xlsx file") from None
+            _xlsx_members_check(members, lim)
+            _xlsx_extent_check(archive, members)
+    except _ZIP_ERRORS as error:
+        # zipfile raises several kinds for a damaged or exotic archive (unknown compression, truncated
+        # member, bad CRC): each is a corrupt upload, not a server error.
+        raise FileRejected("损坏的 zip/xlsx 文件", f"corrupt zip/xlsx file ({type(error).__name__})") from None
+
+
+def _xlsx_members_check(members: list[zipfile.ZipInfo], lim: dict[str, int]) -> None:
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileRejected("zip 文件不是 Excel 工作簿（xlsx）", "the zip file is not an Excel workbook (xlsx)")
@@ -67,6 +81,53 @@ def _xlsx_check(path: Path) -> None:
                 f"xlsx 中 {member.filename} 的压缩比 {ratio:.0f} 异常（疑似压缩炸弹）",
                 f"{member.filename} in the xlsx has a compression ratio of {ratio:.0f} (a zip bomb?)",
             )
+
+
+# A cell, row or range reference in sheet XML: r="XFD1048576", ref="A1:C3", r="7" on a row.
+_REFERENCE = re.compile(rb'\s(?:r|ref)\s*=\s*["\']\$?([A-Za-z]{0,3})\$?(\d{1,12})(?::\$?([A-Za-z]{0,3})\$?(\d{1,12}))?')
+_COUNT = re.compile(rb'\s(?:count|uniqueCount)\s*=\s*["\'](\d{1,20})')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _xlsx_extent_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a sheet that names cells far beyond the limits before calamine sees it.
+
+    calamine allocates a sheet as one dense block from its largest cell reference: a single cell
+    at XFD1048576 asks for half a terabyte and aborts the whole process (found by fuzzing). So the
+    sheet XML is scanned, streaming, for references and declared counts, against the row limit and
+    ``INTAKE_MAX_COLUMNS``.
+    """
+    lim = limits()
+    max_rows, max_columns = lim["max_rows"] + 1, lim["max_columns"]
+    for member in members:
+        name = member.filename
+        if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+            continue
+        tail = b""
+        with archive.open(member) as handle:
+            while block := handle.read(1 << 20):
+                text = tail + block
+                for match in _REFERENCE.finditer(text):
+                    for letters, digits in ((match[1], match[2]), (match[3], match[4])):
+                        if digits is None:
+                            continue
+                        if int(digits) > max_rows or _column_number(letters or b"") > max_columns:
+                            raise FileRejected(
+                                f"xlsx 工作表引用的单元格超出上限（{max_rows - 1} 行、{max_columns} 列）",
+                                f"the xlsx sheet refers to cells beyond the limits "
+                                f"({max_rows - 1} rows, {max_columns} columns)",
+                            )
+                for match in _COUNT.finditer(text):
+                    # each counted item takes bytes of the member: a count beyond its size is a lie
+                    if int(match[1]) > member.file_size:
+                        raise FileRejected("xlsx 中声明的数量异常", "the xlsx declares an impossible count")
+                tail = text[-64:]
 
 
 def _csv_encoding(path: Path) -> str:
@@ -114,18 +175,35 @@ def file_inspect(path: Path) -> FileInfo:
     return FileInfo(path=path, type="csv", size=size, encoding=encoding)
 
 
+@contextlib.contextmanager
+def _workbook_errors() -> Iterator[None]:
+    """A workbook that passed the zip checks can still be broken inside (bad XML, a damaged member):
+    calamine's errors become a clean refusal of the file, found by fuzzing (intake/tests/test_fuzz.py)."""
+    from python_calamine import CalamineError
+
+    try:
+        yield
+    except CalamineError as error:
+        raise FileRejected(
+            f"xlsx 工作簿已损坏，无法读取：{error}", f"the xlsx workbook is damaged and cannot be read: {error}"
+        ) from None
+
+
 def sheet_name_of(info: FileInfo, kind_key: str) -> str:
     """The sheet that holds the data: the kind's own sheet when present, else the first one."""
     if info.type == "csv":
         return info.path.name
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(info.path))
-    try:
-        names = workbook.sheet_names
-        return kind_key if kind_key in names else names[0]
-    finally:
-        workbook.close()
+    with _workbook_errors():
+        workbook = CalamineWorkbook.from_path(str(info.path))
+        try:
+            names = workbook.sheet_names
+            if not names:
+                raise FileRejected("xlsx 工作簿中没有工作表", "the xlsx workbook has no sheet")
+            return kind_key if kind_key in names else names[0]
+        finally:
+            workbook.close()
 
 
 def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
@@ -149,11 +227,12 @@ def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
         return
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(info.path))
-    try:
-        yield from workbook.get_sheet_by_name(sheet).iter_rows()
-    finally:
-        workbook.close()
+    with _workbook_errors():
+        workbook = CalamineWorkbook.from_path(str(info.path))
+        try:
+            yield from workbook.get_sheet_by_name(sheet).iter_rows()
+        finally:
+            workbook.close()
 
 
 def _delimiter(sample: str) -> str:

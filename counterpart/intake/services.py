@@ -459,8 +459,10 @@ def _audit(actor: Actor, kind: Kind, batch: ImportBatch) -> None:
     )
 
 
-def batch_enqueue(actor: Actor, path: Path, *, kind: str | None = None, file_name: str = "") -> ImportBatch:
-    """Queue a stored upload for ``counterpart worker``."""
+def batch_enqueue(
+    actor: Actor, path: Path, *, kind: str | None = None, file_name: str = "", dry_run: bool = False
+) -> ImportBatch:
+    """Queue a stored upload for ``counterpart worker`` (``dry_run``: validate only, write nothing)."""
     info = file_inspect(path)
     record_kind = kind_get(kind) if kind else kind_detect(info)
     return ImportBatch.objects.create(
@@ -469,6 +471,7 @@ def batch_enqueue(actor: Actor, path: Path, *, kind: str | None = None, file_nam
         file_sha256=file_sha256(path),
         file_path=str(path),
         status=BatchStatus.QUEUED,
+        dry_run=dry_run,
         created_by_label=actor.label,
     )
 
@@ -512,7 +515,13 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
     """Run a claimed batch from its stored file."""
     try:
         return import_file(
-            actor, Path(batch.file_path), kind=batch.kind, batch=batch, progress=progress, file_name=batch.file_name
+            actor,
+            Path(batch.file_path),
+            kind=batch.kind,
+            batch=batch,
+            progress=progress,
+            file_name=batch.file_name,
+            dry_run=batch.dry_run,
         )
     except FileRejected as rejected:
         return _finish_invalid(batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)])

@@ -14,7 +14,9 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from counterpart.funds.models import AccountType, LedgerTransaction, Posting
+from counterpart.funds.summary import ledger_summary_mismatches
 from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.people.summary import beneficiary_summary_mismatches
 from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing
 
@@ -180,6 +182,20 @@ CHECKS: list[IntegrityCheck] = [
         "项目地点不在其结对关系的受援地区内或属于其他协作项目",
         "a project outside its pairing's recipient area, or in another program",
         _projects_outside_their_pairing,
+    ),
+    IntegrityCheck(
+        "ledger.summary",
+        Severity.ERROR,
+        "台账汇总与分录不一致（可用 ledger_summary_rebuild 重算）",
+        "ledger summary rows that differ from the sums of the postings: (key, stored, recomputed)",
+        ledger_summary_mismatches,
+    ),
+    IntegrityCheck(
+        "people.beneficiary_summary",
+        Severity.ERROR,
+        "受益人数汇总与受益记录不一致（可用 beneficiary_summary_refresh 按键重算）",
+        "persons-reached summary rows that differ from a recount of the benefits: (key, stored, recomputed)",
+        beneficiary_summary_mismatches,
     ),
     IntegrityCheck(
         "reported_value.unknown_indicator",

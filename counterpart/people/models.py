@@ -430,3 +430,29 @@ class VillageComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.advancement.village_id} {self.get_component_display()}: {self.get_status_display()}"
+
+
+class BeneficiarySummary(models.Model):
+    """Unique persons reached per program, year and the persons' own county: a summary of ``Benefit``.
+
+    Kept in step with the benefits in the same transaction (counterpart/people/summary.py), so the
+    annual report reads a few hundred rows instead of counting distinct persons over tens of
+    millions of benefits. Keyed by the *person's* county (a person belongs to one county), the
+    rows add up across counties to the program-wide count of unique persons. Reconciled with the
+    records by the integrity check ``people.beneficiary_summary``.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6)
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "受益人数汇总 beneficiary summary"
+        verbose_name_plural = "受益人数汇总 beneficiary summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year", "county_code"], name="beneficiary_summary_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.county_code}: {self.persons}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import selectors
 from .models import TrainingKind
+from .summary import beneficiaries_count_summarised
 
 if TYPE_CHECKING:  # the report module imports this one to list it as a provider
     from counterpart.reports.annual import AnnualReport
@@ -42,7 +43,14 @@ def people_figures(report: "AnnualReport") -> None:
         )
         _add(report, "beneficiaries", "persons", count, None)
         return
-    _add(report, "beneficiaries", "persons", selectors.beneficiaries_count(program, year, year_to), None)
+    # One year of the whole program: the summary's rows (persons reached per county) add up to the
+    # unique count; a range of years is not additive (a person reached in two years counts once).
+    reached = (
+        beneficiaries_count_summarised(program.pk, year)
+        if year_to is None
+        else selectors.beneficiaries_count(program, year, year_to)
+    )
+    _add(report, "beneficiaries", "persons", reached, None)
     for key, kind in (
         ("cadres_trained", TrainingKind.CADRE_TECHNICIAN),
         ("labour_trained", TrainingKind.LABOUR_TRANSFER),

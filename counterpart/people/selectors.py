@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Pairing, Program
 
 from .identity import identity_blind_index
@@ -45,8 +46,9 @@ def benefits_of(
         benefits = benefits.filter(program=program)
     if area_code:
         # The county code is on the row: a county (or coarser) filter is an indexed prefix match.
-        field = "county_code" if len(area_code) <= 6 else "area_code"
-        benefits = benefits.filter(**{f"{field}__startswith": area_code})
+        benefits = benefits.filter(county_filter("county_code", area_code))
+        if len(area_code) > COUNTY_CODE_LENGTH:
+            benefits = benefits.filter(area_code__startswith=area_code)
     if pairing is not None:
         benefits = benefits.filter(pairing=pairing)
     if pairing_ids is not None:

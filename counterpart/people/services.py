@@ -53,6 +53,7 @@ from .models import (
     VillageComponent,
     VillageComponentKind,
 )
+from .summary import beneficiary_summary_add, beneficiary_summary_keys_of, beneficiary_summary_refresh
 
 REVEAL_PERMISSION = "people.reveal_identity"
 
@@ -496,6 +497,7 @@ def benefit_record(
                 )
             )
         created = Benefit.objects.bulk_create(benefits)
+        beneficiary_summary_add(created)
         audit_record(
             actor,
             "benefit.record",
@@ -596,7 +598,7 @@ def training_participants_add(actor: Actor, training: Training, persons: Sequenc
         already = set(training.participants.values_list("person_id", flat=True))
         new = [p for p in dict.fromkeys(persons) if p.pk not in already]
         TrainingParticipant.objects.bulk_create([TrainingParticipant(training=training, person=p) for p in new])
-        Benefit.objects.bulk_create(
+        trained = Benefit.objects.bulk_create(
             [
                 Benefit(
                     person=p,
@@ -614,6 +616,7 @@ def training_participants_add(actor: Actor, training: Training, persons: Sequenc
                 if p.household_id is not None
             ]
         )
+        beneficiary_summary_add(trained)
         audit_record(
             actor, "training.participants_add", training, after={"added": len(new), "persons": [p.pk for p in new]}
         )
@@ -735,7 +738,7 @@ def student_aid_grant_batch(
             ]
         )
         aid = list(StudentAid.objects.filter(ledger_transaction=disbursement).select_related("student").order_by("id"))
-        Benefit.objects.bulk_create(
+        aided = Benefit.objects.bulk_create(
             [
                 Benefit(
                     person=row.student,
@@ -753,6 +756,7 @@ def student_aid_grant_batch(
                 if row.student.household_id is not None
             ]
         )
+        beneficiary_summary_add(aided)
         audit_record(
             actor,
             "student_aid.grant",
@@ -944,6 +948,8 @@ def benefits_record_bulk(
     count = 0
     with transaction.atomic():
         batch: list[tuple[object, ...]] = []
+        # The summary keys this load touches, gathered per batch so memory stays bounded.
+        touched: set[tuple[int, int, str]] = set()
 
         def flush() -> None:
             if connection.vendor == "postgresql":
@@ -957,6 +963,7 @@ def benefits_record_bulk(
                     [Benefit(**dict(zip(_BENEFIT_COPY_COLUMNS, values, strict=True))) for values in batch],
                     batch_size=2_000,
                 )
+            touched.update(beneficiary_summary_keys_of(program.pk, {(v[0], v[7]) for v in batch}))  # type: ignore[misc]
             batch.clear()
 
         for row in rows:
@@ -983,8 +990,29 @@ def benefits_record_bulk(
                 flush()
         if batch:
             flush()
+        beneficiary_summary_refresh(touched)
         audit_record_bulk(actor, "benefit.record_bulk", "people.benefit", after={"source": source, "rows": count})
     return count
+
+
+def persons_identity_export_authorise(actor: Actor, *, count: int, reason: str, filters: dict[str, str]) -> None:
+    """Allow one export of a list of persons with clear identity numbers, auditing who, why, which list.
+
+    The same rules as ``person_identity_reveal``: the ``people.reveal_identity`` permission and a
+    reason; the event records the list's filters and how many persons it held, never a number.
+    """
+    if actor.user is None or not actor.user.has_perm(REVEAL_PERMISSION):
+        raise PermissionDenied(_("无权查看完整身份证号码"))
+    if not (reason or "").strip():
+        raise InvalidInput("reveal_reason", reason, _("导出完整身份证号码必须说明原因"))
+    with transaction.atomic():
+        audit_record_bulk(
+            actor,
+            "person.export_identity",
+            "people.person",
+            after={"count": count, "filters": filters},
+            reason=reason.strip(),
+        )
 
 
 # --- corrections an import (or a page) may make -----------------------------------------------

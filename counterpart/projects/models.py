@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -82,6 +83,10 @@ class Project(models.Model):
     )
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The distribution column of a national deployment (docs/scale.md): the county the project is in.
+    county_code = models.GeneratedField(
+        expression=Substr("recipient_area_id", 1, 6), output_field=models.CharField(max_length=6), db_persist=True
+    )
 
     class Meta:
         ordering = ["program_id", "year", "code"]
@@ -172,3 +177,39 @@ class ProjectOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()}: {self.planned_quantity} {self.unit}"
+
+
+class AttachmentType(models.TextChoices):
+    JPEG = "image/jpeg", "JPEG 照片 photo"
+    PNG = "image/png", "PNG 图片 image"
+    PDF = "application/pdf", "PDF 文件 document"
+
+
+class ProjectAttachment(models.Model):
+    """Evidence for a project (a photo of the finished road, the acceptance certificate as PDF).
+
+    The file lives under the data directory (``stored_name``, never the name the user gave) and
+    is served only through a scoped view; ``content_type`` is what the bytes are, not what the
+    browser claimed. Written only by ``projects.services.project_attachment_add``.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="attachments")
+    file_name = models.CharField(max_length=255, help_text="上传时的文件名 name as uploaded")
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=40, choices=AttachmentType.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "uploaded_at", "id"]
+        verbose_name = "项目佐证材料 project attachment"
+        verbose_name_plural = "项目佐证材料 project attachments"
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.file_name}"

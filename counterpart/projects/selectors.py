@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Program
 
 from .models import Project, ProjectOutput, ProjectStatus
@@ -24,7 +25,9 @@ def projects_of_year(
         status=ProjectStatus.CANCELLED
     )
     if area_code is not None:
-        projects = projects.filter(recipient_area__code__startswith=area_code)
+        projects = projects.filter(county_filter("county_code", area_code))
+        if len(area_code) > COUNTY_CODE_LENGTH:
+            projects = projects.filter(recipient_area__code__startswith=area_code)
     if pairing_ids is not None:
         projects = projects.filter(pairing_id__in=list(pairing_ids))
     return projects
@@ -66,3 +69,20 @@ def project_outputs_total(
         .order_by("indicator")
     )
     return {row["indicator"]: row["total"] for row in rows}
+
+
+def project_history(project: Project) -> list[dict]:
+    """A project's transitions and audit events, oldest first, for its page."""
+    from counterpart.core.models import AuditEvent
+
+    from .models import ProjectAttachment
+
+    attachment_ids = [str(pk) for pk in ProjectAttachment.objects.filter(project=project).values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(
+        Q(object_type="projects.project", object_id=str(project.pk))
+        | Q(object_type="projects.projectattachment", object_id__in=attachment_ids)
+    ).order_by("at", "id")
+    return [
+        {"at": event.at, "who": event.actor_label or "system", "action": event.action, "reason": event.reason}
+        for event in events
+    ]

@@ -1,9 +1,13 @@
 """Writes for projects: proposal, lifecycle transitions and outputs. Atomic and audited."""
 
+import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,8 +21,10 @@ from .models import (
     ALLOWED_TRANSITIONS,
     DAC_PURPOSE_BY_CATEGORY,
     OUTPUT_UNITS,
+    AttachmentType,
     OutputIndicator,
     Project,
+    ProjectAttachment,
     ProjectCategory,
     ProjectOutput,
     ProjectStatus,
@@ -361,3 +367,76 @@ def project_output_set(
             output.save(update_fields=["planned_quantity", "actual_quantity"])
         audit_record(actor, "project.output_set", output, before=before)
     return output
+
+
+# --- evidence attachments ---------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attachment_type_sniff(head: bytes) -> str | None:
+    """The real type of a file from its first bytes (magic numbers), or None when not accepted."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return AttachmentType.JPEG.value
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return AttachmentType.PNG.value
+    if head.startswith(b"%PDF-"):
+        return AttachmentType.PDF.value
+    return None
+
+
+def attachments_directory() -> Path:
+    return Path(settings.DATA_DIR) / "attachments"
+
+
+def project_attachment_add(
+    actor: Actor, project: Project, *, file_name: str, content: bytes, caption: str = ""
+) -> ProjectAttachment:
+    """Keep a photo (JPEG, PNG) or PDF as evidence for a project, checked by its bytes and size.
+
+    The bytes are written under the data directory with a random name; the record and its audit
+    event are written in one transaction, and the file is removed again if that fails.
+    """
+    if not content:
+        raise InvalidInput("file", file_name, _("文件为空"))
+    if len(content) > ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            "file",
+            file_name,
+            _("文件过大：%(size)s 字节，上限 %(limit)s 字节") % {"size": len(content), "limit": ATTACHMENT_MAX_BYTES},
+        )
+    content_type = attachment_type_sniff(content[:16])
+    if content_type is None:
+        raise InvalidInput("file", file_name, _("只接受 JPEG、PNG 照片或 PDF 文件（按文件内容判断）"))
+    if project.status == ProjectStatus.CANCELLED:
+        raise InvalidInput("project", project.code, _("已取消的项目不能上传材料"))
+    directory = attachments_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{uuid.uuid4().hex}{_EXTENSIONS[content_type]}"
+    path = directory / stored_name
+    path.write_bytes(content)
+    try:
+        with transaction.atomic():
+            attachment = ProjectAttachment.objects.create(
+                project=project,
+                file_name=Path(file_name).name[:255] or stored_name,
+                stored_name=stored_name,
+                content_type=content_type,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                caption=caption.strip()[:200],
+                uploaded_by=actor.db_user,
+                uploaded_by_label=actor.label,
+            )
+            audit_record(actor, "project.attachment_add", attachment)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+_EXTENSIONS = {AttachmentType.JPEG.value: ".jpg", AttachmentType.PNG.value: ".png", AttachmentType.PDF.value: ".pdf"}
+
+
+def project_attachment_path(attachment: ProjectAttachment) -> Path:
+    return attachments_directory() / attachment.stored_name

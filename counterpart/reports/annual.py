@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for
+from counterpart.funds.summary import ledger_totals_summarised
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
 from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
@@ -148,6 +149,10 @@ class LedgerTotals:
 
 
 def ledger_totals(report: AnnualReport) -> LedgerTotals:
+    if report.scope.is_program_wide:
+        # The whole program's years: sums of the ledger summary, kept in step with the postings
+        # (counterpart/funds/summary.py) — a few thousand rows instead of the years' postings.
+        return LedgerTotals(rows=ledger_totals_summarised(report.program.pk, report.year, report.year_to))
     rows = (
         _postings(report, list(AccountType.values))
         .values_list("account__type", "transaction__source", "transaction__project__category")

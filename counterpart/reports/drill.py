@@ -1,6 +1,18 @@
-"""Where the records behind a figure can be seen: a filtered list in the admin.
+"""Where the records behind a figure can be seen: the signed-in lists of the web application.
 
-The web issue replaces these with scoped pages; the mapping from figure to records stays here.
+The lists (/app/projects/, /app/funds/, …) are scoped to the signed-in user and take their filters
+as query parameters; this module is the one place that maps a figure, or a slice of a dashboard
+chart, to the list and the filters that show its records:
+
+    /app/projects/?program=<slug>&year=<y>&area=<code prefix>&status=<s>&category=<c>
+    /app/funds/?program=&year=&area=&source=&stage=
+    /app/people/?program=&year=&area=
+    /app/trainings/?program=&year=&area=
+    /app/enterprises/?program=
+    /app/events/?program=&year=
+    /app/indicators/?program=&year=&indicator=<key>
+
+A multi-year figure adds ``year_to``. Pairings have no list of their own yet and stay in the admin.
 """
 
 from urllib.parse import urlencode
@@ -9,28 +21,84 @@ from django.urls import reverse
 
 from .annual import AnnualReport, Figure, Source
 
-_LEDGER_SOURCES = {
-    "fiscal_aid": "fiscal",
-    "fiscal_aid_by_level": "fiscal",
+LISTS = {
+    "projects": "/app/projects/",
+    "funds": "/app/funds/",
+    "people": "/app/people/",
+    "trainings": "/app/trainings/",
+    "enterprises": "/app/enterprises/",
+    "events": "/app/events/",
+    "indicators": "/app/indicators/",
 }
+
+# The filters each list understands; anything else given to list_url is dropped.
+LIST_FILTERS = {
+    "projects": ("program", "year", "year_to", "area", "status", "category"),
+    "funds": ("program", "year", "year_to", "area", "source", "stage"),
+    "people": ("program", "year", "year_to", "area"),
+    "trainings": ("program", "year", "year_to", "area"),
+    "enterprises": ("program",),
+    "events": ("program", "year", "year_to"),
+    "indicators": ("program", "year", "year_to", "indicator"),
+}
+
+# Registry figures, by the list that holds their records.
+_REGISTRY_LISTS = {
+    "beneficiaries": "people",
+    "students_aided": "people",
+    "cadres_trained": "trainings",
+    "labour_trained": "trainings",
+    "labour_transferred": "trainings",
+    "training_courses": "trainings",
+    "training_person_times": "trainings",
+    "cooperation_agreements": "enterprises",
+    "agreed_investment": "enterprises",
+    "enterprises_engaged": "enterprises",
+    "market_events": "events",
+    "participating_enterprises": "events",
+    "purchases": "events",
+}
+_ENTERPRISE_REPORT_KEYS = frozenset(
+    {
+        "actual_investment",
+        "taxes_paid",
+        "jobs_created",
+        "people_helped_into_jobs",
+        "enterprise_assets",
+        "annual_output",
+        "production_capacity",
+        "matching_enterprises",
+        "employees",
+        "employees_from_poor_households",
+    }
+)
+_MARKET_KEYS = frozenset({"direct_sales", "order_value"})
+
+
+def list_url(name: str, **filters: object) -> str:
+    """The URL of one of the web application's lists with the given filters (empty ones left out)."""
+    allowed = LIST_FILTERS[name]
+    query = {key: value for key, value in filters.items() if key in allowed and value not in (None, "")}
+    return f"{LISTS[name]}?{urlencode(query)}" if query else LISTS[name]
 
 
 def drill_url(report: AnnualReport, figure: Figure) -> str | None:
-    """The admin list of the records a figure was computed from (or the published entries)."""
+    """The list of the records a figure was computed from (or of the published entries)."""
     program = report.program
-    years = {"year__gte": report.year, "year__lte": report.last_year}
-    scope: dict[str, object] = {}
-    if report.scope.area_code:
-        scope["recipient_area__code__startswith"] = report.scope.area_code
+    common: dict[str, object] = {"program": program.slug, "year": report.year, "year_to": report.year_to}
+    area = report.scope.area_code
+    if figure.source == Source.REPORTED and figure.key in _ENTERPRISE_REPORT_KEYS:
+        return list_url("enterprises", **common)
+    if figure.source == Source.REPORTED and figure.key in _MARKET_KEYS:
+        return list_url("events", **common)
     if figure.source == Source.REPORTED:
-        query: dict[str, object] = {"program__id__exact": program.pk, "indicator_key": figure.key}
-        return f"{reverse('admin:indicators_reportedvalue_changelist')}?{urlencode(query)}"
+        return list_url("indicators", **common, indicator=figure.key)
     if figure.source == Source.LEDGER:
-        query = {"program__id__exact": program.pk, **years, **scope}
-        return f"{reverse('admin:funds_ledgertransaction_changelist')}?{urlencode(query)}"
+        return list_url("funds", **common, area=area)
     if figure.source == Source.PROJECTS:
-        query = {"program__id__exact": program.pk, **years, **scope}
-        return f"{reverse('admin:projects_project_changelist')}?{urlencode(query)}"
+        return list_url("projects", **common, area=area)
+    if figure.key in _REGISTRY_LISTS:
+        return list_url(_REGISTRY_LISTS[figure.key], **common, area=area)
     if figure.key == "district_county_pairs":
         query = {"program__id__exact": program.pk, "level__exact": "district_county"}
         return f"{reverse('admin:registry_pairing_changelist')}?{urlencode(query)}"

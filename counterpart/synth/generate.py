@@ -24,12 +24,15 @@ from django.db.models import Q
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.funds.models import Account, AccountType, FundSource, LedgerTransaction, Posting, TransactionKind
 from counterpart.funds.services import ledger_accounts_ensure
+from counterpart.funds.summary import ledger_summary_rebuild
 from counterpart.people.identity import identity_blind_index, identity_compose, identity_encrypt
 from counterpart.people.models import Benefit, BenefitKind, Household, Person, PovertyCause, Relation, Sex
+from counterpart.people.summary import beneficiary_summary_rebuild
 from counterpart.projects.models import DAC_PURPOSE_BY_CATEGORY, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, PairingLevel, Program
 
 from .bulk import bulk_write, next_id, sequences_reset
+from .extras import enterprises_planned, synth_trainings_and_enterprises, trainings_planned
 
 WESTERN_PROVINCES = ["52", "53", "62", "63", "64", "65", "45", "50", "51", "54", "61", "15"]
 EASTERN_PROVINCES = ["11", "12", "31", "32", "33", "35", "37", "44"]
@@ -45,6 +48,8 @@ BYTES_PER_ROW = {
     "persons": 520,
     "households": 200,
     "benefits": 260,
+    "trainings": 300,
+    "enterprises": 1500,  # organisations, profile, operation, agreement and about three yearly reports
 }
 ROWS_PER_SECOND = {
     "areas": 150_000,
@@ -54,6 +59,8 @@ ROWS_PER_SECOND = {
     "persons": 7_000,  # validated, encrypted and indexed: measured 6,300/s with benefits here
     "households": 100_000,
     "benefits": 100_000,
+    "trainings": 50_000,
+    "enterprises": 5_000,
 }
 
 
@@ -106,6 +113,8 @@ class Plan:
             "persons": self.persons,
             "households": self.households,
             "benefits": self.benefits,
+            "trainings": trainings_planned(self.scale),
+            "enterprises": enterprises_planned(self.scale),
         }
         seconds = sum(rows[k] / ROWS_PER_SECOND[k] for k in rows)
         disk = sum(rows[k] * BYTES_PER_ROW[k] for k in rows)
@@ -159,6 +168,10 @@ def synth_generate(plan: Plan, *, progress: Progress = _no_progress) -> Generate
         projects_by_county = _projects_and_ledger(plan, rng, generated, progress)
         if plan.persons:
             _people(plan, rng, generated, projects_by_county, progress)
+        synth_trainings_and_enterprises(generated.program, plan.scale, plan.seed, progress)
+        # The persons-reached summary the report reads, filled set-based from what was just written.
+        progress("summaries", beneficiary_summary_rebuild(generated.program.pk))
+        progress("summaries", ledger_summary_rebuild(generated.program.pk))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -335,6 +348,7 @@ def _pairings(plan: Plan, generated: Generated, progress: Progress) -> None:
     progress("pairings", len(rows))
 
 
+PROJECTS_CHUNK = 100_000
 CATEGORIES = [c for c in ProjectCategory.values if c != ProjectCategory.OTHER]
 STATUSES: list[str] = ["accepted"] * 6 + ["completed"] * 2 + ["under_construction"] * 2
 
@@ -353,6 +367,34 @@ def _projects_and_ledger(
     # county → year → [(project id, budget, status, village)]
     plan_by_county: dict[str, dict[int, list[tuple[int, int, str, str]]]] = {}
     villages_per_county = plan.villages_per_county
+
+    def flush_projects() -> None:
+        # written in chunks so memory stays bounded at national scale (1 M projects)
+        bulk_write(
+            Project,
+            [
+                "id",
+                "program_id",
+                "code",
+                "title_zh",
+                "title_en",
+                "description",
+                "category",
+                "purpose_code",
+                "recipient_area_id",
+                "pairing_id",
+                "year",
+                "budget_fen",
+                "status",
+                "reported_beneficiaries",
+                "is_illustrative",
+                "created_at",
+            ],
+            projects,
+        )
+        progress("projects", len(projects))
+        projects.clear()
+
     project_id = project_first
     for county_index, county in enumerate(generated.counties):
         count = per_county + (1 if county_index < plan.projects - per_county * plan.counties else 0)
@@ -385,31 +427,10 @@ def _projects_and_ledger(
             )
             years[year].append((project_id, budget, status, village))
             project_id += 1
+            if len(projects) >= PROJECTS_CHUNK:
+                flush_projects()
         plan_by_county[county] = years
-    bulk_write(
-        Project,
-        [
-            "id",
-            "program_id",
-            "code",
-            "title_zh",
-            "title_en",
-            "description",
-            "category",
-            "purpose_code",
-            "recipient_area_id",
-            "pairing_id",
-            "year",
-            "budget_fen",
-            "status",
-            "reported_beneficiaries",
-            "is_illustrative",
-            "created_at",
-        ],
-        projects,
-    )
-    progress("projects", len(projects))
-    del projects
+    flush_projects()
 
     transactions: list[tuple] = []
     postings: list[tuple] = []
@@ -454,8 +475,8 @@ def _projects_and_ledger(
                 "",
             )
         )
-        postings.append((counters["posting"], tid, account[debit], fen))
-        postings.append((counters["posting"] + 1, tid, account[credit], -fen))
+        postings.append((counters["posting"], tid, account[debit], fen, area[:6]))
+        postings.append((counters["posting"] + 1, tid, account[credit], -fen, area[:6]))
         counters["posting"] += 2
         return tid
 
@@ -578,7 +599,7 @@ def _flush(transactions: list[tuple], postings: list[tuple], progress: Progress)
         ],
         transactions,
     )
-    bulk_write(Posting, ["id", "transaction_id", "account_id", "amount_fen"], postings)
+    bulk_write(Posting, ["id", "transaction_id", "account_id", "amount_fen", "county_code"], postings)
     progress("postings", len(postings))
     transactions.clear()
     postings.clear()

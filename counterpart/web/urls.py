@@ -1,14 +1,43 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from counterpart.dashboard.views import portal_home
+
+from . import app_views, views
+from .specs import SPECS
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", portal_home, name="home"),  # the public transparency portal (counterpart/dashboard)
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("app/", views.workbench, name="workbench"),
     path("programs/<slug:slug>/report/<int:year>/", views.program_report, name="program_report"),
+    # The signed-in application: forms and actions first, so that "new" is not taken for a list.
+    path("app/projects/new/", app_views.project_propose_view, name="project_propose"),
+    path("app/projects/<int:pk>/do/<slug:action>/", app_views.project_action_view, name="project_action"),
+    path("app/projects/<int:pk>/attachments/", app_views.attachment_upload_view, name="attachment_upload"),
+    path(
+        "app/projects/<int:pk>/attachments/<int:attachment_pk>/",
+        app_views.attachment_download_view,
+        name="attachment_download",
+    ),
+    path("app/funds/new/", app_views.ledger_record_view, name="ledger_record"),
+    path("app/households/new/", app_views.household_register_view, name="household_register"),
+    path("app/people/new/", app_views.person_register_view, name="person_register"),
+    path("app/people/<int:pk>/reveal/", app_views.person_reveal_view, name="person_reveal"),
+    path("app/trainings/new/", app_views.training_record_view, name="training_record"),
+    path("app/enterprise-reports/new/", app_views.enterprise_report_view, name="enterprise_report_submit"),
+    path("app/audit/", app_views.audit_trail_view, name="audit_trail"),
+    path("app/imports/", app_views.imports_view, name="imports"),
+    path("app/imports/<int:pk>/", app_views.import_detail_view, name="import_detail"),
+    path("app/imports/<int:pk>/progress/", app_views.import_progress_view, name="import_progress"),
+    path("app/imports/<int:pk>/errors.xlsx", app_views.import_errors_view, name="import_errors"),
 ]
+# One list and one detail page per declared list (specs.py): /app/<slug>/ and /app/<slug>/<pk>/.
+for _slug in SPECS:
+    urlpatterns += [
+        path(f"app/{_slug}/", app_views.record_list, {"slug": _slug}, name=f"{_slug}_list"),
+        path(f"app/{_slug}/<int:pk>/", app_views.record_detail, {"slug": _slug}, name=f"{_slug}_detail"),
+    ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from counterpart.access.scoping import access_scope, scoped
+from counterpart.core.routers import reads_from_replica
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
 from counterpart.reports.pdf import report_pdf
@@ -26,6 +27,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The annual report page, and its downloads (?format=xlsx|pdf|json; ?to=Y2 for several years)."""
     program = get_object_or_404(Program, slug=slug)

@@ -34,6 +34,7 @@ from ..common import (
     Slug,
     Year,
     actor_of,
+    filtered,
     ordered,
     text,
     user_of,
@@ -87,12 +88,7 @@ def enterprise_list(
     request: HttpRequest, filters: Query[EnterpriseFilter], ordering: Literal["id", "-id"] | None = None
 ):
     queryset = scoped(Enterprise, user_of(request)).select_related("organisation").prefetch_related("programs")
-    if filters.program:
-        queryset = queryset.filter(programs__slug=filters.program)
-    if filters.side:
-        queryset = queryset.filter(side=filters.side)
-    if filters.sector:
-        queryset = queryset.filter(sector=filters.sector)
+    queryset = filtered(queryset, filters, program="programs__slug", side="side", sector="sector")
     return ordered(queryset, ordering)
 
 
@@ -195,14 +191,9 @@ def enterprise_report_list(
     ordering: Literal["id", "-id", "year", "-year"] | None = None,
 ):
     queryset = scoped(EnterpriseReport, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.enterprise:
-        queryset = queryset.filter(enterprise_id=filters.enterprise)
-    if filters.year:
-        queryset = queryset.filter(year=filters.year)
-    if filters.status:
-        queryset = queryset.filter(status=filters.status)
+    queryset = filtered(
+        queryset, filters, program="program__slug", enterprise="enterprise_id", year="year", status="status"
+    )
     return ordered(queryset, ordering)
 
 
@@ -317,12 +308,7 @@ def market_event_list(
     ordering: Literal["id", "-id", "start_date", "-start_date"] | None = None,
 ):
     queryset = scoped(MarketEvent, user_of(request)).select_related("program").prefetch_related("participations")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.year:
-        queryset = queryset.filter(start_date__year=filters.year)
+    queryset = filtered(queryset, filters, program="program__slug", kind="kind", year="start_date__year")
     return ordered(queryset, ordering)
 
 

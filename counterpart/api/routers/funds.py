@@ -27,6 +27,7 @@ from ..common import (
     Year,
     actor_of,
     area_write_check,
+    filtered,
     ordered,
     program_office_check,
     text,
@@ -138,12 +139,13 @@ def transaction_list(
     for name in ("kind", "source", "year"):
         if getattr(filters, name):
             queryset = queryset.filter(**{name: getattr(filters, name)})
-    if filters.project:
-        queryset = queryset.filter(project_id=filters.project)
-    if filters.commitment:
-        queryset = queryset.filter(commitment_id=filters.commitment)
-    if filters.recipient_area:
-        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    queryset = filtered(
+        queryset,
+        filters,
+        project="project_id",
+        commitment="commitment_id",
+        recipient_area="recipient_area__code__startswith",
+    )
     return ordered(queryset, ordering)
 
 

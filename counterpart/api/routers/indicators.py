@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.indicators.models import Indicator, ReportedValue
 
-from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, filtered, ordered, text, user_of
 
 router = Router(tags=["indicators"])
 
@@ -90,14 +90,14 @@ def reported_value_list(
     ordering: Literal["id", "-id", "year", "-year", "indicator_key"] | None = None,
 ):
     queryset = scoped(ReportedValue, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.indicator_key:
-        queryset = queryset.filter(indicator_key=filters.indicator_key)
-    if filters.year:
-        queryset = queryset.filter(year=filters.year)
-    if filters.area:
-        queryset = queryset.filter(area__code__startswith=filters.area)
+    queryset = filtered(
+        queryset,
+        filters,
+        program="program__slug",
+        indicator_key="indicator_key",
+        year="year",
+        area="area__code__startswith",
+    )
     return ordered(queryset, ordering)
 
 

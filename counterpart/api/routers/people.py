@@ -33,6 +33,7 @@ from ..common import (
     Year,
     actor_of,
     area_write_check,
+    filtered,
     ordered,
     text,
     user_of,
@@ -83,14 +84,9 @@ def person_list(
     ordering: Literal["id", "-id", "name", "county_code"] | None = None,
 ):
     queryset = scoped(Person, user_of(request))
-    if filters.area:
-        queryset = queryset.filter(area__code__startswith=filters.area)
-    if filters.household:
-        queryset = queryset.filter(household_id=filters.household)
-    if filters.sex:
-        queryset = queryset.filter(sex=filters.sex)
-    if filters.name:
-        queryset = queryset.filter(name=filters.name)
+    queryset = filtered(
+        queryset, filters, area="area__code__startswith", household="household_id", sex="sex", name="name"
+    )
     return ordered(queryset, ordering)
 
 
@@ -176,10 +172,7 @@ def household_list(
     request: HttpRequest, filters: Query[HouseholdFilter], ordering: Literal["id", "-id", "number"] | None = None
 ):
     queryset = scoped(Household, user_of(request))
-    if filters.area:
-        queryset = queryset.filter(village__code__startswith=filters.area)
-    if filters.poverty_cause:
-        queryset = queryset.filter(poverty_cause=filters.poverty_cause)
+    queryset = filtered(queryset, filters, area="village__code__startswith", poverty_cause="poverty_cause")
     return ordered(queryset, ordering)
 
 
@@ -246,14 +239,9 @@ def training_list(
     ordering: Literal["id", "-id", "start_date", "-start_date"] | None = None,
 ):
     queryset = scoped(Training, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.year:
-        queryset = queryset.filter(year=filters.year)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.place:
-        queryset = queryset.filter(place__code__startswith=filters.place)
+    queryset = filtered(
+        queryset, filters, program="program__slug", year="year", kind="kind", place="place__code__startswith"
+    )
     return ordered(queryset, ordering)
 
 
@@ -353,12 +341,7 @@ def student_aid_list(
     ordering: Literal["id", "-id", "date", "-date"] | None = None,
 ):
     queryset = scoped(StudentAid, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.year:
-        queryset = queryset.filter(year=filters.year)
-    if filters.county_code:
-        queryset = queryset.filter(county_code=filters.county_code)
+    queryset = filtered(queryset, filters, program="program__slug", year="year", county_code="county_code")
     return ordered(queryset, ordering)
 
 

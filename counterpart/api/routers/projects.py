@@ -25,6 +25,7 @@ from ..common import (
     Year,
     actor_of,
     area_write_check,
+    filtered,
     ordered,
     program_office_check,
     text,
@@ -122,10 +123,7 @@ def project_list(
     for name in ("year", "status", "category", "code"):
         if getattr(filters, name):
             queryset = queryset.filter(**{name: getattr(filters, name)})
-    if filters.pairing:
-        queryset = queryset.filter(pairing_id=filters.pairing)
-    if filters.recipient_area:
-        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    queryset = filtered(queryset, filters, pairing="pairing_id", recipient_area="recipient_area__code__startswith")
     return ordered(queryset, ordering)
 
 

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
-from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, filtered, ordered, text, user_of
 
 router = Router(tags=["registry"])
 
@@ -50,12 +50,7 @@ def area_list(
     request: HttpRequest, filters: Query[AreaFilter], ordering: Literal["code", "-code", "name_zh"] | None = None
 ):
     queryset = Area.objects.all()
-    if filters.level:
-        queryset = queryset.filter(level=filters.level)
-    if filters.parent:
-        queryset = queryset.filter(parent_id=filters.parent)
-    if filters.under:
-        queryset = queryset.filter(code__startswith=filters.under)
+    queryset = filtered(queryset, filters, level="level", parent="parent_id", under="code__startswith")
     if filters.name:
         queryset = queryset.filter(Q(name_zh__contains=filters.name) | Q(name_en__icontains=filters.name))
     return queryset.order_by(ordering or "code", "code")
@@ -99,10 +94,7 @@ def organisation_list(
     ordering: Literal["id", "-id", "name_zh", "area"] | None = None,
 ):
     queryset = Organisation.objects.all()
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.area:
-        queryset = queryset.filter(area__code__startswith=filters.area)
+    queryset = filtered(queryset, filters, kind="kind", area="area__code__startswith")
     if filters.name:
         queryset = queryset.filter(Q(name_zh__contains=filters.name) | Q(name_en__icontains=filters.name))
     return ordered(queryset, ordering)
@@ -199,14 +191,14 @@ def pairing_list(
     ordering: Literal["id", "-id", "valid_from", "-valid_from", "recipient_area"] | None = None,
 ):
     queryset = scoped(Pairing, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    if filters.level:
-        queryset = queryset.filter(level=filters.level)
-    if filters.donor_area:
-        queryset = queryset.filter(donor_area__code__startswith=filters.donor_area)
-    if filters.recipient_area:
-        queryset = queryset.filter(recipient_area__code__startswith=filters.recipient_area)
+    queryset = filtered(
+        queryset,
+        filters,
+        program="program__slug",
+        level="level",
+        donor_area="donor_area__code__startswith",
+        recipient_area="recipient_area__code__startswith",
+    )
     if filters.in_force_in:
         year = filters.in_force_in
         queryset = queryset.filter(valid_from__lte=datetime.date(year, 12, 31)).filter(

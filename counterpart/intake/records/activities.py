@@ -6,7 +6,7 @@ masked in exports). A masked number from an export is matched among the course's
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model, Q
@@ -171,6 +171,10 @@ class TrainingsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Training)
         training_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for record in records:
+            yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         trainings = Training.objects.select_related("program", "project").order_by("program_id", "start_date", "id")

@@ -6,7 +6,7 @@ report is a draft; re-importing updates its figures while it is a draft or retur
 report is corrected by a new report on the page, as the enterprise services require).
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -196,6 +196,10 @@ class EnterpriseReportsKind(Kind):
         current = self._row(record, "")
         enterprise_report_update(actor, record, figures=self._figures({**current, **changes}, record.qualifiers))
 
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for record in records:
+            yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
+
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         reports = (
             EnterpriseReport.objects.exclude(status=ReportStatus.SUPERSEDED)
@@ -327,6 +331,10 @@ class MarketEventsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, MarketEvent)
         market_event_update(actor, record, reason=reason, **{_EVENT_FIELDS[c]: v for c, v in changes.items()})
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for record in records:
+            yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         events = MarketEvent.objects.select_related("program").order_by("program_id", "start_date", "id")

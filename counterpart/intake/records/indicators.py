@@ -1,6 +1,6 @@
 """Reported indicator values (上报数): figures as published, entered by ``reported_value_enter``."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -134,6 +134,10 @@ class ReportedValuesKind(Kind):
         if "qualifier" in changes:
             changes = {**changes, "qualifier": changes["qualifier"] or Qualifier.EXACT}
         reported_value_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for record in records:
+            yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         records = ReportedValue.objects.select_related("program").order_by("program_id", "indicator_key", "year", "id")

@@ -5,7 +5,7 @@ re-importing an unchanged one is a no-op, a changed one is an error asking for a
 Rows the platform itself entered (no external reference) export as ``#<id>`` and match by id.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model, Q
@@ -171,6 +171,13 @@ class LedgerKind(Kind):
                 recipient_area=area,
                 **common,
             )
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        """The importable transactions among ``records`` (allocations, spending and reversals are not imported)."""
+        for record in records:
+            assert isinstance(record, LedgerTransaction)
+            if record.kind in IMPORTABLE_KINDS:
+                yield self._row(record, record.program.slug)
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         records = (

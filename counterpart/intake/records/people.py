@@ -12,7 +12,7 @@ the general validator and ``prepare`` for the exact message, so both paths refus
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Min, Model
@@ -121,6 +121,11 @@ class HouseholdsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Household)
         household_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for household in records:
+            assert isinstance(household, Household)
+            yield self._row(household)
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         households = Household.objects.annotate(first_year=Min("statuses__year")).order_by("number")
@@ -315,6 +320,13 @@ class PersonsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Person)
         person_update(actor, record, reason=reason, **changes)
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        """The persons among ``records`` that have an identity number (the natural key of this kind)."""
+        for person in records:
+            assert isinstance(person, Person)
+            if person.identity_ciphertext is not None:
+                yield self._row(person, identity_decrypt(person.identity_key_id, person.identity_ciphertext))
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         persons = Person.objects.exclude(identity_ciphertext=None).select_related("household").order_by("id")

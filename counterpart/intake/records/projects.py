@@ -1,6 +1,6 @@
 """Projects (帮扶项目): proposed through ``project_propose``'s rules in bulk, corrected by ``project_update``."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import Model
@@ -112,6 +112,10 @@ class ProjectsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Project)
         project_update(actor, record, reason=reason, **{_EDITABLE[c]: v for c, v in changes.items()})
+
+    def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
+        for record in records:
+            yield self._row(record, record.program.slug)  # type: ignore[arg-type, attr-defined]
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         projects = Project.objects.select_related("program").order_by("program_id", "code")

@@ -51,3 +51,28 @@ def test_two_synthetic_datasets_in_one_database_keep_the_rules(db) -> None:
     synth_generate(synth_plan(0.0001, seed=1))
     synth_generate(synth_plan(0.0002, seed=2))
     assert _failing() == set()
+
+
+def test_a_tampered_beneficiary_summary_row_is_found(actor, program, project, areas) -> None:
+    from counterpart.people.models import BeneficiarySummary, BenefitKind
+    from counterpart.people.services import benefit_record
+    from counterpart.people.tests.factories import household, member
+
+    person = member(actor, household(actor, areas["520422100201"]), 11)
+    benefit_record(
+        actor, program=program, kind=BenefitKind.PROJECT, date=datetime.date(2009, 6, 1), person=person, project=project
+    )
+    assert _failing(["people.beneficiary_summary"]) == set()
+    BeneficiarySummary.objects.filter(program=program).update(persons=2)  # as a bad restore or a bypassed write
+    findings = integrity_run(["people.beneficiary_summary"])
+    assert findings[0].count == 1 and findings[0].sample == [((program.pk, 2009, "520422"), 2, 1)]
+
+
+def test_a_tampered_ledger_summary_row_is_found(program, project, actor) -> None:
+    from counterpart.funds.models import LedgerSummary
+
+    ledger_commit(actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00)
+    assert _failing(["ledger.summary"]) == set()
+    LedgerSummary.objects.filter(program=program, amount_fen__gt=0).update(amount_fen=11_00)
+    findings = integrity_run(["ledger.summary"])
+    assert findings[0].count == 1 and findings[0].sample[0][1:] == (11_00, 10_00)

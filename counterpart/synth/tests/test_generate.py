@@ -60,20 +60,74 @@ def test_report_figures_equal_the_generated_records(generated) -> None:
 
 
 def test_generation_is_deterministic_for_a_seed(db) -> None:
-    def budgets_of_a_run() -> list[tuple[str, str, int]]:
+    from counterpart.enterprise.models import EnterpriseReport
+    from counterpart.people.models import BeneficiarySummary, Benefit, Person, Training, TrainingParticipant
+
+    def fingerprint_of_a_run(seed: int) -> dict[str, list]:
         with transaction.atomic():
-            program = synth_generate(synth_plan(0.0001, seed=3)).program
-            rows = list(
-                Project.objects.filter(program=program)
-                .order_by("code")
-                .values_list("code", "recipient_area_id", "budget_fen")
-            )
+            program = synth_generate(synth_plan(0.0001, seed=seed)).program
+            # everything but timestamps and ciphertexts (AES-GCM nonces are random by design)
+            rows: dict[str, list] = {
+                "projects": list(
+                    Project.objects.filter(program=program)
+                    .order_by("code")
+                    .values_list("code", "recipient_area_id", "budget_fen", "category", "status")
+                ),
+                "postings": list(
+                    Posting.objects.filter(transaction__program=program)
+                    .order_by("id")
+                    .values_list("transaction__date", "account__type", "amount_fen")
+                ),
+                "persons": list(
+                    Person.objects.filter(household__number__startswith=f"S{program.pk}-")
+                    .order_by("id")
+                    .values_list("name", "birth_date", "area_id", "identity_blind_index")
+                ),
+                "benefits": list(
+                    Benefit.objects.filter(program=program).order_by("id").values_list("person_id", "year", "kind")
+                ),
+                "trainings": list(
+                    Training.objects.filter(program=program)
+                    .order_by("id")
+                    .values_list("kind", "start_date", "reported_participants", "reported_placed")
+                ),
+                "participants": list(
+                    TrainingParticipant.objects.filter(training__program=program)
+                    .order_by("id")
+                    .values_list("training__title", "person_id")
+                ),
+                "enterprise_reports": list(
+                    EnterpriseReport.objects.filter(program=program)
+                    .order_by("id")
+                    .values_list("area_id", "year", "actual_investment_fen", "employees")
+                ),
+                "summary": list(
+                    BeneficiarySummary.objects.filter(program=program)
+                    .order_by("year", "county_code")
+                    .values_list("year", "county_code", "persons")
+                ),
+            }
             transaction.set_rollback(True)
         return rows
 
-    first, second = budgets_of_a_run(), budgets_of_a_run()
-    assert first == second and len(first) == synth_plan(0.0001).projects
-    assert len({budget for _code, _area, budget in first}) > 1
+    first, second, other_seed = fingerprint_of_a_run(3), fingerprint_of_a_run(3), fingerprint_of_a_run(4)
+    assert first == second
+    assert all(first[table] for table in first), [table for table in first if not first[table]]
+    assert len(first["projects"]) == synth_plan(0.0001).projects
+    assert first["projects"] != other_seed["projects"] and first["trainings"] != other_seed["trainings"]
+
+
+def test_trainings_enterprises_and_the_summary_reach_the_report(generated) -> None:
+    from counterpart.people import selectors as people_selectors
+    from counterpart.people.summary import beneficiary_summary_mismatches
+
+    program = generated.program
+    figures = report_annual(program, 2018).as_json()["indicators"]
+    assert figures["training_courses"]["value"] == people_selectors.trainings_of(program, 2018).count() > 0
+    assert figures["labour_trained"]["records"]["value"] > 0  # listed participants beside the reported total
+    assert figures["jobs_created"]["value"] > 0 and figures["employees"]["value"] > 0
+    assert figures["beneficiaries"]["value"] == people_selectors.beneficiaries_count(program, 2018)
+    assert beneficiary_summary_mismatches(program.pk) == []
 
 
 def test_the_same_dataset_twice_is_refused(generated) -> None:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from counterpart.synth.extras import enterprises_planned, trainings_planned
 from counterpart.synth.generate import synth_generate, synth_plan
 
 
@@ -17,10 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, required=True, help="1.0 national; 0.1 and 0.01 for daily use")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--yes", action="store_true", help="do not ask before starting")
+        parser.add_argument(
+            "--no-people", action="store_true", help="projects, ledger, trainings and enterprises without the registry"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            plan = synth_plan(options["scale"], options["seed"])
+            plan = synth_plan(options["scale"], options["seed"], with_people=not options["no_people"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         estimate = plan.estimate()
@@ -47,12 +51,23 @@ class Command(BaseCommand):
                 "pairings": plan.counties,
                 "projects": plan.projects,
                 "postings": plan.postings,
+                "persons": plan.persons,
+                "trainings": trainings_planned(plan.scale),
+                "enterprises": enterprises_planned(plan.scale),
             }
+            counted: dict[str, int] = {}
 
             def advance(step: str, done: int) -> None:
                 if step not in tasks:
                     tasks[step] = progress.add_task(step, total=totals.get(step))
                 progress.advance(tasks[step], done)
+                if not console.is_terminal:
+                    # a log file gets a line per chunk instead of a live bar
+                    counted[step] = counted.get(step, 0) + done
+                    total = totals.get(step)
+                    share = f" ({counted[step] / total:.0%})" if total else ""
+                    elapsed = time.monotonic() - started
+                    console.print(f"{elapsed:8.0f} s  {step}: {counted[step]:,}{share}", highlight=False)
 
             generated = synth_generate(plan, progress=advance)
         self.stdout.write(f"已生成 Generated {generated.program.slug} in {time.monotonic() - started:.1f} s")

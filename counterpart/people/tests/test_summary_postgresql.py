@@ -1,0 +1,53 @@
+"""Concurrent writers keep the persons-reached summary exact (its row locks, on PostgreSQL)."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connections
+
+from counterpart.core.audit import Actor
+from counterpart.people.models import BeneficiarySummary, BenefitKind
+from counterpart.people.services import BenefitRow, benefit_record, benefits_record_bulk
+from counterpart.people.summary import beneficiary_summary_mismatches
+
+from .factories import household, member
+
+pytestmark = pytest.mark.postgres
+DAY = datetime.date(2009, 6, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clerks_recording_the_same_and_other_persons_at_once_count_each_once(program, project, areas) -> None:
+    # given six persons of one county, and twelve clerks at once: each person reached twice, by a
+    # single benefit and by a bulk load, so first benefits of the same person race each other
+    actor = Actor.system("test")
+    home = household(actor, areas["520422100201"])
+    persons = [member(actor, home, 101 + 2 * n) for n in range(6)]
+    barrier = threading.Barrier(12)
+    errors: list[BaseException] = []
+
+    def clerk(index: int) -> None:
+        person = persons[index % 6]
+        try:
+            barrier.wait()
+            if index < 6:
+                benefit_record(
+                    actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project
+                )
+            else:
+                row = BenefitRow(person.pk, "520422100201", BenefitKind.OTHER, DAY)
+                benefits_record_bulk(actor, program, [row], source="test")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert list(BeneficiarySummary.objects.values_list("year", "county_code", "persons")) == [(2009, "520422", 6)]
+    assert beneficiary_summary_mismatches() == []

@@ -1,0 +1,1 @@
+"""Test support shared across apps (pytest plugins loaded by the root conftest.py)."""

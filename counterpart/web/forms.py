@@ -1,0 +1,286 @@
+"""Forms of the application. They parse input and limit choices to the user's scope; the domain
+services do the rest. A form declares only what a user may set: never status, approver or author.
+
+Every foreign key is chosen from what the user may see (``scoped()``) or may act in (their own
+areas); an area code typed outside them is refused naming the field and the value.
+"""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from counterpart.access.scoping import scoped
+from counterpart.core.errors import InvalidInput
+from counterpart.core.money import yuan_to_fen
+from counterpart.enterprise.models import Enterprise
+from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex, TrainingKind
+from counterpart.projects.models import Project, ProjectCategory
+from counterpart.registry.models import Area, AreaLevel, Pairing, Program
+
+from .permissions import Grants, ledger_programs, proposal_areas, register_areas
+
+
+def _refuse(field: str, value: Any, message: str) -> forms.ValidationError:
+    return forms.ValidationError(f"{message} (“{field}” = {value!r})")
+
+
+def programs_for(user: Any) -> QuerySet[Program]:
+    """Programs a user works in: those their roles reach directly or through a pairing of their area."""
+    pairing_programs = scoped(Pairing, user).values("program_id")
+    return Program.objects.filter(Q(pk__in=scoped(Program, user).values("pk")) | Q(pk__in=pairing_programs)).order_by(
+        "slug"
+    )
+
+
+class ScopedForm(forms.Form):
+    def __init__(self, *args: Any, user: Any, grants: Grants, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.grants = grants
+
+    def _area_in(self, name: str, allowed: QuerySet[Area], *, required: bool = True) -> Area | None:
+        code = (self.cleaned_data.get(name) or "").strip()
+        if not code:
+            if required:
+                raise _refuse(name, code, gettext("必须填写区划代码"))
+            return None
+        area = allowed.filter(code=code).first()
+        if area is None:
+            raise _refuse(name, code, gettext("该区划不存在或不在您的管辖范围内"))
+        return area
+
+    def _yuan(self, name: str, *, required: bool = True) -> int | None:
+        raw = (self.cleaned_data.get(name) or "").strip()
+        if not raw:
+            if required:
+                raise _refuse(name, raw, gettext("必须填写金额"))
+            return None
+        try:
+            return yuan_to_fen(raw, name)
+        except InvalidInput as error:
+            raise _refuse(name, raw, error.reason) from None
+
+
+class ProjectProposeForm(ScopedForm):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    code = forms.CharField(max_length=40, label=_("项目编号"))
+    title_zh = forms.CharField(max_length=200, label=_("项目名称"))
+    title_en = forms.CharField(max_length=200, required=False, label=_("英文名称"))
+    category = forms.ChoiceField(choices=ProjectCategory.choices, label=_("类别"))
+    recipient_area = forms.CharField(max_length=12, label=_("实施地点区划代码"))
+    pairing = forms.ModelChoiceField(queryset=Pairing.objects.none(), required=False, label=_("结对关系"))
+    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
+    budget = forms.CharField(max_length=30, label=_("预算（元）"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("项目内容"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
+        self.fields["pairing"].queryset = scoped(Pairing, self.user).select_related(  # type: ignore[attr-defined]
+            "donor_area", "recipient_area"
+        )
+
+    def clean_recipient_area(self) -> Area | None:
+        return self._area_in("recipient_area", proposal_areas(self.grants))
+
+    def clean_budget(self) -> int | None:
+        return self._yuan("budget")
+
+
+class LedgerRecordForm(ScopedForm):
+    KINDS = [
+        (TransactionKind.COMMITMENT.value, TransactionKind.COMMITMENT.label),
+        (TransactionKind.DISBURSEMENT.value, TransactionKind.DISBURSEMENT.label),
+    ]
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    kind = forms.ChoiceField(choices=KINDS, label=_("环节"))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.ChoiceField(choices=FundSource.choices, required=False, label=_("资金来源"))
+    amount = forms.CharField(max_length=30, label=_("金额（元）"))
+    commitment = forms.IntegerField(required=False, label=_("所属承诺编号（拨付时必填）"))
+    project = forms.CharField(max_length=40, required=False, label=_("项目编号"))
+    recipient_area = forms.CharField(max_length=12, required=False, label=_("受援地区区划代码"))
+    description = forms.CharField(max_length=255, required=False, label=_("摘要"))
+    external_ref = forms.CharField(max_length=60, required=False, label=_("外部编号"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = ledger_programs(self.grants)  # type: ignore[attr-defined]
+
+    def clean_amount(self) -> int | None:
+        return self._yuan("amount")
+
+    def clean_recipient_area(self) -> Area | None:
+        return self._area_in("recipient_area", Area.objects.all(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        program = data.get("program")
+        if program is None:
+            return data
+        code = (data.get("project") or "").strip()
+        data["project"] = None
+        if code:
+            project = scoped(Project, self.user).filter(program=program, code=code).first()
+            if project is None:
+                self.add_error("project", _refuse("project", code, gettext("本协作项目中没有您可见的该项目")))
+            data["project"] = project
+        number = data.get("commitment")
+        data["commitment"] = None
+        if data.get("kind") == TransactionKind.DISBURSEMENT:
+            commitment = (
+                scoped(LedgerTransaction, self.user)
+                .filter(program=program, kind=TransactionKind.COMMITMENT, pk=number or 0)
+                .first()
+            )
+            if commitment is None:
+                self.add_error(
+                    "commitment", _refuse("commitment", number, gettext("拨付须注明本协作项目中一笔可见的承诺"))
+                )
+            data["commitment"] = commitment
+        elif not data.get("source"):
+            self.add_error("source", _refuse("source", "", gettext("承诺须注明资金来源")))
+        return data
+
+
+class HouseholdRegisterForm(ScopedForm):
+    number = forms.CharField(max_length=40, label=_("户编号"))
+    village = forms.CharField(max_length=12, label=_("所在村区划代码"))
+    poverty_cause = forms.ChoiceField(choices=PovertyCause.choices, label=_("致贫原因"))
+    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("建档年度"))
+    helper_name = forms.CharField(max_length=100, required=False, label=_("帮扶责任人"))
+
+    def clean_village(self) -> Area | None:
+        return self._area_in("village", register_areas(self.grants, AreaLevel.VILLAGE))
+
+
+class PersonRegisterForm(ScopedForm):
+    name = forms.CharField(max_length=100, label=_("姓名"))
+    sex = forms.ChoiceField(choices=Sex.choices, label=_("性别"))
+    birth_date = forms.DateField(required=False, label=_("出生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    identity_number = forms.CharField(
+        max_length=18, required=False, label=_("身份证号码"), widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    area = forms.CharField(max_length=12, label=_("户籍所在地区划代码"))
+    household = forms.CharField(max_length=40, required=False, label=_("户编号"))
+    relation = forms.ChoiceField(choices=Relation.choices, initial=Relation.NONE, required=False, label=_("与户主关系"))
+
+    def clean_area(self) -> Area | None:
+        return self._area_in("area", register_areas(self.grants))
+
+    def clean_household(self) -> Household | None:
+        number = (self.cleaned_data.get("household") or "").strip()
+        if not number:
+            return None
+        household = scoped(Household, self.user).filter(number=number).first()
+        if household is None:
+            raise _refuse("household", number, gettext("没有您可见的该户"))
+        return household
+
+
+class TrainingRecordForm(ScopedForm):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    kind = forms.ChoiceField(choices=TrainingKind.choices, label=_("培训类型"))
+    title = forms.CharField(max_length=200, label=_("培训名称"))
+    place = forms.CharField(max_length=12, label=_("培训地点区划代码"))
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    organiser_name = forms.CharField(max_length=200, required=False, label=_("主办单位"))
+    reported_participants = forms.IntegerField(min_value=0, required=False, label=_("上报参训人数"))
+    participants = forms.CharField(
+        required=False,
+        label=_("参训人员编号（以空格或逗号分隔）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programs = programs_for(self.user)
+        if not self.grants.superuser and not self.grants.recipient_areas:
+            programs = programs.filter(pk__in=self.grants.program_offices)
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+
+    def clean_place(self) -> Area | None:
+        allowed = (
+            Area.objects.all() if self.grants.superuser or self.grants.program_offices else register_areas(self.grants)
+        )
+        return self._area_in("place", allowed)
+
+    def clean_participants(self) -> list[Person]:
+        raw = (self.cleaned_data.get("participants") or "").replace(",", " ").replace("，", " ").split()
+        persons: list[Person] = []
+        visible = scoped(Person, self.user)
+        for token in raw:
+            person = visible.filter(pk=int(token)).first() if token.isdigit() else None
+            if person is None:
+                raise _refuse("participants", token, gettext("没有您可见的该人员"))
+            persons.append(person)
+        return persons
+
+
+class EnterpriseReportForm(ScopedForm):
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
+    area = forms.CharField(max_length=12, label=_("报告覆盖地区区划代码"))
+    actual_investment = forms.CharField(max_length=30, required=False, label=_("实际投资（元）"))
+    total_assets = forms.CharField(max_length=30, required=False, label=_("总资产（元）"))
+    annual_output = forms.CharField(max_length=30, required=False, label=_("年产值（元）"))
+    taxes_paid = forms.CharField(max_length=30, required=False, label=_("纳税（元）"))
+    jobs_created = forms.IntegerField(min_value=0, required=False, label=_("新增就业"))
+    people_helped_into_jobs = forms.IntegerField(min_value=0, required=False, label=_("带动就业"))
+    employees = forms.IntegerField(min_value=0, required=False, label=_("员工数"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("备注"))
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+        self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
+            enterprises__in=enterprises
+        ).distinct()
+
+    def clean_area(self) -> Area | None:
+        return self._area_in("area", Area.objects.all())
+
+    def clean_actual_investment(self) -> int | None:
+        return self._yuan("actual_investment", required=False)
+
+    def clean_total_assets(self) -> int | None:
+        return self._yuan("total_assets", required=False)
+
+    def clean_annual_output(self) -> int | None:
+        return self._yuan("annual_output", required=False)
+
+    def clean_taxes_paid(self) -> int | None:
+        return self._yuan("taxes_paid", required=False)
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(max_length=500, required=False, label=_("说明"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料（JPEG、PNG 照片或 PDF）"))
+    caption = forms.CharField(max_length=200, required=False, label=_("说明"))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(max_length=500, label=_("查看原因"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("文件（XLSX 或 CSV）"))
+    kind = forms.ChoiceField(required=False, label=_("数据类型（留空则按表头判断）"))
+    dry_run = forms.BooleanField(required=False, label=_("仅校验，不写入（试运行）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from counterpart.intake.kinds import kinds_all
+
+        self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (kind.key, f"{kind.name_zh} {kind.name_en}") for kind in kinds_all()
+        ]

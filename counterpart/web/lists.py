@@ -1,0 +1,235 @@
+"""The one list framework of the application: scoping, filters, search, sorting, pages, export.
+
+Each list is declared once as a ``ListSpec`` (see ``specs.py``); ``list_queryset`` is the only
+place that turns a request into rows, and it starts from ``access.scoping.scoped()``, so a list,
+its pages and its export show exactly the same records. The drill-down contract of the
+dashboard (``?program=<slug>&year=<y>[&year_to=<y2>]&area=<code prefix>``) is understood by every list; each
+list adds its own filters (``?status=``, ``?source=`` …), ``?q=`` searches, ``?sort=`` (``-`` for
+descending) sorts by a whitelisted column, ``?page=`` pages and ``?format=csv|xlsx`` exports
+through the intake exporters.
+"""
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+from counterpart.access.scoping import scoped
+from counterpart.intake import exporters
+from counterpart.intake.kinds import Column as ExportColumn
+from counterpart.intake.kinds import ColumnType, Kind, Row, kind_get
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a list or a field of a detail page."""
+
+    key: str
+    label: str | Promise
+    get: Callable[[Any], Any]
+    sort: str = ""
+    link: bool = False
+    sensitive: bool = False
+    # The value written to an export when it differs from the page's (a clear number the exporter
+    # masks unless the caller may see it).
+    export_get: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """An exact-match filter: ``?param=value`` → ``lookup=value``, offered as a select of ``choices``."""
+
+    param: str
+    label: str | Promise
+    lookup: str
+    choices: Callable[[], Iterable[tuple[str, str]]] = lambda: ()
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    slug: str
+    title: str | Promise
+    model: type[Model]
+    columns: tuple[Col, ...]
+    base: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda queryset: queryset
+    program: str = "program__slug"
+    year: str = "year"
+    area: str = ""
+    filters: tuple[Filter, ...] = ()
+    search: tuple[str, ...] = ()
+    default_sort: str = "-pk"
+    # The intake kind whose columns the export uses (a valid import file); else the list's columns.
+    export_kind: str = ""
+    detail_fields: tuple[Col, ...] = ()
+    detail_template: str = "web/detail.html"
+    # Extra context for the detail page: (request, record) → dict.
+    detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
+    # The form that creates a record of this list, and who sees its link.
+    create_url: str = ""
+    may_create: Callable[[Any], bool] = lambda grants: False
+    extra_params: tuple[str, ...] = field(default=())
+
+    @property
+    def has_sensitive_columns(self) -> bool:
+        return any(col.sensitive for col in self.columns)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        drill = tuple(
+            p for p, lookup in (("program", self.program), ("year", self.year), ("area", self.area)) if lookup
+        )
+        return drill + tuple(f.param for f in self.filters)
+
+
+@dataclass
+class ListResult:
+    queryset: QuerySet[Any]
+    applied: dict[str, str]
+    sort: str
+    query: str
+
+
+def _digits(value: str) -> bool:
+    return value.isdigit() and len(value) <= 12
+
+
+def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
+    """The records a user may see in a list, with the request's filters, search and sorting applied.
+
+    A filter value that cannot match (a year that is not a number, a code with letters) gives an
+    empty list, not an error: a link to no records is still a valid link.
+    """
+    queryset = spec.base(scoped(spec.model, user))
+    applied: dict[str, str] = {}
+    condition = Q()
+    program = (params.get("program") or "").strip()
+    if program and spec.program:
+        condition &= Q(**{spec.program: program})
+        applied["program"] = program
+    year = (params.get("year") or "").strip()
+    year_to = (params.get("year_to") or "").strip()
+    if year and spec.year:
+        # A multi-year figure drills down with ?year=Y1&year_to=Y2.
+        if not year.isdigit() or (year_to and not year_to.isdigit()):
+            condition &= Q(pk__in=[])
+        elif year_to:
+            condition &= Q(**{f"{spec.year}__gte": int(year), f"{spec.year}__lte": int(year_to)})
+        else:
+            condition &= Q(**{spec.year: int(year)})
+        applied["year"] = year
+        if year_to:
+            applied["year_to"] = year_to
+    area = (params.get("area") or "").strip()
+    if area and spec.area:
+        condition &= Q(**{f"{spec.area}__startswith": area}) if _digits(area) else Q(pk__in=[])
+        applied["area"] = area
+    for item in spec.filters:
+        value = (params.get(item.param) or "").strip()
+        if value:
+            condition &= Q(**{item.lookup: value})
+            applied[item.param] = value
+    queryset = queryset.filter(condition)
+    query = (params.get("q") or "").strip()[:100]
+    if query and spec.search:
+        words = Q()
+        for name in spec.search:
+            words |= Q(**{f"{name}__icontains": query})
+        queryset = queryset.filter(words)
+    sortable = {col.key: col.sort for col in spec.columns if col.sort}
+    sort = (params.get("sort") or "").strip()
+    key = sort.removeprefix("-")
+    if key in sortable:
+        order = ("-" if sort.startswith("-") else "") + sortable[key]
+        queryset = queryset.order_by(order, "-pk" if sort.startswith("-") else "pk")
+    else:
+        sort = ""
+        queryset = queryset.order_by(spec.default_sort, "pk")
+    return ListResult(queryset=queryset, applied=applied, sort=sort, query=query)
+
+
+def list_page(result: ListResult, number: Any) -> Page:
+    return Paginator(result.queryset, PAGE_SIZE).get_page(number)
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+def _kind_rows(spec: ListSpec, records: QuerySet[Any]) -> tuple[Kind, Iterator[Row]] | None:
+    if not spec.export_kind:
+        return None
+    try:
+        kind = kind_get(spec.export_kind)
+    except Exception:  # the kind is not installed: fall back to the list's own columns
+        return None
+    try:
+        return kind, kind.rows_of(records)
+    except NotImplementedError:
+        return None
+
+
+class _ListKind(Kind):
+    """An export-only kind with a list's own columns, for lists the intake has no import kind for."""
+
+    def __init__(self, spec: ListSpec) -> None:
+        self.key = spec.slug
+        self.name_zh = self.name_en = spec.slug
+        self.columns = tuple(
+            ExportColumn(col.key, str(col.label), col.key, ColumnType.TEXT, sensitive=col.sensitive)
+            for col in spec.columns
+        )
+
+
+def _list_rows(spec: ListSpec, records: QuerySet[Any]) -> Iterator[Row]:
+    for record in records.iterator(chunk_size=2000):
+        yield {col.key: _plain((col.export_get or col.get)(record)) for col in spec.columns}
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, int | str):
+        return value
+    return str(value)
+
+
+def list_export(
+    spec: ListSpec, result: ListResult, file_format: str, *, may_see_sensitive: bool
+) -> StreamingHttpResponse:
+    """The filtered list as a file, written by the intake exporters (formulas neutralised, identity
+    numbers masked unless the caller may see them). With an import kind the file can be imported again."""
+    found = _kind_rows(spec, result.queryset)
+    kind, rows = found if found is not None else (_ListKind(spec), _list_rows(spec, result.queryset))
+    language = "en" if (get_language() or "").startswith("en") else "zh"
+    handle = tempfile.NamedTemporaryFile(prefix="export-", suffix=f".{file_format}", delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    exporters.rows_write(
+        kind, rows, path, file_format=file_format, language=language, may_see_sensitive=may_see_sensitive
+    )
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = StreamingHttpResponse(_read_then_remove(path), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{spec.slug}.{file_format}"'
+    return response
+
+
+def _read_then_remove(path: Path) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 16):
+                yield block
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,403 @@
+"""The lists of the application, each declared once (see lists.py for what a declaration means)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from counterpart.access.scoping import scoped
+from counterpart.core.money import format_yuan
+from counterpart.enterprise.models import Enterprise as EnterpriseModel
+from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
+from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.indicators.models import ReportedValue
+from counterpart.people.identity import identity_decrypt
+from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
+from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
+from counterpart.projects.selectors import project_history
+
+from . import permissions
+from .lists import Col, Filter, ListSpec
+
+
+def _yuan(fen: int | None) -> str:
+    return "" if fen is None else format_yuan(fen)
+
+
+def _area(area: Any) -> str:
+    return "" if area is None else f"{area.name_zh} {area.code}"
+
+
+def _ledger_amount(record: LedgerTransaction) -> str:
+    return format_yuan(sum(p.amount_fen for p in record.postings.all() if p.amount_fen > 0))
+
+
+def _identity_clear(person: Person) -> str:
+    """The clear number, for the exporter, which masks it unless the export was authorised and audited."""
+    if person.identity_ciphertext is None:
+        return ""
+    return identity_decrypt(person.identity_key_id, person.identity_ciphertext)
+
+
+# --- detail contexts ------------------------------------------------------------------------------------
+
+
+def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    grants = permissions.grants_of(request.user)
+    return {
+        "actions": permissions.project_actions_allowed(grants, project),
+        "may_attach": permissions.may_attach(grants, project),
+        "attachments": list(project.attachments.all()),
+        "transitions": list(project.transitions.all()),
+        "history": project_history(project),
+        "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
+    }
+
+
+def _person_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    return {"may_reveal": permissions.may_reveal_identity(request.user) and person.has_identity}
+
+
+def _training_context(request: HttpRequest, training: Training) -> dict[str, Any]:
+    participants = (
+        scoped(Person, request.user)
+        .filter(trainings__training=training)
+        .select_related("area")
+        .order_by("county_code", "id")[:500]
+    )
+    return {"participants": list(participants)}
+
+
+def _enterprise_context(request: HttpRequest, enterprise: EnterpriseModel) -> dict[str, Any]:
+    reports = scoped(EnterpriseReport, request.user).filter(enterprise=enterprise).order_by("-year", "-id")
+    return {"reports": list(reports)}
+
+
+def _event_context(request: HttpRequest, event: MarketEvent) -> dict[str, Any]:
+    return {"participations": list(event.participations.select_related("enterprise__organisation"))}
+
+
+def _household_context(request: HttpRequest, household: Household) -> dict[str, Any]:
+    members = scoped(Person, request.user).filter(household=household).order_by("id")
+    return {"members": list(members), "statuses": list(household.statuses.all())}
+
+
+# --- the lists ---------------------------------------------------------------------------------------------
+
+PROJECTS = ListSpec(
+    slug="projects",
+    title=_("帮扶项目"),
+    model=Project,
+    base=lambda qs: qs.select_related("program", "recipient_area"),
+    area="recipient_area__code",
+    filters=(
+        Filter("status", _("状态"), "status", lambda: ProjectStatus.choices),
+        Filter("category", _("类别"), "category", lambda: ProjectCategory.choices),
+    ),
+    search=("code", "title_zh", "title_en"),
+    default_sort="code",
+    export_kind="projects",
+    columns=(
+        Col("code", _("项目编号"), lambda p: p.code, sort="code", link=True),
+        Col("title_zh", _("项目名称"), lambda p: p.title_zh, sort="title_zh"),
+        Col("category", _("类别"), lambda p: p.get_category_display(), sort="category"),
+        Col("area", _("实施地点"), lambda p: _area(p.recipient_area), sort="recipient_area_id"),
+        Col("year", _("年度"), lambda p: p.year, sort="year"),
+        Col("budget", _("预算（元）"), lambda p: _yuan(p.budget_fen), sort="budget_fen"),
+        Col("status", _("状态"), lambda p: p.get_status_display(), sort="status"),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda p: p.program.name_zh),
+        Col("code", _("项目编号"), lambda p: p.code),
+        Col("title_zh", _("项目名称"), lambda p: p.title_zh),
+        Col("title_en", _("英文名称"), lambda p: p.title_en),
+        Col("category", _("类别"), lambda p: p.get_category_display()),
+        Col("area", _("实施地点"), lambda p: _area(p.recipient_area)),
+        Col("pairing", _("结对关系"), lambda p: p.pairing or ""),
+        Col("year", _("年度"), lambda p: p.year),
+        Col("budget", _("预算（元）"), lambda p: _yuan(p.budget_fen)),
+        Col("status", _("状态"), lambda p: p.get_status_display()),
+        Col("description", _("项目内容"), lambda p: p.description),
+    ),
+    detail_template="web/project_detail.html",
+    detail_context=_project_context,
+    create_url="web:project_propose",
+    may_create=permissions.may_propose_project,
+)
+
+FUNDS = ListSpec(
+    slug="funds",
+    title=_("资金台账"),
+    model=LedgerTransaction,
+    base=lambda qs: qs.select_related("program", "recipient_area", "project").prefetch_related("postings"),
+    area="recipient_area__code",
+    filters=(
+        Filter("source", _("资金来源"), "source", lambda: FundSource.choices),
+        Filter("stage", _("环节"), "kind", lambda: TransactionKind.choices),
+    ),
+    search=("description", "external_ref", "project__code", "item_description"),
+    default_sort="date",
+    export_kind="ledger",
+    columns=(
+        Col("id", _("编号"), lambda t: t.pk, sort="id", link=True),
+        Col("date", _("日期"), lambda t: t.date.isoformat(), sort="date"),
+        Col("kind", _("环节"), lambda t: t.get_kind_display(), sort="kind"),
+        Col("source", _("资金来源"), lambda t: t.get_source_display(), sort="source"),
+        Col("area", _("受援地区"), lambda t: _area(t.recipient_area), sort="recipient_area_id"),
+        Col("project", _("项目"), lambda t: t.project.code if t.project else ""),
+        Col("amount", _("金额（元）"), _ledger_amount),
+        Col("description", _("摘要"), lambda t: t.description),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda t: t.program.name_zh),
+        Col("kind", _("环节"), lambda t: t.get_kind_display()),
+        Col("date", _("日期"), lambda t: t.date.isoformat()),
+        Col("source", _("资金来源"), lambda t: t.get_source_display()),
+        Col("area", _("受援地区"), lambda t: _area(t.recipient_area)),
+        Col("project", _("项目"), lambda t: t.project or ""),
+        Col("commitment", _("所属承诺"), lambda t: t.commitment or ""),
+        Col("amount", _("金额（元）"), _ledger_amount),
+        Col("item", _("物资"), lambda t: f"{t.item_description} {t.item_quantity or ''} {t.item_unit}".strip()),
+        Col("external_ref", _("外部编号"), lambda t: t.external_ref),
+        Col("description", _("摘要"), lambda t: t.description),
+        Col("created_by", _("录入人"), lambda t: t.created_by_label),
+    ),
+    create_url="web:ledger_record",
+    may_create=lambda grants: grants.superuser or bool(grants.program_offices),
+)
+
+PEOPLE = ListSpec(
+    slug="people",
+    title=_("人员"),
+    model=Person,
+    base=lambda qs: qs.select_related("area", "household"),
+    program="benefits__program__slug",
+    year="benefits__year",
+    area="area__code",
+    filters=(Filter("sex", _("性别"), "sex", lambda: Sex.choices),),
+    search=("name", "household__number"),
+    default_sort="county_code",
+    export_kind="persons",
+    columns=(
+        Col("id", _("编号"), lambda p: p.pk, sort="id", link=True),
+        Col("name", _("姓名"), lambda p: p.name, sort="name"),
+        Col("sex", _("性别"), lambda p: p.get_sex_display(), sort="sex"),
+        Col("identity", _("身份证号码"), lambda p: p.identity_masked, sensitive=True, export_get=_identity_clear),
+        Col("area", _("户籍所在地"), lambda p: _area(p.area), sort="area_id"),
+        Col("household", _("户编号"), lambda p: p.household.number if p.household else ""),
+    ),
+    detail_fields=(
+        Col("name", _("姓名"), lambda p: p.name),
+        Col("sex", _("性别"), lambda p: p.get_sex_display()),
+        Col("birth_date", _("出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
+        Col("identity", _("身份证号码"), lambda p: p.identity_masked),
+        Col("area", _("户籍所在地"), lambda p: _area(p.area)),
+        Col("household", _("户编号"), lambda p: p.household.number if p.household else ""),
+        Col("relation", _("与户主关系"), lambda p: p.get_relation_display()),
+    ),
+    detail_template="web/person_detail.html",
+    detail_context=_person_context,
+    create_url="web:person_register",
+    may_create=permissions.may_register_people,
+)
+
+HOUSEHOLDS = ListSpec(
+    slug="households",
+    title=_("贫困户"),
+    model=Household,
+    base=lambda qs: qs.select_related("village"),
+    program="members__benefits__program__slug",
+    year="statuses__year",
+    area="village__code",
+    filters=(Filter("cause", _("致贫原因"), "poverty_cause", lambda: PovertyCause.choices),),
+    search=("number", "helper_name"),
+    default_sort="number",
+    export_kind="households",
+    columns=(
+        Col("number", _("户编号"), lambda h: h.number, sort="number", link=True),
+        Col("village", _("所在村"), lambda h: _area(h.village), sort="village_id"),
+        Col("cause", _("致贫原因"), lambda h: h.get_poverty_cause_display(), sort="poverty_cause"),
+        Col("helper", _("帮扶责任人"), lambda h: h.helper_name),
+    ),
+    detail_fields=(
+        Col("number", _("户编号"), lambda h: h.number),
+        Col("village", _("所在村"), lambda h: _area(h.village)),
+        Col("cause", _("致贫原因"), lambda h: h.get_poverty_cause_display()),
+        Col("helper", _("帮扶责任人"), lambda h: h.helper_name),
+    ),
+    detail_template="web/household_detail.html",
+    detail_context=_household_context,
+    create_url="web:household_register",
+    may_create=permissions.may_register_people,
+)
+
+TRAININGS = ListSpec(
+    slug="trainings",
+    title=_("培训"),
+    model=Training,
+    base=lambda qs: qs.select_related("program", "place"),
+    area="place__code",
+    filters=(Filter("kind", _("培训类型"), "kind", lambda: TrainingKind.choices),),
+    search=("title", "organiser_name"),
+    default_sort="start_date",
+    export_kind="trainings",
+    columns=(
+        Col("title", _("培训名称"), lambda t: t.title, sort="title", link=True),
+        Col("kind", _("培训类型"), lambda t: t.get_kind_display(), sort="kind"),
+        Col("place", _("培训地点"), lambda t: _area(t.place), sort="place_id"),
+        Col("start_date", _("开始日期"), lambda t: t.start_date.isoformat(), sort="start_date"),
+        Col("reported", _("上报参训人数"), lambda t: t.reported_participants or ""),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda t: t.program.name_zh),
+        Col("title", _("培训名称"), lambda t: t.title),
+        Col("kind", _("培训类型"), lambda t: t.get_kind_display()),
+        Col("place", _("培训地点"), lambda t: _area(t.place)),
+        Col("dates", _("日期"), lambda t: f"{t.start_date.isoformat()} – {t.end_date.isoformat()}"),
+        Col("organiser", _("主办单位"), lambda t: t.organiser_name),
+        Col("reported", _("上报参训人数"), lambda t: t.reported_participants or ""),
+    ),
+    detail_template="web/training_detail.html",
+    detail_context=_training_context,
+    create_url="web:training_record",
+    may_create=permissions.may_record_training,
+)
+
+ENTERPRISES = ListSpec(
+    slug="enterprises",
+    title=_("企业"),
+    model=EnterpriseModel,
+    base=lambda qs: qs.select_related("organisation", "organisation__area"),
+    program="programs__slug",
+    year="reports__year",
+    area="organisation__area__code",
+    filters=(
+        Filter("side", _("方"), "side", lambda: Side.choices),
+        Filter("sector", _("行业"), "sector", lambda: Sector.choices),
+    ),
+    search=("organisation__name_zh", "organisation__name_en"),
+    default_sort="organisation__name_zh",
+    export_kind="enterprises",
+    columns=(
+        Col("name", _("企业名称"), lambda e: e.organisation.name_zh, sort="organisation__name_zh", link=True),
+        Col("side", _("方"), lambda e: e.get_side_display(), sort="side"),
+        Col("sector", _("行业"), lambda e: e.get_sector_display(), sort="sector"),
+        Col("area", _("所在地"), lambda e: _area(e.organisation.area), sort="organisation__area_id"),
+    ),
+    detail_fields=(
+        Col("name", _("企业名称"), lambda e: e.organisation.name_zh),
+        Col("name_en", _("英文名称"), lambda e: e.organisation.name_en),
+        Col("side", _("方"), lambda e: e.get_side_display()),
+        Col("sector", _("行业"), lambda e: e.get_sector_display()),
+        Col("area", _("所在地"), lambda e: _area(e.organisation.area)),
+    ),
+    detail_template="web/enterprise_detail.html",
+    detail_context=_enterprise_context,
+)
+
+ENTERPRISE_REPORTS = ListSpec(
+    slug="enterprise-reports",
+    title=_("企业年度报告"),
+    model=EnterpriseReport,
+    base=lambda qs: qs.select_related("program", "enterprise__organisation", "area"),
+    area="area__code",
+    filters=(Filter("status", _("状态"), "status", lambda: ReportStatus.choices),),
+    search=("enterprise__organisation__name_zh",),
+    default_sort="year",
+    export_kind="enterprise_reports",
+    columns=(
+        Col("id", _("编号"), lambda r: r.pk, sort="id", link=True),
+        Col("enterprise", _("企业"), lambda r: r.enterprise.organisation.name_zh),
+        Col("year", _("年度"), lambda r: r.year, sort="year"),
+        Col("area", _("地区"), lambda r: _area(r.area), sort="area_id"),
+        Col("status", _("状态"), lambda r: r.get_status_display(), sort="status"),
+        Col("jobs", _("新增就业"), lambda r: r.jobs_created or "", sort="jobs_created"),
+        Col("taxes", _("纳税（元）"), lambda r: _yuan(r.taxes_paid_fen), sort="taxes_paid_fen"),
+    ),
+    detail_fields=(
+        Col("enterprise", _("企业"), lambda r: r.enterprise.organisation.name_zh),
+        Col("year", _("年度"), lambda r: r.year),
+        Col("area", _("地区"), lambda r: _area(r.area)),
+        Col("status", _("状态"), lambda r: r.get_status_display()),
+        Col("investment", _("实际投资（元）"), lambda r: _yuan(r.actual_investment_fen)),
+        Col("assets", _("总资产（元）"), lambda r: _yuan(r.total_assets_fen)),
+        Col("output", _("年产值（元）"), lambda r: _yuan(r.annual_output_fen)),
+        Col("taxes", _("纳税（元）"), lambda r: _yuan(r.taxes_paid_fen)),
+        Col("jobs", _("新增就业"), lambda r: r.jobs_created or ""),
+        Col("helped", _("带动就业"), lambda r: r.people_helped_into_jobs or ""),
+        Col("employees", _("员工数"), lambda r: r.employees or ""),
+        Col("note", _("备注"), lambda r: r.note),
+    ),
+    create_url="web:enterprise_report_submit",
+    may_create=lambda grants: grants.superuser or bool(grants.organisations),
+)
+
+EVENTS = ListSpec(
+    slug="events",
+    title=_("产销活动"),
+    model=MarketEvent,
+    base=lambda qs: qs.select_related("program", "area"),
+    year="start_date__year",
+    area="area__code",
+    filters=(Filter("kind", _("活动类型"), "kind", lambda: EventKind.choices),),
+    search=("title", "place"),
+    default_sort="start_date",
+    export_kind="market_events",
+    columns=(
+        Col("title", _("活动名称"), lambda e: e.title, sort="title", link=True),
+        Col("kind", _("活动类型"), lambda e: e.get_kind_display(), sort="kind"),
+        Col("place", _("地点"), lambda e: e.place),
+        Col("start_date", _("开始日期"), lambda e: e.start_date.isoformat(), sort="start_date"),
+        Col("sales", _("现场销售（元）"), lambda e: _yuan(e.direct_sales_fen), sort="direct_sales_fen"),
+        Col("orders", _("签约订单（元）"), lambda e: _yuan(e.order_value_fen), sort="order_value_fen"),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda e: e.program.name_zh),
+        Col("title", _("活动名称"), lambda e: e.title),
+        Col("kind", _("活动类型"), lambda e: e.get_kind_display()),
+        Col("place", _("地点"), lambda e: e.place),
+        Col("area", _("举办地"), lambda e: _area(e.area)),
+        Col("dates", _("日期"), lambda e: f"{e.start_date.isoformat()} – {e.end_date.isoformat()}"),
+        Col("count", _("参会企业数"), lambda e: e.participating_enterprises_count or ""),
+        Col("sales", _("现场销售（元）"), lambda e: _yuan(e.direct_sales_fen)),
+        Col("orders", _("签约订单（元）"), lambda e: _yuan(e.order_value_fen)),
+        Col("citation", _("出处"), lambda e: e.citation),
+    ),
+    detail_template="web/event_detail.html",
+    detail_context=_event_context,
+)
+
+INDICATORS = ListSpec(
+    slug="indicators",
+    title=_("上报指标值"),
+    model=ReportedValue,
+    base=lambda qs: qs.select_related("program", "area"),
+    area="area__code",
+    filters=(Filter("indicator", _("指标"), "indicator_key"),),
+    search=("indicator_key", "citation"),
+    default_sort="indicator_key",
+    export_kind="reported_values",
+    columns=(
+        Col("indicator", _("指标"), lambda v: v.indicator_key, sort="indicator_key", link=True),
+        Col("year", _("年度"), lambda v: v.year if not v.year_to else f"{v.year}–{v.year_to}", sort="year"),
+        Col("area", _("地区"), lambda v: _area(v.area), sort="area_id"),
+        Col("qualifier", _("限定词"), lambda v: v.get_qualifier_display()),
+        Col("value", _("数值"), lambda v: v.value, sort="value"),
+        Col("unit", _("单位"), lambda v: v.unit),
+        Col("citation", _("出处"), lambda v: v.citation),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("indicator", _("指标"), lambda v: v.indicator_key),
+        Col("year", _("年度"), lambda v: v.year if not v.year_to else f"{v.year}–{v.year_to}"),
+        Col("area", _("地区"), lambda v: _area(v.area)),
+        Col("value", _("数值"), lambda v: f"{v.get_qualifier_display()} {v.value} {v.unit}".strip()),
+        Col("breakdown", _("分项"), lambda v: f"{v.breakdown_dimension} {v.breakdown_code}".strip()),
+        Col("citation", _("出处"), lambda v: v.citation),
+    ),
+)
+
+SPECS: dict[str, ListSpec] = {
+    spec.slug: spec
+    for spec in (PROJECTS, FUNDS, PEOPLE, HOUSEHOLDS, TRAININGS, ENTERPRISES, ENTERPRISE_REPORTS, EVENTS, INDICATORS)
+}

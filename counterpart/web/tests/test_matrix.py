@@ -1,0 +1,149 @@
+"""Every URL of the application × every role × a record of another area and program: no leak.
+
+The URL patterns are read from the resolver, so a page added without a case here fails
+``test_every_url_pattern_is_covered``. Object pages must answer 404 (never 403, never the record);
+lists and their CSV and XLSX exports must not show the record. The auditor, who reads
+everything, is the positive control: the same requests show it the record, so a marker that is
+absent for the others is absent because of scoping, not because the page never shows it.
+"""
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from counterpart.web.specs import SPECS
+
+from .conftest import MARKER, NON_AUDITOR_ROLES, World
+
+# Pages that hold no program records, or only public aggregates (tested by the public portal's tests).
+PUBLIC = {"home", "healthz", "login", "logout", "program_report"}
+# Forms that create a record: they show choices, never another area's records.
+FORMS = {
+    "project_propose",
+    "ledger_record",
+    "household_register",
+    "person_register",
+    "training_record",
+    "enterprise_report_submit",
+}
+LISTS = {f"{slug}_list" for slug in SPECS}
+DETAILS = {f"{slug}_detail" for slug in SPECS}
+
+
+def _object_urls(world: World) -> dict[str, tuple[str, str]]:
+    """(method, url) of every page or action about one record of the other side."""
+    o = world.objects
+    project, attachment = o["projects"], o["attachment"]
+    urls: dict[str, tuple[str, str]] = {f"{slug}_detail": ("get", f"/app/{slug}/{o[slug].pk}/") for slug in SPECS}
+    urls.update(
+        {
+            "project_action": ("post", f"/app/projects/{project.pk}/do/approve/"),
+            "attachment_upload": ("post", f"/app/projects/{project.pk}/attachments/"),
+            "attachment_download": ("get", f"/app/projects/{project.pk}/attachments/{attachment.pk}/"),
+            "person_reveal": ("post", f"/app/people/{o['people'].pk}/reveal/"),
+            "import_detail": ("get", f"/app/imports/{o['import'].pk}/"),
+            "import_progress": ("get", f"/app/imports/{o['import'].pk}/progress/"),
+            "import_errors": ("get", f"/app/imports/{o['import'].pk}/errors.xlsx"),
+        }
+    )
+    return urls
+
+
+PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports"}
+
+
+def _web_patterns() -> list[URLPattern]:
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "web":
+            return [p for p in entry.url_patterns if isinstance(p, URLPattern)]
+    raise AssertionError("the web URLconf is not included")
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _xlsx_text(content: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        " ".join(str(cell) for cell in row if cell is not None)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.django_db
+def test_every_url_pattern_is_covered(world: World) -> None:
+    covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
+    names = {p.name for p in _web_patterns()}
+    assert names - covered == set(), "pages without a scoping case in test_matrix"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NON_AUDITOR_ROLES)
+def test_no_role_sees_another_areas_record_by_any_object_url(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    for name, (method, url) in _object_urls(world).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, (role, name, url, response.status_code)
+
+
+@pytest.mark.django_db
+def test_the_auditor_reads_the_same_records(world: World) -> None:
+    # given the positive control: every read-only object page answers the auditor
+    client = _client(world.users["auditor"])
+    for name, (method, url) in _object_urls(world).items():
+        if method != "get" or name == "import_errors":  # that batch has no errors to download
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NON_AUDITOR_ROLES)
+def test_no_role_sees_another_areas_record_in_lists_or_exports(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    for slug in SPECS:
+        page = client.get(f"/app/{slug}/")
+        assert page.status_code == 200, (role, slug)
+        assert MARKER not in page.content.decode(), (role, slug)
+        # and the drill-down straight at the other side's program and area
+        drilled = client.get(f"/app/{slug}/", {"program": "theirs", "area": "520402", "year": "2009"})
+        assert MARKER not in drilled.content.decode(), (role, slug)
+        csv_export = client.get(f"/app/{slug}/", {"format": "csv"})
+        assert MARKER not in _body(csv_export).decode("utf-8-sig"), (role, slug, "csv")
+        xlsx_export = client.get(f"/app/{slug}/", {"format": "xlsx"})
+        assert MARKER not in _xlsx_text(_body(xlsx_export)), (role, slug, "xlsx")
+    for name in ("imports", "workbench"):
+        assert MARKER not in client.get(f"/app/{name}/" if name == "imports" else "/app/").content.decode()
+    for name in FORMS:
+        from django.urls import reverse
+
+        response = client.get(reverse(f"web:{name}"))
+        assert response.status_code in (200, 403), (role, name)
+        assert MARKER not in response.content.decode(), (role, name)
+    assert client.get("/app/audit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_auditor_sees_the_marker_in_every_list_and_export(world: World) -> None:
+    client = _client(world.users["auditor"])
+    texts: dict[str, str] = {}
+    for slug in SPECS:
+        texts[f"{slug} page"] = client.get(f"/app/{slug}/").content.decode()
+        texts[f"{slug} csv"] = _body(client.get(f"/app/{slug}/", {"format": "csv"})).decode("utf-8-sig")
+        texts[f"{slug} xlsx"] = _xlsx_text(_body(client.get(f"/app/{slug}/", {"format": "xlsx"})))
+    texts["audit trail"] = client.get("/app/audit/").content.decode()
+    texts["imports"] = client.get("/app/imports/").content.decode()
+    missing = [name for name, text in texts.items() if MARKER not in text]
+    assert missing == []
