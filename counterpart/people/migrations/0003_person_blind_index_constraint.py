@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0001_initial'),
+        ('people', '0002_beneficiary_summary'),
         ('registry', '0002_period_lock'),
     ]
 
