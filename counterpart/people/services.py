@@ -7,9 +7,10 @@ blind-indexed here and nowhere else; errors name them only masked.
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
@@ -1162,11 +1163,11 @@ def persons_stage_problems(table: str, *, limit: int = 1000) -> tuple[list[Stage
     queries = _stage_sql(table)
     union = " UNION ALL ".join(f"SELECT q.*, '{name}' FROM ({sql}) q" for name, sql in queries.items())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({union}) u")
-        total = cursor.fetchone()[0]
-        cursor.execute(f"SELECT * FROM ({union}) u ORDER BY 1 LIMIT %s", [limit])
-        problems = [StagedProblem(row, field, value, rule) for row, field, value, rule in cursor.fetchall()]
-    return problems, total
+        # One pass over the rules (the count rides along on each row kept), not one to count and one to list.
+        cursor.execute(f"SELECT u.*, count(*) OVER () FROM ({union}) u ORDER BY 1 LIMIT %s", [limit])
+        found = cursor.fetchall()
+    problems = [StagedProblem(row, field, value, rule) for row, field, value, rule, _total in found]
+    return problems, found[0][4] if found else 0
 
 
 def persons_stage_messages() -> dict[str, str]:
@@ -1193,6 +1194,61 @@ def persons_stage_classify(table: str) -> tuple[int, int, int]:
     return new, changed, unchanged
 
 
+# A load at least as large as the table it goes into is written the way pg_restore writes one:
+# the secondary indexes are dropped and rebuilt once, sorted, and the two foreign keys are dropped
+# and added back, which checks every row in one join instead of two deferred triggers per row at
+# COMMIT. All of it is in the load's transaction, which holds people_person exclusively from the
+# first DROP to the COMMIT: no other session ever sees the table without its indexes or its
+# constraints, adding a key back fails (and rolls the load back) if a row has no referenced row,
+# and a rollback or a kill restores everything. A smaller load keeps the table readable and pays
+# per row instead.
+PERSON_LOAD_REBUILD_MIN_ROWS = 10_000
+
+
+def _person_load_begin(cursor: Any, new: int) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """Drop people_person's secondary indexes and foreign keys for a large load; what to restore."""
+    person = Person._meta.db_table
+    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {person}")  # at least the row count, from the key's index
+    if new < max(PERSON_LOAD_REBUILD_MIN_ROWS, cursor.fetchone()[0]):
+        return None
+    cursor.execute(
+        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+           WHERE i.indrelid = %s::regclass
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+           ORDER BY 1""",
+        [person],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+           WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname""",
+        [person],
+    )
+    keys = cursor.fetchall()
+    try:
+        # Fails on "pending trigger events" when this transaction already wrote persons
+        # (deferred checks queued): then the load takes the per-row path.
+        with transaction.atomic():
+            for name, _definition in keys:
+                cursor.execute(f'ALTER TABLE {person} DROP CONSTRAINT "{name}"')
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+    except DatabaseError:
+        return None
+    return [definition for _name, definition in indexes], keys
+
+
+def _person_load_end(cursor: Any, rebuilt: tuple[list[str], list[tuple[str, str]]]) -> None:
+    person = Person._meta.db_table
+    indexes, keys = rebuilt
+    for definition in indexes:
+        cursor.execute(definition)
+    if keys:
+        cursor.execute(
+            f"ALTER TABLE {person} " + ", ".join(f'ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)
+        )
+
+
 def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, int, int]:
     """Write a checked staging table: register the new persons, correct the changed ones.
 
@@ -1210,6 +1266,7 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
         cursor.execute("SET LOCAL work_mem = '256MB'")
     new, changed, unchanged = persons_stage_classify(table)
     with connection.cursor() as cursor:
+        rebuilt = _person_load_begin(cursor, new) if new else None
         cursor.execute(
             f"""INSERT INTO {person} (household_id, relation, name, sex, birth_date, area_id, county_code,
                                       identity_key_id, identity_ciphertext, identity_blind_index, is_illustrative)
@@ -1221,6 +1278,13 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
                 ORDER BY s.row_number"""
         )
         inserted = cursor.rowcount
+        if rebuilt is not None:
+            _person_load_end(cursor, rebuilt)
+        if inserted >= PERSON_LOAD_REBUILD_MIN_ROWS:
+            # Plan the head update by the table as it now is: with the statistics of the table before
+            # the load it walks the primary key for each household (ORDER BY id LIMIT 1), which for a
+            # million new rows takes hours instead of seconds.
+            cursor.execute(f"ANALYZE {person}")
         cursor.execute(
             f"""UPDATE {person} p SET name = s.name, relation = s.relation FROM {table} s
                 WHERE p.identity_blind_index = s.identity_blind_index

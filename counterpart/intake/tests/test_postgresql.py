@@ -173,3 +173,61 @@ def test_sigkill_of_a_persons_import_leaves_nothing_and_the_worker_resumes(
         assert cursor.fetchone()[0] == 0
     errors = [f for f in integrity_run() if f.check.severity == Severity.ERROR and f.count]
     assert errors == []
+
+
+@pytest.mark.postgres
+def test_a_large_persons_load_rebuilds_indexes_and_keys_and_the_database_still_refuses_dangling_rows(
+    transactional_db, areas, actor, tmp_path: Path, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from counterpart.people import services as people_services
+    from counterpart.people.models import Household, Person
+    from counterpart.people.services import HouseholdRow, households_register_bulk
+
+    def schema() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = 'people_person'::regclass
+                   UNION ALL SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'people_person'
+                   ORDER BY 1, 2"""
+            )
+            return cursor.fetchall()
+
+    # given: households, a file of their members, and a load that counts as large
+    with transaction.atomic():
+        households_register_bulk(
+            actor,
+            [HouseholdRow(f"K-{n:06d}", areas["520422100201"], "illness") for n in range(5)],
+            year=2014,
+            source="t",
+        )
+    path = tmp_path / "persons.csv"
+    _persons_file(path, 40, 5)
+    before = schema()
+    monkeypatch.setattr(people_services, "PERSON_LOAD_REBUILD_MIN_ROWS", 0)
+    rebuilt = []
+    end = people_services._person_load_end
+
+    def spy(cursor, restore):
+        rebuilt.append(restore)
+        end(cursor, restore)
+
+    monkeypatch.setattr(people_services, "_person_load_end", spy)
+    # when
+    result = import_file(actor, path, kind="persons")
+    # then: written through the rebuild, every index and constraint back as it was
+    assert result.ok, result.errors
+    assert rebuilt and len(rebuilt[0][0]) >= 5 and len(rebuilt[0][1]) == 2
+    assert Person.objects.count() == 40 and Household.objects.filter(head__isnull=False).count() == 5
+    assert schema() == before
+    # and the foreign keys hold again: a person of a household that does not exist is refused
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO people_person (household_id, relation, name, sex, area_id, county_code,
+                                          identity_key_id, is_illustrative)
+               VALUES (987654321, 'child', 'x', 'male', %s, '520422', '', false)""",
+            ["520422100201"],
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
