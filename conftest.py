@@ -2,6 +2,7 @@
 
 import datetime
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -24,6 +25,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> str:
     return "database: PostgreSQL (DATABASE_URL)" if ON_POSTGRESQL else "database: SQLite (PostgreSQL-only tests skip)"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request in English leaves English active in its
+    thread (Django's LocaleMiddleware never switches back), which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -94,18 +94,27 @@ def kind_detect(info: FileInfo) -> Kind:
 def _invalid_to_error(
     kind: Kind, validator: RowValidator, row_number: int, row: Row, error: InvalidInput, retry: Callable[..., None]
 ) -> RowError:
-    """A domain error as a RowError on the right column, with the English message when one exists."""
-    message_en = str(error.reason)
-    with translation.override("en"):
-        try:
-            retry()
-        except InvalidInput as english:
-            message_en = str(english.reason)
+    """A domain error as a RowError on the right column, in Chinese and in English.
+
+    The error was raised in whatever language is active (an English web page runs imports in
+    English), so each language the batch keeps is asked for by checking the row again in it.
+    """
+    messages = {}
+    for language in ("zh-hans", "en"):
+        if translation.get_language() == language:
+            messages[language] = str(error.reason)
+            continue
+        messages[language] = str(error.reason)
+        with translation.override(language):
+            try:
+                retry()
+            except InvalidInput as again:
+                messages[language] = str(again.reason)
     column = kind.column_of_field(error.field)
     value = row.get(column) if row.get(column) not in (None, "") else error.value
     if kind.column(column).sensitive:
         value = error.value  # the domain names identity numbers masked; never echo the cell
-    return validator.error(row_number, column, value, str(error.reason), message_en)
+    return validator.error(row_number, column, value, messages["zh-hans"], messages["en"])
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, str, Row, Row]]]:
