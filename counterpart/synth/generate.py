@@ -13,6 +13,7 @@ verify the rules hold on the result.
 """
 
 import datetime
+import hashlib
 import math
 import random
 from collections.abc import Callable
@@ -625,7 +626,11 @@ def _people(
     household_id, person_id, benefit_id = next_id(Household), next_id(Person), next_id(Benefit)
     per_county = max(3, plan.persons // len(generated.counties) // 3 * 3)
     villages_per_county = plan.villages_per_county
-    births_from = datetime.date(1930, 1, 1) + datetime.timedelta(days=(program.pk % 8) * 2_500)
+    # Each synthetic program in one database gets its own span of birth dates (so identity numbers
+    # never collide), chosen from its slug rather than its database id: the same seed gives the
+    # same persons on any database, whatever ids its sequences hand out.
+    span = int(hashlib.sha256(program.slug.encode()).hexdigest(), 16) % 8
+    births_from = datetime.date(1930, 1, 1) + datetime.timedelta(days=span * 2_500)
     if per_county // 1000 >= 2_500:
         raise ValueError("too many persons per county for distinct synthetic identity numbers")
     households: list[tuple] = []
