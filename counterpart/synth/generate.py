@@ -613,6 +613,26 @@ CAUSES = list(PovertyCause.values)
 PEOPLE_CHUNK = 50_000
 
 
+BIRTH_SPAN_DAYS = 2_500
+
+
+def _free_birth_span(slug: str, counties: list[str]) -> datetime.date:
+    """The first day of a span of birth dates no person of these counties was born in yet.
+
+    Each synthetic program in one database needs its own span (so identity numbers never collide).
+    The search starts at a span chosen from the slug rather than the database id, so the same seed
+    gives the same persons in any fresh database, whatever ids its sequences hand out; it moves on
+    only when another synthetic dataset already holds that span.
+    """
+    start = int(hashlib.sha256(slug.encode()).hexdigest(), 16) % 8
+    for offset in range(8):
+        first = datetime.date(1930, 1, 1) + datetime.timedelta(days=((start + offset) % 8) * BIRTH_SPAN_DAYS)
+        last = first + datetime.timedelta(days=BIRTH_SPAN_DAYS - 1)
+        if not Person.objects.filter(county_code__in=counties, birth_date__range=(first, last)).exists():
+            return first
+    raise ValueError("every span of synthetic birth dates is taken in these counties")
+
+
 def _people(
     plan: Plan,
     rng: random.Random,
@@ -626,12 +646,8 @@ def _people(
     household_id, person_id, benefit_id = next_id(Household), next_id(Person), next_id(Benefit)
     per_county = max(3, plan.persons // len(generated.counties) // 3 * 3)
     villages_per_county = plan.villages_per_county
-    # Each synthetic program in one database gets its own span of birth dates (so identity numbers
-    # never collide), chosen from its slug rather than its database id: the same seed gives the
-    # same persons on any database, whatever ids its sequences hand out.
-    span = int(hashlib.sha256(program.slug.encode()).hexdigest(), 16) % 8
-    births_from = datetime.date(1930, 1, 1) + datetime.timedelta(days=span * 2_500)
-    if per_county // 1000 >= 2_500:
+    births_from = _free_birth_span(program.slug, generated.counties)
+    if per_county // 1000 >= BIRTH_SPAN_DAYS:
         raise ValueError("too many persons per county for distinct synthetic identity numbers")
     households: list[tuple] = []
     persons: list[tuple] = []
