@@ -26,7 +26,6 @@ def text(max_length: int, *, min_length: int = 0) -> Any:
 
 # Bounds that keep every integer inside the columns it is compared with (no overflow → no 500).
 ID_MAX = 2**53
-MONEY_MAX_FEN = 10**15  # ten trillion yuan: more than any program's total
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,12}$")]

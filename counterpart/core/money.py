@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from .errors import InvalidInput
 
 FEN_PER_YUAN = 100
+# Ten trillion yuan: more than any program's total, and well inside the 64-bit integer columns the
+# amounts are stored in (a bigger number overflows them: SQLite refuses it with an OverflowError).
+MONEY_MAX_FEN = 10**15
 _UNIT_SUFFIXES = {"亿": Decimal("100000000"), "万": Decimal("10000"), "元": Decimal("1")}
 
 
@@ -22,7 +25,7 @@ def yuan_to_fen(value: object, field: str = "amount") -> int:
     if isinstance(value, bool | float):
         raise InvalidInput(field, value, _("金额必须是精确的十进制数，不能是浮点数"))
     if isinstance(value, int):
-        return value * FEN_PER_YUAN
+        return _within_bounds(value * FEN_PER_YUAN, field, value)
     text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
     multiplier = Decimal(1)
     for suffix, factor in _UNIT_SUFFIXES.items():
@@ -39,7 +42,13 @@ def yuan_to_fen(value: object, field: str = "amount") -> int:
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise InvalidInput(field, value, _("金额最小单位为分（两位小数）"))
-    return int(fen)
+    return _within_bounds(int(fen), field, value)
+
+
+def _within_bounds(fen: int, field: str, value: object) -> int:
+    if abs(fen) > MONEY_MAX_FEN:
+        raise InvalidInput(field, value, _("金额超出上限（十万亿元）"))
+    return fen
 
 
 def fen_to_yuan(fen: int) -> Decimal:

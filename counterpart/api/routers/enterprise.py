@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import access_scope, scoped, scoped_get_or_404
+from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.enterprise.models import (
     Enterprise,
     EnterpriseReport,
@@ -25,7 +26,6 @@ from counterpart.registry.models import Area, Program
 
 from ..common import (
     ERRORS,
-    MONEY_MAX_FEN,
     WRITE_ERRORS,
     AreaCode,
     Id,

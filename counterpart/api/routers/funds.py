@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.funds.models import FundSource, LedgerTransaction, Posting, TransactionKind
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.projects.models import Project
@@ -17,7 +18,6 @@ from counterpart.registry.models import Area, Pairing, Program
 
 from ..common import (
     ERRORS,
-    MONEY_MAX_FEN,
     WRITE_ERRORS,
     AreaCode,
     Id,

@@ -9,13 +9,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.projects.models import OutputIndicator, Project, ProjectCategory, ProjectStatus, ProjectTransition
 from counterpart.projects.services import project_cancel, project_output_set, project_propose, project_transition
 from counterpart.registry.models import Area, Pairing, Program
 
 from ..common import (
     ERRORS,
-    MONEY_MAX_FEN,
     WRITE_ERRORS,
     AreaCode,
     Id,

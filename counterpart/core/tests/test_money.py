@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from counterpart.core.errors import InvalidInput
-from counterpart.core.money import fen_to_yuan, format_yuan, yuan_to_fen
+from counterpart.core.money import MONEY_MAX_FEN, fen_to_yuan, format_yuan, yuan_to_fen
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,18 @@ def test_yuan_to_fen_refuses_and_names_the_value(bad: str) -> None:
         yuan_to_fen(bad, field="budget")
     assert error.value.field == "budget"
     assert error.value.value == bad
+
+
+@pytest.mark.parametrize("huge", ["10000000000000.01", "-10000000000000.01", "1e30", "1e20亿", 10**14])
+def test_yuan_to_fen_refuses_amounts_beyond_ten_trillion_yuan(huge: object) -> None:
+    # Beyond the bound a 64-bit column overflows (SQLite raised OverflowError from an IATI import).
+    with pytest.raises(InvalidInput) as error:
+        yuan_to_fen(huge, field="value")
+    assert error.value.value == huge
+
+
+def test_yuan_to_fen_accepts_ten_trillion_yuan_exactly() -> None:
+    assert yuan_to_fen("10000000000000") == MONEY_MAX_FEN == yuan_to_fen("-10000000000000") * -1
 
 
 def test_yuan_to_fen_refuses_floats() -> None:
