@@ -1,4 +1,4 @@
-"""Enterprises, their annual reports (read; draft and submit) and market events."""
+"""Enterprises, their annual reports (read; draft, correct and submit; confirm or return) and market events."""
 
 import datetime
 from decimal import Decimal
@@ -21,7 +21,14 @@ from counterpart.enterprise.models import (
     Sector,
     Side,
 )
-from counterpart.enterprise.services import ReportFigures, enterprise_report_draft, enterprise_report_submit
+from counterpart.enterprise.services import (
+    ReportFigures,
+    enterprise_report_confirm,
+    enterprise_report_draft,
+    enterprise_report_return,
+    enterprise_report_submit,
+    enterprise_report_update,
+)
 from counterpart.registry.models import Area, Program
 
 from ..common import (
@@ -36,6 +43,7 @@ from ..common import (
     actor_of,
     filtered,
     ordered,
+    program_office_check,
     text,
     user_of,
 )
@@ -213,14 +221,21 @@ def _reporter_check(user: Any, program: Program, enterprise: Enterprise) -> None
         raise PermissionDenied
 
 
-class EnterpriseReportIn(InputSchema):
-    program: Slug
-    enterprise: Id
-    year: Year
+class ReportFiguresIn(InputSchema):
     figures: FiguresIn
     qualifiers: dict[FigureName, Literal["more_than", "nearly", "about"]] = Field(
         default_factory=dict, description="how a figure was published: 余 more than, 近 nearly, 约 about"
     )
+
+    def report_figures(self) -> ReportFigures:
+        qualifiers = {str(name): str(qualifier) for name, qualifier in self.qualifiers.items()}
+        return ReportFigures(**self.figures.model_dump(), qualifiers=qualifiers)
+
+
+class EnterpriseReportIn(ReportFiguresIn):
+    program: Slug
+    enterprise: Id
+    year: Year
     operation: Id | None = None
     area: AreaCode | None = None
     citation: text(500) = ""  # type: ignore[valid-type]
@@ -237,13 +252,12 @@ def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
     _reporter_check(user, program, enterprise)
     operation = get_or_422(scoped(Operation, user), "operation", payload.operation, pk=payload.operation)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
-    qualifiers = {str(name): str(qualifier) for name, qualifier in payload.qualifiers.items()}
     report = enterprise_report_draft(
         actor_of(request),
         program=program,
         enterprise=enterprise,
         year=payload.year,
-        figures=ReportFigures(**payload.figures.model_dump(), qualifiers=qualifiers),
+        figures=payload.report_figures(),
         operation=operation,
         area=area,
         citation=payload.citation,
@@ -259,6 +273,38 @@ def enterprise_report_submit_view(request: HttpRequest, report_id: Id):
     report = _report(request, report_id)
     _reporter_check(user, report.program, report.enterprise)
     enterprise_report_submit(actor_of(request), report)
+    return Status(200, _report(request, report_id))
+
+
+@router.put("/enterprise-reports/{report_id}/figures", response={200: EnterpriseReportOut, **WRITE_ERRORS})
+def enterprise_report_figures_view(request: HttpRequest, report_id: Id, payload: ReportFiguresIn):
+    """Replace the figures of a draft or returned report (then submit it again); confirmed ones are fixed."""
+    user = user_of(request)
+    report = _report(request, report_id)
+    _reporter_check(user, report.program, report.enterprise)
+    enterprise_report_update(actor_of(request), report, figures=payload.report_figures())
+    return Status(200, _report(request, report_id))
+
+
+@router.post("/enterprise-reports/{report_id}/confirm", response={200: EnterpriseReportOut, **WRITE_ERRORS})
+def enterprise_report_confirm_view(request: HttpRequest, report_id: Id):
+    """The program office confirms a submitted report: from then on its figures count in the reports."""
+    report = _report(request, report_id)
+    program_office_check(user_of(request), report.program)
+    enterprise_report_confirm(actor_of(request), report)
+    return Status(200, _report(request, report_id))
+
+
+class ReturnIn(InputSchema):
+    reason: text(500, min_length=1)  # type: ignore[valid-type]
+
+
+@router.post("/enterprise-reports/{report_id}/return", response={200: EnterpriseReportOut, **WRITE_ERRORS})
+def enterprise_report_return_view(request: HttpRequest, report_id: Id, payload: ReturnIn):
+    """The program office sends a submitted report back to the enterprise, saying why."""
+    report = _report(request, report_id)
+    program_office_check(user_of(request), report.program)
+    enterprise_report_return(actor_of(request), report, reason=payload.reason)
     return Status(200, _report(request, report_id))
 
 

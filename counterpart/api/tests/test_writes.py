@@ -255,6 +255,37 @@ def test_an_enterprise_drafts_and_submits_its_own_report_only(program, areas, ac
     )
 
 
+def test_the_program_office_returns_and_confirms_what_the_enterprise_corrects(program, areas, actor, office) -> None:
+    """Both sides of the review: the enterprise may not confirm its own figures; the office returns them
+    with a reason, the enterprise corrects and resubmits, the office confirms — and then they count."""
+    from counterpart.enterprise.selectors import enterprise_totals
+    from counterpart.enterprise.services import enterprise_register
+    from counterpart.registry.services import organisation_create
+
+    organisation = organisation_create(actor, name_zh="红星", kind="enterprise", area=areas["3702"])
+    red_star = enterprise_register(actor, organisation=organisation, side="donor", programs=[program])
+    _user, token = user_with_token("red-star", role=Role.ENTERPRISE, organisation=organisation)
+    enterprise = ApiClient(token)
+    body = {"program": "qd-gz", "enterprise": red_star.pk, "year": 2009, "area": "520422"}
+    report_id = enterprise.post("/enterprise-reports", body | {"figures": {"jobs_created": 3000}}).json()["id"]
+    enterprise.post(f"/enterprise-reports/{report_id}/submit", {})
+
+    assert enterprise.post(f"/enterprise-reports/{report_id}/confirm", {}).status_code == 403
+    assert office.post(f"/enterprise-reports/{report_id}/return", {"reason": ""}).status_code == 422
+    returned = office.post(f"/enterprise-reports/{report_id}/return", {"reason": "就业人数与社保记录不符"})
+    assert returned.json()["status"] == "returned", returned.content
+    assert office.post(f"/enterprise-reports/{report_id}/confirm", {}).status_code == 422  # not submitted
+
+    corrected = enterprise.put(f"/enterprise-reports/{report_id}/figures", {"figures": {"jobs_created": 300}})
+    assert corrected.json()["jobs_created"] == 300, corrected.content
+    assert "jobs_created" not in enterprise_totals(program, 2009)
+    enterprise.post(f"/enterprise-reports/{report_id}/submit", {})
+    assert office.post(f"/enterprise-reports/{report_id}/confirm", {}).json()["status"] == "confirmed"
+    assert enterprise_totals(program, 2009)["jobs_created"].value == 300
+    fixed = enterprise.put(f"/enterprise-reports/{report_id}/figures", {"figures": {"jobs_created": 9}})
+    assert fixed.status_code == 422  # a confirmed report is corrected by a new report, not edited
+
+
 def test_messages_follow_the_request_language(program, puding) -> None:
     response = puding.client.post(
         "/api/projects",
