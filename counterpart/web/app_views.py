@@ -29,7 +29,14 @@ from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
-from counterpart.enterprise.services import ReportFigures, enterprise_report_draft, enterprise_report_submit
+from counterpart.enterprise.models import EnterpriseReport
+from counterpart.enterprise.services import (
+    enterprise_report_confirm,
+    enterprise_report_draft,
+    enterprise_report_return,
+    enterprise_report_submit,
+    enterprise_report_update,
+)
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.intake.exporters import errors_workbook_write
 from counterpart.intake.kinds import kind_get
@@ -319,15 +326,7 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
             year=data["year"],
             area=data["area"],
             note=data["note"],
-            figures=ReportFigures(
-                actual_investment_fen=data["actual_investment"],
-                total_assets_fen=data["total_assets"],
-                annual_output_fen=data["annual_output"],
-                taxes_paid_fen=data["taxes_paid"],
-                jobs_created=data["jobs_created"],
-                people_helped_into_jobs=data["people_helped_into_jobs"],
-                employees=data["employees"],
-            ),
+            figures=form.report_figures(),
         )
         enterprise_report_submit(actor, report)
         return report
@@ -335,6 +334,55 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
     return _form_submit(
         request, form, _("提交企业年度报告"), write, _("年度报告已提交，待协作办确认"), "web:enterprise-reports_detail"
     )
+
+
+@login_required
+def enterprise_report_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise corrects a report the program office returned (or a draft) and submits it again."""
+    report = scoped_get_or_404(EnterpriseReport.objects.select_related("enterprise"), request.user, pk=pk)
+    grants = permissions.grants_of(request.user)
+    if not permissions.may_correct_enterprise_report(grants, report):
+        raise PermissionDenied
+    initial = forms.EnterpriseReportFiguresForm.initial_of(report)
+    form = forms.EnterpriseReportFiguresForm(request.POST or None, initial=initial, user=request.user, grants=grants)
+
+    def write(data: dict[str, Any]) -> Any:
+        actor = Actor.of(request.user)
+        return enterprise_report_submit(actor, enterprise_report_update(actor, report, figures=form.report_figures()))
+
+    return _form_submit(
+        request,
+        form,
+        _("修改并重新提交年度报告"),
+        write,
+        _("年度报告已重新提交，待协作办确认"),
+        "web:enterprise-reports_detail",
+    )
+
+
+@login_required
+@require_POST
+def enterprise_report_review_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The program office, the other side of an enterprise's report, confirms it (its figures count from
+    then on) or returns it to the enterprise with a reason."""
+    report = scoped_get_or_404(EnterpriseReport, request.user, pk=pk)
+    if action not in ("confirm", "return"):
+        raise Http404
+    if not permissions.may_review_enterprise_report(permissions.grants_of(request.user), report):
+        raise PermissionDenied
+    form = forms.TransitionForm(request.POST)
+    reason = form.cleaned_data["note"] if form.is_valid() else ""
+    actor = Actor.of(request.user)
+    try:
+        if action == "confirm":
+            enterprise_report_confirm(actor, report)
+        else:
+            enterprise_report_return(actor, report, reason=reason)
+    except InvalidInput as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("报告已确认，其数据计入报表") if action == "confirm" else _("报告已退回企业"))
+    return redirect("web:enterprise-reports_detail", pk=report.pk)
 
 
 # --- the project workflow and evidence ---------------------------------------------------------------------

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
 from counterpart.core.errors import InvalidInput
-from counterpart.core.money import yuan_to_fen
-from counterpart.enterprise.models import Enterprise
+from counterpart.core.money import fen_to_yuan, yuan_to_fen
+from counterpart.enterprise.models import Enterprise, EnterpriseReport
+from counterpart.enterprise.services import ReportFigures
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex, TrainingKind
 from counterpart.projects.models import Project, ProjectCategory
@@ -222,11 +223,10 @@ class TrainingRecordForm(ScopedForm):
         return persons
 
 
-class EnterpriseReportForm(ScopedForm):
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
-    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
-    area = forms.CharField(max_length=12, label=_("报告覆盖地区区划代码"))
+class EnterpriseReportFiguresForm(ScopedForm):
+    """The figures of an enterprise's annual report: what the enterprise types, and corrects when
+    the program office returns the report."""
+
     actual_investment = forms.CharField(max_length=30, required=False, label=_("实际投资（元）"))
     total_assets = forms.CharField(max_length=30, required=False, label=_("总资产（元）"))
     annual_output = forms.CharField(max_length=30, required=False, label=_("年产值（元）"))
@@ -234,17 +234,28 @@ class EnterpriseReportForm(ScopedForm):
     jobs_created = forms.IntegerField(min_value=0, required=False, label=_("新增就业"))
     people_helped_into_jobs = forms.IntegerField(min_value=0, required=False, label=_("带动就业"))
     employees = forms.IntegerField(min_value=0, required=False, label=_("员工数"))
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("备注"))
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
-        self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
-            enterprises__in=enterprises
-        ).distinct()
+    def report_figures(self) -> ReportFigures:
+        data = self.cleaned_data
+        return ReportFigures(
+            actual_investment_fen=data["actual_investment"],
+            total_assets_fen=data["total_assets"],
+            annual_output_fen=data["annual_output"],
+            taxes_paid_fen=data["taxes_paid"],
+            jobs_created=data["jobs_created"],
+            people_helped_into_jobs=data["people_helped_into_jobs"],
+            employees=data["employees"],
+        )
 
-    def clean_area(self) -> Area | None:
-        return self._area_in("area", Area.objects.all())
+    @staticmethod
+    def initial_of(report: EnterpriseReport) -> dict[str, Any]:
+        """The report's figures as the form shows them (yuan, not fen), to correct a returned report."""
+        money = {"actual_investment", "total_assets", "annual_output", "taxes_paid"}
+        initial: dict[str, Any] = {}
+        for name in ("jobs_created", "people_helped_into_jobs", "employees", *sorted(money)):
+            value = getattr(report, f"{name}_fen" if name in money else name)
+            initial[name] = fen_to_yuan(value) if name in money and value is not None else value
+        return initial
 
     def clean_actual_investment(self) -> int | None:
         return self._yuan("actual_investment", required=False)
@@ -257,6 +268,25 @@ class EnterpriseReportForm(ScopedForm):
 
     def clean_taxes_paid(self) -> int | None:
         return self._yuan("taxes_paid", required=False)
+
+
+class EnterpriseReportForm(EnterpriseReportFiguresForm):
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
+    area = forms.CharField(max_length=12, label=_("报告覆盖地区区划代码"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("备注"))
+    field_order = ["enterprise", "program", "year", "area"]
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+        self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
+            enterprises__in=enterprises
+        ).distinct()
+
+    def clean_area(self) -> Area | None:
+        return self._area_in("area", Area.objects.all())
 
 
 class TransitionForm(forms.Form):

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from counterpart.access.models import Membership, Role
-from counterpart.enterprise.models import Enterprise
+from counterpart.enterprise.models import Enterprise, EnterpriseReport, ReportStatus
 from counterpart.people.services import REVEAL_PERMISSION
 from counterpart.projects.models import Project, ProjectStatus
 from counterpart.registry.models import Area, AreaLevel, Program
@@ -147,6 +147,18 @@ def may_record_training(grants: Grants) -> bool:
 def report_enterprises(grants: Grants) -> QuerySet[Enterprise]:
     enterprises = Enterprise.objects.select_related("organisation")
     return enterprises if grants.superuser else enterprises.filter(organisation_id__in=grants.organisations)
+
+
+def may_review_enterprise_report(grants: Grants, report: EnterpriseReport) -> bool:
+    """Confirming or returning a submitted report: the program office, the other side of the figures."""
+    return report.status == ReportStatus.SUBMITTED and grants.runs_program(report.program_id)
+
+
+def may_correct_enterprise_report(grants: Grants, report: EnterpriseReport) -> bool:
+    """Correcting a draft or returned report (and submitting it again): the enterprise's own users."""
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        return False
+    return grants.superuser or report.enterprise.organisation_id in grants.organisations
 
 
 def may_reveal_identity(user: AnyUser) -> bool:

@@ -73,6 +73,15 @@ def _enterprise_context(request: HttpRequest, enterprise: EnterpriseModel) -> di
     return {"reports": list(reports)}
 
 
+def _enterprise_report_context(request: HttpRequest, report: EnterpriseReport) -> dict[str, Any]:
+    grants = permissions.grants_of(request.user)
+    return {
+        "may_review": permissions.may_review_enterprise_report(grants, report),
+        "may_correct": permissions.may_correct_enterprise_report(grants, report),
+        "transitions": list(report.transitions.all()),
+    }
+
+
 def _event_context(request: HttpRequest, event: MarketEvent) -> dict[str, Any]:
     return {"participations": list(event.participations.select_related("enterprise__organisation"))}
 
@@ -328,6 +337,8 @@ ENTERPRISE_REPORTS = ListSpec(
         Col("employees", _("员工数"), lambda r: r.employees or ""),
         Col("note", _("备注"), lambda r: r.note),
     ),
+    detail_template="web/enterprise_report_detail.html",
+    detail_context=_enterprise_report_context,
     create_url="web:enterprise_report_submit",
     may_create=lambda grants: grants.superuser or bool(grants.organisations),
 )

@@ -29,6 +29,16 @@ urlpatterns = [
     path("app/people/<int:pk>/reveal/", app_views.person_reveal_view, name="person_reveal"),
     path("app/trainings/new/", app_views.training_record_view, name="training_record"),
     path("app/enterprise-reports/new/", app_views.enterprise_report_view, name="enterprise_report_submit"),
+    path(
+        "app/enterprise-reports/<int:pk>/correct/",
+        app_views.enterprise_report_correct_view,
+        name="enterprise_report_correct",
+    ),
+    path(
+        "app/enterprise-reports/<int:pk>/<str:action>/",
+        app_views.enterprise_report_review_view,
+        name="enterprise_report_review",
+    ),
     path("app/audit/", app_views.audit_trail_view, name="audit_trail"),
     path("app/imports/", app_views.imports_view, name="imports"),
     path("app/imports/<int:pk>/", app_views.import_detail_view, name="import_detail"),

@@ -241,6 +241,40 @@ def test_an_enterprise_submits_its_own_report_only(world: World) -> None:
     assert (report.status, report.jobs_created) == (ReportStatus.SUBMITTED, 30)
 
 
+def test_the_program_office_returns_a_report_and_confirms_the_enterprises_correction(world: World) -> None:
+    enterprise, office, county = (_as(world, r) for r in ("enterprise", "program_office", "recipient_office"))
+    ours = world.objects["our_enterprise"]
+    data = {"enterprise": ours.pk, "program": world.ours.pk, "year": "2009", "area": "52", "jobs_created": "30"}
+    enterprise.post("/app/enterprise-reports/new/", data)
+    report = EnterpriseReport.objects.get(enterprise=ours)
+    page = f"/app/enterprise-reports/{report.pk}/"
+
+    # The enterprise cannot confirm its own figures, nor can a county office; the buttons are the office's.
+    assert "/confirm/" not in enterprise.get(page).content.decode()
+    assert enterprise.post(f"{page}confirm/").status_code == 403
+    assert county.post(f"{page}confirm/").status_code == 404  # a province-wide report is outside 普定县
+    assert "/confirm/" in office.get(page).content.decode()
+    office.post(f"{page}return/", {"note": ""})  # a return needs a reason
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    office.post(f"{page}return/", {"note": "新增就业应为 25 人"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert "新增就业应为 25 人" in enterprise.get(page).content.decode()
+
+    correct = f"{page}correct/"
+    assert office.get(correct).status_code == 403
+    assert 'value="30"' in enterprise.get(correct).content.decode()  # the form starts from the figures sent
+    assert enterprise.post(correct, {"jobs_created": "25", "taxes_paid": "1.001"}).status_code == 200  # fen only
+    assert enterprise.post(correct, {"jobs_created": "25"}).status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.jobs_created) == (ReportStatus.SUBMITTED, 25)
+    assert office.post(f"{page}confirm/").status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CONFIRMED
+    assert enterprise.get(correct).status_code == 403  # confirmed figures are corrected by a new report
+
+
 # --- the workflow and evidence ---------------------------------------------------------------------------------
 
 
