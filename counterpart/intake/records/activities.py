@@ -38,7 +38,7 @@ from counterpart.registry.models import Program
 from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 
-def _person_of(identity_raw: str, context: ImportContext, masked_among: Any = None, name: str = "") -> Person:
+def person_named(identity_raw: str, context: ImportContext, masked_among: Any = None, name: str = "") -> Person:
     """The registered person an identity number names; a masked one is looked for in ``masked_among``."""
     identity = identity_normalise(identity_raw)
     if "*" in identity:
@@ -248,7 +248,7 @@ class TrainingParticipantsKind(Kind):
     def prepare(self, row: Row, context: ImportContext) -> None:
         training = self._training(row, context)
         participants = Person.objects.filter(trainings__training=training)
-        person = _person_of(row["identity_number"], context, participants, row["name"])
+        person = person_named(row["identity_number"], context, participants, row["name"])
         if row["name"] and row["name"] != person.name:
             raise InvalidInput("name", row["name"], _("姓名与登记的不一致"))
         row["_training"], row["_person"] = training, person
@@ -369,7 +369,7 @@ class StudentAidKind(Kind):
     def prepare(self, row: Row, context: ImportContext) -> None:
         commitment = self._commitment(row, context)
         aided = Person.objects.filter(student_aid__program=commitment.program, student_aid__date=row["date"])
-        person = _person_of(row["identity_number"], context, aided, row["name"])
+        person = person_named(row["identity_number"], context, aided, row["name"])
         if row["name"] and row["name"] != person.name:
             raise InvalidInput("name", row["name"], _("姓名与登记的不一致"))
         if not row["school_name"].strip():
