@@ -1,14 +1,28 @@
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from lxml import etree
 
 from counterpart.funds.models import FundSource
-from counterpart.funds.services import ledger_allocate, ledger_commit, ledger_disburse, ledger_refund, ledger_spend
-from counterpart.iati.exporter import ACTIVITY_ELEMENTS, iati_export_activities, iati_export_organisation
+from counterpart.funds.services import (
+    ledger_allocate,
+    ledger_commit,
+    ledger_disburse,
+    ledger_refund,
+    ledger_spend,
+)
+from counterpart.iati.elements.context import ExportContext
+from counterpart.iati.exporter import (
+    ACTIVITY_ELEMENTS,
+    iati_activity_build,
+    iati_export_activities,
+    iati_export_activities_write,
+    iati_export_organisation,
+)
 from counterpart.iati.schemas import iati_validate_bytes
-from counterpart.iati.selectors import iati_publisher_for
+from counterpart.iati.selectors import iati_projects_for_export, iati_publisher_for
 from counterpart.iati.services import iati_publisher_set
 from counterpart.projects.services import project_approve, project_output_set, project_start
 
@@ -145,3 +159,30 @@ def test_the_demo_export_is_valid_against_the_activity_schema(demo_program) -> N
     assert verdict.is_valid, [str(e) for e in verdict.errors]
     assert export.count == 152
     assert len(etree.fromstring(export.to_bytes()).findall("iati-activity/transaction")) == 3 * 152
+
+
+def _in_memory(program) -> bytes:
+    """The activity file as the exporter built it before streaming: one tree, all projects at once."""
+    context = ExportContext(program=program, publisher=iati_publisher_for(program), generated_at=NOW)
+    root = etree.Element("iati-activities", version="2.03", **{"generated-datetime": NOW.isoformat()})
+    for project in iati_projects_for_export(program):
+        root.append(iati_activity_build(project, context))
+    return etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def test_the_streamed_demo_is_the_document_built_in_memory_byte_for_byte(demo_program) -> None:
+    # when streamed in chunks that do not divide the 152 projects
+    stream = BytesIO()
+    written = iati_export_activities_write(demo_program, stream, now=NOW, chunk_size=40)
+    # then
+    assert written.count == 152
+    assert stream.getvalue() == _in_memory(demo_program)
+
+
+def test_an_export_without_activities_is_an_empty_root(demo_program) -> None:
+    export = iati_export_activities(demo_program, year=1990, now=NOW)
+    assert export.count == 0
+    assert export.to_bytes() == (
+        b"<?xml version='1.0' encoding='UTF-8'?>\n"
+        b'<iati-activities version="2.03" generated-datetime="2024-01-02T03:04:05+00:00"/>\n'
+    )
