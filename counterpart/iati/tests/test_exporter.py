@@ -3,6 +3,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from counterpart.funds.models import FundSource
@@ -186,3 +188,17 @@ def test_an_export_without_activities_is_an_empty_root(demo_program) -> None:
         b"<?xml version='1.0' encoding='UTF-8'?>\n"
         b'<iati-activities version="2.03" generated-datetime="2024-01-02T03:04:05+00:00"/>\n'
     )
+
+
+def test_queries_grow_per_chunk_of_projects_not_per_activity(demo_program) -> None:
+    # given 152 projects read 20 at a time: 8 chunks
+    chunks = 8
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        written = iati_export_activities_write(demo_program, BytesIO(), now=NOW, chunk_size=20)
+    # then each chunk prefetches its own outputs (so no chunk holds more than 20 projects)…
+    assert written.count == 152
+    outputs = [q for q in queries.captured_queries if 'FROM "projects_projectoutput"' in q["sql"]]
+    assert len(outputs) == chunks
+    # …and nothing is read per activity: at most four prefetch queries per chunk, a few per export
+    assert len(queries) <= 4 * chunks + 4, [q["sql"][:80] for q in queries.captured_queries]
