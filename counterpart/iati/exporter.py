@@ -140,7 +140,7 @@ def iati_export_activities_write(
         with output.open("wb") as stream:
             return iati_export_activities_write(program, stream, year=year, now=now, chunk_size=chunk_size)
     context = ExportContext(program=program, publisher=iati_publisher_for(program), generated_at=now or timezone.now())
-    projects = iati_projects_for_export(program, year).prefetch_related("ledger_transactions__postings")
+    projects = iati_projects_for_export(program, year)
     # iterator() prefetches per chunk, so a chunk's objects are freed once its activities are written.
     activities = (iati_activity_build(project, context) for project in projects.iterator(chunk_size=chunk_size))
     first = next(activities, None)

@@ -7,12 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from counterpart.funds.models import FundSource
+from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.funds.services import (
     ledger_allocate,
     ledger_commit,
     ledger_disburse,
     ledger_refund,
+    ledger_reverse,
     ledger_spend,
 )
 from counterpart.iati.elements.context import ExportContext
@@ -161,6 +162,17 @@ def test_the_demo_export_is_valid_against_the_activity_schema(demo_program) -> N
     assert verdict.is_valid, [str(e) for e in verdict.errors]
     assert export.count == 152
     assert len(etree.fromstring(export.to_bytes()).findall("iati-activity/transaction")) == 3 * 152
+
+
+def test_a_reversal_is_the_reversed_entry_s_type_with_a_negative_value(funded_project, actor) -> None:
+    # given
+    spending = LedgerTransaction.objects.get(project=funded_project, kind=TransactionKind.EXPENDITURE)
+    ledger_reverse(actor, spending, date=datetime.date(2009, 8, 1), reason="录入错误")
+    # when
+    activity = _activity(funded_project.program)
+    # then
+    last = activity.findall("transaction")[-1]
+    assert (last.find("transaction-type").get("code"), last.findtext("value")) == ("4", "-50000.00")
 
 
 def _in_memory(program) -> bytes:
