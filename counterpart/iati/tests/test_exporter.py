@@ -1,8 +1,11 @@
 import datetime
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
@@ -16,6 +19,7 @@ from counterpart.funds.services import (
     ledger_reverse,
     ledger_spend,
 )
+from counterpart.iati import exporter
 from counterpart.iati.elements.context import ExportContext
 from counterpart.iati.exporter import (
     ACTIVITY_ELEMENTS,
@@ -24,7 +28,7 @@ from counterpart.iati.exporter import (
     iati_export_activities_write,
     iati_export_organisation,
 )
-from counterpart.iati.schemas import iati_validate_bytes
+from counterpart.iati.schemas import iati_validate_activities_file, iati_validate_bytes
 from counterpart.iati.selectors import iati_projects_for_export, iati_publisher_for
 from counterpart.iati.services import iati_publisher_set
 from counterpart.projects.services import project_approve, project_output_set, project_start
@@ -214,3 +218,28 @@ def test_queries_grow_per_chunk_of_projects_not_per_activity(demo_program) -> No
     assert len(outputs) == chunks
     # …and nothing is read per activity: at most four prefetch queries per chunk, a few per export
     assert len(queries) <= 4 * chunks + 4, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_cli_export_streams_a_valid_file_and_leaves_no_partial_file(funded_project, tmp_path: Path) -> None:
+    # when
+    call_command("iati", "export", "--program", "qd-gz", "--output", str(tmp_path / "out.xml"), stdout=StringIO())
+    # then
+    assert [path.name for path in tmp_path.iterdir()] == ["out.xml"]
+    assert iati_validate_activities_file(tmp_path / "out.xml").is_valid
+    assert iati_validate_bytes((tmp_path / "out.xml").read_bytes()).is_valid
+
+
+def test_cli_export_refuses_an_invalid_file_and_keeps_the_previous_one(
+    funded_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a builder that writes an element the schema does not allow, and an earlier export
+    bogus = ("bogus", lambda project, context: [etree.Element("bogus")])
+    monkeypatch.setattr(exporter, "ACTIVITY_ELEMENTS", [*exporter.ACTIVITY_ELEMENTS, bogus])
+    output = tmp_path / "out.xml"
+    output.write_bytes(b"earlier")
+    # when
+    with pytest.raises(CommandError, match="Element 'bogus'"):
+        call_command("iati", "export", "--program", "qd-gz", "--output", str(output), stdout=StringIO())
+    # then
+    assert [path.name for path in tmp_path.iterdir()] == ["out.xml"]
+    assert output.read_bytes() == b"earlier"
