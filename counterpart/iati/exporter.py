@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -74,6 +74,12 @@ EXPORT_CHUNK_SIZE = 1000
 XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
+class ByteSink(Protocol):
+    """Where a streamed export goes: a binary file, or anything with its ``write``."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 @dataclass
 class IatiWritten:
     """What a streamed export wrote: how many activities, and what a reader should know."""
@@ -124,7 +130,7 @@ def iati_activity_build(project: Project, context: ExportContext) -> etree._Elem
 
 def iati_export_activities_write(
     program: Program,
-    output: BinaryIO | Path,
+    output: ByteSink | Path,
     *,
     year: int | None = None,
     now: datetime.datetime | None = None,
