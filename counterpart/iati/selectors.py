@@ -50,6 +50,18 @@ def iati_publisher_for(program: Program) -> IatiPublisher:
 _OUTPUTS = "iati_outputs"
 _TRANSITIONS = "iati_transitions"
 _LEDGER = "iati_ledger_transactions"
+_LEDGER_FIELDS = (
+    "project",
+    "kind",
+    "date",
+    "source",
+    "recipient_area",
+    "reverses",
+    "description",
+    "item_description",
+    "item_quantity",
+    "item_unit",
+)
 # A ledger transaction's amount, summed by the database rather than from prefetched postings.
 _DEBIT_FEN = "iati_debit_fen"
 
@@ -81,6 +93,9 @@ def iati_projects_for_export(program: Program, year: int | None = None) -> Query
                 # whole ledger once per chunk, when only reversals (few) need their original.
                 queryset=LedgerTransaction.objects.select_related("recipient_area")
                 .prefetch_related("reverses")
+                # What elements/transaction.py reads: a model instance costs per field set, and
+                # the ledger rows are the most numerous objects of an export.
+                .only(*_LEDGER_FIELDS)
                 .annotate(**{_DEBIT_FEN: debit})
                 .order_by("date", "id"),
                 to_attr=_LEDGER,
