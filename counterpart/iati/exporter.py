@@ -2,11 +2,19 @@
 
 Each activity is composed from the element builders in ``ACTIVITY_ELEMENTS``, in the order the
 2.03 schema requires; nothing else writes activity XML.
+
+Activity files are streamed: the projects are read in chunks (each chunk with its own
+prefetches) and every ``<iati-activity>`` is written as soon as it is built, so memory stays
+bounded whatever the number of activities.
 """
 
 import datetime
+import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -59,16 +67,37 @@ ACTIVITY_ELEMENTS: list[tuple[str, ElementBuilder]] = [
 ]
 
 
+# Projects read (and prefetched) at a time: large enough that the per-chunk prefetch queries are
+# few, small enough that one chunk's model objects and elements stay a few megabytes.
+EXPORT_CHUNK_SIZE = 1000
+
+XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+
+
+class ByteSink(Protocol):
+    """Where a streamed export goes: a binary file, or anything with its ``write``."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+@dataclass
+class IatiWritten:
+    """What a streamed export wrote: how many activities, and what a reader should know."""
+
+    count: int
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass
 class IatiExport:
-    """An export's XML tree, how many activities it holds, and what a reader should know."""
+    """An export's XML document, how many activities it holds, and what a reader should know."""
 
-    tree: etree._ElementTree
+    data: bytes
     count: int
     warnings: list[str] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
-        return etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return self.data
 
 
 def _timestamp(now: datetime.datetime) -> str:
@@ -99,19 +128,58 @@ def iati_activity_build(project: Project, context: ExportContext) -> etree._Elem
     return activity
 
 
+def iati_export_activities_write(
+    program: Program,
+    output: ByteSink | Path,
+    *,
+    year: int | None = None,
+    now: datetime.datetime | None = None,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
+) -> IatiWritten:
+    """Write the program's projects (of one year, or all) as an IATI 2.03 activity file.
+
+    ``output`` is a binary stream or a path. The bytes are those ``etree.tostring(…,
+    pretty_print=True)`` gives for the whole document, but only one chunk of projects and one
+    activity's elements exist at a time.
+    """
+    if isinstance(output, Path):
+        with output.open("wb") as stream:
+            return iati_export_activities_write(program, stream, year=year, now=now, chunk_size=chunk_size)
+    context = ExportContext(program=program, publisher=iati_publisher_for(program), generated_at=now or timezone.now())
+    projects = iati_projects_for_export(program, year)
+    # iterator() prefetches per chunk, so a chunk's objects are freed once its activities are written.
+    activities = (iati_activity_build(project, context) for project in projects.iterator(chunk_size=chunk_size))
+    first = next(activities, None)
+    root = {"version": IATI_VERSION, "generated-datetime": _timestamp(context.generated_at)}
+    count = 0
+    # xmlfile cannot write text outside the root element, so the declaration and the final newline
+    # (as tostring writes them) go to the stream directly, before xmlfile opens and after it closes.
+    output.write(XML_DECLARATION)
+    with etree.xmlfile(output, encoding="UTF-8") as document:
+        if first is None:
+            document.write(etree.Element("iati-activities", root))  # self-closed, as tostring writes it
+        else:
+            with document.element("iati-activities", root):
+                for activity in itertools.chain([first], activities):
+                    # Indented one level below the root, as pretty-printing the whole tree would.
+                    etree.indent(activity, level=1)
+                    document.write("\n  ", activity)
+                    count += 1
+                document.write("\n")
+    output.write(b"\n")
+    return IatiWritten(count, _publisher_warnings(context))
+
+
 def iati_export_activities(
     program: Program, *, year: int | None = None, now: datetime.datetime | None = None
 ) -> IatiExport:
-    """The program's projects (of one year, or all) as an IATI 2.03 activity file."""
-    context = ExportContext(program=program, publisher=iati_publisher_for(program), generated_at=now or timezone.now())
-    root = etree.Element("iati-activities", version=IATI_VERSION)
-    root.set("generated-datetime", _timestamp(context.generated_at))
-    count = 0
-    projects = iati_projects_for_export(program, year).prefetch_related("ledger_transactions__postings")
-    for project in projects:
-        root.append(iati_activity_build(project, context))
-        count += 1
-    return IatiExport(etree.ElementTree(root), count, _publisher_warnings(context))
+    """The program's projects (of one year, or all) as an IATI 2.03 activity file, in memory.
+
+    For small files and tests; bulk exports write to a file with ``iati_export_activities_write``.
+    """
+    buffer = io.BytesIO()
+    written = iati_export_activities_write(program, buffer, year=year, now=now)
+    return IatiExport(buffer.getvalue(), written.count, written.warnings)
 
 
 def iati_export_organisation(
@@ -156,4 +224,5 @@ def iati_export_organisation(
         organisation.append(country)
     for spent_year in sorted(spent):
         organisation.append(period("total-expenditure", spent_year, spent[spent_year]))
-    return IatiExport(etree.ElementTree(root), 1, _publisher_warnings(context))
+    data = etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return IatiExport(data, 1, _publisher_warnings(context))

@@ -11,13 +11,14 @@ from lxml import etree
 
 from counterpart.projects.models import Project, ProjectStatus
 
+from ..selectors import iati_project_transitions
 from .context import ExportContext, iso
 
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 
 
 def _transition_date(project: Project, status: str) -> datetime.date | None:
-    for step in project.transitions.all():
+    for step in iati_project_transitions(project):
         if step.to_status == status:
             return timezone.localdate(step.at)
     return None

@@ -9,16 +9,16 @@ from lxml import etree
 from counterpart.projects.models import Project
 
 from ..xml import narrative_parent
-from .context import LANG_EN, LANG_ZH, ExportContext, label_split
+from .context import LANG_EN, LANG_ZH, ExportContext, choice_label
 
 
 def description_zh(project: Project) -> str:
-    category = label_split(project.get_category_display())[LANG_ZH]
+    category = choice_label(project, "category")[LANG_ZH]
     return f"{project.recipient_area.name_zh}{category}项目（{project.program.name_zh}，{project.year}年）"
 
 
 def description_en(project: Project) -> str:
-    category = label_split(project.get_category_display()).get(LANG_EN) or project.category
+    category = choice_label(project, "category").get(LANG_EN) or project.category
     place = project.recipient_area.name_en or project.recipient_area.name_zh
     program = project.program.name_en or project.program.slug
     return f"{category.capitalize()} project in {place} ({program}, {project.year})."

@@ -12,8 +12,9 @@ from lxml import etree
 
 from counterpart.projects.models import Project
 
+from ..selectors import iati_project_outputs
 from ..xml import narrative_parent
-from .context import LANG_EN, LANG_ZH, ExportContext, iso, label_split
+from .context import LANG_EN, LANG_ZH, ExportContext, choice_label, iso
 
 OUTPUT = "1"
 MEASURE_UNIT = "1"
@@ -26,8 +27,8 @@ def quantity_text(quantity: Decimal) -> str:
 
 def result(project: Project, context: ExportContext) -> list[etree._Element]:
     elements = []
-    for output in project.outputs.all():
-        label = label_split(output.get_indicator_display())
+    for output in iati_project_outputs(project):
+        label = choice_label(output, "indicator")
         names = {LANG_ZH: label[LANG_ZH], LANG_EN: label.get(LANG_EN, "")}
         element = etree.Element("result", type=OUTPUT, **{"aggregation-status": "1"})
         element.append(narrative_parent("title", names))

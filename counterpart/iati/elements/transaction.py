@@ -20,8 +20,9 @@ from counterpart.core.money import fen_to_yuan
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.projects.models import Project
 
+from ..selectors import iati_ledger_debit_fen, iati_project_ledger
 from ..xml import narrative_parent
-from .context import CURRENCY, LANG_EN, LANG_ZH, ExportContext, iso, label_split
+from .context import CURRENCY, LANG_EN, LANG_ZH, ExportContext, choice_label, iso
 
 OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE = "2", "3", "4"
 
@@ -43,11 +44,6 @@ PROVIDER_TYPE: dict[str, str] = {
     FundSource.SOCIAL: "90",
 }
 assert set(PROVIDER_TYPE) == set(FundSource.values)
-
-
-def ledger_amount_fen(record: LedgerTransaction) -> int:
-    """The transaction's amount: what its debit postings add up to (postings are prefetched)."""
-    return sum(posting.amount_fen for posting in record.postings.all() if posting.amount_fen > 0)
 
 
 def transaction_type_of(record: LedgerTransaction) -> str | None:
@@ -73,11 +69,11 @@ def transaction_element(record: LedgerTransaction, context: ExportContext) -> et
     etree.SubElement(element, "transaction-type", code=code)
     etree.SubElement(element, "transaction-date", **{"iso-date": iso(record.date)})
     value = etree.SubElement(element, "value", currency=CURRENCY, **{"value-date": iso(record.date)})
-    value.text = str(fen_to_yuan(sign * ledger_amount_fen(record)))
+    value.text = str(fen_to_yuan(sign * iati_ledger_debit_fen(record)))
     text = _description(record)
     if text:
         element.append(narrative_parent("description", {LANG_ZH: text}))
-    source = label_split(record.get_source_display())
+    source = choice_label(record, "source")
     provider = narrative_parent("provider-org", {LANG_ZH: source[LANG_ZH], LANG_EN: source.get(LANG_EN, "")})
     provider.set("type", PROVIDER_TYPE[record.source])
     element.append(provider)
@@ -88,5 +84,5 @@ def transaction_element(record: LedgerTransaction, context: ExportContext) -> et
 
 
 def transaction(project: Project, context: ExportContext) -> list[etree._Element]:
-    elements = [transaction_element(record, context) for record in project.ledger_transactions.all()]
+    elements = [transaction_element(record, context) for record in iati_project_ledger(project)]
     return [element for element in elements if element is not None]

@@ -1,14 +1,35 @@
 import datetime
 from decimal import Decimal
+from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from counterpart.funds.models import FundSource
-from counterpart.funds.services import ledger_allocate, ledger_commit, ledger_disburse, ledger_refund, ledger_spend
-from counterpart.iati.exporter import ACTIVITY_ELEMENTS, iati_export_activities, iati_export_organisation
-from counterpart.iati.schemas import iati_validate_bytes
-from counterpart.iati.selectors import iati_publisher_for
+from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.funds.services import (
+    ledger_allocate,
+    ledger_commit,
+    ledger_disburse,
+    ledger_refund,
+    ledger_reverse,
+    ledger_spend,
+)
+from counterpart.iati import exporter
+from counterpart.iati.elements.context import ExportContext
+from counterpart.iati.exporter import (
+    ACTIVITY_ELEMENTS,
+    iati_activity_build,
+    iati_export_activities,
+    iati_export_activities_write,
+    iati_export_organisation,
+)
+from counterpart.iati.schemas import iati_validate_activities_file, iati_validate_bytes
+from counterpart.iati.selectors import iati_projects_for_export, iati_publisher_for
 from counterpart.iati.services import iati_publisher_set
 from counterpart.projects.services import project_approve, project_output_set, project_start
 
@@ -145,3 +166,80 @@ def test_the_demo_export_is_valid_against_the_activity_schema(demo_program) -> N
     assert verdict.is_valid, [str(e) for e in verdict.errors]
     assert export.count == 152
     assert len(etree.fromstring(export.to_bytes()).findall("iati-activity/transaction")) == 3 * 152
+
+
+def test_a_reversal_is_the_reversed_entry_s_type_with_a_negative_value(funded_project, actor) -> None:
+    # given
+    spending = LedgerTransaction.objects.get(project=funded_project, kind=TransactionKind.EXPENDITURE)
+    ledger_reverse(actor, spending, date=datetime.date(2009, 8, 1), reason="录入错误")
+    # when
+    activity = _activity(funded_project.program)
+    # then
+    last = activity.findall("transaction")[-1]
+    assert (last.find("transaction-type").get("code"), last.findtext("value")) == ("4", "-50000.00")
+
+
+def _in_memory(program) -> bytes:
+    """The activity file as the exporter built it before streaming: one tree, all projects at once."""
+    context = ExportContext(program=program, publisher=iati_publisher_for(program), generated_at=NOW)
+    root = etree.Element("iati-activities", version="2.03", **{"generated-datetime": NOW.isoformat()})
+    for project in iati_projects_for_export(program):
+        root.append(iati_activity_build(project, context))
+    return etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def test_the_streamed_demo_is_the_document_built_in_memory_byte_for_byte(demo_program) -> None:
+    # when streamed in chunks that do not divide the 152 projects
+    stream = BytesIO()
+    written = iati_export_activities_write(demo_program, stream, now=NOW, chunk_size=40)
+    # then
+    assert written.count == 152
+    assert stream.getvalue() == _in_memory(demo_program)
+
+
+def test_an_export_without_activities_is_an_empty_root(demo_program) -> None:
+    export = iati_export_activities(demo_program, year=1990, now=NOW)
+    assert export.count == 0
+    assert export.to_bytes() == (
+        b"<?xml version='1.0' encoding='UTF-8'?>\n"
+        b'<iati-activities version="2.03" generated-datetime="2024-01-02T03:04:05+00:00"/>\n'
+    )
+
+
+def test_queries_grow_per_chunk_of_projects_not_per_activity(demo_program) -> None:
+    # given 152 projects read 20 at a time: 8 chunks
+    chunks = 8
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        written = iati_export_activities_write(demo_program, BytesIO(), now=NOW, chunk_size=20)
+    # then each chunk prefetches its own outputs (so no chunk holds more than 20 projects)…
+    assert written.count == 152
+    outputs = [q for q in queries.captured_queries if 'FROM "projects_projectoutput"' in q["sql"]]
+    assert len(outputs) == chunks
+    # …and nothing is read per activity: at most four prefetch queries per chunk, a few per export
+    assert len(queries) <= 4 * chunks + 4, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_cli_export_streams_a_valid_file_and_leaves_no_partial_file(funded_project, tmp_path: Path) -> None:
+    # when
+    call_command("iati", "export", "--program", "qd-gz", "--output", str(tmp_path / "out.xml"), stdout=StringIO())
+    # then
+    assert [path.name for path in tmp_path.iterdir()] == ["out.xml"]
+    assert iati_validate_activities_file(tmp_path / "out.xml").is_valid
+    assert iati_validate_bytes((tmp_path / "out.xml").read_bytes()).is_valid
+
+
+def test_cli_export_refuses_an_invalid_file_and_keeps_the_previous_one(
+    funded_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a builder that writes an element the schema does not allow, and an earlier export
+    bogus = ("bogus", lambda project, context: [etree.Element("bogus")])
+    monkeypatch.setattr(exporter, "ACTIVITY_ELEMENTS", [*exporter.ACTIVITY_ELEMENTS, bogus])
+    output = tmp_path / "out.xml"
+    output.write_bytes(b"earlier")
+    # when
+    with pytest.raises(CommandError, match="Element 'bogus'"):
+        call_command("iati", "export", "--program", "qd-gz", "--output", str(output), stdout=StringIO())
+    # then
+    assert [path.name for path in tmp_path.iterdir()] == ["out.xml"]
+    assert output.read_bytes() == b"earlier"

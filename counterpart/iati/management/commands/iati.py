@@ -14,9 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from counterpart.core.audit import Actor
-from counterpart.iati.exporter import iati_export_activities, iati_export_organisation
+from counterpart.iati.exporter import iati_export_activities_write, iati_export_organisation
 from counterpart.iati.importer import IatiImportResult, iati_file_first_year, iati_import_bytes
-from counterpart.iati.schemas import IatiValidation, iati_validate_bytes, iati_validate_file
+from counterpart.iati.schemas import (
+    IatiValidation,
+    iati_validate_activities_file,
+    iati_validate_bytes,
+    iati_validate_file,
+)
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import program_create
 
@@ -67,20 +72,34 @@ class Command(BaseCommand):
             raise CommandError(f"协作项目不存在 No program with slug “{slug}”.")
         return program
 
-    def _export(self, options: dict[str, Any]) -> None:
-        program = self._program(options["program"])
-        build = iati_export_organisation if options["organisation"] else iati_export_activities
-        export = build(program, year=options["year"])
-        data = export.to_bytes()
-        validation = iati_validate_bytes(data)
+    def _refuse_invalid_export(self, validation: IatiValidation) -> None:
         if not validation.is_valid:
             raise CommandError(
                 "导出文件不符合 IATI 2.03 模式 The export is not schema-valid:\n" + self._errors(validation)
             )
-        options["output"].write_bytes(data)
-        for warning in export.warnings:
+
+    def _export(self, options: dict[str, Any]) -> None:
+        program = self._program(options["program"])
+        output: Path = options["output"]
+        if options["organisation"]:
+            export = iati_export_organisation(program, year=options["year"])
+            self._refuse_invalid_export(iati_validate_bytes(export.to_bytes()))
+            output.write_bytes(export.to_bytes())
+            count, warnings = export.count, export.warnings
+        else:
+            # Streamed to a file beside the output and validated as it is read back, so neither the
+            # document nor its parse is held in memory; moved into place only once valid.
+            partial = output.with_name(f".{output.name}.partial")
+            try:
+                written = iati_export_activities_write(program, partial, year=options["year"])
+                self._refuse_invalid_export(iati_validate_activities_file(partial))
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
+            count, warnings = written.count, written.warnings
+        for warning in warnings:
             self.stderr.write(f"注意 warning: {warning}")
-        self.stdout.write(f"已写入 Written: {options['output']} ({export.count} activities/organisations)")
+        self.stdout.write(f"已写入 Written: {output} ({count} activities/organisations)")
 
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
