@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
+from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing, Program
 
 from .identity import identity_blind_index
 from .models import (
     PROFESSIONAL_KINDS,
     Benefit,
+    BenefitKind,
     ComponentStatus,
     Direction,
     JobPlacement,
@@ -69,6 +71,15 @@ def beneficiaries_count(
     benefits = benefits_of(program, year, year_to, area_code=area_code, pairing=pairing, pairing_ids=pairing_ids)
     result = benefits.aggregate(n=Count("person_id", distinct=True))
     return result["n"] or 0
+
+
+def project_beneficiaries(project: Project) -> tuple[int, int]:
+    """(persons, households) a project reached, each counted once: the end of the trace from a
+    fund's source through the project to the persons."""
+    row = Benefit.objects.filter(project=project, kind=BenefitKind.PROJECT).aggregate(
+        persons=Count("person_id", distinct=True), households=Count("household_id", distinct=True)
+    )
+    return row["persons"], row["households"]
 
 
 def beneficiaries_by_county(program: Program | None, year: int, year_to: int | None = None) -> dict[str, int]:

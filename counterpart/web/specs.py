@@ -13,6 +13,7 @@ from counterpart.funds.models import FundSource, LedgerTransaction, TransactionK
 from counterpart.indicators.models import ReportedValue
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
+from counterpart.people.selectors import project_beneficiaries
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history
 
@@ -51,6 +52,7 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "transitions": list(project.transitions.all()),
         "history": project_history(project),
         "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
+        "reached": project_beneficiaries(project),
     }
 
 

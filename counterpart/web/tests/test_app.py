@@ -1,6 +1,7 @@
 """The application's forms, workflow, attachments, identity reveal, imports and lists, through HTTP."""
 
 import csv
+import datetime
 import io
 import re
 from typing import Any
@@ -280,6 +281,20 @@ def test_the_program_office_returns_a_report_and_confirms_the_enterprises_correc
 
 def _act(client: Client, project: Project, action: str) -> int:
     return client.post(f"/app/projects/{project.pk}/do/{action}/", {"note": action}).status_code
+
+
+def test_a_projects_page_counts_the_persons_it_reached_once(world: World, areas: dict) -> None:
+    from counterpart.people.services import benefit_record
+    from counterpart.people.tests.factories import household, member
+
+    actor, project = Actor.system("test"), world.our_project
+    home = household(actor, areas["520422100201"], "OURS-H1")
+    first, _second = member(actor, home, 1), member(actor, home, 2)
+    reach = {"program": world.ours, "kind": "project", "project": project}
+    benefit_record(actor, household=home, date=datetime.date(2009, 6, 1), **reach)
+    benefit_record(actor, person=first, date=datetime.date(2009, 9, 1), **reach)  # again: still one person
+    page = _as(world, "program_office").get(f"/app/projects/{project.pk}/").content.decode()
+    assert "本项目惠及 2 人（1 户）" in page
 
 
 def test_each_step_is_shown_and_allowed_only_to_its_role(world: World) -> None:
