@@ -6,13 +6,13 @@ a chunk of rows already has (for idempotency), ``create_many``/``update`` write 
 domain layer, ``export_rows`` turns records back into rows of the same columns (so an export is
 a valid import file). Kinds: projects, ledger, reported_values, households, persons (staged bulk
 path on PostgreSQL, see staged.py), trainings, training_participants, student_aid,
-enterprise_reports, market_events; identity numbers are ``sensitive=True``.
+project_beneficiaries, enterprise_reports, market_events; identity numbers are ``sensitive=True``.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -21,6 +21,9 @@ from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import area_code_parse
+
+if TYPE_CHECKING:
+    from .limits import ImportLimits
 
 
 class ColumnType(StrEnum):
@@ -65,6 +68,8 @@ class ImportContext:
     programs: dict[str, Program | None] = field(default_factory=dict)
     areas: dict[str, Area | None] = field(default_factory=dict)
     file_refs: dict[Any, Any] = field(default_factory=dict)
+    # The uploader's areas when they may import only their own rows (intake/limits.py); None: any row.
+    limits: "ImportLimits | None" = None
 
     def program(self, slug: str, column: str = "program") -> Program:
         if slug not in self.programs:
@@ -110,6 +115,9 @@ class Kind:
     # stage_columns, stage_encoder, stage_problems, stage_classify and stage_apply.
     staged: bool = False
     stage_columns: tuple[tuple[str, str], ...] = ()
+    # True for the kinds a recipient office may import for its own areas (intake/limits.py): their
+    # row_places names every place a row reaches.
+    area_scoped: bool = False
     instructions_zh: str = ""
     instructions_en: str = ""
 
@@ -144,6 +152,13 @@ class Kind:
 
     def prepare(self, row: Row, context: ImportContext) -> None:
         """Check a typed row as the domain would, without writing; raise InvalidInput naming a column."""
+
+    def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
+        """(column, area code) of every place a prepared row names or reaches: its area columns here;
+        kinds whose rows reach places through other records (a household, a project) add those."""
+        for column in self.columns:
+            if column.type == ColumnType.AREA and row.get(column.key):
+                yield column.key, area_code_parse(row[column.key], column.key).code
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         """The records these keys already have, each with its row as ``export_rows`` would give it."""

@@ -1,5 +1,6 @@
 """Import batches: one row per file the intake was asked to load, for idempotency, progress and resume."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -43,6 +44,10 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     created_by_label = models.CharField(max_length=150, blank=True)
+    # The uploader: a queued batch runs as them, within what they may import (intake/limits.py).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -523,7 +523,9 @@ def _uploads_directory() -> Path:
 def imports_view(request: HttpRequest) -> HttpResponse:
     grants = permissions.grants_of(request.user)
     may_upload = permissions.may_import(grants)
-    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    form = forms.ImportUploadForm(
+        request.POST or None, request.FILES or None, own_areas_only=permissions.import_kinds_limited(grants)
+    )
     if request.method == "POST":
         if not may_upload:
             raise PermissionDenied
@@ -555,7 +557,9 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                 else:
                     return redirect("web:import_detail", pk=batch.pk)
     batches = _batches_visible(request)[:50]
-    return render(request, "web/imports.html", {"form": form, "batches": batches, "may_upload": may_upload})
+    own_areas_only = permissions.import_kinds_limited(grants)
+    context = {"form": form, "batches": batches, "may_upload": may_upload, "own_areas_only": own_areas_only}
+    return render(request, "web/imports.html", context)
 
 
 def _progress(batch: ImportBatch) -> dict[str, Any]:

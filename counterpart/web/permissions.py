@@ -166,8 +166,14 @@ def may_reveal_identity(user: AnyUser) -> bool:
 
 
 def may_import(grants: Grants) -> bool:
-    """Uploads load whole files for any area of a program: only a program office (or an administrator)."""
-    return grants.superuser or bool(grants.program_offices)
+    """A program office (or an administrator) uploads whole files; a recipient office the registry
+    kinds for its own areas, row by row (intake/limits.py decides, for every path that imports)."""
+    return grants.superuser or bool(grants.program_offices) or bool(grants.recipient_areas)
+
+
+def import_kinds_limited(grants: Grants) -> bool:
+    """Whether the upload form offers only the kinds a county may import for its own areas."""
+    return not (grants.superuser or grants.program_offices)
 
 
 def may_read_audit_trail(grants: Grants) -> bool:

@@ -67,6 +67,7 @@ def person_named(identity_raw: str, context: ImportContext, masked_among: Any = 
 
 class TrainingsKind(Kind):
     key = "trainings"
+    area_scoped = True
     name_zh = "培训班"
     name_en = "Trainings"
     natural_key = ("program", "kind", "title", "start_date")
@@ -186,6 +187,7 @@ class TrainingsKind(Kind):
 
 class TrainingParticipantsKind(Kind):
     key = "training_participants"
+    area_scoped = True
     name_zh = "参训人员"
     name_en = "Training participants"
     natural_key = ("program", "training_kind", "training_title", "training_start_date", "identity_number")
@@ -257,6 +259,10 @@ class TrainingParticipantsKind(Kind):
         person = row.get("_person")
         identity = person.identity_blind_index if person is not None else row.get("identity_number")
         return (row["program"], row["training_kind"], row["training_title"], row["training_start_date"], identity)
+
+    def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
+        yield "training_title", row["_training"].place_id
+        yield "identity_number", row["_person"].area_id
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         found: dict[Key, tuple[Model, Row]] = {}

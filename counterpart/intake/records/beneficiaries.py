@@ -30,6 +30,7 @@ from .activities import person_named
 
 class ProjectBeneficiariesKind(Kind):
     key = "project_beneficiaries"
+    area_scoped = True
     name_zh = "项目受益人"
     name_en = "Project beneficiaries"
     natural_key = ("program", "project", "date", "household_number", "identity_number")
@@ -95,6 +96,13 @@ class ProjectBeneficiariesKind(Kind):
             if row.get("name") and row["name"] != person.name:
                 raise InvalidInput("name", row["name"], _("姓名与登记的不一致"))
         row["_project"], row["_household"], row["_person"] = project, household, person
+
+    def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
+        yield "project", row["_project"].recipient_area_id
+        if row["_household"] is not None:
+            yield "household_number", row["_household"].village_id
+        else:
+            yield "identity_number", row["_person"].area_id
 
     def key_of(self, row: Row) -> Key:
         person = row.get("_person")

@@ -59,6 +59,7 @@ class HouseholdsKind(Kind):
     name_zh = "贫困户"
     name_en = "Households"
     bulk = True
+    area_scoped = True
     natural_key = ("number",)
     columns = (
         Column("number", "户编号", "Household number", required=True, max_length=40),
@@ -145,6 +146,7 @@ class PersonsKind(Kind):
     create_in_groups = True
     staged = True
     stage_columns = PERSON_STAGE_COLUMNS
+    area_scoped = True
     columns = (
         Column(
             "household_number",
@@ -269,6 +271,13 @@ class PersonsKind(Kind):
         )
         row["identity_number"], row["sex"], row["birth_date"] = identity, sex, parsed.birth_date
         row["_key"] = identity_blind_index(identity)
+
+    def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
+        """A household member lives in the household's village; anyone else in the row's area."""
+        if row["household_number"]:
+            yield "household_number", self._household(row["household_number"], context).village_id
+        else:
+            yield from super().row_places(row, context)
 
     def key_of(self, row: Row) -> Key:
         return (row.get("_key") or row.get("identity_number"),)

@@ -478,10 +478,24 @@ def test_an_invalid_file_shows_its_errors_and_an_errors_workbook(world: World) -
     assert any("-5" in c and "预算" in c for c in cells)
 
 
-def test_only_a_program_office_uploads(world: World) -> None:
+def test_a_county_uploads_its_own_registry_rows_and_other_roles_upload_nothing(world: World) -> None:
     county = _as(world, "recipient_office")
-    assert county.post("/app/imports/", {"file": _project_csv([])}).status_code == 403
+    page = county.get("/app/imports/").content.decode()
+    assert 'value="households"' in page and 'value="projects"' not in page  # the kinds a county may load
+    refused = county.post(
+        "/app/imports/", {"file": _project_csv([["qd-gz", "C-1", "县项目", "housing", "520422", 2009, "1"]])}
+    )
+    assert "只能由协作办导入" in refused.content.decode()
     assert not ImportBatch.objects.filter(created_by_label="recipient_office").exists()
+
+    rows = "户编号,所在村区划代码,主要致贫原因,识别年度\nC-H1,520422100201,illness,2009\n"
+    county.post("/app/imports/", {"file": _upload("households.csv", rows.encode("utf-8"))})
+    batch = ImportBatch.objects.get(created_by_label="recipient_office")
+    assert batch_run(Actor.system("worker:import"), batch).ok
+    assert AuditEvent.objects.get(action="intake.import").actor_label == "recipient_office"
+
+    for role in ("enterprise", "auditor", "donor_district_office"):
+        assert _as(world, role).post("/app/imports/", {"file": _project_csv([])}).status_code == 403, role
 
 
 def test_an_export_shows_clear_numbers_only_when_a_revealer_gives_a_reason_and_it_is_audited(world: World) -> None:
