@@ -60,7 +60,7 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
         return AccessScope()
     if getattr(user, "is_superuser", False):
         return AccessScope(everything=True)
-    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    memberships = _memberships(user)
     if not for_write and any(m.role == Role.AUDITOR for m in memberships):
         return AccessScope(everything=True)
     return AccessScope(
@@ -71,6 +71,30 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
             m.organisation_id for m in memberships if m.role == Role.ENTERPRISE and m.organisation_id
         ),
     )
+
+
+# The attribute that marks a user object as living one request (see access_scope_per_request).
+_MEMO = "_access_memberships"
+
+
+def access_scope_per_request(user: Any) -> None:
+    """Read ``user``'s memberships at most once for this user object, however often it is scoped.
+
+    Only for a user object that lives one request (the API loads a fresh one from the token each
+    time): a request that scopes a list, then a record, then checks a write asks the database once,
+    and a membership granted or revoked meanwhile takes effect on the next request.
+    """
+    setattr(user, _MEMO, None)
+
+
+def _memberships(user: Any) -> list[Membership]:
+    memo = getattr(user, _MEMO, False)
+    if isinstance(memo, list):
+        return memo
+    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    if memo is None:
+        setattr(user, _MEMO, memberships)
+    return memberships
 
 
 def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:

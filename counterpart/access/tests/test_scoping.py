@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from counterpart.access.models import Membership, Role
-from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.access.scoping import access_scope, access_scope_per_request, scoped, scoped_get_or_404
 from counterpart.core.models import AuditEvent
 from counterpart.funds.models import FundSource, LedgerTransaction
 from counterpart.funds.services import ledger_commit
@@ -100,3 +100,15 @@ def test_an_inactive_membership_or_user_sees_nothing(two_counties, areas) -> Non
     user.is_active = False
     user.save()
     assert scoped(Project, user).count() == 0
+
+
+def test_a_user_object_of_one_request_reads_its_memberships_once(two_counties, areas, django_assert_num_queries):
+    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    access_scope_per_request(user)
+    with django_assert_num_queries(1):
+        assert access_scope(user) == access_scope(user, for_write=True) == access_scope(user)
+    # Any other user object reads them each time (see the test above: a revoked membership counts at once).
+    other = get_user_model().objects.get(pk=user.pk)
+    with django_assert_num_queries(2):
+        access_scope(other)
+        access_scope(other)
