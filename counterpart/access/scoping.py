@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 
 from .models import Membership, Role
@@ -104,6 +106,36 @@ def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
     return condition
 
 
+def lookup_multivalued(model: type[models.Model], lookup: str) -> bool:
+    """Whether filtering ``model`` by ``lookup`` can repeat a row: the lookup crosses a reverse
+    foreign key or a many-to-many, so a row joins every related row that matches."""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # not a field: a lookup or transform (``in``, ``startswith``), which joins nothing
+        if not field.is_relation:
+            return False
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model  # type: ignore[assignment]
+    return False
+
+
+def _rule_paths(model: type[models.Model], scope: AccessScope) -> list[str]:
+    """The paths of ``model``'s rule that ``scope_filter`` follows for ``scope``."""
+    rule = RULES.get(model)
+    if rule is None or scope.everything:
+        return []
+    pairs = (
+        (rule.program, scope.programs),
+        (rule.area, scope.recipient_areas),
+        (rule.donor_area, scope.donor_areas),
+        (rule.organisation, scope.organisations),
+    )
+    return [path for path, values in pairs if path and values]
+
+
 def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
     """The Q that keeps the rows of ``model`` a scope may see. Unregistered models: nothing."""
     if scope.everything:
@@ -125,10 +157,28 @@ def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
 
 
 def scoped(queryset: QuerySet[M] | type[M], user: Any, *, for_write: bool = False) -> QuerySet[M]:
-    """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change)."""
+    """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change), each once.
+
+    DISTINCT (which makes the database collect and compare every matching row before the first page
+    can leave) is applied only when rows could repeat: when the scope's rule paths cross a to-many
+    relation, or the queryset given already joins other tables. A caller that filters across a
+    to-many relation afterwards adds its own (``distinct_if_multivalued``).
+    """
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    return queryset.filter(scope_filter(queryset.model, access_scope(user, for_write=for_write))).distinct()
+    scope = access_scope(user, for_write=for_write)
+    joined = len(queryset.query.alias_map) > 1
+    scoped_rows = queryset.filter(scope_filter(queryset.model, scope))
+    if joined or any(lookup_multivalued(queryset.model, path) for path in _rule_paths(queryset.model, scope)):
+        return scoped_rows.distinct()
+    return scoped_rows
+
+
+def distinct_if_multivalued(queryset: QuerySet[M], lookups: Iterable[str]) -> QuerySet[M]:
+    """``queryset`` made DISTINCT if one of the lookups it was filtered by can repeat rows."""
+    if any(lookup_multivalued(queryset.model, lookup) for lookup in lookups):
+        return queryset.distinct()
+    return queryset
 
 
 def scoped_get_or_404(queryset: QuerySet[M] | type[M], user: Any, **lookup: Any) -> M:

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from pydantic import ConfigDict, StringConstraints
 
-from counterpart.access.scoping import access_scope, scoped
+from counterpart.access.scoping import access_scope, distinct_if_multivalued, scoped
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
@@ -82,12 +82,15 @@ def actor_of(request: HttpRequest) -> Actor:
 
 def filtered(queryset: QuerySet, filters: Any, **lookups: str) -> QuerySet:
     """Narrow ``queryset`` by each filter the client gave: ``name="lookup"`` filters ``lookup`` by
-    ``filters.name`` when it is set (an unset or empty filter narrows nothing)."""
+    ``filters.name`` when it is set (an unset or empty filter narrows nothing). A lookup across a
+    to-many relation (an enterprise's ``programs``) makes the rows DISTINCT, as it could repeat them."""
+    applied = []
     for name, lookup in lookups.items():
         value = getattr(filters, name)
         if value:
             queryset = queryset.filter(**{lookup: value})
-    return queryset
+            applied.append(lookup)
+    return distinct_if_multivalued(queryset, applied)
 
 
 def ordered(queryset: QuerySet, ordering: str | None, default: str = "id") -> QuerySet:
