@@ -69,7 +69,12 @@ class Page(PaginationBase):
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params: Any) -> Any:  # type: ignore[override]
         offset, limit = pagination.offset, pagination.limit
-        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+        items = list(queryset[offset : offset + limit])
+        # A page shorter than asked for is the last one: its end is the count, without a COUNT query.
+        # An empty page past the end says nothing about where the end is, so that one still counts.
+        if len(items) < limit and (items or offset == 0):
+            return {"items": items, "count": offset + len(items)}
+        return {"items": items, "count": queryset.count()}
 
 
 def user_of(request: HttpRequest) -> Any:

@@ -1,5 +1,5 @@
-"""What a request costs in queries: a list of rows that cannot repeat asks for no DISTINCT, and a
-request reads the user's memberships once however often it scopes."""
+"""What a request costs in queries: a list of rows that cannot repeat asks for no DISTINCT, the last
+page counts itself, and a request reads the user's memberships once however often it scopes."""
 
 import pytest
 from django.db import connection
@@ -57,6 +57,15 @@ def test_a_scoped_list_of_single_valued_rules_is_not_distinct(projects, office, 
         page_query = _queries(client, "/projects", limit=2)[2]
         assert "projects_project" in page_query
         assert "DISTINCT" not in page_query
+
+
+def test_a_short_page_counts_itself_and_a_page_past_the_end_still_counts(projects, office) -> None:
+    office.get("/projects")
+    queries = _queries(office, "/projects", limit=5, offset=10)
+    assert not any("COUNT(" in sql for sql in queries)
+    assert office.get("/projects", limit=5, offset=10).json()["count"] == 12
+    assert office.get("/projects", limit=5, offset=12).json() == {"items": [], "count": 12}
+    assert office.get("/projects", limit=5, offset=500).json() == {"items": [], "count": 12}
 
 
 def test_a_write_reads_the_users_memberships_once(project, office) -> None:
