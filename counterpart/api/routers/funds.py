@@ -133,15 +133,13 @@ def transaction_list(
     filters: Query[TransactionFilter],
     ordering: Literal["id", "-id", "date", "-date", "year", "-year"] | None = None,
 ):
-    queryset = _transactions(request)
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    for name in ("kind", "source", "year"):
-        if getattr(filters, name):
-            queryset = queryset.filter(**{name: getattr(filters, name)})
     queryset = filtered(
-        queryset,
+        _transactions(request),
         filters,
+        program="program__slug",
+        kind="kind",
+        source="source",
+        year="year",
         project="project_id",
         commitment="commitment_id",
         recipient_area="recipient_area__code__startswith",

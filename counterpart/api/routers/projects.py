@@ -117,13 +117,17 @@ def project_list(
     filters: Query[ProjectFilter],
     ordering: Literal["id", "-id", "code", "-code", "year", "-year", "budget_fen", "-budget_fen"] | None = None,
 ):
-    queryset = scoped(Project, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    for name in ("year", "status", "category", "code"):
-        if getattr(filters, name):
-            queryset = queryset.filter(**{name: getattr(filters, name)})
-    queryset = filtered(queryset, filters, pairing="pairing_id", recipient_area="recipient_area__code__startswith")
+    queryset = filtered(
+        scoped(Project, user_of(request)).select_related("program"),
+        filters,
+        program="program__slug",
+        year="year",
+        status="status",
+        category="category",
+        code="code",
+        pairing="pairing_id",
+        recipient_area="recipient_area__code__startswith",
+    )
     return ordered(queryset, ordering)
 
 
