@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from pydantic import ConfigDict, StringConstraints
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, StringConstraints, ValidationInfo, ValidatorFunctionWrapHandler, model_validator
 
 from counterpart.access.scoping import access_scope, distinct_if_multivalued, scoped
 from counterpart.core.audit import Actor
@@ -38,6 +39,25 @@ class InputSchema(Schema):
     ``approved_by`` …) is refused rather than ignored, so mass assignment fails loudly."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class OutSchema(Schema):
+    """An answer read straight from the record's attributes.
+
+    ninja's Schema hands pydantic every record wrapped in a DjangoGetter, so that ``resolve_*``
+    methods and related managers work: a Python call per field per row, most of the time a list page
+    spends serialising. An answer names where a field comes from with ``validation_alias`` instead
+    (``"pairing_id"``, ``AliasPath("program", "slug")``) and is validated from the attributes
+    directly; only one that still needs a resolver (a total, a related list) takes the wrapped path.
+    The served document is unchanged: responses are described in serialization mode, by field name.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        if cls._ninja_resolvers:
+            return handler(DjangoGetter(values, cls, info.context))
+        return handler(values)
 
 
 class ErrorItem(Schema):
