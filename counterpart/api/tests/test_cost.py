@@ -2,11 +2,15 @@
 that cannot repeat ask for no DISTINCT, the last page counts itself, and a request reads the user's
 memberships once however often it scopes."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from counterpart.funds.services import ledger_allocate, ledger_commit
+from counterpart.people.services import training_create, training_participants_add
+from counterpart.people.tests.factories import household, member
 from counterpart.projects.services import project_propose
 
 
@@ -36,6 +40,24 @@ def projects(program, pairing, project, areas, actor):
     return [project, *others]
 
 
+@pytest.fixture
+def trainings(program, areas, actor):
+    """Twelve trainings in 普定县, each with a registered participant."""
+    home = household(actor, areas["520422100201"])
+    people = [member(actor, home, sequence) for sequence in range(1, 13)]
+    for person in people:
+        training = training_create(
+            actor,
+            program=program,
+            kind="labour_transfer",
+            title="培训",
+            place=areas["520422"],
+            start_date=datetime.date(2009, 4, 1),
+            end_date=datetime.date(2009, 4, 2),
+        )
+        training_participants_add(actor, training, [person])
+
+
 def _queries(client, path: str, **params) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, **params)
@@ -50,9 +72,11 @@ def _queries(client, path: str, **params) -> list[str]:
         ("/projects", 4),
         # … and the postings of the page's transactions, and their accounts
         ("/ledger/transactions", 6),
+        # participants counted in the page's query
+        ("/trainings", 4),
     ],
 )
-def test_a_list_page_costs_the_same_queries_whatever_its_size(projects, office, path, most) -> None:
+def test_a_list_page_costs_the_same_queries_whatever_its_size(projects, trainings, office, path, most) -> None:
     office.get(path)  # the token's first use is recorded once (last_used_at); not part of a page's cost
     small = _queries(office, path, limit=2)
     large = _queries(office, path, limit=10)
@@ -86,3 +110,9 @@ def test_a_write_reads_the_users_memberships_once(project, office) -> None:
         response = office.post(f"/projects/{project.pk}/transitions", {"to_status": "approved", "note": "ok"})
     assert response.status_code == 200
     assert sum("access_membership" in query["sql"] for query in captured.captured_queries) == 1
+
+
+def test_trainings_count_their_participants_in_the_page_query(trainings, office) -> None:
+    assert {item["registered_participants"] for item in office.get("/trainings").json()["items"]} == {1}
+    first = office.get("/trainings", limit=1).json()["items"][0]
+    assert office.get(f"/trainings/{first['id']}").json()["registered_participants"] == 1
