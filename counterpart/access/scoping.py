@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 
@@ -77,16 +77,52 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
 
 # The attribute that marks a user object as living one request (see access_scope_per_request).
 _MEMO = "_access_memberships"
+# What access_scope reads of a membership (besides its user), and the prefix of the annotations
+# that carry them when they come with another query (memberships_alongside).
+_MEMBERSHIP_FIELDS = ("id", "role", "program", "area", "organisation")
+_ALONGSIDE = "active_membership"
 
 
-def access_scope_per_request(user: Any) -> None:
-    """Read ``user``'s memberships at most once for this user object, however often it is scoped.
+def access_scope_per_request(user: Any, memberships: list[Membership] | None = None) -> None:
+    """Read ``user``'s memberships at most once for this user object, however often it is scoped
+    (or not at all, when they were read with the user: ``memberships``, see memberships_alongside).
 
     Only for a user object that lives one request (the API loads a fresh one from the token each
     time): a request that scopes a list, then a record, then checks a write asks the database once,
     and a membership granted or revoked meanwhile takes effect on the next request.
     """
-    setattr(user, _MEMO, None)
+    setattr(user, _MEMO, memberships)
+
+
+def memberships_alongside(queryset: QuerySet[M], user_path: str = "") -> QuerySet[M]:
+    """``queryset``, whose rows have a user at ``user_path`` (or are users), joined to that user's
+    active memberships: one row per membership (one with nulls for none). ``memberships_of_rows``
+    reads them back, so that a user and their scope come in one query instead of two."""
+    memberships = f"{user_path}__memberships" if user_path else "memberships"
+    relation = FilteredRelation(memberships, condition=Q(**{f"{memberships}__is_active": True}))
+    return queryset.alias(**{_ALONGSIDE: relation}).annotate(
+        **{f"{_ALONGSIDE}_{name}": F(f"{_ALONGSIDE}__{name}") for name in _MEMBERSHIP_FIELDS}
+    )
+
+
+def memberships_of_rows(rows: Iterable[Any], user: Any) -> list[Membership]:
+    """The memberships of ``user`` carried by the rows of a memberships_alongside queryset."""
+    memberships = []
+    for row in rows:
+        values = {name: getattr(row, f"{_ALONGSIDE}_{name}") for name in _MEMBERSHIP_FIELDS}
+        if values["id"] is not None:
+            memberships.append(
+                Membership(
+                    id=values["id"],
+                    user_id=user.pk,
+                    role=values["role"],
+                    program_id=values["program"],
+                    area_id=values["area"],
+                    organisation_id=values["organisation"],
+                    is_active=True,
+                )
+            )
+    return memberships
 
 
 def _memberships(user: Any) -> list[Membership]:

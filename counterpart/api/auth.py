@@ -5,8 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from counterpart.access.scoping import access_scope_per_request
-
 from .services import api_token_user
 
 
@@ -16,6 +14,4 @@ class TokenAuth(HttpBearer):
         if user is not None:
             # Domain services and scoping read request.user like everywhere else.
             request.user = user
-            # A fresh user object per request: its memberships are read once however often it is scoped.
-            access_scope_per_request(user)
         return user

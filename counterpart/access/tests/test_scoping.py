@@ -10,6 +10,8 @@ from counterpart.access.scoping import (
     access_scope_per_request,
     distinct_if_multivalued,
     lookup_multivalued,
+    memberships_alongside,
+    memberships_of_rows,
     scoped,
     scoped_get_or_404,
 )
@@ -177,3 +179,22 @@ def test_a_user_object_of_one_request_reads_its_memberships_once(two_counties, a
     with django_assert_num_queries(2):
         access_scope(other)
         access_scope(other)
+
+
+def test_memberships_read_alongside_another_query_are_the_active_ones(program, areas, django_assert_num_queries):
+    user = _user("both", role=Role.PROGRAM_OFFICE, program=program)
+    Membership.objects.create(user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    Membership.objects.create(user=user, role=Role.AUDITOR, is_active=False)
+    nobody = _user("nobody")
+    users = get_user_model().objects.filter(pk__in=[user.pk, nobody.pk])
+    with django_assert_num_queries(1):
+        rows = list(memberships_alongside(users))
+    alongside = memberships_of_rows([row for row in rows if row.pk == user.pk], user)
+    assert memberships_of_rows([row for row in rows if row.pk == nobody.pk], nobody) == []
+    assert sorted((m.pk, m.role, m.program_id, m.area_id) for m in alongside) == sorted(
+        Membership.objects.filter(user=user, is_active=True).values_list("pk", "role", "program_id", "area_id")
+    )
+    access_scope_per_request(user, alongside)
+    with django_assert_num_queries(0):
+        scope = access_scope(user)
+    assert scope.programs == {program.pk} and scope.recipient_areas == {"520422"} and not scope.everything
