@@ -75,7 +75,7 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
     )
 
 
-# The attribute that marks a user object as living one request (see access_scope_per_request).
+# The attribute that keeps a request's user's memberships (see access_scope_per_request).
 _MEMO = "_access_memberships"
 # What access_scope reads of a membership (besides its user), and the prefix of the annotations
 # that carry them when they come with another query (memberships_alongside).
@@ -83,13 +83,14 @@ _MEMBERSHIP_FIELDS = ("id", "role", "program", "area", "organisation")
 _ALONGSIDE = "active_membership"
 
 
-def access_scope_per_request(user: Any, memberships: list[Membership] | None = None) -> None:
-    """Read ``user``'s memberships at most once for this user object, however often it is scoped
-    (or not at all, when they were read with the user: ``memberships``, see memberships_alongside).
+def access_scope_per_request(user: Any, memberships: list[Membership]) -> None:
+    """Keep on ``user`` the active memberships read with it (memberships_alongside): scoping it,
+    however often, then asks the database nothing.
 
     Only for a user object that lives one request (the API loads a fresh one from the token each
-    time): a request that scopes a list, then a record, then checks a write asks the database once,
-    and a membership granted or revoked meanwhile takes effect on the next request.
+    time): a request that scopes a list, then a record, then checks a write reads them once, and a
+    membership granted or revoked meanwhile takes effect on the next request. Any other user object
+    reads them each time it is scoped.
     """
     setattr(user, _MEMO, memberships)
 
@@ -126,13 +127,10 @@ def memberships_of_rows(rows: Iterable[Any], user: Any) -> list[Membership]:
 
 
 def _memberships(user: Any) -> list[Membership]:
-    memo = getattr(user, _MEMO, False)
-    if isinstance(memo, list):
-        return memo
-    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
-    if memo is None:
-        setattr(user, _MEMO, memberships)
-    return memberships
+    kept = getattr(user, _MEMO, None)
+    if kept is not None:
+        return kept
+    return list(Membership.objects.filter(user_id=user.pk, is_active=True))
 
 
 def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
