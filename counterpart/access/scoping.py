@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 
 from .models import Membership, Role
@@ -60,7 +62,7 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
         return AccessScope()
     if getattr(user, "is_superuser", False):
         return AccessScope(everything=True)
-    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    memberships = _memberships(user)
     if not for_write and any(m.role == Role.AUDITOR for m in memberships):
         return AccessScope(everything=True)
     return AccessScope(
@@ -73,11 +75,99 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
     )
 
 
+# The attribute that keeps a request's user's memberships (see access_scope_per_request).
+_MEMO = "_access_memberships"
+# What access_scope reads of a membership (besides its user), and the prefix of the annotations
+# that carry them when they come with another query (memberships_alongside).
+_MEMBERSHIP_FIELDS = ("id", "role", "program", "area", "organisation")
+_ALONGSIDE = "active_membership"
+
+
+def access_scope_per_request(user: Any, memberships: list[Membership]) -> None:
+    """Keep on ``user`` the active memberships read with it (memberships_alongside): scoping it,
+    however often, then asks the database nothing.
+
+    Only for a user object that lives one request (the API loads a fresh one from the token each
+    time): a request that scopes a list, then a record, then checks a write reads them once, and a
+    membership granted or revoked meanwhile takes effect on the next request. Any other user object
+    reads them each time it is scoped.
+    """
+    setattr(user, _MEMO, memberships)
+
+
+def memberships_alongside(queryset: QuerySet[M], user_path: str = "") -> QuerySet[M]:
+    """``queryset``, whose rows have a user at ``user_path`` (or are users), joined to that user's
+    active memberships: one row per membership (one with nulls for none). ``memberships_of_rows``
+    reads them back, so that a user and their scope come in one query instead of two."""
+    memberships = f"{user_path}__memberships" if user_path else "memberships"
+    relation = FilteredRelation(memberships, condition=Q(**{f"{memberships}__is_active": True}))
+    return queryset.alias(**{_ALONGSIDE: relation}).annotate(
+        **{f"{_ALONGSIDE}_{name}": F(f"{_ALONGSIDE}__{name}") for name in _MEMBERSHIP_FIELDS}
+    )
+
+
+def memberships_of_rows(rows: Iterable[Any], user: Any) -> list[Membership]:
+    """The memberships of ``user`` carried by the rows of a memberships_alongside queryset."""
+    memberships = []
+    for row in rows:
+        values = {name: getattr(row, f"{_ALONGSIDE}_{name}") for name in _MEMBERSHIP_FIELDS}
+        if values["id"] is not None:
+            memberships.append(
+                Membership(
+                    id=values["id"],
+                    user_id=user.pk,
+                    role=values["role"],
+                    program_id=values["program"],
+                    area_id=values["area"],
+                    organisation_id=values["organisation"],
+                    is_active=True,
+                )
+            )
+    return memberships
+
+
+def _memberships(user: Any) -> list[Membership]:
+    kept = getattr(user, _MEMO, None)
+    if kept is not None:
+        return kept
+    return list(Membership.objects.filter(user_id=user.pk, is_active=True))
+
+
 def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
     condition = Q(pk__in=[])
     for code in codes:
         condition |= Q(**{f"{lookup}__code__startswith": code})
     return condition
+
+
+def lookup_multivalued(model: type[models.Model], lookup: str) -> bool:
+    """Whether filtering ``model`` by ``lookup`` can repeat a row: the lookup crosses a reverse
+    foreign key or a many-to-many, so a row joins every related row that matches."""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # not a field: a lookup or transform (``in``, ``startswith``), which joins nothing
+        if not field.is_relation:
+            return False
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model  # type: ignore[assignment]
+    return False
+
+
+def _rule_paths(model: type[models.Model], scope: AccessScope) -> list[str]:
+    """The paths of ``model``'s rule that ``scope_filter`` follows for ``scope``."""
+    rule = RULES.get(model)
+    if rule is None or scope.everything:
+        return []
+    pairs = (
+        (rule.program, scope.programs),
+        (rule.area, scope.recipient_areas),
+        (rule.donor_area, scope.donor_areas),
+        (rule.organisation, scope.organisations),
+    )
+    return [path for path, values in pairs if path and values]
 
 
 def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
@@ -101,10 +191,28 @@ def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
 
 
 def scoped(queryset: QuerySet[M] | type[M], user: Any, *, for_write: bool = False) -> QuerySet[M]:
-    """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change)."""
+    """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change), each once.
+
+    DISTINCT (which makes the database collect and compare every matching row before the first page
+    can leave) is applied only when rows could repeat: when the scope's rule paths cross a to-many
+    relation, or the queryset given already joins other tables. A caller that filters across a
+    to-many relation afterwards adds its own (``distinct_if_multivalued``).
+    """
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    return queryset.filter(scope_filter(queryset.model, access_scope(user, for_write=for_write))).distinct()
+    scope = access_scope(user, for_write=for_write)
+    joined = len(queryset.query.alias_map) > 1
+    scoped_rows = queryset.filter(scope_filter(queryset.model, scope))
+    if joined or any(lookup_multivalued(queryset.model, path) for path in _rule_paths(queryset.model, scope)):
+        return scoped_rows.distinct()
+    return scoped_rows
+
+
+def distinct_if_multivalued(queryset: QuerySet[M], lookups: Iterable[str]) -> QuerySet[M]:
+    """``queryset`` made DISTINCT if one of the lookups it was filtered by can repeat rows."""
+    if any(lookup_multivalued(queryset.model, lookup) for lookup in lookups):
+        return queryset.distinct()
+    return queryset
 
 
 def scoped_get_or_404(queryset: QuerySet[M] | type[M], user: Any, **lookup: Any) -> M:

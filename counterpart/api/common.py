@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
-from pydantic import ConfigDict, StringConstraints
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, StringConstraints, ValidationInfo, ValidatorFunctionWrapHandler, model_validator
 
-from counterpart.access.scoping import access_scope, scoped
+from counterpart.access.scoping import access_scope, distinct_if_multivalued, scoped
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
@@ -37,6 +38,25 @@ class InputSchema(Schema):
     ``approved_by`` …) is refused rather than ignored, so mass assignment fails loudly."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class OutSchema(Schema):
+    """An answer read straight from the record's attributes.
+
+    ninja's Schema hands pydantic every record wrapped in a DjangoGetter, so that ``resolve_*``
+    methods and related managers work: a Python call per field per row, most of the time a list page
+    spends serialising. An answer names where a field comes from with ``validation_alias`` instead
+    (``"pairing_id"``, ``AliasPath("program", "slug")``) and is validated from the attributes
+    directly; only one that still needs a resolver (a total, a related list) takes the wrapped path.
+    The served document is unchanged: responses are described in serialization mode, by field name.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        if cls._ninja_resolvers:
+            return handler(DjangoGetter(values, cls, info.context))
+        return handler(values)
 
 
 class ErrorItem(Schema):
@@ -68,7 +88,12 @@ class Page(PaginationBase):
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params: Any) -> Any:  # type: ignore[override]
         offset, limit = pagination.offset, pagination.limit
-        return {"items": list(queryset[offset : offset + limit]), "count": queryset.count()}
+        items = list(queryset[offset : offset + limit])
+        # A page shorter than asked for is the last one: its end is the count, without a COUNT query.
+        # An empty page past the end says nothing about where the end is, so that one still counts.
+        if len(items) < limit and (items or offset == 0):
+            return {"items": items, "count": offset + len(items)}
+        return {"items": items, "count": queryset.count()}
 
 
 def user_of(request: HttpRequest) -> Any:
@@ -81,12 +106,15 @@ def actor_of(request: HttpRequest) -> Actor:
 
 def filtered(queryset: QuerySet, filters: Any, **lookups: str) -> QuerySet:
     """Narrow ``queryset`` by each filter the client gave: ``name="lookup"`` filters ``lookup`` by
-    ``filters.name`` when it is set (an unset or empty filter narrows nothing)."""
+    ``filters.name`` when it is set (an unset or empty filter narrows nothing). A lookup across a
+    to-many relation (an enterprise's ``programs``) makes the rows DISTINCT, as it could repeat them."""
+    applied = []
     for name, lookup in lookups.items():
         value = getattr(filters, name)
         if value:
             queryset = queryset.filter(**{lookup: value})
-    return queryset
+            applied.append(lookup)
+    return distinct_if_multivalued(queryset, applied)
 
 
 def ordered(queryset: QuerySet, ordering: str | None, default: str = "id") -> QuerySet:

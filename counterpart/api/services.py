@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from counterpart.access.scoping import access_scope_per_request, memberships_alongside, memberships_of_rows
 from counterpart.core.audit import Actor, audit_record
 
 from .models import ApiToken
@@ -30,12 +31,20 @@ def api_token_create(actor: Actor, user: User, *, name: str = "") -> tuple[ApiTo
 
 
 def api_token_user(raw: str) -> User | None:
-    """The active user a presented token belongs to, or None (unknown, revoked, inactive user)."""
+    """The active user a presented token belongs to, or None (unknown, revoked, inactive user).
+
+    The user object is this request's: it carries the memberships read with it (access_scope_per_request).
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True)
+    # The user's memberships come in the same query (a row per membership): the request's scope
+    # costs no second round trip.
+    rows = list(memberships_alongside(tokens, "user").order_by())
+    if not rows or not rows[0].user.is_active:
         return None
+    token = rows[0]
+    access_scope_per_request(token.user, memberships_of_rows(rows, token.user))
     now = timezone.now()
     # Written at most once a minute per token, so reads stay reads.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -21,7 +21,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
-from counterpart.access.scoping import scoped
+from counterpart.access.scoping import distinct_if_multivalued, scoped
 from counterpart.intake import exporters
 from counterpart.intake.kinds import Column as ExportColumn
 from counterpart.intake.kinds import ColumnType, Kind, Row, kind_get
@@ -103,6 +103,17 @@ def _digits(value: str) -> bool:
     return value.isdigit() and len(value) <= 12
 
 
+def _lookups(condition: Q) -> list[str]:
+    """The field lookups a Q filters by, at any depth."""
+    lookups: list[str] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            lookups += _lookups(child)
+        elif isinstance(child, tuple):  # (lookup, value)
+            lookups.append(child[0])
+    return lookups
+
+
 def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
     """The records a user may see in a list, with the request's filters, search and sorting applied.
 
@@ -145,6 +156,9 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
         for name in spec.search:
             words |= Q(**{f"{name}__icontains": query})
         queryset = queryset.filter(words)
+    # scoped() leaves out DISTINCT when its own rule cannot repeat rows; a filter or search across a
+    # to-many relation (a person's benefits, an enterprise's reports) can.
+    queryset = distinct_if_multivalued(queryset, _lookups(condition) + (list(spec.search) if query else []))
     sortable = {col.key: col.sort for col in spec.columns if col.sort}
     sort = (params.get("sort") or "").strip()
     key = sort.removeprefix("-")

@@ -5,13 +5,26 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from counterpart.access.models import Membership, Role
-from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.access.scoping import (
+    access_scope,
+    access_scope_per_request,
+    distinct_if_multivalued,
+    lookup_multivalued,
+    memberships_alongside,
+    memberships_of_rows,
+    scoped,
+    scoped_get_or_404,
+)
 from counterpart.core.models import AuditEvent
+from counterpart.enterprise.models import Enterprise
 from counterpart.funds.models import FundSource, LedgerTransaction
 from counterpart.funds.services import ledger_commit
+from counterpart.people.models import Household, Person
+from counterpart.people.services import benefit_record
+from counterpart.people.tests.factories import household, member
 from counterpart.projects.models import Project
 from counterpart.projects.services import project_propose
-from counterpart.registry.models import PairingLevel
+from counterpart.registry.models import PairingLevel, Program
 from counterpart.registry.services import pairing_create
 
 
@@ -100,3 +113,85 @@ def test_an_inactive_membership_or_user_sees_nothing(two_counties, areas) -> Non
     user.is_active = False
     user.save()
     assert scoped(Project, user).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup", "multivalued"),
+    [
+        (Project, "program_id", False),
+        (Project, "recipient_area", False),
+        (Project, "recipient_area__code__startswith", False),
+        (Project, "pairing__donor_area_id", False),
+        (Project, "outputs__indicator", True),
+        (Person, "benefits__program_id", True),
+        (Household, "members__benefits__program_id", True),
+        (Program, "pairings__recipient_area", True),
+        (Enterprise, "programs", True),
+        (Enterprise, "programs__slug", True),
+    ],
+)
+def test_a_lookup_is_multivalued_when_it_crosses_a_to_many_relation(model, lookup, multivalued) -> None:
+    assert lookup_multivalued(model, lookup) is multivalued
+
+
+@pytest.fixture
+def twice_reached(program, areas, actor):
+    """A person of 普定县 reached twice by the program."""
+    person = member(actor, household(actor, areas["520422100201"]), 1)
+    for day in (1, 2):
+        benefit_record(actor, program=program, kind="other", date=datetime.date(2009, 3, day), person=person)
+    return person
+
+
+def test_rows_are_distinct_whichever_path_the_scope_follows(twice_reached, program, areas) -> None:
+    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+    puding = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    # The program office sees a person through their benefits (to-many): DISTINCT keeps them once.
+    assert list(scoped(Person, office)) == [twice_reached]
+    assert scoped(Person, office).query.distinct
+    # The county sees them through their area (to-one): nothing to repeat, so no DISTINCT …
+    assert list(scoped(Person, puding)) == [twice_reached]
+    assert not scoped(Person, puding).query.distinct
+    # … until a filter crosses the benefits, which then asks for it.
+    by_benefit = scoped(Person, puding).filter(benefits__program=program)
+    assert by_benefit.count() == 2
+    assert list(distinct_if_multivalued(by_benefit, ["benefits__program"])) == [twice_reached]
+    # A queryset that already joins other tables keeps DISTINCT as before.
+    assert scoped(Person.objects.filter(benefits__program=program), puding).count() == 1
+
+
+def test_the_web_list_filtered_across_a_to_many_relation_repeats_no_row(twice_reached, program, areas) -> None:
+    from counterpart.web.lists import list_queryset
+    from counterpart.web.specs import PEOPLE
+
+    puding = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    result = list_queryset(PEOPLE, puding, {"program": program.slug})
+    assert list(result.queryset) == [twice_reached]
+
+
+def test_a_user_object_without_memberships_kept_reads_them_each_time(two_counties, areas, django_assert_num_queries):
+    # Only the API's user object of one request keeps them (below); any other sees a change at once.
+    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    with django_assert_num_queries(2):
+        access_scope(user)
+        access_scope(user, for_write=True)
+
+
+def test_memberships_read_alongside_another_query_are_the_active_ones(program, areas, django_assert_num_queries):
+    user = _user("both", role=Role.PROGRAM_OFFICE, program=program)
+    Membership.objects.create(user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    Membership.objects.create(user=user, role=Role.AUDITOR, is_active=False)
+    nobody = _user("nobody")
+    users = get_user_model().objects.filter(pk__in=[user.pk, nobody.pk])
+    with django_assert_num_queries(1):
+        rows = list(memberships_alongside(users))
+    alongside = memberships_of_rows([row for row in rows if row.pk == user.pk], user)
+    assert memberships_of_rows([row for row in rows if row.pk == nobody.pk], nobody) == []
+    assert sorted((m.pk, m.role, m.program_id, m.area_id) for m in alongside) == sorted(
+        Membership.objects.filter(user=user, is_active=True).values_list("pk", "role", "program_id", "area_id")
+    )
+    access_scope_per_request(user, alongside)
+    with django_assert_num_queries(0):
+        scope = access_scope(user)
+        assert access_scope(user, for_write=True) == scope
+    assert scope.programs == {program.pk} and scope.recipient_areas == {"520422"} and not scope.everything

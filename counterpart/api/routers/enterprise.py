@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AliasPath
 
 from counterpart.access.scoping import access_scope, scoped, scoped_get_or_404
 from counterpart.core.money import MONEY_MAX_FEN
@@ -37,6 +38,7 @@ from ..common import (
     AreaCode,
     Id,
     InputSchema,
+    OutSchema,
     Page,
     Slug,
     Year,
@@ -52,32 +54,16 @@ from .shared import get_or_422
 router = Router(tags=["enterprise"])
 
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(OutSchema):
     id: int
-    organisation: int
-    name_zh: str
-    name_en: str
-    area: str
+    organisation: int = Field(validation_alias="organisation_id")
+    name_zh: str = Field(validation_alias=AliasPath("organisation", "name_zh"))
+    name_en: str = Field(validation_alias=AliasPath("organisation", "name_en"))
+    area: str = Field(validation_alias=AliasPath("organisation", "area_id"))
     side: Side
     sector: str
     programs: list[str]
     is_illustrative: bool
-
-    @staticmethod
-    def resolve_organisation(obj: Enterprise) -> int:
-        return obj.organisation_id
-
-    @staticmethod
-    def resolve_name_zh(obj: Enterprise) -> str:
-        return obj.organisation.name_zh
-
-    @staticmethod
-    def resolve_name_en(obj: Enterprise) -> str:
-        return obj.organisation.name_en
-
-    @staticmethod
-    def resolve_area(obj: Enterprise) -> str:
-        return obj.organisation.area_id
 
     @staticmethod
     def resolve_programs(obj: Enterprise) -> list[str]:
@@ -136,15 +122,15 @@ FigureName = Literal[
 ]
 
 
-class EnterpriseReportOut(Schema):
+class EnterpriseReportOut(OutSchema):
     id: int
-    program: str
-    enterprise: int
-    operation: int | None
-    area: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
+    enterprise: int = Field(validation_alias="enterprise_id")
+    operation: int | None = Field(validation_alias="operation_id")
+    area: str = Field(validation_alias="area_id")
     year: int
     status: ReportStatus
-    supersedes: int | None
+    supersedes: int | None = Field(validation_alias="supersedes_id")
     actual_investment_fen: int | None
     taxes_paid_fen: int | None
     jobs_created: int | None
@@ -162,26 +148,6 @@ class EnterpriseReportOut(Schema):
     citation: str
     note: str
     is_illustrative: bool
-
-    @staticmethod
-    def resolve_program(obj: EnterpriseReport) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_enterprise(obj: EnterpriseReport) -> int:
-        return obj.enterprise_id
-
-    @staticmethod
-    def resolve_operation(obj: EnterpriseReport) -> int | None:
-        return obj.operation_id
-
-    @staticmethod
-    def resolve_area(obj: EnterpriseReport) -> str:
-        return obj.area_id
-
-    @staticmethod
-    def resolve_supersedes(obj: EnterpriseReport) -> int | None:
-        return obj.supersedes_id
 
 
 class EnterpriseReportFilter(Schema):
@@ -308,13 +274,13 @@ def enterprise_report_return_view(request: HttpRequest, report_id: Id, payload: 
     return Status(200, _report(request, report_id))
 
 
-class MarketEventOut(Schema):
+class MarketEventOut(OutSchema):
     id: int
-    program: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
     kind: EventKind
     title: str
     place: str
-    area: str
+    area: str = Field(validation_alias="area_id")
     start_date: datetime.date
     end_date: datetime.date
     participating_enterprises_count: int | None
@@ -326,14 +292,6 @@ class MarketEventOut(Schema):
     citation: str
     registered_participants: list[int]
     is_illustrative: bool
-
-    @staticmethod
-    def resolve_program(obj: MarketEvent) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_area(obj: MarketEvent) -> str:
-        return obj.area_id
 
     @staticmethod
     def resolve_registered_participants(obj: MarketEvent) -> list[int]:

@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.money import MONEY_MAX_FEN
-from counterpart.funds.models import FundSource, LedgerTransaction, Posting, TransactionKind
+from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
@@ -22,6 +23,7 @@ from ..common import (
     AreaCode,
     Id,
     InputSchema,
+    OutSchema,
     Page,
     Slug,
     Year,
@@ -40,28 +42,24 @@ from .shared import IdempotencyKey, get_or_422
 router = Router(tags=["ledger"])
 
 
-class PostingOut(Schema):
-    account: str
+class PostingOut(OutSchema):
+    account: str = Field(validation_alias=AliasPath("account", "type"))
     amount_fen: int
 
-    @staticmethod
-    def resolve_account(obj: Posting) -> str:
-        return obj.account.type
 
-
-class TransactionOut(Schema):
+class TransactionOut(OutSchema):
     id: int
-    program: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
     kind: TransactionKind
     date: datetime.date
     year: int
     source: FundSource
     amount_fen: int = Field(description="the amount moved (the transaction's debits), in fen")
-    pairing: int | None
-    recipient_area: str | None
-    project: int | None
-    commitment: int | None
-    reverses: int | None
+    pairing: int | None = Field(validation_alias="pairing_id")
+    recipient_area: str | None = Field(validation_alias="recipient_area_id")
+    project: int | None = Field(validation_alias="project_id")
+    commitment: int | None = Field(validation_alias="commitment_id")
+    reverses: int | None = Field(validation_alias="reverses_id")
     description: str
     item_description: str
     item_quantity: Decimal | None
@@ -69,39 +67,11 @@ class TransactionOut(Schema):
     external_ref: str
     is_illustrative: bool
     created_at: datetime.datetime
-    created_by: str
-
-    @staticmethod
-    def resolve_program(obj: LedgerTransaction) -> str:
-        return obj.program.slug
+    created_by: str = Field(validation_alias="created_by_label")
 
     @staticmethod
     def resolve_amount_fen(obj: LedgerTransaction) -> int:
         return sum(p.amount_fen for p in obj.postings.all() if p.amount_fen > 0)
-
-    @staticmethod
-    def resolve_pairing(obj: LedgerTransaction) -> int | None:
-        return obj.pairing_id
-
-    @staticmethod
-    def resolve_recipient_area(obj: LedgerTransaction) -> str | None:
-        return obj.recipient_area_id
-
-    @staticmethod
-    def resolve_project(obj: LedgerTransaction) -> int | None:
-        return obj.project_id
-
-    @staticmethod
-    def resolve_commitment(obj: LedgerTransaction) -> int | None:
-        return obj.commitment_id
-
-    @staticmethod
-    def resolve_reverses(obj: LedgerTransaction) -> int | None:
-        return obj.reverses_id
-
-    @staticmethod
-    def resolve_created_by(obj: LedgerTransaction) -> str:
-        return obj.created_by_label
 
 
 class TransactionDetailOut(TransactionOut):
@@ -133,15 +103,13 @@ def transaction_list(
     filters: Query[TransactionFilter],
     ordering: Literal["id", "-id", "date", "-date", "year", "-year"] | None = None,
 ):
-    queryset = _transactions(request)
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    for name in ("kind", "source", "year"):
-        if getattr(filters, name):
-            queryset = queryset.filter(**{name: getattr(filters, name)})
     queryset = filtered(
-        queryset,
+        _transactions(request),
         filters,
+        program="program__slug",
+        kind="kind",
+        source="source",
+        year="year",
         project="project_id",
         commitment="commitment_id",
         recipient_area="recipient_area__code__startswith",

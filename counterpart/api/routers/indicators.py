@@ -6,18 +6,19 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.indicators.models import Indicator, ReportedValue
 
-from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, filtered, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
 
 router = Router(tags=["indicators"])
 
 
-class IndicatorOut(Schema):
+class IndicatorOut(OutSchema):
     key: str
     name_zh: str
     name_en: str
@@ -44,14 +45,14 @@ def indicator_detail(request: HttpRequest, key: Slug):
     return get_object_or_404(Indicator, key=key)
 
 
-class ReportedValueOut(Schema):
+class ReportedValueOut(OutSchema):
     id: int
-    program: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
     indicator_key: str
     year: int
     year_to: int | None
-    area: str | None
-    pairing: int | None
+    area: str | None = Field(validation_alias="area_id")
+    pairing: int | None = Field(validation_alias="pairing_id")
     value: Decimal
     unit: str
     qualifier: str
@@ -61,18 +62,6 @@ class ReportedValueOut(Schema):
     stated_change_percent: Decimal | None
     is_illustrative: bool
     created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_program(obj: ReportedValue) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_area(obj: ReportedValue) -> str | None:
-        return obj.area_id
-
-    @staticmethod
-    def resolve_pairing(obj: ReportedValue) -> int | None:
-        return obj.pairing_id
 
 
 class ReportedValueFilter(Schema):

@@ -7,10 +7,11 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.money import MONEY_MAX_FEN
-from counterpart.projects.models import OutputIndicator, Project, ProjectCategory, ProjectStatus, ProjectTransition
+from counterpart.projects.models import OutputIndicator, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.services import project_cancel, project_output_set, project_propose, project_transition
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -20,6 +21,7 @@ from ..common import (
     AreaCode,
     Id,
     InputSchema,
+    OutSchema,
     Page,
     Slug,
     Year,
@@ -37,17 +39,17 @@ from .shared import get_or_422
 router = Router(tags=["projects"])
 
 
-class ProjectOut(Schema):
+class ProjectOut(OutSchema):
     id: int
-    program: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
     code: str
     title_zh: str
     title_en: str
     description: str
     category: ProjectCategory
     purpose_code: str
-    recipient_area: str
-    pairing: int | None
+    recipient_area: str = Field(validation_alias="recipient_area_id")
+    pairing: int | None = Field(validation_alias="pairing_id")
     year: int
     budget_fen: int
     status: ProjectStatus
@@ -55,36 +57,20 @@ class ProjectOut(Schema):
     is_illustrative: bool
     created_at: datetime.datetime
 
-    @staticmethod
-    def resolve_program(obj: Project) -> str:
-        return obj.program.slug
 
-    @staticmethod
-    def resolve_recipient_area(obj: Project) -> str:
-        return obj.recipient_area_id
-
-    @staticmethod
-    def resolve_pairing(obj: Project) -> int | None:
-        return obj.pairing_id
-
-
-class OutputOut(Schema):
+class OutputOut(OutSchema):
     indicator: OutputIndicator
     unit: str
     planned_quantity: Decimal
     actual_quantity: Decimal | None
 
 
-class TransitionOut(Schema):
+class TransitionOut(OutSchema):
     from_status: str
     to_status: ProjectStatus
     at: datetime.datetime
-    actor: str
+    actor: str = Field(validation_alias="actor_label")
     note: str
-
-    @staticmethod
-    def resolve_actor(obj: ProjectTransition) -> str:
-        return obj.actor_label
 
 
 class ProjectDetailOut(ProjectOut):
@@ -117,13 +103,17 @@ def project_list(
     filters: Query[ProjectFilter],
     ordering: Literal["id", "-id", "code", "-code", "year", "-year", "budget_fen", "-budget_fen"] | None = None,
 ):
-    queryset = scoped(Project, user_of(request)).select_related("program")
-    if filters.program:
-        queryset = queryset.filter(program__slug=filters.program)
-    for name in ("year", "status", "category", "code"):
-        if getattr(filters, name):
-            queryset = queryset.filter(**{name: getattr(filters, name)})
-    queryset = filtered(queryset, filters, pairing="pairing_id", recipient_area="recipient_area__code__startswith")
+    queryset = filtered(
+        scoped(Project, user_of(request)).select_related("program"),
+        filters,
+        program="program__slug",
+        year="year",
+        status="status",
+        category="category",
+        code="code",
+        pairing="pairing_id",
+        recipient_area="recipient_area__code__startswith",
+    )
     return ordered(queryset, ordering)
 
 

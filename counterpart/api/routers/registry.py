@@ -6,35 +6,28 @@ from typing import Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
-from ..common import ERRORS, AreaCode, Id, Page, Slug, Year, filtered, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
 
 router = Router(tags=["registry"])
 
 
-class AreaOut(Schema):
+class AreaOut(OutSchema):
     code: str
     level: AreaLevel
-    parent: str | None
+    parent: str | None = Field(validation_alias="parent_id")
     name_zh: str
     name_en: str
     is_key_poverty_county: bool
     is_poverty_village: bool
     abolished_year: int | None
-    successor: str | None
-
-    @staticmethod
-    def resolve_parent(obj: Area) -> str | None:
-        return obj.parent_id
-
-    @staticmethod
-    def resolve_successor(obj: Area) -> str | None:
-        return obj.successor_id
+    successor: str | None = Field(validation_alias="successor_id")
 
 
 class AreaFilter(Schema):
@@ -61,23 +54,15 @@ def area_detail(request: HttpRequest, code: AreaCode):
     return get_object_or_404(Area, code=code)
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(OutSchema):
     id: int
     name_zh: str
     name_en: str
     kind: OrganisationKind
-    area: str
+    area: str = Field(validation_alias="area_id")
     credit_code: str
-    parent: int | None
+    parent: int | None = Field(validation_alias="parent_id")
     is_illustrative: bool
-
-    @staticmethod
-    def resolve_area(obj: Organisation) -> str:
-        return obj.area_id
-
-    @staticmethod
-    def resolve_parent(obj: Organisation) -> int | None:
-        return obj.parent_id
 
 
 class OrganisationFilter(Schema):
@@ -105,24 +90,16 @@ def organisation_detail(request: HttpRequest, organisation_id: Id):
     return get_object_or_404(Organisation, pk=organisation_id)
 
 
-class ProgramOut(Schema):
+class ProgramOut(OutSchema):
     id: int
     slug: str
     name_zh: str
     name_en: str
-    donor_area: str
-    lead_organisation: int | None
+    donor_area: str = Field(validation_alias="donor_area_id")
+    lead_organisation: int | None = Field(validation_alias="lead_organisation_id")
     start_year: int
     end_year: int | None
     description: str
-
-    @staticmethod
-    def resolve_donor_area(obj: Program) -> str:
-        return obj.donor_area_id
-
-    @staticmethod
-    def resolve_lead_organisation(obj: Program) -> int | None:
-        return obj.lead_organisation_id
 
 
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS})
@@ -136,43 +113,19 @@ def program_detail(request: HttpRequest, slug: Slug):
     return scoped_get_or_404(Program, user_of(request), slug=slug)
 
 
-class PairingOut(Schema):
+class PairingOut(OutSchema):
     id: int
-    program: str
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
     level: PairingLevel
-    parent: int | None
-    donor_area: str
-    recipient_area: str
-    donor_organisation: int | None
-    recipient_organisation: int | None
+    parent: int | None = Field(validation_alias="parent_id")
+    donor_area: str = Field(validation_alias="donor_area_id")
+    recipient_area: str = Field(validation_alias="recipient_area_id")
+    donor_organisation: int | None = Field(validation_alias="donor_organisation_id")
+    recipient_organisation: int | None = Field(validation_alias="recipient_organisation_id")
     valid_from: datetime.date
     valid_to: datetime.date | None
     is_illustrative: bool
     note: str
-
-    @staticmethod
-    def resolve_program(obj: Pairing) -> str:
-        return obj.program.slug
-
-    @staticmethod
-    def resolve_parent(obj: Pairing) -> int | None:
-        return obj.parent_id
-
-    @staticmethod
-    def resolve_donor_area(obj: Pairing) -> str:
-        return obj.donor_area_id
-
-    @staticmethod
-    def resolve_recipient_area(obj: Pairing) -> str:
-        return obj.recipient_area_id
-
-    @staticmethod
-    def resolve_donor_organisation(obj: Pairing) -> int | None:
-        return obj.donor_organisation_id
-
-    @staticmethod
-    def resolve_recipient_organisation(obj: Pairing) -> int | None:
-        return obj.recipient_organisation_id
 
 
 class PairingFilter(Schema):

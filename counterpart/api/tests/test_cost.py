@@ -1,0 +1,121 @@
+"""What a request costs in queries: a list page is a fixed number of them whatever its size, rows
+that cannot repeat ask for no DISTINCT, the last page counts itself, and a request reads the user's
+memberships once however often it scopes."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from counterpart.funds.services import ledger_allocate, ledger_commit
+from counterpart.people.services import training_create, training_participants_add
+from counterpart.people.tests.factories import household, member
+from counterpart.projects.services import project_propose
+
+
+@pytest.fixture
+def projects(program, pairing, project, areas, actor):
+    """P-001 and eleven more projects of the program in 普定县, each with a ledger allocation."""
+    others = [
+        project_propose(
+            actor,
+            program=program,
+            code=f"P-{number:03}",
+            title_zh="项目",
+            category="drinking_water",
+            recipient_area=areas["520422"],
+            pairing=pairing,
+            year=2009,
+            budget_fen=1_000_00,
+        )
+        for number in range(2, 13)
+    ]
+    commitment = ledger_commit(
+        actor, program=program, date=project.created_at.date(), source="fiscal_municipal", amount_fen=12_000_00,
+        pairing=pairing, recipient_area=project.recipient_area,
+    )  # fmt: skip
+    for each in [project, *others]:
+        ledger_allocate(actor, commitment=commitment, project=each, date=project.created_at.date(), amount_fen=1_000_00)
+    return [project, *others]
+
+
+@pytest.fixture
+def trainings(program, areas, actor):
+    """Twelve trainings in 普定县, each with a registered participant."""
+    home = household(actor, areas["520422100201"])
+    people = [member(actor, home, sequence) for sequence in range(1, 13)]
+    for person in people:
+        training = training_create(
+            actor,
+            program=program,
+            kind="labour_transfer",
+            title="培训",
+            place=areas["520422"],
+            start_date=datetime.date(2009, 4, 1),
+            end_date=datetime.date(2009, 4, 2),
+        )
+        training_participants_add(actor, training, [person])
+
+
+def _queries(client, path: str, **params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **params)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        # the token with its user and their memberships, the page, its count
+        ("/projects", 3),
+        # … and the postings of the page's transactions, and their accounts
+        ("/ledger/transactions", 5),
+        # participants counted in the page's query
+        ("/trainings", 3),
+    ],
+)
+def test_a_list_page_costs_the_same_queries_whatever_its_size(projects, trainings, office, path, most) -> None:
+    office.get(path)  # the token's first use is recorded once (last_used_at); not part of a page's cost
+    small = _queries(office, path, limit=2)
+    large = _queries(office, path, limit=10)
+    assert len(small) == len(large) <= most
+
+
+def test_a_scoped_list_of_single_valued_rules_is_not_distinct(projects, office, puding) -> None:
+    # A project has one program, one area and one pairing: its rows cannot repeat, so no DISTINCT
+    # (which would make the database sort every matching row before the first page leaves).
+    for client in (office, puding):
+        client.get("/projects")
+        page_query = _queries(client, "/projects", limit=2)[2]
+        assert "projects_project" in page_query
+        assert "DISTINCT" not in page_query
+
+
+def test_a_short_page_counts_itself_and_a_page_past_the_end_still_counts(projects, office) -> None:
+    office.get("/projects")
+    queries = _queries(office, "/projects", limit=5, offset=10)
+    assert not any("COUNT(" in sql for sql in queries)
+    assert office.get("/projects", limit=5, offset=10).json()["count"] == 12
+    assert office.get("/projects", limit=5, offset=12).json() == {"items": [], "count": 12}
+    assert office.get("/projects", limit=5, offset=500).json() == {"items": [], "count": 12}
+
+
+def test_a_write_reads_the_users_memberships_once(project, office) -> None:
+    # The transition scopes the project, checks the user may write it, checks the program office's
+    # step, and answers the project scoped again: four scopings, one read of the memberships.
+    office.get("/projects")
+    with CaptureQueriesContext(connection) as captured:
+        response = office.post(f"/projects/{project.pk}/transitions", {"to_status": "approved", "note": "ok"})
+    assert response.status_code == 200
+    # Read with the token, in the same query.
+    assert [query["sql"] for query in captured.captured_queries if "access_membership" in query["sql"]] == [
+        query["sql"] for query in captured.captured_queries if "api_apitoken" in query["sql"]
+    ][:1]
+
+
+def test_trainings_count_their_participants_in_the_page_query(trainings, office) -> None:
+    assert {item["registered_participants"] for item in office.get("/trainings").json()["items"]} == {1}
+    first = office.get("/trainings", limit=1).json()["items"][0]
+    assert office.get(f"/trainings/{first['id']}").json()["registered_participants"] == 1
