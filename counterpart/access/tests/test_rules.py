@@ -1,21 +1,15 @@
 """Every registered model's scope rule, over the demo: each role's filter runs and keeps to its area."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from counterpart.access.models import Membership, Role
+from counterpart.access.models import Role
 from counterpart.access.scoping import RULES, scoped
+from counterpart.access.tests.factories import user_with_membership
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.people.models import Benefit, Person, Training
 from counterpart.registry.models import Area
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(name: str, **membership):
-    user = get_user_model().objects.create_user(name, password="x")
-    Membership.objects.create(user=user, **membership)
-    return user
 
 
 def _county_with_people() -> str:
@@ -34,7 +28,7 @@ def test_every_registered_model_has_a_rule_that_runs_for_every_role(demo_program
         Role.RECIPIENT_OFFICE: {"area": Area.objects.get(code=_county_with_people())},
         Role.ENTERPRISE: {"organisation": Enterprise.objects.earliest("id").organisation},
     }[role]
-    user = _user(f"u-{role}", role=role, **subject)
+    user = user_with_membership(f"u-{role}", role=role, **subject)
     for model in RULES:
         # A rule naming a path that does not exist raises FieldError here.
         scoped(model, user).count()
@@ -42,7 +36,7 @@ def test_every_registered_model_has_a_rule_that_runs_for_every_role(demo_program
 
 def test_a_county_office_sees_only_its_own_persons_benefits_and_trainings(demo_program) -> None:
     county = _county_with_people()
-    user = _user("county", role=Role.RECIPIENT_OFFICE, area=Area.objects.get(code=county))
+    user = user_with_membership("county", role=Role.RECIPIENT_OFFICE, area=Area.objects.get(code=county))
     persons = scoped(Person, user)
     assert persons.exists()
     assert set(persons.values_list("county_code", flat=True)) == {county}
@@ -54,7 +48,7 @@ def test_a_county_office_sees_only_its_own_persons_benefits_and_trainings(demo_p
 def test_an_enterprise_sees_its_own_reports_and_not_another_enterprises(demo_program) -> None:
     reporting = EnterpriseReport.objects.values_list("enterprise__organisation_id", flat=True).distinct()
     organisation_id = reporting.first()
-    user = _user("firm", role=Role.ENTERPRISE, organisation_id=organisation_id)
+    user = user_with_membership("firm", role=Role.ENTERPRISE, organisation_id=organisation_id)
     reports = scoped(EnterpriseReport, user)
     assert reports.exists()
     assert set(reports.values_list("enterprise__organisation_id", flat=True)) == {organisation_id}

@@ -15,6 +15,7 @@ from counterpart.access.scoping import (
     scoped,
     scoped_get_or_404,
 )
+from counterpart.access.tests.factories import user_with_membership
 from counterpart.core.models import AuditEvent
 from counterpart.enterprise.models import Enterprise
 from counterpart.funds.models import FundSource, LedgerTransaction
@@ -26,13 +27,6 @@ from counterpart.projects.models import Project
 from counterpart.projects.services import project_propose
 from counterpart.registry.models import PairingLevel, Program
 from counterpart.registry.services import pairing_create
-
-
-def _user(name: str, **membership):
-    user = get_user_model().objects.create_user(name, password="x")
-    if membership:
-        Membership.objects.create(user=user, **membership)
-    return user
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def two_counties(program, pairing, project, areas, actor):
 
 def test_a_county_user_sees_its_county_and_gets_404_for_another(two_counties, areas) -> None:
     puding, xixiu = two_counties
-    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    user = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     assert list(scoped(Project, user)) == [puding]
     assert scoped_get_or_404(Project, user, pk=puding.pk) == puding
     with pytest.raises(Http404):
@@ -70,22 +64,22 @@ def test_a_county_user_sees_its_county_and_gets_404_for_another(two_counties, ar
 
 
 def test_a_prefecture_user_sees_every_county_below_it(two_counties, areas) -> None:
-    user = _user("anshun", role=Role.RECIPIENT_OFFICE, area=areas["5204"])
+    user = user_with_membership("anshun", role=Role.RECIPIENT_OFFICE, area=areas["5204"])
     assert set(scoped(Project, user)) == set(two_counties)
 
 
 def test_a_donor_district_sees_the_records_of_its_pairings(two_counties, areas) -> None:
     puding, _xixiu = two_counties
-    user = _user("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"])
+    user = user_with_membership("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"])
     assert list(scoped(Project, user)) == [puding]
 
 
 def test_the_program_office_and_auditor_see_everything_others_nothing(two_counties, program) -> None:
-    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
-    auditor = _user("auditor", role=Role.AUDITOR)
+    office = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
+    auditor = user_with_membership("auditor", role=Role.AUDITOR)
     assert scoped(Project, office).count() == 2
     assert scoped(Project, auditor).count() == 2
-    assert scoped(Project, _user("nobody")).count() == 0
+    assert scoped(Project, user_with_membership("nobody")).count() == 0
     from django.contrib.auth.models import AnonymousUser
 
     assert scoped(Project, AnonymousUser()).count() == 0
@@ -94,19 +88,19 @@ def test_the_program_office_and_auditor_see_everything_others_nothing(two_counti
 def test_records_without_an_area_are_hidden_from_area_scoped_users(program, areas, actor) -> None:
     # a program-level commitment has no recipient area: a county user must not see it
     ledger_commit(actor, program=program, date=datetime.date(2009, 1, 5), source=FundSource.SOCIAL, amount_fen=1_00)
-    county = _user("county", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
-    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+    county = user_with_membership("county", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    office = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
     assert scoped(LedgerTransaction, county).count() == 0
     assert scoped(LedgerTransaction, office).count() == 1
 
 
-def test_an_unregistered_model_is_visible_to_no_scoped_user(program, areas) -> None:
-    user = _user("office", role=Role.PROGRAM_OFFICE, program=program)
+def test_an_unregistered_model_is_visible_to_no_scopeduser_with_membership(program, areas) -> None:
+    user = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
     assert scoped(AuditEvent, user).count() == 0
 
 
 def test_an_inactive_membership_or_user_sees_nothing(two_counties, areas) -> None:
-    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    user = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     Membership.objects.filter(user=user).update(is_active=False)
     assert scoped(Project, user).count() == 0
     Membership.objects.filter(user=user).update(is_active=True)
@@ -144,8 +138,8 @@ def twice_reached(program, areas, actor):
 
 
 def test_rows_are_distinct_whichever_path_the_scope_follows(twice_reached, program, areas) -> None:
-    office = _user("office", role=Role.PROGRAM_OFFICE, program=program)
-    puding = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    office = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
+    puding = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     # The program office sees a person through their benefits (to-many): DISTINCT keeps them once.
     assert list(scoped(Person, office)) == [twice_reached]
     assert scoped(Person, office).query.distinct
@@ -164,24 +158,24 @@ def test_the_web_list_filtered_across_a_to_many_relation_repeats_no_row(twice_re
     from counterpart.web.lists import list_queryset
     from counterpart.web.specs import PEOPLE
 
-    puding = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    puding = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     result = list_queryset(PEOPLE, puding, {"program": program.slug})
     assert list(result.queryset) == [twice_reached]
 
 
 def test_a_user_object_without_memberships_kept_reads_them_each_time(two_counties, areas, django_assert_num_queries):
     # Only the API's user object of one request keeps them (below); any other sees a change at once.
-    user = _user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    user = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     with django_assert_num_queries(2):
         access_scope(user)
         access_scope(user, for_write=True)
 
 
 def test_memberships_read_alongside_another_query_are_the_active_ones(program, areas, django_assert_num_queries):
-    user = _user("both", role=Role.PROGRAM_OFFICE, program=program)
+    user = user_with_membership("both", role=Role.PROGRAM_OFFICE, program=program)
     Membership.objects.create(user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     Membership.objects.create(user=user, role=Role.AUDITOR, is_active=False)
-    nobody = _user("nobody")
+    nobody = user_with_membership("nobody")
     users = get_user_model().objects.filter(pk__in=[user.pk, nobody.pk])
     with django_assert_num_queries(1):
         rows = list(memberships_alongside(users))

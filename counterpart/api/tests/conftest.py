@@ -4,10 +4,10 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from counterpart.access.models import Membership, Role
+from counterpart.access.models import Role
+from counterpart.access.tests.factories import user_with_membership
 from counterpart.api.services import api_token_create
 from counterpart.core.audit import Actor
 
@@ -40,9 +40,7 @@ class ApiClient:
 
 
 def user_with_token(username: str, **membership: Any) -> tuple[Any, str]:
-    user = get_user_model().objects.create_user(username, password="x")
-    if membership:
-        Membership.objects.create(user=user, **membership)
+    user = user_with_membership(username, **membership)
     _token, raw = api_token_create(Actor.system("test"), user)
     return user, raw
 

@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from counterpart.access.models import Membership, Role
+from counterpart.access.models import Role
+from counterpart.access.tests.factories import user_with_membership
 from counterpart.core.audit import Actor
 from counterpart.core.models import AuditEvent
 from counterpart.intake.models import BatchStatus
@@ -23,18 +23,11 @@ HOUSEHOLDS = ["户编号", "所在村区划代码", "主要致贫原因", "识�
 BENEFICIARIES = ["协作项目", "项目编号", "受益日期", "户编号", "身份证号码", "姓名"]
 
 
-def _user(name: str, **membership):
-    user = get_user_model().objects.create_user(name, password="x")
-    if membership:
-        Membership.objects.create(user=user, **membership)
-    return user
-
-
 @pytest.fixture
 def puding(areas):
     """The recipient office of 普定县; 西秀区 next door has a village of its own."""
     areas_upsert(Actor.system("test"), [AreaRow("520402100", "某镇"), AreaRow("520402100201", "邻村")], source="test")
-    return Actor.of(_user("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]))
+    return Actor.of(user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]))
 
 
 def test_a_county_loads_its_own_households_and_a_row_of_the_neighbours_loads_nothing(puding, write_csv):
@@ -108,7 +101,7 @@ def test_a_county_may_not_import_the_program_offices_kinds_and_other_roles_impor
     projects = write_csv("projects.csv", [["协作项目", "项目编号", "项目名称"], ["qd-gz", "P-1", "饮水"]])
     with pytest.raises(FileRejected, match="只能由协作办导入"):
         import_file(puding, projects, kind="projects")
-    auditor = Actor.of(_user("auditor", role=Role.AUDITOR))
+    auditor = Actor.of(user_with_membership("auditor", role=Role.AUDITOR))
     households = write_csv("h.csv", [HOUSEHOLDS, ["H-1", "520422100201", "illness", 2009]])
     with pytest.raises(FileRejected, match="不能导入数据"):
         import_file(auditor, households)
@@ -117,7 +110,7 @@ def test_a_county_may_not_import_the_program_offices_kinds_and_other_roles_impor
 
 
 def test_the_program_office_still_loads_whole_files(puding, program, write_csv):
-    office = Actor.of(_user("office", role=Role.PROGRAM_OFFICE, program=program))
+    office = Actor.of(user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program))
     rows = [["H-1", "520422100201", "illness", 2009], ["H-2", "520402100201", "illness", 2009]]
     assert import_file(office, write_csv("h.csv", [HOUSEHOLDS, *rows])).ok
 
