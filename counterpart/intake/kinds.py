@@ -71,6 +71,12 @@ class ImportContext:
     # The uploader's areas when they may import only their own rows (intake/limits.py); None: any row.
     limits: "ImportLimits | None" = None
 
+    def ref(self, key: tuple[Any, ...], find: Callable[[], Any]) -> Any:
+        """A record the file refers to (a household, a project, a course), looked up once per import."""
+        if key not in self.file_refs:
+            self.file_refs[key] = find()
+        return self.file_refs[key]
+
     def program(self, slug: str, column: str = "program") -> Program:
         if slug not in self.programs:
             self.programs[slug] = Program.objects.filter(slug=slug).first()

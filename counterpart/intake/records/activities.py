@@ -56,10 +56,7 @@ def person_named(identity_raw: str, context: ImportContext, masked_among: Any = 
         return found[0]
     parsed = identity_parse(identity, "identity_number")
     index = identity_blind_index(parsed.number)
-    cache_key = ("person", index)
-    if cache_key not in context.file_refs:
-        context.file_refs[cache_key] = Person.objects.filter(identity_blind_index=index).first()
-    person = context.file_refs[cache_key]
+    person = context.ref(("person", index), Person.objects.filter(identity_blind_index=index).first)
     if person is None:
         raise InvalidInput("identity_number", parsed.masked, _("没有该身份证号码的登记人员"))
     return person
@@ -226,21 +223,16 @@ class TrainingParticipantsKind(Kind):
     )
 
     def _training(self, row: Row, context: ImportContext) -> Training:
-        cache_key = (
-            "training",
-            row["program"],
-            row["training_kind"],
-            row["training_title"],
-            row["training_start_date"],
-        )
-        if cache_key not in context.file_refs:
-            context.file_refs[cache_key] = Training.objects.filter(
+        key = ("training", row["program"], row["training_kind"], row["training_title"], row["training_start_date"])
+        training = context.ref(
+            key,
+            Training.objects.filter(
                 program=context.program(row["program"]),
                 kind=row["training_kind"],
                 title=row["training_title"],
                 start_date=row["training_start_date"],
-            ).first()
-        training = context.file_refs[cache_key]
+            ).first,
+        )
         if training is None:
             raise InvalidInput(
                 "training_title", row["training_title"], _("没有该培训班（协作项目、类型、名称和开始日期）")

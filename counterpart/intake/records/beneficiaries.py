@@ -26,6 +26,7 @@ from counterpart.registry.models import Program
 
 from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, export_scope, kind_register
 from .activities import person_named
+from .people import household_named
 
 
 class ProjectBeneficiariesKind(Kind):
@@ -69,12 +70,11 @@ class ProjectBeneficiariesKind(Kind):
     )
 
     def _project(self, row: Row, context: ImportContext) -> Project:
-        cache_key = ("project", row["program"], row["project"])
-        if cache_key not in context.file_refs:
-            context.file_refs[cache_key] = Project.objects.filter(
-                program=context.program(row["program"]), code=row["project"]
-            ).first()
-        project = context.file_refs[cache_key]
+        program = context.program(row["program"])
+        project = context.ref(
+            ("project", row["program"], row["project"]),
+            Project.objects.filter(program=program, code=row["project"]).first,
+        )
         if project is None:
             raise InvalidInput("project", row["project"], _("该协作项目中没有该项目编号"))
         return project
@@ -87,9 +87,7 @@ class ProjectBeneficiariesKind(Kind):
         household: Household | None = None
         person: Person | None = None
         if number:
-            household = Household.objects.filter(number=number).first()
-            if household is None:
-                raise InvalidInput("household_number", number, _("没有该户编号的贫困户"))
+            household = household_named(number, context)
         else:
             reached = Person.objects.filter(benefits__project=project, benefits__kind=BenefitKind.PROJECT)
             person = person_named(identity, context, reached, row.get("name") or "")

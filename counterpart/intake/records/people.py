@@ -54,6 +54,16 @@ from .. import kinds as kinds_module
 from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
 
 
+def household_named(number: str, context: ImportContext) -> Household:
+    """The registered household a row names by its number, looked up once per import."""
+    household = context.ref(
+        ("household", number), Household.objects.select_related("village").filter(number=number).first
+    )
+    if household is None:
+        raise InvalidInput("household_number", number, _("没有该户编号的贫困户"))
+    return household
+
+
 class HouseholdsKind(Kind):
     key = "households"
     name_zh = "贫困户"
@@ -214,15 +224,6 @@ class PersonsKind(Kind):
 
     # --- the general path (every database; the slow path's messages on PostgreSQL) ---
 
-    def _household(self, number: str, context: ImportContext) -> Household:
-        cache_key = ("household", number)
-        if cache_key not in context.file_refs:
-            context.file_refs[cache_key] = Household.objects.select_related("village").filter(number=number).first()
-        household = context.file_refs[cache_key]
-        if household is None:
-            raise InvalidInput("household_number", number, _("没有该户编号的贫困户"))
-        return household
-
     def _unmask(self, masked: str, row: Row, household: Household | None, context: ImportContext) -> Person:
         """The registered person a masked number of an export stands for, in the row's household or area."""
         cache_key = ("members", household.pk if household else None, row["area"], row["name"])
@@ -242,7 +243,7 @@ class PersonsKind(Kind):
         return found[0]
 
     def prepare(self, row: Row, context: ImportContext) -> None:
-        household = self._household(row["household_number"], context) if row["household_number"] else None
+        household = household_named(row["household_number"], context) if row["household_number"] else None
         row["relation"] = row["relation"] or Relation.NONE
         identity = identity_normalise(row["identity_number"])
         if "*" in identity:
@@ -275,7 +276,7 @@ class PersonsKind(Kind):
     def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
         """A household member lives in the household's village; anyone else in the row's area."""
         if row["household_number"]:
-            yield "household_number", self._household(row["household_number"], context).village_id
+            yield "household_number", household_named(row["household_number"], context).village_id
         else:
             yield from super().row_places(row, context)
 
@@ -315,7 +316,7 @@ class PersonsKind(Kind):
         persons_register_bulk(actor, (self._person_row(row, context) for row in rows), source=reason)
 
     def _person_row(self, row: Row, context: ImportContext) -> PersonRow:
-        household = self._household(row["household_number"], context) if row["household_number"] else None
+        household = household_named(row["household_number"], context) if row["household_number"] else None
         return PersonRow(
             name=row["name"],
             sex=row["sex"],
