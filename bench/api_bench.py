@@ -9,7 +9,7 @@ issues a token to a program-office user, starts gunicorn with the project's sett
 connections over loopback, in alternating rounds:
 
 - API:  GET /api/projects?program=qingdao-guizhou&limit=50   (token auth, scoping, schema, pagination)
-- bare: GET /bench/bare-projects?program=qingdao-guizhou     (one query, values(), JsonResponse)
+- bare: GET /bench/bare-projects?program=qingdao-guizhou     (three plain queries, values(), JsonResponse)
 
 Prints requests/s and p50/p99 latency of each and the ratios API/bare, and records them in
 results/latest.json (api_throughput: ratio of requests/s; api_p50/api_p99: ratio of latencies).

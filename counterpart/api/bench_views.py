@@ -1,12 +1,14 @@
 """A bare Django endpoint for bench/api_bench.py only (mounted when COUNTERPART_BENCH_BARE_ENDPOINT=1).
 
-It answers what ``GET /api/projects?program=…&limit=50`` answers, written by hand: one query, no
-authentication, scoping, validation or schema — the floor the API's overhead is measured against.
+It answers what ``GET /api/projects?program=…&limit=50`` answers, written by hand: the program, the
+page and the count in three plain queries, no authentication, scoping, validation or schema — the
+floor the API's overhead is measured against.
 """
 
 from django.http import HttpRequest, JsonResponse
 
 from counterpart.projects.models import Project
+from counterpart.registry.models import Program
 
 FIELDS = ("id", "program__slug", "code", "title_zh", "title_en", "description", "category", "purpose_code",
           "recipient_area_id", "pairing_id", "year", "budget_fen", "status", "reported_beneficiaries",
@@ -14,6 +16,9 @@ FIELDS = ("id", "program__slug", "code", "title_zh", "title_en", "description", 
 
 
 def bare_projects(request: HttpRequest) -> JsonResponse:
-    queryset = Project.objects.filter(program__slug=request.GET.get("program", "")).order_by("id")
+    # The program by its id, as the API's scope filters it: joined by slug, PostgreSQL walked the
+    # primary key through a synthetic program's 100,000 projects first (bare 2.7× slower than the API).
+    program_id = Program.objects.filter(slug=request.GET.get("program", "")).values_list("id", flat=True).first()
+    queryset = Project.objects.filter(program_id=program_id).order_by("id")
     items = list(queryset.values(*FIELDS)[:50])
     return JsonResponse({"items": items, "count": queryset.count()})

