@@ -19,6 +19,6 @@ def bare_projects(request: HttpRequest) -> JsonResponse:
     # The program by its id, as the API's scope filters it: joined by slug, PostgreSQL walked the
     # primary key through a synthetic program's 100,000 projects first (bare 2.7× slower than the API).
     program_id = Program.objects.filter(slug=request.GET.get("program", "")).values_list("id", flat=True).first()
-    queryset = Project.objects.filter(program_id=program_id).order_by("id")
+    queryset = Project.objects.filter(program_id=program_id or 0).order_by("id")
     items = list(queryset.values(*FIELDS)[:50])
     return JsonResponse({"items": items, "count": queryset.count()})
