@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Min, Model
+from django.db.models import Min, Model, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -339,7 +339,13 @@ class PersonsKind(Kind):
                 yield self._row(person, identity_decrypt(person.identity_key_id, person.identity_ciphertext))
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
-        persons = Person.objects.exclude(identity_ciphertext=None).select_related("household").order_by("id")
+        # Households come per chunk, not by a join: joined, PostgreSQL sorted every person before
+        # the first row (30 s at 9 million); by id alone the export streams from the primary key.
+        persons = (
+            Person.objects.exclude(identity_ciphertext=None)
+            .prefetch_related(Prefetch("household", queryset=Household.objects.only("id", "number")))
+            .order_by("id")
+        )
         for person in export_scope(persons, user).iterator(chunk_size=5000):
             number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)
             yield self._row(person, number)
