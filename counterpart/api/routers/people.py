@@ -1,4 +1,4 @@
-"""People: persons (identity numbers only masked), households, trainings and student aid."""
+"""People: persons (identity numbers only masked), households, trainings, student aid, project beneficiaries."""
 
 import datetime
 from typing import Literal
@@ -12,6 +12,7 @@ from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.people.models import (
+    BenefitKind,
     Household,
     Person,
     PovertyCause,
@@ -22,7 +23,8 @@ from counterpart.people.models import (
     TrainingKind,
     TrainingParticipant,
 )
-from counterpart.people.services import PersonRow, person_register, training_create
+from counterpart.people.selectors import project_beneficiaries
+from counterpart.people.services import PersonRow, benefit_record, person_register, training_create
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -130,6 +132,56 @@ def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: Idem
             ),
         )
         return 201, PersonOut.from_orm(person).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+class BeneficiaryIn(InputSchema):
+    date: datetime.date
+    household: Id | None = Field(None, description="a poor household: every member registered at the date is reached")
+    person: Id | None = Field(None, description="one member of a poor household (give household or person)")
+
+
+class ReachOut(Schema):
+    project: int
+    benefits_recorded: int
+    persons_reached: int = Field(description="the project's persons, each counted once however often reached")
+    households_reached: int
+
+
+@router.post("/projects/{project_id}/beneficiaries", response={201: ReachOut, **WRITE_ERRORS})
+def project_beneficiary_create(
+    request: HttpRequest, project_id: Id, payload: BeneficiaryIn, idempotency_key: IdempotencyKey = None
+):
+    """Record that a project reached a household or a person: the end of the trace from a fund through its
+    project. Whoever may write in both the project's area and the household's (or person's) area may
+    record it. Send ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), user, pk=project_id)
+    household = get_or_422(scoped(Household, user), "household", payload.household, pk=payload.household)
+    person = get_or_422(scoped(Person, user), "person", payload.person, pk=payload.person)
+    pairing = project.pairing
+    area_write_check(user, program=project.program, area=project.recipient_area, pairing=pairing, field="project")
+    if household is not None:
+        area_write_check(user, program=project.program, area=household.village, pairing=pairing, field="household")
+    if person is not None:
+        area_write_check(user, program=project.program, area=person.area, pairing=pairing, field="person")
+
+    def write() -> tuple[int, object]:
+        created = benefit_record(
+            actor_of(request),
+            program=project.program,
+            kind=BenefitKind.PROJECT,
+            date=payload.date,
+            person=person,
+            household=household,
+            project=project,
+        )
+        persons, households = project_beneficiaries(project)
+        reach = ReachOut(
+            project=project.pk, benefits_recorded=len(created), persons_reached=persons, households_reached=households
+        )
+        return 201, reach.model_dump(mode="json")
 
     return idempotent(request, idempotency_key, write)
 

@@ -295,3 +295,32 @@ def test_messages_follow_the_request_language(program, puding) -> None:
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["message"] == "this area is outside your scope"
+
+
+def test_a_county_records_who_its_project_reached_and_each_person_counts_once(
+    project, areas, actor, puding, xixiu, auditor
+) -> None:
+    from counterpart.people.models import Benefit
+    from counterpart.people.tests.factories import household, member
+
+    home = household(actor, areas["520422100201"], "H-1")
+    first, _second = member(actor, home, 1), member(actor, home, 2)
+    path = f"/projects/{project.pk}/beneficiaries"
+
+    reached = puding.post(path, {"date": "2009-06-01", "household": home.pk})
+    assert reached.status_code == 201, reached.content
+    assert reached.json() == {
+        "project": project.pk,
+        "benefits_recorded": 2,
+        "persons_reached": 2,
+        "households_reached": 1,
+    }
+    again = puding.post(path, {"date": "2009-09-01", "person": first.pk})
+    assert (again.json()["benefits_recorded"], again.json()["persons_reached"]) == (1, 2)
+
+    # another county cannot see the project; the auditor may read but not write; one of the two is needed
+    assert xixiu.post(path, {"date": "2009-06-01", "household": home.pk}).status_code == 404
+    assert auditor.post(path, {"date": "2009-06-01", "household": home.pk}).status_code == 403
+    neither = puding.post(path, {"date": "2009-06-01"})
+    assert neither.status_code == 422
+    assert Benefit.objects.filter(project=project).count() == 3
