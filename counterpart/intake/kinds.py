@@ -124,6 +124,9 @@ class Kind:
     # True for the kinds a recipient office may import for its own areas (intake/limits.py): their
     # row_places names every place a row reaches.
     area_scoped: bool = False
+    # True for the kinds an enterprise may import for itself: their row_organisations names the
+    # enterprise (its organisation) each row is about.
+    enterprise_scoped: bool = False
     instructions_zh: str = ""
     instructions_en: str = ""
 
@@ -165,6 +168,10 @@ class Kind:
         for column in self.columns:
             if column.type == ColumnType.AREA and row.get(column.key):
                 yield column.key, area_code_parse(row[column.key], column.key).code
+
+    def row_organisations(self, row: Row, context: ImportContext) -> Iterator[tuple[str, int]]:
+        """(column, organisation id) of the enterprise a prepared row is about (enterprise_scoped kinds)."""
+        return iter(())
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         """The records these keys already have, each with its row as ``export_rows`` would give it."""

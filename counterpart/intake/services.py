@@ -242,11 +242,11 @@ def _validate(
 
 
 def _prepare(kind: Kind, row: Row, context: ImportContext) -> None:
-    """Check a typed row as the domain would, then, for an uploader limited to their areas, every
-    place the row reaches (intake/limits.py)."""
+    """Check a typed row as the domain would, then, for an uploader limited to their areas or their
+    enterprise, what the row reaches (intake/limits.py)."""
     kind.prepare(row, context)
     if context.limits is not None:
-        context.limits.place_check(kind.row_places(row, context))
+        context.limits.row_check(kind, row, context)
 
 
 def _progress_save(batch: ImportBatch, rows_validated: int) -> None:

@@ -39,7 +39,8 @@ from counterpart.enterprise.services import (
 )
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.intake.exporters import errors_workbook_write
-from counterpart.intake.kinds import kind_get
+from counterpart.intake.kinds import kind_get, kinds_all
+from counterpart.intake.limits import import_limits_of
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
 from counterpart.intake.services import batch_enqueue
@@ -523,9 +524,10 @@ def _uploads_directory() -> Path:
 def imports_view(request: HttpRequest) -> HttpResponse:
     grants = permissions.grants_of(request.user)
     may_upload = permissions.may_import(grants)
-    form = forms.ImportUploadForm(
-        request.POST or None, request.FILES or None, own_areas_only=permissions.import_kinds_limited(grants)
-    )
+    # The kinds this user may load (intake/limits.py): all for a program office, their own for others.
+    limits = import_limits_of(request.user)
+    kinds = [kind for kind in kinds_all() if limits is None or limits.allows(kind)]
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST":
         if not may_upload:
             raise PermissionDenied
@@ -557,8 +559,8 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                 else:
                     return redirect("web:import_detail", pk=batch.pk)
     batches = _batches_visible(request)[:50]
-    own_areas_only = permissions.import_kinds_limited(grants)
-    context = {"form": form, "batches": batches, "may_upload": may_upload, "own_areas_only": own_areas_only}
+    own_rows_only = limits is not None
+    context = {"form": form, "batches": batches, "may_upload": may_upload, "own_rows_only": own_rows_only}
     return render(request, "web/imports.html", context)
 
 

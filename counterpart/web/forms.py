@@ -5,6 +5,7 @@ Every foreign key is chosen from what the user may see (``scoped()``) or may act
 areas); an area code typed outside them is refused naming the field and the value.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -307,11 +308,8 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(required=False, label=_("数据类型（留空则按表头判断）"))
     dry_run = forms.BooleanField(required=False, label=_("仅校验，不写入（试运行）"))
 
-    def __init__(self, *args: Any, own_areas_only: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: Sequence[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from counterpart.intake.kinds import kinds_all
-
-        kinds = [kind for kind in kinds_all() if kind.area_scoped or not own_areas_only]
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (kind.key, f"{kind.name_zh} {kind.name_en}") for kind in kinds
         ]

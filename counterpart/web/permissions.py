@@ -167,13 +167,9 @@ def may_reveal_identity(user: AnyUser) -> bool:
 
 def may_import(grants: Grants) -> bool:
     """A program office (or an administrator) uploads whole files; a recipient office the registry
-    kinds for its own areas, row by row (intake/limits.py decides, for every path that imports)."""
-    return grants.superuser or bool(grants.program_offices) or bool(grants.recipient_areas)
-
-
-def import_kinds_limited(grants: Grants) -> bool:
-    """Whether the upload form offers only the kinds a county may import for its own areas."""
-    return not (grants.superuser or grants.program_offices)
+    kinds for its own areas, an enterprise its own reports, row by row (intake/limits.py decides,
+    for every path that imports)."""
+    return grants.superuser or bool(grants.program_offices or grants.recipient_areas or grants.organisations)
 
 
 def may_read_audit_trail(grants: Grants) -> bool:

@@ -47,6 +47,7 @@ _FIGURES = {
 
 class EnterpriseReportsKind(Kind):
     key = "enterprise_reports"
+    enterprise_scoped = True
     name_zh = "企业年度报告"
     name_en = "Enterprise annual reports"
     natural_key = ("program", "enterprise", "operation", "year")
@@ -131,6 +132,9 @@ class EnterpriseReportsKind(Kind):
         self._scope(row, context)
         if row["area"]:
             context.area(row["area"], "area")
+
+    def row_organisations(self, row: Row, context: ImportContext) -> Iterator[tuple[str, int]]:
+        yield "enterprise", self._enterprise(row, context).organisation_id
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         found: dict[Key, tuple[Model, Row]] = {}

@@ -99,7 +99,7 @@ def test_a_county_may_not_import_the_program_offices_kinds_and_other_roles_impor
     puding, areas, write_csv
 ) -> None:
     projects = write_csv("projects.csv", [["协作项目", "项目编号", "项目名称"], ["qd-gz", "P-1", "饮水"]])
-    with pytest.raises(FileRejected, match="只能由协作办导入"):
+    with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
         import_file(puding, projects, kind="projects")
     auditor = Actor.of(user_with_membership("auditor", role=Role.AUDITOR))
     households = write_csv("h.csv", [HOUSEHOLDS, ["H-1", "520422100201", "illness", 2009]])
@@ -125,3 +125,30 @@ def test_a_queued_upload_runs_as_its_uploader_within_their_areas(puding, write_c
     batch = batch_enqueue(puding, write_csv("own.csv", [HOUSEHOLDS, rows[0]]))
     assert batch_run(Actor.system("worker:import"), batch).ok
     assert AuditEvent.objects.filter(action="intake.import").get().actor_label == "puding"
+
+
+def test_an_enterprise_loads_its_own_reports_as_drafts_and_no_other_enterprises(program, areas, actor, write_csv):
+    from counterpart.enterprise.models import EnterpriseReport, ReportStatus, Side
+    from counterpart.enterprise.services import enterprise_register
+    from counterpart.registry.models import OrganisationKind
+    from counterpart.registry.services import organisation_create
+
+    def company(name: str):
+        organisation = organisation_create(actor, name_zh=name, kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
+        return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
+
+    red_star, haier = company("红星集团"), company("海尔集团")
+    reporter = Actor.of(user_with_membership("red-star", role=Role.ENTERPRISE, organisation=red_star.organisation))
+    header = ["协作项目", "企业名称", "地区区划代码", "年度", "直接就业人数"]
+    rows = [["qd-gz", "红星集团", "52", 2009, 300], ["qd-gz", "海尔集团", "52", 2009, 900]]
+
+    refused = import_file(reporter, write_csv("r.csv", [header, *rows]))
+    assert [(e.row, e.column, e.value) for e in refused.errors] == [(3, "企业名称", "海尔集团")]
+    assert not EnterpriseReport.objects.exists()
+    assert import_file(reporter, write_csv("own.csv", [header, rows[0]])).ok
+    report = EnterpriseReport.objects.get()
+    assert (report.enterprise, report.status) == (red_star, ReportStatus.DRAFT)  # the office confirms it later
+    households = write_csv("h.csv", [HOUSEHOLDS, ["H-1", "520422100201", "illness", 2009]])
+    with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
+        import_file(reporter, households)
+    assert haier.reports.count() == 0

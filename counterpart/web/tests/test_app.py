@@ -478,14 +478,14 @@ def test_an_invalid_file_shows_its_errors_and_an_errors_workbook(world: World) -
     assert any("-5" in c and "预算" in c for c in cells)
 
 
-def test_a_county_uploads_its_own_registry_rows_and_other_roles_upload_nothing(world: World) -> None:
+def test_a_county_uploads_its_own_registry_rows_an_enterprise_its_reports_and_others_nothing(world: World) -> None:
     county = _as(world, "recipient_office")
     page = county.get("/app/imports/").content.decode()
     assert 'value="households"' in page and 'value="projects"' not in page  # the kinds a county may load
     refused = county.post(
         "/app/imports/", {"file": _project_csv([["qd-gz", "C-1", "县项目", "housing", "520422", 2009, "1"]])}
     )
-    assert "只能由协作办导入" in refused.content.decode()
+    assert "不在您可以导入的数据类型中" in refused.content.decode()
     assert not ImportBatch.objects.filter(created_by_label="recipient_office").exists()
 
     rows = "户编号,所在村区划代码,主要致贫原因,识别年度\nC-H1,520422100201,illness,2009\n"
@@ -494,7 +494,9 @@ def test_a_county_uploads_its_own_registry_rows_and_other_roles_upload_nothing(w
     assert batch_run(Actor.system("worker:import"), batch).ok
     assert AuditEvent.objects.get(action="intake.import").actor_label == "recipient_office"
 
-    for role in ("enterprise", "auditor", "donor_district_office"):
+    enterprise = _as(world, "enterprise").get("/app/imports/").content.decode()
+    assert 'value="enterprise_reports"' in enterprise and 'value="households"' not in enterprise
+    for role in ("auditor", "donor_district_office"):
         assert _as(world, role).post("/app/imports/", {"file": _project_csv([])}).status_code == 403, role
 
 
