@@ -45,9 +45,11 @@ from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
 from counterpart.intake.services import batch_enqueue
 from counterpart.intake.validation import FileRejected, RowError
-from counterpart.people.models import Person, Relation
+from counterpart.people.models import BenefitKind, Person, Relation
+from counterpart.people.selectors import project_beneficiaries
 from counterpart.people.services import (
     PersonRow,
+    benefit_record,
     household_register,
     person_identity_reveal,
     person_register,
@@ -406,6 +408,41 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("项目状态已更新"))
+    return redirect("web:projects_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The county records a household or a person its project reached, from the project's page."""
+    project = scoped_get_or_404(Project.objects.select_related("program"), request.user, pk=pk)
+    grants = permissions.grants_of(request.user)
+    if not permissions.may_record_beneficiaries(grants, project):
+        raise PermissionDenied
+    form = forms.BeneficiaryForm(request.POST, user=request.user, grants=grants)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("web:projects_detail", pk=project.pk)
+    data = form.cleaned_data
+    try:
+        benefit_record(
+            Actor.of(request.user),
+            program=project.program,
+            kind=BenefitKind.PROJECT,
+            date=data["date"],
+            household=data["household"],
+            person=data["person"],
+            project=project,
+        )
+    except InvalidInput as error:
+        messages.error(request, error.messages[0])
+    else:
+        persons, households = project_beneficiaries(project)
+        messages.success(
+            request,
+            _("已记录。本项目惠及 %(persons)s 人（%(households)s 户）")
+            % {"persons": persons, "households": households},
+        )
     return redirect("web:projects_detail", pk=project.pk)
 
 

@@ -19,6 +19,7 @@ from counterpart.core.money import fen_to_yuan, yuan_to_fen
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.people.identity import identity_blind_index, identity_parse
 from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex, TrainingKind
 from counterpart.projects.models import Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
@@ -288,6 +289,41 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
 
     def clean_area(self) -> Area | None:
         return self._area_in("area", Area.objects.all())
+
+
+class BeneficiaryForm(ScopedForm):
+    """A poor household or one of its members that a project reached, on a date: named as the county
+    knows them (the household number, the identity number), found only among the user's own."""
+
+    household_number = forms.CharField(max_length=40, required=False, label=_("户编号"))
+    identity_number = forms.CharField(max_length=18, required=False, label=_("身份证号码（个人受益时）"))
+    date = forms.DateField(label=_("受益日期"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number, identity = (data.get("household_number") or "").strip(), (data.get("identity_number") or "").strip()
+        if bool(number) == bool(identity):
+            raise forms.ValidationError(gettext("户编号与身份证号码须填写一项，且只填一项"))
+        data["household"] = data["person"] = None
+        if number:
+            data["household"] = scoped(Household, self.user, for_write=True).filter(number=number).first()
+            if data["household"] is None:
+                self.add_error("household_number", _refuse("household_number", number, gettext("没有该户编号的贫困户")))
+        else:
+            try:
+                parsed = identity_parse(identity, "identity_number")
+            except InvalidInput as error:
+                self.add_error("identity_number", _refuse("identity_number", error.value, error.reason))
+                return data
+            found = scoped(Person, self.user, for_write=True).filter(
+                identity_blind_index=identity_blind_index(parsed.number)
+            )
+            data["person"] = found.first()
+            if data["person"] is None:
+                self.add_error(
+                    "identity_number", _refuse("identity_number", parsed.masked, gettext("没有该身份证号码的登记人员"))
+                )
+        return data
 
 
 class TransitionForm(forms.Form):

@@ -107,6 +107,12 @@ def project_actions_allowed(grants: Grants, project: Project) -> list[str]:
     ]
 
 
+def may_record_beneficiaries(grants: Grants, project: Project) -> bool:
+    """The recipient office of the project's area, which keeps its poor households (a program office
+    sees persons only through what reached them, so it could not name a new one)."""
+    return grants.superuser or grants.in_recipient_area(project.recipient_area_id)
+
+
 def may_attach(grants: Grants, project: Project) -> bool:
     return grants.runs_program(project.program_id) or grants.in_recipient_area(project.recipient_area_id)
 

@@ -53,6 +53,7 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "history": project_history(project),
         "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
         "reached": project_beneficiaries(project),
+        "may_record_beneficiaries": permissions.may_record_beneficiaries(grants, project),
     }
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("app/projects/new/", app_views.project_propose_view, name="project_propose"),
     path("app/projects/<int:pk>/do/<slug:action>/", app_views.project_action_view, name="project_action"),
     path("app/projects/<int:pk>/attachments/", app_views.attachment_upload_view, name="attachment_upload"),
+    path("app/projects/<int:pk>/beneficiaries/", app_views.project_beneficiary_view, name="project_beneficiary"),
     path(
         "app/projects/<int:pk>/attachments/<int:attachment_pk>/",
         app_views.attachment_download_view,

@@ -297,6 +297,31 @@ def test_a_projects_page_counts_the_persons_it_reached_once(world: World, areas:
     assert "本项目惠及 2 人（1 户）" in page
 
 
+def test_a_county_records_on_the_projects_page_who_it_reached(world: World, areas: dict) -> None:
+    from counterpart.people.tests.factories import household, member, number
+
+    actor, project = Actor.system("test"), world.our_project
+    home = household(actor, areas["520422100201"], "OURS-H1")
+    member(actor, home, 1)
+    member(actor, home, 2)
+    county, office = _as(world, "recipient_office"), _as(world, "program_office")
+    url = f"/app/projects/{project.pk}/beneficiaries/"
+    assert "/beneficiaries/" in county.get(f"/app/projects/{project.pk}/").content.decode()
+    assert "/beneficiaries/" not in office.get(f"/app/projects/{project.pk}/").content.decode()
+    assert office.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
+
+    page = county.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}, follow=True).content.decode()
+    assert "本项目惠及 2 人（1 户）" in page
+    # another county's household is not found (not confirmed to exist); the person is named masked
+    theirs = county.post(url, {"household_number": "THEIRS-H1", "date": "2009-06-01"}, follow=True).content.decode()
+    assert "没有该户编号的贫困户" in theirs and "THEIRS-H1" in theirs
+    clear = identity_compose("520402", datetime.date(1980, 1, 2), 11)
+    stranger = county.post(url, {"identity_number": clear, "date": "2009-06-01"}, follow=True).content.decode()
+    assert "没有该身份证号码的登记人员" in stranger and clear not in stranger
+    again = county.post(url, {"identity_number": number(1), "date": "2009-09-01"}, follow=True).content.decode()
+    assert "本项目惠及 2 人（1 户）" in again  # the same person again: still two
+
+
 def test_each_step_is_shown_and_allowed_only_to_its_role(world: World) -> None:
     project = world.our_project
     county, office, auditor = (_as(world, r) for r in ("recipient_office", "program_office", "auditor"))

@@ -43,6 +43,7 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
         {
             "project_action": ("post", f"/app/projects/{project.pk}/do/approve/"),
             "attachment_upload": ("post", f"/app/projects/{project.pk}/attachments/"),
+            "project_beneficiary": ("post", f"/app/projects/{project.pk}/beneficiaries/"),
             "attachment_download": ("get", f"/app/projects/{project.pk}/attachments/{attachment.pk}/"),
             "person_reveal": ("post", f"/app/people/{o['people'].pk}/reveal/"),
             "import_detail": ("get", f"/app/imports/{o['import'].pk}/"),
