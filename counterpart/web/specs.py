@@ -186,7 +186,11 @@ PEOPLE = ListSpec(
     program="benefits__program__slug",
     year="benefits__year",
     area="area__code",
-    filters=(Filter("sex", _("性别"), "sex", lambda: Sex.choices),),
+    # ?project=<code> (with ?program=): the persons a project reached, from the project's page.
+    filters=(
+        Filter("sex", _("性别"), "sex", lambda: Sex.choices),
+        Filter("project", _("项目编号"), "benefits__project__code"),
+    ),
     search=("name", "household__number"),
     default_sort="county_code",
     export_kind="persons",

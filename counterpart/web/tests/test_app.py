@@ -302,8 +302,9 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
 
     actor, project = Actor.system("test"), world.our_project
     home = household(actor, areas["520422100201"], "OURS-H1")
-    member(actor, home, 1)
-    member(actor, home, 2)
+    member(actor, home, 1, name="甲一")
+    member(actor, home, 2, name="甲二")
+    member(actor, household(actor, areas["520422100201"], "OURS-H2"), 3, name="乙三")  # not reached
     county, office = _as(world, "recipient_office"), _as(world, "program_office")
     url = f"/app/projects/{project.pk}/beneficiaries/"
     assert "/beneficiaries/" in county.get(f"/app/projects/{project.pk}/").content.decode()
@@ -320,6 +321,11 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
     assert "没有该身份证号码的登记人员" in stranger and clear not in stranger
     again = county.post(url, {"identity_number": number(1), "date": "2009-09-01"}, follow=True).content.decode()
     assert "本项目惠及 2 人（1 户）" in again  # the same person again: still two
+    # the count links to the persons themselves, each listed once
+    link = f"/app/people/?program={world.ours.slug}&amp;project={project.code}"
+    assert link in county.get(f"/app/projects/{project.pk}/").content.decode()
+    listed = county.get("/app/people/", {"program": world.ours.slug, "project": project.code}).content.decode()
+    assert (listed.count("甲一"), listed.count("甲二"), listed.count("乙三")) == (1, 1, 0)
 
 
 def test_each_step_is_shown_and_allowed_only_to_its_role(world: World) -> None:
