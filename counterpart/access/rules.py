@@ -65,7 +65,12 @@ def _people_rules_register() -> None:
     # persons its benefits reached, never the whole registry.
     scope_rule_register(
         Person,
-        ScopeRule(program="benefits__program_id", area="area", donor_area="benefits__pairing__donor_area_id"),
+        ScopeRule(
+            program="benefits__program_id",
+            area="area",
+            donor_area="benefits__pairing__donor_area_id",
+            county="county_code",
+        ),
     )
     scope_rule_register(
         Household,
@@ -73,6 +78,7 @@ def _people_rules_register() -> None:
             program="members__benefits__program_id",
             area="village",
             donor_area="members__benefits__pairing__donor_area_id",
+            county="county_code",
         ),
     )
     scope_rule_register(

@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+
+from counterpart.core.distribution import COUNTY_CODE_LENGTH
 
 from .models import Membership, Role
 
@@ -31,6 +33,9 @@ class ScopeRule:
     area: str = ""
     donor_area: str = ""
     organisation: str = ""
+    # The row's own county code column (the distribution column, six digits of ``area``), where the
+    # model has one: an office of a county or above is matched on it, which its index serves.
+    county: str = ""
 
 
 RULES: dict[type[models.Model], ScopeRule] = {}
@@ -133,10 +138,31 @@ def _memberships(user: Any) -> list[Membership]:
     return list(Membership.objects.filter(user_id=user.pk, is_active=True))
 
 
-def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
+def _area_within(rule: ScopeRule, codes: Iterable[str]) -> Q:
+    """Rows whose area lies within one of ``codes``: by the county column where the rule has one and
+    the code is a county's or above (the same rows: the column is the area's first six digits), by
+    the area otherwise. A county office's persons among nine million: 650 ms ordered through the
+    area, a few ms through the county column's index."""
+    if not rule.county:
+        return _prefix_any(rule.area, codes)
     condition = Q(pk__in=[])
     for code in codes:
-        condition |= Q(**{f"{lookup}__code__startswith": code})
+        if len(code) == COUNTY_CODE_LENGTH:
+            condition |= Q(**{rule.county: code})  # equality: the planner's estimate is right
+        elif len(code) < COUNTY_CODE_LENGTH:
+            condition |= Q(**{f"{rule.county}__startswith": code})
+        else:
+            condition |= Q(**{f"{rule.area}__pk__startswith": code})
+    return condition
+
+
+def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
+    # An area's key is its code, so the prefix is matched on the foreign key's own column: no join
+    # to the areas table, and the column's pattern index serves it (a county's persons among nine
+    # million: 650 ms through the join).
+    condition = Q(pk__in=[])
+    for code in codes:
+        condition |= Q(**{f"{lookup}__pk__startswith": code})
     return condition
 
 
@@ -156,18 +182,17 @@ def lookup_multivalued(model: type[models.Model], lookup: str) -> bool:
     return False
 
 
-def _rule_paths(model: type[models.Model], scope: AccessScope) -> list[str]:
-    """The paths of ``model``'s rule that ``scope_filter`` follows for ``scope``."""
-    rule = RULES.get(model)
-    if rule is None or scope.everything:
-        return []
-    pairs = (
-        (rule.program, scope.programs),
-        (rule.area, scope.recipient_areas),
-        (rule.donor_area, scope.donor_areas),
-        (rule.organisation, scope.organisations),
-    )
-    return [path for path, values in pairs if path and values]
+def _through(model: type[models.Model], path: str, condition: Q) -> Q:
+    """``condition`` on a rule path; across a to-many relation (a person's benefits), as EXISTS.
+
+    A join there would repeat a row once per related row, and DISTINCT would make the database
+    collect every matching row before the first page could leave: a program office's list of the
+    persons its benefits reached took 7.7 s at 9 million persons, the households 17 s. EXISTS keeps
+    one row each and lets an ordered page stop after its fifty rows (30 ms and 5 ms).
+    """
+    if not lookup_multivalued(model, path):
+        return condition
+    return Q(Exists(model._default_manager.filter(condition, pk=OuterRef("pk"))))
 
 
 def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
@@ -180,22 +205,22 @@ def scope_filter(model: type[models.Model], scope: AccessScope) -> Q:
         return nothing
     condition = nothing
     if rule.program and scope.programs:
-        condition |= Q(**{f"{rule.program}__in": scope.programs})
+        condition |= _through(model, rule.program, Q(**{f"{rule.program}__in": scope.programs}))
     if rule.area and scope.recipient_areas:
-        condition |= _prefix_any(rule.area, scope.recipient_areas)
+        condition |= _through(model, rule.area, _area_within(rule, scope.recipient_areas))
     if rule.donor_area and scope.donor_areas:
-        condition |= Q(**{f"{rule.donor_area}__in": scope.donor_areas})
+        condition |= _through(model, rule.donor_area, Q(**{f"{rule.donor_area}__in": scope.donor_areas}))
     if rule.organisation and scope.organisations:
-        condition |= Q(**{f"{rule.organisation}__in": scope.organisations})
+        condition |= _through(model, rule.organisation, Q(**{f"{rule.organisation}__in": scope.organisations}))
     return condition
 
 
 def scoped(queryset: QuerySet[M] | type[M], user: Any, *, for_write: bool = False) -> QuerySet[M]:
     """The rows of a model (or queryset) that ``user`` may see (``for_write``: may change), each once.
 
-    DISTINCT (which makes the database collect and compare every matching row before the first page
-    can leave) is applied only when rows could repeat: when the scope's rule paths cross a to-many
-    relation, or the queryset given already joins other tables. A caller that filters across a
+    The scope never repeats a row (a to-many rule path is an EXISTS, ``_through``). DISTINCT (which
+    makes the database collect and compare every matching row before the first page can leave) is
+    applied only when the queryset given already joins other tables. A caller that filters across a
     to-many relation afterwards adds its own (``distinct_if_multivalued``).
     """
     if isinstance(queryset, type):
@@ -203,9 +228,7 @@ def scoped(queryset: QuerySet[M] | type[M], user: Any, *, for_write: bool = Fals
     scope = access_scope(user, for_write=for_write)
     joined = len(queryset.query.alias_map) > 1
     scoped_rows = queryset.filter(scope_filter(queryset.model, scope))
-    if joined or any(lookup_multivalued(queryset.model, path) for path in _rule_paths(queryset.model, scope)):
-        return scoped_rows.distinct()
-    return scoped_rows
+    return scoped_rows.distinct() if joined else scoped_rows
 
 
 def distinct_if_multivalued(queryset: QuerySet[M], lookups: Iterable[str]) -> QuerySet[M]:

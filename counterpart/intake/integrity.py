@@ -1,7 +1,9 @@
 """Integrity checks over what imports wrote (registered with ``counterpart check-integrity``).
 
 The persons bulk path writes with set-based SQL rather than one ``save()`` per row, so these
-checks restate the rules a person row must satisfy, and find what an interrupted import left.
+checks restate the rules a person row must satisfy, and find what an interrupted import left. The
+county code of persons and households is also what a county office's scope is matched on
+(access.scoping), so a row whose code disagrees with its area is an error.
 """
 
 from typing import Any
@@ -19,6 +21,14 @@ from .models import BatchStatus, ImportBatch
 def _persons_county_not_their_area() -> list[Any]:
     return list(
         Person.objects.annotate(prefix=Left("area_id", 6)).exclude(county_code=F("prefix")).values_list("id")[:20]
+    )
+
+
+def _households_county_not_their_village() -> list[Any]:
+    return list(
+        Household.objects.annotate(prefix=Left("village_id", 6))
+        .exclude(county_code=F("prefix"))
+        .values_list("number")[:20]
     )
 
 
@@ -70,6 +80,13 @@ for check in (
         "人员的县级代码与其所在地不符",
         "a person whose county code is not their area's",
         _persons_county_not_their_area,
+    ),
+    IntegrityCheck(
+        "household.county_not_village",
+        Severity.ERROR,
+        "贫困户的县级代码与其所在村不符",
+        "a household whose county code is not its village's",
+        _households_county_not_their_village,
     ),
     IntegrityCheck(
         "person.identity_incomplete",
