@@ -18,7 +18,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import get_language
 
 from counterpart.access.scoping import distinct_if_multivalued, scoped
@@ -27,6 +27,7 @@ from counterpart.intake.kinds import Column as ExportColumn
 from counterpart.intake.kinds import ColumnType, Kind, Row, kind_get
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -171,8 +172,27 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
     return ListResult(queryset=queryset, applied=applied, sort=sort, query=query)
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` rows, and says "more than" beyond them.
+
+    Counting every row a national list holds (a program office's nine million persons) on each page
+    view costs seconds; past ten thousand rows nobody pages, they filter.
+    """
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: the rows counted need no sort (a QuerySet here).
+        return self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.count > self.cap
+
+
 def list_page(result: ListResult, number: Any) -> Page:
-    return Paginator(result.queryset, PAGE_SIZE).get_page(number)
+    return CappedPaginator(result.queryset, PAGE_SIZE).get_page(number)
 
 
 # --- export -------------------------------------------------------------------------------------------

@@ -587,3 +587,15 @@ def test_the_application_speaks_english_when_asked(world: World) -> None:
     finally:
         # The locale middleware leaves the request's language active in this thread.
         translation.activate("zh-hans")
+
+
+def test_a_list_beyond_the_count_cap_says_more_than_instead_of_counting_every_row(world: World, monkeypatch) -> None:
+    from counterpart.web.lists import CappedPaginator
+
+    office = _as(world, "program_office")
+    total = Project.objects.filter(program=world.ours).count()
+    assert total >= 1
+    assert f"共 {total} 条" in office.get("/app/projects/").content.decode()
+    monkeypatch.setattr(CappedPaginator, "cap", total - 1)
+    page = office.get("/app/projects/").content.decode()
+    assert f"超过 {total - 1} 条" in page and f"共 {total} 条" not in page
