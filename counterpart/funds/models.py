@@ -118,6 +118,9 @@ class LedgerTransaction(models.Model):
         indexes = [
             models.Index(fields=["program", "year", "source"]),
             models.Index(fields=["commitment"]),
+            # The ledger's own order, which its lists page through: a program office's first page of a
+            # million transactions sorted them all (490 ms at S = 0.1) before this index.
+            models.Index(fields=["program", "date", "id"], name="ledger_program_date"),
         ]
         constraints = [
             models.CheckConstraint(
