@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from counterpart.access.scoping import (
     scoped_get_or_404,
 )
 from counterpart.access.tests.factories import user_with_membership
+from counterpart.core.audit import Actor
 from counterpart.core.models import AuditEvent
 from counterpart.enterprise.models import Enterprise
 from counterpart.funds.models import FundSource, LedgerTransaction
@@ -192,3 +194,20 @@ def test_memberships_read_alongside_another_query_are_the_active_ones(program, a
         scope = access_scope(user)
         assert access_scope(user, for_write=True) == scope
     assert scope.programs == {program.pk} and scope.recipient_areas == {"520422"} and not scope.everything
+
+
+def test_a_county_office_is_matched_on_the_county_column_of_persons_and_households(program, areas) -> None:
+    # Equality on the indexed county code lets a county's first page of persons leave at once among
+    # millions; a longer (township or village) code falls back to the area; a shorter one is a prefix.
+    county = user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
+    prefecture = user_with_membership("anshun", role=Role.RECIPIENT_OFFICE, area=areas["5204"])
+    village = user_with_membership("cun", role=Role.RECIPIENT_OFFICE, area=areas["520422100201"])
+    for model in (Person, Household):
+        assert '"county_code" = 520422' in str(scoped(model, county).query)
+        assert re.search(r'"county_code"(::text)? LIKE 5204%', str(scoped(model, prefecture).query))
+        where = str(scoped(model, village).query).split("WHERE")[1].split("ORDER BY")[0]
+        assert "county_code" not in where and "LIKE 520422100201%" in where
+    home = household(Actor.system("test"), areas["520422100201"])
+    person = member(Actor.system("test"), home, 1)
+    for user in (county, prefecture, village):
+        assert list(scoped(Person, user)) == [person] and list(scoped(Household, user)) == [home]

@@ -76,3 +76,20 @@ def test_a_tampered_ledger_summary_row_is_found(program, project, actor) -> None
     LedgerSummary.objects.filter(program=program, amount_fen__gt=0).update(amount_fen=11_00)
     findings = integrity_run(["ledger.summary"])
     assert findings[0].count == 1 and findings[0].sample[0][1:] == (11_00, 10_00)
+
+
+def test_a_county_code_that_disagrees_with_the_area_is_found(actor, areas) -> None:
+    # The county code is what a county office's scope matches on (access.scoping): a disagreeing
+    # one would show a household or person to the wrong county.
+    from counterpart.people.models import Household, Person
+    from counterpart.people.tests.factories import household, member
+
+    home = household(actor, areas["520422100201"], "H-9")
+    member(actor, home, 12)
+    assert _failing(["household.county_not_village", "person.county_not_area"]) == set()
+    Household.objects.filter(pk=home.pk).update(county_code="520402")
+    Person.objects.filter(household=home).update(county_code="520402")
+    assert _failing(["household.county_not_village", "person.county_not_area"]) == {
+        "household.county_not_village",
+        "person.county_not_area",
+    }
