@@ -42,6 +42,7 @@ BENCHES = [
     Bench("report", "report_bench.py", ["--explain"], ["--explain"]),
     Bench("unique_beneficiaries", "people_unique_beneficiaries.py", [], ["--persons", "100000"], own_database=True),
     Bench("dashboard", "dashboard_bench.py"),
+    Bench("web_lists", "web_lists_bench.py"),
     Bench("api", "api_bench.py"),
     Bench("partitioning", "partitioning_probe.py"),
     Bench("iati_export", "iati_export_bench.py", ["--limit", "100000"], ["--limit", "10000"]),
