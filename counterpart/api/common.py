@@ -14,6 +14,7 @@ from pydantic import ConfigDict, StringConstraints, ValidationInfo, ValidatorFun
 from counterpart.access.scoping import access_scope, distinct_if_multivalued, scoped
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
+from counterpart.core.paging import COUNT_CAP, count_capped
 from counterpart.registry.models import Area, Pairing, Program
 
 # Text a database column can hold: PostgreSQL refuses NUL characters, so the contract does too
@@ -74,7 +75,8 @@ WRITE_ERRORS: dict[int, Any] = {**ERRORS, 403: ErrorOut}
 
 
 class Page(PaginationBase):
-    """``limit`` (1–500, default 50) and ``offset``; the page has ``items`` and ``count`` (all matches)."""
+    """``limit`` (1–500, default 50) and ``offset``; the page has ``items``, ``count`` (the matches,
+    counted up to 10,000) and ``more`` (true when there are more matches than ``count``)."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
@@ -82,7 +84,8 @@ class Page(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int
+        count: int = Field(description=f"the matches, counted up to {COUNT_CAP:,}")
+        more: bool = Field(description="true when there are more matches than count (page on with offset)")
 
     items_attribute = "items"
 
@@ -91,9 +94,12 @@ class Page(PaginationBase):
         items = list(queryset[offset : offset + limit])
         # A page shorter than asked for is the last one: its end is the count, without a COUNT query.
         # An empty page past the end says nothing about where the end is, so that one still counts.
-        if len(items) < limit and (items or offset == 0):
-            return {"items": items, "count": offset + len(items)}
-        return {"items": items, "count": queryset.count()}
+        if len(items) < limit and (items or offset == 0) and offset + len(items) <= COUNT_CAP:
+            return {"items": items, "count": offset + len(items), "more": False}
+        # A national list (a program office's nine million persons) is not counted to its end on every
+        # request: that took seconds.
+        count, more = count_capped(queryset)
+        return {"items": items, "count": count, "more": more}
 
 
 def user_of(request: HttpRequest) -> Any:

@@ -22,12 +22,12 @@ from django.utils.functional import Promise, cached_property
 from django.utils.translation import get_language
 
 from counterpart.access.scoping import distinct_if_multivalued, scoped
+from counterpart.core.paging import COUNT_CAP, count_capped
 from counterpart.intake import exporters
 from counterpart.intake.kinds import Column as ExportColumn
 from counterpart.intake.kinds import ColumnType, Kind, Row, kind_get
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -173,18 +173,14 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most ``COUNT_CAP`` rows, and says "more than" beyond them.
-
-    Counting every row a national list holds (a program office's nine million persons) on each page
-    view costs seconds; past ten thousand rows nobody pages, they filter.
-    """
+    """A paginator that counts at most ``cap`` rows, and says "more than" beyond them (core.paging)."""
 
     cap = COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        # Unordered: the rows counted need no sort (a QuerySet here).
-        return self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
+        counted, more = count_capped(self.object_list, self.cap)
+        return counted + 1 if more else counted
 
     @property
     def more_than_cap(self) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from counterpart.core.paging import count_capped
 from counterpart.funds.services import ledger_allocate, ledger_commit
 from counterpart.people.services import training_create, training_participants_add
 from counterpart.people.tests.factories import household, member
@@ -98,8 +99,19 @@ def test_a_short_page_counts_itself_and_a_page_past_the_end_still_counts(project
     queries = _queries(office, "/projects", limit=5, offset=10)
     assert not any("COUNT(" in sql for sql in queries)
     assert office.get("/projects", limit=5, offset=10).json()["count"] == 12
-    assert office.get("/projects", limit=5, offset=12).json() == {"items": [], "count": 12}
-    assert office.get("/projects", limit=5, offset=500).json() == {"items": [], "count": 12}
+    assert office.get("/projects", limit=5, offset=12).json() == {"items": [], "count": 12, "more": False}
+    assert office.get("/projects", limit=5, offset=500).json() == {"items": [], "count": 12, "more": False}
+
+
+def test_a_list_is_counted_up_to_the_cap_and_says_there_are_more(projects, office, monkeypatch) -> None:
+    # A national list is not counted to its end on every request (core.paging).
+    from counterpart.api import common
+
+    monkeypatch.setattr(common, "count_capped", lambda queryset: count_capped(queryset, cap=10))
+    page = office.get("/projects", limit=5).json()
+    assert (len(page["items"]), page["count"], page["more"]) == (5, 10, True)
+    last = office.get("/projects", limit=5, offset=10).json()
+    assert (len(last["items"]), last["more"]) == (2, False)
 
 
 def test_a_write_reads_the_users_memberships_once(project, office) -> None:
