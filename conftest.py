@@ -118,6 +118,35 @@ def project(program, pairing, areas: dict, actor: Actor):
     )
 
 
+@pytest.fixture
+def neighbour_project(program, pairing, areas: dict, actor: Actor):
+    """P-002 in 西秀区 (520402), paired with 市北区: the program's other county, whose records the
+    scoping tests must never show to 普定县."""
+    from counterpart.projects.services import project_propose
+    from counterpart.registry.models import PairingLevel
+    from counterpart.registry.services import pairing_create
+
+    other_pairing = pairing_create(
+        actor,
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370203"],
+        recipient_area=areas["520402"],
+        valid_from=datetime.date(2008, 1, 1),
+    )
+    return project_propose(
+        actor,
+        program=program,
+        code="P-002",
+        title_zh="道路",
+        category="village_road",
+        recipient_area=areas["520402"],
+        pairing=other_pairing,
+        year=2009,
+        budget_fen=5_000_00,
+    )
+
+
 @pytest.fixture(scope="module")
 def _demo_loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The demo program loaded once per test module, in a transaction rolled back at its end."""

@@ -26,34 +26,13 @@ from counterpart.people.models import Household, Person
 from counterpart.people.services import benefit_record
 from counterpart.people.tests.factories import household, member
 from counterpart.projects.models import Project
-from counterpart.projects.services import project_propose
-from counterpart.registry.models import PairingLevel, Program
-from counterpart.registry.services import pairing_create
+from counterpart.registry.models import Program
 
 
 @pytest.fixture
-def two_counties(program, pairing, project, areas, actor):
+def two_counties(project, neighbour_project):
     """Project P-001 in 普定县 (paired with 市南区) and P-002 in 西秀区 (paired with 市北区)."""
-    other_pairing = pairing_create(
-        actor,
-        program=program,
-        level=PairingLevel.DISTRICT_COUNTY,
-        donor_area=areas["370203"],
-        recipient_area=areas["520402"],
-        valid_from=datetime.date(2008, 1, 1),
-    )
-    other = project_propose(
-        actor,
-        program=program,
-        code="P-002",
-        title_zh="道路",
-        category="village_road",
-        recipient_area=areas["520402"],
-        pairing=other_pairing,
-        year=2009,
-        budget_fen=0,
-    )
-    return project, other
+    return project, neighbour_project
 
 
 def test_a_county_user_sees_its_county_and_gets_404_for_another(two_counties, areas) -> None:

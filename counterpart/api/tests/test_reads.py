@@ -4,36 +4,15 @@ import pytest
 
 from counterpart.funds.services import ledger_allocate, ledger_commit
 from counterpart.people.services import PersonRow, person_register
-from counterpart.projects.services import project_approve, project_output_set, project_propose
-from counterpart.registry.models import PairingLevel
-from counterpart.registry.services import pairing_create
+from counterpart.projects.services import project_approve, project_output_set
 
 
 @pytest.fixture
-def two_projects(program, pairing, project, areas, actor):
+def two_projects(project, neighbour_project, actor):
     """P-001 in 普定县 (approved, with an output) and P-002 in 西秀区."""
     project_approve(actor, project)
     project_output_set(actor, project, indicator="drinking_water_persons", planned_quantity=1200)
-    other_pairing = pairing_create(
-        actor,
-        program=program,
-        level=PairingLevel.DISTRICT_COUNTY,
-        donor_area=areas["370203"],
-        recipient_area=areas["520402"],
-        valid_from=datetime.date(2008, 1, 1),
-    )
-    other = project_propose(
-        actor,
-        program=program,
-        code="P-002",
-        title_zh="道路",
-        category="village_road",
-        recipient_area=areas["520402"],
-        pairing=other_pairing,
-        year=2009,
-        budget_fen=5_000_00,
-    )
-    return project, other
+    return project, neighbour_project
 
 
 def _identity(first17: str) -> str:
