@@ -1,4 +1,4 @@
-"""The indicator catalogue (reference data) and reported values (scoped)."""
+"""The indicator catalogue (reference data) and reported values (scoped; entered as published)."""
 
 import datetime
 from decimal import Decimal
@@ -12,8 +12,29 @@ from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.indicators.services import reported_value_enter
+from counterpart.registry.models import Area, Pairing, Program
 
-from ..common import ERRORS, AreaCode, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
+from ..common import (
+    ERRORS,
+    WRITE_ERRORS,
+    AreaCode,
+    Id,
+    InputSchema,
+    OutSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    area_write_check,
+    filtered,
+    ordered,
+    program_office_check,
+    text,
+    user_of,
+)
+from ..idempotency import idempotent
+from .shared import IdempotencyKey, get_or_422
 
 router = Router(tags=["indicators"])
 
@@ -93,3 +114,57 @@ def reported_value_list(
 @router.get("/reported-values/{value_id}", response={200: ReportedValueOut, **ERRORS})
 def reported_value_detail(request: HttpRequest, value_id: Id):
     return scoped_get_or_404(ReportedValue.objects.select_related("program"), user_of(request), pk=value_id)
+
+
+class ReportedValueIn(InputSchema):
+    program: Slug
+    indicator_key: Slug
+    year: Year
+    year_to: Year | None = None
+    # Bounded as the column is (20 digits, 2 places): a figure it cannot hold is refused, not rounded.
+    value: Decimal = Field(ge=0, lt=Decimal("1e18"), decimal_places=2, description="in the indicator's unit")
+    unit: text(20) = ""  # type: ignore[valid-type]
+    qualifier: Literal["", "more_than", "nearly", "about"] = Field("", description="余 more than, 近 nearly, 约 about")
+    area: AreaCode | None = None
+    pairing: Id | None = None
+    breakdown_dimension: text(40) = ""  # type: ignore[valid-type]
+    breakdown_code: text(40) = ""  # type: ignore[valid-type]
+    citation: text(500) = ""  # type: ignore[valid-type]
+    stated_change_percent: Decimal | None = Field(None, gt=Decimal("-1e7"), lt=Decimal("1e7"), decimal_places=2)
+
+
+@router.post("/reported-values", response={201: ReportedValueOut, **WRITE_ERRORS})
+def reported_value_create(request: HttpRequest, payload: ReportedValueIn, idempotency_key: IdempotencyKey = None):
+    """Enter a figure as it was published (a yearbook, a bulletin), with its qualifier and citation. A
+    program-wide figure is the program office's; an area's, whoever may write in that area. Send
+    ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    if area is None:
+        program_office_check(user, program)
+    else:
+        area_write_check(user, program=program, area=area, pairing=pairing, field="area")
+
+    def write() -> tuple[int, object]:
+        reported = reported_value_enter(
+            actor_of(request),
+            program=program,
+            indicator_key=payload.indicator_key,
+            year=payload.year,
+            year_to=payload.year_to,
+            value=payload.value,
+            unit=payload.unit,
+            qualifier=payload.qualifier,
+            area=area,
+            pairing=pairing,
+            breakdown_dimension=payload.breakdown_dimension,
+            breakdown_code=payload.breakdown_code,
+            citation=payload.citation,
+            stated_change_percent=payload.stated_change_percent,
+        )
+        return 201, ReportedValueOut.from_orm(reported).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)

@@ -324,3 +324,24 @@ def test_a_county_records_who_its_project_reached_and_each_person_counts_once(
     neither = puding.post(path, {"date": "2009-06-01"})
     assert neither.status_code == 422
     assert Benefit.objects.filter(project=project).count() == 3
+
+
+def test_a_published_figure_is_entered_by_whoever_may_write_its_scope(program, areas, office, puding, auditor) -> None:
+    from counterpart.reports.annual import report_annual
+
+    body = {"program": "qd-gz", "indicator_key": "fiscal_aid", "year": 2009, "value": "16400000.00"}
+    entered = office.post("/reported-values", body | {"qualifier": "more_than", "citation": "《青岛年鉴 2010》"})
+    assert entered.status_code == 201, entered.content
+    assert (entered.json()["value"], entered.json()["qualifier"]) == ("16400000.00", "more_than")
+    figure = report_annual(program, 2009).as_json()["indicators"]["fiscal_aid"]
+    assert (figure["value"], figure["source"], figure["qualifier"]) == (16400000, "reported", "more_than")
+
+    county = body | {"indicator_key": "beneficiaries", "value": "2040", "area": "520422"}
+    assert puding.post("/reported-values", county).status_code == 201
+    assert puding.post("/reported-values", body).status_code == 403  # program-wide: the program office's
+    assert puding.post("/reported-values", county | {"area": "520402"}).status_code == 422  # not its county
+    assert auditor.post("/reported-values", body).status_code == 403
+    assert office.post("/reported-values", body | {"value": "1.005"}).status_code == 422  # fen at most
+    assert office.post("/reported-values", body | {"indicator_key": "no_such"}).json()["errors"][0]["field"] == (
+        "indicator_key"
+    )
