@@ -6,11 +6,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import access_scope, scoped, scoped_get_or_404
+from counterpart.core.errors import InvalidInput
 from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.enterprise.models import (
     Enterprise,
@@ -29,6 +31,7 @@ from counterpart.enterprise.services import (
     enterprise_report_return,
     enterprise_report_submit,
     enterprise_report_update,
+    market_event_record,
 )
 from counterpart.registry.models import Area, Program
 
@@ -49,7 +52,8 @@ from ..common import (
     text,
     user_of,
 )
-from .shared import get_or_422
+from ..idempotency import idempotent
+from .shared import IdempotencyKey, get_or_422
 
 router = Router(tags=["enterprise"])
 
@@ -319,3 +323,66 @@ def market_event_list(
 @router.get("/market-events/{event_id}", response={200: MarketEventOut, **ERRORS})
 def market_event_detail(request: HttpRequest, event_id: Id):
     return scoped_get_or_404(MarketEvent.objects.select_related("program"), user_of(request), pk=event_id)
+
+
+class MarketEventIn(InputSchema):
+    program: Slug
+    kind: EventKind
+    title: text(200, min_length=1)  # type: ignore[valid-type]
+    place: text(200) = ""  # type: ignore[valid-type]
+    area: AreaCode = Field(description="the host area")
+    start_date: datetime.date
+    end_date: datetime.date
+    participants: list[Id] = Field(default_factory=list, max_length=1000, description="registered enterprises")
+    participating_enterprises_count: int | None = Field(None, ge=0, le=10**7)
+    direct_sales_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    order_value_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)
+    qualifiers: dict[
+        Literal["participating_enterprises", "direct_sales", "order_value"], Literal["more_than", "nearly", "about"]
+    ] = Field(default_factory=dict, description="how a total was published: 余 more than, 近 nearly, 约 about")
+    export_destinations: list[text(60, min_length=1)] = Field(default_factory=list, max_length=100)  # type: ignore[valid-type]
+    export_port: text(100) = ""  # type: ignore[valid-type]
+    citation: text(500) = ""  # type: ignore[valid-type]
+    note: text(2000) = ""  # type: ignore[valid-type]
+
+
+@router.post("/market-events", response={201: MarketEventOut, **WRITE_ERRORS})
+def market_event_create(request: HttpRequest, payload: MarketEventIn, idempotency_key: IdempotencyKey = None):
+    """Record a fair, exhibition or promotion with its totals as the organisers published them and the
+    enterprises registered as participants (the program office's record). Send ``Idempotency-Key``
+    to retry safely."""
+    user = user_of(request)
+    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
+    assert program is not None
+    program_office_check(user, program)
+    area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
+    assert area is not None
+    participants = list(scoped(Enterprise, user).filter(pk__in=payload.participants))
+    if len(participants) != len(set(payload.participants)):
+        unknown = sorted(set(payload.participants) - {e.pk for e in participants})
+        raise InvalidInput("participants", unknown, _("不存在或不在您的权限范围内"))
+
+    def write() -> tuple[int, object]:
+        event = market_event_record(
+            actor_of(request),
+            program=program,
+            kind=payload.kind,
+            title=payload.title,
+            place=payload.place,
+            area=area,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            participants=participants,
+            participating_enterprises_count=payload.participating_enterprises_count,
+            direct_sales_fen=payload.direct_sales_fen,
+            order_value_fen=payload.order_value_fen,
+            qualifiers={str(key): str(value) for key, value in payload.qualifiers.items()},
+            export_destinations=payload.export_destinations,
+            export_port=payload.export_port,
+            citation=payload.citation,
+            note=payload.note,
+        )
+        event = MarketEvent.objects.select_related("program").prefetch_related("participations").get(pk=event.pk)
+        return 201, MarketEventOut.from_orm(event).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)

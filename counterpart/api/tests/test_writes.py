@@ -345,3 +345,38 @@ def test_a_published_figure_is_entered_by_whoever_may_write_its_scope(program, a
     assert office.post("/reported-values", body | {"indicator_key": "no_such"}).json()["errors"][0]["field"] == (
         "indicator_key"
     )
+
+
+def test_the_program_office_records_a_market_event_with_its_published_totals(
+    program, areas, actor, office, puding
+) -> None:
+    from counterpart.enterprise.selectors import market_totals
+    from counterpart.enterprise.services import enterprise_register
+    from counterpart.registry.services import organisation_create
+
+    organisation = organisation_create(actor, name_zh="安顺茶业", kind="enterprise", area=areas["520422"])
+    seller = enterprise_register(actor, organisation=organisation, side="recipient", programs=[program])
+    body = {
+        "program": "qd-gz",
+        "kind": "fair",
+        "title": "青岛安顺特色产品展销会",
+        "area": "3702",
+        "start_date": "2009-09-10",
+        "end_date": "2009-09-14",
+        "participants": [seller.pk],
+        "participating_enterprises_count": 70,
+        "order_value_fen": 100_000_000_00,
+        "qualifiers": {"participating_enterprises": "more_than", "order_value": "more_than"},
+    }
+    assert puding.post("/market-events", body).status_code == 403
+    assert office.post("/market-events", body | {"participants": [999_999]}).status_code == 422
+    assert office.post("/market-events", body | {"end_date": "2009-09-01"}).status_code == 422
+    recorded = office.post("/market-events", body)
+    assert recorded.status_code == 201, recorded.content
+    assert recorded.json()["registered_participants"] == [seller.pk]
+    totals = market_totals(program, 2009)
+    assert (totals.events, totals.order_value_fen.value, totals.order_value_fen.qualifier) == (
+        1,
+        100_000_000_00,
+        "more_than",
+    )
