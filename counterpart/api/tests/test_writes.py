@@ -375,6 +375,7 @@ def test_the_program_office_records_a_market_event_with_its_published_totals(
     assert recorded.status_code == 201, recorded.content
     assert recorded.json()["registered_participants"] == [seller.pk]
     totals = market_totals(program, 2009)
+    assert totals.order_value_fen is not None
     assert (totals.events, totals.order_value_fen.value, totals.order_value_fen.qualifier) == (
         1,
         100_000_000_00,
