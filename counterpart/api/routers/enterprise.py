@@ -53,7 +53,7 @@ from ..common import (
     user_of,
 )
 from ..idempotency import idempotent
-from .shared import IdempotencyKey, get_or_422
+from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["enterprise"])
 
@@ -217,8 +217,7 @@ def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
     """Start an enterprise's report for a year (status *draft*); submit it with ``/submit``."""
     user = user_of(request)
     enterprise = scoped_get_or_404(Enterprise.objects.select_related("organisation"), user, pk=payload.enterprise)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     _reporter_check(user, program, enterprise)
     operation = get_or_422(scoped(Operation, user), "operation", payload.operation, pk=payload.operation)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
@@ -352,8 +351,7 @@ def market_event_create(request: HttpRequest, payload: MarketEventIn, idempotenc
     enterprises registered as participants (the program office's record). Send ``Idempotency-Key``
     to retry safely."""
     user = user_of(request)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     program_office_check(user, program)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
     assert area is not None

@@ -15,7 +15,7 @@ from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.projects.models import Project
-from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.models import Area, Pairing
 
 from ..common import (
     ERRORS,
@@ -37,7 +37,7 @@ from ..common import (
     writable_or_403,
 )
 from ..idempotency import idempotent
-from .shared import IdempotencyKey, get_or_422
+from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["ledger"])
 
@@ -137,8 +137,7 @@ class CommitmentIn(InputSchema):
 def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_key: IdempotencyKey = None):
     """A source commits funds to a program (program office only). Send ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     program_office_check(user, program)
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)

@@ -13,7 +13,7 @@ from pydantic import AliasPath
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.indicators.models import Indicator, ReportedValue
 from counterpart.indicators.services import reported_value_enter
-from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.models import Area, Pairing
 
 from ..common import (
     ERRORS,
@@ -34,7 +34,7 @@ from ..common import (
     user_of,
 )
 from ..idempotency import idempotent
-from .shared import IdempotencyKey, get_or_422
+from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["indicators"])
 
@@ -139,8 +139,7 @@ def reported_value_create(request: HttpRequest, payload: ReportedValueIn, idempo
     program-wide figure is the program office's; an area's, whoever may write in that area. Send
     ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     if area is None:

@@ -26,7 +26,7 @@ from counterpart.people.models import (
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.people.services import PersonRow, benefit_record, person_register, training_create
 from counterpart.projects.models import Project
-from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.models import Area, Pairing
 
 from ..common import (
     ERRORS,
@@ -46,7 +46,7 @@ from ..common import (
     user_of,
 )
 from ..idempotency import idempotent
-from .shared import IdempotencyKey, get_or_422
+from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["people"])
 
@@ -293,8 +293,7 @@ class TrainingIn(InputSchema):
 def training_record(request: HttpRequest, payload: TrainingIn):
     """Record a training course held in an area the user may write for."""
     user = user_of(request)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     place = get_or_422(Area.objects.all(), "place", payload.place, code=payload.place)
     assert place is not None
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)

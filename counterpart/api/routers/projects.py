@@ -13,7 +13,7 @@ from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.projects.models import OutputIndicator, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.services import project_cancel, project_output_set, project_propose, project_transition
-from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.models import Area, Pairing
 
 from ..common import (
     ERRORS,
@@ -34,7 +34,7 @@ from ..common import (
     user_of,
     writable_or_403,
 )
-from .shared import get_or_422
+from .shared import get_or_422, program_named
 
 router = Router(tags=["projects"])
 
@@ -147,8 +147,7 @@ class ProjectIn(InputSchema):
 def project_create(request: HttpRequest, payload: ProjectIn):
     """Propose a project. It starts as *proposed*; status moves only through ``/transitions``."""
     user = user_of(request)
-    program = get_or_422(Program.objects.all(), "program", payload.program, slug=payload.program)
-    assert program is not None
+    program = program_named(payload.program)
     area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
     assert area is not None
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)

@@ -9,6 +9,7 @@ from ninja import Header
 from pydantic import StringConstraints
 
 from counterpart.core.errors import InvalidInput
+from counterpart.registry.models import Program
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,3 +31,10 @@ def get_or_422(queryset: QuerySet[M], field: str, value: Any, **lookup: Any) -> 
     if record is None:
         raise InvalidInput(field, value, _("不存在或不在您的权限范围内"))
     return record
+
+
+def program_named(slug: str) -> Program:
+    """The program a request body names by its slug (programs are reference data), or 422."""
+    program = get_or_422(Program.objects.all(), "program", slug, slug=slug)
+    assert program is not None  # a slug is always given: the schemas require it
+    return program
