@@ -221,8 +221,27 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
             str(pairing.pk),
         )
         if section:
+            section.warnings += pairing_exceeds_program(section, main)
             book.sections.append(section)
     return book
+
+
+def pairing_exceeds_program(section: Section, main: Section) -> list[QualityWarning]:
+    """A pairing's figure larger than the program's for the same years (102 km for one pair, 82.6 km in all)."""
+    warnings = []
+    for key, figure in section.report.figures.items():
+        whole = main.report.figures.get(key)
+        if whole is None or whole.unit != figure.unit or Decimal(figure.value) <= Decimal(whole.value):
+            continue
+        warnings.append(
+            QualityWarning(
+                key,
+                "pairing_exceeds_program",
+                f"结对数值 {figure.value:,} 大于全项目 {whole.value:,}",
+                f"the pairing's figure ({figure.value:,}) is larger than the program's ({whole.value:,})",
+            )
+        )
+    return warnings
 
 
 def _certified_differences(program: Program, year: int, main: Section) -> list[QualityWarning]:
