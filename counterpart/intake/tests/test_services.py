@@ -269,3 +269,31 @@ def test_import_batches_are_recorded(program, actor, write_csv):
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.rows_total, batch.rows_done, batch.created_by_label) == ("done", 2, 2, "test")
     assert len(batch.file_sha256) == 64
+
+
+def test_a_refused_unit_names_the_accepted_spellings_or_the_right_key(program, actor, write_csv):
+    header: list[object] = ["协作项目", "指标代码", "年度", "数值", "单位"]
+    rows: list[list[object]] = [
+        header,
+        ["qd-gz", "cadres_trained", 2011, "4686", "person-times"],
+        ["qd-gz", "road_km", 2011, "69", "miles"],
+        ["qd-gz", "fiscal_aid", 2011, "1640", "万元"],
+    ]
+    result = import_file(actor, write_csv("units.csv", rows), kind="reported_values")
+    first, second = result.errors
+    assert (first.row, first.column) == (2, "单位")
+    assert "cadre_training_person_times" in first.message_zh
+    assert (second.row, second.column) == (3, "单位")
+    assert "公里" in second.message_zh
+    assert ReportedValue.objects.count() == 0
+
+
+def test_the_same_figure_from_another_source_is_kept_beside_the_first(program, actor, write_csv):
+    header: list[object] = ["协作项目", "指标代码", "年度", "数值", "单位", "出处", "采用值"]
+    rows: list[list[object]] = [
+        header,
+        ["qd-gz", "jobs_created", 2011, "4058", "人", "年鉴 2012 第一节", "是"],
+        ["qd-gz", "jobs_created", 2011, "2000", "人", "年鉴 2012 第三节", ""],
+    ]
+    assert import_file(actor, write_csv("jobs.csv", rows), kind="reported_values").ok
+    assert sorted(ReportedValue.objects.values_list("value", "is_preferred")) == [(2000, False), (4058, True)]
