@@ -10,8 +10,8 @@ SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登
 
 def _amount(value: Decimal | int, unit: str) -> str:
     if unit == "yuan":
-        return f"{Decimal(value):,.2f}"
-    number = Decimal(value)
+        return f"{Decimal(str(value)):,.2f}"
+    number = Decimal(str(value))
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
 
 
@@ -42,10 +42,28 @@ def report_text(book: ReportBook) -> str:
         lines.append(f"== {section.title_zh} {section.title_en}")
         for row in section.rows:
             lines.append(_line(row))
-            for code, part in (row.figure.breakdown or {}).items():
-                lines.append(f"    {code}: {_amount(part, row.figure.unit)}")
+            if row.figure.breakdowns:
+                for dimension, breakdown in row.figure.breakdowns.items():
+                    partial = "（部分 partial）" if breakdown.partial else ""
+                    lines.append(f"    {dimension}{partial}:")
+                    for name, part in breakdown.parts.items():
+                        lines.append(f"      {name}: {_amount(part.value, row.figure.unit)}")
+            else:
+                for code, value in (row.figure.breakdown or {}).items():
+                    lines.append(f"    {code}: {_amount(value, row.figure.unit)}")
+            for other in row.figure.alternatives or []:
+                lines.append(
+                    f"    另一出处 other source: {_amount(other['value'], row.figure.unit)} {other.get('citation', '')}"
+                )
             for piece in row.figure.composition or []:
                 lines.append(f"    {piece['years']}: {_amount(piece['value'], row.figure.unit)} [{piece['source']}]")
+        for key, parts in section.report.parts_only.items():
+            lines.append(f"  {key}（未公布总数 no total published）:")
+            for dimension, breakdown in parts["breakdowns"].items():
+                for name, part in breakdown["parts"].items():
+                    lines.append(f"    {dimension} / {name}: {_amount(part['value'], parts['unit'])}")
+        for key, derived in section.report.derived.items():
+            lines.append(f"  {key}: {_amount(derived['value'], derived['unit'])}（推算 derived, not published）")
         for warning in section.warnings:
             lines.append(f"  ! {warning.key}: {warning.message_zh} / {warning.message_en}")
         lines.append("")
