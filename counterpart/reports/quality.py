@@ -16,6 +16,7 @@ class Check:
     PART_EXCEEDS_WHOLE = "part_exceeds_whole"
     CONFLICTING_ENTRIES = "conflicting_entries"
     ANNUAL_EXCEEDS_CUMULATIVE = "annual_exceeds_cumulative"
+    ANNUAL_EXCEEDS_CUMULATIVE_BEFORE = "annual_exceeds_cumulative_before"
     STATED_CHANGE_MISMATCH = "stated_change_mismatch"
     RECORDS_DIFFER = "records_differ"
 
@@ -147,6 +148,32 @@ def _annual_exceeds_cumulative(report: AnnualReport) -> list[QualityWarning]:
     return warnings
 
 
+def _annual_exceeds_cumulative_before(report: AnnualReport) -> list[QualityWarning]:
+    """One year's figure larger than everything published for the years up to the year before."""
+    if report.year_to:
+        return []
+    sums = set(Indicator.objects.filter(aggregation=Aggregation.SUM).values_list("key", flat=True))
+    ranges = ReportedValue.objects.filter(
+        _scoped_values(report), year_to=report.year - 1, year__lt=report.year - 1, breakdown_code=""
+    )
+    warnings = []
+    for total in ranges:
+        figure = report.figures.get(total.indicator_key)
+        if figure is None or total.indicator_key not in sums or Decimal(figure.value) <= total.value:
+            continue
+        warnings.append(
+            QualityWarning(
+                total.indicator_key,
+                Check.ANNUAL_EXCEEDS_CUMULATIVE_BEFORE,
+                f"{report.year} 年数值 {_fmt(figure.value)} 大于此前 "
+                f"{total.year}–{total.year_to} 累计数 {_fmt(total.value)}",
+                f"{report.year} alone ({_fmt(figure.value)}) exceeds the whole of {total.year}–{total.year_to} "
+                f"({_fmt(total.value)})",
+            )
+        )
+    return warnings
+
+
 def _stated_change_mismatch(report: AnnualReport, previous: AnnualReport | None) -> list[QualityWarning]:
     if previous is None:
         return []
@@ -184,5 +211,6 @@ def report_quality(report: AnnualReport, previous: AnnualReport | None = None) -
             warnings.append(warning)
     warnings += _conflicting_entries(report)
     warnings += _annual_exceeds_cumulative(report)
+    warnings += _annual_exceeds_cumulative_before(report)
     warnings += _stated_change_mismatch(report, previous)
     return sorted(warnings, key=lambda w: (w.key, w.check))

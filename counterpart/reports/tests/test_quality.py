@@ -78,3 +78,43 @@ def test_scoped_ledger_figures_agree_with_their_breakdowns(program, pairing, pro
     report = report_annual(program, 2009, scope=Scope.of_pairing(pairing))
     assert report.figures["fiscal_aid"].value == 10
     assert _checks(report) == set()
+
+
+def test_a_year_larger_than_everything_up_to_the_year_before_is_flagged(program, actor) -> None:
+    # given 1997–2009 published as 800 projects
+    reported_value_enter(actor, program=program, indicator_key="projects", year=1997, year_to=2009, value=800)
+    # when 2010 has 111, and 2011 (say) 900
+    reported_value_enter(actor, program=program, indicator_key="projects", year=2010, value=111)
+    reported_value_enter(actor, program=program, indicator_key="road_km", year=1997, year_to=2009, value="50")
+    reported_value_enter(actor, program=program, indicator_key="road_km", year=2010, value="82.6")
+    # then only the year larger than the whole before it is flagged
+    checks = _checks(report_annual(program, 2010))
+    assert ("road_km", Check.ANNUAL_EXCEEDS_CUMULATIVE_BEFORE) in checks
+    assert ("projects", Check.ANNUAL_EXCEEDS_CUMULATIVE_BEFORE) not in checks
+
+
+def test_two_breakdowns_of_one_figure_are_checked_apart_and_a_partial_one_is_not_expected_to_add_up(
+    program, actor
+) -> None:
+    reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2011, value="31250000")
+    parts = [
+        ("level", "city", "27000000", False),
+        ("level", "district", "4250000", False),
+        ("recipient", "Anshun", "8400000", True),
+    ]
+    for dimension, part, value, partial in parts:
+        reported_value_enter(
+            actor,
+            program=program,
+            indicator_key="fiscal_aid",
+            year=2011,
+            value=value,
+            breakdown_dimension=dimension,
+            breakdown_code=part,
+            breakdown_partial=partial,
+        )
+    report = report_annual(program, 2011)
+    assert _checks(report) == set()
+    breakdowns = report.figures["fiscal_aid"].as_json()["breakdowns"]
+    assert breakdowns["recipient"] == {"complete": False, "parts": {"Anshun": {"value": 8400000}}}
+    assert breakdowns["level"]["complete"] is True
