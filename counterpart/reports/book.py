@@ -199,6 +199,7 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
         .select_related("donor_area", "recipient_area")
         .order_by("recipient_area_id")
     )
+    main.warnings += pairings_overlapping(pairings, year_to or year)
     area_codes = sorted({p.recipient_area_id for p in pairings})
     areas = Area.objects.in_bulk(area_codes)
     for code in area_codes:
@@ -224,6 +225,28 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
             section.warnings += pairing_exceeds_program(section, main)
             book.sections.append(section)
     return book
+
+
+def pairings_overlapping(pairings: list[Pairing], year: int) -> list[QualityWarning]:
+    """A recipient paired with two donors at one level in one year (a donor changed mid-year, or an error)."""
+    by_recipient: dict[tuple[str, str], list[Pairing]] = {}
+    for pairing in pairings:
+        by_recipient.setdefault((pairing.recipient_area_id, pairing.level), []).append(pairing)
+    warnings = []
+    for (code, _level), pairs in sorted(by_recipient.items()):
+        donors = sorted({p.donor_area.name_zh for p in pairs})
+        if len(pairs) < 2:
+            continue
+        recipient = pairs[0].recipient_area
+        warnings.append(
+            QualityWarning(
+                "district_county_pairs",
+                "pairings_overlap",
+                f"{year} 年{recipient.name_zh}有 {len(pairs)} 个结对：{'、'.join(donors)}",
+                f"{year}: {recipient.name_en or code} has {len(pairs)} pairings ({', '.join(donors)})",
+            )
+        )
+    return warnings
 
 
 def pairing_exceeds_program(section: Section, main: Section) -> list[QualityWarning]:

@@ -406,3 +406,24 @@ def test_yearbook_entries_enter_through_the_intake_and_come_back_from_the_report
     call_command("report", program="shandong-chongqing", year=2014, format="text", stdout=text)
     assert "purpose / relocation: 32,400,000.00" in text.getvalue()
     assert "fiscal_aid: 46,285,714.29（推算 derived, not published）" in text.getvalue()
+
+
+@pytest.mark.django_db
+def test_yearbook_a_recipient_that_changed_donor_mid_year_is_flagged(actor) -> None:
+    # given Wulong paired with Jinan until June 2014 and with Dongying from July
+    _setting(actor)
+    from counterpart.registry.models import Pairing
+
+    Pairing.objects.filter(recipient_area_id="500232").update(valid_to=date(2014, 6, 30))
+    pairing_create(
+        actor,
+        program=Pairing.objects.get(recipient_area_id="500232").program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=Area.objects.get(code="3705"),
+        recipient_area=Area.objects.get(code="500232"),
+        valid_from=date(2014, 7, 1),
+    )
+    # then the 2014 report flags the overlap, and 2015's does not
+    checks = {w["check"] for w in _report("shandong-chongqing", 2014)["warnings"]}
+    assert "pairings_overlap" in checks
+    assert "pairings_overlap" not in {w["check"] for w in _report("shandong-chongqing", 2015)["warnings"]}
