@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
@@ -78,6 +79,12 @@ def reported_value_enter(
             raise InvalidInput("stated_change_percent", stated_change_percent, _("不是有效的百分比")) from None
     if bool(breakdown_dimension) != bool(breakdown_code):
         raise InvalidInput("breakdown_code", breakdown_code, _("分项维度和分项代码必须同时填写"))
+    target = Target(
+        program=program.pk,
+        area=area.code if area is not None else None,
+        donor_area=pairing.donor_area_id if pairing is not None else None,
+    )
+    policy_check(actor, "reported_value_enter", target, area_field="area")
     with transaction.atomic():
         period_lock_check(program, *range(year, (year_to or year) + 1))
         reported = ReportedValue.objects.create(
