@@ -17,6 +17,7 @@ from counterpart.registry.selectors import pairings_active_in_year
 from .annual import AnnualReport, Figure, Scope, report_annual
 from .narrative import narrative_en, narrative_zh
 from .quality import QualityWarning, report_quality
+from .selectors import certified_differences
 
 # Catalogue order (docs/indicators.md), then users' own indicators by key.
 _CATALOGUE_ORDER = {row["key"]: position for position, row in enumerate(catalogue_rows())}
@@ -226,8 +227,6 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
 
 def _certified_differences(program: Program, year: int, main: Section) -> list[QualityWarning]:
     """A figure that differs from the certified report of its year never changes silently."""
-    from .services import certified_differences
-
     now = {key: figure.as_json() for key, figure in main.report.figures.items()}
     return [
         QualityWarning(
