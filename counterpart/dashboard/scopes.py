@@ -23,10 +23,6 @@ def signed_in_links(name: str, **filters: object) -> str | None:
     return list_url(name, **filters)
 
 
-def no_links(name: str, **filters: object) -> str | None:
-    return None
-
-
 @dataclass(frozen=True)
 class DashboardView:
     """What a dashboard looks at: the report engine's Scope and the recipient areas it covers.

@@ -11,7 +11,7 @@ from typing import Any
 
 from counterpart.indicators.catalogue import catalogue_rows
 from counterpart.indicators.models import Indicator, Target
-from counterpart.registry.models import Area, Pairing, PairingLevel, PeriodLock, Program
+from counterpart.registry.models import Area, PairingLevel, PeriodLock, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .annual import AnnualReport, Figure, Scope, report_annual
@@ -237,7 +237,3 @@ def _certified_differences(program: Program, year: int, main: Section) -> list[Q
         )
         for key, before, after in certified_differences(program, year, now)
     ]
-
-
-def pairing_label(pairing: Pairing) -> str:
-    return f"{pairing.donor_area.name_zh}—{pairing.recipient_area.name_zh}"
