@@ -17,6 +17,8 @@ from typing import Any
 from counterpart.registry.models import Pairing, Program
 from counterpart.registry.selectors import pairing_with_descendants_ids
 
+from .published import Breakdown
+
 
 class Source:
     LEDGER = "ledger"
@@ -56,13 +58,26 @@ class Figure:
     records: "Figure | None" = None
     # A multi-year figure assembled from parts (published totals for some years, records for others).
     composition: list[dict[str, Any]] | None = None
+    # Published parts by dimension (by recipient, by level …), each complete or partial, with names.
+    breakdowns: dict[str, Breakdown] | None = None
+    # Other sources' values for the same figure, kept beside the one shown (flagged by the checks).
+    alternatives: list[dict[str, Any]] | None = None
+    share: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"value": json_number(self.value), "unit": self.unit, "source": self.source}
         if self.breakdown:
             data["breakdown"] = {code: json_number(v) for code, v in self.breakdown.items()}
+        if self.breakdowns:
+            data["breakdowns"] = {name: breakdown.as_json() for name, breakdown in self.breakdowns.items()}
         if self.qualifier:
             data["qualifier"] = self.qualifier
+        if self.share:
+            data["share"] = self.share
+        if self.citation:
+            data["citation"] = self.citation
+        if self.alternatives:
+            data["alternatives"] = self.alternatives
         if self.records is not None:
             data["records"] = {"value": json_number(self.records.value), "source": self.records.source}
         if self.composition:
@@ -77,6 +92,10 @@ class AnnualReport:
     year_to: int | None
     scope: Scope = field(default_factory=Scope)
     figures: dict[str, Figure] = field(default_factory=dict)
+    # Breakdowns published without their total: shown, but no figure is made up for the whole.
+    parts_only: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Totals implied by a share ("70% of fiscal aid"): shown as derived, never as published.
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def last_year(self) -> int:
@@ -94,6 +113,15 @@ class AnnualReport:
         if self.scope.pairing_id is not None:
             data["pairing"] = self.scope.pairing_id
         data["indicators"] = {key: figure.as_json() for key, figure in sorted(self.figures.items())}
+        data.update(self.published_extras())
+        return data
+
+    def published_extras(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.parts_only:
+            data["parts_without_total"] = dict(sorted(self.parts_only.items()))
+        if self.derived:
+            data["derived"] = dict(sorted(self.derived.items()))
         return data
 
 

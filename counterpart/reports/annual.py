@@ -17,8 +17,15 @@ from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for
 from counterpart.funds.summary import ledger_totals_summarised
-from counterpart.indicators.figures import AnnualReport, Figure, FigureProvider, Scope, Source
+from counterpart.indicators.figures import AnnualReport, Figure, FigureProvider, Scope, Source, json_number
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
+from counterpart.indicators.published import (
+    PublishedSpan,
+    alternative_json,
+    implied_total,
+    published_spans,
+    share_json,
+)
 from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
@@ -183,40 +190,65 @@ def _reported_figures(report: AnnualReport) -> None:
     multi-year report, a total published for exactly those years is used as it stands; otherwise
     the years are assembled from published totals for the years without records, and records
     for the others (``composition`` lists the parts), for indicators that add up over years.
+    Two sources' values for one figure: the preferred one (or the first entered) is shown and the
+    others ride beside it under ``alternatives``; the quality checks flag the conflict.
     """
-    totals: dict[tuple[str, int, int], ReportedValue] = {}
-    parts: dict[tuple[str, int, int], dict[str, Decimal]] = defaultdict(dict)
-    for value in _reported_values(report):
-        span = (value.indicator_key, value.year, value.year_to or value.year)
-        if value.breakdown_code:
-            parts[span][value.breakdown_code] = value.value
-        else:
-            totals[span] = value  # the latest entry wins; duplicates are flagged by the quality checks
+    spans = published_spans(_reported_values(report))
     whole = (report.year, report.last_year)
-    keys = sorted({key for key, _first, _last in totals})
+    keys = sorted({key for key, _first, _last in spans})
     aggregation = dict(Indicator.objects.filter(key__in=keys).values_list("key", "aggregation"))
     yearly: dict[int, AnnualReport] = {}
     for key in keys:
-        exact = totals.get((key, *whole))
-        if exact is not None:
-            report.add(_reported_figure(exact, parts.get((key, *whole)), records=report.figures.get(key)))
-        elif report.year_to and aggregation.get(key) == Aggregation.SUM:
-            spans = {(first, last): value for (k, first, last), value in totals.items() if k == key}
-            figure = _composed_figure(report, key, spans, yearly)
+        exact = spans.get((key, *whole))
+        if exact is not None and exact.chosen() is not None:
+            report.add(_reported_figure(exact, records=report.figures.get(key)))
+        elif (
+            report.year_to
+            and aggregation.get(key) == Aggregation.SUM
+            and any(k == key and span.totals for (k, _f, _l), span in spans.items())
+        ):
+            chosen = {(first, last): span.chosen() for (k, first, last), span in spans.items() if k == key}
+            figure = _composed_figure(report, key, {s: v for s, v in chosen.items() if v is not None}, yearly)
             if figure is not None:
                 report.add(figure)
+        if exact is not None and exact.chosen() is None and exact.breakdowns:
+            report.parts_only[key] = {
+                "unit": exact.unit,
+                "source": Source.REPORTED,
+                "breakdowns": {name: b.as_json() for name, b in exact.breakdowns.items()},
+            }
+        for value in exact.shares if exact is not None else ():
+            part = (
+                {"part": value.breakdown_code, "dimension": value.breakdown_dimension} if value.breakdown_code else {}
+            )
+            report.derived.setdefault(
+                value.share_of,
+                {
+                    "value": json_number(implied_total(value)),
+                    "unit": value.unit,
+                    "source": "derived",
+                    "from": {"indicator": key, **part, "value": json_number(value.value), **(share_json(value) or {})},
+                },
+            )
 
 
-def _reported_figure(value: ReportedValue, breakdown: dict[str, Decimal] | None, records: Figure | None) -> Figure:
+def _reported_figure(span: PublishedSpan, records: Figure | None) -> Figure:
+    value = span.chosen()
+    assert value is not None
+    breakdowns = dict(span.breakdowns) or None
+    single = next(iter(breakdowns.values())) if breakdowns and len(breakdowns) == 1 else None
     return Figure(
         value.indicator_key,
         value.value,
         value.unit,
         Source.REPORTED,
-        breakdown or None,
+        {name: part.value for name, part in single.parts.items()} if single else None,
         value.qualifier,
         value.citation,
         records=records,
+        breakdowns=breakdowns,
+        alternatives=[alternative_json(other) for other in span.alternatives()] or None,
+        share=share_json(value),
     )
 
 
