@@ -5,7 +5,7 @@
 Loads the demo (idempotent) into the database DATABASE_URL names (else a temporary SQLite file),
 issues a token to a program-office user, starts gunicorn with the project's settings as
 `counterpart serve` does (2 workers × 4 threads) with the bare endpoint mounted
-(COUNTERPART_BENCH_BARE_ENDPOINT=1), and drives both from 50 client threads on keep-alive
+(bench/settings.py, whose URL conf bench/urls.py adds it), and drives both from 50 client threads on keep-alive
 connections over loopback, in alternating rounds:
 
 - API:  GET /api/projects?program=qingdao-guizhou&limit=50   (token auth, scoping, schema, pagination)
@@ -87,7 +87,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="per round; two rounds per endpoint")
     options = parser.parse_args()
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev", COUNTERPART_BENCH_BARE_ENDPOINT="1")
+    # bench.settings mounts the bare endpoint (bench/urls.py); the repository root makes `bench` importable.
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
     env.setdefault("COUNTERPART_DATA_DIR", tempfile.mkdtemp(prefix="api_bench_"))
     counterpart("demo", env=env)
     counterpart(

@@ -147,7 +147,7 @@ def main() -> None:
     from django.test import Client
 
     from counterpart.access.models import Membership, Role
-    from counterpart.dashboard import selectors
+    from counterpart.dashboard import scopes, selectors
     from counterpart.registry.models import Program
     from counterpart.reports.annual import report_annual
 
@@ -159,8 +159,8 @@ def main() -> None:
     if program is None:
         raise SystemExit("no synthetic program: run `counterpart synth --scale 0.1` first, or pass --program")
     year = args.year
-    view = selectors.program_view(program)
-    links = selectors.signed_in_links
+    view = scopes.program_view(program)
+    links = scopes.signed_in_links
     first = max(program.start_year, year - 4)
     params = {
         "program": program.pk,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -11,9 +10,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("counterpart.dashboard.urls")),
     path("", include("counterpart.web.urls")),
 ]
-
-if settings.COUNTERPART_BENCH_BARE_ENDPOINT:
-    # Only for bench/api_bench.py: the hand-written baseline the API's throughput is compared with.
-    from counterpart.api.bench_views import bare_projects
-
-    urlpatterns.append(path("bench/bare-projects", bare_projects))

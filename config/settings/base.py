@@ -159,8 +159,6 @@ SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("COUNTERPART_SESSION_ABSOL
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# bench/api_bench.py only: mounts a bare Django endpoint beside the API to measure its overhead.
-COUNTERPART_BENCH_BARE_ENDPOINT = os.environ.get("COUNTERPART_BENCH_BARE_ENDPOINT", "") == "1"
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "/app/"

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET
 from counterpart.access.scoping import scoped_get_or_404
 from counterpart.registry.models import Program
 
-from . import selectors
+from . import charts, portal, scopes, selectors
 from .boundaries import boundary_source, county_boundaries
-from .selectors import DashboardView
+from .scopes import DashboardView
 
 MIN_YEAR, MAX_YEAR = 1980, 2100
 
@@ -67,7 +67,7 @@ def _credit() -> tuple[str, str]:
 def _program_and_view(request: HttpRequest, slug: str) -> tuple[Program, DashboardView]:
     """The program (404 outside the user's scope) and the user's view of it."""
     program = scoped_get_or_404(Program, request.user, slug=slug)
-    view = selectors.dashboard_view_for(request.user, program)
+    view = scopes.dashboard_view_for(request.user, program)
     if view is None:
         raise Http404
     return program, view
@@ -77,7 +77,7 @@ def _program_and_view(request: HttpRequest, slug: str) -> tuple[Program, Dashboa
 @require_GET
 def dashboard_latest(request: HttpRequest, slug: str) -> HttpResponse:
     program, _view = _program_and_view(request, slug)
-    years = selectors.program_years(program)
+    years = scopes.program_years(program)
     return redirect("dashboard:dashboard", slug=program.slug, year=years[0] if years else program.start_year)
 
 
@@ -93,9 +93,9 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         {
             "program": program,
             "year": year,
-            "years": selectors.program_years(program),
+            "years": scopes.program_years(program),
             "view": view,
-            "headline": selectors.dashboard_headline(program, year, view, selectors.signed_in_links),
+            "headline": selectors.dashboard_headline(program, year, view, scopes.signed_in_links),
             "data_url": reverse("dashboard:dashboard_data", args=[program.slug, year]),
             "map_url": reverse("dashboard:dashboard_map", args=[program.slug, year]),
             "year_url_name": "dashboard:dashboard",
@@ -112,7 +112,7 @@ def dashboard_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program, view = _program_and_view(request, slug)
     headline = request.GET.get("headline") != "0"
-    data = selectors.dashboard_data(program, year, view, selectors.signed_in_links, headline=headline)
+    data = selectors.dashboard_data(program, year, view, scopes.signed_in_links, headline=headline)
     return _json(data, private=True)
 
 
@@ -121,7 +121,7 @@ def dashboard_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
 def dashboard_map(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program, view = _program_and_view(request, slug)
-    return _json(county_boundaries(selectors.map_counties(program, year, view)), private=True)
+    return _json(county_boundaries(charts.map_counties(program, year, view)), private=True)
 
 
 # ------------------------------------------------------------------------------------------- portal
@@ -140,7 +140,7 @@ def public_links(name: str, **filters: object) -> str | None:
 def portal_home(request: HttpRequest) -> HttpResponse:
     """The public start page: every program, its years, and its annual reports."""
     programs = [
-        {"program": program, "years": selectors.program_years(program)}
+        {"program": program, "years": scopes.program_years(program)}
         for program in Program.objects.select_related("donor_area").order_by("slug")
     ]
     return render(request, "dashboard/portal_home.html", {"programs": programs})
@@ -149,7 +149,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def portal_program_latest(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
-    years = selectors.program_years(program)
+    years = scopes.program_years(program)
     return redirect("dashboard:portal_program", slug=program.slug, year=years[0] if years else program.start_year)
 
 
@@ -157,7 +157,7 @@ def portal_program_latest(request: HttpRequest, slug: str) -> HttpResponse:
 def portal_program(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     _year_or_404(year)
     program = get_object_or_404(Program, slug=slug)
-    view = selectors.program_view(program)
+    view = scopes.program_view(program)
     credit_zh, credit_en = _credit()
     return render(
         request,
@@ -165,7 +165,7 @@ def portal_program(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         {
             "program": program,
             "year": year,
-            "years": selectors.program_years(program),
+            "years": scopes.program_years(program),
             "view": view,
             "headline": selectors.dashboard_headline(program, year, view, public_links),
             "data_url": reverse("dashboard:portal_data", args=[program.slug, year]),
@@ -182,7 +182,7 @@ def portal_program(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def portal_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program = get_object_or_404(Program, slug=slug)
-    view = selectors.program_view(program)
+    view = scopes.program_view(program)
     headline = request.GET.get("headline") != "0"
     return _json(selectors.dashboard_data(program, year, view, public_links, headline=headline), private=False)
 
@@ -191,9 +191,7 @@ def portal_data(request: HttpRequest, slug: str, year: int) -> JsonResponse:
 def portal_map(request: HttpRequest, slug: str, year: int) -> JsonResponse:
     _year_or_404(year)
     program = get_object_or_404(Program, slug=slug)
-    return _json(
-        county_boundaries(selectors.map_counties(program, year, selectors.program_view(program))), private=False
-    )
+    return _json(county_boundaries(charts.map_counties(program, year, scopes.program_view(program))), private=False)
 
 
 @require_GET
@@ -201,7 +199,7 @@ def portal_projects(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     _year_or_404(year)
     program = get_object_or_404(Program, slug=slug)
     filters = {key: request.GET.get(key, "").strip() for key in ("area", "status", "category")}
-    projects = selectors.public_projects(program, year, **filters)
+    projects = portal.public_projects(program, year, **filters)
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     query = urlencode({key: value for key, value in filters.items() if value})
     return render(
@@ -211,10 +209,10 @@ def portal_projects(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "program": program,
             "year": year,
             "page": page,
-            "rows": [selectors.public_project_row(project) for project in page.object_list],
+            "rows": [portal.public_project_row(project) for project in page.object_list],
             "filters": filters,
             "query": query,
-            "choices": selectors.public_project_filters(program, year),
+            "choices": portal.public_project_filters(program, year),
         },
     )
 
@@ -224,5 +222,5 @@ def portal_project(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
     project = get_object_or_404(program.projects.select_related("recipient_area", "pairing__donor_area"), code=code)
     return render(
-        request, "dashboard/portal_project.html", {"program": program, "detail": selectors.public_project(project)}
+        request, "dashboard/portal_project.html", {"program": program, "detail": portal.public_project(project)}
     )

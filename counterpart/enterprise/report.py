@@ -9,9 +9,9 @@ under ``records``, as for any published figure.
 """
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from counterpart.core.money import fen_to_yuan
+from counterpart.indicators.figures import AnnualReport, Figure, Source
 from counterpart.registry.models import Pairing
 
 from .models import INDICATOR_RULES, MONEY_INDICATORS
@@ -23,9 +23,6 @@ from .selectors import (
     market_totals,
     purchases_total_by_buyer_kind,
 )
-
-if TYPE_CHECKING:
-    from counterpart.reports.annual import AnnualReport, Figure
 
 # Report-based figures that make sense for a whole program (an average income does not add up).
 PROGRAM_REPORT_KEYS = (
@@ -46,29 +43,24 @@ def _value(key: str, value: Decimal | int) -> Decimal | int:
     return fen_to_yuan(int(value)) if key in MONEY_INDICATORS else value
 
 
-def _add(report: "AnnualReport", figure: "Figure") -> None:
+def _add(report: AnnualReport, figure: Figure) -> None:
     # Providers never overwrite a figure another provider gave.
     if figure.key not in report.figures:
         report.add(figure)
 
 
-def _reported(report: "AnnualReport", key: str, total: Total) -> None:
-    from counterpart.reports.annual import Figure, Source
-
+def _reported(report: AnnualReport, key: str, total: Total) -> None:
     rule = INDICATOR_RULES[key]
     breakdown = dict(total.by_unit) if total.by_unit else None
     _add(report, Figure(key, _value(key, total.value), rule.unit, Source.REPORTED, breakdown, total.qualifier))
 
 
-def enterprise_figures(report: "AnnualReport") -> None:
+def enterprise_figures(report: AnnualReport) -> None:
     """Add the enterprise cooperation and market development figures to ``report``.
 
     ``production_capacity`` is given by product unit in ``breakdown`` (refrigerators and TV sets
     do not add up); its ``value`` is the sum of the parts, meaningful only when there is one unit.
     """
-    # Imported here: reports.annual imports this module to list it among its figure providers.
-    from counterpart.reports.annual import Figure, Source
-
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
     if not scope.is_program_wide:
         # A recipient area's (or a pairing's recipient area's) share: the enterprise reports made

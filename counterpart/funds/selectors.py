@@ -10,8 +10,6 @@ from counterpart.registry.models import Program
 
 from .models import (
     DELIVERED_ACCOUNTS,
-    FISCAL_SOURCES,
-    SOCIAL_SOURCES,
     AccountType,
     LedgerTransaction,
     Posting,
@@ -150,14 +148,6 @@ def in_kind_items(
         transactions = transactions.filter(item_unit=unit)
     rows = transactions.values("item_unit").annotate(total=Sum("item_quantity")).order_by("item_unit")
     return {row["item_unit"]: row["total"] for row in rows if row["total"]}
-
-
-def sources_fiscal() -> list[str]:
-    return sorted(FISCAL_SOURCES)
-
-
-def sources_social() -> list[str]:
-    return sorted(SOCIAL_SOURCES)
 
 
 def transaction_is_balanced(record: LedgerTransaction) -> bool:

@@ -12,7 +12,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -588,17 +587,6 @@ def iati_import_bytes(
             },
         )
     return result
-
-
-def iati_import_file(
-    actor: Actor, path: Path, *, program: Program, default_area: Area | None = None
-) -> IatiImportResult:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        validation = IatiValidation(False, "", [IatiFileError(f"无法读取文件 Cannot read the file: {error.strerror}")])
-        return IatiImportResult(validation)
-    return iati_import_bytes(actor, data, program=program, default_area=default_area, source=str(path))
 
 
 def iati_file_first_year(data: bytes) -> int | None:

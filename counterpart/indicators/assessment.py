@@ -17,6 +17,7 @@ from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
 
+from .figures import Scope, report_compute
 from .models import (
     Assessment,
     AssessmentArea,
@@ -89,8 +90,6 @@ def _advance(assessment: Assessment, expected: str, to_status: str) -> Assessmen
 
 def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
     """Open a pairing's assessment for a year, with the figures of its report as they stand now."""
-    from counterpart.reports.annual import Scope, report_annual
-
     with transaction.atomic():
         if Assessment.objects.filter(pairing=pairing, year=year).exists():
             raise InvalidInput("year", year, _("该结对关系本年度的考核已存在"))
@@ -98,7 +97,7 @@ def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
         AssessmentScore.objects.bulk_create(
             [AssessmentScore(assessment=assessment, area=area) for area in AssessmentArea.values]
         )
-        report = report_annual(pairing.program, year, scope=Scope.of_pairing(pairing))
+        report = report_compute(pairing.program, year, scope=Scope.of_pairing(pairing))
         indicators = Indicator.objects.in_bulk(list(report.figures), field_name="key")
         AssessmentFigure.objects.bulk_create(
             [

@@ -12,7 +12,7 @@ project_beneficiaries, enterprise_reports, market_events; identity numbers are `
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -21,9 +21,6 @@ from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import area_code_parse
-
-if TYPE_CHECKING:
-    from .limits import ImportLimits
 
 
 class ColumnType(StrEnum):
@@ -67,6 +64,15 @@ Row = dict[str, Any]
 Key = tuple[Any, ...]
 
 
+class RowLimits(Protocol):
+    """What an uploader's rows may reach (``intake/limits.py``'s ImportLimits, which imports this
+    module for Kind and Row: kinds names only the two methods an import asks)."""
+
+    def row_check(self, kind: "Kind", row: Row, context: "ImportContext") -> None: ...
+
+    def writable(self, records: Sequence[Model]) -> set[tuple[type[Model], Any]]: ...
+
+
 @dataclass
 class ImportContext:
     """Caches for one import: programs and areas looked up once, refs seen earlier in the file."""
@@ -75,7 +81,7 @@ class ImportContext:
     areas: dict[str, Area | None] = field(default_factory=dict)
     file_refs: dict[Any, Any] = field(default_factory=dict)
     # The uploader's areas when they may import only their own rows (intake/limits.py); None: any row.
-    limits: "ImportLimits | None" = None
+    limits: RowLimits | None = None
 
     def ref(self, key: tuple[Any, ...], find: Callable[[], Any]) -> Any:
         """A record the file refers to (a household, a project, a course), looked up once per import."""

@@ -29,7 +29,6 @@ import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,29 +36,17 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from counterpart.core.audit import Actor, audit_record_bulk
+from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 
 from .kinds import ImportContext, Kind, Row, kind_get, kinds_all
 from .limits import import_limits
 from .models import BatchStatus, ImportBatch
 from .readers import FileInfo, file_inspect, rows_read, sheet_name_of
+from .results import ImportResult, ProgressCallback, batch_audit, batch_finish_invalid
 from .validation import FileRejected, RowError, RowValidator, display, header_map, row_is_blank
 
-ProgressCallback = Callable[[str, int, int | None], None]
-MAX_ERRORS_KEPT = 1000
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
-
-
-@dataclass
-class ImportResult:
-    batch: ImportBatch
-    errors: list[RowError] = field(default_factory=list)
-    already_imported: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.batch.status == BatchStatus.DONE
 
 
 def file_sha256(path: Path) -> str:
@@ -356,7 +343,7 @@ def import_file(
 
                 stage_drop(batch)
                 batch.last_row = 0
-                return _finish_invalid(
+                return batch_finish_invalid(
                     batch, [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
                 )
         batch.errors, batch.error_count = [], 0
@@ -368,7 +355,7 @@ def import_file(
             except FileRejected as rejected:
                 errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
             if errors:
-                return _finish_invalid(batch, errors)
+                return batch_finish_invalid(batch, errors)
             if dry_run:
                 batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
                 batch.save()
@@ -409,14 +396,6 @@ def batch_unlock(batch: ImportBatch) -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _lock_key(batch))
 
 
-def _finish_invalid(batch: ImportBatch, errors: list[RowError], status: str = BatchStatus.INVALID) -> ImportResult:
-    batch.status, batch.finished_at = status, timezone.now()
-    batch.errors = [error.as_dict() for error in errors[:MAX_ERRORS_KEPT]]
-    batch.error_count = len(errors)
-    batch.save()
-    return ImportResult(batch=batch, errors=errors)
-
-
 def _write(
     actor: Actor,
     kind: Kind,
@@ -443,7 +422,7 @@ def _write(
                 if progress is not None:
                     progress("write", done, batch.rows_total)
             with transaction.atomic():
-                _audit(actor, kind, batch)
+                batch_audit(actor, kind, batch)
         else:
             with transaction.atomic():
                 for chunk in _chunks(spool):
@@ -451,7 +430,7 @@ def _write(
                     done += len(chunk)
                     if progress is not None:
                         progress("write", done, batch.rows_total)
-                _audit(actor, kind, batch)
+                batch_audit(actor, kind, batch)
     except (InvalidInput, _RowFailed) as failure:
         # A rule pass 1 could not see (a balance drawn down meanwhile, a code taken concurrently).
         if isinstance(failure, _RowFailed):
@@ -472,28 +451,11 @@ def _write(
         status = (
             BatchStatus.FAILED if chunked and batch.rows_done > batch.rows_total - to_write else BatchStatus.INVALID
         )
-        return _finish_invalid(batch, [row_error], status)
+        return batch_finish_invalid(batch, [row_error], status)
     batch.rows_done = batch.rows_total
     batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
     batch.save()
     return ImportResult(batch=batch)
-
-
-def _audit(actor: Actor, kind: Kind, batch: ImportBatch) -> None:
-    audit_record_bulk(
-        actor,
-        "intake.import",
-        f"intake.{kind.key}",
-        after={
-            "batch": batch.pk,
-            "file": batch.file_name,
-            "sha256": batch.file_sha256,
-            "rows": batch.rows_total,
-            "new": batch.rows_new,
-            "changed": batch.rows_changed,
-            "unchanged": batch.rows_unchanged,
-        },
-    )
 
 
 def batch_enqueue(
@@ -565,8 +527,10 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
             dry_run=batch.dry_run,
         )
     except FileRejected as rejected:
-        return _finish_invalid(batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)])
+        return batch_finish_invalid(
+            batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)]
+        )
     except OSError:
         # The stored upload is gone: the batch cannot run (or resume) and must not be retried forever.
         missing = RowError(batch.file_name, 1, "", "", "找不到上传的文件", "the uploaded file is missing")
-        return _finish_invalid(batch, [missing])
+        return batch_finish_invalid(batch, [missing])

@@ -20,7 +20,7 @@ import datetime
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,10 +31,8 @@ from counterpart.core.errors import InvalidInput
 from .kinds import ImportContext, Kind
 from .models import BatchStatus, ImportBatch
 from .readers import FileInfo, rows_read, sheet_name_of
+from .results import MAX_ERRORS_KEPT, ImportResult, ProgressCallback, batch_audit, batch_finish_invalid
 from .validation import FileRejected, RowError, RowValidator, row_is_blank
-
-if TYPE_CHECKING:
-    from .services import ImportResult, ProgressCallback
 
 # A staged row: the values of the kind's stage_columns, in order.
 StagedRow = tuple[Any, ...]
@@ -104,12 +102,10 @@ def import_staged(
     batch: ImportBatch,
     *,
     dry_run: bool,
-    progress: "ProgressCallback | None",
+    progress: ProgressCallback | None,
     chunk_size: int,
-) -> "ImportResult":
+) -> ImportResult:
     """Import a file of a staged kind on PostgreSQL (see the module docstring)."""
-    from .services import MAX_ERRORS_KEPT, ImportResult, _finish_invalid
-
     table = stage_table_name(batch)
     resuming = batch.last_row > 0 and _table_exists(table)
     if not resuming:
@@ -137,7 +133,7 @@ def import_staged(
     error_count += problem_count
     if error_count:
         stage_drop(batch)
-        result = _finish_invalid(batch, errors)
+        result = batch_finish_invalid(batch, errors)
         batch.error_count = error_count
         batch.last_row = 0
         batch.save(update_fields=["error_count", "last_row"])
@@ -152,8 +148,6 @@ def import_staged(
     batch.save(update_fields=["status"])
     if progress is not None:
         progress("write", 0, batch.rows_total)
-    from .services import _audit
-
     try:
         with transaction.atomic():
             reason = f"import batch #{batch.pk}: {batch.file_name}"
@@ -162,7 +156,7 @@ def import_staged(
             batch.status, batch.finished_at, batch.last_row = BatchStatus.DONE, timezone.now(), 0
             batch.progress_at = timezone.now()
             batch.save()
-            _audit(actor, kind, batch)
+            batch_audit(actor, kind, batch)
             stage_drop(batch)
     except InvalidInput as error:
         # A rule the checks could not see (a concurrent registration): nothing was written.
@@ -170,7 +164,7 @@ def import_staged(
         stage_drop(batch)
         batch.last_row = 0
         row_error = RowError(batch.file_name, 0, error.field, str(error.value), str(error.reason), str(error.reason))
-        return _finish_invalid(batch, [row_error])
+        return batch_finish_invalid(batch, [row_error])
     if progress is not None:
         progress("write", batch.rows_total, batch.rows_total)
     return ImportResult(batch=batch)
@@ -183,12 +177,10 @@ def _stage(
     table: str,
     errors: list[RowError],
     error_count: int,
-    progress: "ProgressCallback | None",
+    progress: ProgressCallback | None,
     chunk_size: int,
 ) -> int:
     """Pass 1: encode every row after ``batch.last_row`` into the staging table, a committed chunk at a time."""
-    from .services import MAX_ERRORS_KEPT
-
     counter: _CountingReader | None = None
     if info.type == "csv":
         counter = _CountingReader(info.path)

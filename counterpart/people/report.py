@@ -6,24 +6,14 @@ is the figure shown and the registry count rides beside it under ``records`` (th
 published figure beside its records), so a reader sees both numbers and neither is hidden.
 """
 
-from typing import TYPE_CHECKING, Any
+from counterpart.indicators.figures import AnnualReport, Figure, Source
 
 from . import selectors
 from .models import TrainingKind
 from .summary import beneficiaries_count_summarised
 
-if TYPE_CHECKING:  # the report module imports this one to list it as a provider
-    from counterpart.reports.annual import AnnualReport
 
-
-def _figure_types() -> tuple[Any, Any]:
-    from counterpart.reports.annual import Figure, Source
-
-    return Figure, Source
-
-
-def _add(report: "AnnualReport", key: str, unit: str, registered: int, reported: int | None) -> None:
-    Figure, Source = _figure_types()
+def _add(report: AnnualReport, key: str, unit: str, registered: int, reported: int | None) -> None:
     if key in report.figures:
         return
     records = Figure(key, registered, unit, Source.REGISTRY) if registered else None
@@ -33,7 +23,7 @@ def _add(report: "AnnualReport", key: str, unit: str, registered: int, reported:
         report.add(records)
 
 
-def people_figures(report: "AnnualReport") -> None:
+def people_figures(report: AnnualReport) -> None:
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
     if not scope.is_program_wide:
         # An area's or a pairing's share: the persons reached there, counted once. Trainings,

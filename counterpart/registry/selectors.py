@@ -4,28 +4,13 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from .models import Area, AreaLevel, Pairing, Program
-
-
-def area_with_descendants(code: str) -> QuerySet[Area]:
-    """The area and everything below it: a prefix match on the code."""
-    return Area.objects.filter(code__startswith=code)
-
-
-def pairings_in_force(program: Program, on: datetime.date) -> QuerySet[Pairing]:
-    return program.pairings.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+from .models import Pairing, Program
 
 
 def pairings_active_in_year(program: Program, year: int) -> QuerySet[Pairing]:
     """Pairings in force on at least one day of ``year``."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return program.pairings.filter(valid_from__lte=last).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-
-
-def program_recipient_counties(program: Program, year: int) -> QuerySet[Area]:
-    """Counties twinned within the program in ``year`` (through district↔county pairings)."""
-    codes = pairings_active_in_year(program, year).values_list("recipient_area_id", flat=True)
-    return Area.objects.filter(code__in=codes, level=AreaLevel.COUNTY)
 
 
 def pairing_with_descendants_ids(pairing: Pairing) -> list[int]:

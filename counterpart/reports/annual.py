@@ -7,8 +7,7 @@ Values are in base units (yuan, persons, km); keys follow docs/indicators.md.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,128 +17,20 @@ from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
 from counterpart.funds.selectors import in_kind_items, postings_for
 from counterpart.funds.summary import ledger_totals_summarised
+from counterpart.indicators.figures import AnnualReport, Figure, FigureProvider, Scope, Source, json_number
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
+from counterpart.indicators.published import (
+    PublishedSpan,
+    alternative_json,
+    implied_total,
+    published_spans,
+    share_json,
+)
 from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
-from counterpart.registry.models import Pairing, PairingLevel, Program
-from counterpart.registry.selectors import pairing_with_descendants_ids, pairings_active_in_year
-
-from .published import Breakdown, PublishedSpan, alternative_json, implied_total, published_spans, share_json
-
-
-class Source:
-    LEDGER = "ledger"
-    PROJECTS = "projects"
-    REGISTRY = "registry"
-    REPORTED = "reported"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where a report looks: the whole program, a recipient area (and below), or a pairing (and below)."""
-
-    area_code: str | None = None
-    pairing_ids: tuple[int, ...] | None = None
-    pairing_id: int | None = None  # the pairing named, whose descendants fill pairing_ids
-
-    @property
-    def is_program_wide(self) -> bool:
-        return self.area_code is None and self.pairing_ids is None
-
-    @classmethod
-    def of_pairing(cls, pairing: Pairing) -> "Scope":
-        return cls(pairing_ids=tuple(pairing_with_descendants_ids(pairing)), pairing_id=pairing.pk)
-
-
-@dataclass
-class Figure:
-    key: str
-    value: Decimal | int
-    unit: str
-    source: str
-    breakdown: Mapping[str, Decimal | int] | None = None
-    qualifier: str = ""
-    citation: str = ""
-    # When a published figure and records both exist, the published one is shown and the
-    # figure from records rides beside it, so any difference is visible and nothing is added up.
-    records: "Figure | None" = None
-    # A multi-year figure assembled from parts (published totals for some years, records for others).
-    composition: list[dict[str, Any]] | None = None
-    # Published parts by dimension (by recipient, by level …), each complete or partial, with names.
-    breakdowns: dict[str, Breakdown] | None = None
-    # Other sources' values for the same figure, kept beside the one shown (flagged by the checks).
-    alternatives: list[dict[str, Any]] | None = None
-    share: dict[str, Any] | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"value": _number(self.value), "unit": self.unit, "source": self.source}
-        if self.breakdown:
-            data["breakdown"] = {code: _number(v) for code, v in self.breakdown.items()}
-        if self.breakdowns:
-            data["breakdowns"] = {name: breakdown.as_json() for name, breakdown in self.breakdowns.items()}
-        if self.qualifier:
-            data["qualifier"] = self.qualifier
-        if self.share:
-            data["share"] = self.share
-        if self.citation:
-            data["citation"] = self.citation
-        if self.alternatives:
-            data["alternatives"] = self.alternatives
-        if self.records is not None:
-            data["records"] = {"value": _number(self.records.value), "source": self.records.source}
-        if self.composition:
-            data["composition"] = [{**part, "value": _number(part["value"])} for part in self.composition]
-        return data
-
-
-@dataclass
-class AnnualReport:
-    program: Program
-    year: int
-    year_to: int | None
-    scope: Scope = field(default_factory=Scope)
-    figures: dict[str, Figure] = field(default_factory=dict)
-    # Breakdowns published without their total: shown, but no figure is made up for the whole.
-    parts_only: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Totals implied by a share ("70% of fiscal aid"): shown as derived, never as published.
-    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def last_year(self) -> int:
-        return self.year_to or self.year
-
-    def add(self, figure: Figure) -> None:
-        self.figures[figure.key] = figure
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"program": self.program.slug, "year": self.year}
-        if self.year_to and self.year_to != self.year:
-            data["year_to"] = self.year_to
-        if self.scope.area_code is not None:
-            data["area"] = self.scope.area_code
-        if self.scope.pairing_id is not None:
-            data["pairing"] = self.scope.pairing_id
-        data["indicators"] = {key: figure.as_json() for key, figure in sorted(self.figures.items())}
-        data.update(self.published_extras())
-        return data
-
-    def published_extras(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        if self.parts_only:
-            data["parts_without_total"] = dict(sorted(self.parts_only.items()))
-        if self.derived:
-            data["derived"] = dict(sorted(self.derived.items()))
-        return data
-
-
-def _number(value: Decimal | int) -> int | float:
-    """JSON number for an exact value: integers stay integers, yuan keep their two places."""
-    if isinstance(value, int):
-        return value
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)  # at most 2 places and < 1e13: repr round-trips to the exact decimal
+from counterpart.registry.models import PairingLevel, Program
+from counterpart.registry.selectors import pairings_active_in_year
 
 
 def _yuan(fen: int) -> Decimal:
@@ -333,10 +224,10 @@ def _reported_figures(report: AnnualReport) -> None:
             report.derived.setdefault(
                 value.share_of,
                 {
-                    "value": _number(implied_total(value)),
+                    "value": json_number(implied_total(value)),
                     "unit": value.unit,
                     "source": "derived",
-                    "from": {"indicator": key, **part, "value": _number(value.value), **(share_json(value) or {})},
+                    "from": {"indicator": key, **part, "value": json_number(value.value), **(share_json(value) or {})},
                 },
             )
 
@@ -432,9 +323,9 @@ def report_annual(
     return report
 
 
-# Each domain contributes the figures it holds records for. A provider adds Figures to the report
-# and never overwrites one already there.
-FIGURE_PROVIDERS: list[Callable[[AnnualReport], None]] = [
+# Each domain contributes the figures it holds records for, in this order (a provider never overwrites
+# a figure an earlier one gave).
+FIGURE_PROVIDERS: list[FigureProvider] = [
     _ledger_figures,
     _project_figures,
     _pairing_figures,

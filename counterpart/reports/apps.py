@@ -5,3 +5,12 @@ class ReportsConfig(AppConfig):
     name = "counterpart.reports"
     label = "reports"
     verbose_name = "报告 Reports"
+
+    def ready(self) -> None:
+        # Code below reports (the assessment opening with a pairing's figures) computes a report
+        # through counterpart.indicators.figures, which cannot import this app.
+        from counterpart.indicators.figures import report_compute_register
+
+        from .annual import report_annual
+
+        report_compute_register(report_annual)

@@ -11,12 +11,13 @@ from typing import Any
 
 from counterpart.indicators.catalogue import catalogue_rows
 from counterpart.indicators.models import Indicator, Target
-from counterpart.registry.models import Area, Pairing, PairingLevel, PeriodLock, Program
+from counterpart.registry.models import Area, PairingLevel, PeriodLock, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .annual import AnnualReport, Figure, Scope, report_annual
 from .narrative import narrative_en, narrative_zh
 from .quality import QualityWarning, report_quality
+from .selectors import certified_differences
 
 # Catalogue order (docs/indicators.md), then users' own indicators by key.
 _CATALOGUE_ORDER = {row["key"]: position for position, row in enumerate(catalogue_rows())}
@@ -269,8 +270,6 @@ def pairing_exceeds_program(section: Section, main: Section) -> list[QualityWarn
 
 def _certified_differences(program: Program, year: int, main: Section) -> list[QualityWarning]:
     """A figure that differs from the certified report of its year never changes silently."""
-    from .services import certified_differences
-
     now = {key: figure.as_json() for key, figure in main.report.figures.items()}
     return [
         QualityWarning(
@@ -281,7 +280,3 @@ def _certified_differences(program: Program, year: int, main: Section) -> list[Q
         )
         for key, before, after in certified_differences(program, year, now)
     ]
-
-
-def pairing_label(pairing: Pairing) -> str:
-    return f"{pairing.donor_area.name_zh}—{pairing.recipient_area.name_zh}"

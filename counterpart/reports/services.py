@@ -29,17 +29,3 @@ def report_certify(actor: Actor, program: Program, year: int, *, note: str = "")
 def report_unlock(actor: Actor, program: Program, year: int, *, reason: str) -> None:
     """Open a certified year for corrections; the reason is kept, and the certified figures stay."""
     period_unlock(actor, program, year, reason=reason)
-
-
-def certified_differences(program: Program, year: int, figures: dict) -> list[tuple[str, object, object]]:
-    """Indicators whose value now differs from the latest certification: (key, certified, now)."""
-    latest = CertifiedReport.objects.filter(program=program, year=year).first()
-    if latest is None:
-        return []
-    before = latest.report.get("indicators", {})
-    keys = sorted(set(before) | set(figures))
-    return [
-        (key, before.get(key, {}).get("value"), figures.get(key, {}).get("value"))
-        for key in keys
-        if before.get(key, {}).get("value") != figures.get(key, {}).get("value")
-    ]

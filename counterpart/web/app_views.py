@@ -1,34 +1,27 @@
-"""The signed-in application: lists, detail pages, forms, the project workflow, imports, the audit trail.
+"""The signed-in application: lists, detail pages, forms and the project workflow (imports: import_views.py;
+identity numbers and the audit trail: audit_views.py).
 
 Views parse input, check the role (``permissions``) and call one domain service; they never write
 a model themselves. Records are found only through ``scoped()`` / ``scoped_get_or_404`` (out of
 scope: 404). A role that may see a record but not act on it gets 403 for the action.
 """
 
-import tempfile
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
-from counterpart.core.models import AuditEvent
 from counterpart.enterprise.models import EnterpriseReport
 from counterpart.enterprise.services import (
     enterprise_report_confirm,
@@ -38,20 +31,12 @@ from counterpart.enterprise.services import (
     enterprise_report_update,
 )
 from counterpart.funds.services import ledger_commit, ledger_disburse
-from counterpart.intake.exporters import errors_workbook_write
-from counterpart.intake.kinds import kind_get, kinds_all
-from counterpart.intake.limits import import_limits_of
-from counterpart.intake.models import BatchStatus, ImportBatch
-from counterpart.intake.readers import file_inspect
-from counterpart.intake.services import batch_enqueue
-from counterpart.intake.validation import FileRejected, RowError
-from counterpart.people.models import BenefitKind, Person, Relation
+from counterpart.people.models import BenefitKind, Relation
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.people.services import (
     PersonRow,
     benefit_record,
     household_register,
-    person_identity_reveal,
     person_register,
     persons_identity_export_authorise,
     training_create,
@@ -67,28 +52,16 @@ from counterpart.projects.services import (
 )
 
 from . import forms, permissions
+from .forms import form_error_from
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
-from .specs import SPECS
-
-
-def _spec(slug: str) -> ListSpec:
-    try:
-        return SPECS[slug]
-    except KeyError:
-        raise Http404 from None
-
-
-def _invalid_to_form(form: Any, error: InvalidInput) -> None:
-    message = error.messages[0] if error.messages else str(error)
-    form.add_error(error.field if error.field in form.fields else None, message)
-
+from .specs import spec_get
 
 # --- lists and detail pages ------------------------------------------------------------------------------
 
 
 @login_required
 def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
-    spec = _spec(slug)
+    spec = spec_get(slug)
     result = list_queryset(spec, request.user, request.GET)
     file_format = request.GET.get("format", "")
     if file_format in EXPORT_FORMATS:
@@ -136,7 +109,7 @@ def _export_revealed(request: HttpRequest, spec: ListSpec, result: Any) -> bool:
 
 @login_required
 def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    spec = _spec(slug)
+    spec = spec_get(slug)
     record = scoped_get_or_404(spec.base(scoped(spec.model, request.user)), request.user, pk=pk)
     context: dict[str, Any] = {
         "spec": spec,
@@ -170,7 +143,7 @@ def _form_submit(
         try:
             record = write(form.cleaned_data)
         except InvalidInput as error:
-            _invalid_to_form(form, error)
+            form_error_from(form, error)
         else:
             messages.success(request, success)
             return redirect(detail_url, pk=record.pk)
@@ -487,187 +460,4 @@ def attachment_download_view(request: HttpRequest, pk: int, attachment_pk: int) 
         path.open("rb"), content_type=attachment.content_type, as_attachment=True, filename=attachment.file_name
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-# --- identity numbers and the audit trail ---------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = scoped_get_or_404(Person, request.user, pk=pk)
-    if not permissions.may_reveal_identity(request.user):
-        raise PermissionDenied
-    form = forms.RevealForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        number = person_identity_reveal(Actor.of(request.user), person, reason=reason)
-    except InvalidInput as error:
-        messages.error(request, error.messages[0])
-        return redirect("web:people_detail", pk=person.pk)
-    response = render(request, "web/person_revealed.html", {"record": person, "number": number, "reason": reason})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-AUDIT_PAGE_SIZE = 100
-
-
-@login_required
-def audit_trail_view(request: HttpRequest) -> HttpResponse:
-    if not permissions.may_read_audit_trail(permissions.grants_of(request.user)):
-        raise PermissionDenied
-    events: QuerySet[AuditEvent] = AuditEvent.objects.order_by("-at", "-id")
-    query = (request.GET.get("q") or "").strip()[:100]
-    if query:
-        events = events.filter(
-            Q(action__icontains=query) | Q(actor_label__icontains=query) | Q(object_repr__icontains=query)
-        )
-    action = (request.GET.get("action") or "").strip()
-    if action:
-        events = events.filter(action=action)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/audit.html",
-        {
-            "page": page,
-            "query": query,
-            "kept_query": urlencode({"q": query, "action": action} if query or action else {}),
-        },
-    )
-
-
-# --- imports -----------------------------------------------------------------------------------------------------
-
-
-def _batches_visible(request: HttpRequest) -> QuerySet[ImportBatch]:
-    """Import batches carry no program or area: a user sees the ones they uploaded; auditors see all."""
-    grants = permissions.grants_of(request.user)
-    batches = ImportBatch.objects.all()
-    if grants.superuser or grants.auditor:
-        return batches
-    return batches.filter(created_by_label=request.user.get_username())
-
-
-def _uploads_directory() -> Path:
-    directory = Path(settings.DATA_DIR) / "uploads"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-@login_required
-def imports_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    may_upload = permissions.may_import(grants)
-    # The kinds this user may load (intake/limits.py): all for a program office, their own for others.
-    limits = import_limits_of(request.user)
-    kinds = [kind for kind in kinds_all() if limits is None or limits.allows(kind)]
-    form = forms.ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
-    if request.method == "POST":
-        if not may_upload:
-            raise PermissionDenied
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            suffix = Path(upload.name or "").suffix.lower()
-            if suffix not in (".xlsx", ".csv"):
-                message = _("只接受 XLSX 或 CSV 文件")
-                form.add_error("file", f"{message} (“file” = {upload.name!r})")
-            else:
-                path = _uploads_directory() / f"{uuid.uuid4().hex}{suffix}"
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                try:
-                    batch = batch_enqueue(
-                        Actor.of(request.user),
-                        path,
-                        kind=form.cleaned_data["kind"] or None,
-                        file_name=upload.name or path.name,
-                        dry_run=form.cleaned_data["dry_run"],
-                    )
-                except FileRejected as rejected:
-                    path.unlink(missing_ok=True)
-                    form.add_error("file", f"{rejected.message_zh} / {rejected.message_en} (“file” = {upload.name!r})")
-                except InvalidInput as error:
-                    path.unlink(missing_ok=True)
-                    _invalid_to_form(form, error)
-                else:
-                    return redirect("web:import_detail", pk=batch.pk)
-    batches = _batches_visible(request)[:50]
-    own_rows_only = limits is not None
-    context = {"form": form, "batches": batches, "may_upload": may_upload, "own_rows_only": own_rows_only}
-    return render(request, "web/imports.html", context)
-
-
-def _progress(batch: ImportBatch) -> dict[str, Any]:
-    finished = batch.status in (BatchStatus.DONE, BatchStatus.INVALID, BatchStatus.FAILED)
-    if batch.status == BatchStatus.DONE:
-        percent = 100
-    elif batch.status == BatchStatus.WRITING and batch.rows_total:
-        percent = 50 + int(50 * batch.rows_done / batch.rows_total)
-    elif batch.status == BatchStatus.VALIDATING:
-        validated = getattr(batch, "rows_validated", 0) or 0
-        total = getattr(batch, "bytes_total", 0) or 0
-        read = getattr(batch, "bytes_read", 0) or 0
-        percent = int(50 * read / total) if total else (10 if validated else 5)
-    else:
-        percent = 0
-    return {
-        "id": batch.pk,
-        "status": batch.status,
-        "status_label": batch.get_status_display(),
-        "percent": min(percent, 100),
-        "finished": finished,
-        "dry_run": batch.dry_run,
-        "rows_total": batch.rows_total,
-        "rows_done": batch.rows_done,
-        "rows_new": batch.rows_new,
-        "rows_changed": batch.rows_changed,
-        "rows_unchanged": batch.rows_unchanged,
-        "error_count": batch.error_count,
-    }
-
-
-@login_required
-def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batches_visible(request).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    errors = [RowError(**error).text(request.LANGUAGE_CODE or "zh") for error in batch.errors[:200]]
-    return render(
-        request,
-        "web/import_detail.html",
-        {
-            "batch": batch,
-            "progress": _progress(batch),
-            "errors": errors,
-            "progress_url": reverse("web:import_progress", args=[pk]),
-        },
-    )
-
-
-@login_required
-def import_progress_view(request: HttpRequest, pk: int) -> JsonResponse:
-    batch = _batches_visible(request).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
-    return JsonResponse(_progress(batch))
-
-
-@login_required
-def import_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The uploaded rows with each row's errors beside it, as a workbook to correct and upload again."""
-    batch = _batches_visible(request).filter(pk=pk).first()
-    if batch is None or not batch.errors or not batch.file_path or not Path(batch.file_path).exists():
-        raise Http404
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "errors.xlsx"
-        errors_workbook_write(
-            file_inspect(Path(batch.file_path)), kind_get(batch.kind), [RowError(**e) for e in batch.errors], path
-        )
-        content = path.read_bytes()
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="errors-{batch.pk}.xlsx"'
     return response

@@ -349,3 +349,9 @@ class ImportUploadForm(forms.Form):
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (kind.key, f"{kind.name_zh} {kind.name_en}") for kind in kinds
         ]
+
+
+def form_error_from(form: Any, error: InvalidInput) -> None:
+    """A domain refusal shown on the form: on its field when the form has it, else on the form."""
+    message = error.messages[0] if error.messages else str(error)
+    form.add_error(error.field if error.field in form.fields else None, message)

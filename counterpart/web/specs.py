@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
@@ -420,3 +420,11 @@ SPECS: dict[str, ListSpec] = {
     spec.slug: spec
     for spec in (PROJECTS, FUNDS, PEOPLE, HOUSEHOLDS, TRAININGS, ENTERPRISES, ENTERPRISE_REPORTS, EVENTS, INDICATORS)
 }
+
+
+def spec_get(slug: str) -> ListSpec:
+    """The list a URL names; an unknown one is a 404."""
+    try:
+        return SPECS[slug]
+    except KeyError:
+        raise Http404 from None

@@ -3,7 +3,7 @@ from django.urls import path
 
 from counterpart.dashboard.views import portal_home
 
-from . import app_views, views
+from . import app_views, audit_views, import_views, views
 from .specs import SPECS
 
 app_name = "web"
@@ -27,7 +27,7 @@ urlpatterns = [
     path("app/funds/new/", app_views.ledger_record_view, name="ledger_record"),
     path("app/households/new/", app_views.household_register_view, name="household_register"),
     path("app/people/new/", app_views.person_register_view, name="person_register"),
-    path("app/people/<int:pk>/reveal/", app_views.person_reveal_view, name="person_reveal"),
+    path("app/people/<int:pk>/reveal/", audit_views.person_reveal_view, name="person_reveal"),
     path("app/trainings/new/", app_views.training_record_view, name="training_record"),
     path("app/enterprise-reports/new/", app_views.enterprise_report_view, name="enterprise_report_submit"),
     path(
@@ -40,11 +40,11 @@ urlpatterns = [
         app_views.enterprise_report_review_view,
         name="enterprise_report_review",
     ),
-    path("app/audit/", app_views.audit_trail_view, name="audit_trail"),
-    path("app/imports/", app_views.imports_view, name="imports"),
-    path("app/imports/<int:pk>/", app_views.import_detail_view, name="import_detail"),
-    path("app/imports/<int:pk>/progress/", app_views.import_progress_view, name="import_progress"),
-    path("app/imports/<int:pk>/errors.xlsx", app_views.import_errors_view, name="import_errors"),
+    path("app/audit/", audit_views.audit_trail_view, name="audit_trail"),
+    path("app/imports/", import_views.imports_view, name="imports"),
+    path("app/imports/<int:pk>/", import_views.import_detail_view, name="import_detail"),
+    path("app/imports/<int:pk>/progress/", import_views.import_progress_view, name="import_progress"),
+    path("app/imports/<int:pk>/errors.xlsx", import_views.import_errors_view, name="import_errors"),
 ]
 # One list and one detail page per declared list (specs.py): /app/<slug>/ and /app/<slug>/<pk>/.
 for _slug in SPECS:

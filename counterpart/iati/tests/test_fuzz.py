@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from counterpart.core.fuzzing import FUZZ_EXAMPLES, fuzz_settings, inputs_tried
+from counterpart.core.tests.fuzzing import FUZZ_EXAMPLES, fuzz_settings, inputs_tried
 from counterpart.iati.importer import iati_import_bytes
 from counterpart.iati.schemas import iati_validate_bytes
 

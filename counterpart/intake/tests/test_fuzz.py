@@ -15,7 +15,7 @@ import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counterpart.core.fuzzing import fuzz_settings, inputs_tried
+from counterpart.core.tests.fuzzing import fuzz_settings, inputs_tried
 from counterpart.intake.readers import file_inspect, rows_read, sheet_name_of
 from counterpart.intake.validation import FileRejected
 

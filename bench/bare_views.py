@@ -1,4 +1,4 @@
-"""A bare Django endpoint for bench/api_bench.py only (mounted when COUNTERPART_BENCH_BARE_ENDPOINT=1).
+"""A bare Django endpoint for bench/api_bench.py only, mounted by bench/urls.py under bench/settings.py.
 
 It answers what ``GET /api/projects?program=…&limit=50`` answers, written by hand: the program, the
 page and the count in three plain queries, no authentication, scoping, validation or schema — the
