@@ -11,7 +11,7 @@ from typing import Any
 
 from counterpart.indicators.catalogue import catalogue_rows
 from counterpart.indicators.models import Indicator, Target
-from counterpart.registry.models import Area, PairingLevel, PeriodLock, Program
+from counterpart.registry.models import Area, Pairing, PairingLevel, PeriodLock, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .annual import AnnualReport, Figure, Scope, report_annual
