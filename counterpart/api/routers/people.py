@@ -60,7 +60,7 @@ class PersonOut(OutSchema):
     county_code: str
     household: int | None = Field(validation_alias="household_id")
     relation: Relation
-    identity_masked: str = Field(description="e.g. 520402********1234; the clear number is never served")
+    identity_masked: str = Field(description="e.g. 520402***********1; the clear number is never served")
     is_illustrative: bool
 
     @staticmethod
