@@ -50,7 +50,7 @@ class EnterpriseAdmin(DomainAdmin):
     filter_horizontal = ["programs"]
     inlines = [OperationInline, ReportInline]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["organisation", "side"] if obj else []
 
     def create(self, actor: Actor, form: Any) -> Enterprise:
@@ -73,7 +73,7 @@ class OperationAdmin(DomainAdmin):
     search_fields = ["organisation__name_zh", "enterprise__organisation__name_zh", "restructured_factory_name"]
     autocomplete_fields = ["enterprise", "organisation", "area", "restructured_organisation"]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["enterprise", "organisation"] if obj else []
 
     def create(self, actor: Actor, form: Any) -> Operation:
@@ -106,7 +106,7 @@ class CooperationAgreementAdmin(DomainAdmin):
     def agreed_investment_yuan(self, obj: CooperationAgreement) -> str:
         return format_yuan(obj.agreed_investment_fen)
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["program", "enterprise", "agreed_investment_fen", "signed_on"] if obj else []
 
     def create(self, actor: Actor, form: Any) -> CooperationAgreement:
@@ -231,6 +231,8 @@ class ParticipationInline(_ReadOnlyInline):
 @admin.register(MarketEvent)
 class MarketEventAdmin(DomainAdmin):
     audit_entity = "market_event"
+    update_action = staticmethod(services.market_event_update)
+    update_fields = services.MARKET_EVENT_EDITABLE_FIELDS
     list_display = ["title", "kind", "place", "start_date", "end_date", "participating_enterprises_count"]
     list_filter = ["program", "kind", "is_illustrative"]
     search_fields = ["title", "place", "citation"]
@@ -239,7 +241,7 @@ class MarketEventAdmin(DomainAdmin):
     inlines = [ParticipationInline]
     exclude = ["participants"]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         money = ["participating_enterprises_count", "direct_sales_fen", "order_value_fen", "qualifiers"]
         return ["program", "start_date", "end_date", *money] if obj else []
 
@@ -301,7 +303,7 @@ class PurchaseAdmin(DomainAdmin):
     def amount_yuan(self, obj: Purchase) -> str:
         return format_yuan(obj.amount_fen)
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["program", "buyer", "seller", "amount_fen", "purchased_on"] if obj else []
 
     def create(self, actor: Actor, form: Any) -> Purchase:

@@ -13,6 +13,8 @@ from .models import Assessment, AssessmentFigure, AssessmentScore, Indicator, Re
 @admin.register(ReportedValue)
 class ReportedValueAdmin(DomainAdmin):
     audit_entity = "reported_value"
+    update_action = staticmethod(services.reported_value_update)
+    update_fields = services.REPORTED_VALUE_EDITABLE_FIELDS
     list_display = [
         "indicator_key",
         "program",
@@ -65,7 +67,7 @@ class IndicatorAdmin(DomainAdmin):
     list_filter = ["topic", "assessment_area", "aggregation", "usual_source", "is_builtin"]
     search_fields = ["key", "name_zh", "name_en"]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         # Keys are a contract with exports and APIs; built-in definitions come from the shipped catalogue.
         if obj is None:
             return ["is_builtin"]

@@ -56,6 +56,8 @@ class HouseholdStatusInline(ReadOnlyInline):
 @admin.register(Household)
 class HouseholdAdmin(DomainAdmin):
     audit_entity = "household"
+    update_action = staticmethod(services.household_update)
+    update_fields = services.HOUSEHOLD_EDITABLE_FIELDS
     list_display = ["number", "village", "head", "poverty_cause", "helper_name", "is_illustrative"]
     list_filter = ["poverty_cause", "is_illustrative"]
     search_fields = ["number", "village__name_zh", "village__code", "helper_name"]
@@ -76,7 +78,7 @@ class HouseholdAdmin(DomainAdmin):
             kwargs["form"] = self.Form
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["number", "village", "county_code", "head"] if obj else []
 
     def create(self, actor: Actor, form: Any) -> Household:
@@ -122,6 +124,8 @@ class PersonAddForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(DomainAdmin):
     audit_entity = "person"
+    update_action = staticmethod(services.person_update)
+    update_fields = services.PERSON_EDITABLE_FIELDS
     list_display = ["name", "sex", "birth_year", "identity_masked", "county_code", "household", "is_illustrative"]
     list_filter = ["sex", "relation", "is_illustrative"]
     search_fields = ["name", "household__number", "=county_code"]
@@ -153,7 +157,7 @@ class PersonAdmin(DomainAdmin):
             *["identity_key_id", "is_illustrative"],
         ]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         if obj is None:
             return []
         return [*self.readonly_fields, "birth_year", "area", "household", "relation", "sex"]
@@ -193,6 +197,8 @@ class ParticipantInline(ReadOnlyInline):
 @admin.register(Training)
 class TrainingAdmin(DomainAdmin):
     audit_entity = "training"
+    update_action = staticmethod(services.training_update)
+    update_fields = services.TRAINING_EDITABLE_FIELDS
     list_display = ["title", "kind", "place", "start_date", "end_date", "reported_participants", "is_illustrative"]
     list_filter = ["kind", "year", "program", "is_illustrative"]
     search_fields = ["title", "organiser_name", "place__name_zh"]

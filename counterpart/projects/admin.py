@@ -47,6 +47,8 @@ def _transition_action(to_status: str, label: str) -> Any:
 @admin.register(Project)
 class ProjectAdmin(DomainAdmin):
     audit_entity = "project"
+    update_action = staticmethod(services.project_update)
+    update_fields = services.PROJECT_EDITABLE_FIELDS
     list_display = [
         "code",
         "title_zh",
@@ -73,7 +75,7 @@ class ProjectAdmin(DomainAdmin):
     def budget_yuan(self, obj: Project) -> str:
         return format_yuan(obj.budget_fen)
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         # Status moves only through the lifecycle actions; money fields only through the ledger.
         if obj:
             return [

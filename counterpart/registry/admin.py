@@ -26,7 +26,7 @@ class AreaAdmin(DomainAdmin):
     raw_id_fields = ["parent", "successor"]
     list_per_page = 100
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         return ["code", "level", "parent"] if obj else ["level", "parent"]
 
     def create(self, actor: Actor, form: Any) -> Area:
@@ -109,7 +109,7 @@ class PairingAdmin(DomainAdmin):
     ]
     date_hierarchy = "valid_from"
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         # Parties and start are fixed once recorded; ending is an edit of valid_to (audited).
         if obj:
             return [
