@@ -85,7 +85,7 @@ def _execute(sql: str, params: list | tuple = ()) -> None:
 
 def _citus_kinds() -> dict[str, str]:
     """Table → 'distributed' / 'reference' / 'local' as Citus records it already."""
-    rows = _fetch("SELECT logicalrelid::regclass::text, citus_table_type FROM citus_tables")
+    rows = _fetch("SELECT table_name::text, citus_table_type FROM citus_tables")
     return {name: kind for name, kind in rows}
 
 
@@ -204,8 +204,9 @@ def _restore_foreign_keys(result: Distribution, keys: list[_ForeignKey], distrib
             # co-located only on the county: the key names it on both sides, and holds only if the rows agree
             (column,) = key.columns
             ((disagree,),) = _fetch(
-                f'SELECT count(*) FROM "{key.table}" s JOIN "{key.target}" t ON t.id = s."{column}" '
-                f"WHERE t.{DISTRIBUTION_COLUMN} <> s.{DISTRIBUTION_COLUMN}"
+                f'SELECT count(*) FROM "{key.table}" s WHERE s."{column}" IS NOT NULL AND NOT EXISTS '
+                f'(SELECT 1 FROM "{key.target}" t WHERE t.id = s."{column}" '
+                f"AND t.{DISTRIBUTION_COLUMN} = s.{DISTRIBUTION_COLUMN})"
             )
             if disagree:
                 result.foreign_keys_dropped.append(
@@ -259,9 +260,13 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
         if already.get(table) != "distributed":
             progress(f"distribute {table}")
             colocate = "none" if table == ANCHOR else ANCHOR
+            # Rows moved into the shards were checked when they were written: the row triggers (the ledger's
+            # balance check, one distributed query per posting) would otherwise run again for every row moved.
+            _execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             _execute(
                 "SELECT create_distributed_table(%s, %s, colocate_with => %s)", [table, DISTRIBUTION_COLUMN, colocate]
             )
+            _execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
             result.distributed.append(table)
     if already.get(IDENTITY_INDEX) != "distributed":
         progress(f"distribute {IDENTITY_INDEX}")

@@ -93,7 +93,7 @@ def test_the_tables_are_distributed_by_county_and_colocated(cluster) -> None:
     rows = (
         cluster["connection"]
         .execute(
-            "SELECT logicalrelid::regclass::text, citus_table_type, distribution_column, colocation_id, shard_count "
+            "SELECT table_name::text, citus_table_type, distribution_column, colocation_id, shard_count "
             "FROM citus_tables"
         )
         .fetchall()
