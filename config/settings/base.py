@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "counterpart.integrity",
     "counterpart.security",
     "counterpart.api",
+    # django-ninja as an app: /api/docs then serves Swagger UI from its own static files, not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
@@ -102,6 +103,18 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _errors(request, exc.status_code, [{"field": None, "value": None, "message": str(exc)}])
+
+
+@api.get("/", auth=None, include_in_schema=False, url_name="index")
+def index(request: HttpRequest) -> dict[str, Any]:
+    """The API's front door: its version and where its contract and documentation are."""
+    return {
+        "title": api.title,
+        "version": api.version,
+        "schema": request.build_absolute_uri(reverse("api:openapi-json")),
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+        "guide": "docs/api.md",
+    }
 
 
 api.add_router("/", registry.router)

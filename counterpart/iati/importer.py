@@ -37,6 +37,7 @@ from .elements.context import AREA_REF_PREFIX, CURRENCY, LANG_EN, LANG_ZH, label
 from .elements.result import OWN_VOCABULARY
 from .models import IatiActivityLink, IatiTransactionLink
 from .schemas import IatiValidation, iati_validate_bytes
+from .selectors import iati_publisher_for
 from .xml import XML_LANG, IatiFileError, narratives_of
 
 CATEGORY_BY_DAC = {code: category for category, code in DAC_PURPOSE_BY_CATEGORY.items()}
@@ -495,6 +496,15 @@ def _project_create(actor: Actor, program: Program, reader: _ActivityReader, def
     )
 
 
+def _own_publication(program: Program, reader: _ActivityReader) -> Project | None:
+    """The project whose own export this activity is (the identifier this program publishes it under)."""
+    project = Project.objects.filter(program=program, code=reader.project_code()).first()
+    if project is None:
+        return None
+    own = f"{iati_publisher_for(program).organisation_ref}-{program.slug}-{project.code}"
+    return project if reader.outcome.identifier == own else None
+
+
 def _activity_import(
     actor: Actor, program: Program, element: etree._Element, default_lang: str, default_area: Area | None
 ) -> ActivityOutcome:
@@ -507,6 +517,12 @@ def _activity_import(
     try:
         with transaction.atomic():
             link = IatiActivityLink.objects.filter(program=program, iati_identifier=identifier).first()
+            own = _own_publication(program, reader) if link is None else None
+            if own is not None:
+                # Our own export read back: its project, outputs and ledger are where it was made from.
+                outcome.outcome = "unchanged"
+                outcome.project_code = own.code
+                return outcome
             if link is None:
                 project = _project_create(actor, program, reader, default_area)
                 _outputs_apply(actor, project, reader)

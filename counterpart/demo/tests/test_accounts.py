@@ -1,6 +1,9 @@
 """Demo accounts: one per role, made once, printed by ``counterpart demo``, able to sign in, each seeing its scope."""
 
+from io import StringIO
+
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 from django.test import Client
 
 from counterpart.access.scoping import scoped
@@ -40,3 +43,34 @@ def test_the_two_county_accounts_see_only_their_own_projects(demo_program, setti
     client = Client()
     client.force_login(users["auditor"])
     assert client.get("/app/audit/").status_code == 200
+
+
+def test_the_printed_login_urls_use_the_port_the_demo_serves_on(demo_program, settings, tmp_path, monkeypatch) -> None:
+    settings.DATA_DIR = tmp_path
+    # given scripts/demo serving on PORT=18001
+    monkeypatch.setenv("PORT", "18001")
+    # when the demo command prints the logins
+    out = StringIO()
+    call_command("demo", stdout=out)
+    # then every link names that port
+    links = [word for word in out.getvalue().split() if "http://" in word]
+    assert links and all(":18001/" in link for link in links), links
+
+
+def test_a_restored_database_without_the_login_file_is_told_its_passwords_are_new(
+    demo_program, settings, tmp_path
+) -> None:
+    settings.DATA_DIR = tmp_path
+    # given the demo loaded with its logins, then the login file lost (a database restored elsewhere)
+    call_command("demo", stdout=StringIO())
+    old = (tmp_path / "demo-login.txt").read_text(encoding="utf-8")
+    (tmp_path / "demo-login.txt").unlink()
+    # when the demo command runs again
+    out = StringIO()
+    call_command("demo", stdout=out)
+    # then it says that the passwords were issued anew, not that nothing changed, and they sign in
+    assert "nothing changed" not in out.getvalue()
+    assert "new passwords" in out.getvalue()
+    new = (tmp_path / "demo-login.txt").read_text(encoding="utf-8")
+    assert new != old
+    assert authenticate(username="demo", password=new.splitlines()[0]) is not None

@@ -177,6 +177,18 @@ def test_demo_round_trip_export_import_export_gives_the_same_activities(demo_pro
     assert etree.fromstring(second).findtext(".//iati-identifier").endswith("-iati-round-trip-QD-GZ-2009-001")
 
 
+def test_our_own_export_imported_into_the_same_program_changes_nothing(demo_program, actor) -> None:
+    # given the demo exported, and what the database holds
+    first = iati_export_activities(demo_program, now=NOW).to_bytes()
+    counts = (Project.objects.count(), LedgerTransaction.objects.count(), IatiActivityLink.objects.count())
+    # when the file is imported back into the program it came from
+    result = iati_import_bytes(actor, first, program=demo_program)
+    # then every activity is recognised as its own project, nothing is written, and the export is the same
+    assert result.count("unchanged") == 152, [a.notes for a in result.activities if a.notes][:3]
+    assert (Project.objects.count(), LedgerTransaction.objects.count(), IatiActivityLink.objects.count()) == counts
+    assert iati_export_activities(demo_program, now=NOW).to_bytes() == first
+
+
 def test_cli_import_creates_the_program_and_exports(areas, tmp_path: Path) -> None:
     # given
     source = tmp_path / "in.xml"

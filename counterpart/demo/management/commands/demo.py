@@ -1,5 +1,6 @@
 """``counterpart demo``: migrate the database and load the demo program, idempotently."""
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -53,14 +54,26 @@ class Command(BaseCommand):
         # members' benefits) as nested scans — seconds per list page instead of milliseconds.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # A restored database holds the demo users, but their passwords are only in demo-login.txt:
+        # without that file new ones are issued, and the command says so rather than "nothing changed".
+        path = _demo_password_file()
+        passwords_reissued = not path.exists() and get_user_model().objects.filter(username=DEMO_USERNAME).exists()
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"已载入示例协作项目 Loaded the demo program “{DEMO_SLUG}”."))
+        elif passwords_reissued:
+            self.stdout.write(
+                f"示例已存在，但 {path.name} 不在数据目录中：已为示例账号重新设置密码 "
+                f"The demo program “{DEMO_SLUG}” is already loaded, but {path.name} is missing from the data "
+                "directory: the demo accounts were given new passwords."
+            )
         else:
             self.stdout.write(
                 f"示例已存在，未作改动 The demo program “{DEMO_SLUG}” is already loaded; nothing changed."
             )
         username, password = demo_login_ensure()
-        self.stdout.write(f"登录 Login: http://127.0.0.1:8000/admin/  用户 user: {username}  密码 password: {password}")
-        self.stdout.write("各角色示例账号 Demo accounts by role (http://127.0.0.1:8000/accounts/login/):")
-        for account, account_password in demo_accounts_ensure(_demo_password_file()):
+        # The address `scripts/demo` serves (HOST, PORT), so that the printed links work as printed.
+        base = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+        self.stdout.write(f"登录 Login: {base}/admin/  用户 user: {username}  密码 password: {password}")
+        self.stdout.write(f"各角色示例账号 Demo accounts by role ({base}/accounts/login/):")
+        for account, account_password in demo_accounts_ensure(path):
             self.stdout.write(f"  {account.username:<18} {account_password:<14} {account.description}")

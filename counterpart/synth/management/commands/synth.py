@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from counterpart.core.migrations_state import migrations_pending
 from counterpart.synth.extras import enterprises_planned, trainings_planned
 from counterpart.synth.generate import synth_generate, synth_plan
 
@@ -23,6 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        pending = migrations_pending()
+        if pending:
+            raise CommandError(
+                f"数据库尚未迁移（{len(pending)} 个迁移未应用）：请先运行 counterpart migrate "
+                f"The database is not migrated ({len(pending)} migrations not applied, e.g. {pending[0]}): "
+                "run `counterpart migrate` first."
+            )
         try:
             plan = synth_plan(options["scale"], options["seed"], with_people=not options["no_people"])
         except ValueError as error:
