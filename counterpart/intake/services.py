@@ -25,8 +25,7 @@ refused, for immutable records such as ledger transactions).
 
 import datetime
 import hashlib
-import pickle
-import tempfile
+import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,6 +38,7 @@ from django.utils import timezone, translation
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 
+from .at_rest import SealedSpool, upload_opened
 from .kinds import ImportContext, Kind, Row, kind_get, kinds_all
 from .limits import import_limits
 from .models import BatchStatus, ImportBatch
@@ -47,6 +47,7 @@ from .results import ImportResult, ProgressCallback, batch_audit, batch_finish_i
 from .validation import FileRejected, RowError, RowValidator, display, header_map, row_is_blank
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+logger = logging.getLogger(__name__)
 
 
 def file_sha256(path: Path) -> str:
@@ -105,13 +106,8 @@ def _invalid_to_error(
     return validator.error(row_number, column, value, messages["zh-hans"], messages["en"])
 
 
-def _chunks(path: Path) -> Iterator[list[tuple[int, str, Row, Row]]]:
-    with path.open("rb") as handle:
-        while True:
-            try:
-                yield pickle.load(handle)
-            except EOFError:
-                return
+def _chunks(spool: SealedSpool) -> Iterator[list[tuple[int, str, Row, Row]]]:
+    yield from spool.chunks()
 
 
 def _validate(
@@ -178,7 +174,7 @@ def _validate(
                 continue
             out.append((number, CHANGED, row, changes))
             counts[CHANGED] += 1
-        pickle.dump(out, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.dump(out)
         pending.clear()
 
     for number, cells in enumerate(rows, start=2):
@@ -349,7 +345,7 @@ def import_file(
         batch.errors, batch.error_count = [], 0
         batch.save()
         context = ImportContext(limits=limits)
-        with tempfile.NamedTemporaryFile(prefix="intake-", suffix=".spool") as spool:
+        with SealedSpool() as spool:
             try:
                 errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
             except FileRejected as rejected:
@@ -360,7 +356,7 @@ def import_file(
                 batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
                 batch.save()
                 return ImportResult(batch=batch)
-            return _write(actor, record_kind, Path(spool.name), context, batch, progress)
+            return _write(actor, record_kind, spool, context, batch, progress)
     finally:
         batch_unlock(batch)
 
@@ -399,7 +395,7 @@ def batch_unlock(batch: ImportBatch) -> None:
 def _write(
     actor: Actor,
     kind: Kind,
-    spool: Path,
+    spool: SealedSpool,
     context: ImportContext,
     batch: ImportBatch,
     progress: ProgressCallback | None,
@@ -462,13 +458,15 @@ def batch_enqueue(
     actor: Actor, path: Path, *, kind: str | None = None, file_name: str = "", dry_run: bool = False
 ) -> ImportBatch:
     """Queue a stored upload for ``counterpart worker`` (``dry_run``: validate only, write nothing)."""
-    info = file_inspect(path)
-    record_kind = kind_get(kind) if kind else kind_detect(info)
-    import_limits(actor, record_kind)  # a role that may not import this kind is told now, not by the worker
+    with upload_opened(path) as clear:
+        info = file_inspect(clear)
+        record_kind = kind_get(kind) if kind else kind_detect(info)
+        import_limits(actor, record_kind)  # a role that may not import this kind is told now, not by the worker
+        sha = file_sha256(clear)
     return ImportBatch.objects.create(
         kind=record_kind.key,
         file_name=(file_name or path.name)[:255],
-        file_sha256=file_sha256(path),
+        file_sha256=sha,
         file_path=str(path),
         status=BatchStatus.QUEUED,
         dry_run=dry_run,
@@ -486,9 +484,33 @@ def batch_claim() -> ImportBatch | None:
         batch = queued.first()
         if batch is not None:
             batch.status, batch.started_at = BatchStatus.VALIDATING, timezone.now()
-            batch.save(update_fields=["status", "started_at"])
+            batch.attempts += 1
+            batch.save(update_fields=["status", "started_at", "attempts"])
             return batch
     return batch_claim_abandoned()
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "INTAKE_MAX_ATTEMPTS", 3))
+
+
+def _attempt_counted(batch: ImportBatch) -> bool:
+    """Count one more run of a reclaimed batch; False (and the batch failed) once it ran too often.
+
+    A batch whose processing kills the process (memory, a crash in a library) is reclaimed after each
+    restart; this bounds that loop."""
+    batch.attempts += 1
+    if batch.attempts > max_attempts():
+        _batch_fail(batch, "导入处理多次中断，已停止重试", f"processing was interrupted {batch.attempts - 1} times")
+        return False
+    ImportBatch.objects.filter(pk=batch.pk).update(attempts=batch.attempts)
+    return True
+
+
+def _batch_fail(batch: ImportBatch, reason_zh: str, reason_en: str) -> ImportResult:
+    """Mark a batch failed with its reason (shown on its page); nothing of it was written."""
+    failure = RowError(batch.file_name, 1, "", "", f"导入失败：{reason_zh}", f"the import failed: {reason_en}")
+    return batch_finish_invalid(batch, [failure], status=BatchStatus.FAILED)
 
 
 def batch_claim_abandoned(grace_seconds: float | None = None) -> ImportBatch | None:
@@ -508,7 +530,8 @@ def batch_claim_abandoned(grace_seconds: float | None = None) -> ImportBatch | N
     for batch in candidates.order_by("started_at", "id"):
         if batch_lock(batch):
             batch_unlock(batch)  # import_file takes it again; a lost race there is refused, not doubled
-            return batch
+            if _attempt_counted(batch):
+                return batch
     return None
 
 
@@ -517,15 +540,16 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
     if batch.created_by is not None:
         actor = Actor.of(batch.created_by)
     try:
-        return import_file(
-            actor,
-            Path(batch.file_path),
-            kind=batch.kind,
-            batch=batch,
-            progress=progress,
-            file_name=batch.file_name,
-            dry_run=batch.dry_run,
-        )
+        with upload_opened(Path(batch.file_path)) as clear:  # a sealed upload, read from memory
+            return import_file(
+                actor,
+                clear,
+                kind=batch.kind,
+                batch=batch,
+                progress=progress,
+                file_name=batch.file_name,
+                dry_run=batch.dry_run,
+            )
     except FileRejected as rejected:
         return batch_finish_invalid(
             batch, [RowError(batch.file_name, 1, "", "", rejected.message_zh, rejected.message_en)]
@@ -534,3 +558,10 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
         # The stored upload is gone: the batch cannot run (or resume) and must not be retried forever.
         missing = RowError(batch.file_name, 1, "", "", "找不到上传的文件", "the uploaded file is missing")
         return batch_finish_invalid(batch, [missing])
+    except ValueError:  # a sealed upload cut short or altered (at_rest.upload_opened)
+        return _batch_fail(batch, "上传的文件已损坏", "the stored upload is damaged")
+    except Exception as error:
+        # The reason and the log name the kind of error only: its text could quote a cell (an identity number).
+        kind = type(error).__name__
+        logger.error("import batch #%s failed: %s", batch.pk, kind)
+        return _batch_fail(batch, f"处理时出错（{kind}），请联系管理员", f"an error occurred while processing ({kind})")

@@ -1,19 +1,20 @@
 """Storing an upload before it is queued: whole or not at all.
 
-The bytes go to a hidden ``.partial`` file in ``MEDIA_ROOT/uploads``, are flushed to disk, and only
+The bytes go sealed (``at_rest.upload_seal``: encrypted, mode 0600) to a hidden ``.partial`` file in
+``MEDIA_ROOT/uploads``, are flushed to disk, and only
 then renamed to their final name, so the worker never sees half a file. When the disk is full (or
 any other write error) the partial file is removed and the upload is refused with FileRejected,
 which every edge shows as a clean message rather than a server error.
 """
 
 import errno
-import os
 import uuid
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 
+from .at_rest import upload_seal
 from .readers import limits
 from .validation import FileRejected
 
@@ -30,18 +31,14 @@ def upload_store(source: BinaryIO, *, suffix: str = "") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}{suffix if suffix.isascii() and len(suffix) <= 10 else ''}"
     partial, final = directory / f".{name}.partial", directory / name
-    limit, written = limits()["max_file_bytes"], 0
+    limit = limits()["max_file_bytes"]
     try:
-        with partial.open("wb") as target:
-            while block := source.read(_BLOCK):
-                written += len(block)
-                if written > limit:
-                    raise FileRejected(
-                        f"文件大小超过上限 {limit} 字节", f"the file is larger than the limit of {limit} bytes"
-                    )
-                target.write(block)
-            target.flush()
-            os.fsync(target.fileno())
+        try:
+            upload_seal(iter(lambda: source.read(_BLOCK), b""), partial, limit=limit)
+        except ValueError:
+            raise FileRejected(
+                f"文件大小超过上限 {limit} 字节", f"the file is larger than the limit of {limit} bytes"
+            ) from None
         partial.replace(final)
     except OSError as error:
         partial.unlink(missing_ok=True)

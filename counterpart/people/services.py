@@ -23,6 +23,12 @@ from counterpart.projects.models import Project
 from counterpart.registry.models import Area, AreaLevel, Organisation, Pairing, Program
 from counterpart.registry.services import period_lock_check, period_lock_check_area
 
+from .duplicates import (
+    DuplicateIdentity,
+    duplicate_error,
+    duplicate_refusal_record,
+    registration_allowed_check,
+)
 from .identity import (
     identity_blind_index,
     identity_current_key_id,
@@ -252,12 +258,22 @@ def person_check(row: PersonRow, field: str = "identity_number") -> Person:
 
 
 def _duplicate_error(field: str, number: str | None) -> InvalidInput:
-    return InvalidInput(field, identity_mask(number), _("该身份证号码已登记，不能重复登记"))
+    return duplicate_error(field, number)  # the same words wherever it was registered (people/duplicates.py)
 
 
 def person_register(actor: Actor, row: PersonRow) -> Person:
-    """Register one person. A number already registered is refused (by its blind index)."""
+    """Register one person. A number already registered is refused (by its blind index), audited
+    and told to the program office, without saying where (people/duplicates.py)."""
     person = _person_build(row)
+    registration_allowed_check(actor, "identity_number", row.identity_number)
+    try:
+        return _person_save(actor, row, person)
+    except DuplicateIdentity:
+        duplicate_refusal_record(actor, person.identity_blind_index or "")
+        raise
+
+
+def _person_save(actor: Actor, row: PersonRow, person: Person) -> Person:
     with transaction.atomic():
         if (
             person.identity_blind_index

@@ -19,6 +19,20 @@ class LoginFailure(models.Model):
         return f"{self.username} from {self.client_address} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class LoginThrottle(models.Model):
+    """One row per account and per client address that has tried to sign in: the row a sign-in
+    attempt locks while it counts and reserves its try, so parallel guesses are counted one by one."""
+
+    key = models.CharField(max_length=220, unique=True)
+
+    class Meta:
+        verbose_name = "登录限流 sign-in throttle"
+        verbose_name_plural = "登录限流 sign-in throttles"
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class UserSession(models.Model):
     """A session a user signed in with, so that disabling the user can end every one of them."""
 

@@ -15,11 +15,14 @@ from django.http import HttpRequest
 from counterpart.core.audit import Actor
 
 from .models import UserSession
-from .services import client_address, login_failure_record, login_succeeded, user_sessions_end
+from .services import attempt_counted, client_address, login_failure_record, login_succeeded, user_sessions_end
 
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if attempt_counted.get():  # the limited backend counted it already, before the password check
+        attempt_counted.set(False)
+        return
     username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username")
     login_failure_record(username, client_address(request))
 

@@ -12,6 +12,7 @@ are ignored, so a forged X-Forwarded-For cannot give an attacker a fresh address
 """
 
 import datetime
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from counterpart.core.audit import Actor, audit_record
 
-from .models import LoginFailure, UserSession
+from .models import LoginFailure, LoginThrottle, UserSession
 
 
 def _setting(name: str, default: int) -> int:
@@ -59,6 +60,36 @@ def login_allowed(username: str | None, address: str) -> bool:
     if recent.filter(username=_username_key(username)).count() >= _setting("LOGIN_FAILURES_PER_ACCOUNT", 5):
         return False
     return not (address and recent.filter(client_address=address).count() >= _setting("LOGIN_FAILURES_PER_ADDRESS", 20))
+
+
+# Set while the backend has already counted the attempt it is checking (login_attempt_reserve), so the
+# user_login_failed signal does not count it twice.
+attempt_counted: ContextVar[bool] = ContextVar("counterpart_login_attempt_counted", default=False)
+
+
+def login_attempt_reserve(username: str | None, address: str) -> tuple[bool, int]:
+    """Count this attempt as a failure *before* the password is checked, atomically; (allowed, row id).
+
+    The account's and the address's throttle rows are locked (in a fixed order; on SQLite the
+    IMMEDIATE transaction serialises the same way), the failures in the window counted, and a failure
+    row written for this attempt — all in one transaction. So N parallel guesses are counted one after
+    another and at most the limit of them reach the password check; a success removes its row again.
+    An attempt refused for the limit is counted too (a locked account stays locked while guessed at).
+    """
+    key, address = _username_key(username), address[:64]
+    keys = sorted({f"u:{key}", *([f"a:{address}"] if address else [])})
+    for throttle_key in keys:
+        LoginThrottle.objects.get_or_create(key=throttle_key)
+    with transaction.atomic():
+        list(LoginThrottle.objects.select_for_update().filter(key__in=keys).order_by("key"))
+        allowed = login_allowed(username, address)
+        row = LoginFailure.objects.create(username=key, client_address=address, at=timezone.now())
+    return allowed, row.pk
+
+
+def login_attempt_forgive(row_id: int) -> None:
+    """The reserved attempt turned out to be a success: it is not a failure."""
+    LoginFailure.objects.filter(pk=row_id).delete()
 
 
 def login_failure_record(username: str | None, address: str) -> None:

@@ -62,11 +62,16 @@ from .specs import spec_get
 @login_required
 def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     spec = spec_get(slug)
-    result = list_queryset(spec, request.user, request.GET)
-    file_format = request.GET.get("format", "")
+    # The clear export writes an audit event with a reason: a POST, behind CSRF, never a GET a link
+    # from another site could make an auditor's browser send. A GET exports masked, whatever it says.
+    params = request.POST if request.method == "POST" else request.GET
+    result = list_queryset(spec, request.user, params)
+    file_format = params.get("format", "")
+    if request.method == "POST" and file_format not in EXPORT_FORMATS:
+        return redirect(request.path)
     if file_format in EXPORT_FORMATS:
         try:
-            revealed = _export_revealed(request, spec, result)
+            revealed = request.method == "POST" and _export_revealed(request, spec, result)
         except InvalidInput as error:
             messages.error(request, error.messages[0])
             return redirect(request.path)
@@ -96,8 +101,8 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
 def _export_revealed(request: HttpRequest, spec: ListSpec, result: Any) -> bool:
     """An export shows clear identity numbers only when asked with a reason by a user allowed to
     reveal them, and the export is audited; otherwise the exporter masks them."""
-    reason = (request.GET.get("reveal_reason") or "").strip()
-    if not spec.has_sensitive_columns or "reveal_reason" not in request.GET:
+    reason = (request.POST.get("reveal_reason") or "").strip()
+    if not spec.has_sensitive_columns or "reveal_reason" not in request.POST:
         return False
     if not permissions.may_reveal_identity(request.user):
         raise PermissionDenied

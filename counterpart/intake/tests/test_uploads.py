@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from counterpart.intake.at_rest import upload_opened
 from counterpart.intake.uploads import upload_directory, upload_store
 from counterpart.intake.validation import FileRejected
 from counterpart.integrity.checks import Severity, integrity_run
@@ -37,7 +38,9 @@ def test_an_upload_is_stored_whole(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
     data = os.urandom(3 * 1024 * 1024 + 17)
     stored = upload_store(io.BytesIO(data), suffix=".csv")
-    assert stored.read_bytes() == data
+    assert data not in stored.read_bytes() and stored.stat().st_mode & 0o777 == 0o600
+    with upload_opened(stored) as clear:
+        assert clear.read_bytes() == data
     assert [p.name for p in upload_directory().iterdir()] == [stored.name]
 
 
@@ -52,8 +55,10 @@ def test_a_full_disk_refuses_the_upload_and_leaves_nothing(settings, tiny_disk: 
     # then: a clean refusal that says why, no partial file, the earlier upload intact, and room again
     assert "storage is full" in refused.value.message_en
     assert sorted(p.name for p in upload_directory().iterdir()) == [small.name]
-    assert small.read_bytes() == b"a,b\n1,2\n"
-    assert upload_store(io.BytesIO(b"x" * 1000)).stat().st_size == 1000
+    with upload_opened(small) as clear:  # stored sealed (intake/at_rest.py)
+        assert clear.read_bytes() == b"a,b\n1,2\n"
+    with upload_opened(upload_store(io.BytesIO(b"x" * 1000))) as clear:
+        assert clear.stat().st_size == 1000
     assert [f for f in integrity_run() if f.count and f.check.severity == Severity.ERROR] == []
 
 

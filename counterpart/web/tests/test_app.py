@@ -538,17 +538,24 @@ def test_an_export_shows_clear_numbers_only_when_a_revealer_gives_a_reason_and_i
     masked = _stream(auditor.get("/app/people/", {"format": "csv"})).decode("utf-8-sig")
     assert clear not in masked and person.identity_masked in masked
     # without a reason: refused, nothing exported, nothing audited
-    refused = auditor.get("/app/people/", {"format": "csv", "reveal_reason": " "})
+    refused = auditor.post("/app/people/", {"format": "csv", "reveal_reason": " "})
     assert refused.status_code == 302
     assert not AuditEvent.objects.filter(action="person.export_identity").exists()
+    # a GET (a link from another site) with a reason exports masked and audits nothing
+    linked = _stream(auditor.get("/app/people/", {"format": "csv", "reveal_reason": "forged"})).decode("utf-8-sig")
+    assert clear not in linked and not AuditEvent.objects.filter(action="person.export_identity").exists()
+    # a POST without the CSRF token is refused
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(world.users["auditor"])
+    assert guarded.post("/app/people/", {"format": "csv", "reveal_reason": "forged"}).status_code == 403
     # with a reason: clear numbers and one audit event with the reason and the list's filters
-    revealed = _stream(auditor.get("/app/people/", {"format": "csv", "area": "520402", "reveal_reason": "核对"}))
+    revealed = _stream(auditor.post("/app/people/", {"format": "csv", "area": "520402", "reveal_reason": "核对"}))
     assert clear in revealed.decode("utf-8-sig")
     event = AuditEvent.objects.get(action="person.export_identity")
     assert (event.reason, event.after) == ("核对", {"count": 1, "filters": {"area": "520402"}})
     # a user who may not reveal is refused
     county = _as(world, "recipient_office")
-    assert county.get("/app/people/", {"format": "csv", "reveal_reason": "x"}).status_code == 403
+    assert county.post("/app/people/", {"format": "csv", "reveal_reason": "x"}).status_code == 403
 
 
 def test_every_sortable_column_of_every_list_sorts_both_ways(world: World) -> None:

@@ -6,11 +6,13 @@ or ``writing``, its advisory lock free) and resumes it from its stored file.
 """
 
 import time
+import traceback
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from counterpart.core.audit import Actor
+from counterpart.intake.at_rest import leftovers_sweep
 from counterpart.intake.services import batch_claim, batch_run
 
 
@@ -23,12 +25,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Actor.system("worker:import")
+        leftovers_sweep()
         while True:
             batch = batch_claim()
             if batch is None:
+                leftovers_sweep()  # killed imports' spools, ended batches' uploads past retention
                 if options["once"]:
                     return
                 time.sleep(options["poll"])
                 continue
-            result = batch_run(actor, batch)
+            try:
+                result = batch_run(actor, batch)
+            except Exception:
+                self.stderr.write(f"batch #{batch.pk}: {traceback.format_exc(limit=1).splitlines()[-1]}")
+                continue
             self.stdout.write(f"batch #{result.batch.pk} {result.batch.kind}: {result.batch.status}")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from counterpart.intake.at_rest import leftovers_sweep
 from counterpart.integrity.checks import Severity, integrity_run
 
 
@@ -15,6 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         errors = 0
+        if not options["check"]:
+            # What imports left on disk: killed imports' spools, ended batches' uploads past retention.
+            swept = leftovers_sweep()
+            self.stdout.write(f"{'swept':8} {'intake.leftovers':38} {sum(swept.values()):>8}  {swept}")
         for finding in integrity_run(options["check"]):
             check = finding.check
             status = "ok" if not finding.count else check.severity.upper()

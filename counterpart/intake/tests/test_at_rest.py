@@ -1,0 +1,155 @@
+"""Nothing of an import in clear at rest: sealed uploads and spools, leftovers swept (intake/at_rest.py).
+
+The must-show scan: after imports that succeed, fail and are killed, neither the data directory nor
+the temporary directory holds one valid identity number in clear.
+"""
+
+import csv
+import datetime
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from counterpart.core.errors import InvalidInput
+from counterpart.intake.at_rest import SealedSpool, is_sealed, leftovers_sweep, upload_opened, upload_seal
+from counterpart.intake.models import BatchStatus
+from counterpart.intake.services import batch_claim, batch_enqueue, batch_run, import_file
+from counterpart.intake.uploads import upload_store
+from counterpart.people.identity import identity_compose, identity_parse
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE = "520422100201"
+HEADER = ["户编号", "与户主关系", "姓名", "身份证号码", "性别", "出生日期", "所在地区划代码"]
+
+
+def _numbers(count: int, first: int = 0) -> list[str]:
+    return [identity_compose("520422", datetime.date(1980, 5, 17), first + n) for n in range(count)]
+
+
+def _csv(numbers: list[str], *, bad_last: bool = False) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for n, identity in enumerate(numbers):
+        writer.writerow(["", "", f"成员{n}", identity, "", "", VILLAGE])
+    if bad_last:
+        writer.writerow(["", "", "错误", "52042219800517001", "", "", VILLAGE])
+    return out.getvalue().encode("utf-8")
+
+
+def _valid_numbers_under(*directories: Path) -> list[str]:
+    found = []
+    for directory in directories:
+        for path in directory.rglob("*"):
+            if not path.is_file():
+                continue
+            text = path.read_bytes().decode("latin-1")
+            for candidate in re.findall(r"(?<![\dA-Za-z])\d{17}[\dX](?![\dA-Za-z])", text):
+                try:
+                    identity_parse(candidate)
+                except InvalidInput:
+                    continue
+                found.append(f"{path.name}: {candidate[:6]}…")
+    return found
+
+
+@pytest.fixture
+def dirs(settings, tmp_path, monkeypatch):
+    data, temp = tmp_path / "data", tmp_path / "tmp"
+    data.mkdir()
+    temp.mkdir()
+    settings.DATA_DIR, settings.MEDIA_ROOT = data, data / "media"
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    return data, temp
+
+
+def test_a_sealed_upload_reads_back_from_memory_and_refuses_tampering(dirs, tmp_path):
+    data, _temp = dirs
+    content = _csv(_numbers(50))
+    path = data / "upload.csv"
+    # when sealed
+    upload_seal([content[:100], content[100:]], path)
+    # then it holds no number, only its owner may read it, and it opens in clear only in memory
+    assert _valid_numbers_under(data) == []
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert is_sealed(path)
+    with upload_opened(path) as clear:
+        assert clear.read_bytes() == content
+        assert not str(clear).startswith(str(data))
+    # and a flipped byte or a cut file is refused, never read as something else
+    altered = bytearray(path.read_bytes())
+    altered[-5] ^= 1
+    path.write_bytes(bytes(altered))
+    with pytest.raises(ValueError), upload_opened(path):
+        pass
+    upload_seal([content], path)
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(ValueError), upload_opened(path):
+        pass
+
+
+def test_imports_that_succeed_fail_and_are_killed_leave_no_number_in_clear(dirs, households_village, actor):
+    data, temp = dirs
+    # given an upload that loads, one that fails on its last row, and one that a killed import left
+    good = upload_store(io.BytesIO(_csv(_numbers(40))), suffix=".csv")
+    bad = upload_store(io.BytesIO(_csv(_numbers(40, first=100), bad_last=True)), suffix=".csv")
+    killed = upload_store(io.BytesIO(_csv(_numbers(40, first=200))), suffix=".csv")
+    for path in (good, bad, killed):
+        batch_enqueue(actor, path, kind="persons")
+    # when the worker runs the first two
+    claimed = [batch_claim(), batch_claim()]
+    results = [batch_run(actor, batch) for batch in claimed if batch is not None]
+    assert [r.batch.status for r in results] == [BatchStatus.DONE, BatchStatus.INVALID]
+    # and a killed importer left its spool (a child process, killed with the spool written)
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        spool = SealedSpool()
+        spool.dump([(1, "new", {"identity_number": n}, {}) for n in _numbers(40, first=200)])
+        spool.flush()
+        os._exit(9)
+    os.waitpid(child, 0)
+    assert list(temp.glob("intake-*.spool"))
+    # then nothing in the data or temporary directory holds a valid number in clear
+    assert _valid_numbers_under(data, temp) == []
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in (good, bad, killed))
+    # and the sweep removes the dead process's spool, keeps uploads within their retention
+    swept = leftovers_sweep()
+    assert swept["spools"] == 1 and not list(temp.glob("intake-*.spool"))
+    assert good.exists() and bad.exists() and killed.exists()
+    # past the retention, the ended batches' uploads go; the queued one stays for its run
+    later = leftovers_sweep(now=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=8))
+    assert later["uploads"] == 2
+    assert not good.exists() and not bad.exists() and killed.exists()
+    # and the queued one still runs, from memory
+    last = batch_claim()
+    assert last is not None and batch_run(actor, last).batch.status == BatchStatus.DONE
+    assert _valid_numbers_under(data, temp) == []
+
+
+def test_a_clear_upload_left_from_before_is_sealed_or_removed(dirs, actor, households_village, write_csv):
+    data, _temp = dirs
+    uploads = data / "media" / "uploads"
+    uploads.mkdir(parents=True)
+    queued = uploads / "old.csv"
+    queued.write_bytes(_csv(_numbers(5, first=300)))
+    batch = batch_enqueue(actor, queued, kind="persons")
+    # when swept
+    assert leftovers_sweep()["sealed"] == 1
+    # then the queued file is sealed in place and still imports
+    assert is_sealed(queued) and _valid_numbers_under(data) == []
+    assert batch_run(actor, batch).batch.status == BatchStatus.DONE
+
+
+@pytest.fixture
+def households_village(areas):
+    return areas[VILLAGE]
+
+
+def test_a_command_line_file_is_read_as_it_is(dirs, actor, households_village, write_csv):
+    path = write_csv("persons.csv", [HEADER, ["", "", "甲", _numbers(1, first=400)[0], "", "", VILLAGE]])
+    assert import_file(actor, path, kind="persons").ok

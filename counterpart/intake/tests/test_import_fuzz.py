@@ -1,0 +1,89 @@
+"""No file stops the importer: reader errors are file errors in the user's language, a batch whose
+processing fails ends failed with its reason, and a fuzz of the whole path (upload, queue, worker)
+ends every batch done, invalid or failed with 0 crashes (``COUNTERPART_FUZZ_FILES``, default 300)."""
+
+import io
+import os
+
+import pytest
+
+from counterpart.intake import services
+from counterpart.intake.models import BatchStatus, ImportBatch
+from counterpart.intake.services import batch_claim, batch_enqueue, batch_run, import_file
+from counterpart.intake.uploads import upload_store
+from counterpart.testing.import_fuzz import PERSONS, fuzz_run
+
+pytestmark = pytest.mark.django_db
+
+FILES = int(os.environ.get("COUNTERPART_FUZZ_FILES", "300"))
+
+
+def _queued(actor, content: bytes, suffix: str = ".csv") -> ImportBatch:
+    batch_enqueue(actor, upload_store(io.BytesIO(content), suffix=suffix), kind="persons")
+    claimed = batch_claim()
+    assert claimed is not None
+    return claimed
+
+
+def test_a_200000_character_field_is_a_row_error_in_both_languages(areas, actor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # given a CSV whose second row holds a 200,000-character name (more than csv's 131,072 limit)
+    content = ",".join(PERSONS).encode() + b"\n,," + b"x" * 200_000 + b",520422198005170011,,,520422100201\n"
+    # when the worker runs it
+    result = batch_run(actor, _queued(actor, content))
+    # then the batch is invalid, naming the row, in Chinese and English, and nothing was written
+    assert result.batch.status == BatchStatus.INVALID
+    error = result.batch.errors[0]
+    assert "第 2 行第 3 列" in error["message_zh"] and "row 2, column 3" in error["message_en"]
+    assert "200000" in error["message_en"]
+
+
+def test_a_quoted_field_running_to_the_end_of_a_big_file_is_refused_not_raised(areas, actor, write_csv):
+    path = write_csv("persons.csv", [PERSONS])
+    path.write_bytes(path.read_bytes() + b'"' + b"y" * 300_000)
+    result = import_file(actor, path, kind="persons")
+    assert result.batch.status == BatchStatus.INVALID and result.errors
+
+
+def test_processing_that_raises_fails_the_batch_with_its_reason(areas, actor, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    batch = _queued(actor, ",".join(PERSONS).encode() + b"\n")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a cell 520422198005170011 quoted by a library")
+
+    monkeypatch.setattr(services, "import_file", broken)
+    # when processing raises
+    result = batch_run(actor, batch)
+    # then the batch is failed with a reason that names the kind of error, never the cell
+    assert result.batch.status == BatchStatus.FAILED
+    message = result.batch.errors[0]["message_en"]
+    assert "RuntimeError" in message and "520422" not in message
+    assert "导入失败" in result.batch.errors[0]["message_zh"]
+
+
+def test_a_batch_reclaimed_too_often_is_failed_instead_of_run_again(areas, actor, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.INTAKE_MAX_ATTEMPTS = tmp_path, 3
+    batch = _queued(actor, ",".join(PERSONS).encode() + b"\n")  # attempt 1
+    # when it is reclaimed after each of two more interruptions, then once more
+    assert services._attempt_counted(batch) and services._attempt_counted(batch)
+    assert not services._attempt_counted(batch)
+    # then it is failed, with why, and no worker will take it again
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED and batch.attempts == 4
+    assert "interrupted 3 times" in batch.errors[0]["message_en"]
+    assert batch_claim() is None
+
+
+def test_a_fuzz_of_the_whole_import_path_ends_every_batch_and_never_crashes(areas, program, actor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # when generated files go through upload, queue and worker
+    tally = fuzz_run(actor, FILES, seed=16)
+    # then every batch ended done, invalid or failed; nothing escaped; no batch failed on a bug
+    print(f"import fuzz: {tally.files} files, outcomes {dict(tally.outcomes)}")
+    assert tally.files == FILES
+    assert tally.crashes == []
+    assert tally.internal_errors == []
+    assert (
+        ImportBatch.objects.exclude(status__in=[BatchStatus.DONE, BatchStatus.INVALID, BatchStatus.FAILED]).count() == 0
+    )
