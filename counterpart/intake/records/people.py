@@ -361,6 +361,7 @@ class PersonsKind(Kind):
         for start in range(0, len(ids), 900):
             numbers.update(Household.objects.filter(id__in=ids[start : start + 900]).values_list("id", "number"))
         for person in persons:
+            assert person.identity_ciphertext is not None  # the query excludes persons without a number
             number = identity_decrypt(person.identity_key_id, person.identity_ciphertext)
             yield self._row(person, number, numbers.get(person.household_id or 0, ""))
 

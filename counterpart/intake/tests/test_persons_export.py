@@ -16,7 +16,7 @@ HOUSEHOLDS = 25_000
 FIRST_BIRTH = datetime.date(1960, 1, 1)
 
 
-def _registry_bulk(village) -> None:  # type: ignore[no-untyped-def]
+def _registry_bulk(village) -> None:
     """100,000 persons in 25,000 households, written by bulk insert (the services would take minutes)."""
     households = Household.objects.bulk_create(
         [

@@ -43,5 +43,5 @@ def test_the_served_demo_answers_its_front_pages_with_every_request_local(browse
     # then each answered 200, and no request went anywhere but this machine
     assert statuses == {"/": 200, "/app/": 200, "/api/": 200, "/api/docs": 200}
     hosts = {urlsplit(url).hostname for url in requested if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
-    assert hosts <= {"127.0.0.1", "localhost"}, sorted(hosts)
+    assert hosts <= {"127.0.0.1", "localhost"}, sorted(str(host) for host in hosts)
     assert any(url.endswith(".js") for url in requested)  # the docs' and the charts' scripts were fetched
