@@ -14,7 +14,15 @@ pytest_plugins = ["counterpart.testing.browser"]
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+ON_CITUS = bool(os.environ.get("COUNTERPART_CITUS_URL"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_CITUS:
+        no_citus = pytest.mark.skip(reason="Citus test: set COUNTERPART_CITUS_URL=postgres://… (a coordinator)")
+        for item in items:
+            if "citus" in item.keywords:
+                item.add_marker(no_citus)
     if ON_POSTGRESQL:
         return
     skip = pytest.mark.skip(reason="PostgreSQL-only test: set DATABASE_URL=postgres://… to run it")

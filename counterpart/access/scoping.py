@@ -20,6 +20,7 @@ from django.http import Http404
 from counterpart.core.distribution import COUNTY_CODE_LENGTH
 
 from .models import Membership, Role
+from .policy import MEMO, memberships_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -80,8 +81,7 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
     )
 
 
-# The attribute that keeps a request's user's memberships (see access_scope_per_request).
-_MEMO = "_access_memberships"
+_MEMO = MEMO
 # What access_scope reads of a membership (besides its user), and the prefix of the annotations
 # that carry them when they come with another query (memberships_alongside).
 _MEMBERSHIP_FIELDS = ("id", "role", "program", "area", "organisation")
@@ -132,10 +132,7 @@ def memberships_of_rows(rows: Iterable[Any], user: Any) -> list[Membership]:
 
 
 def _memberships(user: Any) -> list[Membership]:
-    kept = getattr(user, _MEMO, None)
-    if kept is not None:
-        return kept
-    return list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    return memberships_of(user)
 
 
 def _area_within(rule: ScopeRule, codes: Iterable[str]) -> Q:

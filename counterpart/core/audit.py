@@ -17,6 +17,9 @@ class Actor:
 
     user: User | None = None
     label: str = ""
+    # A named process acting on its own authority (demo, synth, migrations, restore, the CLI): the
+    # policy lets it through. A user-less actor that is not a system one (anonymous) may do nothing.
+    is_system: bool = False
 
     @property
     def db_user(self) -> User | None:
@@ -25,7 +28,7 @@ class Actor:
 
     @classmethod
     def system(cls, label: str) -> "Actor":
-        return cls(user=None, label=label)
+        return cls(user=None, label=label, is_system=True)
 
     @classmethod
     def of(cls, user: AbstractBaseUser | AnonymousUser | None) -> "Actor":

@@ -196,6 +196,7 @@ def agreement_sign(
         raise InvalidInput("operation", operation.pk, _("经营实体不属于该企业"))
     with transaction.atomic():
         _in_program(enterprise, program)
+        period_lock_check(program, signed_on.year, field="signed_on")
         agreement = CooperationAgreement.objects.create(
             program=program,
             enterprise=enterprise,

@@ -5,3 +5,8 @@ class FundsConfig(AppConfig):
     name = "counterpart.funds"
     label = "funds"
     verbose_name = "资金台账 Funds ledger"
+
+    def ready(self) -> None:
+        from .policy import policy_register
+
+        policy_register()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record
 from counterpart.core.errors import InvalidInput
 from counterpart.core.retry import retry_on_conflict
@@ -105,6 +106,26 @@ _DRAW_ERRORS: dict[str, str] = {
 }
 
 
+# The policy's verb for each kind of transaction (funds/policy.py declares who may take it).
+_VERB_OF_KIND: dict[str, str] = {
+    TransactionKind.COMMITMENT: "ledger_commit",
+    TransactionKind.ALLOCATION: "ledger_allocate",
+    TransactionKind.DISBURSEMENT: "ledger_disburse",
+    TransactionKind.EXPENDITURE: "ledger_spend",
+    TransactionKind.IN_KIND_DONATION: "ledger_donate_in_kind",
+    TransactionKind.REFUND: "ledger_refund",
+    TransactionKind.REVERSAL: "ledger_reverse",
+}
+
+
+def ledger_target(program: Program, dims: Dimensions) -> Target:
+    return Target(
+        program=program.pk,
+        area=dims.recipient_area.pk if dims.recipient_area is not None else None,
+        donor_area=dims.pairing.donor_area_id if dims.pairing is not None else None,
+    )
+
+
 @retry_on_conflict
 def _ledger_post(
     actor: Actor,
@@ -134,6 +155,7 @@ def _ledger_post(
     if not isinstance(date, datetime.date):
         raise InvalidInput("date", date, _("日期无效"))
     _dimensions_check(program, dims)
+    policy_check(actor, _VERB_OF_KIND[kind], ledger_target(program, dims))
     with transaction.atomic():
         period_lock_check(program, date.year, field="date")
         if idempotency_key:
@@ -453,6 +475,8 @@ def ledger_reverse(actor: Actor, original: LedgerTransaction, *, date: datetime.
         raise InvalidInput("reason", reason, _("冲销必须说明原因"))
     if original.kind == TransactionKind.REVERSAL:
         raise InvalidInput("reverses", original.pk, _("不能冲销一笔冲销交易，请重新录入原交易"))
+    if isinstance(date, datetime.date) and date < original.date:
+        raise InvalidInput("date", date.isoformat(), _("冲销日期不能早于被冲销的交易日期"))
     lines = [(posting.account.type, -posting.amount_fen) for posting in original.postings.select_related("account")]
     commitment = original if original.kind == TransactionKind.COMMITMENT else original.commitment
     return _ledger_post(

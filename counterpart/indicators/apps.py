@@ -5,3 +5,8 @@ class IndicatorsConfig(AppConfig):
     name = "counterpart.indicators"
     label = "indicators"
     verbose_name = "指标 Indicators"
+
+    def ready(self) -> None:
+        from .policy import policy_register
+
+        policy_register()

@@ -113,6 +113,15 @@ class ReportedValue(models.Model):
     # One part of a breakdown ("source" = "fiscal_municipal"); empty for the total itself.
     breakdown_dimension = models.CharField(max_length=30, blank=True)
     breakdown_code = models.CharField(max_length=60, blank=True)
+    # A breakdown the source gives only in part (three of five recipients): its parts are not
+    # expected to add up to the total.
+    breakdown_partial = models.BooleanField(default=False, help_text="分项不全 the source gives only some parts")
+    # "70% of fiscal aid": the figure is a share of another indicator's figure of the same scope and
+    # years; the total it implies is shown as derived, never as published.
+    share_percent = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    share_of = models.CharField(max_length=60, blank=True, help_text="占比基数指标 the indicator it is a share of")
+    # Two published values for one figure stay side by side; the office marks the one it stands behind.
+    is_preferred = models.BooleanField(default=False, help_text="采用值 the value the office stands behind")
     citation = models.CharField(max_length=500, blank=True, help_text="出处 document, page or address")
     # "比上年增长 12%": a change the source states, checked against the figures of both years.
     stated_change_percent = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)

@@ -5,12 +5,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.services import period_lock_check
 
 from .models import Aggregation, AssessmentArea, Indicator, Qualifier, ReportedValue, Topic, UsualSource
+from .units import value_in_base_unit
 
 
 def reported_value_enter(
@@ -30,18 +32,21 @@ def reported_value_enter(
     citation: str = "",
     stated_change_percent: object | None = None,
     is_illustrative: bool = False,
+    breakdown_partial: bool = False,
+    share_percent: object | None = None,
+    share_of: str = "",
+    is_preferred: bool = False,
 ) -> ReportedValue:
     """Enter a figure as published, with its qualifier and citation.
 
-    The indicator must be in the catalogue, and the value in the indicator's unit (base units:
-    yuan, not 万元), so that published and computed figures can be compared.
+    The indicator must be in the catalogue; the value is stored in the indicator's base unit (yuan,
+    not 万元), converted exactly from the unit spelling given (indicators/units.py), so that published
+    and computed figures can be compared. A second value for the same figure is kept beside the first
+    (both are flagged by the report's checks); ``is_preferred`` marks the one the office stands behind.
     """
     indicator = Indicator.objects.filter(key=indicator_key).first()
     if indicator is None:
         raise InvalidInput("indicator_key", indicator_key, _("指标目录中没有该指标"))
-    unit = unit or indicator.unit
-    if unit != indicator.unit:
-        raise InvalidInput("unit", unit, _("单位应为该指标的单位“%(unit)s”") % {"unit": indicator.unit})
     if isinstance(value, float):
         raise InvalidInput("value", value, _("数值必须是精确的十进制数"))
     try:
@@ -50,6 +55,18 @@ def reported_value_enter(
         raise InvalidInput("value", value, _("不是有效的数值")) from None
     if not number.is_finite() or number < 0:
         raise InvalidInput("value", value, _("数值不能为负数"))
+    number = value_in_base_unit(indicator.key, indicator.topic, indicator.unit, number, unit)
+    unit = indicator.unit
+    share = None
+    if share_percent is not None:
+        try:
+            share = Decimal(str(share_percent))
+        except (InvalidOperation, ValueError):
+            raise InvalidInput("share_percent", share_percent, _("不是有效的百分比")) from None
+        if not Decimal(0) < share <= Decimal(100) or not share_of:
+            raise InvalidInput("share_percent", share_percent, _("占比应在 0 到 100% 之间，并写明是哪个指标的占比"))
+        if not Indicator.objects.filter(key=share_of).exists():
+            raise InvalidInput("share_of", share_of, _("指标目录中没有该指标"))
     if year_to is not None and year_to < year:
         raise InvalidInput("year_to", year_to, _("末年早于起始年"))
     if qualifier not in Qualifier.values:
@@ -62,6 +79,12 @@ def reported_value_enter(
             raise InvalidInput("stated_change_percent", stated_change_percent, _("不是有效的百分比")) from None
     if bool(breakdown_dimension) != bool(breakdown_code):
         raise InvalidInput("breakdown_code", breakdown_code, _("分项维度和分项代码必须同时填写"))
+    target = Target(
+        program=program.pk,
+        area=area.code if area is not None else None,
+        donor_area=pairing.donor_area_id if pairing is not None else None,
+    )
+    policy_check(actor, "reported_value_enter", target, area_field="area")
     with transaction.atomic():
         period_lock_check(program, *range(year, (year_to or year) + 1))
         reported = ReportedValue.objects.create(
@@ -79,6 +102,10 @@ def reported_value_enter(
             citation=citation,
             stated_change_percent=change,
             is_illustrative=is_illustrative,
+            breakdown_partial=breakdown_partial,
+            share_percent=share,
+            share_of=share_of if share is not None else "",
+            is_preferred=is_preferred,
         )
         audit_record(actor, "reported_value.enter", reported)
     return reported
@@ -134,7 +161,16 @@ def indicator_create(
 
 # What a correction of a published figure may change; which figure it is (indicator, years, area,
 # breakdown) is its identity and is entered anew instead.
-REPORTED_VALUE_EDITABLE_FIELDS = ("value", "qualifier", "citation", "stated_change_percent")
+REPORTED_VALUE_EDITABLE_FIELDS = (
+    "value",
+    "qualifier",
+    "citation",
+    "stated_change_percent",
+    "breakdown_partial",
+    "share_percent",
+    "share_of",
+    "is_preferred",
+)
 
 
 def reported_value_update(

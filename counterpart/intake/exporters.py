@@ -22,7 +22,6 @@ from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.money import fen_to_yuan
 from counterpart.registry.models import Program
 
-from . import kinds as kinds_module
 from .kinds import Column, ColumnType, Kind, Row
 from .readers import FileInfo, rows_read, sheet_name_of
 from .validation import FORMULA_TRIGGERS, FileRejected, RowError, display, header_map
@@ -52,7 +51,7 @@ def cell_value(column: Column, value: Any, *, may_see_sensitive: bool = False) -
     if value is None or value == "":
         return ""
     if column.sensitive and not may_see_sensitive:
-        return kinds_module.sensitive_masker(str(value))
+        return column.masked(str(value))
     if column.type == ColumnType.MONEY:
         return fen_to_yuan(int(value))
     if column.type == ColumnType.BOOLEAN:
@@ -276,16 +275,16 @@ def errors_workbook_write(info: FileInfo, kind: Kind, errors: Iterable[RowError]
         sheet = workbook.add_worksheet("errors")
         red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
         width = 0
-        hidden: set[int] = set()
+        hidden: dict[int, Column] = {}
         for index, cells in enumerate(rows_read(info, sheet_name_of(info, kind.key))):
             width = max(width, len(cells))
             if index == 0:
                 # Identity numbers stay masked here too: the workbook may travel further than the file.
-                hidden = {p for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
+                hidden = {p: c for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
             texts = [neutralise(display(cell)) for cell in cells]
-            for position in hidden:
+            for position, column in hidden.items():
                 if position < len(texts) and texts[position] and index > 0:
-                    texts[position] = kinds_module.sensitive_masker(texts[position])
+                    texts[position] = column.masked(texts[position])
             sheet.write_row(index, 0, texts)
             if index == 0:
                 sheet.write_string(0, width, "错误 errors", red)

@@ -49,12 +49,18 @@ class Column:
     choices: tuple[tuple[str, str, str], ...] = ()
     # Identity numbers and the like: masked in exports unless the caller may see them.
     sensitive: bool = False
+    # How a sensitive value is masked; None: the identity-number masker. A birth date is blanked.
+    mask: Callable[[str], str] | None = None
     max_length: int | None = None
     note_zh: str = ""
     note_en: str = ""
 
     def headers(self) -> tuple[str, str]:
         return self.header_zh, self.header_en
+
+    def masked(self, value: str) -> str:
+        """The value as a role that may not see this column in clear sees it."""
+        return (self.mask or sensitive_masker)(value)
 
 
 Row = dict[str, Any]
@@ -266,11 +272,11 @@ def choices_from(text_choices: Iterable[tuple[str, str]]) -> tuple[tuple[str, st
 
 
 def mask_identity(value: str) -> str:
-    """Default masking for a sensitive value: keep the first 6 and last 4 characters (region, check digits)."""
+    """Default masking for a sensitive value: keep the first 6 and the last character (region, check digit)."""
     text = str(value)
-    if len(text) <= 10:
+    if len(text) < 12:
         return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:6] + "*" * (len(text) - 7) + text[-1:]
 
 
 # The people app replaces this with its identity-number masker once merged (see docs/intake.md).

@@ -301,10 +301,9 @@ class RowValidator:
     def error(self, row_number: int, key: str, value: Any, message_zh: str, message_en: str) -> RowError:
         try:
             header = self.header_of(key)
-            if self.kind.column(key).sensitive and value not in (None, ""):
-                from . import kinds
-
-                value = kinds.sensitive_masker(display(value))
+            column = self.kind.column(key)
+            if column.sensitive and value not in (None, ""):
+                value = column.masked(display(value))
         except KeyError:
             header = key
         return RowError(self.sheet, row_number, header, display(value), message_zh, message_en)

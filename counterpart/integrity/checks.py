@@ -128,6 +128,13 @@ def _ledger_dimensions_outside_program() -> list[Any]:
     return list(rows.values_list("id", flat=True)[:20])
 
 
+def _reversals_before_their_original() -> list[Any]:
+    """Reversals dated before the entry they reverse (ledger_reverse refuses them since issue 14;
+    rows written earlier, or by a bulk load, may hold them)."""
+    rows = LedgerTransaction.objects.filter(reverses__isnull=False, date__lt=F("reverses__date"))
+    return list(rows.values_list("id", "date", "reverses_id")[:20])
+
+
 def _reported_values_without_indicator() -> list[Any]:
     known = Indicator.objects.values_list("key", flat=True)
     return list(ReportedValue.objects.exclude(indicator_key__in=known).values_list("id", "indicator_key")[:20])
@@ -168,6 +175,13 @@ CHECKS: list[IntegrityCheck] = [
         "交易的项目或结对属于其他协作项目",
         "a transaction's project or pairing belongs to another program",
         _ledger_dimensions_outside_program,
+    ),
+    IntegrityCheck(
+        "ledger.reversal_before_original",
+        Severity.ERROR,
+        "冲销日期早于被冲销的交易",
+        "a reversal dated before the transaction it reverses: (id, date, reversed id)",
+        _reversals_before_their_original,
     ),
     IntegrityCheck(
         "pairing.overlap",

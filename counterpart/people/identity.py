@@ -5,7 +5,7 @@ clear except through ``identity_decrypt`` (used by the audited reveal service an
 - stored encrypted with AES-256-GCM, with the id of the key beside the ciphertext so keys rotate;
 - found and de-duplicated through a *blind index*, HMAC-SHA256 under its own key — a plain hash
   would be useless, since area, birth date and sequence are guessable (about 10^9 candidates);
-- shown masked (520402********1234); errors name only the masked number.
+- shown masked (520402***********1); errors name only the masked number.
 See docs/security.md for the key design and rotation.
 """
 
@@ -30,16 +30,18 @@ _ASSOCIATED_DATA = b"counterpart.people.person.identity"
 
 
 def identity_mask(number: str | None) -> str:
-    """The displayable form: area code and last four kept, the birth date hidden (520402********1234).
+    """The displayable form: the area code and the check character only (520402***********1).
 
-    Anything too short to mask that way is hidden entirely.
+    Birth date and sequence stay hidden: with the birth year and sex a role may also see, about
+    16,600 numbers remain possible (365 days x 500 sequences of that sex / 11 check characters), never
+    fewer than 10,000 — see docs/security.md. Anything too short to mask that way is hidden entirely.
     """
     if not number:
         return ""
     text = str(number).strip()
     if len(text) < 12:
         return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:6] + "*" * (len(text) - 7) + text[-1:]
 
 
 def identity_check_character(first17: str) -> str:

@@ -14,13 +14,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import ledger_disburse
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, AreaLevel, Organisation, Pairing, Program
-from counterpart.registry.services import period_lock_check
+from counterpart.registry.services import period_lock_check, period_lock_check_area
 
 from .identity import (
     identity_blind_index,
@@ -172,6 +173,7 @@ def household_status_set(actor: Actor, household: Household, *, year: int, statu
     if status not in PovertyStatus.values:
         raise InvalidInput("status", status, _("未知的贫困状态"))
     with transaction.atomic():
+        period_lock_check_area(household.village_id, year)
         record, created = HouseholdStatus.objects.get_or_create(
             household=household, year=year, defaults={"status": status, "county_code": household.county_code}
         )
@@ -570,6 +572,10 @@ def training_create(
         reported_participants=reported_participants,
         reported_placed=reported_placed,
     )
+    target = Target(
+        program=program.pk, area=place.code, donor_area=pairing.donor_area_id if pairing is not None else None
+    )
+    policy_check(actor, "training_create", target, area_field="place")
     with transaction.atomic():
         training = Training.objects.create(
             program=program,
@@ -593,8 +599,16 @@ def training_create(
 
 def training_participants_add(actor: Actor, training: Training, persons: Sequence[Person]) -> int:
     """Add registered persons to a course. Members of poor households get a training benefit;
-    others (cadres, technicians) are trainees, not beneficiaries. Returns how many were added."""
+    others (cadres, technicians) are trainees, not beneficiaries. Returns how many were added.
+
+    Each person must be one the actor may name on a course of this program (the recipient office
+    of their area, or the program office), and the course's year must be open."""
+    for area in sorted({person.area_id for person in persons}):
+        policy_check(
+            actor, "training_participants_add", Target(program=training.program_id, area=area), area_field="person"
+        )
     with transaction.atomic():
+        period_lock_check(training.program_id, training.year, field="start_date")
         already = set(training.participants.values_list("person_id", flat=True))
         new = [p for p in dict.fromkeys(persons) if p.pk not in already]
         TrainingParticipant.objects.bulk_create([TrainingParticipant(training=training, person=p) for p in new])
@@ -821,6 +835,7 @@ def secondment_record(
         raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
     _pairing_check(program, pairing)
     with transaction.atomic():
+        period_lock_check(program, start_date.year, field="start_date")
         secondment = Secondment.objects.create(
             program=program,
             pairing=pairing,
@@ -899,7 +914,11 @@ def village_component_update(
         if not advancement.village_id.startswith(project.recipient_area_id):
             raise InvalidInput("projects", project.code, _("项目地点不包含该村"))
     with transaction.atomic():
+        years = {completed_on.year} if completed_on is not None else set()
         record = VillageComponent.objects.select_for_update().get(advancement=advancement, component=component)
+        if record.completed_on is not None:
+            years.add(record.completed_on.year)  # un-completing a component changes its year too
+        period_lock_check(advancement.program_id, *years, field="completed_on")
         before = snapshot(record)
         record.status = status
         record.completed_on = completed_on if status == ComponentStatus.COMPLETE else None

@@ -5,3 +5,8 @@ class ProjectsConfig(AppConfig):
     name = "counterpart.projects"
     label = "projects"
     verbose_name = "帮扶项目 Projects"
+
+    def ready(self) -> None:
+        from .policy import policy_register
+
+        policy_register()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
 from counterpart.core.bulk import bulk_insert
 from counterpart.core.errors import InvalidInput
@@ -86,6 +87,14 @@ def project_check(draft: ProjectDraft) -> None:
         raise InvalidInput("reported_beneficiaries", draft.reported_beneficiaries, _("受益人数不能为负数"))
 
 
+def project_target(draft: ProjectDraft) -> Target:
+    return Target(
+        program=draft.program.pk,
+        area=draft.recipient_area.code,
+        donor_area=draft.pairing.donor_area_id if draft.pairing is not None else None,
+    )
+
+
 def project_propose(
     actor: Actor,
     *,
@@ -121,6 +130,7 @@ def project_propose(
         is_illustrative=is_illustrative,
     )
     project_check(draft)
+    policy_check(actor, "project_propose", project_target(draft))
     with transaction.atomic():
         period_lock_check(program, year)
         if Project.objects.filter(program=program, code=code).exists():
@@ -181,6 +191,7 @@ def projects_propose_bulk(actor: Actor, drafts: Sequence[ProjectDraft], *, reaso
         return 0
     for draft in drafts:
         project_check(draft)
+        policy_check(actor, "project_propose", project_target(draft))
     with transaction.atomic():
         by_program: dict[int, set[int]] = {}
         for draft in drafts:

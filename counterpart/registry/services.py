@@ -454,6 +454,18 @@ def period_lock_check(program: Program | int, *years: int, field: str = "year") 
         )
 
 
+def period_lock_check_area(area_code: str, *years: int, field: str = "year") -> None:
+    """The period guard for a record of an area rather than of a program (a household's status in a
+    year): refused when a program pairing that area (or an area above it) has the year locked."""
+    programs = {
+        program_id
+        for program_id, recipient in Pairing.objects.values_list("program_id", "recipient_area_id")
+        if area_code.startswith(recipient) or recipient.startswith(area_code)
+    }
+    for program_id in sorted(programs):
+        period_lock_check(program_id, *years, field=field)
+
+
 def period_lock(actor: Actor, program: Program, year: int, *, reason: str) -> PeriodLock:
     """Freeze a year's data (on certification of its report)."""
     if not reason.strip():

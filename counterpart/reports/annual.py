@@ -25,6 +25,8 @@ from counterpart.projects.selectors import project_outputs_total, projects_count
 from counterpart.registry.models import Pairing, PairingLevel, Program
 from counterpart.registry.selectors import pairing_with_descendants_ids, pairings_active_in_year
 
+from .published import Breakdown, PublishedSpan, alternative_json, implied_total, published_spans, share_json
+
 
 class Source:
     LEDGER = "ledger"
@@ -64,13 +66,26 @@ class Figure:
     records: "Figure | None" = None
     # A multi-year figure assembled from parts (published totals for some years, records for others).
     composition: list[dict[str, Any]] | None = None
+    # Published parts by dimension (by recipient, by level …), each complete or partial, with names.
+    breakdowns: dict[str, Breakdown] | None = None
+    # Other sources' values for the same figure, kept beside the one shown (flagged by the checks).
+    alternatives: list[dict[str, Any]] | None = None
+    share: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"value": _number(self.value), "unit": self.unit, "source": self.source}
         if self.breakdown:
             data["breakdown"] = {code: _number(v) for code, v in self.breakdown.items()}
+        if self.breakdowns:
+            data["breakdowns"] = {name: breakdown.as_json() for name, breakdown in self.breakdowns.items()}
         if self.qualifier:
             data["qualifier"] = self.qualifier
+        if self.share:
+            data["share"] = self.share
+        if self.citation:
+            data["citation"] = self.citation
+        if self.alternatives:
+            data["alternatives"] = self.alternatives
         if self.records is not None:
             data["records"] = {"value": _number(self.records.value), "source": self.records.source}
         if self.composition:
@@ -85,6 +100,10 @@ class AnnualReport:
     year_to: int | None
     scope: Scope = field(default_factory=Scope)
     figures: dict[str, Figure] = field(default_factory=dict)
+    # Breakdowns published without their total: shown, but no figure is made up for the whole.
+    parts_only: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Totals implied by a share ("70% of fiscal aid"): shown as derived, never as published.
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def last_year(self) -> int:
@@ -102,6 +121,15 @@ class AnnualReport:
         if self.scope.pairing_id is not None:
             data["pairing"] = self.scope.pairing_id
         data["indicators"] = {key: figure.as_json() for key, figure in sorted(self.figures.items())}
+        data.update(self.published_extras())
+        return data
+
+    def published_extras(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.parts_only:
+            data["parts_without_total"] = dict(sorted(self.parts_only.items()))
+        if self.derived:
+            data["derived"] = dict(sorted(self.derived.items()))
         return data
 
 
@@ -273,40 +301,71 @@ def _reported_figures(report: AnnualReport) -> None:
     (``composition`` lists the parts): a published year stands for that year, as in a one-year report.
     This holds for indicators that add up over years and for unique counts (beneficiaries): for the
     latter the years' parts may hold the same person twice, so a sum of several parts is "about".
+    Two sources' values for one figure: the preferred one (or the first entered) is shown and the
+    others ride beside it under ``alternatives``; the quality checks flag the conflict.
     """
-    totals: dict[tuple[str, int, int], ReportedValue] = {}
-    parts: dict[tuple[str, int, int], dict[str, Decimal]] = defaultdict(dict)
-    for value in _reported_values(report):
-        span = (value.indicator_key, value.year, value.year_to or value.year)
-        if value.breakdown_code:
-            parts[span][value.breakdown_code] = value.value
-        else:
-            totals[span] = value  # the latest entry wins; duplicates are flagged by the quality checks
+    spans = published_spans(_reported_values(report))
     whole = (report.year, report.last_year)
-    keys = sorted({key for key, _first, _last in totals})
+    keys = sorted({key for key, _first, _last in spans})
     aggregation = dict(Indicator.objects.filter(key__in=keys).values_list("key", "aggregation"))
     yearly: dict[int, AnnualReport] = {}
     for key in keys:
-        exact = totals.get((key, *whole))
-        if exact is not None:
-            report.add(_reported_figure(exact, parts.get((key, *whole)), records=report.figures.get(key)))
-        elif report.year_to and aggregation.get(key) in (Aggregation.SUM, Aggregation.UNIQUE):
-            spans = {(first, last): value for (k, first, last), value in totals.items() if k == key}
-            figure = _composed_figure(report, key, spans, yearly, unique=aggregation[key] == Aggregation.UNIQUE)
+        exact = spans.get((key, *whole))
+        if exact is not None and exact.chosen() is not None:
+            report.add(_reported_figure(exact, records=report.figures.get(key)))
+        elif (
+            report.year_to
+            and aggregation.get(key) in (Aggregation.SUM, Aggregation.UNIQUE)
+            and any(k == key and span.totals for (k, _f, _l), span in spans.items())
+        ):
+            chosen = {(first, last): span.chosen() for (k, first, last), span in spans.items() if k == key}
+            figure = _composed_figure(
+                report,
+                key,
+                {s: v for s, v in chosen.items() if v is not None},
+                yearly,
+                unique=aggregation[key] == Aggregation.UNIQUE,
+            )
             if figure is not None:
                 report.add(figure)
+        if exact is not None and exact.chosen() is None and exact.breakdowns:
+            report.parts_only[key] = {
+                "unit": exact.unit,
+                "source": Source.REPORTED,
+                "breakdowns": {name: b.as_json() for name, b in exact.breakdowns.items()},
+            }
+        for value in exact.shares if exact is not None else ():
+            part = (
+                {"part": value.breakdown_code, "dimension": value.breakdown_dimension} if value.breakdown_code else {}
+            )
+            report.derived.setdefault(
+                value.share_of,
+                {
+                    "value": _number(implied_total(value)),
+                    "unit": value.unit,
+                    "source": "derived",
+                    "from": {"indicator": key, **part, "value": _number(value.value), **(share_json(value) or {})},
+                },
+            )
 
 
-def _reported_figure(value: ReportedValue, breakdown: dict[str, Decimal] | None, records: Figure | None) -> Figure:
+def _reported_figure(span: PublishedSpan, records: Figure | None) -> Figure:
+    value = span.chosen()
+    assert value is not None
+    breakdowns = dict(span.breakdowns) or None
+    single = next(iter(breakdowns.values())) if breakdowns and len(breakdowns) == 1 else None
     return Figure(
         value.indicator_key,
         value.value,
         value.unit,
         Source.REPORTED,
-        breakdown or None,
+        {name: part.value for name, part in single.parts.items()} if single else None,
         value.qualifier,
         value.citation,
         records=records,
+        breakdowns=breakdowns,
+        alternatives=[alternative_json(other) for other in span.alternatives()] or None,
+        share=share_json(value),
     )
 
 

@@ -80,6 +80,7 @@ class Section:
             "title_zh": self.title_zh,
             "title_en": self.title_en,
             "indicators": {row.key: row.as_json() for row in self.rows},
+            **self.report.published_extras(),
             "warnings": [w.as_json() for w in self.warnings],
         }
 

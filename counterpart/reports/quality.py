@@ -13,6 +13,7 @@ from .annual import AnnualReport, Figure
 
 class Check:
     BREAKDOWN_MISMATCH = "breakdown_mismatch"
+    PART_EXCEEDS_WHOLE = "part_exceeds_whole"
     CONFLICTING_ENTRIES = "conflicting_entries"
     ANNUAL_EXCEEDS_CUMULATIVE = "annual_exceeds_cumulative"
     STATED_CHANGE_MISMATCH = "stated_change_mismatch"
@@ -43,18 +44,40 @@ def _fmt(value: Decimal | int) -> str:
     return f"{Decimal(value):,f}".rstrip("0").rstrip(".") if isinstance(value, Decimal) else f"{value:,}"
 
 
-def _breakdown_mismatch(figure: Figure) -> QualityWarning | None:
-    if not figure.breakdown:
-        return None
-    parts = sum((Decimal(v) for v in figure.breakdown.values()), Decimal(0))
-    if parts == Decimal(figure.value):
-        return None
-    return QualityWarning(
-        figure.key,
-        Check.BREAKDOWN_MISMATCH,
-        f"分项合计 {_fmt(parts)} 与总数 {_fmt(figure.value)} 不一致",
-        f"the parts add up to {_fmt(parts)}, the stated total is {_fmt(figure.value)}",
-    )
+def _breakdown_mismatch(figure: Figure) -> list[QualityWarning]:
+    """Each complete breakdown against its total, apart (two dimensions of one figure never merge); a
+    partial one (three of five recipients) is not expected to add up, but no part may exceed the whole."""
+    if figure.breakdowns:
+        dimensions = {name: (b.total, b.partial, b.parts) for name, b in figure.breakdowns.items()}
+    elif figure.breakdown:
+        parts = sum((Decimal(v) for v in figure.breakdown.values()), Decimal(0))
+        dimensions = {"": (parts, False, {})}
+    else:
+        return []
+    whole = Decimal(figure.value)
+    warnings = []
+    for name, (parts, partial, named) in dimensions.items():
+        label_zh, label_en = (f"（{name}）", f" ({name})") if name else ("", "")
+        if not partial and parts != whole:
+            warnings.append(
+                QualityWarning(
+                    figure.key,
+                    Check.BREAKDOWN_MISMATCH,
+                    f"分项{label_zh}合计 {_fmt(parts)} 与总数 {_fmt(figure.value)} 不一致",
+                    f"the parts{label_en} add up to {_fmt(parts)}, the stated total is {_fmt(figure.value)}",
+                )
+            )
+        for part_name, part in named.items():
+            if part.value > whole:
+                warnings.append(
+                    QualityWarning(
+                        figure.key,
+                        Check.PART_EXCEEDS_WHOLE,
+                        f"分项“{part_name}”{_fmt(part.value)} 大于总数 {_fmt(figure.value)}",
+                        f"the part {part_name} ({_fmt(part.value)}) is larger than the whole ({_fmt(figure.value)})",
+                    )
+                )
+    return warnings
 
 
 def _records_differ(figure: Figure) -> QualityWarning | None:
@@ -80,7 +103,8 @@ def _conflicting_entries(report: AnnualReport) -> list[QualityWarning]:
     values = ReportedValue.objects.filter(_scoped_values(report), year__gte=report.year, year__lte=report.last_year)
     seen: dict[tuple, set[Decimal]] = defaultdict(set)
     for value in values:
-        seen[(value.indicator_key, value.year, value.year_to, value.breakdown_code)].add(value.value)
+        part = f"{value.breakdown_dimension}: {value.breakdown_code}" if value.breakdown_code else ""
+        seen[(value.indicator_key, value.year, value.year_to, part)].add(value.value)
     warnings = []
     for (key, year, year_to, part), numbers in sorted(seen.items(), key=lambda item: str(item[0])):
         if len(numbers) > 1:
@@ -154,10 +178,10 @@ def report_quality(report: AnnualReport, previous: AnnualReport | None = None) -
     """Every data-quality warning for a report (``previous``: the same scope a year earlier)."""
     warnings: list[QualityWarning] = []
     for figure in report.figures.values():
-        for check in (_breakdown_mismatch, _records_differ):
-            warning = check(figure)
-            if warning is not None:
-                warnings.append(warning)
+        warnings += _breakdown_mismatch(figure)
+        warning = _records_differ(figure)
+        if warning is not None:
+            warnings.append(warning)
     warnings += _conflicting_entries(report)
     warnings += _annual_exceeds_cumulative(report)
     warnings += _stated_change_mismatch(report, previous)

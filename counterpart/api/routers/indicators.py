@@ -26,10 +26,8 @@ from ..common import (
     Slug,
     Year,
     actor_of,
-    area_write_check,
     filtered,
     ordered,
-    program_office_check,
     text,
     user_of,
 )
@@ -142,10 +140,6 @@ def reported_value_create(request: HttpRequest, payload: ReportedValueIn, idempo
     program = program_named(payload.program)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
-    if area is None:
-        program_office_check(user, program)
-    else:
-        area_write_check(user, program=program, area=area, pairing=pairing, field="area")
 
     def write() -> tuple[int, object]:
         reported = reported_value_enter(

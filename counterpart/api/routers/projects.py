@@ -26,7 +26,6 @@ from ..common import (
     Slug,
     Year,
     actor_of,
-    area_write_check,
     filtered,
     ordered,
     program_office_check,
@@ -151,7 +150,6 @@ def project_create(request: HttpRequest, payload: ProjectIn):
     area = get_or_422(Area.objects.all(), "recipient_area", payload.recipient_area, code=payload.recipient_area)
     assert area is not None
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
-    area_write_check(user, program=program, area=area, pairing=pairing)
     project = project_propose(
         actor_of(request),
         program=program,

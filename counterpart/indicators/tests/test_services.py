@@ -41,8 +41,8 @@ def test_reported_values_name_a_catalogue_indicator_in_its_unit(program, actor) 
         reported_value_enter(actor, program=program, indicator_key="happiness", year=2009, value=1)
     assert error.value.field == "indicator_key"
     with pytest.raises(InvalidInput) as error:
-        reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2009, value=1640, unit="万元")
-    assert (error.value.field, error.value.value) == ("unit", "万元")
+        reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2009, value=1640, unit="公里")
+    assert (error.value.field, error.value.value) == ("unit", "公里")
     with pytest.raises(InvalidInput) as error:
         reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2009, value=-1)
     assert error.value.field == "value"

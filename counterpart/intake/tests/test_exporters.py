@@ -117,7 +117,7 @@ def test_sensitive_columns_are_masked_unless_the_role_may_see_them(fake_persons,
     masked, clear = tmp_path / f"masked.{file_format}", tmp_path / f"clear.{file_format}"
     rows_write(fake_persons, fake_persons.export_rows(), masked, file_format=file_format)
     rows_write(fake_persons, fake_persons.export_rows(), clear, file_format=file_format, may_see_sensitive=True)
-    assert _first_data_row(masked) == ["520422********1234", "张三"]
+    assert _first_data_row(masked) == ["520422***********4", "张三"]
     assert _first_data_row(clear) == ["520422199001011234", "张三"]
 
 
@@ -161,3 +161,28 @@ def _first_data_row(path: Path) -> list:
     sheet = load_workbook(path).active
     assert sheet is not None
     return list(next(sheet.iter_rows(min_row=2, values_only=True)))
+
+
+def test_a_column_with_its_own_mask_is_masked_its_way(tmp_path: Path):
+    # given a birth date column that exports blank beside a masked number (docs/security.md)
+    class _Births(_FakePersons):
+        key = "fake_births"
+        columns = (
+            Column("identity_number", "身份证号", "Identity number", required=True, sensitive=True),
+            Column("birth_date", "出生日期", "Birth date", sensitive=True, mask=lambda value: ""),
+        )
+
+        def export_rows(self, program=None, user=None) -> Iterator[Row]:
+            yield {"identity_number": "520422199001011234", "birth_date": "1990-01-01"}
+
+    kind = kind_register(_Births())
+    try:
+        masked, clear = tmp_path / "masked.csv", tmp_path / "clear.csv"
+        # when exported without and with the right to see
+        rows_write(kind, kind.export_rows(), masked, file_format="csv")
+        rows_write(kind, kind.export_rows(), clear, file_format="csv", may_see_sensitive=True)
+    finally:
+        kind_unregister(kind.key)
+    # then the date is blank beside the mask, and in clear beside the clear number
+    assert _first_data_row(masked) == ["520422***********4", ""]
+    assert _first_data_row(clear) == ["520422199001011234", "1990-01-01"]

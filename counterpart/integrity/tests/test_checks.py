@@ -93,3 +93,18 @@ def test_a_county_code_that_disagrees_with_the_area_is_found(actor, areas) -> No
         "household.county_not_village",
         "person.county_not_area",
     }
+
+
+def test_a_reversal_dated_before_the_entry_it_reverses_is_found(program, actor) -> None:
+    from counterpart.funds.services import ledger_reverse
+
+    commitment = ledger_commit(
+        actor, program=program, date=datetime.date(2011, 6, 3), source=FundSource.SOCIAL, amount_fen=10_00
+    )
+    reversal = ledger_reverse(actor, commitment, date=datetime.date(2011, 6, 4), reason="录错")
+    assert _failing() == set()
+    # written before the service refused it (raw SQL: PostgreSQL's immutability triggers forbid it)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE funds_ledgertransaction SET date = '2011-01-01' WHERE id = %s", [reversal.pk])
+        assert _failing() == {"ledger.reversal_before_original"}

@@ -20,7 +20,7 @@ VALID = "11010519491231002X"  # the GB 11643 standard's own example
 def test_a_valid_number_gives_its_birth_date_and_sex() -> None:
     parsed = identity_parse(VALID)
     assert (parsed.area_prefix, parsed.birth_date, parsed.is_male) == ("110105", datetime.date(1949, 12, 31), False)
-    assert repr(parsed) == "IdentityNumber(110105********002X)"
+    assert repr(parsed) == "IdentityNumber(110105***********X)"
     assert identity_parse(" 11010519491231002x ").number == VALID
 
 
@@ -53,8 +53,9 @@ def test_future_birth_date_is_refused_relative_to_today() -> None:
     assert identity_parse(number, today=tomorrow).birth_date == tomorrow
 
 
-def test_mask_keeps_area_and_last_four_only() -> None:
-    assert identity_mask("520402198005171234") == "520402********1234"
+def test_mask_keeps_area_and_check_character_only() -> None:
+    # the birth date and the sequence are hidden: see docs/security.md, masking against linkage
+    assert identity_mask("520402198005171234") == "520402***********4"
     assert identity_mask("12345") == "*****"
     assert identity_mask(None) == ""
 

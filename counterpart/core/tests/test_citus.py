@@ -1,0 +1,204 @@
+"""``counterpart distribute`` on a real Citus cluster (docs/scale.md, "Several machines").
+
+The tests marked ``citus`` need COUNTERPART_CITUS_URL: a database on a Citus coordinator whose workers
+are added (``citus_add_node``), e.g. postgres://postgres@127.0.0.1:9700/postgres. They build a fresh
+database of their own on the coordinator and every worker, migrate it, fill it with a small synthetic
+program, distribute it with ``counterpart distribute`` and read it back; without the variable they skip.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from counterpart.core.citus import ANCHOR, IDENTITY_INDEX, REFERENCE_TABLES, distributed_tables
+
+CITUS_URL = os.environ.get("COUNTERPART_CITUS_URL", "")
+TEST_DATABASE = "counterpart_citus_test"
+SHARDS = 8
+SCALE = "0.001"
+
+
+def test_distribute_refuses_a_database_without_citus(db) -> None:
+    with pytest.raises(CommandError, match="citus"):
+        call_command("distribute")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _counterpart(url: str, *args: str) -> str:
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    completed = subprocess.run(
+        [sys.executable, "-c", "from counterpart.cli import main; main()", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[dict]:
+    """A migrated database with a synthetic program, before and after ``counterpart distribute``."""
+    if not CITUS_URL:
+        pytest.skip("needs COUNTERPART_CITUS_URL (a Citus coordinator with its workers added)")
+    import psycopg
+
+    with psycopg.connect(CITUS_URL, autocommit=True) as admin:
+        workers = admin.execute(
+            "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0 AND noderole = 'primary'"
+        ).fetchall()
+    assert workers, "the coordinator has no workers"
+    parts = urlsplit(CITUS_URL)
+    nodes = [CITUS_URL] + [
+        urlunsplit(parts._replace(netloc=f"{parts.username}@{host}:{port}")) for host, port in workers
+    ]
+    for node in nodes:
+        with psycopg.connect(node, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {TEST_DATABASE}")
+        with psycopg.connect(_with_database(node, TEST_DATABASE), autocommit=True) as database:
+            database.execute("CREATE EXTENSION citus")
+    url = _with_database(CITUS_URL, TEST_DATABASE)
+    with psycopg.connect(url, autocommit=True) as coordinator:
+        coordinator.execute("SELECT citus_set_coordinator_host(%s, %s)", [parts.hostname, parts.port or 5432])
+        for host, port in workers:
+            coordinator.execute("SELECT citus_add_node(%s, %s)", [host, port])
+    _counterpart(url, "migrate", "--verbosity", "0")
+    _counterpart(url, "synth", "--scale", SCALE, "--yes")
+    slug = f"synth-s{SCALE.replace('.', '_')}-seed1"
+    before = json.loads(_counterpart(url, "report", "--program", slug, "--year", "2018", "--format", "json"))
+    distribution = _counterpart(url, "distribute", "--shards", str(SHARDS))
+    with psycopg.connect(url, autocommit=True) as connection:
+        yield {"url": url, "slug": slug, "before": before, "distribution": distribution, "connection": connection}
+    for node in nodes:
+        with psycopg.connect(node, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
+
+
+@pytest.mark.citus
+def test_the_tables_are_distributed_by_county_and_colocated(cluster) -> None:
+    rows = (
+        cluster["connection"]
+        .execute(
+            "SELECT logicalrelid::regclass::text, citus_table_type, distribution_column, colocation_id, shard_count "
+            "FROM citus_tables"
+        )
+        .fetchall()
+    )
+    kinds = {name: (kind, column, colocation, shards) for name, kind, column, colocation, shards in rows}
+    for table in REFERENCE_TABLES:
+        assert kinds[table][0] == "reference", table
+    anchor = kinds[ANCHOR]
+    for table in distributed_tables():
+        kind, column, colocation, shards = kinds[table]
+        assert (kind, column, colocation, shards) == ("distributed", "county_code", anchor[2], SHARDS), table
+    assert kinds[IDENTITY_INDEX][:2] == ("distributed", "blind_index")
+
+
+@pytest.mark.citus
+def test_every_primary_key_of_a_distributed_table_holds_the_county(cluster) -> None:
+    for table in distributed_tables():
+        (columns,) = (
+            cluster["connection"]
+            .execute(
+                "SELECT array_agg(a.attname::text) FROM pg_index i JOIN pg_attribute a "
+                "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                "WHERE i.indrelid = %s::regclass AND i.indisprimary",
+                [table],
+            )
+            .fetchone()
+        )
+        assert "county_code" in columns, (table, columns)
+    (persons, indexed) = (
+        cluster["connection"]
+        .execute(
+            f"SELECT (SELECT count(*) FROM people_person WHERE identity_blind_index IS NOT NULL), "
+            f"(SELECT count(*) FROM {IDENTITY_INDEX})"
+        )
+        .fetchone()
+    )
+    assert persons and indexed == persons
+
+
+def _task_count(connection, sql: str, params: list) -> int:
+    ((plan,),) = connection.execute(f"EXPLAIN (FORMAT JSON) {sql}", params).fetchall()
+    found: list[int] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "Task Count" in node:
+                found.append(node["Task Count"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(plan)
+    assert found, plan
+    return found[0]
+
+
+@pytest.mark.citus
+def test_a_countys_work_goes_to_one_shard_and_the_nation_to_all(cluster) -> None:
+    connection = cluster["connection"]
+    (county,) = connection.execute("SELECT county_code FROM people_person LIMIT 1").fetchone()
+    one_county = (
+        "SELECT count(DISTINCT b.person_id), sum(p.amount_fen) FROM people_benefit b "
+        "JOIN funds_posting p ON p.county_code = b.county_code WHERE b.county_code = %s"
+    )
+    assert _task_count(connection, one_county, [county]) == 1
+    assert _task_count(connection, "SELECT count(*) FROM people_benefit", []) == SHARDS
+
+
+@pytest.mark.citus
+def test_the_report_reads_the_same_figures_after_distribution(cluster) -> None:
+    after = json.loads(
+        _counterpart(cluster["url"], "report", "--program", cluster["slug"], "--year", "2018", "--format", "json")
+    )
+    assert after["indicators"] == cluster["before"]["indicators"]
+    assert any(indicator["value"] for indicator in after["indicators"].values())
+
+
+@pytest.mark.citus
+def test_an_intake_of_persons_writes_into_the_distributed_tables(cluster, tmp_path: Path) -> None:
+    connection = cluster["connection"]
+    (village,) = connection.execute(
+        "SELECT code FROM registry_area WHERE level = 'village' ORDER BY code LIMIT 1"
+    ).fetchone()
+    (before,) = connection.execute(
+        "SELECT count(*) FROM people_person WHERE county_code = %s", [village[:6]]
+    ).fetchone()
+    households = tmp_path / "households.csv"
+    with households.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["户编号", "所在村区划代码", "主要致贫原因", "识别年度"])
+        writer.writerows([[f"CITUS-{n}", village, "illness", 2018] for n in range(3)])
+    _counterpart(cluster["url"], "import", str(households), "--kind", "households")
+    import datetime
+
+    from counterpart.people.identity import identity_compose
+
+    persons = tmp_path / "persons.csv"
+    with persons.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["户编号", "与户主关系", "姓名", "身份证号码"])
+        for n in range(3):
+            number = identity_compose(village[:6], datetime.date(1980, 1, 1 + n), 900 + n)
+            writer.writerow([f"CITUS-{n}", "head", f"分布{n}", number])
+    _counterpart(cluster["url"], "import", str(persons), "--kind", "persons")
+    (after,) = connection.execute("SELECT count(*) FROM people_person WHERE county_code = %s", [village[:6]]).fetchone()
+    assert after == before + 3
