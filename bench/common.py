@@ -1,8 +1,9 @@
 """Shared helpers for the benchmarks: Django set-up, median timings, peak memory, results file.
 
 Every figure is a ratio to a baseline measured in the same run on the same data, since absolute
-times on these shared 2-core machines are noisy. Results are merged into results/latest.json
-as a list of {"name", "value", "unit", "baseline", "ratio"}.
+times on these shared 2-core machines are noisy. Results are merged into results/run.json (not
+tracked) as a list of {"name", "value", "unit", "baseline", "ratio"}; with BENCH_RECORD=1 (what
+``run_all.py --record`` sets) into results/latest.json, the tracked figures of record.
 """
 
 import json
@@ -16,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def results_path() -> Path:
+    """Where this run's figures go: the figures of record only when asked to record (BENCH_RECORD=1)."""
+    return RESULTS_DIR / ("latest.json" if os.environ.get("BENCH_RECORD") == "1" else "run.json")
 
 
 def django_setup() -> None:
@@ -43,7 +49,7 @@ def peak_rss_mib() -> float:
 
 
 def record(name: str, value: float, unit: str, baseline: float | None, ratio: float | None = None) -> dict[str, Any]:
-    """Merge one result into results/latest.json (replacing an earlier one of the same name).
+    """Merge one result into results_path() (replacing an earlier one of the same name).
 
     ``baseline=None`` records a figure given for context only (a wall time, a peak RSS): no ratio.
     """
@@ -58,10 +64,11 @@ def record(name: str, value: float, unit: str, baseline: float | None, ratio: fl
         "baseline": round(baseline, 6) if baseline is not None else None,
         "ratio": round(ratio, 4) if ratio is not None else None,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    results = results_path()
+    results.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(results.read_text()) if results.exists() else []
     merged = [item for item in existing if item["name"] != name] + [entry]
-    RESULTS.write_text(json.dumps(sorted(merged, key=lambda item: item["name"]), indent=2) + "\n")
+    results.write_text(json.dumps(sorted(merged, key=lambda item: item["name"]), indent=2) + "\n")
     return entry
 
 

@@ -211,7 +211,9 @@ def main() -> None:
                 "ratio": None,
             }
         )
-    path = ROOT / "bench" / "results" / "latest.json"
+    from common import results_path  # bench/common.py: results/run.json, or latest.json with BENCH_RECORD=1
+
+    path = results_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(path.read_text()) if path.exists() else []
     names = {r["name"] for r in results}

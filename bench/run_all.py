@@ -7,7 +7,8 @@
 the report, IATI, dashboard and API benchmarks read it. The intake and unique-beneficiary benchmarks
 load data of their own, each into a fresh database ``{scratch-prefix}_{name}`` that is created,
 migrated, used and dropped. Each benchmark runs as its own process; its figures are the entries it
-merges into results/latest.json (a list of {"name", "value", "unit", "baseline", "ratio"}), and this
+merges into results/run.json, untracked (``--record``: into results/latest.json, the tracked figures
+of record) (a list of {"name", "value", "unit", "baseline", "ratio"}), and this
 runner adds each benchmark's wall time and peak RSS (from the kernel's accounting of that child).
 A benchmark script that is not there is listed as skipped, saying so.
 """
@@ -24,7 +25,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "results" / "latest.json"
 sys.path.insert(0, str(HERE))
 
 
@@ -50,9 +50,12 @@ BENCHES = [
 
 
 def _results() -> dict[str, dict]:
-    if not RESULTS.exists():
+    from common import results_path
+
+    results = results_path()
+    if not results.exists():
         return {}
-    return {entry["name"]: entry for entry in json.loads(RESULTS.read_text())}
+    return {entry["name"]: entry for entry in json.loads(results.read_text())}
 
 
 def _with_database(url: str, name: str) -> str:
@@ -85,11 +88,14 @@ def main() -> None:
     parser.add_argument("--scratch-prefix", default=None, help="URL whose database name prefixes scratch databases")
     parser.add_argument("--quick", action="store_true", help="smaller loads for the benchmarks that load their own")
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
+    parser.add_argument("--record", action="store_true", help="write the figures of record, results/latest.json")
     parser.add_argument("--suffix", default="", help="appended to every figure's name, e.g. _s0_1 for the dataset")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("give --database-url (or DATABASE_URL) of a PostgreSQL database with a synthetic program")
     scratch_prefix = args.scratch_prefix or args.database_url
+    if args.record:
+        os.environ["BENCH_RECORD"] = "1"  # read by common.results_path, here and in each benchmark
     os.environ["BENCH_NAME_SUFFIX"] = args.suffix  # read by common.record, here and in each benchmark
     chosen = {name for name in args.only.split(",") if name}
 

