@@ -12,9 +12,10 @@ from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Left
 
-from counterpart.integrity.checks import IntegrityCheck, Severity, integrity_check_register
+from counterpart.integrity.checks import IntegrityCheck, Severity, integrity_check_register, integrity_sweeper_register
 from counterpart.people.models import Household, Person, Relation
 
+from .at_rest import leftovers_sweep
 from .models import BatchStatus, ImportBatch
 
 
@@ -118,3 +119,6 @@ for check in (
     ),
 ):
     integrity_check_register(check)
+
+# What imports left on disk: killed imports' spools, ended batches' uploads past retention.
+integrity_sweeper_register("intake.leftovers", leftovers_sweep)

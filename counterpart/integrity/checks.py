@@ -226,6 +226,20 @@ def integrity_check_register(check: IntegrityCheck) -> None:
     CHECKS.append(check)
 
 
+# Cleaners of what interrupted work left behind (an import's sealed spool, expired uploads): each
+# returns what it removed by kind. Registered by the app that owns the files, as checks are.
+SWEEPERS: dict[str, Callable[[], dict[str, int]]] = {}
+
+
+def integrity_sweeper_register(name: str, sweep: Callable[[], dict[str, int]]) -> None:
+    SWEEPERS[name] = sweep
+
+
+def integrity_sweep() -> dict[str, dict[str, int]]:
+    """Run every registered sweeper; ``check-integrity`` does this before its checks."""
+    return {name: sweep() for name, sweep in SWEEPERS.items()}
+
+
 def integrity_run(codes: list[str] | None = None) -> list[Finding]:
     findings = []
     for check in CHECKS:

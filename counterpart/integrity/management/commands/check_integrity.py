@@ -4,8 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from counterpart.intake.at_rest import leftovers_sweep
-from counterpart.integrity.checks import Severity, integrity_run
+from counterpart.integrity.checks import Severity, integrity_run, integrity_sweep
 
 
 class Command(BaseCommand):
@@ -18,8 +17,8 @@ class Command(BaseCommand):
         errors = 0
         if not options["check"]:
             # What imports left on disk: killed imports' spools, ended batches' uploads past retention.
-            swept = leftovers_sweep()
-            self.stdout.write(f"{'swept':8} {'intake.leftovers':38} {sum(swept.values()):>8}  {swept}")
+            for name, swept in integrity_sweep().items():
+                self.stdout.write(f"{'swept':8} {name:38} {sum(swept.values()):>8}  {swept}")
         for finding in integrity_run(options["check"]):
             check = finding.check
             status = "ok" if not finding.count else check.severity.upper()
