@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands, load_command_class
 
 from counterpart.cli import _module_name, _usage
@@ -46,6 +47,10 @@ def _run(name: str, *args: Any) -> str:
     return out.getvalue()
 
 
+def _user(username: str) -> Any:
+    return get_user_model().objects.get_or_create(username=username)[0]
+
+
 def _divisions(directory: Path) -> Path:
     (directory / "provinces.csv").write_text('code,name\n52,"贵州省"\n', encoding="utf-8")
     (directory / "cities.csv").write_text('code,name,provinceCode\n5204,"安顺市",52\n', encoding="utf-8")
@@ -68,7 +73,7 @@ RUNS = {
     "divisions-load": lambda tmp: _run("divisions-load", str(_divisions(tmp))),
     "identity-rekey": lambda tmp: _run("identity-rekey"),
     "iati": lambda tmp: _run("iati", "export", "--program", PROGRAM, "--year", "2009", "--output", str(tmp / "a.xml")),
-    "api-token": lambda tmp: _run("api-token", "demo", "--name", "README"),
+    "api-token": lambda tmp: _run("api-token", _user("readme-api").username, "--name", "README"),
     "api-schema": lambda tmp: _run("api-schema", "--output", str(tmp / "openapi.json")),
     "template": lambda tmp: _run("template", "projects", "--output", str(tmp / "projects.xlsx")),
     "import": lambda tmp: _run("import", str(tmp / "projects.xlsx"), "--dry-run"),

@@ -61,7 +61,9 @@ def test_report_json_reproduces_the_seed_figures(demo) -> None:
         "source": "reported",
         "qualifier": "more_than",
         "records": figures["beneficiaries"]["records"],  # the people registry's count, beside it
+        "citation": figures["beneficiaries"]["citation"],
     }
+    assert "年鉴" in figures["beneficiaries"]["citation"]  # the entry it was published in
     assert figures["beneficiaries"]["records"]["source"] == "registry"
     # "12 districts of Qingdao are twinned with 12 poverty-stricken counties"
     assert figures["district_county_pairs"]["value"] == 12
