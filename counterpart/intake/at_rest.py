@@ -206,6 +206,12 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def upload_directory() -> Path:
+    """Where uploads are kept: the only files the sweep may remove or seal (a path given on the command
+    line is the user's own file and is left as it is)."""
+    return Path(settings.MEDIA_ROOT) / "uploads"
+
+
 def leftovers_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     """Remove what imports left: spools of dead processes, uploads of ended batches past retention.
 
@@ -226,7 +232,7 @@ def leftovers_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     batches = ImportBatch.objects.exclude(file_path="")
     for batch in batches.only("id", "file_path", "status", "finished_at", "created_at"):
         path = Path(batch.file_path)
-        if not path.exists():
+        if not path.exists() or not path.resolve().is_relative_to(upload_directory().resolve()):
             continue
         finished = batch.finished_at or batch.created_at
         if batch.status in ended and (not is_sealed(path) or finished < now - datetime.timedelta(days=days)):

@@ -13,7 +13,7 @@ import csv
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,10 +217,16 @@ def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
     the file-size limit, so memory is bounded by the file, not by a field) or a line the CSV reader
     cannot parse.
     """
+    yield from rows_checked(_rows(info, sheet))
+
+
+def rows_checked(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """The rows as they are read, or a FileRejected naming the row (see rows_read); the staged bulk path
+    reads CSV through its own byte counter and passes its rows through here too."""
     max_rows = limits()["max_rows"] + 1
     count = 0
     try:
-        for count, row in enumerate(_rows(info, sheet), start=1):
+        for count, row in enumerate(rows, start=1):
             if count > max_rows:
                 raise FileRejected(
                     f"行数超过上限 {max_rows - 1}", f"the file has more than the limit of {max_rows - 1} rows"
@@ -243,6 +249,12 @@ def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
         ) from None
 
 
+def csv_field_limit_set() -> None:
+    """The CSV reader's field limit (131,072 by default) would raise mid-file; the file-size limit
+    already bounds every field, and rows_checked refuses an over-long cell by its row."""
+    csv.field_size_limit(max(limits()["max_file_bytes"], 131_072))
+
+
 def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
     if info.type == "csv":
         with info.path.open("r", encoding=info.encoding, newline="") as handle:
@@ -251,7 +263,7 @@ def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
             delimiter = _delimiter(sample)
             # The reader's field limit (131,072 by default) would raise mid-file; the file-size limit
             # already bounds every field, and rows_read refuses an over-long cell by its row.
-            csv.field_size_limit(max(limits()["max_file_bytes"], 131_072))
+            csv_field_limit_set()
             yield from csv.reader(handle, delimiter=delimiter)
         return
     from python_calamine import CalamineWorkbook

@@ -77,18 +77,13 @@ class _CountingReader(io.RawIOBase):
 def _csv_rows(info: FileInfo, counter: _CountingReader) -> Any:
     import csv
 
-    from .readers import _delimiter, limits
+    from .readers import _delimiter, csv_field_limit_set, rows_checked
 
     with info.path.open("r", encoding=info.encoding, newline="") as head:
         sample = head.read(8192)
     text = io.TextIOWrapper(io.BufferedReader(counter, 1 << 20), encoding=info.encoding, newline="")
-    max_rows = limits()["max_rows"] + 1
-    for count, row in enumerate(csv.reader(text, delimiter=_delimiter(sample)), start=1):
-        if count > max_rows:
-            raise FileRejected(
-                f"行数超过上限 {max_rows - 1}", f"the file has more than the limit of {max_rows - 1} rows"
-            )
-        yield row
+    csv_field_limit_set()
+    yield from rows_checked(csv.reader(text, delimiter=_delimiter(sample)))
 
 
 def _errors_of(batch: ImportBatch) -> list[RowError]:

@@ -12,17 +12,11 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
-
-from .at_rest import upload_seal
+from .at_rest import upload_directory, upload_seal
 from .readers import limits
 from .validation import FileRejected
 
 _BLOCK = 1 << 20
-
-
-def upload_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / "uploads"
 
 
 def upload_store(source: BinaryIO, *, suffix: str = "") -> Path:
