@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -123,18 +124,25 @@ def _conflicting_entries(report: AnnualReport) -> list[QualityWarning]:
     return warnings
 
 
+def _year_above_totals(report: AnnualReport, totals: Any) -> list[tuple[ReportedValue, Any]]:
+    """The multi-year published totals of summed indicators that this year's figure alone exceeds."""
+    sums = set(Indicator.objects.filter(aggregation=Aggregation.SUM).values_list("key", flat=True))
+    above = []
+    for total in totals:
+        figure = report.figures.get(total.indicator_key)
+        if figure is not None and total.indicator_key in sums and Decimal(figure.value) > total.value:
+            above.append((total, figure))
+    return above
+
+
 def _annual_exceeds_cumulative(report: AnnualReport) -> list[QualityWarning]:
     if report.year_to:
         return []
-    sums = set(Indicator.objects.filter(aggregation=Aggregation.SUM).values_list("key", flat=True))
     ranges = ReportedValue.objects.filter(
         _scoped_values(report), year__lte=report.year, year_to__gte=report.year, breakdown_code=""
     ).exclude(year_to=report.year, year=report.year)
     warnings = []
-    for total in ranges:
-        figure = report.figures.get(total.indicator_key)
-        if figure is None or total.indicator_key not in sums or Decimal(figure.value) <= total.value:
-            continue
+    for total, figure in _year_above_totals(report, ranges):
         warnings.append(
             QualityWarning(
                 total.indicator_key,
@@ -152,15 +160,11 @@ def _annual_exceeds_cumulative_before(report: AnnualReport) -> list[QualityWarni
     """One year's figure larger than everything published for the years up to the year before."""
     if report.year_to:
         return []
-    sums = set(Indicator.objects.filter(aggregation=Aggregation.SUM).values_list("key", flat=True))
     ranges = ReportedValue.objects.filter(
         _scoped_values(report), year_to=report.year - 1, year__lt=report.year - 1, breakdown_code=""
     )
     warnings = []
-    for total in ranges:
-        figure = report.figures.get(total.indicator_key)
-        if figure is None or total.indicator_key not in sums or Decimal(figure.value) <= total.value:
-            continue
+    for total, figure in _year_above_totals(report, ranges):
         warnings.append(
             QualityWarning(
                 total.indicator_key,
