@@ -25,6 +25,8 @@ class Source:
     PROJECTS = "projects"
     REGISTRY = "registry"
     REPORTED = "reported"
+    # A grouping program's figure added up from its member programs' records (counterpart/reports/annual.py).
+    PROGRAMS = "programs"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A kind is one module (see ``records/``) that declares its columns and natural ke
 domain's services: ``prepare`` checks a typed row without writing, ``lookup`` finds the records
 a chunk of rows already has (for idempotency), ``create_many``/``update`` write through the
 domain layer, ``export_rows`` turns records back into rows of the same columns (so an export is
-a valid import file). Kinds: projects, ledger, reported_values, households, persons (staged bulk
+a valid import file). Kinds: programs, pairings, projects, ledger, reported_values, households, persons (staged bulk
 path on PostgreSQL, see staged.py), trainings, training_participants, student_aid,
 project_beneficiaries, enterprise_reports, market_events; identity numbers are ``sensitive=True``.
 """

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 
 class AreaLevel(models.TextChoices):
+    NATION = "nation", "全国 nation"
     PROVINCE = "province", "省级 province"
     PREFECTURE = "prefecture", "地级 prefecture"
     COUNTY = "county", "县级 county"
@@ -22,6 +23,10 @@ CODE_LENGTH_BY_LEVEL = {
     AreaLevel.VILLAGE: 12,
 }
 LEVEL_BY_CODE_LENGTH = {length: level for level, length in CODE_LENGTH_BY_LEVEL.items()}
+# The nation as an area (the donor of a national program: "the 15 eastern provinces and cities"). GB/T 2260
+# has no code for it; "0" is short for the 000000 that lists of divisions give it, and no division's code
+# starts with it, so it never falls inside a province by prefix (scoping treats it as containing every area).
+NATION_CODE = "0"
 
 
 class Area(models.Model):
@@ -105,6 +110,14 @@ class Program(models.Model):
     lead_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="led_programs"
     )
+    # Further donor areas of a program with several (a province and its cities, several provinces); the
+    # first donor is ``donor_area``.
+    other_donor_areas = models.ManyToManyField(Area, blank=True, related_name="co_donor_programs")
+    # A program that groups others (the national overview; all of one donor's twinnings): its report adds
+    # its members' figures from records, and its own published figures stand for the whole.
+    group = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=True
+    )
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
@@ -154,6 +167,9 @@ class Pairing(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     valid_from = models.DateField()
+    # Most published pages never say when a pairing began: it is then taken from the program's first
+    # year (so every query of "in force in year Y" holds) and kept as not stated, never shown as a date.
+    start_stated = models.BooleanField(default=True)
     valid_to = models.DateField(null=True, blank=True, help_text="最后有效日（含）last day in force, inclusive")
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     note = models.TextField(blank=True)

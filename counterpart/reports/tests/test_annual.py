@@ -154,3 +154,32 @@ def test_a_two_year_report_counts_beneficiaries_from_the_published_year_and_the_
     assert figure["composition"][0] == {"years": "2009", "value": one_year["value"], "source": "reported"}
     assert figure["value"] == one_year["value"] + records_2010["value"]
     assert figure["value"] >= one_year["value"] > one_year["records"]["value"]
+
+
+def test_a_grouping_program_adds_its_members_records_and_its_own_published_figure_stands(areas, actor) -> None:
+    from counterpart.registry.services import program_create
+
+    # given a donor's twinnings grouped under one program, each member with fiscal aid on its ledger
+    group = program_create(actor, slug="qd-all", name_zh="青岛对口帮扶", donor_area=areas["3702"], start_year=1996)
+    members = [
+        program_create(actor, slug=slug, name_zh=slug, donor_area=areas["3702"], start_year=1996, group=group)
+        for slug in ("qd-a", "qd-b")
+    ]
+    for member, fen in zip(members, (100_00, 250_00), strict=True):
+        commitment = ledger_commit(actor, program=member, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=fen)
+        ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=fen)
+    # when the group's report is made, before and after its own published total is entered
+    from_records = report_annual(group, 2009).as_json()["indicators"]["fiscal_aid"]
+    reported_value_enter(
+        actor, program=group, indicator_key="fiscal_aid", year=2009, value=400, unit="yuan", citation="yearbook"
+    )
+    published = report_annual(group, 2009).as_json()["indicators"]["fiscal_aid"]
+    # then the members' records add up, by member, and the published figure stands with them beside it
+    assert from_records == {
+        "value": 350.0,
+        "unit": "yuan",
+        "source": "programs",
+        "breakdown": {"qd-a": 100.0, "qd-b": 250.0},
+    }
+    assert published["value"] == 400 and published["source"] == "reported"
+    assert published["records"]["value"] == 350.0
