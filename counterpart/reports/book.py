@@ -12,7 +12,7 @@ from typing import Any
 from counterpart.indicators.catalogue import catalogue_rows
 from counterpart.indicators.models import Indicator, Target
 from counterpart.registry.models import Area, Pairing, PairingLevel, PeriodLock, Program
-from counterpart.registry.selectors import pairings_active_in_year
+from counterpart.registry.selectors import area_in_force, pairings_active_in_year
 
 from .annual import AnnualReport, Figure, Scope, report_annual
 from .narrative import narrative_en, narrative_zh
@@ -201,21 +201,26 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
         .order_by("recipient_area_id")
     )
     main.warnings += pairings_overlapping(pairings, year_to or year)
-    area_codes = sorted({p.recipient_area_id for p in pairings})
-    areas = Area.objects.in_bulk(area_codes)
-    for code in area_codes:
-        area = areas[code]
+    # Each recipient as the division in force in the report's last year: a county recoded in 2011 is
+    # its 2010 self in a 2010 report and its successor in a 2012 one (registry/history.py).
+    in_force = {
+        area_in_force(area, year_to or year)
+        for area in Area.objects.filter(code__in={p.recipient_area_id for p in pairings}).select_related("successor")
+    }
+    for area in sorted(in_force, key=lambda a: a.code):
+        code = area.code
         section = _section(
             "area", area.name_zh, area.name_en or code, program, year, year_to, Scope(area_code=code), code
         )
         if section:
             book.sections.append(section)
     for pairing in pairings:
+        donor = area_in_force(pairing.donor_area, year_to or year)
+        recipient = area_in_force(pairing.recipient_area, year_to or year)
         section = _section(
             "pairing",
-            f"{pairing.donor_area.name_zh}—{pairing.recipient_area.name_zh}",
-            f"{pairing.donor_area.name_en or pairing.donor_area_id} – "
-            f"{pairing.recipient_area.name_en or pairing.recipient_area_id}",
+            f"{donor.name_zh}—{recipient.name_zh}",
+            f"{donor.name_en or donor.code} – {recipient.name_en or recipient.code}",
             program,
             year,
             year_to,

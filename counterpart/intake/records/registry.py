@@ -224,7 +224,7 @@ class PairingsKind(Kind):
 
     def _start(self, row: Row, context: ImportContext) -> datetime.date:
         if row["valid_from"]:
-            return row["valid_from"]  # type: ignore[no-any-return]
+            return row["valid_from"]
         return datetime.date(context.program(row["program"]).start_year, 1, 1)
 
     def prepare(self, row: Row, context: ImportContext) -> None:
@@ -237,14 +237,14 @@ class PairingsKind(Kind):
             raise InvalidInput("valid_to", row["valid_to"].isoformat(), _("结束日期早于开始日期"))
 
     def key_of(self, row: Row) -> Key:
-        area = row.get
+        donor, recipient = row.get("donor_area"), row.get("recipient_area")
         return (
-            area("program"),
-            _short(area("donor_area")) if area("donor_area") else None,
-            _short(area("recipient_area")) if area("recipient_area") else None,
-            area("donor_organisation") or "",
-            area("recipient_organisation") or "",
-            area("valid_from") or None,
+            row.get("program"),
+            _short(str(donor)) if donor else None,
+            _short(str(recipient)) if recipient else None,
+            row.get("donor_organisation") or "",
+            row.get("recipient_organisation") or "",
+            row.get("valid_from") or None,
         )
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
