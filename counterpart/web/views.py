@@ -12,6 +12,9 @@ from counterpart.reports.book import report_book
 from counterpart.reports.pdf import report_pdf
 from counterpart.reports.xlsx import report_xlsx
 
+from . import can
+from .workbench import enterprise_reports, tasks_for
+
 
 def home(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.select_related("donor_area").order_by("slug")
@@ -20,11 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user starts: the programs their roles reach, with each one's pages."""
+    """Where a signed-in user starts: what waits for them (web/workbench.py), an enterprise's own
+    reports and its next step, and the programs their roles reach."""
     programs = scoped(Program, request.user).select_related("donor_area").order_by("slug")
-    return render(
-        request, "web/workbench.html", {"programs": programs, "scope_is_empty": access_scope(request.user).is_empty}
-    )
+    context = {
+        "programs": programs,
+        "scope_is_empty": access_scope(request.user).is_empty,
+        "tasks": tasks_for(request.user),
+        "enterprise_reports": enterprise_reports(request.user),
+        "may_report": can.can(request.user, "enterprise_report_draft") and not request.user.is_superuser,
+    }
+    return render(request, "web/workbench.html", context)
 
 
 @reads_from_replica
