@@ -48,7 +48,7 @@ PENDING: dict[str, VerbRule] = {
         VerbRule("project_complete", _PROGRAM_OR_AREA),
         VerbRule("project_accept", _PROGRAM),
         VerbRule("project_attachment_add", _PROGRAM_OR_AREA),
-        VerbRule("benefit_record", _AREA),
+        VerbRule("benefit_record", _PROGRAM_OR_AREA),
         VerbRule("household_register", _AREA, program_less=True),
         VerbRule("person_register", _AREA, program_less=True),
         VerbRule("enterprise_report_draft", _ENTERPRISE),

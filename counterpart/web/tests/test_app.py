@@ -308,11 +308,12 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
     member(actor, home, 1, name="甲一")
     member(actor, home, 2, name="甲二")
     member(actor, household(actor, areas["520422100201"], "OURS-H2"), 3, name="乙三")  # not reached
-    county, office = _as(world, "recipient_office"), _as(world, "program_office")
+    county, donor = _as(world, "recipient_office"), _as(world, "donor_district_office")
     url = f"/app/projects/{project.pk}/beneficiaries/"
+    # the policy's benefit_record: the county that keeps the households (or the program office), not the donor
     assert "/beneficiaries/" in county.get(f"/app/projects/{project.pk}/").content.decode()
-    assert "/beneficiaries/" not in office.get(f"/app/projects/{project.pk}/").content.decode()
-    assert office.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
+    assert "/beneficiaries/" not in donor.get(f"/app/projects/{project.pk}/").content.decode()
+    assert donor.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
 
     page = county.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}, follow=True).content.decode()
     assert "本项目惠及 2 人（1 户）" in page
