@@ -173,6 +173,9 @@ def _proposal_web(world: World, **changes: object) -> dict[str, object]:
     return data
 
 
+OUT_OF_AREA = "该地区不在您的权限范围内"
+
+
 @pytest.mark.parametrize(
     ("role", "web_changes", "api_changes", "status", "words"),
     [
