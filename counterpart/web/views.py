@@ -26,11 +26,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """Where a signed-in user starts: what waits for them (web/workbench.py), an enterprise's own
     reports and its next step, and the programs their roles reach."""
     programs = scoped(Program, request.user).select_related("donor_area").order_by("slug")
+    reports = enterprise_reports(request.user)
     context = {
         "programs": programs,
         "scope_is_empty": access_scope(request.user).is_empty,
         "tasks": tasks_for(request.user),
-        "enterprise_reports": enterprise_reports(request.user),
+        "enterprise_reports": reports,
+        # The enterprise's next step: correct what was returned (or finish a draft), else report anew.
+        "report_to_correct": next((r for r in reports if can.report_correctable(request.user, r)), None),
         "may_report": can.can(request.user, "enterprise_report_draft") and not request.user.is_superuser,
     }
     return render(request, "web/workbench.html", context)

@@ -117,6 +117,8 @@ def test_the_enterprise_sees_its_reports_and_what_to_do_next(world: World) -> No
     page = _workbench(world, Role.ENTERPRISE)
     assert "待修改并提交的企业年度报告" in page
     assert f"/app/enterprise-reports/{report.pk}/" in _task_links(page)
+    # and the next step is to correct it, not to start another report
+    assert f"/app/enterprise-reports/{report.pk}/correct/" in page and "/app/enterprise-reports/new/" not in page
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
 
