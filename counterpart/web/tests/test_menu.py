@@ -33,7 +33,7 @@ API_LISTS = {
 
 
 @pytest.fixture
-def demo_user(demo_program, tmp_path, request):  # type: ignore[no-untyped-def]
+def demo_user(demo_program, tmp_path, request):
     demo_accounts_ensure(tmp_path / "demo-login.txt")
     return get_user_model().objects.get(username=request.param)
 
@@ -45,7 +45,7 @@ def _menu(client: Client) -> list[str]:
 
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)
-def test_no_menu_item_of_a_demo_role_is_refused(demo_user) -> None:  # type: ignore[no-untyped-def]
+def test_no_menu_item_of_a_demo_role_is_refused(demo_user) -> None:
     client = Client()
     client.force_login(demo_user)
     links = [link for link in _menu(client) if link.startswith("/app/")]
@@ -55,7 +55,7 @@ def test_no_menu_item_of_a_demo_role_is_refused(demo_user) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)
-def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:
     client = Client()
     client.force_login(demo_user)
     links = set(_menu(client))
@@ -72,7 +72,7 @@ def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)
-def test_each_web_list_counts_what_its_api_list_counts(demo_user) -> None:  # type: ignore[no-untyped-def]
+def test_each_web_list_counts_what_its_api_list_counts(demo_user) -> None:
     _token, raw = api_token_create(Actor.system("test"), demo_user)
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     web, served = {}, {}

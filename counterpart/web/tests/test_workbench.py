@@ -142,7 +142,7 @@ def test_an_import_running_or_refused_waits_on_its_uploaders_workbench(world: Wo
 # --- the same refusal through both edges ---------------------------------------------------------------------
 
 
-def _api(user) -> Client:  # type: ignore[no-untyped-def]
+def _api(user) -> Client:
     _token, raw = api_token_create(Actor.system("test"), user)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from counterpart.core.audit import Actor
 from counterpart.demo.accounts import demo_accounts_ensure
@@ -27,7 +27,7 @@ from counterpart.registry.models import Area, Pairing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def _tasks_made() -> None:
@@ -37,9 +37,19 @@ def _tasks_made() -> None:
     program = demo_load().program
     puding = Area.objects.get(code="520422")
     pairing = Pairing.objects.filter(program=program, recipient_area=puding).first()
-    common = {"program": program, "category": "village_road", "recipient_area": puding, "pairing": pairing}
-    project_propose(system, code="WB-PROPOSED", title_zh="待审批的村组道路", year=2012, budget_fen=100_000, **common)
-    approved = project_propose(system, code="WB-APPROVED", title_zh="待开工的道路", year=2012, budget_fen=1, **common)
+    for code, title in (("WB-PROPOSED", "待审批的村组道路"), ("WB-APPROVED", "待开工的道路")):
+        project = project_propose(
+            system,
+            program=program,
+            code=code,
+            title_zh=title,
+            category="village_road",
+            recipient_area=puding,
+            pairing=pairing,
+            year=2012,
+            budget_fen=100_000,
+        )
+    approved = project
     project_transition(system, approved, ProjectStatus.APPROVED)
     for name, returned in (("海信集团", False), ("海尔集团", True)):
         enterprise = Enterprise.objects.get(organisation__name_zh=name)
