@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from counterpart.access.scoping import access_scope, scoped
 from counterpart.core.routers import reads_from_replica
+from counterpart.dashboard.scopes import dashboard_view_for
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
 from counterpart.reports.pdf import report_pdf
@@ -25,7 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def workbench(request: HttpRequest) -> HttpResponse:
     """Where a signed-in user starts: what waits for them (web/workbench.py), an enterprise's own
     reports and its next step, and the programs their roles reach."""
-    programs = scoped(Program, request.user).select_related("donor_area").order_by("slug")
+    # The programs whose dashboard this user has a view of (an enterprise has none: its reports are its own).
+    programs = [
+        program
+        for program in scoped(Program, request.user).select_related("donor_area").order_by("slug")
+        if dashboard_view_for(request.user, program) is not None
+    ]
     reports = enterprise_reports(request.user)
     context = {
         "programs": programs,

@@ -52,6 +52,11 @@ def test_no_menu_item_of_a_demo_role_is_refused(demo_user) -> None:
     assert "/app/" in links
     answers = {link: client.get(link).status_code for link in links}
     assert answers == dict.fromkeys(links, 200), answers
+    # nor does anything the workbench links to (its tasks, its programs' dashboards)
+    main = client.get("/app/").content.decode().split('<main id="main">', 1)[1]
+    links = [link for link in re.findall(r'href="([^"]+)"', main) if link.startswith("/")][:20]
+    answers = {link: client.get(link, follow=True).status_code for link in links}
+    assert answers == dict.fromkeys(links, 200), answers
 
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)
