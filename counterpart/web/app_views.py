@@ -406,6 +406,7 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
 def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The county records a household or a person its project reached, from the project's page."""
     project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), request.user, pk=pk)
+    _form_open(request, "benefit_record")  # a role the policy never grants it: 403 before the form is read
     try:
         edge_check(request.user, "benefit_record", can.project_target(project), area_field="project")
     except InvalidInput as refused:
