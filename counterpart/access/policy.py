@@ -146,7 +146,11 @@ def _grants(membership: Membership, scope: Scope, target: Target, rule: VerbRule
 
 def may(actor: Actor, verb: str, target: Target) -> bool:
     """Whether ``actor`` may take ``verb`` on ``target`` (see the module's docstring)."""
-    rule = verb_rule(verb)
+    return rule_allows(actor, verb_rule(verb), target)
+
+
+def rule_allows(actor: Actor, rule: VerbRule, target: Target) -> bool:
+    """``may`` for one row of the table, given as the row itself."""
     if target.program is None and not rule.program_less:
         return False
     if actor.is_system:
@@ -165,6 +169,28 @@ def may(actor: Actor, verb: str, target: Target) -> bool:
 
 def roles_for(verb: str) -> Mapping[Role, Scope]:
     return verb_rule(verb).grants
+
+
+def rule_allows_somewhere(actor: Actor, rule: VerbRule) -> bool:
+    """Whether ``actor`` holds a role the row grants at all (a program office for a program-scoped
+    verb, any recipient office for an area-scoped one): what a menu or a "new" button asks before
+    there is a target. Never a substitute for ``may`` on the record itself."""
+    if actor.is_system:
+        return True
+    user = actor.user
+    if user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(Role(m.role) in rule.grants for m in memberships_of(user))
+
+
+def may_somewhere(actor: Actor, verb: str) -> bool:
+    return rule_allows_somewhere(actor, verb_rule(verb))
+
+
+def verb_declared(verb: str) -> bool:
+    return verb in POLICY.rules
 
 
 def policy_check(actor: Actor, verb: str, target: Target, *, area_field: str = "recipient_area") -> None:

@@ -88,7 +88,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _errors(request, 403, [{"field": None, "value": None, "message": "read-only for this user"}])
+    # The policy's own words (access.policy: "your role may not take this action"), as the web shows them.
+    message = str(exc) or "read-only for this user"
+    return _errors(request, 403, [{"field": None, "value": None, "message": message}])
 
 
 @api.exception_handler(AuthenticationError)

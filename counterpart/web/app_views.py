@@ -1,9 +1,12 @@
 """The signed-in application: lists, detail pages, forms and the project workflow (imports: import_views.py;
 identity numbers and the audit trail: audit_views.py).
 
-Views parse input, check the role (``permissions``) and call one domain service; they never write
-a model themselves. Records are found only through ``scoped()`` / ``scoped_get_or_404`` (out of
-scope: 404). A role that may see a record but not act on it gets 403 for the action.
+Views parse input and call one domain action; they never write a model and never decide who may:
+the action asks the one policy, and its refusal (a role that may never act: 403 on a form page, a
+message on a record's page; a record outside the user's area or program, a locked year, invalid
+input: on the form's field) is shown in the user's language. What a page shows as possible asks the
+same policy (``can``). Records are found only through ``scoped()`` / ``scoped_get_or_404`` (out of
+scope: 404).
 """
 
 from collections.abc import Callable
@@ -19,10 +22,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
-from counterpart.enterprise.models import EnterpriseReport
+from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import (
     enterprise_report_confirm,
     enterprise_report_draft,
@@ -51,10 +55,17 @@ from counterpart.projects.services import (
     project_transition,
 )
 
-from . import forms, permissions
+from . import can, forms
+from .can import edge_check
 from .forms import form_error_from
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
 from .specs import spec_get
+
+
+def _refusal(refused: InvalidInput) -> str:
+    """The domain's refusal as one sentence for a message (it names the value refused)."""
+    return refused.messages[0] if refused.messages else str(refused)
+
 
 # --- lists and detail pages ------------------------------------------------------------------------------
 
@@ -78,7 +89,6 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
         return list_export(spec, result, file_format, may_see_sensitive=revealed)
     page = list_page(result, request.GET.get("page"))
     kept = {k: v for k, v in request.GET.items() if k in (*spec.params, "q", "sort") and v}
-    grants = permissions.grants_of(request.user)
     rows = [{"pk": record.pk, "cells": [(col, col.get(record)) for col in spec.columns]} for record in page.object_list]
     return render(
         request,
@@ -92,8 +102,8 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
             "drill": [p for p in ("program", "year", "area") if getattr(spec, p)],
             "kept_query": urlencode(kept),
             "sort_query": urlencode({k: v for k, v in kept.items() if k != "sort"}),
-            "may_create": spec.create_url and spec.may_create(grants),
-            "may_export_clear": spec.has_sensitive_columns and permissions.may_reveal_identity(request.user),
+            "may_create": bool(spec.create_url) and can.can_any(request.user, spec.create_verbs),
+            "may_export_clear": spec.has_sensitive_columns and can.may_reveal_identity(request.user),
         },
     )
 
@@ -104,8 +114,6 @@ def _export_revealed(request: HttpRequest, spec: ListSpec, result: Any) -> bool:
     reason = (request.POST.get("reveal_reason") or "").strip()
     if not spec.has_sensitive_columns or "reveal_reason" not in request.POST:
         return False
-    if not permissions.may_reveal_identity(request.user):
-        raise PermissionDenied
     persons_identity_export_authorise(
         Actor.of(request.user), count=result.queryset.count(), reason=reason, filters=result.applied
     )
@@ -133,6 +141,13 @@ def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool =
     return render(request, "web/form.html", {"form": form, "title": title, "multipart": multipart})
 
 
+def _form_open(request: HttpRequest, *verbs: str) -> None:
+    """A form page opens for a user the policy grants one of its verbs somewhere (the menu and the
+    lists link to it only then); where the record lands is the action's to check."""
+    if not can.can_any(request.user, verbs):
+        raise PermissionDenied(_("您的角色不能进行此操作"))
+
+
 def _form_submit(
     request: HttpRequest,
     form: Any,
@@ -149,6 +164,8 @@ def _form_submit(
             record = write(form.cleaned_data)
         except InvalidInput as error:
             form_error_from(form, error)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused) or _("您的角色不能进行此操作"))
         else:
             messages.success(request, success)
             return redirect(detail_url, pk=record.pk)
@@ -157,10 +174,8 @@ def _form_submit(
 
 @login_required
 def project_propose_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_propose_project(grants):
-        raise PermissionDenied
-    form = forms.ProjectProposeForm(request.POST or None, user=request.user, grants=grants)
+    _form_open(request, "project_propose")
+    form = forms.ProjectProposeForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
         project = project_propose(
@@ -183,10 +198,8 @@ def project_propose_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ledger_record_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    if not (grants.superuser or grants.program_offices):
-        raise PermissionDenied
-    form = forms.LedgerRecordForm(request.POST or None, user=request.user, grants=grants)
+    _form_open(request, "ledger_commit", "ledger_disburse")
+    form = forms.LedgerRecordForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
@@ -219,12 +232,13 @@ def ledger_record_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_register_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_register_people(grants):
-        raise PermissionDenied
-    form = forms.HouseholdRegisterForm(request.POST or None, user=request.user, grants=grants)
+    _form_open(request, "household_register")
+    form = forms.HouseholdRegisterForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
+        edge_check(
+            request.user, "household_register", Target(program=None, area=data["village"].code), area_field="village"
+        )
         household = household_register(
             Actor.of(request.user),
             number=data["number"],
@@ -240,12 +254,11 @@ def household_register_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_register_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_register_people(grants):
-        raise PermissionDenied
-    form = forms.PersonRegisterForm(request.POST or None, user=request.user, grants=grants)
+    _form_open(request, "person_register")
+    form = forms.PersonRegisterForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
+        edge_check(request.user, "person_register", Target(program=None, area=data["area"].code), area_field="area")
         person = person_register(
             Actor.of(request.user),
             PersonRow(
@@ -265,10 +278,8 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def training_record_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_record_training(grants):
-        raise PermissionDenied
-    form = forms.TrainingRecordForm(request.POST or None, user=request.user, grants=grants)
+    _form_open(request, "training_create")
+    form = forms.TrainingRecordForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
@@ -292,14 +303,19 @@ def training_record_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_report_view(request: HttpRequest) -> HttpResponse:
-    grants = permissions.grants_of(request.user)
-    enterprises = permissions.report_enterprises(grants)
-    if not (grants.superuser or grants.organisations):
-        raise PermissionDenied
-    form = forms.EnterpriseReportForm(request.POST or None, user=request.user, grants=grants, enterprises=enterprises)
+    _form_open(request, "enterprise_report_draft")
+    enterprises = scoped(Enterprise.objects.select_related("organisation"), request.user)
+    form = forms.EnterpriseReportForm(request.POST or None, user=request.user, enterprises=enterprises)
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
+        area = data["area"]
+        target = Target(
+            program=data["program"].pk,
+            area=area.code if area else None,
+            organisation=data["enterprise"].organisation_id,
+        )
+        edge_check(request.user, "enterprise_report_draft", target, area_field="enterprise")
         report = enterprise_report_draft(
             actor,
             program=data["program"],
@@ -321,11 +337,10 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
 def enterprise_report_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise corrects a report the program office returned (or a draft) and submits it again."""
     report = scoped_get_or_404(EnterpriseReport.objects.select_related("enterprise"), request.user, pk=pk)
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_correct_enterprise_report(grants, report):
-        raise PermissionDenied
+    if not can.report_correctable(request.user, report):
+        raise PermissionDenied(_("只有本企业的草稿或被退回的报告可以修改"))
     initial = forms.EnterpriseReportFiguresForm.initial_of(report)
-    form = forms.EnterpriseReportFiguresForm(request.POST or None, initial=initial, user=request.user, grants=grants)
+    form = forms.EnterpriseReportFiguresForm(request.POST or None, initial=initial, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
@@ -346,21 +361,20 @@ def enterprise_report_correct_view(request: HttpRequest, pk: int) -> HttpRespons
 def enterprise_report_review_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The program office, the other side of an enterprise's report, confirms it (its figures count from
     then on) or returns it to the enterprise with a reason."""
-    report = scoped_get_or_404(EnterpriseReport, request.user, pk=pk)
+    report = scoped_get_or_404(EnterpriseReport.objects.select_related("enterprise"), request.user, pk=pk)
     if action not in ("confirm", "return"):
         raise Http404
-    if not permissions.may_review_enterprise_report(permissions.grants_of(request.user), report):
-        raise PermissionDenied
     form = forms.TransitionForm(request.POST)
     reason = form.cleaned_data["note"] if form.is_valid() else ""
     actor = Actor.of(request.user)
     try:
+        edge_check(request.user, f"enterprise_report_{action}", can.enterprise_report_target(report))
         if action == "confirm":
             enterprise_report_confirm(actor, report)
         else:
             enterprise_report_return(actor, report, reason=reason)
-    except InvalidInput as error:
-        messages.error(request, error.messages[0])
+    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
+        messages.error(request, _refusal(refused))
     else:
         messages.success(request, _("报告已确认，其数据计入报表") if action == "confirm" else _("报告已退回企业"))
     return redirect("web:enterprise-reports_detail", pk=report.pk)
@@ -372,18 +386,16 @@ def enterprise_report_review_view(request: HttpRequest, pk: int, action: str) ->
 @login_required
 @require_POST
 def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    project = scoped_get_or_404(Project, request.user, pk=pk)
-    grants = permissions.grants_of(request.user)
-    if action not in permissions.PROJECT_ACTIONS:
+    project = scoped_get_or_404(Project.objects.select_related("pairing"), request.user, pk=pk)
+    if action not in can.PROJECT_ACTIONS:
         raise Http404
-    if not permissions.may_project_action(grants, project, action):
-        raise PermissionDenied
     form = forms.TransitionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        project_transition(Actor.of(request.user), project, permissions.PROJECT_ACTIONS[action], note=note)
-    except InvalidInput as error:
-        messages.error(request, error.messages[0])
+        edge_check(request.user, f"project_{action}", can.project_target(project))
+        project_transition(Actor.of(request.user), project, can.PROJECT_ACTIONS[action], note=note)
+    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
+        messages.error(request, _refusal(refused))
     else:
         messages.success(request, _("项目状态已更新"))
     return redirect("web:projects_detail", pk=project.pk)
@@ -393,11 +405,14 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @require_POST
 def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The county records a household or a person its project reached, from the project's page."""
-    project = scoped_get_or_404(Project.objects.select_related("program"), request.user, pk=pk)
-    grants = permissions.grants_of(request.user)
-    if not permissions.may_record_beneficiaries(grants, project):
-        raise PermissionDenied
-    form = forms.BeneficiaryForm(request.POST, user=request.user, grants=grants)
+    project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), request.user, pk=pk)
+    _form_open(request, "benefit_record")  # a role the policy never grants it: 403 before the form is read
+    try:
+        edge_check(request.user, "benefit_record", can.project_target(project), area_field="project")
+    except InvalidInput as refused:
+        messages.error(request, _refusal(refused))
+        return redirect("web:projects_detail", pk=project.pk)
+    form = forms.BeneficiaryForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("web:projects_detail", pk=project.pk)
@@ -412,8 +427,8 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
             person=data["person"],
             project=project,
         )
-    except InvalidInput as error:
-        messages.error(request, error.messages[0])
+    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
+        messages.error(request, _refusal(refused))
     else:
         persons, households = project_beneficiaries(project)
         messages.success(
@@ -427,9 +442,7 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    project = scoped_get_or_404(Project, request.user, pk=pk)
-    if not permissions.may_attach(permissions.grants_of(request.user), project):
-        raise PermissionDenied
+    project = scoped_get_or_404(Project.objects.select_related("pairing"), request.user, pk=pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件"))
@@ -438,6 +451,7 @@ def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     # One byte past the limit is enough for the service to refuse the size without reading it all.
     content = upload.read(ATTACHMENT_MAX_BYTES + 1)
     try:
+        edge_check(request.user, "project_attachment_add", can.project_target(project))
         project_attachment_add(
             Actor.of(request.user),
             project,
@@ -445,8 +459,8 @@ def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
             content=content,
             caption=form.cleaned_data["caption"],
         )
-    except InvalidInput as error:
-        messages.error(request, error.messages[0])
+    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
+        messages.error(request, _refusal(refused))
     else:
         messages.success(request, _("材料已上传"))
     return redirect("web:projects_detail", pk=project.pk)

@@ -22,7 +22,7 @@ from counterpart.people.services import (
     person_identity_reveal,
 )
 
-from . import forms, permissions
+from . import can, forms
 
 # --- identity numbers and the audit trail ---------------------------------------------------------------
 
@@ -31,7 +31,7 @@ from . import forms, permissions
 @require_POST
 def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = scoped_get_or_404(Person, request.user, pk=pk)
-    if not permissions.may_reveal_identity(request.user):
+    if not can.may_reveal_identity(request.user):
         raise PermissionDenied
     form = forms.RevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -50,7 +50,7 @@ AUDIT_PAGE_SIZE = 100
 
 @login_required
 def audit_trail_view(request: HttpRequest) -> HttpResponse:
-    if not permissions.may_read_audit_trail(permissions.grants_of(request.user)):
+    if not can.reads_audit_trail(request.user):
         raise PermissionDenied
     events: QuerySet[AuditEvent] = AuditEvent.objects.order_by("-at", "-id")
     query = (request.GET.get("q") or "").strip()[:100]

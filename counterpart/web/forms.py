@@ -1,8 +1,9 @@
 """Forms of the application. They parse input and limit choices to the user's scope; the domain
 services do the rest. A form declares only what a user may set: never status, approver or author.
 
-Every foreign key is chosen from what the user may see (``scoped()``) or may act in (their own
-areas); an area code typed outside them is refused naming the field and the value.
+Every foreign key is chosen from what the user may see (``scoped()``); whether they may write
+where they chose is the domain action's question (the one policy), whose refusal lands on the
+field that chose it.
 """
 
 from collections.abc import Sequence
@@ -24,7 +25,9 @@ from counterpart.people.models import Household, Person, PovertyCause, Relation,
 from counterpart.projects.models import Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
-from .permissions import Grants, ledger_programs, proposal_areas, register_areas
+# Where projects are carried out and persons registered: counties, townships and villages. Whether
+# the user may write there is the action's question (the one policy), answered on the same field.
+_PLACES = Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE])
 
 
 def _refuse(field: str, value: Any, message: str) -> forms.ValidationError:
@@ -40,10 +43,9 @@ def programs_for(user: Any) -> QuerySet[Program]:
 
 
 class ScopedForm(forms.Form):
-    def __init__(self, *args: Any, user: Any, grants: Grants, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.grants = grants
 
     def _area_in(self, name: str, allowed: QuerySet[Area], *, required: bool = True) -> Area | None:
         code = (self.cleaned_data.get(name) or "").strip()
@@ -88,7 +90,7 @@ class ProjectProposeForm(ScopedForm):
         )
 
     def clean_recipient_area(self) -> Area | None:
-        return self._area_in("recipient_area", proposal_areas(self.grants))
+        return self._area_in("recipient_area", _PLACES)
 
     def clean_budget(self) -> int | None:
         return self._yuan("budget")
@@ -112,7 +114,7 @@ class LedgerRecordForm(ScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = ledger_programs(self.grants)  # type: ignore[attr-defined]
+        self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
 
     def clean_amount(self) -> int | None:
         return self._yuan("amount")
@@ -158,7 +160,7 @@ class HouseholdRegisterForm(ScopedForm):
     helper_name = forms.CharField(max_length=100, required=False, label=_("帮扶责任人"))
 
     def clean_village(self) -> Area | None:
-        return self._area_in("village", register_areas(self.grants, AreaLevel.VILLAGE))
+        return self._area_in("village", Area.objects.filter(level=AreaLevel.VILLAGE))
 
 
 class PersonRegisterForm(ScopedForm):
@@ -173,7 +175,7 @@ class PersonRegisterForm(ScopedForm):
     relation = forms.ChoiceField(choices=Relation.choices, initial=Relation.NONE, required=False, label=_("与户主关系"))
 
     def clean_area(self) -> Area | None:
-        return self._area_in("area", register_areas(self.grants))
+        return self._area_in("area", _PLACES)
 
     def clean_household(self) -> Household | None:
         number = (self.cleaned_data.get("household") or "").strip()
@@ -202,16 +204,10 @@ class TrainingRecordForm(ScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        programs = programs_for(self.user)
-        if not self.grants.superuser and not self.grants.recipient_areas:
-            programs = programs.filter(pk__in=self.grants.program_offices)
-        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+        self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
 
     def clean_place(self) -> Area | None:
-        allowed = (
-            Area.objects.all() if self.grants.superuser or self.grants.program_offices else register_areas(self.grants)
-        )
-        return self._area_in("place", allowed)
+        return self._area_in("place", Area.objects.all())
 
     def clean_participants(self) -> list[Person]:
         raw = (self.cleaned_data.get("participants") or "").replace(",", " ").replace("，", " ").split()

@@ -75,9 +75,10 @@ class ListSpec:
     detail_template: str = "web/detail.html"
     # Extra context for the detail page: (request, record) → dict.
     detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
-    # The form that creates a record of this list, and who sees its link.
+    # The form that creates a record of this list, and the verbs it takes: its link is shown to a
+    # user the policy grants one of them (web/can.py).
     create_url: str = ""
-    may_create: Callable[[Any], bool] = lambda grants: False
+    create_verbs: tuple[str, ...] = ()
     extra_params: tuple[str, ...] = field(default=())
 
     @property

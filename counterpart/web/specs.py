@@ -14,10 +14,10 @@ from counterpart.indicators.models import ReportedValue
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
 from counterpart.people.selectors import project_beneficiaries
-from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
+from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history
 
-from . import permissions
+from . import can
 from .lists import Col, Filter, ListSpec
 
 
@@ -44,21 +44,26 @@ def _identity_clear(person: Person) -> str:
 
 
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
-    grants = permissions.grants_of(request.user)
+    target = can.project_target(project)
+    possible = ALLOWED_TRANSITIONS[project.status]
     return {
-        "actions": permissions.project_actions_allowed(grants, project),
-        "may_attach": permissions.may_attach(grants, project),
+        "actions": [
+            action
+            for action, to_status in can.PROJECT_ACTIONS.items()
+            if to_status in possible and can.can(request.user, f"project_{action}", target)
+        ],
+        "may_attach": can.can(request.user, "project_attachment_add", target),
         "attachments": list(project.attachments.all()),
         "transitions": list(project.transitions.all()),
         "history": project_history(project),
         "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
         "reached": project_beneficiaries(project),
-        "may_record_beneficiaries": permissions.may_record_beneficiaries(grants, project),
+        "may_record_beneficiaries": can.can(request.user, "benefit_record", target),
     }
 
 
 def _person_context(request: HttpRequest, person: Person) -> dict[str, Any]:
-    return {"may_reveal": permissions.may_reveal_identity(request.user) and person.has_identity}
+    return {"may_reveal": can.may_reveal_identity(request.user) and person.has_identity}
 
 
 def _training_context(request: HttpRequest, training: Training) -> dict[str, Any]:
@@ -77,10 +82,11 @@ def _enterprise_context(request: HttpRequest, enterprise: EnterpriseModel) -> di
 
 
 def _enterprise_report_context(request: HttpRequest, report: EnterpriseReport) -> dict[str, Any]:
-    grants = permissions.grants_of(request.user)
+    target = can.enterprise_report_target(report)
     return {
-        "may_review": permissions.may_review_enterprise_report(grants, report),
-        "may_correct": permissions.may_correct_enterprise_report(grants, report),
+        "may_review": report.status == ReportStatus.SUBMITTED
+        and can.can(request.user, "enterprise_report_confirm", target),
+        "may_correct": can.report_correctable(request.user, report),
         "transitions": list(report.transitions.all()),
     }
 
@@ -134,7 +140,7 @@ PROJECTS = ListSpec(
     detail_template="web/project_detail.html",
     detail_context=_project_context,
     create_url="web:project_propose",
-    may_create=permissions.may_propose_project,
+    create_verbs=("project_propose",),
 )
 
 FUNDS = ListSpec(
@@ -175,7 +181,7 @@ FUNDS = ListSpec(
         Col("created_by", _("录入人"), lambda t: t.created_by_label),
     ),
     create_url="web:ledger_record",
-    may_create=lambda grants: grants.superuser or bool(grants.program_offices),
+    create_verbs=("ledger_commit", "ledger_disburse"),
 )
 
 PEOPLE = ListSpec(
@@ -215,7 +221,7 @@ PEOPLE = ListSpec(
     detail_template="web/person_detail.html",
     detail_context=_person_context,
     create_url="web:person_register",
-    may_create=permissions.may_register_people,
+    create_verbs=("person_register",),
 )
 
 HOUSEHOLDS = ListSpec(
@@ -245,7 +251,7 @@ HOUSEHOLDS = ListSpec(
     detail_template="web/household_detail.html",
     detail_context=_household_context,
     create_url="web:household_register",
-    may_create=permissions.may_register_people,
+    create_verbs=("household_register",),
 )
 
 TRAININGS = ListSpec(
@@ -277,7 +283,7 @@ TRAININGS = ListSpec(
     detail_template="web/training_detail.html",
     detail_context=_training_context,
     create_url="web:training_record",
-    may_create=permissions.may_record_training,
+    create_verbs=("training_create",),
 )
 
 ENTERPRISES = ListSpec(
@@ -348,7 +354,7 @@ ENTERPRISE_REPORTS = ListSpec(
     detail_template="web/enterprise_report_detail.html",
     detail_context=_enterprise_report_context,
     create_url="web:enterprise_report_submit",
-    may_create=lambda grants: grants.superuser or bool(grants.organisations),
+    create_verbs=("enterprise_report_draft",),
 )
 
 EVENTS = ListSpec(

@@ -7,10 +7,14 @@ from django.shortcuts import get_object_or_404, render
 
 from counterpart.access.scoping import access_scope, scoped
 from counterpart.core.routers import reads_from_replica
+from counterpart.dashboard.scopes import dashboard_view_for
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
 from counterpart.reports.pdf import report_pdf
 from counterpart.reports.xlsx import report_xlsx
+
+from . import can
+from .workbench import enterprise_reports, tasks_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,11 +24,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user starts: the programs their roles reach, with each one's pages."""
-    programs = scoped(Program, request.user).select_related("donor_area").order_by("slug")
-    return render(
-        request, "web/workbench.html", {"programs": programs, "scope_is_empty": access_scope(request.user).is_empty}
-    )
+    """Where a signed-in user starts: what waits for them (web/workbench.py), an enterprise's own
+    reports and its next step, and the programs their roles reach."""
+    # The programs whose dashboard this user has a view of (an enterprise has none: its reports are its own).
+    programs = [
+        program
+        for program in scoped(Program, request.user).select_related("donor_area").order_by("slug")
+        if dashboard_view_for(request.user, program) is not None
+    ]
+    reports = enterprise_reports(request.user)
+    context = {
+        "programs": programs,
+        "scope_is_empty": access_scope(request.user).is_empty,
+        "tasks": tasks_for(request.user),
+        "enterprise_reports": reports,
+        # The enterprise's next step: correct what was returned (or finish a draft), else report anew.
+        "report_to_correct": next((r for r in reports if can.report_correctable(request.user, r)), None),
+        "may_report": can.can(request.user, "enterprise_report_draft") and not request.user.is_superuser,
+    }
+    return render(request, "web/workbench.html", context)
 
 
 @reads_from_replica

@@ -94,10 +94,13 @@ def test_the_proposal_form_offers_only_the_users_programs_and_pairings(world: Wo
     assert "西秀区" not in page  # the other county's pairing
 
 
-def test_a_program_office_may_not_propose_and_a_county_may_not_record_funds(world: World) -> None:
-    assert _as(world, "program_office").get("/app/projects/new/").status_code == 403
+def test_the_form_pages_open_to_the_roles_the_policy_grants_and_a_county_may_not_record_funds(world: World) -> None:
+    # the policy's table (access/policy.py, projects/policy.py) grants the program office project_propose
+    assert _as(world, "program_office").get("/app/projects/new/").status_code == 200
+    assert _as(world, "enterprise").get("/app/projects/new/").status_code == 403
     assert _as(world, "recipient_office").get("/app/funds/new/").status_code == 403
-    assert _as(world, "auditor").post("/app/funds/new/", {}).status_code == 403
+    refused = _as(world, "auditor").post("/app/funds/new/", {})
+    assert refused.status_code == 403 and "您的角色不能进行此操作" in refused.content.decode()
 
 
 def test_the_program_office_commits_and_disburses_within_the_commitment(world: World) -> None:
@@ -305,11 +308,12 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
     member(actor, home, 1, name="甲一")
     member(actor, home, 2, name="甲二")
     member(actor, household(actor, areas["520422100201"], "OURS-H2"), 3, name="乙三")  # not reached
-    county, office = _as(world, "recipient_office"), _as(world, "program_office")
+    county, donor = _as(world, "recipient_office"), _as(world, "donor_district_office")
     url = f"/app/projects/{project.pk}/beneficiaries/"
+    # the policy's benefit_record: the county that keeps the households (or the program office), not the donor
     assert "/beneficiaries/" in county.get(f"/app/projects/{project.pk}/").content.decode()
-    assert "/beneficiaries/" not in office.get(f"/app/projects/{project.pk}/").content.decode()
-    assert office.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
+    assert "/beneficiaries/" not in donor.get(f"/app/projects/{project.pk}/").content.decode()
+    assert donor.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
 
     page = county.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}, follow=True).content.decode()
     assert "本项目惠及 2 人（1 户）" in page
