@@ -153,14 +153,10 @@ def rule_allows(actor: Actor, rule: VerbRule, target: Target) -> bool:
     """``may`` for one row of the table, given as the row itself."""
     if target.program is None and not rule.program_less:
         return False
-    if actor.is_system:
-        return True
-    user = actor.user
-    if user is None or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    for membership in memberships_of(user):
+    settled = _settled_by_who(actor)
+    if settled is not None:
+        return settled
+    for membership in memberships_of(actor.user):
         scope = rule.grants.get(Role(membership.role))
         if scope is not None and _grants(membership, scope, target, rule):
             return True
@@ -175,14 +171,21 @@ def rule_allows_somewhere(actor: Actor, rule: VerbRule) -> bool:
     """Whether ``actor`` holds a role the row grants at all (a program office for a program-scoped
     verb, any recipient office for an area-scoped one): what a menu or a "new" button asks before
     there is a target. Never a substitute for ``may`` on the record itself."""
+    settled = _settled_by_who(actor)
+    if settled is not None:
+        return settled
+    return any(Role(m.role) in rule.grants for m in memberships_of(actor.user))
+
+
+def _settled_by_who(actor: Actor) -> bool | None:
+    """The answer that does not depend on memberships: yes for a system process or a superuser, no for
+    no user or an inactive one; None when the memberships decide."""
     if actor.is_system:
         return True
     user = actor.user
     if user is None or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return any(Role(m.role) in rule.grants for m in memberships_of(user))
+    return True if user.is_superuser else None
 
 
 def may_somewhere(actor: Actor, verb: str) -> bool:
