@@ -324,6 +324,7 @@ def _pairings(plan: Plan, generated: Generated, progress: Progress) -> None:
                 datetime.date(YEARS[0], 1, 1),
                 None,
                 True,
+                True,
                 "合成 synthetic",
             )
         )
@@ -340,6 +341,7 @@ def _pairings(plan: Plan, generated: Generated, progress: Progress) -> None:
             "recipient_organisation_id",
             "valid_from",
             "valid_to",
+            "start_stated",
             "is_illustrative",
             "note",
         ],
