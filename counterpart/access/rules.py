@@ -14,6 +14,7 @@ from counterpart.indicators.models import ReportedValue, Target
 from counterpart.people.models import (
     Benefit,
     Household,
+    HouseholdStatus,
     JobPlacement,
     Person,
     Secondment,
@@ -78,6 +79,16 @@ def _people_rules_register() -> None:
             program="members__benefits__program_id",
             area="village",
             donor_area="members__benefits__pairing__donor_area_id",
+            county="county_code",
+        ),
+    )
+    # A household's status by year is seen (and changed) by whoever sees the household.
+    scope_rule_register(
+        HouseholdStatus,
+        ScopeRule(
+            program="household__members__benefits__program_id",
+            area="household__village",
+            donor_area="household__members__benefits__pairing__donor_area_id",
             county="county_code",
         ),
     )

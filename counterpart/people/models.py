@@ -72,6 +72,7 @@ class HouseholdStatus(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
     year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=PovertyStatus.choices)
+    reason = models.CharField(max_length=255, blank=True, help_text="原因 e.g. the cause of a return to poverty")
     county_code = models.CharField(max_length=6)
 
     class Meta:

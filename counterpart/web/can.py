@@ -31,7 +31,10 @@ from counterpart.access.scoping import access_scope
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.enterprise.models import Enterprise, EnterpriseReport, ReportStatus
+from counterpart.funds.models import LedgerTransaction
+from counterpart.funds.services import Dimensions, ledger_target
 from counterpart.indicators.models import Assessment
+from counterpart.people.models import Household, VillageAdvancement
 from counterpart.people.services import REVEAL_PERMISSION
 from counterpart.projects.models import Project, ProjectStatus
 
@@ -51,6 +54,8 @@ PENDING: dict[str, VerbRule] = {
         VerbRule("benefit_record", _PROGRAM_OR_AREA),
         VerbRule("household_register", _AREA, program_less=True),
         VerbRule("person_register", _AREA, program_less=True),
+        VerbRule("household_status_set", _AREA, program_less=True),
+        VerbRule("village_component_update", _PROGRAM_OR_AREA),
         VerbRule("enterprise_report_draft", _ENTERPRISE),
         VerbRule("enterprise_report_submit", _ENTERPRISE),
         VerbRule("enterprise_report_update", _ENTERPRISE),
@@ -160,6 +165,23 @@ def project_target(project: Project) -> Target:
 
 def enterprise_report_target(report: EnterpriseReport) -> Target:
     return Target(program=report.program_id, area=report.area_id, organisation=report.enterprise.organisation_id)
+
+
+def household_target(household: Household) -> Target:
+    return Target(program=None, area=household.village_id)
+
+
+def village_target(advancement: VillageAdvancement) -> Target:
+    pairing = advancement.pairing
+    return Target(
+        program=advancement.program_id,
+        area=advancement.village_id,
+        donor_area=pairing.donor_area_id if pairing is not None else None,
+    )
+
+
+def ledger_entry_target(record: LedgerTransaction) -> Target:
+    return ledger_target(record.program, Dimensions.of(record))
 
 
 def assessment_target(assessment: Assessment) -> Target:

@@ -21,7 +21,16 @@ from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.people.identity import identity_blind_index, identity_parse
-from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex, TrainingKind
+from counterpart.people.models import (
+    ComponentStatus,
+    Household,
+    Person,
+    PovertyCause,
+    PovertyStatus,
+    Relation,
+    Sex,
+    TrainingKind,
+)
 from counterpart.projects.models import Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
@@ -324,6 +333,23 @@ class BeneficiaryForm(ScopedForm):
 
 class TransitionForm(forms.Form):
     note = forms.CharField(max_length=500, required=False, label=_("说明"))
+
+
+class ReversalForm(forms.Form):
+    date = forms.DateField(label=_("冲销日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=255, label=_("冲销原因"))
+
+
+class HouseholdStatusForm(forms.Form):
+    year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
+    status = forms.ChoiceField(choices=PovertyStatus.choices, label=_("贫困状态"))
+    reason = forms.CharField(max_length=255, required=False, label=_("原因（返贫须填写）"))
+
+
+class VillageComponentForm(forms.Form):
+    status = forms.ChoiceField(choices=ComponentStatus.choices, label=_("完成状态"))
+    completed_on = forms.DateField(required=False, label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.CharField(max_length=2000, required=False, label=_("证明材料"))
 
 
 class AttachmentForm(forms.Form):

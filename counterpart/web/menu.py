@@ -34,6 +34,7 @@ LIST_ITEMS: tuple[tuple[str, str | Promise], ...] = (
     ("funds", _("资金")),
     ("people", _("人员")),
     ("households", _("贫困户")),
+    ("villages", _("整村推进")),
     ("trainings", _("培训")),
     ("enterprises", _("企业")),
     ("enterprise-reports", _("企业报告")),

@@ -12,7 +12,17 @@ from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEve
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.indicators.models import ReportedValue
 from counterpart.people.identity import identity_decrypt
-from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
+from counterpart.people.models import (
+    ComponentStatus,
+    Household,
+    Person,
+    PovertyCause,
+    PovertyStatus,
+    Sex,
+    Training,
+    TrainingKind,
+    VillageAdvancement,
+)
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history
@@ -97,7 +107,40 @@ def _event_context(request: HttpRequest, event: MarketEvent) -> dict[str, Any]:
 
 def _household_context(request: HttpRequest, household: Household) -> dict[str, Any]:
     members = scoped(Person, request.user).filter(household=household).order_by("id")
-    return {"members": list(members), "statuses": list(household.statuses.all())}
+    return {
+        "members": list(members),
+        "statuses": list(household.statuses.all()),
+        "may_set_status": can.can(request.user, "household_status_set", can.household_target(household)),
+        "status_choices": PovertyStatus.choices,
+    }
+
+
+def _ledger_context(request: HttpRequest, record: LedgerTransaction) -> dict[str, Any]:
+    reversed_by = scoped(LedgerTransaction, request.user).filter(reverses=record).first()
+    return {
+        "reverses": record.reverses,
+        "reversed_by": reversed_by,
+        "may_reverse": record.kind != TransactionKind.REVERSAL
+        and reversed_by is None
+        and can.can(request.user, "ledger_reverse", can.ledger_entry_target(record)),
+    }
+
+
+def _village_context(request: HttpRequest, advancement: VillageAdvancement) -> dict[str, Any]:
+    components = list(advancement.components.prefetch_related("projects"))
+    return {
+        "components": components,
+        "advanced_in": village_advanced_year(components),
+        "may_update": can.can(request.user, "village_component_update", can.village_target(advancement)),
+        "component_statuses": ComponentStatus.choices,
+    }
+
+
+def village_advanced_year(components: list[Any]) -> int | None:
+    """The year the village counts as advanced: the year its last component completed, once all are."""
+    if not components or any(c.status != ComponentStatus.COMPLETE for c in components):
+        return None
+    return max(c.completed_on for c in components).year
 
 
 # --- the lists ---------------------------------------------------------------------------------------------
@@ -180,6 +223,8 @@ FUNDS = ListSpec(
         Col("description", _("摘要"), lambda t: t.description),
         Col("created_by", _("录入人"), lambda t: t.created_by_label),
     ),
+    detail_template="web/ledger_detail.html",
+    detail_context=_ledger_context,
     create_url="web:ledger_record",
     create_verbs=("ledger_commit", "ledger_disburse"),
 )
@@ -422,9 +467,44 @@ INDICATORS = ListSpec(
     ),
 )
 
+VILLAGES = ListSpec(
+    slug="villages",
+    title=_("整村推进"),
+    model=VillageAdvancement,
+    base=lambda qs: qs.select_related("program", "village", "pairing"),
+    year="start_year",
+    area="village__code",
+    search=("village__name_zh", "village__code"),
+    default_sort="village_id",
+    columns=(
+        Col("village", _("村"), lambda v: _area(v.village), sort="village_id", link=True),
+        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("start_year", _("开始年度"), lambda v: v.start_year, sort="start_year"),
+    ),
+    detail_fields=(
+        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("village", _("村"), lambda v: _area(v.village)),
+        Col("pairing", _("结对关系"), lambda v: v.pairing or ""),
+        Col("start_year", _("开始年度"), lambda v: v.start_year),
+    ),
+    detail_template="web/village_detail.html",
+    detail_context=_village_context,
+)
+
 SPECS: dict[str, ListSpec] = {
     spec.slug: spec
-    for spec in (PROJECTS, FUNDS, PEOPLE, HOUSEHOLDS, TRAININGS, ENTERPRISES, ENTERPRISE_REPORTS, EVENTS, INDICATORS)
+    for spec in (
+        PROJECTS,
+        FUNDS,
+        PEOPLE,
+        HOUSEHOLDS,
+        VILLAGES,
+        TRAININGS,
+        ENTERPRISES,
+        ENTERPRISE_REPORTS,
+        EVENTS,
+        INDICATORS,
+    )
 }
 
 

@@ -3,7 +3,7 @@ from django.urls import path
 
 from counterpart.dashboard.views import portal_home
 
-from . import app_views, audit_views, import_views, views
+from . import app_views, audit_views, correction_views, import_views, views
 from .specs import SPECS
 
 app_name = "web"
@@ -25,6 +25,13 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("app/funds/new/", app_views.ledger_record_view, name="ledger_record"),
+    path("app/funds/<int:pk>/reverse/", correction_views.ledger_reverse_view, name="ledger_reverse"),
+    path("app/households/<int:pk>/status/", correction_views.household_status_view, name="household_status"),
+    path(
+        "app/villages/<int:pk>/components/<slug:component>/",
+        correction_views.village_component_view,
+        name="village_component",
+    ),
     path("app/households/new/", app_views.household_register_view, name="household_register"),
     path("app/people/new/", app_views.person_register_view, name="person_register"),
     path("app/people/<int:pk>/reveal/", audit_views.person_reveal_view, name="person_reveal"),

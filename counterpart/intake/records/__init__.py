@@ -1,3 +1,13 @@
 """The record kinds, one module each; importing this package registers them."""
 
-from . import activities, beneficiaries, enterprise, indicators, ledger, people, projects, registry  # noqa: F401
+from . import (  # noqa: F401
+    activities,
+    beneficiaries,
+    corrections,
+    enterprise,
+    indicators,
+    ledger,
+    people,
+    projects,
+    registry,
+)

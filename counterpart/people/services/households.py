@@ -114,19 +114,30 @@ def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year
     return len(rows)
 
 
-def household_status_set(actor: Actor, household: Household, *, year: int, status: str) -> HouseholdStatus:
-    """Record a household's status for a year (lifted out, returned, registered)."""
+def household_status_set(
+    actor: Actor, household: Household, *, year: int, status: str, reason: str = ""
+) -> HouseholdStatus:
+    """Record a household's status for a year (lifted out, returned, registered) and why; a return to
+    poverty must say its cause."""
     if status not in PovertyStatus.values:
         raise InvalidInput("status", status, _("未知的贫困状态"))
+    reason = (reason or "").strip()
+    if status == PovertyStatus.RETURNED and not reason:
+        raise InvalidInput("reason", reason, _("返贫须说明原因"))
+    if len(reason) > 255:
+        raise InvalidInput("reason", reason[:20], _("原因不能超过255个字"))
     with transaction.atomic():
         period_lock_check_area(household.village_id, year)
         record, created = HouseholdStatus.objects.get_or_create(
-            household=household, year=year, defaults={"status": status, "county_code": household.county_code}
+            household=household,
+            year=year,
+            defaults={"status": status, "reason": reason, "county_code": household.county_code},
         )
         before = None if created else snapshot(record)
         if not created:
             record.status = status
-            record.save(update_fields=["status"])
+            record.reason = reason
+            record.save(update_fields=["status", "reason"])
         audit_record(actor, "household.status_set", record, before=before)
     return record
 
