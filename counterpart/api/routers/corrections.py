@@ -19,13 +19,14 @@ from counterpart.people.models import (
     VillageComponent,
     VillageComponentKind,
 )
-from counterpart.people.services import household_status_set, village_component_update
+from counterpart.people.services import household_status_set, village_advancement_start, village_component_update
 from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Pairing
 
-from ..common import ERRORS, WRITE_ERRORS, Id, InputSchema, OutSchema, Year, actor_of, text, user_of
+from ..common import ERRORS, WRITE_ERRORS, AreaCode, Id, InputSchema, OutSchema, Slug, Year, actor_of, text, user_of
 from ..idempotency import idempotent
 from .funds import TransactionDetailOut
-from .shared import IdempotencyKey, get_or_422
+from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["corrections"])
 
@@ -132,6 +133,27 @@ def village_advancement_list(request: HttpRequest, program: str | None = None):
 @router.get("/village-advancements/{advancement_id}", response={200: VillageAdvancementOut, **ERRORS})
 def village_advancement_detail(request: HttpRequest, advancement_id: Id):
     return scoped_get_or_404(_advancements(request), user_of(request), pk=advancement_id)
+
+
+class VillageAdvancementIn(InputSchema):
+    program: Slug
+    village: AreaCode
+    start_year: Year
+    pairing: Id | None = None
+
+
+@router.post("/village-advancements", response={201: VillageAdvancementOut, **WRITE_ERRORS})
+def village_advancement_create(request: HttpRequest, payload: VillageAdvancementIn):
+    """Take on a development-oriented village: its five components start as planned."""
+    user = user_of(request)
+    program = program_named(payload.program)
+    village = get_or_422(Area.objects.all(), "village", payload.village, code=payload.village)
+    assert village is not None
+    pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
+    advancement = village_advancement_start(
+        actor_of(request), program=program, village=village, start_year=payload.start_year, pairing=pairing
+    )
+    return Status(201, _advancements(request).get(pk=advancement.pk))
 
 
 class ComponentIn(InputSchema):

@@ -1,4 +1,5 @@
-"""The funds ledger: transactions with their postings (read), commitments and disbursements (write)."""
+"""The funds ledger: transactions with their postings (read); commitments, allocations, disbursements,
+expenditures and refunds (write; a correction is a reversal, routers/corrections.py)."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pydantic import AliasPath
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
-from counterpart.funds.services import ledger_commit, ledger_disburse
+from counterpart.funds.services import ledger_allocate, ledger_commit, ledger_disburse, ledger_refund, ledger_spend
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing
 
@@ -197,6 +198,92 @@ def disbursement_create(request: HttpRequest, payload: DisbursementIn, idempoten
             pairing=pairing,
             description=payload.description,
             external_ref=payload.external_ref,
+        )
+        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+class AllocationIn(InputSchema):
+    commitment: Id
+    project: Id
+    date: datetime.date
+    amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
+    description: text(255) = ""  # type: ignore[valid-type]
+
+
+@router.post("/ledger/allocations", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def allocation_create(request: HttpRequest, payload: AllocationIn, idempotency_key: IdempotencyKey = None):
+    """Earmark committed funds for a project. Refused beyond the unallocated commitment. Send
+    ``Idempotency-Key`` to retry safely."""
+    user = user_of(request)
+    commitment = scoped_get_or_404(
+        LedgerTransaction.objects.select_related("program"),
+        user,
+        pk=payload.commitment,
+        kind=TransactionKind.COMMITMENT,
+    )
+    project = get_or_422(scoped(Project, user), "project", payload.project, pk=payload.project)
+    assert project is not None
+
+    def write() -> tuple[int, object]:
+        record = ledger_allocate(
+            actor_of(request),
+            commitment=commitment,
+            project=project,
+            date=payload.date,
+            amount_fen=payload.amount_fen,
+            description=payload.description,
+        )
+        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+class DrawIn(InputSchema):
+    disbursement: Id
+    date: datetime.date
+    amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
+    description: text(255) = ""  # type: ignore[valid-type]
+
+
+def _disbursement(request: HttpRequest, pk: int) -> LedgerTransaction:
+    return scoped_get_or_404(
+        LedgerTransaction.objects.select_related("program"), user_of(request), pk=pk, kind=TransactionKind.DISBURSEMENT
+    )
+
+
+@router.post("/ledger/expenditures", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def expenditure_create(request: HttpRequest, payload: DrawIn, idempotency_key: IdempotencyKey = None):
+    """Report disbursed funds as spent. Refused beyond what the disbursement has left. Send
+    ``Idempotency-Key`` to retry safely."""
+    disbursement = _disbursement(request, payload.disbursement)
+
+    def write() -> tuple[int, object]:
+        record = ledger_spend(
+            actor_of(request),
+            disbursement=disbursement,
+            date=payload.date,
+            amount_fen=payload.amount_fen,
+            description=payload.description,
+        )
+        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
+
+
+@router.post("/ledger/refunds", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def refund_create(request: HttpRequest, payload: DrawIn, idempotency_key: IdempotencyKey = None):
+    """Unspent disbursed funds come back to their commitment. Send ``Idempotency-Key`` to retry safely."""
+    disbursement = _disbursement(request, payload.disbursement)
+
+    def write() -> tuple[int, object]:
+        record = ledger_refund(
+            actor_of(request),
+            disbursement=disbursement,
+            date=payload.date,
+            amount_fen=payload.amount_fen,
+            description=payload.description,
         )
         return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
 
