@@ -26,7 +26,13 @@ from counterpart.funds.services import ledger_commit
 from counterpart.indicators.services import reported_value_enter
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.people.identity import identity_compose
-from counterpart.people.services import PersonRow, household_register, person_register, training_create
+from counterpart.people.services import (
+    PersonRow,
+    household_register,
+    person_register,
+    training_create,
+    village_advancement_start,
+)
 from counterpart.projects.services import project_attachment_add, project_propose
 from counterpart.registry.models import OrganisationKind, PairingLevel
 from counterpart.registry.services import AreaRow, areas_upsert, organisation_create, pairing_create, program_create
@@ -93,6 +99,9 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
     village = Area.objects.get(code="520402100201")
     objects["households"] = household_register(
         actor, number="THEIRS-H1", village=village, poverty_cause="illness", year=2009
+    )
+    objects["villages"] = village_advancement_start(
+        actor, program=theirs, village=village, start_year=2009, pairing=their_pairing
     )
     objects["people"] = person_register(
         actor,

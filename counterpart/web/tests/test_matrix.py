@@ -49,6 +49,9 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "import_detail": ("get", f"/app/imports/{o['import'].pk}/"),
             "import_progress": ("get", f"/app/imports/{o['import'].pk}/progress/"),
             "import_errors": ("get", f"/app/imports/{o['import'].pk}/errors.xlsx"),
+            "ledger_reverse": ("post", f"/app/funds/{o['funds'].pk}/reverse/"),
+            "household_status": ("post", f"/app/households/{o['households'].pk}/status/"),
+            "village_component": ("post", f"/app/villages/{o['villages'].pk}/components/education/"),
             "enterprise_report_review": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/confirm/"),
             # a POST: the auditor, who may read the report, may not correct it (403, not the page)
             "enterprise_report_correct": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/correct/"),
