@@ -477,6 +477,8 @@ def ledger_reverse(actor: Actor, original: LedgerTransaction, *, date: datetime.
         raise InvalidInput("reverses", original.pk, _("不能冲销一笔冲销交易，请重新录入原交易"))
     if isinstance(date, datetime.date) and date < original.date:
         raise InvalidInput("date", date.isoformat(), _("冲销日期不能早于被冲销的交易日期"))
+    if LedgerTransaction.objects.filter(reverses=original).exists():  # the database refuses it too (one-to-one)
+        raise InvalidInput("reverses", original.pk, _("该交易已被冲销"))
     lines = [(posting.account.type, -posting.amount_fen) for posting in original.postings.select_related("account")]
     commitment = original if original.kind == TransactionKind.COMMITMENT else original.commitment
     return _ledger_post(

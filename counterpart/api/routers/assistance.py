@@ -3,18 +3,21 @@ one action, which asks the policy (403 with its words); a refused value is a 422
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.core.errors import InvalidInput
 from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.enterprise.models import BuyerKind, Enterprise, MarketEvent, Purchase
 from counterpart.enterprise.services import purchase_record
 from counterpart.funds.models import LedgerTransaction, TransactionKind
+from counterpart.people.identity import identity_blind_index, identity_mask, identity_normalise
 from counterpart.people.models import Direction, Person, Secondment, SecondmentKind, StudentAid
 from counterpart.people.services import secondment_record, student_aid_grant
 from counterpart.registry.models import Area, Organisation, Pairing
@@ -36,7 +39,6 @@ from ..common import (
     user_of,
 )
 from ..idempotency import idempotent
-from .people import StudentAidOut
 from .shared import IdempotencyKey, get_or_422, program_named
 
 router = Router(tags=["assistance"])
@@ -142,14 +144,70 @@ def secondment_create(request: HttpRequest, payload: SecondmentIn, idempotency_k
 # --- student aid ---------------------------------------------------------------------------------------------
 
 
+class StudentAidOut(OutSchema):
+    id: int
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
+    pairing: int | None = Field(validation_alias="pairing_id")
+    student: int = Field(validation_alias="student_id")
+    school_name: str
+    school: int | None = Field(validation_alias="school_id")
+    year: int
+    date: datetime.date
+    amount_fen: int
+    ledger_transaction: int = Field(validation_alias="ledger_transaction_id")
+    county_code: str
+    is_illustrative: bool
+
+
+class StudentAidFilter(Schema):
+    program: Slug | None = None
+    year: Year | None = None
+    county_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
+
+
+@router.get("/student-aid", response={200: list[StudentAidOut], **ERRORS})
+@paginate(Page)
+def student_aid_list(
+    request: HttpRequest,
+    filters: Query[StudentAidFilter],
+    ordering: Literal["id", "-id", "date", "-date"] | None = None,
+):
+    queryset = scoped(StudentAid, user_of(request)).select_related("program")
+    queryset = filtered(queryset, filters, program="program__slug", year="year", county_code="county_code")
+    return ordered(queryset, ordering)
+
+
+@router.get("/student-aid/{aid_id}", response={200: StudentAidOut, **ERRORS})
+def student_aid_detail(request: HttpRequest, aid_id: Id):
+    return scoped_get_or_404(StudentAid.objects.select_related("program"), user_of(request), pk=aid_id)
+
+
 class StudentAidIn(InputSchema):
     commitment: Id = Field(description="the commitment the aid is paid from (its own disbursement)")
-    student: Id
+    student: Id | None = Field(None, description="a person the user may see (or give the identity number)")
+    student_identity_number: str | None = Field(
+        None,
+        pattern=r"^[0-9]{17}[0-9Xx]$",
+        description="the registered person with this number, as the student_aid import names them",
+    )
     school_name: text(200, min_length=1)  # type: ignore[valid-type]
     date: datetime.date
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     school: Id | None = None
     pairing: Id | None = None
+
+
+def _student(user: Any, payload: "StudentAidIn") -> Person:
+    if payload.student_identity_number:
+        number = payload.student_identity_number
+        found = Person.objects.filter(identity_blind_index=identity_blind_index(identity_normalise(number))).first()
+        if found is None:
+            raise InvalidInput("student_identity_number", identity_mask(number), _("没有该身份证号码的登记人员"))
+        return found
+    student = get_or_422(scoped(Person, user), "student", payload.student, pk=payload.student)
+    if student is None:
+        raise InvalidInput("student", None, _("请填写受助学生"))
+    return student
 
 
 @router.post("/student-aid", response={201: StudentAidOut, **WRITE_ERRORS})
@@ -163,8 +221,7 @@ def student_aid_create(request: HttpRequest, payload: StudentAidIn, idempotency_
         pk=payload.commitment,
         kind=TransactionKind.COMMITMENT,
     )
-    student = get_or_422(scoped(Person, user), "student", payload.student, pk=payload.student)
-    assert student is not None
+    student = _student(user, payload)
     school = get_or_422(Organisation.objects.all(), "school", payload.school, pk=payload.school)
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
 

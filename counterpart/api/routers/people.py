@@ -1,4 +1,5 @@
-"""People: persons (identity numbers only masked), households, trainings, student aid, project beneficiaries."""
+"""People: persons (identity numbers only masked), households, trainings, project beneficiaries (student aid and
+secondments: routers/assistance.py)."""
 
 import datetime
 from typing import Literal
@@ -18,7 +19,6 @@ from counterpart.people.models import (
     PovertyCause,
     Relation,
     Sex,
-    StudentAid,
     Training,
     TrainingKind,
     TrainingParticipant,
@@ -313,41 +313,3 @@ def training_record(request: HttpRequest, payload: TrainingIn):
         reported_placed=payload.reported_placed,
     )
     return Status(201, _trainings().get(pk=training.pk))
-
-
-class StudentAidOut(OutSchema):
-    id: int
-    program: str = Field(validation_alias=AliasPath("program", "slug"))
-    pairing: int | None = Field(validation_alias="pairing_id")
-    student: int = Field(validation_alias="student_id")
-    school_name: str
-    school: int | None = Field(validation_alias="school_id")
-    year: int
-    date: datetime.date
-    amount_fen: int
-    ledger_transaction: int = Field(validation_alias="ledger_transaction_id")
-    county_code: str
-    is_illustrative: bool
-
-
-class StudentAidFilter(Schema):
-    program: Slug | None = None
-    year: Year | None = None
-    county_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
-
-
-@router.get("/student-aid", response={200: list[StudentAidOut], **ERRORS})
-@paginate(Page)
-def student_aid_list(
-    request: HttpRequest,
-    filters: Query[StudentAidFilter],
-    ordering: Literal["id", "-id", "date", "-date"] | None = None,
-):
-    queryset = scoped(StudentAid, user_of(request)).select_related("program")
-    queryset = filtered(queryset, filters, program="program__slug", year="year", county_code="county_code")
-    return ordered(queryset, ordering)
-
-
-@router.get("/student-aid/{aid_id}", response={200: StudentAidOut, **ERRORS})
-def student_aid_detail(request: HttpRequest, aid_id: Id):
-    return scoped_get_or_404(StudentAid.objects.select_related("program"), user_of(request), pk=aid_id)
