@@ -43,18 +43,18 @@ Score = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 class ScoreOut(Schema):
     area: AssessmentArea
     self_score: Decimal | None
-    evidence: str = Field(validation_alias="self_comment")
+    evidence: str
     final_score: Decimal | None
 
 
 class FigureOut(Schema):
     id: int
-    indicator: str = Field(validation_alias="indicator_id")
+    indicator: str = Field(description="the indicator's key")
     value: Decimal
     unit: str
     source: str
     verdict: str = Field(description="'' pending, confirmed or disputed")
-    comment: str = Field(validation_alias="verdict_comment")
+    comment: str
 
 
 class AssessmentOut(OutSchema):
@@ -83,12 +83,26 @@ class AssessmentOut(OutSchema):
     figures: list[FigureOut]
 
     @staticmethod
-    def resolve_scores(obj: Assessment) -> list[ScoreOut]:
-        return [ScoreOut.model_validate(row, from_attributes=True) for row in obj.scores.all()]
+    def resolve_scores(obj: Assessment) -> list[dict[str, object]]:
+        return [
+            {"area": r.area, "self_score": r.self_score, "evidence": r.self_comment, "final_score": r.final_score}
+            for r in obj.scores.all()
+        ]
 
     @staticmethod
-    def resolve_figures(obj: Assessment) -> list[FigureOut]:
-        return [FigureOut.model_validate(row, from_attributes=True) for row in obj.figures.all()]
+    def resolve_figures(obj: Assessment) -> list[dict[str, object]]:
+        return [
+            {
+                "id": f.pk,
+                "indicator": f.indicator.key,
+                "value": f.value,
+                "unit": f.unit,
+                "source": f.source,
+                "verdict": f.verdict,
+                "comment": f.verdict_comment,
+            }
+            for f in obj.figures.all()
+        ]
 
 
 class AssessmentFilter(Schema):
@@ -111,7 +125,7 @@ def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 
 
 def _fresh(request: HttpRequest, assessment_id: int) -> Assessment:
-    return _visible(request).prefetch_related("scores", "figures").get(pk=assessment_id)
+    return _visible(request).prefetch_related("scores", "figures__indicator").get(pk=assessment_id)
 
 
 @router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
@@ -121,7 +135,7 @@ def assessment_list(
     filters: Query[AssessmentFilter],
     ordering: Literal["id", "-id", "year", "-year"] | None = None,
 ):
-    queryset = _visible(request).prefetch_related("scores", "figures")
+    queryset = _visible(request).prefetch_related("scores", "figures__indicator")
     queryset = filtered(queryset, filters, program="program__slug", pairing="pairing_id", year="year", status="status")
     key = ordering or "id"
     return queryset.order_by(key, "-pk" if key.startswith("-") else "pk")
