@@ -11,8 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from counterpart.core.errors import InvalidInput
 from counterpart.dashboard.labels import choice_label, figure_text, pick
 from counterpart.indicators.models import Assessment, AssessmentArea, Verdict
+from counterpart.registry.models import Pairing
 
-SCORE = {"min_value": Decimal(0), "max_value": Decimal(100), "max_digits": 5, "decimal_places": 2}
+
+def _score_field(label: str, initial: Decimal | None) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, initial=initial, min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2
+    )
 
 
 def area_label(area: str) -> str:
@@ -20,7 +25,9 @@ def area_label(area: str) -> str:
 
 
 class OpenForm(forms.Form):
-    pairing = forms.ModelChoiceField(queryset=None, label=_("结对关系"), empty_label=_("请选择"))  # type: ignore[arg-type]
+    pairing: forms.ModelChoiceField[Pairing] = forms.ModelChoiceField(
+        queryset=Pairing.objects.none(), label=_("结对关系"), empty_label=_("请选择")
+    )
     year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2100)
 
     def __init__(self, *args: Any, pairings: Any, **kwargs: Any) -> None:
@@ -41,8 +48,8 @@ class SelfAssessForm(forms.Form):
         self.rows = []
         for score in assessment.scores.all():
             label = area_label(score.area)
-            self.fields[f"score_{score.area}"] = forms.DecimalField(
-                label=_("%(area)s 自评得分") % {"area": label}, initial=score.self_score, **SCORE
+            self.fields[f"score_{score.area}"] = _score_field(
+                _("%(area)s 自评得分") % {"area": label}, score.self_score
             )
             self.fields[f"evidence_{score.area}"] = forms.CharField(
                 label=_("%(area)s 佐证材料") % {"area": label},
@@ -132,8 +139,8 @@ class CrossCheckForm(forms.Form):
         self.rows = []
         for score in assessment.scores.all():
             label = area_label(score.area)
-            self.fields[f"final_{score.area}"] = forms.DecimalField(
-                label=_("%(area)s 核定得分") % {"area": label}, initial=score.self_score, **SCORE
+            self.fields[f"final_{score.area}"] = _score_field(
+                _("%(area)s 核定得分") % {"area": label}, score.self_score
             )
             self.rows.append((label, score.self_score, self[f"final_{score.area}"]))
         self.fields["notes"] = forms.CharField(

@@ -42,7 +42,7 @@ from .assessment_forms import (
 )
 
 # Whose turn it is in each status, in words.
-WAITING_FOR = {
+WAITING_FOR: dict[str, Any] = {
     AssessmentStatus.OPEN: gettext_lazy("等待帮扶方区县自评"),
     AssessmentStatus.SELF_ASSESSED: gettext_lazy("等待受援方确认数据"),
     AssessmentStatus.COMMENTED: gettext_lazy("等待协作办报送"),
@@ -72,20 +72,18 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
     status = assessment.status
     steps: dict[str, dict[str, Any]] = {}
     if status == AssessmentStatus.OPEN:
-        form = SelfAssessForm(data, assessment=assessment, prefix="self")
         steps["self-assess"] = _step(
             assessment,
-            form,
+            SelfAssessForm(data, assessment=assessment, prefix="self"),
             "assessment_self_assess",
             lambda actor, f: actions.assessment_self_assess(
                 actor, assessment, scores=f.scores(), summary=f.cleaned_data["summary"]
             ),
         )
     elif status == AssessmentStatus.SELF_ASSESSED:
-        form = ConfirmForm(data, assessment=assessment, prefix="confirm")
         steps["confirm"] = _step(
             assessment,
-            form,
+            ConfirmForm(data, assessment=assessment, prefix="confirm"),
             "assessment_confirm_figures",
             lambda actor, f: actions.assessment_confirm_figures(
                 actor, assessment, verdicts=f.verdicts(), comment=f.cleaned_data["comment"]

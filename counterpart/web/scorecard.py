@@ -84,18 +84,18 @@ def scorecard_xlsx(assessment: Assessment) -> bytes:
     for area, own, final, evidence in card.scores:
         row += 1
         sheet.write(row, 0, area)
-        for column, value in ((1, _number(own)), (2, _number(final))):
-            if value is None:
+        for column, score in ((1, _number(own)), (2, _number(final))):
+            if score is None:
                 sheet.write_blank(row, column, None)
             else:
-                sheet.write_number(row, column, value)
+                sheet.write_number(row, column, score)
         sheet.write(row, 3, evidence)
     row += 2
     sheet.write_row(row, 0, [_("指标"), _("数值"), _("单位"), _("受援方确认"), _("异议理由")], bold)
-    for name, value, unit, verdict, comment in card.figures:
+    for name, amount, unit, verdict, comment in card.figures:
         row += 1
         sheet.write(row, 0, name)
-        sheet.write_number(row, 1, _number(value) or 0)
+        sheet.write_number(row, 1, _number(amount) or 0)
         sheet.write_row(row, 2, [unit, verdict, comment])
     row += 2
     sheet.write_row(row, 0, [_("步骤"), _("经办人"), _("时间")], bold)
@@ -147,7 +147,7 @@ def scorecard_pdf(assessment: Assessment) -> bytes:
         [Paragraph(escape(n), body), f"{v.normalize():,f}", u, verdict, Paragraph(escape(c), body)]
         for n, v, u, verdict, c in card.figures
     ]
-    signed: list[list[object]] = [[_("步骤"), _("经办人"), _("时间")], *[list(s) for s in card.signed]]
+    signed: list[list[object]] = [[_("步骤"), _("经办人"), _("时间")], *[list[object](s) for s in card.signed]]
     story: list[object] = [
         Paragraph(escape(card.title), title),
         _table(scores, [48, 20, 20, 92], font, right=(1, 2)),
