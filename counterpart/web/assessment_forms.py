@@ -25,7 +25,7 @@ def area_label(area: str) -> str:
 
 
 class OpenForm(forms.Form):
-    pairing: forms.ModelChoiceField[Pairing] = forms.ModelChoiceField(
+    pairing: "forms.ModelChoiceField[Pairing]" = forms.ModelChoiceField(
         queryset=Pairing.objects.none(), label=_("结对关系"), empty_label=_("请选择")
     )
     year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2100)
