@@ -63,7 +63,7 @@ EVENT_LABELS = {
 }
 
 
-def _step(assessment: Assessment, form: Any, verb: str, write: Callable[[Actor, Any], Any]) -> dict[str, Any]:
+def _step(form: Any, verb: str, write: Callable[[Actor, Any], Any]) -> dict[str, Any]:
     return {"form": form, "verb": verb, "write": write}
 
 
@@ -73,7 +73,6 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
     steps: dict[str, dict[str, Any]] = {}
     if status == AssessmentStatus.OPEN:
         steps["self-assess"] = _step(
-            assessment,
             SelfAssessForm(data, assessment=assessment, prefix="self"),
             "assessment_self_assess",
             lambda actor, f: actions.assessment_self_assess(
@@ -82,7 +81,6 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
         )
     elif status == AssessmentStatus.SELF_ASSESSED:
         steps["confirm"] = _step(
-            assessment,
             ConfirmForm(data, assessment=assessment, prefix="confirm"),
             "assessment_confirm_figures",
             lambda actor, f: actions.assessment_confirm_figures(
@@ -91,12 +89,11 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
         )
     elif status == AssessmentStatus.COMMENTED:
         steps["submit"] = _step(
-            assessment, EmptyForm(data, prefix="submit"), "assessment_submit",
+            EmptyForm(data, prefix="submit"), "assessment_submit",
             lambda actor, f: actions.assessment_submit(actor, assessment),
         )  # fmt: skip
     elif status == AssessmentStatus.SUBMITTED:
         steps["cross-check"] = _step(
-            assessment,
             CrossCheckForm(data, assessment=assessment, prefix="check"),
             "assessment_cross_check",
             lambda actor, f: actions.assessment_cross_check(
@@ -105,12 +102,12 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
         )
     elif status == AssessmentStatus.CROSS_CHECKED:
         steps["finalise"] = _step(
-            assessment, EmptyForm(data, prefix="final"), "assessment_finalise",
+            EmptyForm(data, prefix="final"), "assessment_finalise",
             lambda actor, f: actions.assessment_finalise(actor, assessment),
         )  # fmt: skip
     if status in (AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED):
         steps["return"] = _step(
-            assessment, ReturnForm(data, prefix="return"), "assessment_return",
+            ReturnForm(data, prefix="return"), "assessment_return",
             lambda actor, f: actions.assessment_return(actor, assessment, reason=f.cleaned_data["reason"]),
         )  # fmt: skip
     return steps
