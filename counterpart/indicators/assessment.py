@@ -184,7 +184,7 @@ def assessment_confirm_figures(
         assessment.commented_by, assessment.commented_at = actor.label, timezone.now()
         assessment.save()
         disputed = [
-            f"{figure.indicator.key}: {figure.verdict_comment}"
+            f"{figure.indicator.name_zh}：{figure.verdict_comment}"
             for figure in figures.values()
             if figure.verdict == Verdict.DISPUTED
         ]
