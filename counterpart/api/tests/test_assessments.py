@@ -104,7 +104,7 @@ def test_the_assessment_passes_between_the_four_sides_with_a_dispute_and_a_retur
         late = sides[name].post(f"{path}/{step}", step_body)
         assert late.status_code == 422 and late.json()["errors"][0]["field"] == "status", name
     record = Assessment.objects.get(pk=assessment["id"])
-    assert record.final_report["scores"]["funds"]["final"] == "87.50"
+    assert record.final_report is not None and record.final_report["scores"]["funds"]["final"] == "87.50"
     # and every step is in the audit trail, in order
     actions = list(
         AuditEvent.objects.filter(object_type="indicators.assessment", object_id=str(record.pk))

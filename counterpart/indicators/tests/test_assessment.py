@@ -113,7 +113,8 @@ def test_a_return_sends_it_back_to_the_donor_side_with_its_reason_and_keeps_the_
     assert {s.final_score for s in assessment.scores.all()} == {None}
     assert {f.verdict_comment for f in assessment.figures.all()} == {"数不对"}
     event = AuditEvent.objects.get(action="assessment.return")
-    assert event.reason == "请核实项目数" and event.before["status"] == AssessmentStatus.CROSS_CHECKED
+    assert event.before is not None and event.before["status"] == AssessmentStatus.CROSS_CHECKED
+    assert event.reason == "请核实项目数"
 
 
 def test_each_step_asks_the_policy(assessment, program, areas) -> None:

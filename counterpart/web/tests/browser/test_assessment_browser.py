@@ -116,6 +116,7 @@ def test_the_demo_assessment_goes_from_the_recipient_to_its_final_lock(
     screenshot(office, "assessment-5-final")
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.FINAL
+    assert assessment.final_report is not None
     assert assessment.final_report["scores"]["funds"]["final"] == "85.00"
 
     # the office opens a new year's assessment from the list, and 市南区 is the one offered to score it
