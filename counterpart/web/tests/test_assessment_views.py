@@ -2,6 +2,7 @@
 lands beside its field, a return shows why, the audit trail says who did what, and the final
 scorecard downloads with numbers as numbers."""
 
+import html
 import io
 
 import openpyxl
@@ -110,3 +111,14 @@ def test_the_scorecard_is_only_for_a_final_assessment_and_the_menu_links_the_lis
     assert 'href="/app/assessments/"' in clients["recipient"].get("/app/").content.decode()
     twice = office.post("/app/assessments/open/", {"pairing": pairing.pk, "year": "2009"})
     assert twice.status_code == 422 and "该结对关系本年度的考核已存在" in twice.content.decode()
+
+
+def test_the_assessment_page_speaks_english_when_asked(clients, pairing) -> None:
+    office = clients["office"]
+    office.post("/app/assessments/open/", {"pairing": pairing.pk, "year": "2009"})
+    assessment = Assessment.objects.get()
+    response = clients["donor"].get(f"/app/assessments/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = html.unescape(response.content.decode())
+    for words in ("Waiting for the donor district's self-assessment", "Send the self-assessment", "funds: own score"):
+        assert words in page, words
+    assert "等待帮扶方区县自评" not in page and "提交自评" not in page
