@@ -13,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target as PolicyTarget
+from counterpart.access.policy import policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .figures import Scope, report_compute
 from .models import (
@@ -60,7 +63,9 @@ def target_set(
     number = _decimal("value", value)
     if pairing is not None and pairing.program_id != program.pk:
         raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+    policy_check(actor, "target_set", PolicyTarget(program=program.pk, area=area.code if area else None))
     with transaction.atomic():
+        period_lock_check(program, year)
         target = (
             Target.objects.select_for_update()
             .filter(program=program, indicator=indicator, year=year, pairing=pairing, area=area)
