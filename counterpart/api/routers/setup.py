@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router
+from ninja import Field, Router, Status
 from pydantic import AliasPath
 
 from counterpart.access.models import Membership, Role
@@ -64,7 +64,7 @@ def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
         end_year=payload.end_year,
         description=payload.description,
     )
-    return 201, program
+    return Status(201, program)
 
 
 class ProgramPatch(InputSchema):
@@ -84,7 +84,7 @@ def program_update_endpoint(request: HttpRequest, slug: Slug, payload: ProgramPa
     fields = payload.model_dump(exclude_unset=True, exclude={"reason", "other_donor_areas"})
     if payload.other_donor_areas is not None:
         fields["other_donor_areas"] = [_area("other_donor_areas", code) for code in payload.other_donor_areas]
-    return 200, program_update(actor_of(request), program, reason=payload.reason, **fields)
+    return Status(200, program_update(actor_of(request), program, reason=payload.reason, **fields))
 
 
 class PairingIn(InputSchema):
@@ -119,7 +119,7 @@ def pairing_create_endpoint(request: HttpRequest, payload: PairingIn):
         valid_to=payload.valid_to,
         note=payload.note,
     )
-    return 201, pairing
+    return Status(201, pairing)
 
 
 class PairingEndIn(InputSchema):
@@ -138,7 +138,7 @@ def pairing_end_endpoint(request: HttpRequest, pairing_id: Id, payload: PairingE
     ended = pairing_end(
         actor_of(request), pairing, valid_to=payload.valid_to, successor=successor, reason=payload.reason
     )
-    return 200, ended
+    return Status(200, ended)
 
 
 class OrganisationIn(InputSchema):
@@ -160,7 +160,7 @@ def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
         area=_area("area", payload.area),
         credit_code=payload.credit_code,
     )
-    return 201, organisation
+    return Status(201, organisation)
 
 
 class IndicatorIn(InputSchema):
@@ -189,7 +189,7 @@ def indicator_create_endpoint(request: HttpRequest, payload: IndicatorIn):
         assessment_area=payload.assessment_area,
         description=payload.description,
     )
-    return 201, indicator
+    return Status(201, indicator)
 
 
 class TargetIn(InputSchema):
@@ -225,7 +225,7 @@ def target_set_endpoint(request: HttpRequest, payload: TargetIn):
         pairing=pairing,
         agreement=payload.agreement,
     )
-    return 200, target
+    return Status(200, target)
 
 
 class RoleIn(InputSchema):
@@ -282,7 +282,7 @@ def account_invite_endpoint(request: HttpRequest, payload: AccountIn):
         link_for=_link_for(request),
         **_role_subjects(payload),
     )
-    return 201, {"membership": invitation.membership, "set_password_link": invitation.set_password_link}
+    return Status(201, {"membership": invitation.membership, "set_password_link": invitation.set_password_link})
 
 
 class GrantIn(RoleIn):
@@ -294,7 +294,7 @@ def membership_grant_endpoint(request: HttpRequest, payload: GrantIn):
     """Grant an existing account a role of a program (the program office of that program)."""
     user = get_or_422(get_user_model().objects.all(), "username", payload.username, username=payload.username)
     membership = membership_grant(actor_of(request), user=user, role=payload.role, **_role_subjects(payload))
-    return 201, membership
+    return Status(201, membership)
 
 
 class RevokeIn(InputSchema):
@@ -312,4 +312,4 @@ def membership_revoke_endpoint(request: HttpRequest, membership_id: Id, payload:
     revoked = membership_revoke(
         actor_of(request), membership, within=program_named(payload.program), reason=payload.reason
     )
-    return 200, revoked
+    return Status(200, revoked)
