@@ -72,6 +72,8 @@ def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:
         assert "/app/enterprise-reports/" in links
     else:
         assert "/app/projects/" in links
+    # program set-up only for the program office
+    assert ("/app/setup/" in links) == (name == "office")
     # a donor district imports nothing (intake/limits.py): no import page in its menu
     assert ("/app/imports/" in links) == (name != "district-shinan")
 
