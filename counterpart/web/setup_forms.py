@@ -105,8 +105,15 @@ class IndicatorCreateForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("说明"))
 
 
+class IndicatorChoiceField(forms.ModelChoiceField):
+    """Indicators by their name (not their key)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name_zh
+
+
 class TargetSetForm(forms.Form):
-    indicator = forms.ModelChoiceField(queryset=Indicator.objects.order_by("topic", "name_zh"), label=_("指标"))
+    indicator = IndicatorChoiceField(queryset=Indicator.objects.order_by("topic", "name_zh"), label=_("指标"))
     pairing = forms.ModelChoiceField(
         queryset=Pairing.objects.none(), required=False, label=_("结对关系（不选为全项目）")
     )
@@ -119,9 +126,6 @@ class TargetSetForm(forms.Form):
         field = self.fields["pairing"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Pairing.objects.filter(program=program).select_related("donor_area", "recipient_area")
-        indicator = self.fields["indicator"]
-        assert isinstance(indicator, forms.ModelChoiceField)
-        indicator.label_from_instance = lambda item: item.name_zh  # type: ignore[method-assign]
 
 
 # The roles a program office grants (auditors are appointed by an administrator).

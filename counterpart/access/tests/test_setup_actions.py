@@ -115,7 +115,8 @@ def test_a_pairing_ends_with_its_successor_audited(program, pairing, areas, offi
     # then
     assert ended.valid_to == datetime.date(2020, 12, 31) and ended.successor == successor
     event = AuditEvent.objects.get(action="pairing.end")
-    assert event.before["successor_id"] is None and event.after["successor_id"] == successor.pk
+    before, after = event.before or {}, event.after or {}
+    assert before["successor_id"] is None and after["successor_id"] == successor.pk
 
 
 def test_a_successor_must_start_after_the_end(program, pairing, areas, office) -> None:

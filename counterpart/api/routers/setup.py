@@ -37,6 +37,12 @@ def _area(field: str, code: str | None) -> Area | None:
     return get_or_422(Area.objects.all(), field, code, code=code)
 
 
+def _area_given(field: str, code: str) -> Area:
+    area = _area(field, code)
+    assert area is not None  # a required field: the schema refuses it missing
+    return area
+
+
 class ProgramIn(InputSchema):
     slug: Slug
     name_zh: text(200, min_length=1)  # type: ignore[valid-type]
@@ -51,7 +57,7 @@ class ProgramIn(InputSchema):
 @registry.router.post("/programs", response={201: ProgramOut, **WRITE_ERRORS})
 def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     """Found a program: a program office founds it and holds its office."""
-    donor = _area("donor_area", payload.donor_area)
+    donor = _area_given("donor_area", payload.donor_area)
     others = [_area("other_donor_areas", code) for code in payload.other_donor_areas]
     program = program_found(
         actor_of(request),
@@ -107,8 +113,8 @@ def pairing_create_endpoint(request: HttpRequest, payload: PairingIn):
         actor_of(request),
         program=program_named(payload.program),
         level=payload.level,
-        donor_area=_area("donor_area", payload.donor_area),
-        recipient_area=_area("recipient_area", payload.recipient_area),
+        donor_area=_area_given("donor_area", payload.donor_area),
+        recipient_area=_area_given("recipient_area", payload.recipient_area),
         donor_organisation=get_or_422(
             organisations, "donor_organisation", payload.donor_organisation, pk=payload.donor_organisation
         ),
@@ -157,7 +163,7 @@ def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
         name_zh=payload.name_zh,
         name_en=payload.name_en,
         kind=payload.kind,
-        area=_area("area", payload.area),
+        area=_area_given("area", payload.area),
         credit_code=payload.credit_code,
     )
     return Status(201, organisation)

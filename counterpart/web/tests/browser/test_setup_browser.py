@@ -28,7 +28,9 @@ def _pair(page: Page, donor: tuple[str, str], recipient: tuple[str, str], start:
     page.wait_for_load_state("networkidle")
 
 
-def test_a_new_program_with_two_pairings_and_an_invited_county(page, browser, live_server, sign_in, screenshot, program):
+def test_a_new_program_with_two_pairings_and_an_invited_county(
+    page, browser, live_server, sign_in, screenshot, program
+) -> None:
     # given the office of an existing program
     office = get_user_model().objects.create_user("office", password="pw-123456")
     Membership.objects.create(user=office, role=Role.PROGRAM_OFFICE, program=program)
