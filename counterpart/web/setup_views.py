@@ -55,6 +55,7 @@ def programs_run_by(user: Any) -> QuerySet[Program]:
 
 
 def _program(request: HttpRequest, slug: str) -> Program:
+    """A program the user runs; any other is not found (404), as records out of scope are."""
     program = programs_run_by(request.user).filter(slug=slug).first()
     if program is None:
         raise Http404
@@ -103,8 +104,8 @@ def setup_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def setup_program(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     pairings = Pairing.objects.filter(program=program).select_related("donor_area", "recipient_area", "successor")
     memberships = (
         Membership.objects.filter(_members_of(program))
@@ -162,8 +163,8 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def program_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     initial = {
         "name_zh": program.name_zh,
         "name_en": program.name_en,
@@ -189,8 +190,8 @@ def program_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def pairing_create_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     form = setup_forms.PairingCreateForm(request.POST or None)
 
     def write(data: dict[str, Any]) -> str:
@@ -211,8 +212,8 @@ def pairing_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _open(request)
     pairing = get_object_or_404(Pairing.objects.filter(program__in=programs_run_by(request.user)), pk=pk)
+    _open(request)
     form = setup_forms.PairingEndForm(request.POST or None, pairing=pairing)
 
     def write(data: dict[str, Any]) -> str:
@@ -271,8 +272,8 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def target_set_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     form = setup_forms.TargetSetForm(request.POST or None, program=program)
 
     def write(data: dict[str, Any]) -> str:
@@ -301,8 +302,8 @@ def _role_subjects(program: Program, data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def account_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     form = setup_forms.AccountInviteForm(request.POST or None)
 
     def link_for(uid: str, token: str) -> str:
@@ -330,8 +331,8 @@ def account_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def membership_grant_view(request: HttpRequest, slug: str) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     form = setup_forms.MembershipGrantForm(request.POST or None)
 
     def write(data: dict[str, Any]) -> str:
@@ -346,8 +347,8 @@ def membership_grant_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def membership_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    _open(request)
     program = _program(request, slug)
+    _open(request)
     membership = get_object_or_404(Membership.objects.filter(_members_of(program)), pk=pk)
     try:
         membership_revoke(Actor.of(request.user), membership, within=program, reason=request.POST.get("reason", ""))
