@@ -1,12 +1,16 @@
 """Program set-up pages: the program office creates, pairs, invites and revokes through the actions;
 other roles are refused; areas are picked by name."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
 from counterpart.access.models import Membership, Role
 from counterpart.access.tests.factories import user_with_membership
+from counterpart.core.audit import Actor
 from counterpart.core.models import AuditEvent
+from counterpart.indicators.models import Indicator
 from counterpart.registry.models import Pairing, Program
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +74,6 @@ def test_the_indicator_form_does_not_ask_for_the_assessment_area(office) -> None
         {"name_zh": "茶园面积", "key": "tea_gardens", "topic": "industry", "unit": "亩", "aggregation": "latest"},
     )
     assert response.status_code == 302
-    from counterpart.indicators.models import Indicator
-
     assert Indicator.objects.get(key="tea_gardens").assessment_area == "industrial_cooperation"
 
 
@@ -117,3 +119,65 @@ def test_a_grant_outside_the_program_lands_on_the_area_field(pairing, office) ->
     assert response.status_code == 200
     assert "该地区不是本协作项目的结对受援地区" in response.content.decode()
     assert not Membership.objects.filter(user__username="someone").exists()
+
+
+def test_the_office_edits_its_program_ends_a_pairing_with_its_successor_and_sets_a_target(
+    program, pairing, areas, office
+) -> None:
+    from counterpart.indicators.models import Target
+    from counterpart.registry.models import PairingLevel
+    from counterpart.registry.services import pairing_create
+
+    # given a pairing that takes over
+    successor = pairing_create(
+        Actor.system("test"),
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370203"],
+        recipient_area=areas["520422"],
+        valid_from=datetime.date(2021, 1, 1),
+    )
+    # when
+    edited = office.post(
+        "/app/setup/programs/qd-gz/edit/", {"name_zh": "青岛—贵州协作", "end_year": "2025", "reason": "更名"}
+    )
+    ended = office.post(
+        f"/app/setup/pairings/{pairing.pk}/end/",
+        {"valid_to": "2020-12-31", "successor": successor.pk, "reason": "调整"},
+    )
+    target = office.post(
+        "/app/setup/programs/qd-gz/targets/new/",
+        {"indicator": Indicator.objects.get(key="labour_trained").pk, "pairing": successor.pk, "year": "2021",
+         "value": "1200"},
+    )  # fmt: skip
+    organisation = office.post(
+        "/app/setup/organisations/new/", {"name_zh": "普定县茶叶合作社", "kind": "enterprise", "area": "520422"}
+    )
+    # then
+    assert [edited.status_code, ended.status_code, target.status_code, organisation.status_code] == [302] * 4
+    program.refresh_from_db()
+    pairing.refresh_from_db()
+    assert (program.name_zh, program.end_year) == ("青岛—贵州协作", 2025)
+    assert (pairing.valid_to, pairing.successor_id) == (datetime.date(2020, 12, 31), successor.pk)
+    assert Target.objects.get(program=program, pairing=successor, year=2021).value == 1200
+    page = office.get("/app/setup/programs/qd-gz/").content.decode()
+    assert "2020-12-31" in page and "市北区 → 普定县" in page
+
+
+def test_a_successor_starting_before_the_end_is_refused_on_its_field(program, pairing, areas, office) -> None:
+    from counterpart.registry.models import PairingLevel
+    from counterpart.registry.services import pairing_create
+
+    early = pairing_create(
+        Actor.system("test"),
+        program=program,
+        level=PairingLevel.DISTRICT_COUNTY,
+        donor_area=areas["370203"],
+        recipient_area=areas["520422"],
+        valid_from=datetime.date(2020, 6, 1),
+    )
+    response = office.post(f"/app/setup/pairings/{pairing.pk}/end/", {"valid_to": "2020-12-31", "successor": early.pk})
+    assert response.status_code == 200
+    assert "接续的结对关系须在本结对结束之后开始" in response.content.decode()
+    pairing.refresh_from_db()
+    assert pairing.valid_to is None
