@@ -6,6 +6,7 @@ from typing import Any
 from dal import autocomplete
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.models import Role
@@ -106,10 +107,11 @@ class IndicatorCreateForm(forms.Form):
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
-    """Indicators by their name (not their key)."""
+    """Indicators by their name (not their key), in the page's language where the catalogue has it."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return obj.name_zh
+        english = (get_language() or "").startswith("en") and obj.name_en
+        return obj.name_en if english else obj.name_zh
 
 
 class TargetSetForm(forms.Form):
