@@ -2,8 +2,8 @@
 program — audited actions that ask the one policy, like every other write.
 
 A program office manages the roles of its own program: the program office of it, the recipient and
-donor offices of areas the program pairs, the enterprises that take part in it. Auditors are
-appointed by an administrator only.
+donor offices of areas the program pairs, the enterprises that take part in it. Auditors and the
+assessment's reviewers are appointed by an administrator only.
 """
 
 from collections.abc import Callable
@@ -33,7 +33,13 @@ _SUBJECT = {
     Role.DONOR_DISTRICT_OFFICE: "area",
     Role.RECIPIENT_OFFICE: "area",
     Role.ENTERPRISE: "organisation",
+    Role.REVIEWER: "program",
 }
+
+
+# Roles that check the program office's work (auditors, the assessment's reviewers): an administrator
+# appoints and removes them, never the office they check.
+_APPOINTED = frozenset({Role.AUDITOR, Role.REVIEWER})
 
 
 def _privileged(actor: Actor) -> bool:
@@ -76,7 +82,7 @@ def membership_grant(
 ) -> Membership:
     """Give ``user`` a role over its subject. ``within``: the program the grant is made for (a program
     office grants only in its own program, and only over what that program pairs); an administrator
-    or the system may grant anything, and only they appoint auditors."""
+    or the system may grant anything, and only they appoint auditors and reviewers."""
     if role not in Role.values:
         raise InvalidInput("role", role, _("未知的角色"))
     subject = _SUBJECT.get(Role(role))
@@ -87,8 +93,8 @@ def membership_grant(
         within = program
     with transaction.atomic():
         if not _privileged(actor):
-            if role == Role.AUDITOR:
-                raise PermissionDenied(_("审计监督角色只能由系统管理员授予"))
+            if role in _APPOINTED:
+                raise PermissionDenied(_("审计监督和审核人角色只能由系统管理员授予"))
             policy_check(actor, "membership_grant", Target(program=within.pk if within else None))
             assert within is not None
             _subject_in_program(role, program, area, organisation, within)
@@ -112,8 +118,8 @@ def membership_revoke(
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if not _privileged(actor):
-            if membership.role == Role.AUDITOR:
-                raise PermissionDenied(_("审计监督角色只能由系统管理员撤销"))
+            if membership.role in _APPOINTED:
+                raise PermissionDenied(_("审计监督和审核人角色只能由系统管理员撤销"))
             if within is None and membership.role == Role.PROGRAM_OFFICE:
                 within = membership.program
             policy_check(actor, "membership_revoke", Target(program=within.pk if within else None))

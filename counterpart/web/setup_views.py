@@ -294,7 +294,7 @@ def target_set_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _role_subjects(program: Program, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "within": program,
-        "program": program if data["role"] == Role.PROGRAM_OFFICE else None,
+        "program": program if data["role"] in (Role.PROGRAM_OFFICE, Role.REVIEWER) else None,
         "area": data["area"],
         "organisation": data["organisation"],
     }

@@ -94,6 +94,7 @@ def test_every_action_of_the_wired_apps_is_in_the_table_or_listed_as_not_yet() -
     for module in (
         "counterpart.projects.services",
         "counterpart.indicators.services",
+        "counterpart.indicators.assessment",
         "counterpart.registry.services",
         "counterpart.access.services",
     ):

@@ -201,9 +201,11 @@ def test_an_office_grants_only_within_its_program(program, pairing, areas, offic
     with pytest.raises(InvalidInput) as refused:
         membership_grant(other_office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program)
     assert refused.value.field == "program"
-    # auditors are an administrator's to appoint
+    # auditors and reviewers are an administrator's to appoint
     with pytest.raises(PermissionDenied):
         membership_grant(office, user=user, role=Role.AUDITOR, within=program)
+    with pytest.raises(PermissionDenied):
+        membership_grant(office, user=user, role=Role.REVIEWER, program=program, within=program)
     assert _audited("membership.grant") == 0
 
 

@@ -263,7 +263,7 @@ class InvitationOut(OutSchema):
 
 def _role_subjects(payload: RoleIn) -> dict:
     within = program_named(payload.program)
-    program = within if payload.role == Role.PROGRAM_OFFICE else None
+    program = within if payload.role in (Role.PROGRAM_OFFICE, Role.REVIEWER) else None
     organisation = get_or_422(Organisation.objects.all(), "organisation", payload.organisation, pk=payload.organisation)
     return {"within": within, "program": program, "area": _area("area", payload.area), "organisation": organisation}
 
