@@ -18,7 +18,19 @@ from counterpart.core.errors import InvalidInput
 from counterpart.people.identity import identity_mask
 
 from .auth import TokenAuth
-from .routers import assistance, corrections, enterprise, funds, indicators, people, projects, registry, reports
+from .routers import (
+    assessments,
+    assistance,
+    corrections,
+    enterprise,
+    funds,
+    indicators,
+    people,
+    projects,
+    registry,
+    reports,
+    setup,
+)
 
 
 class CounterpartAPI(NinjaAPI):
@@ -125,6 +137,8 @@ api.add_router("/", projects.router)
 api.add_router("/", people.router)
 api.add_router("/", enterprise.router)
 api.add_router("/", indicators.router)
+api.add_router("/", assessments.router)
 api.add_router("/", reports.router)
+api.add_router("/", setup.router)
 api.add_router("/", assistance.router)
 api.add_router("/", corrections.router)
