@@ -24,6 +24,7 @@ from .models import (
     Training,
     TrainingParticipant,
     VillageAdvancement,
+    VillageComponent,
     VillageComponentKind,
 )
 
@@ -200,6 +201,15 @@ def villages_advanced_of(program: Program, year: int, year_to: int | None = None
             finished__year__lte=year_to or year,
         )
     )
+
+
+def village_advanced_in(components: Sequence[VillageComponent]) -> int | None:
+    """The year a village counts as advanced: the year its last component completed, once all five are
+    complete (as ``villages_advanced_of`` counts it); None before."""
+    if len(components) < len(VillageComponentKind.values):
+        return None
+    dates = [c.completed_on for c in components if c.status == ComponentStatus.COMPLETE and c.completed_on]
+    return max(dates).year if len(dates) == len(components) else None
 
 
 def villages_advanced(program: Program, year: int, year_to: int | None = None) -> int:

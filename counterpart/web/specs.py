@@ -23,7 +23,7 @@ from counterpart.people.models import (
     TrainingKind,
     VillageAdvancement,
 )
-from counterpart.people.selectors import project_beneficiaries
+from counterpart.people.selectors import project_beneficiaries, village_advanced_in
 from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history
 
@@ -130,17 +130,10 @@ def _village_context(request: HttpRequest, advancement: VillageAdvancement) -> d
     components = list(advancement.components.prefetch_related("projects"))
     return {
         "components": components,
-        "advanced_in": village_advanced_year(components),
+        "advanced_in": village_advanced_in(components),
         "may_update": can.can(request.user, "village_component_update", can.village_target(advancement)),
         "component_statuses": ComponentStatus.choices,
     }
-
-
-def village_advanced_year(components: list[Any]) -> int | None:
-    """The year the village counts as advanced: the year its last component completed, once all are."""
-    if not components or any(c.status != ComponentStatus.COMPLETE for c in components):
-        return None
-    return max(c.completed_on for c in components).year
 
 
 # --- the lists ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from counterpart.people.models import (
     VillageComponent,
     VillageComponentKind,
 )
+from counterpart.people.selectors import village_advanced_in
 from counterpart.people.services import household_status_set, village_advancement_start, village_component_update
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing
@@ -108,12 +109,7 @@ class VillageAdvancementOut(OutSchema):
 
     @staticmethod
     def resolve_advanced_in(obj: VillageAdvancement) -> int | None:
-        components = list(obj.components.all())
-        if len(components) < len(VillageComponentKind.values) or any(
-            c.status != ComponentStatus.COMPLETE or c.completed_on is None for c in components
-        ):
-            return None
-        return max(c.completed_on for c in components if c.completed_on is not None).year
+        return village_advanced_in(list(obj.components.all()))
 
 
 def _advancements(request: HttpRequest):
