@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import DatabaseError, connection
 
-from counterpart.core.distribution import DISTRIBUTED_TABLES
+from counterpart.core.distribution import DISTRIBUTED_TABLES, DISTRIBUTION_COLUMN
 
-DISTRIBUTION_COLUMN = "county_code"
 ANCHOR = "people_person"  # every distributed table is co-located with the persons
 IDENTITY_INDEX = "people_identityindex"
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record
+from counterpart.core.distribution import county_of
 from counterpart.core.errors import InvalidInput
 from counterpart.core.retry import retry_on_conflict
 from counterpart.projects.models import Project
@@ -188,6 +189,7 @@ def _ledger_post(
                 source=dims.source,
                 pairing=dims.pairing,
                 recipient_area=dims.recipient_area,
+                county_code=county_of(dims.recipient_area.code if dims.recipient_area else None),
                 project=dims.project,
                 commitment=commitment,
                 reverses=reverses,
@@ -211,7 +213,7 @@ def _ledger_post(
                     transaction=record,
                     account=accounts[account_type],
                     amount_fen=amount,
-                    county_code=(record.recipient_area_id or "")[:6],
+                    county_code=record.county_code,
                 )
                 for account_type, amount in lines
             ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
 from counterpart.core.bulk import bulk_insert
+from counterpart.core.distribution import county_of
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -144,6 +145,7 @@ def project_propose(
             category=category,
             purpose_code=purpose_code or DAC_PURPOSE_BY_CATEGORY[category],
             recipient_area=recipient_area,
+            county_code=county_of(recipient_area.code),
             pairing=pairing,
             year=year,
             budget_fen=budget_fen,
