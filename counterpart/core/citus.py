@@ -14,7 +14,9 @@
    index, keeps the national uniqueness of an identity number;
 5. ``create_reference_table`` for the small tables, ``create_distributed_table(…, 'county_code',
    colocate_with => 'people_person')`` for the large ones;
-6. the foreign keys remembered in 1. are added back where Citus allows them.
+6. the foreign keys remembered in 1. are added back where Citus allows them;
+7. identity sequences are moved past their table's largest id (Citus restarts those of the tables it
+   turns into Citus local tables).
 
 Each step is idempotent: a second run finds the tables distributed and changes nothing.
 """
@@ -55,6 +57,7 @@ class Distribution:
     foreign_keys_dropped: list[str] = field(default_factory=list)
     generated_made_plain: list[str] = field(default_factory=list)
     identity_index_rows: int = 0
+    sequences_moved: list[str] = field(default_factory=list)
 
 
 def citus_available() -> bool:
@@ -226,6 +229,31 @@ def _restore_foreign_keys(result: Distribution, keys: list[_ForeignKey], distrib
         result.foreign_keys_kept.append(f"{key.table}.{','.join(key.columns)} → {key.target}")
 
 
+def _sequences_caught_up(result: Distribution) -> None:
+    """Every identity sequence of a Citus table moved past the table's largest id.
+
+    Citus recreates a table it turns into a Citus local table (every local table with a key to a reference
+    table: audit events, sessions, trainings …) with a new identity sequence that starts at 1, so the next
+    insert collided with the first row ("duplicate key … core_auditevent_pkey"). Sequences of the other
+    tables are left where they were unless behind their table.
+    """
+    rows = _fetch(
+        "SELECT t.table_name::text, a.attname::text, pg_get_serial_sequence(t.table_name::text, a.attname) "
+        "FROM citus_tables t JOIN pg_attribute a ON a.attrelid = t.table_name AND a.attidentity <> '' "
+        "ORDER BY 1"
+    )
+    for table, column, sequence in rows:
+        if sequence is None:
+            continue
+        ((largest, current),) = _fetch(
+            f'SELECT (SELECT max("{column}") FROM "{table}"), '
+            "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM " + sequence + ")"
+        )
+        if largest is not None and largest > current:
+            _execute("SELECT setval(%s, %s)", [sequence, largest])
+            result.sequences_moved.append(f"{table}.{column}: {current} → {largest}")
+
+
 def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] = lambda step: None) -> Distribution:
     """Turn the migrated database into the distributed schema of docs/scale.md (see the module's doc)."""
     if not citus_available():
@@ -240,6 +268,7 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
     _execute("SET citus.multi_shard_modify_mode = 'sequential'")
     if all(already.get(t) == "distributed" for t in tables):
         progress("already distributed")
+        _sequences_caught_up(result)
         return result
     progress("foreign keys")
     restore = _drop_refused_foreign_keys(result, distributed)
@@ -273,4 +302,6 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
         result.distributed.append(IDENTITY_INDEX)
     progress("foreign keys back")
     _restore_foreign_keys(result, restore, distributed)
+    progress("sequences")
+    _sequences_caught_up(result)
     return result
