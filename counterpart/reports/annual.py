@@ -74,7 +74,7 @@ def ledger_totals(report: AnnualReport) -> LedgerTotals:
         return LedgerTotals(rows=ledger_totals_summarised(report.program.pk, report.year, report.year_to))
     rows = (
         with_project(_postings(report, list(AccountType.values)))
-        .values_list("account__type", "transaction__source", "posting_project__category")
+        .values_list("account__type", "transaction__source", "posting_project__category")  # type: ignore[misc]
         .annotate(total=Sum("amount_fen"))
         .order_by()
     )
