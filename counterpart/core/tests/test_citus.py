@@ -220,8 +220,8 @@ def test_an_intake_of_households_and_persons_writes_into_the_distributed_tables(
 @pytest.mark.citus
 @pytest.mark.xfail(
     strict=True,
-    reason="people.services.persons_register_bulk sets each household's head with a subquery on the household's "
-    "id alone, which Citus refuses (docs/scale.md, what did not run)",
+    reason="people.services.persons.persons_register_bulk sets each household's head with a subquery on the "
+    "household's id alone, which Citus refuses (docs/scale.md, what did not run)",
 )
 def test_an_intake_of_household_heads_writes_into_the_distributed_tables(cluster, tmp_path: Path) -> None:
     before, after = _intake(cluster, tmp_path, "CITUSHEAD", "head")
