@@ -19,6 +19,7 @@ from counterpart.intake.kinds import kinds_all
 from counterpart.intake.limits import import_limits_of
 
 from . import can
+from .duplicate_views import may_read_duplicate_notices
 from .specs import SPECS
 
 
@@ -72,6 +73,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         spec = SPECS[slug]
         if scope_reaches(spec.model, scope) or (spec.create_url and can.can_any(user, spec.create_verbs)):
             items.append(MenuItem(label, reverse(f"web:{slug}_list")))
+    if may_read_duplicate_notices(user):
+        items.append(MenuItem(_("重复登记"), reverse("web:duplicate_notices")))
     if may_import(user) or can.reads_audit_trail(user):
         items.append(MenuItem(_("导入"), reverse("web:imports")))
     if can.reads_audit_trail(user):
