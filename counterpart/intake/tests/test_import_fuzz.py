@@ -99,7 +99,8 @@ def test_a_workbook_with_an_encrypted_member_is_refused_at_upload(areas, actor, 
 
     settings.MEDIA_ROOT = tmp_path
     # given a workbook one of whose members is flagged encrypted (the fuzz run's file 28,953, seed 1)
-    data = bytearray(_xlsx([PERSONS, ["", "", "甲", "520422198005170011", "", "", "520422100201"]], "p"))
+    rows: list[list[object]] = [list(PERSONS), ["", "", "甲", "520422198005170011", "", "", "520422100201"]]
+    data = bytearray(_xlsx(rows, "p"))
     name = b"xl/sharedStrings.xml"
     central = data.index(b"PK\x01\x02")  # the central directory's first entry
     while data[central + 46 : central + 46 + len(name)] != name:  # find the member's entry

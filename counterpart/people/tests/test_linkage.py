@@ -123,11 +123,12 @@ def _crawl(user, persons: dict[int, Person]) -> dict[int, Knowledge]:
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
     response = web.get("/app/people/", {"format": "xlsx"})
     assert response.status_code == 200
-    rows += _xlsx_rows(b"".join(response.streaming_content) if response.streaming else response.content)[1:]  # type: ignore[attr-defined]
-    for row in rows:
-        text = " ".join(row)
+    workbook = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    rows += _xlsx_rows(workbook)[1:]
+    for record in rows:
+        text = " ".join(record)
         masks = _MASKLIKE.findall(text)
-        for person in by_name.get(row[2], []):
+        for person in by_name.get(record[2], []):
             # the attacker joins a row to the listed person of that name whose mask it shows
             shown = known[person.pk].characters if person.pk in known else None
             if shown and masks and all(all(m[i] == c for i, c in shown.items()) for m in masks):
