@@ -73,7 +73,9 @@
       animation: false,
       color: palette,
       textStyle: { fontFamily: "inherit" },
-      tooltip: { confine: true },
+      // Tooltips drawn on the canvas, not as HTML: ECharts' HTML tooltips write style attributes,
+      // which the Content-Security-Policy refuses (docs/security.md).
+      tooltip: { confine: true, renderMode: "richText" },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true }
     };
   }
@@ -208,8 +210,9 @@
         animation: false,
         tooltip: {
           trigger: "item",
+          renderMode: "richText",
           formatter: function (params) {
-            return (names[params.name] || params.name) + "<br>" + format(params.value || 0, unit);
+            return (names[params.name] || params.name) + "\n" + format(params.value || 0, unit);
           }
         },
         visualMap: {
