@@ -15,11 +15,12 @@ from counterpart.funds.models import DELIVERED_ACCOUNTS, FundSource
 from counterpart.funds.selectors import postings_for
 from counterpart.people.models import Benefit, Training, TrainingKind, TrainingParticipant
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
+from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Area, PairingLevel, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .labels import choice_label, pick, yuan
-from .scopes import DashboardView, Links
+from .scopes import DashboardView, Links, signed_in_links
 
 
 def _chart(
@@ -150,7 +151,10 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
 
 
 def projects_by_status(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
-    counts = dict(_projects(program, year, view).values_list("status").annotate(n=Count("id")).order_by())
+    projects = _projects(program, year, view)
+    if links is not signed_in_links:  # the public sees implemented projects only, never a proposal
+        projects = projects_implemented(projects)
+    counts = dict(projects.values_list("status").annotate(n=Count("id")).order_by())
     statuses = [s for s in ProjectStatus if counts.get(s.value)]
     return _chart(
         "projects_by_status",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from counterpart.access.scoping import scoped_get_or_404
+from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
 from . import charts, portal, scopes, selectors
@@ -220,7 +221,10 @@ def portal_projects(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_GET
 def portal_project(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
-    project = get_object_or_404(program.projects.select_related("recipient_area", "pairing__donor_area"), code=code)
+    # A proposal is not public: only approved projects (and further) reach the portal.
+    project = get_object_or_404(
+        projects_implemented(program.projects.select_related("recipient_area", "pairing__donor_area")), code=code
+    )
     return render(
         request, "dashboard/portal_project.html", {"program": program, "detail": portal.public_project(project)}
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from counterpart.core.numbers import figure_text
 from counterpart.indicators.models import Aggregation, Indicator, ReportedValue
 
 from .annual import AnnualReport, Figure
@@ -88,8 +89,11 @@ def _records_differ(figure: Figure) -> QualityWarning | None:
     return QualityWarning(
         figure.key,
         Check.RECORDS_DIFFER,
-        f"上报数 {_fmt(figure.value)} 与登记记录 {_fmt(figure.records.value)}（{figure.records.source}）不同",
-        f"published {_fmt(figure.value)}, records ({figure.records.source}) give {_fmt(figure.records.value)}",
+        f"上报数 {figure_text(figure.value, figure.unit, figure.qualifier, language='zh-hans')} 与系统登记记录 "
+        f"{figure_text(figure.records.value, figure.unit, language='zh-hans')} 不同："
+        "上报数为公布的数字，登记记录为逐条录入的记录",
+        f"published {figure_text(figure.value, figure.unit, figure.qualifier, language='en')}, the records entered "
+        f"give {figure_text(figure.records.value, figure.unit, language='en')}",
     )
 
 
