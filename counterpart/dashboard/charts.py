@@ -245,12 +245,16 @@ def trainings_by_kind(program: Program, year: int, view: DashboardView, links: L
             {
                 "key": "person_times",
                 "name": gettext("培训人次"),
+                # Person-times and courses differ by two orders of magnitude: each series has its unit
+                # and the page draws each on an axis of its own.
+                "unit": "person-times",
                 "values": [registered.get(k.value, 0) + (reported.get(k.value) or 0) for k in kinds],
                 "urls": url,
             },
             {
                 "key": "courses",
                 "name": gettext("培训班"),
+                "unit": "courses",
                 "values": [courses[k.value] for k in kinds],
                 "urls": url,
             },

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from counterpart.access.scoping import scoped_get_or_404
+from counterpart.core import numbers
 from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
@@ -40,7 +41,7 @@ def _json(data: Any, *, private: bool) -> JsonResponse:
     return response
 
 
-def _labels() -> dict[str, str]:
+def _labels() -> dict[str, Any]:
     """The words the page's script writes (chart tables, units), in the active language."""
     return {
         "table": _("数据表"),
@@ -54,6 +55,8 @@ def _labels() -> dict[str, str]:
         "unit_persons": _("人"),
         "unit_count": _("个"),
         "unit_person-times": _("人次"),
+        # The units after a number, as core/numbers.py writes them in this language (元/yuan, 人次/person-times).
+        "units": numbers.UNITS_EN if numbers.is_english() else numbers.UNITS_ZH,
     }
 
 
