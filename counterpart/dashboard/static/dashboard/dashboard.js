@@ -102,7 +102,7 @@
       color: palette,
       textStyle: { fontFamily: "inherit" },
       tooltip: { confine: true },
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true }
+      grid: { left: 8, right: 28, top: 40, bottom: 8, containLabel: true }
     };
   }
 
@@ -331,7 +331,6 @@
           itemWidth: 12,
           itemHeight: Math.min(160, width / 2),
           calculable: true,
-          text: [format(max, unit), format(min, unit)],
           formatter: function (value) { return format(value, unit); },
           inRange: { color: ["#e8f1fa", "#1f5f99"] }
         },
