@@ -123,3 +123,25 @@ def test_qualifier_sits_where_chinese_puts_it(value, qualifier, unit):
     unit_zh = {"yuan": "元", "persons": "人", "km": "公里"}[unit]
     expected = {"": number, "more_than": f"{number}余", "nearly": f"近{number}", "about": f"约{number}"}[qualifier]
     assert text == expected + unit_zh
+
+
+def test_a_list_exported_to_xlsx_keeps_amounts_as_numbers_with_a_number_format(tmp_path):
+    import openpyxl
+    import xlsxwriter
+
+    from counterpart.intake.exporters import _xlsx_write
+
+    path = tmp_path / "n.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("n")
+    formats = {
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        "money": workbook.add_format({"num_format": "#,##0.00"}),
+        "number": workbook.add_format({"num_format": "#,##0.##"}),
+    }
+    _xlsx_write(sheet, 0, 0, Decimal("16400000.00"), formats)
+    _xlsx_write(sheet, 0, 1, 2040, formats)
+    workbook.close()
+    cells = openpyxl.load_workbook(path)["n"][1]
+    assert cells[0].value == 16_400_000 and cells[0].number_format == "#,##0.00"
+    assert cells[1].value == 2040 and cells[1].number_format == "#,##0.##"
