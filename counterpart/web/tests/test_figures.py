@@ -156,3 +156,23 @@ def test_the_project_list_counts_what_the_figure_counts(demo_program) -> None:
     counted = figure.records if figure.records is not None else figure
     html = client.get("/app/projects/?program=qingdao-guizhou&year=2009&figure=projects").content.decode()
     assert _total(html) == figure_text(counted.value, "")
+
+
+@pytest.mark.parametrize(("role", "area", "username"), [(Role.RECIPIENT_OFFICE, "520402", "figures-county")])
+def test_a_county_office_figure_opens_its_own_records_with_the_same_total(demo_program, role, area, username) -> None:
+    # given a county office and its view of the program
+    from counterpart.dashboard.scopes import dashboard_view_for
+    from counterpart.registry.models import Area
+
+    user = get_user_model().objects.create_user(username, password="pw-123456")
+    Membership.objects.create(user=user, role=role, area=Area.objects.get(code=area), granted_by_label="test")
+    client = Client()
+    client.force_login(user)
+    view = dashboard_view_for(user, demo_program)
+    assert view is not None and view.scope.area_code == area
+    headline = dashboard_headline(demo_program, 2009, view, signed_in_links)
+    ledger = [item for item in headline if item["source"] == "ledger" and item["url"]]
+    assert ledger
+    for item in ledger:
+        # when followed, the county's list adds up to the county's figure
+        assert _total(client.get(item["url"]).content.decode()) == item["text"], item["key"]
