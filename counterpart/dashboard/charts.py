@@ -103,7 +103,15 @@ def funds_by_source_and_year(
             "name": choice_label(source.label),
             "values": [yuan(totals.get((y, source.value), 0)) for y in year_list],
             "urls": [
-                links("funds", program=program.slug, year=y, area=view.drill_area, source=source.value)
+                # figure=total_support: the delivered amounts the bar sums, so the list's total is the bar's
+                links(
+                    "funds",
+                    program=program.slug,
+                    year=y,
+                    area=view.drill_area,
+                    source=source.value,
+                    figure="total_support",
+                )
                 for y in year_list
             ],
         }

@@ -176,3 +176,18 @@ def test_a_county_office_figure_opens_its_own_records_with_the_same_total(demo_p
     for item in ledger:
         # when followed, the county's list adds up to the county's figure
         assert _total(client.get(item["url"]).content.decode()) == item["text"], item["key"]
+
+
+def test_a_bar_of_support_by_source_opens_a_list_adding_up_to_the_bar(demo_program) -> None:
+    from counterpart.dashboard.selectors import dashboard_data
+
+    client = _office(demo_program)
+    data = dashboard_data(demo_program, 2009, program_view(demo_program), signed_in_links, headline=False)
+    chart = next(chart for chart in data["charts"] if chart["key"] == "funds_by_source_year")
+    checked = 0
+    for series in chart["series"]:
+        for value, url in zip(series["values"], series["urls"], strict=True):
+            if value and url:
+                assert _total(client.get(url).content.decode()) == figure_text(Decimal(str(value)), "yuan")
+                checked += 1
+    assert checked
