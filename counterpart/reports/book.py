@@ -94,6 +94,9 @@ class ReportBook:
     sections: list[Section] = field(default_factory=list)
     locked: bool = False
     outline: "Outline | None" = None
+    # False for the page's first view: the program section holds this year's figures only (no
+    # previous year, targets or warnings) until it is opened.
+    main_complete: bool = True
 
     @property
     def main(self) -> Section:
@@ -281,11 +284,29 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
 
 
 def report_page_book(program: Program, year: int, year_to: int | None = None) -> ReportBook:
-    """What the report page computes at once: the program-wide section and the outline of the others."""
-    book = report_book(program, year, year_to, detail=False)
-    book.outline = report_outline(program, book.year, book.year_to)
-    book.main.warnings += pairings_overlapping(book.outline.pairings, book.year_to or book.year)
+    """What the report page computes at once: the year's figures for the headline and the narrative,
+    and the outline of the sections. The program-wide table (against the previous year and the
+    targets, with its warnings) is ``report_program_section``, computed when it is opened."""
+    year_to = year_to if year_to != year else None
+    book = ReportBook(program=program, year=year, year_to=year_to, main_complete=False)
+    book.locked = (
+        year_to is None and PeriodLock.objects.filter(program=program, year=year, unlocked_at__isnull=True).exists()
+    )
+    report = report_annual(program, year, year_to, scope=Scope())
+    book.sections.append(Section("program", "全项目", "Program-wide", report, _rows(report, None, {}), []))
+    book.outline = report_outline(program, year, year_to)
     return book
+
+
+def report_program_section(program: Program, year: int, year_to: int | None = None) -> Section:
+    """The program-wide section with every warning the full book gives it."""
+    year_to = year_to if year_to != year else None
+    main = _section("program", "全项目", "Program-wide", program, year, year_to, Scope())
+    assert main is not None
+    if year_to is None:
+        main.warnings += _certified_differences(program, year, main)
+    main.warnings += pairings_overlapping(report_outline(program, year, year_to).pairings, year_to or year)
+    return main
 
 
 def pairings_overlapping(pairings: list[Pairing], year: int) -> list[QualityWarning]:

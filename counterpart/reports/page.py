@@ -186,7 +186,8 @@ def report_page_context(book: ReportBook, *, signed_in: bool, standalone: bool =
         "standalone": standalone,
         "program_name": program.name_en if english and program.name_en else program.name_zh,
         "headline": page_section(book.main, signed_in=links, only=HEADLINE_KEYS),
-        "program_section": page_section(book.main, signed_in=links),
+        # The page's first view has the year's figures only: the program's table opens on demand.
+        "program_section": page_section(book.main, signed_in=links) if book.main_complete else None,
         "areas": entries["area"],
         "pairings": entries["pairing"],
         "groups": [

@@ -9,7 +9,13 @@ from counterpart.access.scoping import access_scope, scoped
 from counterpart.core.routers import reads_from_replica
 from counterpart.dashboard.scopes import dashboard_view_for
 from counterpart.registry.models import Program
-from counterpart.reports.book import report_book, report_outline, report_page_book, report_section
+from counterpart.reports.book import (
+    report_book,
+    report_outline,
+    report_page_book,
+    report_program_section,
+    report_section,
+)
 from counterpart.reports.page import page_section, report_page_context
 from counterpart.reports.pdf import report_pdf
 from counterpart.reports.xlsx import report_xlsx
@@ -75,18 +81,23 @@ def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def _report_section(
     request: HttpRequest, program: Program, year: int, year_to: int | None, anchor: str
 ) -> HttpResponse:
-    """One area's or pairing's section, computed when the reader opens it (the page's script asks)."""
-    outline = report_outline(program, year, year_to)
-    ref = outline.find(anchor)
-    if ref is None:
-        raise Http404
-    section = report_section(program, year, year_to, ref)
+    """A section, computed when the reader opens it (the page's script asks): the program's table,
+    its warnings, or an area's or a pairing's section."""
     signed_in = request.user.is_authenticated
-    context = {"section": page_section(section, signed_in=signed_in) if section else None}
+    template = "reports/_section.html"
+    if anchor in ("program", "warnings"):
+        section = report_program_section(program, year, year_to)
+        template = "reports/_section.html" if anchor == "program" else "reports/_warnings.html"
+    else:
+        ref = report_outline(program, year, year_to).find(anchor)
+        if ref is None:
+            raise Http404
+        section = report_section(program, year, year_to, ref)
+    context = {"section": page_section(section, signed_in=signed_in) if section else None, "template": template}
     if request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "reports/_section.html", context)
+        return render(request, template, context)
     # Without the script, the link opens the section as a page of its own.
-    return render(request, "reports/section_page.html", {**context, "program": program, "ref": ref, "year": year})
+    return render(request, "reports/section_page.html", {**context, "program": program, "year": year})
 
 
 def _int_or_none(value: str | None) -> int | None:

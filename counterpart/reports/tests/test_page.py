@@ -32,6 +32,11 @@ def test_a_section_is_computed_when_asked_for(demo_program) -> None:
     page = client.get(REPORT + "?section=area:520402").content.decode()
     assert "<html" in page and "西秀区" in page
     assert client.get(REPORT + "?section=area:999999").status_code == 404
+    # the program's table, with the previous year, and its warnings, each when opened
+    program = client.get(REPORT + "?section=program", headers={"X-Requested-With": "fetch"}).content.decode()
+    assert "1640万元" in program and "report-table" in program
+    warnings = client.get(REPORT + "?section=warnings", headers={"X-Requested-With": "fetch"}).content.decode()
+    assert "登记记录" in warnings and "2040人" in warnings
 
 
 def test_the_english_page_writes_thousands_and_millions(demo_program) -> None:

@@ -83,7 +83,7 @@ def test_the_drill_list_adds_up_to_the_figure_to_the_fen(demo_program) -> None:
 
 def test_the_report_figure_opens_the_same_list_for_a_signed_in_reader(demo_program) -> None:
     client = _office(demo_program)
-    html = client.get("/programs/qingdao-guizhou/report/2009/").content.decode()
+    html = client.get("/programs/qingdao-guizhou/report/2009/?section=program").content.decode()
     funds = [href for href in _links(html) if href.startswith("/app/funds/") and "figure=fiscal_aid" in href]
     assert funds
     listed = client.get(funds[0].replace("&amp;", "&")).content.decode()
@@ -96,6 +96,7 @@ def test_the_report_figure_opens_the_same_list_for_a_signed_in_reader(demo_progr
         "/",
         "/programs/qingdao-guizhou/report/2009/",
         "/programs/qingdao-guizhou/report/2009/?section=area:520402",
+        "/programs/qingdao-guizhou/report/2009/?section=program",
         "/public/programs/qingdao-guizhou/2009/",
         "/public/programs/qingdao-guizhou/2009/projects/",
     ],
