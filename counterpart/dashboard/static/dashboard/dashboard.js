@@ -144,9 +144,10 @@
       var lines = [params[0] ? params[0].name : ""];
       params.forEach(function (item) {
         var series = chart.series[item.seriesIndex];
-        lines.push(item.marker + series.name + " " + format(item.value, series.unit || chart.unit));
+        lines.push(series.name + " " + format(item.value, series.unit || chart.unit));
       });
-      return lines.join("<br>");
+      // plain lines: the tooltip is rich text on the canvas (no HTML under the Content-Security-Policy)
+      return lines.join("\n");
     };
     var horizontal = chart.kind === "bar";
     var categoryAxis = { type: "category", data: names, axisLabel: { width: 110, overflow: "truncate" } };
