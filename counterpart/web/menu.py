@@ -20,6 +20,7 @@ from counterpart.intake.limits import import_limits_of
 from counterpart.registry.models import Pairing
 
 from . import can
+from .duplicate_views import may_read_duplicate_notices
 from .specs import SPECS
 
 # The verbs of program set-up (web/setup_views.py): its menu item is for whom the policy grants one.
@@ -77,6 +78,8 @@ def menu_for(user: Any) -> list[MenuItem]:
         spec = SPECS[slug]
         if scope_reaches(spec.model, scope) or (spec.create_url and can.can_any(user, spec.create_verbs)):
             items.append(MenuItem(label, reverse(f"web:{slug}_list")))
+    if may_read_duplicate_notices(user):
+        items.append(MenuItem(_("重复登记"), reverse("web:duplicate_notices")))
     # The assessments of the pairings the user sees (every side of a pairing takes part in them).
     if scope_reaches(Pairing, scope):
         items.append(MenuItem(_("考核"), reverse("web:assessment_list")))

@@ -17,7 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from counterpart.dashboard.labels import UNITS_ZH, choice_label, pick
+from counterpart.core.numbers import unit_text
+from counterpart.dashboard.labels import choice_label, pick
 from counterpart.indicators.models import Assessment
 from counterpart.reports.pdf import pdf_font
 
@@ -43,7 +44,7 @@ def scorecard_of(assessment: Assessment) -> Card:
         (
             pick(f.indicator.name_zh, f.indicator.name_en),
             f.value,
-            pick(UNITS_ZH.get(f.unit, f.unit), f.unit),
+            unit_text(f.unit),  # the unit as core/numbers.py writes it in the page's language
             choice_label(f.get_verdict_display()) if f.verdict else "",
             f.verdict_comment,
         )

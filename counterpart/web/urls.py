@@ -3,7 +3,16 @@ from django.urls import path
 
 from counterpart.dashboard.views import portal_home
 
-from . import app_views, assessment_views, audit_views, correction_views, import_views, setup_views, views
+from . import (
+    app_views,
+    assessment_views,
+    audit_views,
+    correction_views,
+    duplicate_views,
+    import_views,
+    setup_views,
+    views,
+)
 from .specs import SPECS
 
 app_name = "web"
@@ -58,6 +67,7 @@ urlpatterns = [
         name="village_component",
     ),
     path("app/households/new/", app_views.household_register_view, name="household_register"),
+    path("app/people/duplicates/", duplicate_views.duplicate_notices_view, name="duplicate_notices"),
     path("app/people/new/", app_views.person_register_view, name="person_register"),
     path("app/people/<int:pk>/reveal/", audit_views.person_reveal_view, name="person_reveal"),
     path("app/trainings/new/", app_views.training_record_view, name="training_record"),

@@ -12,6 +12,7 @@ from counterpart.indicators.assessment import (
     target_set,
 )
 from counterpart.indicators.models import AssessmentArea, AssessmentStatus, Target, Verdict
+from counterpart.projects.services import project_approve
 
 SCORES = {area: (90, "良好") for area in AssessmentArea.values}
 FINAL = dict.fromkeys(AssessmentArea.values, 88)
@@ -19,6 +20,7 @@ FINAL = dict.fromkeys(AssessmentArea.values, 88)
 
 @pytest.fixture
 def assessment(pairing, project, actor):
+    project_approve(actor, project)  # a proposal is not counted: the figures hold approved projects
     return assessment_open(actor, pairing, 2009)
 
 

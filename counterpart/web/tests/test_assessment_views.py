@@ -12,12 +12,14 @@ from django.test import Client
 from counterpart.access.models import Role
 from counterpart.access.tests.factories import user_with_membership
 from counterpart.indicators.models import Assessment, AssessmentArea, AssessmentStatus
+from counterpart.projects.services import project_approve
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clients(program, pairing, project, areas):
+def clients(program, pairing, project, areas, actor):
+    project_approve(actor, project)  # only an approved project counts in the pairing's figures
     users = {
         "office": user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program),
         "donor": user_with_membership("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"]),

@@ -65,7 +65,7 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
     return urls
 
 
-PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports"}
+PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports", "duplicate_notices"}
 # The assessments' list (it names the other side's assessment by its link) and the form that opens one.
 ASSESSMENT_PAGES = {"assessment_list", "assessment_open"}
 
@@ -201,6 +201,24 @@ def test_the_auditor_sees_the_marker_in_every_list_and_export(world: World) -> N
     texts["imports"] = client.get("/app/imports/").content.decode()
     missing = [name for name, text in texts.items() if MARKER not in text]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_duplicate_notices_show_only_persons_the_role_may_see(world: World) -> None:
+    from counterpart.core.audit import Actor
+    from counterpart.people.duplicates import duplicate_refusal_record
+
+    # given a refused registration of the other side's person (the office's notice about it)
+    theirs = world.objects["people"]
+    duplicate_refusal_record(Actor.system("county-prober"), theirs.identity_blind_index)
+    # then no other role's notices page names that person (or has the page at all)
+    for role in NON_AUDITOR_ROLES:
+        response = _client(world.users[role]).get("/app/people/duplicates/")
+        assert response.status_code in (200, 403), role
+        assert MARKER not in response.content.decode(), role
+    # while the auditor, the positive control, reads the notice
+    page = _client(world.users["auditor"]).get("/app/people/duplicates/").content.decode()
+    assert MARKER in page and "county-prober" in page
 
 
 @pytest.mark.django_db
