@@ -45,7 +45,13 @@ INSTALLED_APPS = [
     "counterpart.api",
     # django-ninja as an app: /api/docs then serves Swagger UI from its own static files, not from a CDN.
     "ninja",
+    # The task queue (django.tasks backported): queued imports run in `counterpart worker`, which
+    # `counterpart serve` starts beside the web server (docs/deploy.md runs it as its own service).
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

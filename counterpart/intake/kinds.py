@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor
+from counterpart.core.choices import label_texts
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import area_code_parse
@@ -269,12 +270,8 @@ def kinds_all() -> list[Kind]:
 
 
 def choices_from(text_choices: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
-    """(value, zh, en) from a TextChoices' "中文 English" labels."""
-    result = []
-    for value, label in text_choices:
-        zh, _space, en = str(label).partition(" ")
-        result.append((value, zh, en))
-    return tuple(result)
+    """(value, zh, en) from a TextChoices' labels (Chinese msgids, English from the catalogue)."""
+    return tuple((value, *label_texts(label)) for value, label in text_choices)
 
 
 def mask_identity(value: str) -> str:

@@ -225,8 +225,8 @@ def converter(column: Column) -> Converter:
         return area
     if kind == ColumnType.CHOICE:
         index = _choice_index(column)
-        allowed_zh = "、".join(f"{v}（{zh}）" for v, zh, _en in column.choices)
-        allowed_en = ", ".join(v for v, _zh, _en in column.choices)
+        allowed_zh = "、".join(zh for _v, zh, _en in column.choices)
+        allowed_en = ", ".join(en or v for v, _zh, en in column.choices)
 
         def choice(value: Any) -> str:
             found = index.get(_normal(_text_of(value)))

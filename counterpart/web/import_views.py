@@ -24,7 +24,7 @@ from counterpart.intake.kinds import kind_get, kinds_all
 from counterpart.intake.limits import import_limits_of
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
-from counterpart.intake.services import batch_enqueue
+from counterpart.intake.tasks import batch_queue
 from counterpart.intake.validation import FileRejected, RowError
 
 from . import can, forms
@@ -68,7 +68,7 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                 path = _uploads_directory() / f"{uuid.uuid4().hex}{suffix}"
                 upload_seal(upload.chunks(), path)  # never in clear on disk (intake/at_rest.py)
                 try:
-                    batch = batch_enqueue(
+                    batch = batch_queue(
                         Actor.of(request.user),
                         path,
                         kind=form.cleaned_data["kind"] or None,
