@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor
@@ -91,8 +91,13 @@ class ImportContext:
         return self.file_refs[key]
 
     def program(self, slug: str, column: str = "program") -> Program:
+        """The program of a cell: its slug, or its name (Chinese or English) when no other program has it."""
         if slug not in self.programs:
-            self.programs[slug] = Program.objects.filter(slug=slug).first()
+            found = Program.objects.filter(slug=slug).first()
+            if found is None:
+                named = list(Program.objects.filter(Q(name_zh=slug) | Q(name_en__iexact=slug))[:2])
+                found = named[0] if len(named) == 1 else None
+            self.programs[slug] = found
         program = self.programs[slug]
         if program is None:
             raise InvalidInput(column, slug, _("没有该协作项目"))
