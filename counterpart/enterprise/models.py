@@ -260,7 +260,7 @@ class EnterpriseReport(models.Model):
 
     def __str__(self) -> str:
         scope = self.operation.organisation.name_zh if self.operation else self.enterprise.organisation.name_zh
-        return f"{scope} {self.year} ({self.status})"
+        return f"{scope} {self.year}（{self.get_status_display()}）"
 
 
 class EnterpriseReportTransition(models.Model):

@@ -1,8 +1,10 @@
 """The indicator catalogue, and figures entered as published numbers (reported values)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -85,6 +87,11 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.key} {self.name_zh}"
 
+    def name(self) -> str:
+        """The indicator's name in the page's language."""
+        english = (get_language() or "zh-hans").startswith("en")
+        return (self.name_en or self.name_zh) if english else self.name_zh
+
 
 class Qualifier(models.TextChoices):
     """How a published figure was qualified; rendered 余/近/约 in Chinese."""
@@ -142,8 +149,12 @@ class ReportedValue(models.Model):
         indexes = [models.Index(fields=["program", "indicator_key", "year"])]
 
     def __str__(self) -> str:
+        from .units import unit_label
+
         years = f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
-        return f"{self.indicator_key} {years}: {self.get_qualifier_display()} {self.value} {self.unit}"
+        indicator = Indicator.objects.filter(key=self.indicator_key).only("name_zh", "name_en").first()
+        name = indicator.name() if indicator is not None else self.indicator_key
+        return f"{name} {years}: {self.get_qualifier_display()}{Decimal(str(self.value)):f} {unit_label(self.unit)}"
 
 
 class Target(models.Model):

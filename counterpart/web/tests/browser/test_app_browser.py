@@ -92,7 +92,7 @@ def test_a_project_goes_through_the_workflow_with_an_attachment(
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACCEPTED
     history = office.locator("#history ~ div table").inner_text()
-    for action in ("project.propose", "project.attachment_add", "project.approved", "project.accepted"):
+    for action in ("项目 · 申报", "项目 · 上传佐证材料", "项目 · 批准", "项目 · 验收"):
         assert action in history
     with office.expect_download() as download:
         office.get_by_role("link", name="road.png").click()
