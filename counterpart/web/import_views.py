@@ -201,7 +201,16 @@ def records_loaded(batch: ImportBatch, limit: int = 20) -> tuple[list[dict[str, 
     ).exclude(object_id="")
     if batch.created_by_id is not None:
         events = events.filter(actor_id=batch.created_by_id)
+    # one event per record written (a bulk event names no record: "*") ...
     pairs = list(dict.fromkeys(events.order_by("id").values_list("object_type", "object_id")))
+    pairs = [(object_type, object_id) for object_type, object_id in pairs if object_id.isdigit()]
+    # ... and the records of the kind's list created while the batch ran (kinds written in bulk)
+    spec = next((spec for spec in SPECS.values() if spec.export_kind == batch.kind), None)
+    if spec is not None and any(field.name == "created_at" for field in spec.model._meta.get_fields()):
+        created = spec.model.objects.filter(created_at__gte=batch.started_at, created_at__lte=batch.finished_at)
+        label = spec.model._meta.label_lower
+        new = [(label, str(pk)) for pk in created.order_by("pk").values_list("pk", flat=True)[:500]]
+        pairs = list(dict.fromkeys(pairs + new))
     links = [
         {"url": f"/app/{slugs[object_type]}/{object_id}/", "label": label}
         for (object_type, object_id), label in zip(pairs[:limit], _labels(pairs[:limit]), strict=True)

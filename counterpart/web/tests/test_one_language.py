@@ -157,6 +157,7 @@ def english_on_chinese_page(html: str, names: set[str]) -> list[str]:
 
 def data_names() -> set[str]:
     """Names and titles as entered (either language): data, which a page shows as it is."""
+    from counterpart.core.models import AuditEvent
     from counterpart.enterprise.models import MarketEvent
     from counterpart.funds.models import LedgerTransaction
     from counterpart.projects.models import Project
@@ -174,6 +175,7 @@ def data_names() -> set[str]:
         for row in model.objects.values_list(*fields):
             names.update(value for value in row if value)
     names.update(get_user_model().objects.values_list("username", flat=True))
+    names.update(AuditEvent.objects.values_list("actor_label", flat=True).distinct())  # who did it
     return names
 
 
