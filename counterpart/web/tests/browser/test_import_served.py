@@ -51,6 +51,7 @@ def _rows(stamp: int) -> dict[str, tuple[str, dict[str, object]]]:
                 "协作项目": PROGRAM,
                 "企业名称": "海尔集团",
                 "经营实体名称": "海尔冰箱贵州生产基地",
+                "地区区划代码": "贵阳市",
                 "年度": 2010,
                 "直接就业人数": stamp % 1000,
             },
