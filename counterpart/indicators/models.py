@@ -149,7 +149,7 @@ class ReportedValue(models.Model):
         indexes = [models.Index(fields=["program", "indicator_key", "year"])]
 
     def __str__(self) -> str:
-        from .units import unit_label
+        from .unit_labels import unit_label
 
         years = f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
         indicator = Indicator.objects.filter(key=self.indicator_key).only("name_zh", "name_en").first()

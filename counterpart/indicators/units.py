@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from counterpart.core.errors import InvalidInput
 
@@ -160,26 +159,3 @@ def value_in_base_unit(indicator_key: str, topic: str, base: str, value: Decimal
     if converted != converted.quantize(Decimal("0.01")):
         raise InvalidInput("value", value, _("换算为基本单位后超过两位小数"))
     return converted
-
-
-# The base units as a page prints them: Chinese msgids (context "unit"), English in the catalogue.
-UNIT_LABELS = {
-    "yuan": pgettext_lazy("unit", "元"),
-    "count": pgettext_lazy("unit", "个"),
-    "persons": pgettext_lazy("unit", "人"),
-    "person-times": pgettext_lazy("unit", "人次"),
-    "households": pgettext_lazy("unit", "户"),
-    "villages": pgettext_lazy("unit", "个村"),
-    "pairs": pgettext_lazy("unit", "对"),
-    "km": pgettext_lazy("unit", "公里"),
-    "mu": pgettext_lazy("unit", "亩"),
-    "heads": pgettext_lazy("unit", "头（只）"),
-    "pieces": pgettext_lazy("unit", "件"),
-    "units per year": pgettext_lazy("unit", "个/年"),
-}
-
-
-def unit_label(unit: str) -> str:
-    """A base unit in the page's language (the stored spelling for a unit the table does not know)."""
-    label = UNIT_LABELS.get(unit)
-    return str(label) if label is not None else unit

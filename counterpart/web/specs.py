@@ -13,7 +13,7 @@ from counterpart.enterprise.models import Enterprise as EnterpriseModel
 from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.indicators.models import Indicator, ReportedValue
-from counterpart.indicators.units import unit_label
+from counterpart.indicators.unit_labels import unit_label
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
 from counterpart.people.selectors import project_beneficiaries
