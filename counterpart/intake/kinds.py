@@ -274,7 +274,7 @@ def kinds_all() -> list[Kind]:
     return list(_REGISTRY.values())
 
 
-def choices_from(text_choices: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
+def choices_from(text_choices: Iterable[tuple[str, Any]]) -> tuple[tuple[str, str, str], ...]:
     """(value, zh, en) from a TextChoices' labels (Chinese msgids, English from the catalogue)."""
     return tuple((value, *label_texts(label)) for value, label in text_choices)
 

@@ -207,7 +207,9 @@ def records_loaded(batch: ImportBatch, limit: int = 20) -> tuple[list[dict[str, 
     # ... and the records of the kind's list created while the batch ran (kinds written in bulk)
     spec = next((spec for spec in SPECS.values() if spec.export_kind == batch.kind), None)
     if spec is not None and any(field.name == "created_at" for field in spec.model._meta.get_fields()):
-        created = spec.model._default_manager.filter(created_at__gte=batch.started_at, created_at__lte=batch.finished_at)
+        created = spec.model._default_manager.filter(
+            created_at__gte=batch.started_at, created_at__lte=batch.finished_at
+        )
         label = spec.model._meta.label_lower
         new = [(label, str(pk)) for pk in created.order_by("pk").values_list("pk", flat=True)[:500]]
         pairs = list(dict.fromkeys(pairs + new))
