@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     RECIPIENT_OFFICE = "recipient_office", pgettext_lazy("choice", "受援地区")
     ENTERPRISE = "enterprise", pgettext_lazy("choice", "企业")
     AUDITOR = "auditor", pgettext_lazy("choice", "审计监督")
+    # Cross-checks a program's yearly assessments, returns them or finalises them; reads the program.
+    REVIEWER = "reviewer", pgettext_lazy("choice", "审核人")
 
 
 class Membership(models.Model):
@@ -43,7 +45,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="program_office", program__isnull=False)
+                    Q(role__in=["program_office", "reviewer"], program__isnull=False)
                     | Q(role__in=["donor_district_office", "recipient_office"], area__isnull=False)
                     | Q(role="enterprise", organisation__isnull=False)
                     | Q(role="auditor")

@@ -229,7 +229,7 @@ def _may_apply(scope: Scope, target: Target) -> bool:
 
 def _program_readable(user: Any, program_id: int) -> bool:
     for membership in memberships_of(user):
-        if membership.role == Role.PROGRAM_OFFICE and membership.program_id == program_id:
+        if membership.role in (Role.PROGRAM_OFFICE, Role.REVIEWER) and membership.program_id == program_id:
             return True
         if membership.role == Role.RECIPIENT_OFFICE and _program_pairs_area(program_id, membership.area_id or ""):
             return True

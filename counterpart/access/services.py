@@ -17,6 +17,7 @@ _SUBJECT = {
     Role.DONOR_DISTRICT_OFFICE: "area",
     Role.RECIPIENT_OFFICE: "area",
     Role.ENTERPRISE: "organisation",
+    Role.REVIEWER: "program",
 }
 
 

@@ -5,3 +5,8 @@ class EnterpriseConfig(AppConfig):
     name = "counterpart.enterprise"
     label = "enterprise"
     verbose_name = "企业合作与消费帮扶 Enterprise"
+
+    def ready(self) -> None:
+        from .scope import scope_rules_register
+
+        scope_rules_register()

@@ -4,14 +4,14 @@ Everything is written through the domain services (project_propose, project_tran
 project_output_set, ledger_commit/allocate/disburse/spend/refund), so an imported project obeys
 the same rules as one entered by hand. Re-importing a file changes nothing: activities are
 matched by IatiActivityLink, transactions by IatiTransactionLink. What a file says that a
-project cannot hold is listed per activity, never silently dropped; see docs/iati.md.
+project cannot hold is listed per activity, never silently dropped; see docs/iati.md. Reading an
+activity is ``iati.reader``'s.
 """
 
 import datetime
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,61 +19,34 @@ from lxml import etree
 
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.errors import InvalidInput
-from counterpart.core.money import yuan_to_fen
 from counterpart.funds import services as funds
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.projects import services as projects
 from counterpart.projects.models import (
-    DAC_PURPOSE_BY_CATEGORY,
     OutputIndicator,
     Project,
-    ProjectCategory,
     ProjectStatus,
 )
-from counterpart.registry.models import Area, AreaLevel, Pairing, PairingLevel, Program
+from counterpart.registry.models import Area, Pairing, PairingLevel, Program
 
-from .elements.context import AREA_REF_PREFIX, CURRENCY, LANG_EN, LANG_ZH, label_split
 from .elements.result import OWN_VOCABULARY
 from .models import IatiActivityLink, IatiTransactionLink
+from .reader import (
+    GOVERNMENT_TYPES,
+    LIFECYCLE,
+    PRIVATE_SECTOR_TYPES,
+    PROJECT_LEVELS,
+    SOURCE_BY_LABEL,
+    STATUS_BY_CODE,
+    ActivityOutcome,
+    ActivityReader,
+    ActivitySkip,
+    iati_date,
+    iati_decimal,
+)
 from .schemas import IatiValidation, iati_validate_bytes
 from .selectors import iati_publisher_for
 from .xml import XML_LANG, IatiFileError, narratives_of
-
-CATEGORY_BY_DAC = {code: category for category, code in DAC_PURPOSE_BY_CATEGORY.items()}
-PROJECT_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
-
-LIFECYCLE: list[str] = [
-    ProjectStatus.PROPOSED,
-    ProjectStatus.APPROVED,
-    ProjectStatus.UNDER_CONSTRUCTION,
-    ProjectStatus.COMPLETED,
-    ProjectStatus.ACCEPTED,
-]
-STATUS_BY_CODE = {
-    "1": ProjectStatus.PROPOSED,
-    "2": ProjectStatus.UNDER_CONSTRUCTION,
-    "3": ProjectStatus.COMPLETED,
-    "4": ProjectStatus.ACCEPTED,
-    "5": ProjectStatus.CANCELLED,
-}
-GOVERNMENT_TYPES = {"10", "11", "15"}
-PRIVATE_SECTOR_TYPES = {"70", "71", "72", "73"}
-SOURCE_BY_LABEL = {label_split(label)[LANG_ZH]: value for value, label in FundSource.choices}
-
-
-@dataclass
-class ActivityOutcome:
-    """What became of one activity: created, unchanged or skipped, and what was not represented."""
-
-    identifier: str
-    line: int | None
-    outcome: str = "skipped"
-    project_code: str = ""
-    transactions_added: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def note(self, message: str, line: int | None = None) -> None:
-        self.notes.append(f"line {line}: {message}" if line else message)
 
 
 @dataclass
@@ -87,163 +60,6 @@ class IatiImportResult:
 
     def count(self, outcome: str) -> int:
         return sum(1 for activity in self.activities if activity.outcome == outcome)
-
-
-class _Skip(Exception):
-    """The activity cannot become a project; the message says why (bilingual)."""
-
-
-def _date(text: str | None) -> datetime.date | None:
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def _first_text(texts: dict[str, str], *preferred: str) -> str:
-    for lang in preferred:
-        if texts.get(lang):
-            return texts[lang]
-    return next(iter(texts.values()), "")
-
-
-class _ActivityReader:
-    """Reads one <iati-activity> into the values a project needs, noting what does not fit."""
-
-    def __init__(self, element: etree._Element, outcome: ActivityOutcome, default_lang: str) -> None:
-        self.element = element
-        self.outcome = outcome
-        self.lang = (element.get(XML_LANG) or default_lang or "").lower()
-        self.currency = element.get("default-currency") or ""
-
-    def narratives(self, path: str) -> dict[str, str]:
-        return narratives_of(self.element.find(path), self.lang)
-
-    def project_code(self) -> str:
-        for other in self.element.findall("other-identifier"):
-            ref = (other.get("ref") or "").strip()
-            if other.get("type") == "A1" and ref and len(ref) <= 40:
-                return ref
-        identifier = self.outcome.identifier
-        reporting = self.element.find("reporting-org")
-        reporting_ref = (reporting.get("ref") or "").strip() if reporting is not None else ""
-        if reporting_ref and identifier.startswith(reporting_ref + "-"):
-            identifier = identifier[len(reporting_ref) + 1 :]
-        if len(identifier) > 40:
-            digest = hashlib.sha256(self.outcome.identifier.encode()).hexdigest()[:8]
-            identifier = f"{identifier[:31]}-{digest}"
-        return identifier
-
-    def titles(self) -> tuple[str, str]:
-        texts = self.narratives("title")
-        title_zh = _first_text(texts, LANG_ZH, "zh-cn", "zh-hans")
-        if not title_zh:
-            self.outcome.note("活动无标题，以标识符代替 The activity has no title; its identifier is used.")
-            title_zh = self.outcome.identifier
-        elif LANG_ZH not in texts:
-            self.outcome.note("无中文标题，中文名称使用其他语言的标题 No Chinese title; another language's is used.")
-        return title_zh[:200], texts.get(LANG_EN, "")[:200]
-
-    def description(self) -> str:
-        for element in self.element.findall("description"):
-            if element.get("type") in (None, "1"):
-                return _first_text(narratives_of(element, self.lang), LANG_ZH, LANG_EN)
-        return ""
-
-    def year(self) -> int:
-        dates: dict[str, datetime.date] = {}
-        for element in self.element.findall("activity-date"):
-            day = _date(element.get("iso-date"))
-            if day is not None:
-                dates.setdefault(element.get("type") or "", day)
-        for kind in ("1", "2", "3", "4"):
-            if kind in dates:
-                return dates[kind].year
-        if dates:  # a date of a type the codelist does not know is still the activity's date
-            return next(iter(dates.values())).year
-        for element in self.element.findall("transaction/transaction-date"):
-            day = _date(element.get("iso-date"))
-            if day is not None:
-                return day.year
-        raise _Skip("活动没有可用的日期 The activity has no usable activity-date or transaction date.")
-
-    def category(self) -> tuple[str, str | None]:
-        """(category, DAC purpose code) from the largest DAC 5-digit sector."""
-        candidates = []
-        for element in self.element.findall("sector"):
-            vocabulary, code = element.get("vocabulary") or "1", (element.get("code") or "").strip()
-            if vocabulary == "1" and len(code) == 5 and code.isdigit():
-                candidates.append((_decimal(element.get("percentage")) or Decimal(100), code))
-            else:
-                self.outcome.note(
-                    f"行业（词表 {vocabulary}，代码 {code}）无法表示 Sector {code!r} of vocabulary {vocabulary}"
-                    " is not an OECD-DAC purpose code and is not kept.",
-                    element.sourceline,
-                )
-        if not candidates:
-            self.outcome.note("无 DAC 行业代码，类别记为“其他” No DAC sector: category set to other.")
-            return ProjectCategory.OTHER, None
-        candidates.sort(key=lambda pair: -pair[0])
-        if len(candidates) > 1:
-            self.outcome.note(
-                f"只保留占比最大的行业 {candidates[0][1]} Only the largest sector ({candidates[0][1]}) is kept;"
-                f" {', '.join(code for _share, code in candidates[1:])} dropped."
-            )
-        code = candidates[0][1]
-        return CATEGORY_BY_DAC.get(code, ProjectCategory.OTHER), code
-
-    def area_code(self) -> str | None:
-        for element in self.element.findall("location"):
-            ref = (element.get("ref") or "").strip()
-            if ref.startswith(AREA_REF_PREFIX):
-                return ref[len(AREA_REF_PREFIX) :]
-            for part in (element.find("location-id"), *element.findall("administrative")):
-                if part is not None and (part.get("code") or "").isdigit():
-                    return part.get("code")
-        return None
-
-    def amount_fen(self, value: etree._Element | None, what: str) -> int | None:
-        """A <value> in fen, or None with a note when it is missing, not CNY or not exact."""
-        if value is None:
-            self.outcome.note(f"{what}没有金额 {what} has no value.")
-            return None
-        currency = value.get("currency") or self.currency
-        if currency != CURRENCY:
-            self.outcome.note(
-                f"{what}币种为 {currency or '未注明'}，只接受人民币 {what} is in {currency or 'no stated currency'};"
-                " only CNY is accepted (no conversion).",
-                value.sourceline,
-            )
-            return None
-        amount = _decimal(value.text)
-        if amount is None:
-            self.outcome.note(f"{what}金额无效 {what} value {value.text!r} is not a number.", value.sourceline)
-            return None
-        try:
-            return yuan_to_fen(str(amount), field="value")
-        except InvalidInput as error:
-            self.outcome.note(f"{what}: {error.reason}", value.sourceline)
-            return None
-
-    def budget_fen(self) -> int:
-        budgets = self.element.findall("budget")
-        revised = [b for b in budgets if b.get("type") == "2"]
-        total = 0
-        for element in revised or budgets:
-            fen = self.amount_fen(element.find("value"), "预算 budget")
-            if fen is not None and fen >= 0:
-                total += fen
-        return total
 
 
 def _default_area(program: Program) -> Area | None:
@@ -283,7 +99,7 @@ def _status_apply(actor: Actor, project: Project, code: str | None, outcome: Act
     return project
 
 
-def _outputs_apply(actor: Actor, project: Project, reader: _ActivityReader) -> None:
+def _outputs_apply(actor: Actor, project: Project, reader: ActivityReader) -> None:
     skipped = 0
     for indicator in reader.element.findall("result/indicator"):
         keys = [
@@ -293,7 +109,7 @@ def _outputs_apply(actor: Actor, project: Project, reader: _ActivityReader) -> N
         ]
         period = indicator.find("period")
         target = (
-            _decimal(period.find("target").get("value"))
+            iati_decimal(period.find("target").get("value"))
             if period is not None and period.find("target") is not None
             else None
         )
@@ -301,7 +117,7 @@ def _outputs_apply(actor: Actor, project: Project, reader: _ActivityReader) -> N
             skipped += 1
             continue
         actual_element = period.find("actual") if period is not None else None
-        actual = _decimal(actual_element.get("value")) if actual_element is not None else None
+        actual = iati_decimal(actual_element.get("value")) if actual_element is not None else None
         projects.project_output_set(actor, project, indicator=keys[0], planned_quantity=target, actual_quantity=actual)
     if skipped:
         reader.outcome.note(
@@ -338,7 +154,7 @@ def _attempt(write: object, candidates: list[LedgerTransaction], **kwargs: objec
 
 
 class _TransactionWriter:
-    def __init__(self, actor: Actor, project: Project, reader: _ActivityReader, reporting_type: str) -> None:
+    def __init__(self, actor: Actor, project: Project, reader: ActivityReader, reporting_type: str) -> None:
         self.actor, self.project, self.reader, self.reporting_type = actor, project, reader, reporting_type
 
     def _ledger(self, kind: str) -> list[LedgerTransaction]:
@@ -412,7 +228,7 @@ def _transaction_keys(elements: list[etree._Element]) -> list[str]:
     return keys
 
 
-def _transactions_apply(actor: Actor, link: IatiActivityLink, reader: _ActivityReader) -> int:
+def _transactions_apply(actor: Actor, link: IatiActivityLink, reader: ActivityReader) -> int:
     reporting = reader.element.find("reporting-org")
     writer = _TransactionWriter(
         actor, link.project, reader, reporting.get("type") or "" if reporting is not None else ""
@@ -426,7 +242,7 @@ def _transactions_apply(actor: Actor, link: IatiActivityLink, reader: _ActivityR
         type_element = element.find("transaction-type")
         code = (type_element.get("code") or "") if type_element is not None else ""
         day = (
-            _date(element.find("transaction-date").get("iso-date"))
+            iati_date(element.find("transaction-date").get("iso-date"))
             if element.find("transaction-date") is not None
             else None
         )
@@ -451,11 +267,11 @@ def _message(error: ValidationError) -> str:
     return str(error) if isinstance(error, InvalidInput) else "; ".join(error.messages)
 
 
-def _project_create(actor: Actor, program: Program, reader: _ActivityReader, default_area: Area | None) -> Project:
+def _project_create(actor: Actor, program: Program, reader: ActivityReader, default_area: Area | None) -> Project:
     outcome = reader.outcome
     code = reader.project_code()
     if Project.objects.filter(program=program, code=code).exists():
-        raise _Skip(
+        raise ActivitySkip(
             f"项目编号 {code} 已被其他项目使用 Project code {code} is already used by a project not from this activity."
         )
     title_zh, title_en = reader.titles()
@@ -470,7 +286,7 @@ def _project_create(actor: Actor, program: Program, reader: _ActivityReader, def
     area = Area.objects.filter(code=code_in_file, level__in=PROJECT_LEVELS).first() if code_in_file else None
     if area is None:
         if default_area is None:
-            raise _Skip(
+            raise ActivitySkip(
                 "无法确定实施地点，且未指定默认地区 No known area in <location> and no default area:"
                 " pass --default-area CODE."
             )
@@ -495,7 +311,7 @@ def _project_create(actor: Actor, program: Program, reader: _ActivityReader, def
     )
 
 
-def _own_publication(program: Program, reader: _ActivityReader) -> Project | None:
+def _own_publication(program: Program, reader: ActivityReader) -> Project | None:
     """The project whose own export this activity is (the identifier this program publishes it under)."""
     project = Project.objects.filter(program=program, code=reader.project_code()).first()
     if project is None:
@@ -512,7 +328,7 @@ def _activity_import(
     if not identifier:
         outcome.note("iati-identifier 为空，无法导入 The iati-identifier is empty; the activity cannot be imported.")
         return outcome
-    reader = _ActivityReader(element, outcome, default_lang)
+    reader = ActivityReader(element, outcome, default_lang)
     try:
         with transaction.atomic():
             link = IatiActivityLink.objects.filter(program=program, iati_identifier=identifier).first()
@@ -544,7 +360,7 @@ def _activity_import(
             if outcome.outcome == "unchanged" and (outcome.transactions_added or before != link.project.status):
                 outcome.outcome = "updated"
             outcome.project_code = link.project.code
-    except _Skip as skip:
+    except ActivitySkip as skip:
         outcome.outcome = "skipped"
         outcome.note(str(skip))
     except ValidationError as error:
@@ -597,6 +413,6 @@ def iati_file_first_year(data: bytes) -> int | None:
     years = [
         day.year
         for element in validation.tree.iter("activity-date", "transaction-date")
-        if (day := _date(element.get("iso-date"))) is not None
+        if (day := iati_date(element.get("iso-date"))) is not None
     ]
     return min(years) if years else None

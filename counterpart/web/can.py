@@ -56,11 +56,6 @@ PENDING: dict[str, VerbRule] = {
         VerbRule("enterprise_report_update", _ENTERPRISE),
         VerbRule("enterprise_report_confirm", _PROGRAM),
         VerbRule("enterprise_report_return", _PROGRAM),
-        VerbRule("assessment_self_assess", {Role.DONOR_DISTRICT_OFFICE: Scope.PAIRING}),
-        VerbRule("assessment_confirm_figures", _AREA),
-        VerbRule("assessment_submit", _PROGRAM),
-        VerbRule("assessment_cross_check", _PROGRAM),
-        VerbRule("assessment_finalise", _PROGRAM),
     )
 }
 

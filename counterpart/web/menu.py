@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from counterpart.access.scoping import RULES, AccessScope, access_scope
 from counterpart.intake.kinds import kinds_all
 from counterpart.intake.limits import import_limits_of
+from counterpart.registry.models import Pairing
 
 from . import can
 from .specs import SPECS
@@ -72,6 +73,9 @@ def menu_for(user: Any) -> list[MenuItem]:
         spec = SPECS[slug]
         if scope_reaches(spec.model, scope) or (spec.create_url and can.can_any(user, spec.create_verbs)):
             items.append(MenuItem(label, reverse(f"web:{slug}_list")))
+    # The assessments of the pairings the user sees (every side of a pairing takes part in them).
+    if scope_reaches(Pairing, scope):
+        items.append(MenuItem(_("考核"), reverse("web:assessment_list")))
     if may_import(user) or can.reads_audit_trail(user):
         items.append(MenuItem(_("导入"), reverse("web:imports")))
     if can.reads_audit_trail(user):

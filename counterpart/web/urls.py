@@ -3,7 +3,7 @@ from django.urls import path
 
 from counterpart.dashboard.views import portal_home
 
-from . import app_views, audit_views, import_views, views
+from . import app_views, assessment_views, audit_views, import_views, views
 from .specs import SPECS
 
 app_name = "web"
@@ -39,6 +39,15 @@ urlpatterns = [
         "app/enterprise-reports/<int:pk>/<str:action>/",
         app_views.enterprise_report_review_view,
         name="enterprise_report_review",
+    ),
+    path("app/assessments/", assessment_views.assessment_list, name="assessment_list"),
+    path("app/assessments/open/", assessment_views.assessment_open_view, name="assessment_open"),
+    path("app/assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
+    path("app/assessments/<int:pk>/do/<slug:step>/", assessment_views.assessment_step_view, name="assessment_step"),
+    path(
+        "app/assessments/<int:pk>/scorecard.<str:file_format>",
+        assessment_views.assessment_scorecard,
+        name="assessment_scorecard",
     ),
     path("app/audit/", audit_views.audit_trail_view, name="audit_trail"),
     path("app/imports/", import_views.imports_view, name="imports"),

@@ -294,7 +294,7 @@ def test_messages_follow_the_request_language(program, pairing, puding) -> None:
         headers={"Authorization": f"Bearer {puding.token}", "Accept-Language": "en"},
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == "this area is outside your scope"
+    assert response.json()["errors"][0]["message"] == "This area is outside your remit"
 
 
 def test_a_county_records_who_its_project_reached_and_each_person_counts_once(

@@ -6,7 +6,8 @@ from counterpart.funds.models import FundSource
 from counterpart.funds.services import ledger_commit, ledger_disburse
 from counterpart.integrity.checks import integrity_run
 from counterpart.registry.models import Pairing, PairingLevel
-from counterpart.synth.generate import synth_generate, synth_plan
+from counterpart.synth.generate import synth_generate
+from counterpart.synth.plan import synth_plan
 
 
 def _failing(codes=None) -> set[str]:

@@ -7,7 +7,8 @@ from counterpart.funds import selectors
 from counterpart.funds.models import AccountType, Posting
 from counterpart.projects.models import Project
 from counterpart.reports.annual import report_annual
-from counterpart.synth.generate import synth_generate, synth_plan
+from counterpart.synth.generate import synth_generate
+from counterpart.synth.plan import synth_plan
 
 
 @pytest.fixture

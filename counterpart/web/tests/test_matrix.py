@@ -52,12 +52,17 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "enterprise_report_review": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/confirm/"),
             # a POST: the auditor, who may read the report, may not correct it (403, not the page)
             "enterprise_report_correct": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/correct/"),
+            "assessment_detail": ("get", f"/app/assessments/{o['assessments'].pk}/"),
+            "assessment_step": ("post", f"/app/assessments/{o['assessments'].pk}/do/return/"),
+            "assessment_scorecard": ("get", f"/app/assessments/{o['assessments'].pk}/scorecard.xlsx"),
         }
     )
     return urls
 
 
 PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports"}
+# The assessments' list (it names the other side's assessment by its link) and the form that opens one.
+ASSESSMENT_PAGES = {"assessment_list", "assessment_open"}
 
 
 def _web_patterns() -> list[URLPattern]:
@@ -89,6 +94,7 @@ def _body(response: Any) -> bytes:
 @pytest.mark.django_db
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
+    covered |= ASSESSMENT_PAGES
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -151,3 +157,18 @@ def test_the_auditor_sees_the_marker_in_every_list_and_export(world: World) -> N
     texts["imports"] = client.get("/app/imports/").content.decode()
     missing = [name for name, text in texts.items() if MARKER not in text]
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_the_assessments_list_and_its_opening_form_keep_to_the_roles_pairings(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    theirs = world.objects["assessments"]
+    link = f'href="/app/assessments/{theirs.pk}/"'
+    page = client.get("/app/assessments/")
+    assert page.status_code == 200, role
+    assert (link in page.content.decode()) == (role == "auditor"), role
+    # opening one for the other side's pairing: refused (not a choice of the form, or not the role's step)
+    opened = client.post("/app/assessments/open/", {"pairing": theirs.pairing_id, "year": "2010"})
+    assert opened.status_code in (403, 422), (role, opened.status_code)
+    assert not type(theirs).objects.filter(pairing_id=theirs.pairing_id, year=2010).exists()

@@ -9,7 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from counterpart.core.migrations_state import migrations_pending
 from counterpart.synth.extras import enterprises_planned, trainings_planned
-from counterpart.synth.generate import synth_generate, synth_plan
+from counterpart.synth.generate import synth_generate
+from counterpart.synth.plan import synth_plan
 
 
 class Command(BaseCommand):
