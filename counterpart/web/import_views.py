@@ -66,7 +66,7 @@ def imports_view(request: HttpRequest) -> HttpResponse:
             suffix = Path(upload.name or "").suffix.lower()
             if suffix not in (".xlsx", ".csv"):
                 message = _("只接受 XLSX 或 CSV 文件")
-                form.add_error("file", message)
+                form.add_error("file", _("%(name)s：%(reason)s") % {"name": upload.name, "reason": message})
             else:
                 path = _uploads_directory() / f"{uuid.uuid4().hex}{suffix}"
                 upload_seal(upload.chunks(), path)  # never in clear on disk (intake/at_rest.py)
@@ -80,7 +80,8 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                     )
                 except FileRejected as rejected:
                     path.unlink(missing_ok=True)
-                    form.add_error("file", rejected.message_en if _english() else rejected.message_zh)
+                    reason = rejected.message_en if _english() else rejected.message_zh
+                    form.add_error("file", _("%(name)s：%(reason)s") % {"name": upload.name, "reason": reason})
                 except InvalidInput as error:
                     path.unlink(missing_ok=True)
                     form_error_from(form, error)
