@@ -19,6 +19,9 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("COUNTERPART_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    # The search pickers of program set-up (areas by name); before the admin, as its templates ask.
+    "dal",
+    "dal_select2",
     "counterpart.core.admin_site.CounterpartAdminConfig",  # superusers only: see admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -222,3 +225,8 @@ def identity_keys_from_environment(secret_key: str) -> tuple[dict[str, bytes], s
     COUNTERPART_IDENTITY_KEY_ID,
     COUNTERPART_BLIND_INDEX_KEY,
 ) = identity_keys_from_environment(SECRET_KEY)
+
+# Mail (the one-time set-password links of invited accounts): printed on the console unless a
+# deployment names its backend; tests collect it in memory (Django's locmem backend).
+EMAIL_BACKEND = os.environ.get("COUNTERPART_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("COUNTERPART_MAIL_FROM", "counterpart@localhost")

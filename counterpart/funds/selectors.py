@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
 
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Program
@@ -37,8 +37,12 @@ def postings_for(
     area_code: str | None = None,
     pairing_ids: Sequence[int] | None = None,
 ) -> QuerySet[Posting]:
-    """Postings of a program, filtered by account type, year range, source, area prefix and pairings."""
-    postings = Posting.objects.filter(transaction__program=program)
+    """Postings of a program, filtered by account type, year range, source, area prefix and pairings.
+
+    The join to the transaction names the county as well as the id (a posting carries its
+    transaction's): on Citus (docs/scale.md) that keeps the join on the shard of the county.
+    """
+    postings = Posting.objects.filter(transaction__program=program, transaction__county_code=F("county_code"))
     if accounts is not None:
         postings = postings.filter(account__type__in=list(accounts))
     if year is not None:
@@ -52,6 +56,17 @@ def postings_for(
     if pairing_ids is not None:
         postings = postings.filter(transaction__pairing_id__in=list(pairing_ids))
     return postings
+
+
+def with_project(postings: QuerySet[Posting], name: str = "posting_project") -> QuerySet[Posting]:
+    """Postings with their transaction's project (or none) joined on the id and the county, as ``name``."""
+    return postings.annotate(
+        **{
+            name: FilteredRelation(
+                "transaction__project", condition=Q(transaction__project__county_code=F("county_code"))
+            )
+        }
+    )
 
 
 def fund_balance(

@@ -66,7 +66,9 @@ def target_set(
     number = _decimal("value", value)
     if pairing is not None and pairing.program_id != program.pk:
         raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+    policy_check(actor, "target_set", PolicyTarget(program=program.pk, area=area.code if area else None))
     with transaction.atomic():
+        period_lock_check(program, year)
         target = (
             Target.objects.select_for_update()
             .filter(program=program, indicator=indicator, year=year, pairing=pairing, area=area)

@@ -2,6 +2,8 @@
 (counterpart.access.policy).
 
 An area's figure: whoever may write in that area; a program-wide one (no area): the program office.
+Indicators of the catalogue and the targets of a program: the program office.
+
 The assessment passes between four hands: the program office opens and submits it, the donor
 district of the pairing scores itself, the recipient office confirms or disputes the figures, and a
 reviewer of the program cross-checks it, returns it or finalises it.
@@ -22,6 +24,9 @@ _REVIEWER = {Role.REVIEWER: Scope.PROGRAM}
 def policy_register() -> None:
     verbs_register(
         VerbRule("reported_value_enter", _AREA_ROLES),
+        # The catalogue is shared by every program: any program office may add to it.
+        VerbRule("indicator_create", {Role.PROGRAM_OFFICE: Scope.ANYWHERE}, program_less=True),
+        VerbRule("target_set", {Role.PROGRAM_OFFICE: Scope.PROGRAM}),
         VerbRule("assessment_open", _OFFICE),
         VerbRule("assessment_self_assess", {Role.DONOR_DISTRICT_OFFICE: Scope.PAIRING}),
         VerbRule("assessment_confirm_figures", {Role.RECIPIENT_OFFICE: Scope.AREA}),

@@ -15,7 +15,7 @@ from django.db.models import Q, Sum
 
 from counterpart.enterprise.report import enterprise_figures
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
-from counterpart.funds.selectors import in_kind_items, postings_for
+from counterpart.funds.selectors import in_kind_items, postings_for, with_project
 from counterpart.funds.summary import ledger_totals_summarised
 from counterpart.indicators.figures import AnnualReport, Figure, FigureProvider, Scope, Source, json_number
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
@@ -73,8 +73,8 @@ def ledger_totals(report: AnnualReport) -> LedgerTotals:
         # (counterpart/funds/summary.py) — a few thousand rows instead of the years' postings.
         return LedgerTotals(rows=ledger_totals_summarised(report.program.pk, report.year, report.year_to))
     rows = (
-        _postings(report, list(AccountType.values))
-        .values_list("account__type", "transaction__source", "transaction__project__category")
+        with_project(_postings(report, list(AccountType.values)))
+        .values_list("account__type", "transaction__source", "posting_project__category")  # type: ignore[misc]
         .annotate(total=Sum("amount_fen"))
         .order_by()
     )

@@ -22,6 +22,9 @@ from counterpart.registry.models import Pairing
 from . import can
 from .specs import SPECS
 
+# The verbs of program set-up (web/setup_views.py): its menu item is for whom the policy grants one.
+SETUP_VERBS = ("program_create", "program_update", "pairing_create")
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -76,6 +79,8 @@ def menu_for(user: Any) -> list[MenuItem]:
     # The assessments of the pairings the user sees (every side of a pairing takes part in them).
     if scope_reaches(Pairing, scope):
         items.append(MenuItem(_("考核"), reverse("web:assessment_list")))
+    if can.can_any(user, SETUP_VERBS):
+        items.append(MenuItem(_("项目设置"), reverse("web:setup")))
     if may_import(user) or can.reads_audit_trail(user):
         items.append(MenuItem(_("导入"), reverse("web:imports")))
     if can.reads_audit_trail(user):

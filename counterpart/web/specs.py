@@ -160,7 +160,8 @@ FUNDS = ListSpec(
     slug="funds",
     title=_("资金台账"),
     model=LedgerTransaction,
-    base=lambda qs: qs.select_related("program", "recipient_area", "project").prefetch_related("postings"),
+    # the project by id in a second query, not a join on the id alone (see PEOPLE)
+    base=lambda qs: qs.select_related("program", "recipient_area").prefetch_related("project", "postings"),
     area="recipient_area__code",
     filters=(
         Filter("source", _("资金来源"), "source", lambda: FundSource.choices),
@@ -201,7 +202,9 @@ PEOPLE = ListSpec(
     slug="people",
     title=_("人员"),
     model=Person,
-    base=lambda qs: qs.select_related("area", "household"),
+    # The page's households in a second query by id, not a join on the id alone (which Citus refuses
+    # between distributed tables; docs/scale.md): fifty ids, one index lookup each.
+    base=lambda qs: qs.select_related("area").prefetch_related("household"),
     program="benefits__program__slug",
     year="benefits__year",
     area="area__code",

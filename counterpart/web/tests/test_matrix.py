@@ -12,9 +12,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from counterpart.access.models import Membership, Role
 from counterpart.web.specs import SPECS
 
 from .conftest import MARKER, NON_AUDITOR_ROLES, World
@@ -64,6 +66,35 @@ PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports"}
 # The assessments' list (it names the other side's assessment by its link) and the form that opens one.
 ASSESSMENT_PAGES = {"assessment_list", "assessment_open"}
 
+# Program set-up (setup_views.py): pages that show no program's records (their own forms, the area
+# picker, the set-password form) and pages about one program, which only its own office finds.
+SETUP_PAGES = {
+    "setup",
+    "setup_area_autocomplete",
+    "setup_program_create",
+    "setup_organisation_create",
+    "setup_indicator_create",
+    "password_set",
+}
+
+
+def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
+    """(method, url) of every set-up page about the other side's program."""
+    theirs = world.theirs.slug
+    pairing = world.theirs.pairings.first()
+    staff, _created = get_user_model().objects.get_or_create(username="their-staff")
+    membership, _created = Membership.objects.get_or_create(user=staff, role=Role.PROGRAM_OFFICE, program=world.theirs)
+    return {
+        "setup_program": ("get", f"/app/setup/programs/{theirs}/"),
+        "setup_program_edit": ("post", f"/app/setup/programs/{theirs}/edit/"),
+        "setup_pairing_create": ("post", f"/app/setup/programs/{theirs}/pairings/new/"),
+        "setup_pairing_end": ("post", f"/app/setup/pairings/{pairing.pk}/end/"),
+        "setup_target_set": ("post", f"/app/setup/programs/{theirs}/targets/new/"),
+        "setup_account_invite": ("post", f"/app/setup/programs/{theirs}/accounts/new/"),
+        "setup_membership_grant": ("post", f"/app/setup/programs/{theirs}/roles/new/"),
+        "setup_membership_revoke": ("post", f"/app/setup/programs/{theirs}/roles/{membership.pk}/revoke/"),
+    }
+
 
 def _web_patterns() -> list[URLPattern]:
     for entry in get_resolver().url_patterns:
@@ -94,7 +125,7 @@ def _body(response: Any) -> bytes:
 @pytest.mark.django_db
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
-    covered |= ASSESSMENT_PAGES
+    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world))
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -106,6 +137,16 @@ def test_no_role_sees_another_areas_record_by_any_object_url(world: World, role:
     for name, (method, url) in _object_urls(world).items():
         response = getattr(client, method)(url)
         assert response.status_code == 404, (role, name, url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_role_finds_the_set_up_of_another_program(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    for name, (method, url) in _setup_urls(world).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, (role, name, url, response.status_code)
+    assert world.theirs.name_zh not in client.get("/app/setup/").content.decode()
 
 
 @pytest.mark.django_db
