@@ -165,7 +165,7 @@ def data_names() -> set[str]:
 
     names: set[str] = set()
     for model, fields in (
-        (Program, ("name_zh", "name_en")),
+        (Program, ("name_zh", "name_en", "description")),
         (Area, ("name_zh", "name_en")),
         (Organisation, ("name_zh", "name_en")),
         (Project, ("title_zh", "title_en")),
