@@ -49,14 +49,20 @@ INSTALLED_APPS = [
     # django-ninja as an app: /api/docs then serves Swagger UI from its own static files, not from a CDN.
     "ninja",
     "csp",
+    # The task queue (django.tasks backported): queued imports run in `counterpart worker`, which
+    # `counterpart serve` starts beside the web server (docs/deploy.md runs it as its own service).
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "counterpart.core.language.ChosenLanguageMiddleware",  # Chinese unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The language menu's choice is remembered for a year (Django's default: until the browser closes).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "counterpart" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -9,11 +9,11 @@ from counterpart.registry.models import Area, Program
 
 
 class Role(models.TextChoices):
-    PROGRAM_OFFICE = "program_office", "协作办（全项目）program office"
-    DONOR_DISTRICT_OFFICE = "donor_district_office", "帮扶方区县 donor district office"
-    RECIPIENT_OFFICE = "recipient_office", "受援地区 recipient prefecture/county office"
-    ENTERPRISE = "enterprise", "企业 enterprise"
-    AUDITOR = "auditor", "审计监督 auditor"
+    PROGRAM_OFFICE = "program_office", pgettext_lazy("choice", "协作办（全项目）")
+    DONOR_DISTRICT_OFFICE = "donor_district_office", pgettext_lazy("choice", "帮扶方区县")
+    RECIPIENT_OFFICE = "recipient_office", pgettext_lazy("choice", "受援地区")
+    ENTERPRISE = "enterprise", pgettext_lazy("choice", "企业")
+    AUDITOR = "auditor", pgettext_lazy("choice", "审计监督")
     # Cross-checks a program's yearly assessments, returns them or finalises them; reads the program.
     REVIEWER = "reviewer", pgettext_lazy("choice", "审核人")
 

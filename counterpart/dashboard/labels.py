@@ -1,6 +1,7 @@
 """Labels and numbers as the dashboard prints them: the active language, yuan; numbers by core/numbers.py."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -11,10 +12,9 @@ def pick(zh: str, en: str) -> str:
     return en if (get_language() or "zh-hans").startswith("en") and en else zh
 
 
-def choice_label(label: str) -> str:
-    """The active language's half of a bilingual choice label ("已批准 approved")."""
-    zh, _space, en = str(label).partition(" ")
-    return pick(zh, en)
+def choice_label(label: Any) -> str:
+    """A choice label in the active language (the labels are ``pgettext_lazy("choice", …)``)."""
+    return str(label)
 
 
 def yuan(fen: int | None) -> float:

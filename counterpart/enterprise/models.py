@@ -11,31 +11,32 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import pgettext_lazy
 
 from counterpart.registry.models import Area, Organisation, Program
 
 
 class Side(models.TextChoices):
-    DONOR = "donor", "帮扶方 donor side"
-    RECIPIENT = "recipient", "受援方 recipient side"
+    DONOR = "donor", pgettext_lazy("choice", "帮扶方")
+    RECIPIENT = "recipient", pgettext_lazy("choice", "受援方")
 
 
 class Sector(models.TextChoices):
-    HOUSEHOLD_APPLIANCES = "household_appliances", "家电 household appliances"
-    ELECTRONICS = "electronics", "电子 electronics"
-    CHEMICALS = "chemicals", "化工 chemicals"
-    MINING = "mining", "采矿 mining"
-    METALLURGY = "metallurgy", "冶金 metallurgy"
-    ENERGY = "energy", "能源 energy"
-    MANUFACTURING = "manufacturing", "制造业 manufacturing"
-    AGRICULTURE = "agriculture", "农业 agriculture"
-    FISHERY = "fishery", "渔业 fishery"
-    FOOD_PROCESSING = "food_processing", "食品加工 food processing"
-    PHARMACEUTICALS = "pharmaceuticals", "医药 pharmaceuticals"
-    TEXTILES = "textiles", "纺织 textiles"
-    TOURISM = "tourism", "旅游 tourism"
-    SERVICES = "services", "服务业 services"
-    OTHER = "other", "其他 other"
+    HOUSEHOLD_APPLIANCES = "household_appliances", pgettext_lazy("choice", "家电")
+    ELECTRONICS = "electronics", pgettext_lazy("choice", "电子")
+    CHEMICALS = "chemicals", pgettext_lazy("choice", "化工")
+    MINING = "mining", pgettext_lazy("choice", "采矿")
+    METALLURGY = "metallurgy", pgettext_lazy("choice", "冶金")
+    ENERGY = "energy", pgettext_lazy("choice", "能源")
+    MANUFACTURING = "manufacturing", pgettext_lazy("choice", "制造业")
+    AGRICULTURE = "agriculture", pgettext_lazy("choice", "农业")
+    FISHERY = "fishery", pgettext_lazy("choice", "渔业")
+    FOOD_PROCESSING = "food_processing", pgettext_lazy("choice", "食品加工")
+    PHARMACEUTICALS = "pharmaceuticals", pgettext_lazy("choice", "医药")
+    TEXTILES = "textiles", pgettext_lazy("choice", "纺织")
+    TOURISM = "tourism", pgettext_lazy("choice", "旅游")
+    SERVICES = "services", pgettext_lazy("choice", "服务业")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Enterprise(models.Model):
@@ -60,11 +61,11 @@ class Enterprise(models.Model):
 
 
 class OperationKind(models.TextChoices):
-    SUBSIDIARY = "subsidiary", "子公司 subsidiary"
-    RESTRUCTURED_FACTORY = "restructured_factory", "重组工厂 restructured factory"
-    INDUSTRIAL_PARK = "industrial_park", "产业园 industrial park"
-    PRODUCTION_BASE = "production_base", "生产基地 production base"
-    OTHER = "other", "其他 other"
+    SUBSIDIARY = "subsidiary", pgettext_lazy("choice", "子公司")
+    RESTRUCTURED_FACTORY = "restructured_factory", pgettext_lazy("choice", "重组工厂")
+    INDUSTRIAL_PARK = "industrial_park", pgettext_lazy("choice", "产业园")
+    PRODUCTION_BASE = "production_base", pgettext_lazy("choice", "生产基地")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Operation(models.Model):
@@ -125,8 +126,8 @@ class CooperationAgreement(models.Model):
 class Aggregation(models.TextChoices):
     """How an indicator combines over years: flows add, stocks take the value at the end."""
 
-    FLOW = "sum", "流量：逐年相加 flow: years add"
-    STOCK = "latest", "存量：取期末值 stock: latest year's value"
+    FLOW = "sum", pgettext_lazy("choice", "流量：逐年相加")
+    STOCK = "latest", pgettext_lazy("choice", "存量：取期末值")
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,11 @@ MONEY_INDICATORS = frozenset(key for key, rule in INDICATOR_RULES.items() if rul
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "草稿 draft"
-    SUBMITTED = "submitted", "已提交 submitted"
-    CONFIRMED = "confirmed", "已确认 confirmed"
-    RETURNED = "returned", "已退回 returned"
-    SUPERSEDED = "superseded", "已被更正 superseded"
+    DRAFT = "draft", pgettext_lazy("choice", "草稿")
+    SUBMITTED = "submitted", pgettext_lazy("choice", "已提交")
+    CONFIRMED = "confirmed", pgettext_lazy("choice", "已确认")
+    RETURNED = "returned", pgettext_lazy("choice", "已退回")
+    SUPERSEDED = "superseded", pgettext_lazy("choice", "已被更正")
 
 
 OPEN_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
@@ -259,7 +260,7 @@ class EnterpriseReport(models.Model):
 
     def __str__(self) -> str:
         scope = self.operation.organisation.name_zh if self.operation else self.enterprise.organisation.name_zh
-        return f"{scope} {self.year} ({self.status})"
+        return f"{scope} {self.year}（{self.get_status_display()}）"
 
 
 class EnterpriseReportTransition(models.Model):
@@ -285,11 +286,11 @@ class EnterpriseReportTransition(models.Model):
 
 
 class EventKind(models.TextChoices):
-    FAIR = "fair", "交易会 fair"
-    EXHIBITION = "exhibition", "展览会 exhibition"
-    PROMOTION_WEEK = "promotion_week", "推介周 promotion week"
-    PROMOTION_FAIR = "promotion_fair", "产品推介会 product promotion fair"
-    OTHER = "other", "其他 other"
+    FAIR = "fair", pgettext_lazy("choice", "交易会")
+    EXHIBITION = "exhibition", pgettext_lazy("choice", "展览会")
+    PROMOTION_WEEK = "promotion_week", pgettext_lazy("choice", "推介周")
+    PROMOTION_FAIR = "promotion_fair", pgettext_lazy("choice", "产品推介会")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class MarketEvent(models.Model):
@@ -363,11 +364,11 @@ class EventParticipation(models.Model):
 
 
 class BuyerKind(models.TextChoices):
-    GOVERNMENT_UNIT = "government_unit", "机关事业单位 government unit"
-    CANTEEN = "canteen", "食堂 canteen"
-    ENTERPRISE = "enterprise", "企业 enterprise"
-    TRADE_UNION = "trade_union", "工会 trade union"
-    OTHER = "other", "其他 other"
+    GOVERNMENT_UNIT = "government_unit", pgettext_lazy("choice", "机关事业单位")
+    CANTEEN = "canteen", pgettext_lazy("choice", "食堂")
+    ENTERPRISE = "enterprise", pgettext_lazy("choice", "企业")
+    TRADE_UNION = "trade_union", pgettext_lazy("choice", "工会")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Purchase(models.Model):

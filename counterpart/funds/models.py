@@ -10,17 +10,18 @@ its postings never change: a correction is a reversing transaction.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
 
 
 class FundSource(models.TextChoices):
-    FISCAL_PROVINCIAL = "fiscal_provincial", "省级财政援助资金 provincial fiscal aid"
-    FISCAL_MUNICIPAL = "fiscal_municipal", "市级财政援助资金 municipal fiscal aid"
-    FISCAL_DISTRICT = "fiscal_district", "区（市）级财政援助资金 district fiscal aid"
-    SOCIAL = "social", "社会帮扶 social donation"
-    ENTERPRISE = "enterprise", "企业捐赠 enterprise donation"
+    FISCAL_PROVINCIAL = "fiscal_provincial", pgettext_lazy("choice", "省级财政援助资金")
+    FISCAL_MUNICIPAL = "fiscal_municipal", pgettext_lazy("choice", "市级财政援助资金")
+    FISCAL_DISTRICT = "fiscal_district", pgettext_lazy("choice", "区（市）级财政援助资金")
+    SOCIAL = "social", pgettext_lazy("choice", "社会帮扶")
+    ENTERPRISE = "enterprise", pgettext_lazy("choice", "企业捐赠")
 
 
 FISCAL_SOURCES = frozenset({FundSource.FISCAL_PROVINCIAL, FundSource.FISCAL_MUNICIPAL, FundSource.FISCAL_DISTRICT})
@@ -29,12 +30,12 @@ SOCIAL_SOURCES = frozenset({FundSource.SOCIAL, FundSource.ENTERPRISE})
 
 
 class AccountType(models.TextChoices):
-    CONTRIBUTIONS = "contributions", "资金来源 contributions"
-    COMMITTED = "committed", "已承诺未安排 committed, not yet allocated"
-    ALLOCATED = "allocated", "已安排到项目 allocated to projects"
-    DISBURSED = "disbursed", "已拨付未支出 disbursed, not yet spent"
-    SPENT = "spent", "已支出 spent"
-    IN_KIND = "in_kind", "捐赠物资 goods donated in kind"
+    CONTRIBUTIONS = "contributions", pgettext_lazy("choice", "资金来源")
+    COMMITTED = "committed", pgettext_lazy("choice", "已承诺未安排")
+    ALLOCATED = "allocated", pgettext_lazy("choice", "已安排到项目")
+    DISBURSED = "disbursed", pgettext_lazy("choice", "已拨付未支出")
+    SPENT = "spent", pgettext_lazy("choice", "已支出")
+    IN_KIND = "in_kind", pgettext_lazy("choice", "捐赠物资")
 
 
 # Stage accounts that money is drawn from; their balance per commitment may never go negative.
@@ -62,13 +63,13 @@ class Account(models.Model):
 
 
 class TransactionKind(models.TextChoices):
-    COMMITMENT = "commitment", "承诺 commitment"
-    ALLOCATION = "allocation", "安排 allocation"
-    DISBURSEMENT = "disbursement", "拨付 disbursement"
-    EXPENDITURE = "expenditure", "支出 expenditure"
-    IN_KIND_DONATION = "in_kind_donation", "物资捐赠 in-kind donation"
-    REFUND = "refund", "退回 refund"
-    REVERSAL = "reversal", "冲销 reversal"
+    COMMITMENT = "commitment", pgettext_lazy("choice", "承诺")
+    ALLOCATION = "allocation", pgettext_lazy("choice", "安排")
+    DISBURSEMENT = "disbursement", pgettext_lazy("choice", "拨付")
+    EXPENDITURE = "expenditure", pgettext_lazy("choice", "支出")
+    IN_KIND_DONATION = "in_kind_donation", pgettext_lazy("choice", "物资捐赠")
+    REFUND = "refund", pgettext_lazy("choice", "退回")
+    REVERSAL = "reversal", pgettext_lazy("choice", "冲销")
 
 
 class LedgerTransaction(models.Model):

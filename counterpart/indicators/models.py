@@ -1,7 +1,10 @@
 """The indicator catalogue, and figures entered as published numbers (reported values)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -9,25 +12,25 @@ from counterpart.registry.models import Area, Pairing, Program
 class AssessmentArea(models.TextChoices):
     """The six areas in which the State Council assessed both sides of every pairing from 2017."""
 
-    ORGANISATION_LEADERSHIP = "organisation_leadership", "组织领导 organisation and leadership"
-    TALENT_EXCHANGE = "talent_exchange", "人才交流 talent exchange"
-    FUNDS = "funds", "资金使用 funds"
-    INDUSTRIAL_COOPERATION = "industrial_cooperation", "产业合作 industrial cooperation"
-    LABOUR_COOPERATION = "labour_cooperation", "劳务协作 labour cooperation"
-    DISTRICT_COUNTY_PAIRING = "district_county_pairing", "携手奔小康 district–county pairing"
+    ORGANISATION_LEADERSHIP = "organisation_leadership", pgettext_lazy("choice", "组织领导")
+    TALENT_EXCHANGE = "talent_exchange", pgettext_lazy("choice", "人才交流")
+    FUNDS = "funds", pgettext_lazy("choice", "资金使用")
+    INDUSTRIAL_COOPERATION = "industrial_cooperation", pgettext_lazy("choice", "产业合作")
+    LABOUR_COOPERATION = "labour_cooperation", pgettext_lazy("choice", "劳务协作")
+    DISTRICT_COUNTY_PAIRING = "district_county_pairing", pgettext_lazy("choice", "携手奔小康")
 
 
 class Topic(models.TextChoices):
-    FUNDS = "funds", "资金 funds"
-    PROJECTS = "projects", "项目 projects"
-    OUTPUTS = "outputs", "产出 outputs"
-    TALENT = "talent", "人才 talent"
-    LABOUR = "labour", "劳务 labour"
-    PEOPLE = "people", "人员 people"
-    INDUSTRY = "industry", "产业 industry"
-    MARKET = "market", "市场 market"
-    LEADERSHIP = "leadership", "组织领导 leadership"
-    PAIRING = "pairing", "结对 pairing"
+    FUNDS = "funds", pgettext_lazy("choice", "资金")
+    PROJECTS = "projects", pgettext_lazy("choice", "项目")
+    OUTPUTS = "outputs", pgettext_lazy("choice", "产出")
+    TALENT = "talent", pgettext_lazy("choice", "人才")
+    LABOUR = "labour", pgettext_lazy("choice", "劳务")
+    PEOPLE = "people", pgettext_lazy("choice", "人员")
+    INDUSTRY = "industry", pgettext_lazy("choice", "产业")
+    MARKET = "market", pgettext_lazy("choice", "市场")
+    LEADERSHIP = "leadership", pgettext_lazy("choice", "组织领导")
+    PAIRING = "pairing", pgettext_lazy("choice", "结对")
 
 
 ASSESSMENT_AREA_BY_TOPIC: dict[str, str] = {
@@ -45,16 +48,16 @@ ASSESSMENT_AREA_BY_TOPIC: dict[str, str] = {
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "求和 sum"
-    UNIQUE = "unique", "去重计数 unique count"
-    LATEST = "latest", "期末值 latest (stock)"
+    SUM = "sum", pgettext_lazy("choice", "求和")
+    UNIQUE = "unique", pgettext_lazy("choice", "去重计数")
+    LATEST = "latest", pgettext_lazy("choice", "期末值")
 
 
 class UsualSource(models.TextChoices):
-    LEDGER = "ledger", "资金台账 ledger"
-    PROJECTS = "projects", "项目库 projects"
-    REGISTRY = "registry", "登记记录 registry"
-    REPORTED = "reported", "上报数 reported"
+    LEDGER = "ledger", pgettext_lazy("choice", "资金台账")
+    PROJECTS = "projects", pgettext_lazy("choice", "项目库")
+    REGISTRY = "registry", pgettext_lazy("choice", "登记记录")
+    REPORTED = "reported", pgettext_lazy("choice", "上报数")
 
 
 class Indicator(models.Model):
@@ -84,14 +87,19 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.key} {self.name_zh}"
 
+    def name(self) -> str:
+        """The indicator's name in the page's language."""
+        english = (get_language() or "zh-hans").startswith("en")
+        return (self.name_en or self.name_zh) if english else self.name_zh
+
 
 class Qualifier(models.TextChoices):
     """How a published figure was qualified; rendered 余/近/约 in Chinese."""
 
-    EXACT = "", "（精确）exact"
-    MORE_THAN = "more_than", "余 more than"
-    NEARLY = "nearly", "近 nearly"
-    ABOUT = "about", "约 about"
+    EXACT = "", pgettext_lazy("choice", "（精确）")
+    MORE_THAN = "more_than", pgettext_lazy("choice", "余")
+    NEARLY = "nearly", pgettext_lazy("choice", "近")
+    ABOUT = "about", pgettext_lazy("choice", "约")
 
 
 class ReportedValue(models.Model):
@@ -141,8 +149,12 @@ class ReportedValue(models.Model):
         indexes = [models.Index(fields=["program", "indicator_key", "year"])]
 
     def __str__(self) -> str:
+        from .unit_labels import unit_label
+
         years = f"{self.year}–{self.year_to}" if self.year_to else str(self.year)
-        return f"{self.indicator_key} {years}: {self.get_qualifier_display()} {self.value} {self.unit}"
+        indicator = Indicator.objects.filter(key=self.indicator_key).only("name_zh", "name_en").first()
+        name = indicator.name() if indicator is not None else self.indicator_key
+        return f"{name} {years}: {self.get_qualifier_display()}{Decimal(str(self.value)):f} {unit_label(self.unit)}"
 
 
 class Target(models.Model):
@@ -169,12 +181,12 @@ class Target(models.Model):
 class AssessmentStatus(models.TextChoices):
     """The yearly two-sided cycle, in order."""
 
-    OPEN = "open", "待自评 open"
-    SELF_ASSESSED = "self_assessed", "帮扶方已自评 self-assessed by the donor side"
-    COMMENTED = "commented", "受援方已确认 figures confirmed by the recipient side"
-    SUBMITTED = "submitted", "已报送 submitted by the program office"
-    CROSS_CHECKED = "cross_checked", "已交叉核查 cross-checked"
-    FINAL = "final", "已定稿 final, locked"
+    OPEN = "open", pgettext_lazy("choice", "待自评")
+    SELF_ASSESSED = "self_assessed", pgettext_lazy("choice", "帮扶方已自评")
+    COMMENTED = "commented", pgettext_lazy("choice", "受援方已确认")
+    SUBMITTED = "submitted", pgettext_lazy("choice", "已报送")
+    CROSS_CHECKED = "cross_checked", pgettext_lazy("choice", "已交叉核查")
+    FINAL = "final", pgettext_lazy("choice", "已定稿")
 
 
 class Assessment(models.Model):
@@ -237,9 +249,9 @@ class AssessmentScore(models.Model):
 
 
 class Verdict(models.TextChoices):
-    PENDING = "", "待确认 pending"
-    CONFIRMED = "confirmed", "确认 confirmed"
-    DISPUTED = "disputed", "有异议 disputed"
+    PENDING = "", pgettext_lazy("choice", "待确认")
+    CONFIRMED = "confirmed", pgettext_lazy("choice", "确认")
+    DISPUTED = "disputed", pgettext_lazy("choice", "有异议")
 
 
 class AssessmentFigure(models.Model):

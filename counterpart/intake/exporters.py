@@ -195,7 +195,8 @@ def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
                 position, position, max(12, len(header) * 2), text_format if column.type == ColumnType.AREA else None
             )
             if column.choices:
-                values = [value for value, _zh, _en in column.choices]
+                # the labels a reader of the template's language picks (the import accepts them, and the codes)
+                values = [(en or value) if english else zh for value, zh, en in column.choices]
                 lists.write_string(0, list_column, column.key)
                 for offset, value in enumerate(values, start=1):
                     lists.write_string(offset, list_column, value)

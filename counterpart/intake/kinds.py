@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor
+from counterpart.core.choices import label_texts
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import area_code_parse
@@ -90,8 +91,13 @@ class ImportContext:
         return self.file_refs[key]
 
     def program(self, slug: str, column: str = "program") -> Program:
+        """The program of a cell: its slug, or its name (Chinese or English) when no other program has it."""
         if slug not in self.programs:
-            self.programs[slug] = Program.objects.filter(slug=slug).first()
+            found = Program.objects.filter(slug=slug).first()
+            if found is None:
+                named = list(Program.objects.filter(Q(name_zh=slug) | Q(name_en__iexact=slug))[:2])
+                found = named[0] if len(named) == 1 else None
+            self.programs[slug] = found
         program = self.programs[slug]
         if program is None:
             raise InvalidInput(column, slug, _("没有该协作项目"))
@@ -268,13 +274,9 @@ def kinds_all() -> list[Kind]:
     return list(_REGISTRY.values())
 
 
-def choices_from(text_choices: Iterable[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
-    """(value, zh, en) from a TextChoices' "中文 English" labels."""
-    result = []
-    for value, label in text_choices:
-        zh, _space, en = str(label).partition(" ")
-        result.append((value, zh, en))
-    return tuple(result)
+def choices_from(text_choices: Iterable[tuple[str, Any]]) -> tuple[tuple[str, str, str], ...]:
+    """(value, zh, en) from a TextChoices' labels (Chinese msgids, English from the catalogue)."""
+    return tuple((value, *label_texts(label)) for value, label in text_choices)
 
 
 def mask_identity(value: str) -> str:

@@ -2,15 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "排队中 queued"
-    VALIDATING = "validating", "校验中 validating"
-    WRITING = "writing", "写入中 writing"
-    DONE = "done", "已完成 done"
-    INVALID = "invalid", "数据有误，未导入 invalid, nothing loaded"
-    FAILED = "failed", "写入中断，可续传 failed while writing, resumable"
+    QUEUED = "queued", pgettext_lazy("choice", "排队中")
+    VALIDATING = "validating", pgettext_lazy("choice", "校验中")
+    WRITING = "writing", pgettext_lazy("choice", "写入中")
+    DONE = "done", pgettext_lazy("choice", "已完成")
+    INVALID = "invalid", pgettext_lazy("choice", "数据有误，未导入")
+    FAILED = "failed", pgettext_lazy("choice", "写入中断，可续传")
 
 
 class ImportBatch(models.Model):

@@ -142,6 +142,32 @@ def _date(value: Any) -> datetime.date:
     raise CellInvalid("不是有效的日期（应为 2009-05-01 格式）", "not a valid date (use 2009-05-01)")
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def area_by_name(text: str) -> str:
+    """The code of the area a cell names (普定县, or 安顺市普定县 where the name alone is not unique)."""
+    from django.utils.translation import gettext as _
+
+    from counterpart.registry.models import Area
+
+    name = re.sub(r"\s+", "", text)
+    candidates = list(Area.objects.filter(name_zh=name, abolished_year__isnull=True).values_list("code", flat=True)[:2])
+    if not candidates:  # 安顺市普定县: the parent's name, then the area's
+        for area in Area.objects.filter(abolished_year__isnull=True, name_zh__in=_tails(name)).select_related("parent"):
+            if area.parent is not None and name == area.parent.name_zh + area.name_zh:
+                candidates.append(area.code)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InvalidInput("area", text, _("没有该名称的行政区划，请填写区划名称或代码"))
+    raise InvalidInput("area", text, _("有多个同名的行政区划，请在名称前加上级区划或填写代码"))
+
+
+def _tails(name: str) -> list[str]:
+    return [name[index:] for index in range(1, len(name))]
+
+
 _TRUE = {"是", "true", "yes", "y", "1", "t", "√"}
 _FALSE = {"否", "false", "no", "n", "0", "f", ""}
 
@@ -215,7 +241,7 @@ def converter(column: Column) -> Converter:
             if code is not None:
                 return code
             try:
-                code = area_code_parse(text, column.key).code
+                code = area_by_name(text) if _HAN.search(text) else area_code_parse(text, column.key).code
             except InvalidInput as error:
                 raise CellInvalid(str(error.reason), "not a valid area code (GB/T 2260)") from None
             if len(parsed) < 100_000:
@@ -225,8 +251,8 @@ def converter(column: Column) -> Converter:
         return area
     if kind == ColumnType.CHOICE:
         index = _choice_index(column)
-        allowed_zh = "、".join(f"{v}（{zh}）" for v, zh, _en in column.choices)
-        allowed_en = ", ".join(v for v, _zh, _en in column.choices)
+        allowed_zh = "、".join(zh for _v, zh, _en in column.choices)
+        allowed_en = ", ".join(en or v for v, _zh, en in column.choices)
 
         def choice(value: Any) -> str:
             found = index.get(_normal(_text_of(value)))

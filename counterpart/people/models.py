@@ -10,6 +10,7 @@ blind index (``identity_blind_index``); see counterpart/people/identity.py and d
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from counterpart.funds.models import LedgerTransaction
 from counterpart.projects.models import Project
@@ -19,26 +20,26 @@ from .identity import identity_decrypt, identity_mask
 
 
 class PovertyStatus(models.TextChoices):
-    REGISTERED = "registered", "贫困户 registered as poor"
-    LIFTED = "lifted", "已脱贫 lifted out of poverty"
-    RETURNED = "returned", "返贫 returned to poverty"
+    REGISTERED = "registered", pgettext_lazy("choice", "贫困户")
+    LIFTED = "lifted", pgettext_lazy("choice", "已脱贫")
+    RETURNED = "returned", pgettext_lazy("choice", "返贫")
 
 
 class PovertyCause(models.TextChoices):
     """Main cause of poverty as the 建档立卡 registry records it."""
 
-    ILLNESS = "illness", "因病 illness"
-    DISABILITY = "disability", "因残 disability"
-    SCHOOLING = "schooling", "因学 schooling costs"
-    DISASTER = "disaster", "因灾 disaster"
-    LACK_OF_LAND = "lack_of_land", "缺土地 lack of land"
-    LACK_OF_WATER = "lack_of_water", "缺水 lack of water"
-    LACK_OF_SKILLS = "lack_of_skills", "缺技术 lack of skills"
-    LACK_OF_LABOUR = "lack_of_labour", "缺劳力 lack of labour"
-    LACK_OF_FUNDS = "lack_of_funds", "缺资金 lack of funds"
-    TRANSPORT = "transport", "交通条件落后 poor transport"
-    LACK_OF_DRIVE = "lack_of_drive", "自身发展动力不足 lack of drive"
-    OTHER = "other", "其他 other"
+    ILLNESS = "illness", pgettext_lazy("choice", "因病")
+    DISABILITY = "disability", pgettext_lazy("choice", "因残")
+    SCHOOLING = "schooling", pgettext_lazy("choice", "因学")
+    DISASTER = "disaster", pgettext_lazy("choice", "因灾")
+    LACK_OF_LAND = "lack_of_land", pgettext_lazy("choice", "缺土地")
+    LACK_OF_WATER = "lack_of_water", pgettext_lazy("choice", "缺水")
+    LACK_OF_SKILLS = "lack_of_skills", pgettext_lazy("choice", "缺技术")
+    LACK_OF_LABOUR = "lack_of_labour", pgettext_lazy("choice", "缺劳力")
+    LACK_OF_FUNDS = "lack_of_funds", pgettext_lazy("choice", "缺资金")
+    TRANSPORT = "transport", pgettext_lazy("choice", "交通条件落后")
+    LACK_OF_DRIVE = "lack_of_drive", pgettext_lazy("choice", "自身发展动力不足")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Household(models.Model):
@@ -87,19 +88,19 @@ class HouseholdStatus(models.Model):
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "男 male"
-    FEMALE = "female", "女 female"
+    MALE = "male", pgettext_lazy("choice", "男")
+    FEMALE = "female", pgettext_lazy("choice", "女")
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", "户主 head"
-    SPOUSE = "spouse", "配偶 spouse"
-    CHILD = "child", "子女 child"
-    PARENT = "parent", "父母 parent"
-    GRANDCHILD = "grandchild", "孙子女 grandchild"
-    SIBLING = "sibling", "兄弟姐妹 sibling"
-    OTHER = "other", "其他 other"
-    NONE = "none", "不属于贫困户 not a household member"
+    HEAD = "head", pgettext_lazy("choice", "户主")
+    SPOUSE = "spouse", pgettext_lazy("choice", "配偶")
+    CHILD = "child", pgettext_lazy("choice", "子女")
+    PARENT = "parent", pgettext_lazy("choice", "父母")
+    GRANDCHILD = "grandchild", pgettext_lazy("choice", "孙子女")
+    SIBLING = "sibling", pgettext_lazy("choice", "兄弟姐妹")
+    OTHER = "other", pgettext_lazy("choice", "其他")
+    NONE = "none", pgettext_lazy("choice", "不属于贫困户")
 
 
 class Person(models.Model):
@@ -153,11 +154,11 @@ class Person(models.Model):
 
 
 class BenefitKind(models.TextChoices):
-    PROJECT = "project", "项目 project"
-    TRAINING = "training", "培训 training"
-    STUDENT_AID = "student_aid", "助学 student aid"
-    JOB_PLACEMENT = "job_placement", "就业 job placement"
-    OTHER = "other", "其他 other"
+    PROJECT = "project", pgettext_lazy("choice", "项目")
+    TRAINING = "training", pgettext_lazy("choice", "培训")
+    STUDENT_AID = "student_aid", pgettext_lazy("choice", "助学")
+    JOB_PLACEMENT = "job_placement", pgettext_lazy("choice", "就业")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Benefit(models.Model):
@@ -202,9 +203,9 @@ class Benefit(models.Model):
 
 
 class TrainingKind(models.TextChoices):
-    CADRE_TECHNICIAN = "cadre_technician", "干部和技术人员培训 cadre and technician training"
-    PROFESSIONAL_TECHNICAL = "professional_technical", "专业技术培训 professional technical training"
-    LABOUR_TRANSFER = "labour_transfer", "劳动力转移培训 rural labour-transfer training"
+    CADRE_TECHNICIAN = "cadre_technician", pgettext_lazy("choice", "干部和技术人员培训")
+    PROFESSIONAL_TECHNICAL = "professional_technical", pgettext_lazy("choice", "专业技术培训")
+    LABOUR_TRANSFER = "labour_transfer", pgettext_lazy("choice", "劳动力转移培训")
 
 
 class Training(models.Model):
@@ -312,11 +313,11 @@ class StudentAid(models.Model):
 
 
 class SecondmentKind(models.TextChoices):
-    CADRE = "cadre", "挂职干部 cadre"
-    TEACHER = "teacher", "教师 teacher"
-    DOCTOR = "doctor", "医生 doctor"
-    AGRICULTURAL_TECHNICIAN = "agricultural_technician", "农业技术人员 agricultural technician"
-    OTHER_PROFESSIONAL = "other_professional", "其他专业技术人员 other professional"
+    CADRE = "cadre", pgettext_lazy("choice", "挂职干部")
+    TEACHER = "teacher", pgettext_lazy("choice", "教师")
+    DOCTOR = "doctor", pgettext_lazy("choice", "医生")
+    AGRICULTURAL_TECHNICIAN = "agricultural_technician", pgettext_lazy("choice", "农业技术人员")
+    OTHER_PROFESSIONAL = "other_professional", pgettext_lazy("choice", "其他专业技术人员")
 
 
 PROFESSIONAL_KINDS = frozenset(
@@ -330,8 +331,8 @@ PROFESSIONAL_KINDS = frozenset(
 
 
 class Direction(models.TextChoices):
-    TO_RECIPIENT = "to_recipient", "派往受援方 donor → recipient"
-    TO_DONOR = "to_donor", "到帮扶方挂职 recipient → donor"
+    TO_RECIPIENT = "to_recipient", pgettext_lazy("choice", "派往受援方")
+    TO_DONOR = "to_donor", pgettext_lazy("choice", "到帮扶方挂职")
 
 
 class Secondment(models.Model):
@@ -373,17 +374,17 @@ class Secondment(models.Model):
 class VillageComponentKind(models.TextChoices):
     """The five components of entire-village advancement (整村推进)."""
 
-    ORGANISATION = "organisation", "村级组织活动场所 party branch and committee office"
-    INFORMATION = "information", "信息传播 information dissemination (satellite TV)"
-    EDUCATION = "education", "教育 Hope school / reading and activity room"
-    HEALTH_APPEARANCE = "health_appearance", "卫生和村容 medical room, toilets, biogas"
-    PRODUCTION = "production", "生产发展 irrigation, roads, breeding, fruit, vegetables"
+    ORGANISATION = "organisation", pgettext_lazy("choice", "村级组织活动场所")
+    INFORMATION = "information", pgettext_lazy("choice", "信息传播")
+    EDUCATION = "education", pgettext_lazy("choice", "教育")
+    HEALTH_APPEARANCE = "health_appearance", pgettext_lazy("choice", "卫生和村容")
+    PRODUCTION = "production", pgettext_lazy("choice", "生产发展")
 
 
 class ComponentStatus(models.TextChoices):
-    PLANNED = "planned", "计划 planned"
-    IN_PROGRESS = "in_progress", "实施中 in progress"
-    COMPLETE = "complete", "已完成 complete"
+    PLANNED = "planned", pgettext_lazy("choice", "计划")
+    IN_PROGRESS = "in_progress", pgettext_lazy("choice", "实施中")
+    COMPLETE = "complete", pgettext_lazy("choice", "已完成")
 
 
 class VillageAdvancement(models.Model):

@@ -3,23 +3,24 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from counterpart.registry.models import Area, Pairing, Program
 
 
 class ProjectCategory(models.TextChoices):
-    VILLAGE_ADVANCEMENT = "village_advancement", "整村推进 village advancement"
-    PLANTING = "planting", "种植业 planting industry"
-    BREEDING = "breeding", "养殖业 breeding industry"
-    VILLAGE_ROAD = "village_road", "通村道路 village road"
-    DRINKING_WATER = "drinking_water", "人畜饮水 drinking water"
-    IRRIGATION = "irrigation", "农田水利 irrigation"
-    HOUSING = "housing", "危房改造 housing"
-    EDUCATION = "education", "教育 education"
-    HEALTH = "health", "卫生 health"
-    TRAINING = "training", "培训 training"
-    DISASTER_RELIEF = "disaster_relief", "抗旱救灾 drought and disaster relief"
-    OTHER = "other", "其他 other"
+    VILLAGE_ADVANCEMENT = "village_advancement", pgettext_lazy("choice", "整村推进")
+    PLANTING = "planting", pgettext_lazy("choice", "种植业")
+    BREEDING = "breeding", pgettext_lazy("choice", "养殖业")
+    VILLAGE_ROAD = "village_road", pgettext_lazy("choice", "通村道路")
+    DRINKING_WATER = "drinking_water", pgettext_lazy("choice", "人畜饮水")
+    IRRIGATION = "irrigation", pgettext_lazy("choice", "农田水利")
+    HOUSING = "housing", pgettext_lazy("choice", "危房改造")
+    EDUCATION = "education", pgettext_lazy("choice", "教育")
+    HEALTH = "health", pgettext_lazy("choice", "卫生")
+    TRAINING = "training", pgettext_lazy("choice", "培训")
+    DISASTER_RELIEF = "disaster_relief", pgettext_lazy("choice", "抗旱救灾")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 # OECD-DAC 5-digit purpose codes (IATI Sector vocabulary 1) for each category.
@@ -40,12 +41,12 @@ DAC_PURPOSE_BY_CATEGORY: dict[str, str] = {
 
 
 class ProjectStatus(models.TextChoices):
-    PROPOSED = "proposed", "已申报 proposed"
-    APPROVED = "approved", "已批准 approved"
-    UNDER_CONSTRUCTION = "under_construction", "在建 under construction"
-    COMPLETED = "completed", "已完工 completed"
-    ACCEPTED = "accepted", "已验收 accepted"
-    CANCELLED = "cancelled", "已取消 cancelled"
+    PROPOSED = "proposed", pgettext_lazy("choice", "已申报")
+    APPROVED = "approved", pgettext_lazy("choice", "已批准")
+    UNDER_CONSTRUCTION = "under_construction", pgettext_lazy("choice", "在建")
+    COMPLETED = "completed", pgettext_lazy("choice", "已完工")
+    ACCEPTED = "accepted", pgettext_lazy("choice", "已验收")
+    CANCELLED = "cancelled", pgettext_lazy("choice", "已取消")
 
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -126,16 +127,16 @@ class ProjectTransition(models.Model):
 class OutputIndicator(models.TextChoices):
     """Physical outputs; keys follow the indicator catalogue (docs/indicators.md)."""
 
-    ROAD_KM = "road_km", "道路（公里）road km"
-    DRINKING_WATER_PERSONS = "drinking_water_persons", "解决饮水人数 persons with safe water"
-    DRINKING_WATER_LIVESTOCK = "drinking_water_livestock", "解决饮水牲畜 livestock heads with water"
-    FARMLAND_MU = "farmland_mu", "农田（亩）farmland mu"
-    PLANTING_MU = "planting_mu", "种植（亩）planting mu"
-    GRASSLAND_MU = "grassland_mu", "种草（亩）grassland mu"
-    LIVESTOCK_HEADS = "livestock_heads", "牲畜（头只）livestock heads"
-    SCHOOLS_BUILT = "schools_built", "学校（所）schools built"
-    HEALTH_CENTRES_BUILT = "health_centres_built", "卫生室（所）health centres built"
-    HOUSES_RENOVATED = "houses_renovated", "危房改造（户）houses renovated"
+    ROAD_KM = "road_km", pgettext_lazy("choice", "道路（公里）")
+    DRINKING_WATER_PERSONS = "drinking_water_persons", pgettext_lazy("choice", "解决饮水人数")
+    DRINKING_WATER_LIVESTOCK = "drinking_water_livestock", pgettext_lazy("choice", "解决饮水牲畜")
+    FARMLAND_MU = "farmland_mu", pgettext_lazy("choice", "农田（亩）")
+    PLANTING_MU = "planting_mu", pgettext_lazy("choice", "种植（亩）")
+    GRASSLAND_MU = "grassland_mu", pgettext_lazy("choice", "种草（亩）")
+    LIVESTOCK_HEADS = "livestock_heads", pgettext_lazy("choice", "牲畜（头只）")
+    SCHOOLS_BUILT = "schools_built", pgettext_lazy("choice", "学校（所）")
+    HEALTH_CENTRES_BUILT = "health_centres_built", pgettext_lazy("choice", "卫生室（所）")
+    HOUSES_RENOVATED = "houses_renovated", pgettext_lazy("choice", "危房改造（户）")
 
 
 OUTPUT_UNITS: dict[str, str] = {
@@ -179,9 +180,9 @@ class ProjectOutput(models.Model):
 
 
 class AttachmentType(models.TextChoices):
-    JPEG = "image/jpeg", "JPEG 照片 photo"
-    PNG = "image/png", "PNG 图片 image"
-    PDF = "application/pdf", "PDF 文件 document"
+    JPEG = "image/jpeg", pgettext_lazy("choice", "JPEG 照片")
+    PNG = "image/png", pgettext_lazy("choice", "PNG 图片")
+    PDF = "application/pdf", pgettext_lazy("choice", "PDF 文件")
 
 
 class ProjectAttachment(models.Model):

@@ -2,15 +2,16 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 
 class AreaLevel(models.TextChoices):
-    NATION = "nation", "全国 nation"
-    PROVINCE = "province", "省级 province"
-    PREFECTURE = "prefecture", "地级 prefecture"
-    COUNTY = "county", "县级 county"
-    TOWNSHIP = "township", "乡级 township"
-    VILLAGE = "village", "村级 village"
+    NATION = "nation", pgettext_lazy("choice", "全国")
+    PROVINCE = "province", pgettext_lazy("choice", "省级")
+    PREFECTURE = "prefecture", pgettext_lazy("choice", "地级")
+    COUNTY = "county", pgettext_lazy("choice", "县级")
+    TOWNSHIP = "township", pgettext_lazy("choice", "乡级")
+    VILLAGE = "village", pgettext_lazy("choice", "村级")
 
 
 # Length of the significant code for each level (GB/T 2260 for the first three, the statistical
@@ -69,12 +70,12 @@ class Area(models.Model):
 
 
 class OrganisationKind(models.TextChoices):
-    GOVERNMENT_OFFICE = "government_office", "政府部门 government office"
-    ENTERPRISE = "enterprise", "企业 enterprise"
-    SCHOOL = "school", "学校 school"
-    HOSPITAL = "hospital", "医院 hospital"
-    SOCIAL_ORGANISATION = "social_organisation", "社会组织 social organisation"
-    OTHER = "other", "其他 other"
+    GOVERNMENT_OFFICE = "government_office", pgettext_lazy("choice", "政府部门")
+    ENTERPRISE = "enterprise", pgettext_lazy("choice", "企业")
+    SCHOOL = "school", pgettext_lazy("choice", "学校")
+    HOSPITAL = "hospital", pgettext_lazy("choice", "医院")
+    SOCIAL_ORGANISATION = "social_organisation", pgettext_lazy("choice", "社会组织")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Organisation(models.Model):
@@ -138,14 +139,14 @@ class Program(models.Model):
 
 
 class PairingLevel(models.TextChoices):
-    PROVINCE_PROVINCE = "province_province", "省—省 province ↔ province"
-    CITY_CITY = "city_city", "市—市（州）city ↔ city/prefecture"
-    DISTRICT_COUNTY = "district_county", "区—县 district ↔ county"
-    TOWNSHIP_TOWNSHIP = "township_township", "乡镇—乡镇 township ↔ township"
-    ENTERPRISE_VILLAGE = "enterprise_village", "企业—村 enterprise ↔ village"
-    SCHOOL_SCHOOL = "school_school", "学校—学校 school ↔ school"
-    HOSPITAL_HOSPITAL = "hospital_hospital", "医院—医院 hospital ↔ hospital"
-    OTHER = "other", "其他 other"
+    PROVINCE_PROVINCE = "province_province", pgettext_lazy("choice", "省—省")
+    CITY_CITY = "city_city", pgettext_lazy("choice", "市—市（州）")
+    DISTRICT_COUNTY = "district_county", pgettext_lazy("choice", "区—县")
+    TOWNSHIP_TOWNSHIP = "township_township", pgettext_lazy("choice", "乡镇—乡镇")
+    ENTERPRISE_VILLAGE = "enterprise_village", pgettext_lazy("choice", "企业—村")
+    SCHOOL_SCHOOL = "school_school", pgettext_lazy("choice", "学校—学校")
+    HOSPITAL_HOSPITAL = "hospital_hospital", pgettext_lazy("choice", "医院—医院")
+    OTHER = "other", pgettext_lazy("choice", "其他")
 
 
 class Pairing(models.Model):

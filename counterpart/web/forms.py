@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
@@ -369,8 +369,12 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args: Any, kinds: Sequence[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (kind.key, f"{kind.name_zh} {kind.name_en}") for kind in kinds
+            (kind.key, (kind.name_en or kind.name_zh) if _english() else kind.name_zh) for kind in kinds
         ]
+
+
+def _english() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
 
 
 def form_error_from(form: Any, error: InvalidInput) -> None:

@@ -14,21 +14,24 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
+from counterpart.core.models import AuditEvent
 from counterpart.intake.at_rest import upload_opened, upload_seal
-from counterpart.intake.exporters import errors_workbook_write
-from counterpart.intake.kinds import kind_get, kinds_all
+from counterpart.intake.exporters import errors_workbook_write, template_write
+from counterpart.intake.kinds import Kind, kind_get, kinds_all
 from counterpart.intake.limits import import_limits_of
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
-from counterpart.intake.services import batch_enqueue
+from counterpart.intake.tasks import batch_queue
 from counterpart.intake.validation import FileRejected, RowError
 
 from . import can, forms
 from .forms import form_error_from
+from .specs import SPECS
 
 # --- imports -----------------------------------------------------------------------------------------------------
 
@@ -63,12 +66,12 @@ def imports_view(request: HttpRequest) -> HttpResponse:
             suffix = Path(upload.name or "").suffix.lower()
             if suffix not in (".xlsx", ".csv"):
                 message = _("只接受 XLSX 或 CSV 文件")
-                form.add_error("file", f"{message} (“file” = {upload.name!r})")
+                form.add_error("file", _("%(name)s：%(reason)s") % {"name": upload.name, "reason": message})
             else:
                 path = _uploads_directory() / f"{uuid.uuid4().hex}{suffix}"
                 upload_seal(upload.chunks(), path)  # never in clear on disk (intake/at_rest.py)
                 try:
-                    batch = batch_enqueue(
+                    batch = batch_queue(
                         Actor.of(request.user),
                         path,
                         kind=form.cleaned_data["kind"] or None,
@@ -77,16 +80,58 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                     )
                 except FileRejected as rejected:
                     path.unlink(missing_ok=True)
-                    form.add_error("file", f"{rejected.message_zh} / {rejected.message_en} (“file” = {upload.name!r})")
+                    reason = rejected.message_en if _english() else rejected.message_zh
+                    form.add_error("file", _("%(name)s：%(reason)s") % {"name": upload.name, "reason": reason})
                 except InvalidInput as error:
                     path.unlink(missing_ok=True)
                     form_error_from(form, error)
                 else:
                     return redirect("web:import_detail", pk=batch.pk)
-    batches = _batches_visible(request)[:50]
+    batches = list(_batches_visible(request)[:50])
+    for batch in batches:
+        batch.kind_name = kind_name(batch.kind)  # type: ignore[attr-defined]
     own_rows_only = limits is not None
-    context = {"form": form, "batches": batches, "may_upload": may_upload, "own_rows_only": own_rows_only}
+    templates = [{"key": kind.key, "name": kind_name(kind.key)} for kind in kinds]
+    context = {
+        "form": form,
+        "batches": batches,
+        "may_upload": may_upload,
+        "own_rows_only": own_rows_only,
+        "templates": templates,
+    }
     return render(request, "web/imports.html", context)
+
+
+def _english() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
+
+
+def kind_name(key: str) -> str:
+    """A kind's name in the page's language (the key itself for a kind no longer registered)."""
+    try:
+        kind: Kind = kind_get(key)
+    except InvalidInput:
+        return key
+    return (kind.name_en or kind.name_zh) if _english() else kind.name_zh
+
+
+@login_required
+def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The XLSX template of a kind this user may import, in the page's language."""
+    limits = import_limits_of(request.user)
+    try:
+        record_kind = kind_get(kind)
+    except InvalidInput:
+        raise Http404 from None
+    if limits is not None and not limits.allows(record_kind):
+        raise Http404
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "template.xlsx"
+        template_write(record_kind, path, language="en" if _english() else "zh")
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{record_kind.key}-template.xlsx"'
+    return response
 
 
 def _progress(batch: ImportBatch) -> dict[str, Any]:
@@ -106,6 +151,7 @@ def _progress(batch: ImportBatch) -> dict[str, Any]:
         "id": batch.pk,
         "status": batch.status,
         "status_label": batch.get_status_display(),
+        "outcome": outcome(batch),
         "percent": min(percent, 100),
         "finished": finished,
         "dry_run": batch.dry_run,
@@ -118,12 +164,81 @@ def _progress(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+def outcome(batch: ImportBatch) -> str:
+    """What became of the file, in words: counts only of what was written (or, in a trial, would be)."""
+    counts = {
+        "total": batch.rows_total,
+        "new": batch.rows_new,
+        "changed": batch.rows_changed,
+        "unchanged": batch.rows_unchanged,
+    }
+    if batch.status == BatchStatus.QUEUED:
+        return _("已排队，等待后台处理（通常几秒钟内开始）")
+    if batch.status == BatchStatus.VALIDATING:
+        return _("正在校验，已读 %(rows)s 行") % {"rows": batch.rows_validated}
+    if batch.status == BatchStatus.WRITING:
+        return _("正在写入，已写 %(done)s / %(total)s 行") % {"done": batch.rows_done, "total": batch.rows_total}
+    if batch.status == BatchStatus.DONE and batch.dry_run:
+        return (
+            _("试运行完成，未写入任何数据：共 %(total)s 行，将新增 %(new)s，修改 %(changed)s，未变 %(unchanged)s")
+            % counts
+        )
+    if batch.status == BatchStatus.DONE:
+        return _("导入完成：共 %(total)s 行，新增 %(new)s，修改 %(changed)s，未变 %(unchanged)s") % counts
+    if batch.status == BatchStatus.FAILED and batch.rows_done:
+        return _("写入中断：已写入 %(done)s 行；再次上传同一文件即从中断处继续") % {"done": batch.rows_done}
+    return _("文件未导入，没有写入任何数据：发现 %(errors)s 处错误，请按下面的说明修改后重新上传") % {
+        "errors": batch.error_count or len(batch.errors)
+    }
+
+
+def records_loaded(batch: ImportBatch, limit: int = 20) -> tuple[list[dict[str, str]], int]:
+    """Links to the records the batch wrote (from the audit events its run wrote), and how many there are."""
+    if batch.status != BatchStatus.DONE or batch.dry_run or batch.started_at is None or batch.finished_at is None:
+        return [], 0
+    slugs = {spec.model._meta.label_lower: slug for slug, spec in SPECS.items()}
+    events = AuditEvent.objects.filter(
+        at__gte=batch.started_at, at__lte=batch.finished_at, object_type__in=list(slugs)
+    ).exclude(object_id="")
+    if batch.created_by_id is not None:
+        events = events.filter(actor_id=batch.created_by_id)
+    # one event per record written (a bulk event names no record: "*") ...
+    pairs = list(dict.fromkeys(events.order_by("id").values_list("object_type", "object_id")))
+    pairs = [(object_type, object_id) for object_type, object_id in pairs if object_id.isdigit()]
+    # ... and the records of the kind's list created while the batch ran (kinds written in bulk)
+    spec = next((spec for spec in SPECS.values() if spec.export_kind == batch.kind), None)
+    if spec is not None and any(field.name == "created_at" for field in spec.model._meta.get_fields()):
+        created = spec.model._default_manager.filter(
+            created_at__gte=batch.started_at, created_at__lte=batch.finished_at
+        )
+        label = spec.model._meta.label_lower
+        new = [(label, str(pk)) for pk in created.order_by("pk").values_list("pk", flat=True)[:500]]
+        pairs = list(dict.fromkeys(pairs + new))
+    links = [
+        {"url": f"/app/{slugs[object_type]}/{object_id}/", "label": label}
+        for (object_type, object_id), label in zip(pairs[:limit], _labels(pairs[:limit]), strict=True)
+    ]
+    return links, len(pairs)
+
+
+def _labels(pairs: list[tuple[str, str]]) -> list[str]:
+    """Each record's name as its own list shows it (its __str__), in one query per kind."""
+    slugs = {spec.model._meta.label_lower: spec for spec in SPECS.values()}
+    names: dict[tuple[str, str], str] = {}
+    for object_type in {object_type for object_type, _id in pairs}:
+        ids = [object_id for kind, object_id in pairs if kind == object_type]
+        for record in slugs[object_type].model._default_manager.filter(pk__in=ids):
+            names[(object_type, str(record.pk))] = str(record)
+    return [names.get(pair, f"#{pair[1]}") for pair in pairs]
+
+
 @login_required
 def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batches_visible(request).filter(pk=pk).first()
     if batch is None:
         raise Http404
     errors = [RowError(**error).text(request.LANGUAGE_CODE or "zh") for error in batch.errors[:200]]
+    records, records_count = records_loaded(batch)
     return render(
         request,
         "web/import_detail.html",
@@ -131,9 +246,21 @@ def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "progress": _progress(batch),
             "errors": errors,
+            "kind_name": kind_name(batch.kind),
+            "records": records,
+            "records_count": records_count,
+            "list_url": _list_url(batch.kind),
             "progress_url": reverse("web:import_progress", args=[pk]),
         },
     )
+
+
+def _list_url(kind: str) -> str:
+    """The list the kind's records appear in, if the application has one."""
+    for slug, spec in SPECS.items():
+        if spec.export_kind == kind or slug == kind:
+            return f"/app/{slug}/"
+    return ""
 
 
 @login_required

@@ -53,7 +53,7 @@ class Filter:
     param: str
     label: str | Promise
     lookup: str
-    choices: Callable[[], Iterable[tuple[str, str]]] = lambda: ()
+    choices: Callable[[], Iterable[tuple[str, str | Promise]]] = lambda: ()
 
 
 @dataclass(frozen=True)

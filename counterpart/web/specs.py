@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
@@ -11,7 +13,8 @@ from counterpart.enterprise.models import Enterprise as EnterpriseModel
 from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.funds.selectors import LEDGER_FIGURES, ledger_figure_fen, ledger_figure_transactions
-from counterpart.indicators.models import ReportedValue
+from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.indicators.unit_labels import unit_label
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import (
     ComponentStatus,
@@ -39,6 +42,16 @@ def _yuan(fen: int | None) -> str:
 
 def _area(area: Any) -> str:
     return "" if area is None else f"{area.name_zh} {area.code}"
+
+
+def _indicator_name(value: Any) -> str:
+    """The indicator's name from the catalogue (annotated by the list's base), in the page's language."""
+    if not hasattr(value, "indicator_name_zh"):  # a record not read through the list's base
+        names = Indicator.objects.filter(key=value.indicator_key).values_list("name_zh", "name_en").first()
+        value.indicator_name_zh, value.indicator_name_en = names or (None, None)
+    zh = value.indicator_name_zh or value.indicator_key
+    en = value.indicator_name_en
+    return (en or zh) if (get_language() or "zh-hans").startswith("en") else zh
 
 
 def _ledger_amount(record: LedgerTransaction) -> str:
@@ -450,27 +463,30 @@ INDICATORS = ListSpec(
     slug="indicators",
     title=_("上报指标值"),
     model=ReportedValue,
-    base=lambda qs: qs.select_related("program", "area"),
+    base=lambda qs: qs.select_related("program", "area").annotate(
+        indicator_name_zh=Subquery(Indicator.objects.filter(key=OuterRef("indicator_key")).values("name_zh")[:1]),
+        indicator_name_en=Subquery(Indicator.objects.filter(key=OuterRef("indicator_key")).values("name_en")[:1]),
+    ),
     area="area__code",
     filters=(Filter("indicator", _("指标"), "indicator_key"),),
     search=("indicator_key", "citation"),
     default_sort="indicator_key",
     export_kind="reported_values",
     columns=(
-        Col("indicator", _("指标"), lambda v: v.indicator_key, sort="indicator_key", link=True),
+        Col("indicator", _("指标"), _indicator_name, sort="indicator_key", link=True),
         Col("year", _("年度"), lambda v: v.year if not v.year_to else f"{v.year}–{v.year_to}", sort="year"),
         Col("area", _("地区"), lambda v: _area(v.area), sort="area_id"),
         Col("qualifier", _("限定词"), lambda v: v.get_qualifier_display()),
         Col("value", _("数值"), lambda v: v.value, sort="value"),
-        Col("unit", _("单位"), lambda v: v.unit),
+        Col("unit", _("单位"), lambda v: unit_label(v.unit)),
         Col("citation", _("出处"), lambda v: v.citation),
     ),
     detail_fields=(
         Col("program", _("协作项目"), lambda v: v.program.name_zh),
-        Col("indicator", _("指标"), lambda v: v.indicator_key),
+        Col("indicator", _("指标"), _indicator_name),
         Col("year", _("年度"), lambda v: v.year if not v.year_to else f"{v.year}–{v.year_to}"),
         Col("area", _("地区"), lambda v: _area(v.area)),
-        Col("value", _("数值"), lambda v: f"{v.get_qualifier_display()} {v.value} {v.unit}".strip()),
+        Col("value", _("数值"), lambda v: f"{v.get_qualifier_display()}{v.value} {unit_label(v.unit)}".strip()),
         Col("breakdown", _("分项"), lambda v: f"{v.breakdown_dimension} {v.breakdown_code}".strip()),
         Col("citation", _("出处"), lambda v: v.citation),
     ),

@@ -94,6 +94,7 @@ urlpatterns = [
     path("app/audit/", audit_views.audit_trail_view, name="audit_trail"),
     path("app/imports/", import_views.imports_view, name="imports"),
     path("app/imports/<int:pk>/", import_views.import_detail_view, name="import_detail"),
+    path("app/imports/templates/<slug:kind>.xlsx", import_views.import_template_view, name="import_template"),
     path("app/imports/<int:pk>/progress/", import_views.import_progress_view, name="import_progress"),
     path("app/imports/<int:pk>/errors.xlsx", import_views.import_errors_view, name="import_errors"),
 ]

@@ -203,7 +203,10 @@ def test_the_documented_deployment_serves_through_nginx(tmp_path: Path, processe
     # when: gunicorn, the worker and nginx start
     command = [sys.executable, "-m", "counterpart.cli"]
     processes.append(
-        subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(app_port), "--workers", "2"], env=env)
+        subprocess.Popen(
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(app_port), "--workers", "2", "--no-worker"],
+            env=env,
+        )
     )
     processes.append(subprocess.Popen([*command, "worker", "--poll", "1"], env=env))
     processes.append(subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]))

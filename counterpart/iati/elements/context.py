@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
+from counterpart.core.choices import label_texts
 from counterpart.projects.models import Project
 from counterpart.registry.models import Program
 
@@ -33,8 +35,12 @@ class ExportContext:
         return f"{self.publisher.organisation_ref}-{self.program.slug}-{project.code}"
 
 
-def label_split(label: str) -> dict[str, str]:
-    """A bilingual choice label ("道路（公里）road km") as {"zh": …, "en": …}."""
+def label_split(label: Any) -> dict[str, str]:
+    """A choice label as {"zh": …, "en": …}: a translatable one from the catalogue, a bilingual text
+    ("道路（公里）road km") split where its English begins."""
+    if isinstance(label, Promise):
+        zh, en = label_texts(label)
+        return {LANG_ZH: zh, LANG_EN: en} if en and en != zh else {LANG_ZH: zh}
     match = _ZH_PART.match(label.strip())
     if match is None:
         return {LANG_ZH: label}
@@ -45,7 +51,7 @@ def label_split(label: str) -> dict[str, str]:
 def _choice_labels(model: type[models.Model], field_name: str) -> dict[Any, dict[str, str]]:
     field = model._meta.get_field(field_name)
     assert isinstance(field, models.Field), f"{field_name} is a relation, not a field with choices"
-    return {value: label_split(str(label)) for value, label in field.flatchoices}
+    return {value: label_split(label) for value, label in field.flatchoices}
 
 
 def choice_label(instance: models.Model, field_name: str) -> dict[str, str]:

@@ -33,7 +33,14 @@ class ProjectsKind(Kind):
     natural_key = ("program", "code")
     field_columns = {"budget_fen": "budget"}
     columns = (
-        Column("program", "协作项目", "Program", required=True, note_zh="协作项目代码（slug）", note_en="program slug"),
+        Column(
+            "program",
+            "协作项目",
+            "Program",
+            required=True,
+            note_zh="协作项目名称或代码",
+            note_en="program name or slug",
+        ),
         Column("code", "项目编号", "Project code", required=True, max_length=40),
         Column("title_zh", "项目名称", "Title (Chinese)", required=True, max_length=200),
         Column("title_en", "英文名称", "Title (English)", max_length=200),

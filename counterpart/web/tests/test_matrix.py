@@ -22,7 +22,7 @@ from counterpart.web.specs import SPECS
 from .conftest import MARKER, NON_AUDITOR_ROLES, World
 
 # Pages that hold no program records, or only public aggregates (tested by the public portal's tests).
-PUBLIC = {"home", "healthz", "login", "logout", "program_report"}
+PUBLIC = {"home", "healthz", "login", "logout", "program_report", "import_template"}  # templates: blank workbooks
 # Forms that create a record: they show choices, never another area's records.
 FORMS = {
     "project_propose",

@@ -10,7 +10,8 @@ from counterpart.core.audit import Actor
 from counterpart.intake.exporters import errors_workbook_write
 from counterpart.intake.kinds import kind_get
 from counterpart.intake.readers import file_inspect
-from counterpart.intake.services import batch_enqueue, import_file
+from counterpart.intake.services import import_file
+from counterpart.intake.tasks import batch_queue
 from counterpart.intake.validation import FileRejected
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         actor = Actor.system("cli:import")
         try:
             if options["queue"]:
-                batch = batch_enqueue(actor, path.resolve(), kind=options["kind"])
+                batch = batch_queue(actor, path.resolve(), kind=options["kind"])
                 self.stdout.write(f"queued batch #{batch.pk} ({batch.kind})")
                 return
             with Progress(

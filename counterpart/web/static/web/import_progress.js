@@ -8,6 +8,8 @@
       document.getElementById("import-bar").value = p.percent;
       document.getElementById("import-percent").textContent = p.percent + "%";
       document.getElementById("import-status").textContent = p.status_label;
+      var outcome = document.getElementById("import-outcome");
+      if (outcome) { outcome.textContent = p.outcome; }
       if (p.finished) { window.location.reload(); } else { setTimeout(poll, 700); }
     }).catch(function () { setTimeout(poll, 2000); });
   }
