@@ -10,6 +10,7 @@ from counterpart.access.models import Role
 from counterpart.core.audit import Actor
 from counterpart.core.models import AuditEvent
 from counterpart.indicators.models import Assessment, AssessmentArea
+from counterpart.projects.services import project_approve
 from counterpart.registry.services import period_lock
 
 from .conftest import ApiClient, user_with_token
@@ -23,6 +24,7 @@ REFUSED = "您的角色不能进行此操作"
 
 @pytest.fixture
 def sides(program, pairing, project, areas, office, puding):
+    project_approve(Actor.system("test"), project)  # only an approved project counts in the pairing's figures
     _user, shinan = user_with_token("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"])
     _user, reviewer = user_with_token("reviewer", role=Role.REVIEWER, program=program)
     _user, auditor = user_with_token("auditor", role=Role.AUDITOR)
