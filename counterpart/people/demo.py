@@ -145,7 +145,7 @@ def _villages_advance(program: Program, villages: list[Area], county_pairings: d
                 component,
                 status=ComponentStatus.COMPLETE,
                 completed_on=datetime.date(YEAR, 6 + number, 10 + index % 15),
-                evidence="验收记录（示意）acceptance record (illustrative)",
+                evidence="验收记录（示意）",
                 projects=delivered_by,
             )
 

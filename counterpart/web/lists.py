@@ -232,7 +232,9 @@ def _kind_rows(spec: ListSpec, records: QuerySet[Any]) -> tuple[Kind, Iterator[R
     except Exception:  # the kind is not installed: fall back to the list's own columns
         return None
     try:
-        return kind, kind.rows_of(records)
+        # In chunks: a list's prefetches (a person's household) then ask for a few hundred rows at a time,
+        # never for every row of the export in one statement, which SQLite refuses beyond 1,000 terms.
+        return kind, kind.rows_of(records.iterator(chunk_size=500))
     except NotImplementedError:
         return None
 

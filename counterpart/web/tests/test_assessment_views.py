@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from counterpart.access.models import Role
@@ -119,7 +120,9 @@ def test_the_assessment_page_speaks_english_when_asked(clients, pairing) -> None
     office = clients["office"]
     office.post("/app/assessments/open/", {"pairing": pairing.pk, "year": "2009"})
     assessment = Assessment.objects.get()
-    response = clients["donor"].get(f"/app/assessments/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    donor = clients["donor"]
+    donor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language the user picked (pages ignore the browser's)
+    response = donor.get(f"/app/assessments/{assessment.pk}/")
     page = html.unescape(response.content.decode())
     for words in ("Waiting for the donor district's self-assessment", "Send the self-assessment", "funds: own score"):
         assert words in page, words
