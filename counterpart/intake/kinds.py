@@ -137,6 +137,10 @@ class Kind:
     # policy grants it, and every row's target (row_program with row_places or row_organisations) is
     # asked of the policy before anything is written. Empty: the program office's kind.
     verb: str = ""
+    # The scopes of the policy a row of the kind can carry: its program, the places it reaches, the
+    # enterprise it is about. None of the kinds names a pairing's donor district, so a donor district's
+    # grant (Scope.PAIRING) never offers one.
+    row_scopes: frozenset[str] = frozenset({"program", "area", "enterprise"})
     instructions_zh: str = ""
     instructions_en: str = ""
 

@@ -5,8 +5,10 @@ be refused early and *by its row* (an action writing a chunk in one call can nam
 
 - **The kinds offered.** A kind that names its ``verb`` (the policy verb its new rows take:
   households and persons, courses and their participants, beneficiaries, an enterprise's reports,
-  market events, student aid) is offered to whoever the policy grants that verb somewhere — a county
-  its registry and courses, an enterprise its reports, the program office its events and aid. A kind
+  market events, student aid) is offered to whoever the policy grants that verb somewhere, in a scope
+  its rows can carry (``Kind.row_scopes``: no file names a pairing, so a donor district is offered
+  none) — a county its registry and courses, an enterprise its reports, the program office its
+  courses, beneficiaries, events and aid. A kind
   that names none (set-up, ledger, projects, figures) is the program office's. A role that may write
   nothing (an auditor, no role) imports nothing. A role refused the kind gets the whole file refused.
 - **Every row,** for a kind that names its verb: the target the row's write will take — its program,
@@ -39,6 +41,7 @@ from counterpart.access.policy import (
     memberships_of,
     policy_check,
     rule_allows_somewhere,
+    verb_rule,
     verbs,
 )
 from counterpart.access.scoping import scoped
@@ -64,9 +67,11 @@ class ImportLimits:
         return self.actor.user
 
     def allows(self, kind: "Kind") -> bool:
-        if kind.verb:
-            return may_somewhere(self.actor, kind.verb)
-        return rule_allows_somewhere(self.actor, _PROGRAM_OFFICE_KINDS)
+        if not kind.verb:
+            return rule_allows_somewhere(self.actor, _PROGRAM_OFFICE_KINDS)
+        rule = verb_rule(kind.verb)
+        carried = {role: scope for role, scope in rule.grants.items() if scope.value in kind.row_scopes}
+        return rule_allows_somewhere(self.actor, VerbRule(rule.verb, carried, rule.program_less))
 
     def row_check(self, kind: "Kind", row: "Row", context: "ImportContext") -> None:
         """Ask the policy about every target a prepared row's write takes (InvalidInput on its column)."""
