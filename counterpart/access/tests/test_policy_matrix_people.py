@@ -1,13 +1,15 @@
 """The generated policy test for the people and enterprise actions (``test_policy_matrix`` holds the
 projects, figures, courses and ledger ones, and the world both walk).
 
-Every action × role × target × period × edge it applies to: the outcome is compared with the table
-(``access.policy``), read independently here from the facts of the fixture, and a refused action
+Every action × role × target × period × edge it applies to (service, API, web form, import): the
+outcome is compared with the table (``access.policy``), read independently here from the facts of
+the fixture, and a refused action
 must write nothing (not even an audit event). An action is "dated" when the period guard applies
 to it; program-less actions (the poverty registry) belong to an area, not a program, so their
 "other program" target is the recipient office's own county.
 """
 
+import csv
 import datetime
 import itertools
 from collections.abc import Callable
@@ -30,6 +32,8 @@ from counterpart.core.models import AuditEvent
 from counterpart.enterprise import services as enterprise
 from counterpart.enterprise.models import EventKind, OperationKind, Sector, Side
 from counterpart.funds.services import ledger_commit
+from counterpart.intake.services import import_file
+from counterpart.intake.validation import FileRejected
 from counterpart.people import services as people
 from counterpart.people.models import BenefitKind, ComponentStatus, Direction, SecondmentKind, Sex
 from counterpart.people.tests.factories import household, member, number
@@ -71,6 +75,7 @@ class Place:
     event: dict
     seller: Any
     company: Any
+    identity: str = ""  # the clear number of ``person``, as a file names them
 
 
 def _company(program: Any, areas: dict, name: str, *programs: Any) -> Any:
@@ -113,8 +118,9 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
         village = all_areas[VILLAGE[area.code]]
         if area.code not in homes:
             home = household(SYSTEM, village, code=f"H-{area.code}")
-            homes[area.code] = (home, member(SYSTEM, home, 100 + len(homes), name="学员"))
-        home, person = homes[area.code]
+            sequence = 100 + len(homes)
+            homes[area.code] = (home, member(SYSTEM, home, sequence, name="学员"), number(sequence))
+        home, person, identity = homes[area.code]
         code = f"P-{name}"
         project = project_propose(
             SYSTEM, program=program, code=code, title_zh="饮水", category="drinking_water", recipient_area=area,
@@ -170,7 +176,7 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
         }  # fmt: skip
         result[name] = Place(
             program, area, pairing, village, home, person, project, trainings, advancement, commitment,
-            drafts, submitted, event, seller, foreign if program == qd_xz else reporter,
+            drafts, submitted, event, seller, foreign if program == qd_xz else reporter, identity,
         )  # fmt: skip
     for program in programs:
         period_lock(SYSTEM, program, 2009, reason="核定")
@@ -356,7 +362,39 @@ def _web(verb: str, p: Place, year: int) -> tuple[str, dict] | None:
     }.get(verb)  # fmt: skip
 
 
-def test_people_and_enterprise_actions_agree_with_the_table_on_every_edge(places) -> None:
+def _import(verb: str, p: Place, year: int) -> tuple[str, list] | None:
+    """The kind and the rows of a one-row file taking ``verb`` on ``p``."""
+    date = f"{year}-05-01"
+    return {
+        "households_register_bulk": ("households", [
+            ["户编号", "所在村区划代码", "主要致贫原因", "识别年度"],
+            [f"I-{next(_serial)}", p.village.code, "illness", year],
+        ]),
+        "training_participants_add": ("training_participants", [
+            ["协作项目", "培训类型", "培训名称", "开始日期", "身份证号码", "姓名"],
+            [p.program.slug, "labour_transfer", f"培训{year}", date, p.identity, "学员"],
+        ]),
+        "benefit_record": ("project_beneficiaries", [
+            ["协作项目", "项目编号", "受益日期", "户编号", "身份证号码", "姓名"],
+            [p.program.slug, p.project.code, date, p.home.number, "", ""],
+        ]),
+    }.get(verb)  # fmt: skip
+
+
+def _imported(actor: Actor, kind: str, rows: list, directory: Any) -> None:
+    """An import as an outcome: loaded, or refused (the whole file, or a row) — never half."""
+    path = directory / f"{next(_serial)}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    try:
+        result = import_file(actor, path, kind=kind)
+    except FileRejected as rejected:
+        raise InvalidInput("file", kind, str(rejected)) from None
+    if not result.ok:
+        raise InvalidInput("row", kind, "; ".join(e.message_zh for e in result.errors))
+
+
+def test_people_and_enterprise_actions_agree_with_the_table_on_every_edge(places, tmp_path) -> None:
     place_of, users, extra = places
     tokens = {role: api_token_create(SYSTEM, user)[1] for role, user in users.items()}
     browsers = {}
@@ -381,6 +419,10 @@ def test_people_and_enterprise_actions_agree_with_the_table_on_every_edge(places
         if form is not None:
             browser = browsers[role]
             outcomes["web"] = _outcome(lambda b=browser, f=form, v=verb: _status_ok(b.post(*f).status_code, v, 302))
+        upload = _import(verb, p, year)
+        if upload is not None:
+            uploader = Actor.of(user)
+            outcomes["import"] = _outcome(lambda a=uploader, u=upload: _imported(a, *u, tmp_path))
         for edge, (allowed, written) in outcomes.items():
             cases += 1
             if allowed != expected or (written > 0) != allowed:
