@@ -19,6 +19,9 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("COUNTERPART_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    # The search pickers of program set-up (areas by name); before the admin, as its templates ask.
+    "dal",
+    "dal_select2",
     "counterpart.core.admin_site.CounterpartAdminConfig",  # superusers only: see admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,10 +48,12 @@ INSTALLED_APPS = [
     "counterpart.api",
     # django-ninja as an app: /api/docs then serves Swagger UI from its own static files, not from a CDN.
     "ninja",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +64,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy (django-csp), in every environment, production included (docs/security.md):
+# scripts, styles, images, fonts and requests only from the site itself; no inline script or style
+# element, no eval, no plugins, no framing, forms only to the site. The pages keep their JavaScript in
+# static files and the browser libraries (ECharts, htmx) come from node_modules through the static
+# files, so nothing needs an exception: no style element or attribute either (ECharts draws its tooltips
+# on the canvas; htmx's indicator style is off). Images may be data: URLs (Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -214,3 +240,8 @@ def identity_keys_from_environment(secret_key: str) -> tuple[dict[str, bytes], s
     COUNTERPART_IDENTITY_KEY_ID,
     COUNTERPART_BLIND_INDEX_KEY,
 ) = identity_keys_from_environment(SECRET_KEY)
+
+# Mail (the one-time set-password links of invited accounts): printed on the console unless a
+# deployment names its backend; tests collect it in memory (Django's locmem backend).
+EMAIL_BACKEND = os.environ.get("COUNTERPART_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("COUNTERPART_MAIL_FROM", "counterpart@localhost")

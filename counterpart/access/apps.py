@@ -8,5 +8,7 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from .rules import rules_register
+        from .setup_policy import policy_register
 
         rules_register()
+        policy_register()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from counterpart.registry.models import Area, Program
 
@@ -13,6 +14,8 @@ class Role(models.TextChoices):
     RECIPIENT_OFFICE = "recipient_office", "受援地区 recipient prefecture/county office"
     ENTERPRISE = "enterprise", "企业 enterprise"
     AUDITOR = "auditor", "审计监督 auditor"
+    # Cross-checks a program's yearly assessments, returns them or finalises them; reads the program.
+    REVIEWER = "reviewer", pgettext_lazy("choice", "审核人")
 
 
 class Membership(models.Model):
@@ -42,7 +45,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="program_office", program__isnull=False)
+                    Q(role__in=["program_office", "reviewer"], program__isnull=False)
                     | Q(role__in=["donor_district_office", "recipient_office"], area__isnull=False)
                     | Q(role="enterprise", organisation__isnull=False)
                     | Q(role="auditor")

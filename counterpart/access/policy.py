@@ -7,7 +7,9 @@ Each domain app declares its verbs here (``verbs_register``, from its ``policy.p
 - ``AREA``: the recipient office of an area containing the target's area, and only in a program
   that pairs that area (a county paired in qingdao-guizhou writes nothing into qingdao-tibet);
 - ``PAIRING``: the donor district office of the target's pairing, within its recipient area;
-- ``ENTERPRISE``: the enterprise's own users, in a program the enterprise takes part in.
+- ``ENTERPRISE``: the enterprise's own users, in a program the enterprise takes part in;
+- ``ANYWHERE``: whoever holds the role at all, for a record of no program yet (a program office
+  founds a new program; an indicator of the shared catalogue).
 
 The check fails closed: an unknown verb, a user with no membership, an auditor, a target without a
 program (unless the verb is declared program-less) — all refused. Only ``Actor.system`` processes
@@ -35,6 +37,7 @@ class Scope(StrEnum):
     AREA = "area"
     PAIRING = "pairing"
     ENTERPRISE = "enterprise"
+    ANYWHERE = "anywhere"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def _program_pairs_area(program_id: int, area_code: str) -> bool:
 
 def _grants(membership: Membership, scope: Scope, target: Target, rule: VerbRule) -> bool:
     program = target.program
+    if scope is Scope.ANYWHERE:
+        return True
     if scope is Scope.PROGRAM:
         return program is not None and membership.program_id == program
     if scope is Scope.AREA:
@@ -232,7 +237,7 @@ def _may_apply(scope: Scope, target: Target) -> bool:
 
 def _program_readable(user: Any, program_id: int) -> bool:
     for membership in memberships_of(user):
-        if membership.role == Role.PROGRAM_OFFICE and membership.program_id == program_id:
+        if membership.role in (Role.PROGRAM_OFFICE, Role.REVIEWER) and membership.program_id == program_id:
             return True
         if membership.role == Role.RECIPIENT_OFFICE and _program_pairs_area(program_id, membership.area_id or ""):
             return True

@@ -72,7 +72,12 @@ def access_scope(user: AbstractBaseUser | AnonymousUser | None, *, for_write: bo
     if not for_write and any(m.role == Role.AUDITOR for m in memberships):
         return AccessScope(everything=True)
     return AccessScope(
-        programs=frozenset(m.program_id for m in memberships if m.role == Role.PROGRAM_OFFICE and m.program_id),
+        # A reviewer reads its program's records (to cross-check them) but writes none of them.
+        programs=frozenset(
+            m.program_id
+            for m in memberships
+            if m.program_id and (m.role == Role.PROGRAM_OFFICE or (m.role == Role.REVIEWER and not for_write))
+        ),
         donor_areas=frozenset(m.area_id for m in memberships if m.role == Role.DONOR_DISTRICT_OFFICE and m.area_id),
         recipient_areas=frozenset(m.area_id for m in memberships if m.role == Role.RECIPIENT_OFFICE and m.area_id),
         organisations=frozenset(

@@ -18,7 +18,7 @@ from counterpart.core.errors import InvalidInput
 from counterpart.people.identity import identity_mask
 
 from .auth import TokenAuth
-from .routers import enterprise, funds, indicators, people, projects, registry, reports
+from .routers import assessments, enterprise, funds, indicators, people, projects, registry, reports, setup
 
 
 class CounterpartAPI(NinjaAPI):
@@ -125,4 +125,6 @@ api.add_router("/", projects.router)
 api.add_router("/", people.router)
 api.add_router("/", enterprise.router)
 api.add_router("/", indicators.router)
+api.add_router("/", assessments.router)
 api.add_router("/", reports.router)
+api.add_router("/", setup.router)

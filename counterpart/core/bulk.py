@@ -13,6 +13,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from counterpart.core.distribution import county_columns_filled
+
 
 def _defaults(model: type[models.Model], columns: Sequence[str]) -> dict[str, Any]:
     """Values for the concrete columns the caller does not give: field defaults, now() for auto_now_add."""
@@ -36,6 +38,8 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     """Insert rows (tuples in the order of ``columns``, attnames) and return their new primary keys."""
     if not rows:
         return []
+    columns, filled = county_columns_filled(model, columns, rows)
+    rows = list(filled)
     defaults = _defaults(model, columns)
     if connection.vendor != "postgresql":
         created = model._default_manager.bulk_create(

@@ -14,7 +14,10 @@
    index, keeps the national uniqueness of an identity number;
 5. ``create_reference_table`` for the small tables, ``create_distributed_table(…, 'county_code',
    colocate_with => 'people_person')`` for the large ones;
-6. the foreign keys remembered in 1. are added back where Citus allows them.
+6. the foreign keys remembered in 1. are added back where Citus allows them;
+7. the ledger's balance trigger reads the shard it fires on (not the distributed table: a nested
+   distributed query, which Citus refuses), and identity sequences are moved past their table's
+   largest id (Citus restarts those of the tables it turns into Citus local tables).
 
 Each step is idempotent: a second run finds the tables distributed and changes nothing.
 """
@@ -25,9 +28,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import DatabaseError, connection
 
-from counterpart.core.distribution import DISTRIBUTED_TABLES
+from counterpart.core.distribution import DISTRIBUTED_TABLES, DISTRIBUTION_COLUMN
 
-DISTRIBUTION_COLUMN = "county_code"
 ANCHOR = "people_person"  # every distributed table is co-located with the persons
 IDENTITY_INDEX = "people_identityindex"
 
@@ -56,6 +58,8 @@ class Distribution:
     foreign_keys_dropped: list[str] = field(default_factory=list)
     generated_made_plain: list[str] = field(default_factory=list)
     identity_index_rows: int = 0
+    sequences_moved: list[str] = field(default_factory=list)
+    triggers_made_shard_local: list[str] = field(default_factory=list)
 
 
 def citus_available() -> bool:
@@ -80,7 +84,7 @@ def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
 
 def _execute(sql: str, params: list | tuple = ()) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params or None)  # without parameters a '%' is the SQL's own
 
 
 def _citus_kinds() -> dict[str, str]:
@@ -227,6 +231,59 @@ def _restore_foreign_keys(result: Distribution, keys: list[_ForeignKey], distrib
         result.foreign_keys_kept.append(f"{key.table}.{','.join(key.columns)} → {key.target}")
 
 
+def _sequences_caught_up(result: Distribution) -> None:
+    """Every identity sequence of a Citus table moved past the table's largest id.
+
+    Citus recreates a table it turns into a Citus local table (every local table with a key to a reference
+    table: audit events, sessions, trainings …) with a new identity sequence that starts at 1, so the next
+    insert collided with the first row ("duplicate key … core_auditevent_pkey"). Sequences of the other
+    tables are left where they were unless behind their table.
+    """
+    rows = _fetch(
+        "SELECT t.table_name::text, a.attname::text, pg_get_serial_sequence(t.table_name::text, a.attname) "
+        "FROM citus_tables t JOIN pg_attribute a ON a.attrelid = t.table_name AND a.attidentity <> '' "
+        "ORDER BY 1"
+    )
+    for table, column, sequence in rows:
+        if sequence is None:
+            continue
+        ((largest, current),) = _fetch(
+            f'SELECT (SELECT max("{column}") FROM "{table}"), '
+            "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM " + sequence + ")"
+        )
+        if largest is not None and largest > current:
+            _execute("SELECT setval(%s, %s)", [sequence, largest])
+            result.sequences_moved.append(f"{table}.{column}: {current} → {largest}")
+
+
+# The ledger's balance check (funds migration 0002) sums the transaction's postings by the table's name;
+# on a shard that name is the distributed table, a nested distributed query Citus refuses. A
+# transaction's postings share its county, so they are all in the shard the trigger fires on: the
+# check reads that shard, by the name of the table the trigger fired on.
+_SHARD_LOCAL_BALANCE_CHECK = """
+CREATE OR REPLACE FUNCTION funds_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    total bigint;
+BEGIN
+    EXECUTE format('SELECT COALESCE(SUM(amount_fen), 0) FROM %I.%I WHERE transaction_id = $1',
+                   TG_TABLE_SCHEMA, TG_TABLE_NAME)
+        INTO total USING NEW.transaction_id;
+    IF total <> 0 THEN
+        RAISE EXCEPTION 'ledger transaction % is not balanced: postings sum to % fen', NEW.transaction_id, total
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _shard_local_triggers(result: Distribution) -> None:
+    if _fetch("SELECT 1 FROM pg_proc WHERE proname = 'funds_transaction_balanced'"):
+        _execute(_SHARD_LOCAL_BALANCE_CHECK)
+        result.triggers_made_shard_local.append("funds_transaction_balanced")
+
+
 def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] = lambda step: None) -> Distribution:
     """Turn the migrated database into the distributed schema of docs/scale.md (see the module's doc)."""
     if not citus_available():
@@ -241,6 +298,8 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
     _execute("SET citus.multi_shard_modify_mode = 'sequential'")
     if all(already.get(t) == "distributed" for t in tables):
         progress("already distributed")
+        _shard_local_triggers(result)
+        _sequences_caught_up(result)
         return result
     progress("foreign keys")
     restore = _drop_refused_foreign_keys(result, distributed)
@@ -249,6 +308,8 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
     progress("keys")
     for table in tables:
         _widen_unique_keys(result, table)
+    progress("triggers")
+    _shard_local_triggers(result)
     progress("identity index")
     _identity_index(result)
     for table in REFERENCE_TABLES:
@@ -274,4 +335,6 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
         result.distributed.append(IDENTITY_INDEX)
     progress("foreign keys back")
     _restore_foreign_keys(result, restore, distributed)
+    progress("sequences")
+    _sequences_caught_up(result)
     return result

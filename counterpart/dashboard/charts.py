@@ -15,11 +15,12 @@ from counterpart.funds.models import DELIVERED_ACCOUNTS, FundSource
 from counterpart.funds.selectors import postings_for
 from counterpart.people.models import Benefit, Training, TrainingKind, TrainingParticipant
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
+from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Area, PairingLevel, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .labels import choice_label, pick, yuan
-from .scopes import DashboardView, Links
+from .scopes import DashboardView, Links, signed_in_links
 
 
 def _chart(
@@ -102,7 +103,15 @@ def funds_by_source_and_year(
             "name": choice_label(source.label),
             "values": [yuan(totals.get((y, source.value), 0)) for y in year_list],
             "urls": [
-                links("funds", program=program.slug, year=y, area=view.drill_area, source=source.value)
+                # figure=total_support: the delivered amounts the bar sums, so the list's total is the bar's
+                links(
+                    "funds",
+                    program=program.slug,
+                    year=y,
+                    area=view.drill_area,
+                    source=source.value,
+                    figure="total_support",
+                )
                 for y in year_list
             ],
         }
@@ -150,7 +159,10 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
 
 
 def projects_by_status(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
-    counts = dict(_projects(program, year, view).values_list("status").annotate(n=Count("id")).order_by())
+    projects = _projects(program, year, view)
+    if links is not signed_in_links:  # the public sees implemented projects only, never a proposal
+        projects = projects_implemented(projects)
+    counts = dict(projects.values_list("status").annotate(n=Count("id")).order_by())
     statuses = [s for s in ProjectStatus if counts.get(s.value)]
     return _chart(
         "projects_by_status",
@@ -241,12 +253,16 @@ def trainings_by_kind(program: Program, year: int, view: DashboardView, links: L
             {
                 "key": "person_times",
                 "name": gettext("培训人次"),
+                # Person-times and courses differ by two orders of magnitude: each series has its unit
+                # and the page draws each on an axis of its own.
+                "unit": "person-times",
                 "values": [registered.get(k.value, 0) + (reported.get(k.value) or 0) for k in kinds],
                 "urls": url,
             },
             {
                 "key": "courses",
                 "name": gettext("培训班"),
+                "unit": "courses",
                 "values": [courses[k.value] for k in kinds],
                 "urls": url,
             },

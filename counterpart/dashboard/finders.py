@@ -16,6 +16,8 @@ from django.core.files.storage import FileSystemStorage
 NODE_ASSETS = {
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
     "vendor/echarts/LICENSE": "echarts/LICENSE",
+    "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "vendor/htmx/LICENSE": "htmx.org/LICENSE",
 }
 
 

@@ -9,6 +9,7 @@ from counterpart.funds.models import DELIVERED_ACCOUNTS
 from counterpart.funds.selectors import postings_for
 from counterpart.people.models import Benefit
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
+from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
 from .charts import county_names
@@ -17,7 +18,7 @@ from .labels import choice_label, figure_text, pick
 
 def public_projects(program: Program, year: int, *, area: str = "", status: str = "", category: str = "") -> Any:
     """The program's projects of a year for the public list, filtered, by code."""
-    projects = Project.objects.filter(program=program, year=year).select_related("recipient_area")
+    projects = projects_implemented(Project.objects.filter(program=program, year=year)).select_related("recipient_area")
     if area.isdigit():
         projects = projects.filter(recipient_area__code__startswith=area)
     if status in ProjectStatus.values:
@@ -29,7 +30,7 @@ def public_projects(program: Program, year: int, *, area: str = "", status: str 
 
 def public_project_filters(program: Program, year: int) -> dict[str, list[tuple[str, str]]]:
     """The values the public list can be filtered by: those its projects have."""
-    projects = Project.objects.filter(program=program, year=year)
+    projects = projects_implemented(Project.objects.filter(program=program, year=year))
     areas = sorted(set(projects.values_list("recipient_area_id", flat=True)))
     names = county_names(areas)
     statuses = set(projects.values_list("status", flat=True))

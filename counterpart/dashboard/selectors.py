@@ -64,6 +64,8 @@ def dashboard_headline(program: Program, year: int, view: DashboardView, links: 
                 "qualifier": figure.qualifier,
                 "source": figure.source,
                 "text": figure_text(figure.value, figure.unit, figure.qualifier),
+                # A published figure keeps the records' own count beside it (5万余人 published, 2040人 entered).
+                "records_text": figure_text(figure.records.value, figure.unit) if figure.records is not None else "",
                 "url": url,
             }
         )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from counterpart.access.scoping import scoped_get_or_404
+from counterpart.core import numbers
+from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
 from . import charts, portal, scopes, selectors
@@ -39,7 +41,7 @@ def _json(data: Any, *, private: bool) -> JsonResponse:
     return response
 
 
-def _labels() -> dict[str, str]:
+def _labels() -> dict[str, Any]:
     """The words the page's script writes (chart tables, units), in the active language."""
     return {
         "table": _("数据表"),
@@ -53,6 +55,8 @@ def _labels() -> dict[str, str]:
         "unit_persons": _("人"),
         "unit_count": _("个"),
         "unit_person-times": _("人次"),
+        # The units after a number, as core/numbers.py writes them in this language (元/yuan, 人次/person-times).
+        "units": numbers.UNITS_EN if numbers.is_english() else numbers.UNITS_ZH,
     }
 
 
@@ -220,7 +224,10 @@ def portal_projects(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_GET
 def portal_project(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     program = get_object_or_404(Program, slug=slug)
-    project = get_object_or_404(program.projects.select_related("recipient_area", "pairing__donor_area"), code=code)
+    # A proposal is not public: only approved projects (and further) reach the portal.
+    project = get_object_or_404(
+        projects_implemented(program.projects.select_related("recipient_area", "pairing__donor_area")), code=code
+    )
     return render(
         request, "dashboard/portal_project.html", {"program": program, "detail": portal.public_project(project)}
     )

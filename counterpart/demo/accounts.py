@@ -32,6 +32,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("county-puding", Role.RECIPIENT_OFFICE, "520422", "普定县 recipient county office"),
     DemoAccount("enterprise-haier", Role.ENTERPRISE, "海尔集团", "海尔集团 enterprise"),
     DemoAccount("auditor", Role.AUDITOR, "", "审计监督（可查看完整身份证号码）auditor"),
+    DemoAccount("reviewer", Role.REVIEWER, "qingdao-guizhou", "年度考核审核人 assessment reviewer"),
 )
 
 
@@ -75,7 +76,7 @@ def demo_accounts_ensure(path: Path) -> list[tuple[DemoAccount, str]]:
 
 
 def _subject(account: DemoAccount) -> dict[str, object]:
-    if account.role == Role.PROGRAM_OFFICE:
+    if account.role in (Role.PROGRAM_OFFICE, Role.REVIEWER):
         return {"program": Program.objects.get(slug=account.subject)}
     if account.role in (Role.DONOR_DISTRICT_OFFICE, Role.RECIPIENT_OFFICE):
         return {"area": Area.objects.get(code=account.subject)}

@@ -21,7 +21,8 @@ from counterpart.core.audit import Actor
 from counterpart.enterprise.demo import enterprise_demo_load
 from counterpart.funds import services as funds
 from counterpart.funds.models import FundSource
-from counterpart.indicators.models import Qualifier
+from counterpart.indicators.assessment import assessment_open, assessment_self_assess
+from counterpart.indicators.models import AssessmentArea, Qualifier
 from counterpart.indicators.services import reported_value_enter
 from counterpart.people.demo import people_demo_load
 from counterpart.projects import services as projects
@@ -211,6 +212,7 @@ def _load_program() -> Program:
     _load_in_kind(program, anshun, tongren)
     for extension in DEMO_EXTENSIONS:
         extension(program)
+    _load_assessment(county_pairings["520402"])
     reported_value_enter(
         ACTOR,
         program=program,
@@ -235,6 +237,28 @@ def _load_program() -> Program:
             citation=SEED_CITATION,
         )
     return program
+
+
+# The donor side's self-assessment of 市南区 → 西秀区 (illustrative scores), so that the demo holds one
+# assessment at the recipient side's step: 西秀区 (county-xixiu) confirms or disputes its figures next.
+DEMO_SELF_SCORES = {
+    AssessmentArea.ORGANISATION_LEADERSHIP: (92, "区委区政府主要领导赴西秀区调研对接2次（示意）"),
+    AssessmentArea.TALENT_EXCHANGE: (88, "选派挂职干部3名、专业技术人员12名（示意）"),
+    AssessmentArea.FUNDS: (90, "区级财政帮扶资金按协议拨付到位（示意）"),
+    AssessmentArea.INDUSTRIAL_COOPERATION: (85, "引导2家企业落地西秀区（示意）"),
+    AssessmentArea.LABOUR_COOPERATION: (86, "组织劳务输出培训3期（示意）"),
+    AssessmentArea.DISTRICT_COUNTY_PAIRING: (91, "街道与乡镇结对4对（示意）"),
+}
+
+
+def _load_assessment(pairing: Pairing) -> None:
+    assessment = assessment_open(ACTOR, pairing, DEMO_YEAR)
+    assessment_self_assess(
+        ACTOR,
+        assessment,
+        scores={area: (score, evidence) for area, (score, evidence) in DEMO_SELF_SCORES.items()},
+        summary="市南区完成2009年度对口帮扶协议各项任务（示意数据）。",
+    )
 
 
 def _load_other_programs(qingdao: Area) -> None:

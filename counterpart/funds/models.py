@@ -9,8 +9,7 @@ its postings never change: a correction is a reversing transaction.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Q
 
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Pairing, Program
@@ -104,12 +103,9 @@ class LedgerTransaction(models.Model):
     )
     created_by_label = models.CharField(max_length=150, blank=True)
     # The distribution column of a national deployment (docs/scale.md): the recipient county, or the
-    # coarser code of a province- or prefecture-level transaction, '' for a program-level one.
-    county_code = models.GeneratedField(
-        expression=Coalesce(Substr("recipient_area_id", 1, 6), Value("")),
-        output_field=models.CharField(max_length=6),
-        db_persist=True,
-    )
+    # coarser code of a province- or prefecture-level transaction, '' for a program-level one;
+    # ``county_of(recipient_area)`` written with the transaction (plain, as Citus needs; see Project).
+    county_code = models.CharField(max_length=6, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["program_id", "date", "id"]

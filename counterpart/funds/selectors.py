@@ -3,17 +3,63 @@
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, FilteredRelation, Q, QuerySet, Sum
 
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.registry.models import Program
 
 from .models import (
     DELIVERED_ACCOUNTS,
+    FISCAL_SOURCES,
+    SOCIAL_SOURCES,
     AccountType,
     LedgerTransaction,
     Posting,
 )
+
+CASH_ACCOUNTS = frozenset({AccountType.DISBURSED, AccountType.SPENT})
+GOODS_ACCOUNTS = frozenset({AccountType.IN_KIND})
+
+# The report's ledger figures: the account types whose postings each sums, and the sources it counts
+# (None: every source). The annual report computes them from these, and the funds list's
+# ``?figure=<key>`` shows exactly the transactions behind one of them, with the same total.
+LEDGER_FIGURES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
+    "total_support": (DELIVERED_ACCOUNTS, None),
+    "fiscal_aid": (DELIVERED_ACCOUNTS, FISCAL_SOURCES),
+    "fiscal_aid_by_level": (DELIVERED_ACCOUNTS, FISCAL_SOURCES),
+    "social_donation_cash": (CASH_ACCOUNTS, SOCIAL_SOURCES),
+    "social_donation_in_kind": (GOODS_ACCOUNTS, SOCIAL_SOURCES),
+    "in_kind_value": (GOODS_ACCOUNTS, None),
+    "funds_disbursed": (CASH_ACCOUNTS, None),
+    "funds_spent": (frozenset({AccountType.SPENT}), None),
+}
+
+
+def _figure_postings(key: str) -> QuerySet[Posting]:
+    accounts, sources = LEDGER_FIGURES[key]
+    postings = Posting.objects.filter(account__type__in=list(accounts))
+    return postings.filter(transaction__source__in=list(sources)) if sources is not None else postings
+
+
+def ledger_figure_transactions(transactions: QuerySet[LedgerTransaction], key: str) -> QuerySet[LedgerTransaction]:
+    """The transactions of ``transactions`` that move one of the report's ledger figures (``key``):
+    those whose postings in the figure's accounts do not sum to zero (an expenditure moves money from
+    disbursed to spent and leaves "delivered" as it was)."""
+    moving = (
+        _figure_postings(key)
+        .values("transaction_id")
+        .annotate(net=Sum("amount_fen"))
+        .exclude(net=0)
+        .values("transaction_id")
+    )
+    return transactions.filter(pk__in=moving)
+
+
+def ledger_figure_fen(transactions: QuerySet[LedgerTransaction], key: str) -> int:
+    """A ledger figure summed over the given transactions, exactly as the report sums it (fen)."""
+    total = _figure_postings(key).filter(transaction_id__in=transactions.values("pk")).aggregate(n=Sum("amount_fen"))
+    return int(total["n"] or 0)
+
 
 # Dimensions a balance can be grouped by, mapped to posting lookups.
 GROUPINGS = {
@@ -37,8 +83,12 @@ def postings_for(
     area_code: str | None = None,
     pairing_ids: Sequence[int] | None = None,
 ) -> QuerySet[Posting]:
-    """Postings of a program, filtered by account type, year range, source, area prefix and pairings."""
-    postings = Posting.objects.filter(transaction__program=program)
+    """Postings of a program, filtered by account type, year range, source, area prefix and pairings.
+
+    The join to the transaction names the county as well as the id (a posting carries its
+    transaction's): on Citus (docs/scale.md) that keeps the join on the shard of the county.
+    """
+    postings = Posting.objects.filter(transaction__program=program, transaction__county_code=F("county_code"))
     if accounts is not None:
         postings = postings.filter(account__type__in=list(accounts))
     if year is not None:
@@ -52,6 +102,17 @@ def postings_for(
     if pairing_ids is not None:
         postings = postings.filter(transaction__pairing_id__in=list(pairing_ids))
     return postings
+
+
+def with_project(postings: QuerySet[Posting], name: str = "posting_project") -> QuerySet[Posting]:
+    """Postings with their transaction's project (or none) joined on the id and the county, as ``name``."""
+    return postings.annotate(
+        **{
+            name: FilteredRelation(
+                "transaction__project", condition=Q(transaction__project__county_code=F("county_code"))
+            )
+        }
+    )
 
 
 def fund_balance(

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
 
 from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record
+from counterpart.core.distribution import county_of
 from counterpart.core.errors import InvalidInput
 from counterpart.core.retry import retry_on_conflict
 from counterpart.projects.models import Project
@@ -92,7 +93,8 @@ def _dimensions_check(program: Program, dims: Dimensions) -> None:
 def _draw_balance(commitment: LedgerTransaction, account_type: str, project: Project | None) -> int:
     """What is left in a stage account for one commitment (and project, below allocation)."""
     group = Q(transaction_id=commitment.id) | Q(transaction__commitment_id=commitment.id)
-    postings = Posting.objects.filter(group, account__type=account_type)
+    # joined to its transaction on the county too (co-located on Citus, docs/scale.md)
+    postings = Posting.objects.filter(group, account__type=account_type, transaction__county_code=F("county_code"))
     if account_type != AccountType.COMMITTED:
         # Below allocation money belongs to one project (or to none): never draw across projects.
         postings = postings.filter(transaction__project=project)
@@ -168,7 +170,9 @@ def _ledger_post(
         accounts = ledger_accounts_ensure(program)
         if commitment is not None:
             # Serialise every draw on this commitment: concurrent disbursements queue here.
-            commitment = LedgerTransaction.objects.select_for_update().get(pk=commitment.pk)
+            commitment = LedgerTransaction.objects.select_for_update().get(
+                pk=commitment.pk, county_code=commitment.county_code
+            )
             for account_type, amount in lines:
                 if account_type in DRAWN_ACCOUNTS and amount < 0:
                     available = _draw_balance(commitment, account_type, dims.project)
@@ -188,6 +192,7 @@ def _ledger_post(
                 source=dims.source,
                 pairing=dims.pairing,
                 recipient_area=dims.recipient_area,
+                county_code=county_of(dims.recipient_area.code if dims.recipient_area else None),
                 project=dims.project,
                 commitment=commitment,
                 reverses=reverses,
@@ -211,7 +216,7 @@ def _ledger_post(
                     transaction=record,
                     account=accounts[account_type],
                     amount_fen=amount,
-                    county_code=(record.recipient_area_id or "")[:6],
+                    county_code=record.county_code,
                 )
                 for account_type, amount in lines
             ]

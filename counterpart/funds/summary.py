@@ -23,8 +23,12 @@ Key = tuple[int, int, str, str, str, str]  # program, year, county, account type
 
 _RECOMPUTE_SQL = (
     "SELECT t.program_id, t.year, t.county_code, a.type, t.source, COALESCE(p.category, ''), SUM(po.amount_fen) "
-    "FROM funds_posting po JOIN funds_ledgertransaction t ON t.id = po.transaction_id "
-    "JOIN funds_account a ON a.id = po.account_id LEFT JOIN projects_project p ON p.id = t.project_id "
+    # the joins name the county too: a posting, its transaction and its project share it, and on Citus
+    # (docs/scale.md) that makes each join local to a shard
+    "FROM funds_posting po "
+    "JOIN funds_ledgertransaction t ON t.id = po.transaction_id AND t.county_code = po.county_code "
+    "JOIN funds_account a ON a.id = po.account_id "
+    "LEFT JOIN projects_project p ON p.id = t.project_id AND p.county_code = t.county_code "
     "{where} GROUP BY t.program_id, t.year, t.county_code, a.type, t.source, COALESCE(p.category, '')"
 )
 
@@ -32,7 +36,7 @@ _RECOMPUTE_SQL = (
 def ledger_summary_add(record: LedgerTransaction, lines: Sequence[tuple[str, int]]) -> None:
     """Add a new transaction's lines (account type, signed fen) to the summary, atomically per key."""
     category = record.project.category if record.project_id is not None and record.project is not None else ""
-    county = (record.recipient_area_id or "")[:6]
+    county = record.county_code
     amounts: dict[str, int] = defaultdict(int)
     for account_type, amount in lines:
         amounts[account_type] += amount

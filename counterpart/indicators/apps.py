@@ -8,5 +8,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from .policy import policy_register
+        from .scope import scope_rules_register
 
         policy_register()
+        scope_rules_register()

@@ -2,7 +2,10 @@
 
 The assessment's order is enforced here: the donor side's self-assessment, the recipient side's
 verdict on every figure, the program office's submission, the cross-check, the final lock.
-Nothing can be finalised before both sides have acted, and nothing changes after.
+Nothing can be finalised before both sides have acted, and nothing changes after. A reviewer may
+return a submitted (or cross-checked) assessment, saying why: it goes back to the donor side, its
+scores and verdicts kept for the sides to revise. Each step asks the one policy (the verbs are
+declared in ``indicators/policy.py``) and the period guard of the assessment's year.
 """
 
 from collections.abc import Mapping
@@ -13,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target as PolicyTarget
+from counterpart.access.policy import policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
+from counterpart.registry.services import period_lock_check
 
 from .figures import Scope, report_compute
 from .models import (
@@ -60,7 +66,9 @@ def target_set(
     number = _decimal("value", value)
     if pairing is not None and pairing.program_id != program.pk:
         raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
+    policy_check(actor, "target_set", PolicyTarget(program=program.pk, area=area.code if area else None))
     with transaction.atomic():
+        period_lock_check(program, year)
         target = (
             Target.objects.select_for_update()
             .filter(program=program, indicator=indicator, year=year, pairing=pairing, area=area)
@@ -75,22 +83,31 @@ def target_set(
     return target
 
 
-def _advance(assessment: Assessment, expected: str, to_status: str) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status != expected:
+def pairing_target(pairing: Pairing) -> PolicyTarget:
+    """Where an assessment of ``pairing`` lands, for the policy: its program, both sides' areas."""
+    return PolicyTarget(program=pairing.program_id, area=pairing.recipient_area_id, donor_area=pairing.donor_area_id)
+
+
+def _step(actor: Actor, verb: str, assessment: Assessment, *expected: str) -> Assessment:
+    """Ask the policy and the period guard, then lock the row and check it waits at ``expected``."""
+    policy_check(actor, verb, pairing_target(assessment.pairing), area_field="pairing")
+    period_lock_check(assessment.program_id, assessment.year)
+    locked = Assessment.objects.select_for_update().select_related("pairing").get(pk=assessment.pk)
+    if locked.status not in expected:
         raise InvalidInput(
             "status",
             locked.status,
             _("考核当前状态为“%(current)s”，此步骤要求状态为“%(expected)s”")
-            % {"current": locked.get_status_display(), "expected": AssessmentStatus(expected).label},
+            % {"current": locked.get_status_display(), "expected": AssessmentStatus(expected[0]).label},
         )
-    locked.status = to_status
     return locked
 
 
 def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
     """Open a pairing's assessment for a year, with the figures of its report as they stand now."""
     with transaction.atomic():
+        policy_check(actor, "assessment_open", pairing_target(pairing), area_field="pairing")
+        period_lock_check(pairing.program_id, year)
         if Assessment.objects.filter(pairing=pairing, year=year).exists():
             raise InvalidInput("year", year, _("该结对关系本年度的考核已存在"))
         assessment = Assessment.objects.create(program=pairing.program, pairing=pairing, year=year)
@@ -134,7 +151,8 @@ def assessment_self_assess(
     if not summary.strip():
         raise InvalidInput("summary", summary, _("请填写自评报告"))
     with transaction.atomic():
-        assessment = _advance(assessment, AssessmentStatus.OPEN, AssessmentStatus.SELF_ASSESSED)
+        assessment = _step(actor, "assessment_self_assess", assessment, AssessmentStatus.OPEN)
+        assessment.status = AssessmentStatus.SELF_ASSESSED
         for row in assessment.scores.all():
             row.self_score, row.self_comment = parsed[row.area]
             row.save(update_fields=["self_score", "self_comment"])
@@ -150,7 +168,8 @@ def assessment_confirm_figures(
 ) -> Assessment:
     """The recipient side confirms or disputes every figure; a dispute must say why."""
     with transaction.atomic():
-        assessment = _advance(assessment, AssessmentStatus.SELF_ASSESSED, AssessmentStatus.COMMENTED)
+        assessment = _step(actor, "assessment_confirm_figures", assessment, AssessmentStatus.SELF_ASSESSED)
+        assessment.status = AssessmentStatus.COMMENTED
         figures = {figure.pk: figure for figure in assessment.figures.select_related("indicator")}
         unknown = sorted(set(verdicts) - set(figures))
         if unknown:
@@ -166,14 +185,20 @@ def assessment_confirm_figures(
         assessment.recipient_comment = comment
         assessment.commented_by, assessment.commented_at = actor.label, timezone.now()
         assessment.save()
-        audit_record(actor, "assessment.confirm_figures", assessment)
+        disputed = [
+            f"{figure.indicator.name_zh}：{figure.verdict_comment}"
+            for figure in figures.values()
+            if figure.verdict == Verdict.DISPUTED
+        ]
+        audit_record(actor, "assessment.confirm_figures", assessment, reason="; ".join(disputed))
     return assessment
 
 
 def assessment_submit(actor: Actor, assessment: Assessment) -> Assessment:
     """The program office submits the assessment once both sides have acted."""
     with transaction.atomic():
-        assessment = _advance(assessment, AssessmentStatus.COMMENTED, AssessmentStatus.SUBMITTED)
+        assessment = _step(actor, "assessment_submit", assessment, AssessmentStatus.COMMENTED)
+        assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_by, assessment.submitted_at = actor.label, timezone.now()
         assessment.save()
         audit_record(actor, "assessment.submit", assessment)
@@ -188,7 +213,8 @@ def assessment_cross_check(
     if missing:
         raise InvalidInput("final_scores", missing[0], _("六个考核领域都必须评分"))
     with transaction.atomic():
-        assessment = _advance(assessment, AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED)
+        assessment = _step(actor, "assessment_cross_check", assessment, AssessmentStatus.SUBMITTED)
+        assessment.status = AssessmentStatus.CROSS_CHECKED
         for row in assessment.scores.all():
             score = _decimal(f"final_scores.{row.area}", final_scores[row.area])
             if score > 100:
@@ -235,9 +261,31 @@ def assessment_final_report(assessment: Assessment) -> dict[str, Any]:
 def assessment_finalise(actor: Actor, assessment: Assessment) -> Assessment:
     """Lock the assessment with its final report; no step is possible afterwards."""
     with transaction.atomic():
-        assessment = _advance(assessment, AssessmentStatus.CROSS_CHECKED, AssessmentStatus.FINAL)
+        assessment = _step(actor, "assessment_finalise", assessment, AssessmentStatus.CROSS_CHECKED)
+        assessment.status = AssessmentStatus.FINAL
         assessment.final_report = assessment_final_report(assessment)
         assessment.finalised_by, assessment.finalised_at = actor.label, timezone.now()
         assessment.save()
         audit_record(actor, "assessment.finalise", assessment)
+    return assessment
+
+
+def assessment_return(actor: Actor, assessment: Assessment, *, reason: str) -> Assessment:
+    """A reviewer sends a submitted or cross-checked assessment back to the donor side, saying why.
+
+    The sides' scores, comments and verdicts stay, for them to revise; the final scores go."""
+    if not reason.strip():
+        raise InvalidInput("reason", reason, _("退回必须说明原因"))
+    with transaction.atomic():
+        assessment = _step(
+            actor, "assessment_return", assessment, AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED
+        )
+        before = snapshot(assessment)
+        assessment.scores.update(final_score=None)
+        assessment.status = AssessmentStatus.OPEN
+        assessment.return_reason = reason.strip()
+        assessment.returned_by, assessment.returned_at = actor.label, timezone.now()
+        assessment.cross_check_notes, assessment.cross_checked_by, assessment.cross_checked_at = "", "", None
+        assessment.save()
+        audit_record(actor, "assessment.return", assessment, before=before, reason=reason.strip())
     return assessment

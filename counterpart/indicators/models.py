@@ -201,6 +201,10 @@ class Assessment(models.Model):
     cross_checked_at = models.DateTimeField(null=True, blank=True)
     finalised_by = models.CharField(max_length=150, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # The last return by a reviewer (the audit trail keeps every one): why, by whom, when.
+    return_reason = models.TextField(blank=True)
+    returned_by = models.CharField(max_length=150, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     final_report = models.JSONField(null=True, blank=True, help_text="定稿报告 the locked final report")
 
     class Meta:

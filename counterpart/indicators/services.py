@@ -124,9 +124,11 @@ def indicator_create(
     assessment_area: str | None = None,
     description: str = "",
 ) -> Indicator:
-    """Add an indicator of the user's own to the catalogue."""
+    """Add an indicator of the user's own to the catalogue. Its assessment area follows from its topic
+    unless ``assessment_area`` names another."""
     from .models import ASSESSMENT_AREA_BY_TOPIC
 
+    policy_check(actor, "indicator_create", Target(program=None))
     if not key or not key.isascii() or not key.replace("_", "").isalnum() or not key[0].isalpha() or key != key.lower():
         raise InvalidInput("key", key, _("指标代码只能包含小写英文字母、数字和下划线，并以字母开头"))
     if topic not in Topic.values:

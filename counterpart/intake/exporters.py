@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.money import fen_to_yuan
+from counterpart.core.numbers import XLSX_DEFAULT_FORMAT, xlsx_format
 from counterpart.registry.models import Program
 
 from .kinds import Column, ColumnType, Kind, Row
@@ -91,6 +92,12 @@ def rows_write(
         sheet = workbook.add_worksheet(kind.key)
         bold = workbook.add_format({"bold": True})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        # Numbers stay numbers (a column still adds up), shown in the one number style's cell formats.
+        formats = {
+            "date": date_format,
+            "money": workbook.add_format({"num_format": xlsx_format("yuan")}),
+            "number": workbook.add_format({"num_format": XLSX_DEFAULT_FORMAT}),
+        }
         sheet.write_row(0, 0, headers(kind, language), bold)
         sheet.freeze_panes(1, 0)
         for number, row in enumerate(rows, start=1):
@@ -100,7 +107,7 @@ def rows_write(
                     number,
                     position,
                     cell_value(column, row.get(column.key), may_see_sensitive=may_see_sensitive),
-                    date_format,
+                    formats,
                 )
             count += 1
     finally:
@@ -114,13 +121,15 @@ def _csv(value: Any) -> str:
     return str(value)
 
 
-def _xlsx_write(sheet: Any, row: int, col: int, value: Any, date_format: Any) -> None:
+def _xlsx_write(sheet: Any, row: int, col: int, value: Any, formats: dict[str, Any]) -> None:
     if isinstance(value, datetime.date):
-        sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), date_format)
+        sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), formats["date"])
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53:
-        sheet.write_number(row, col, value)
+        sheet.write_number(row, col, value, formats["number"])
     elif isinstance(value, Decimal) and abs(value) < _EXACT_AS_NUMBER and value.as_tuple().exponent >= -2:  # type: ignore[operator]
-        sheet.write_number(row, col, float(value))
+        # Two places are money (yuan with fen): the money format; other decimals as they are.
+        money = value.as_tuple().exponent == -2  # type: ignore[comparison-overlap]
+        sheet.write_number(row, col, float(value), formats["money" if money else "number"])
     else:
         sheet.write_string(row, col, str(value))
 

@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from counterpart.core.audit import Actor
+from counterpart.core.citus import citus_available
 from counterpart.core.errors import InvalidInput
 
 from .at_rest import SealedSpool, upload_opened
@@ -326,8 +327,10 @@ def import_file(
         batch.file_path = batch.file_path or str(path.resolve())
         batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
         # The staged bulk path checks its rules set-based, without the per-row places of an
-        # uploader limited to their areas; such files (a county's) take the checked path.
-        if record_kind.staged and connection.vendor == "postgresql" and limits is None:
+        # uploader limited to their areas; such files (a county's) take the checked path. So does every
+        # file on a Citus cluster (docs/scale.md): the set-based rules join the staging table to the
+        # distributed persons and households on columns other than the county, which Citus refuses.
+        if record_kind.staged and connection.vendor == "postgresql" and limits is None and not citus_available():
             from .staged import import_staged
 
             try:

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Substr
 
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -83,10 +82,10 @@ class Project(models.Model):
     )
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     created_at = models.DateTimeField(auto_now_add=True)
-    # The distribution column of a national deployment (docs/scale.md): the county the project is in.
-    county_code = models.GeneratedField(
-        expression=Substr("recipient_area_id", 1, 6), output_field=models.CharField(max_length=6), db_persist=True
-    )
+    # The distribution column of a national deployment (docs/scale.md): the county the project is in,
+    # ``county_of(recipient_area)`` written by ``project_propose`` (a plain column: Citus does not
+    # distribute by a generated one, and every INSERT must carry it to be routed to its shard).
+    county_code = models.CharField(max_length=6, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["program_id", "year", "code"]

@@ -11,6 +11,16 @@ from counterpart.registry.models import Program
 
 from .models import Project, ProjectOutput, ProjectStatus
 
+# The statuses of a project that counts as implemented (实施项目): approved, or further. A proposal
+# is the office's to decide on; it shows to the office as a proposal, never in a figure or on the portal.
+IMPLEMENTED_STATUSES = frozenset(
+    {ProjectStatus.APPROVED, ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED}
+)
+
+
+def projects_implemented(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.filter(status__in=list(IMPLEMENTED_STATUSES))
+
 
 def projects_of_year(
     program: Program,
@@ -20,10 +30,9 @@ def projects_of_year(
     area_code: str | None = None,
     pairing_ids: Sequence[int] | None = None,
 ) -> QuerySet[Project]:
-    """Projects of a program's year (range), cancelled ones left out, optionally within an area or pairings."""
-    projects = program.projects.filter(year__gte=year, year__lte=year_to or year).exclude(
-        status=ProjectStatus.CANCELLED
-    )
+    """Implemented projects of a program's year (range) — approved or further; proposals and cancelled
+    ones left out —, optionally within an area or pairings."""
+    projects = projects_implemented(program.projects.filter(year__gte=year, year__lte=year_to or year))
     if area_code is not None:
         projects = projects.filter(county_filter("county_code", area_code))
         if len(area_code) > COUNTY_CODE_LENGTH:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
 from counterpart.core.bulk import bulk_insert
+from counterpart.core.distribution import county_of
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 from counterpart.registry.services import period_lock_check
@@ -144,6 +145,7 @@ def project_propose(
             category=category,
             purpose_code=purpose_code or DAC_PURPOSE_BY_CATEGORY[category],
             recipient_area=recipient_area,
+            county_code=county_of(recipient_area.code),
             pairing=pairing,
             year=year,
             budget_fen=budget_fen,
@@ -257,7 +259,7 @@ def project_update(actor: Actor, project: Project, *, reason: str = "", **change
         if name not in PROJECT_EDITABLE_FIELDS:
             raise InvalidInput(name, changes[name], _("该字段不能通过修改变更"))
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk, county_code=project.county_code)
         updated = {name: value for name, value in changes.items() if getattr(project, name) != value}
         if not updated:
             return project
@@ -291,7 +293,7 @@ def project_transition(actor: Actor, project: Project, to_status: str, *, note: 
     if to_status not in ProjectStatus.values:
         raise InvalidInput("status", to_status, _("未知的项目状态"))
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = Project.objects.select_for_update().get(pk=project.pk, county_code=project.county_code)
         period_lock_check(project.program_id, project.year)
         if to_status not in ALLOWED_TRANSITIONS[project.status]:
             raise InvalidInput(

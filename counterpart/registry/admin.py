@@ -122,7 +122,7 @@ class PairingAdmin(DomainAdmin):
                 "recipient_organisation",
                 "valid_from",
             ]
-        return []
+        return ["successor"]  # named when the pairing ends (pairing_end), not on creation
 
     def create(self, actor: Actor, form: Any) -> Pairing:
         data = form.cleaned_data

@@ -171,6 +171,8 @@ class Pairing(models.Model):
     # year (so every query of "in force in year Y" holds) and kept as not stated, never shown as a date.
     start_stated = models.BooleanField(default=True)
     valid_to = models.DateField(null=True, blank=True, help_text="最后有效日（含）last day in force, inclusive")
+    # The pairing that took over when this one ended (a recipient handed to another donor district).
+    successor = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors")
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
     note = models.TextField(blank=True)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from counterpart.core.audit import Actor, audit_record, audit_record_bulk, snapshot
 from counterpart.core.errors import InvalidInput
 
+from .gate import registry_gate
 from .models import (
     LEVEL_BY_CODE_LENGTH,
     NATION_CODE,
@@ -291,6 +292,7 @@ def organisation_create(
         raise InvalidInput("name_zh", name_zh, _("名称不能为空"))
     if credit_code and (len(credit_code) != 18 or not credit_code.isalnum()):
         raise InvalidInput("credit_code", credit_code, _("统一社会信用代码应为18位字母或数字"))
+    registry_gate(actor, "organisation_create", area=area.code, area_field="area")
     with transaction.atomic():
         if Organisation.objects.filter(area=area, name_zh=name_zh.strip()).exists():
             raise InvalidInput("name_zh", name_zh, _("同一区划内已有同名单位"))
@@ -329,6 +331,9 @@ def program_create(
         raise InvalidInput("start_year", start_year, _("年份不在有效范围内"))
     if end_year is not None and end_year < start_year:
         raise InvalidInput("end_year", end_year, _("结束年份早于开始年份"))
+    if not name_zh.strip():
+        raise InvalidInput("name_zh", name_zh, _("名称不能为空"))
+    registry_gate(actor, "program_create")
     with transaction.atomic():
         if Program.objects.filter(slug=slug).exists():
             raise InvalidInput("slug", slug, _("该标识已被使用"))
@@ -360,6 +365,7 @@ def program_update(actor: Actor, program: Program, *, reason: str = "", **fields
     if unknown:
         field = sorted(unknown)[0]
         raise InvalidInput(field, fields[field], _("该字段不能修改"))
+    registry_gate(actor, "program_update", program=program.pk)
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program.pk)
         before = snapshot(program)
@@ -454,6 +460,7 @@ def pairing_create(
         raise InvalidInput("recipient_area", recipient_area.code, _("帮扶方与受援方不能相同"))
     if parent is not None and parent.program_id != program.id:
         raise InvalidInput("parent", parent.id, _("上级结对属于其他协作项目"))
+    registry_gate(actor, "pairing_create", program=program.pk, area=recipient_area.code, donor_area=donor_area.code)
     with transaction.atomic():
         _pairing_overlap_check(
             donor_area=donor_area,
@@ -481,17 +488,41 @@ def pairing_create(
     return pairing
 
 
-def pairing_end(actor: Actor, pairing: Pairing, *, valid_to: datetime.date, reason: str = "") -> Pairing:
-    """End a pairing on ``valid_to`` (inclusive). The pairing and its history remain."""
+def pairing_end(
+    actor: Actor,
+    pairing: Pairing,
+    *,
+    valid_to: datetime.date,
+    successor: Pairing | None = None,
+    reason: str = "",
+) -> Pairing:
+    """End a pairing on ``valid_to`` (inclusive), naming the pairing that takes over from it if any
+    (``successor``: of the same program, starting after this one ends). The pairing and its history remain."""
+    registry_gate(
+        actor,
+        "pairing_end",
+        program=pairing.program_id,
+        area=pairing.recipient_area_id,
+        donor_area=pairing.donor_area_id,
+    )
     with transaction.atomic():
         pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
         if valid_to < pairing.valid_from:
             raise InvalidInput("valid_to", valid_to.isoformat(), _("结束日期早于开始日期"))
         if pairing.valid_to is not None and pairing.valid_to < valid_to:
             raise InvalidInput("valid_to", valid_to.isoformat(), _("结对关系已在更早的日期结束"))
+        if successor is not None:
+            if successor.pk == pairing.pk or successor.program_id != pairing.program_id:
+                raise InvalidInput("successor", successor.pk, _("接续的结对关系须属于同一协作项目且不是其自身"))
+            if successor.valid_from <= valid_to:
+                raise InvalidInput("successor", successor.pk, _("接续的结对关系须在本结对结束之后开始"))
         before = snapshot(pairing)
         pairing.valid_to = valid_to
-        pairing.save(update_fields=["valid_to"])
+        update = ["valid_to"]
+        if successor is not None:
+            pairing.successor = successor
+            update.append("successor")
+        pairing.save(update_fields=update)
         audit_record(actor, "pairing.end", pairing, before=before, reason=reason)
     return pairing
 

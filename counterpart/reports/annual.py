@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from counterpart.enterprise.report import enterprise_figures
-from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, SOCIAL_SOURCES, AccountType
-from counterpart.funds.selectors import in_kind_items, postings_for
+from counterpart.funds.models import DELIVERED_ACCOUNTS, FISCAL_SOURCES, AccountType
+from counterpart.funds.selectors import LEDGER_FIGURES, in_kind_items, postings_for, with_project
 from counterpart.funds.summary import ledger_totals_summarised
 from counterpart.indicators.figures import AnnualReport, Figure, FigureProvider, Scope, Source, json_number
 from counterpart.indicators.models import Aggregation, Indicator, Qualifier, ReportedValue
@@ -73,16 +73,12 @@ def ledger_totals(report: AnnualReport) -> LedgerTotals:
         # (counterpart/funds/summary.py) — a few thousand rows instead of the years' postings.
         return LedgerTotals(rows=ledger_totals_summarised(report.program.pk, report.year, report.year_to))
     rows = (
-        _postings(report, list(AccountType.values))
-        .values_list("account__type", "transaction__source", "transaction__project__category")
+        with_project(_postings(report, list(AccountType.values)))
+        .values_list("account__type", "transaction__source", "posting_project__category")  # type: ignore[misc]
         .annotate(total=Sum("amount_fen"))
         .order_by()
     )
     return LedgerTotals(rows=tuple(rows))
-
-
-CASH = frozenset({AccountType.DISBURSED, AccountType.SPENT})
-GOODS = frozenset({AccountType.IN_KIND})
 
 
 def _ledger_figures(report: AnnualReport) -> None:
@@ -94,24 +90,15 @@ def _ledger_figures(report: AnnualReport) -> None:
     def yuan(accounts: frozenset[str], sources: frozenset[str] | None = None) -> Decimal:
         return _yuan(totals.fen(accounts, sources))
 
-    report.add(
-        Figure(
-            "total_support",
-            yuan(DELIVERED_ACCOUNTS),
-            "yuan",
-            Source.LEDGER,
-            {code: _yuan(fen) for code, fen in by_source.items()},
-        )
-    )
-    fiscal_breakdown = {code: _yuan(fen) for code, fen in by_source.items() if code in FISCAL_SOURCES}
-    fiscal = yuan(DELIVERED_ACCOUNTS, FISCAL_SOURCES)
-    report.add(Figure("fiscal_aid", fiscal, "yuan", Source.LEDGER, fiscal_breakdown))
-    report.add(Figure("fiscal_aid_by_level", fiscal, "yuan", Source.LEDGER, fiscal_breakdown))
-    report.add(Figure("social_donation_cash", yuan(CASH, SOCIAL_SOURCES), "yuan", Source.LEDGER))
-    report.add(Figure("social_donation_in_kind", yuan(GOODS, SOCIAL_SOURCES), "yuan", Source.LEDGER))
-    report.add(Figure("in_kind_value", yuan(GOODS), "yuan", Source.LEDGER))
-    report.add(Figure("funds_disbursed", yuan(CASH), "yuan", Source.LEDGER))
-    report.add(Figure("funds_spent", yuan(frozenset({AccountType.SPENT})), "yuan", Source.LEDGER))
+    # Each figure sums the accounts and sources funds.selectors.LEDGER_FIGURES names for it, the same
+    # definition the funds list's ?figure= drill-down applies to the transactions.
+    for key, (accounts, sources) in LEDGER_FIGURES.items():
+        breakdown = None
+        if key == "total_support":
+            breakdown = {code: _yuan(fen) for code, fen in by_source.items()}
+        elif sources is FISCAL_SOURCES:
+            breakdown = {code: _yuan(fen) for code, fen in by_source.items() if code in FISCAL_SOURCES}
+        report.add(Figure(key, yuan(accounts, sources), "yuan", Source.LEDGER, breakdown))
     funds_by_category = totals.by(DELIVERED_ACCOUNTS, 2)
     if funds_by_category:
         report.add(

@@ -93,6 +93,10 @@ class ReportBook:
     year_to: int | None
     sections: list[Section] = field(default_factory=list)
     locked: bool = False
+    outline: "Outline | None" = None
+    # False for the page's first view: the program section holds this year's figures only (no
+    # previous year, targets or warnings) until it is opened.
+    main_complete: bool = True
 
     @property
     def main(self) -> Section:
@@ -180,8 +184,83 @@ def _section(
     )
 
 
+@dataclass(frozen=True)
+class SectionRef:
+    """A section of the report before it is computed: what the table of contents names."""
+
+    kind: str  # area | pairing
+    code: str
+    title_zh: str
+    title_en: str
+    scope: Scope
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The report's areas and pairings (cheap: the registry only), in the order the book prints them."""
+
+    pairings: list[Pairing]
+    sections: list[SectionRef]
+
+    def find(self, anchor: str) -> SectionRef | None:
+        return next((ref for ref in self.sections if ref.anchor == anchor), None)
+
+
+def report_outline(program: Program, year: int, year_to: int | None = None) -> Outline:
+    """The areas (as the divisions in force in the report's last year) and the pairings of a report."""
+    last = year_to or year
+    pairings = list(
+        pairings_active_in_year(program, last)
+        .filter(level__in=[PairingLevel.CITY_CITY, PairingLevel.DISTRICT_COUNTY, PairingLevel.PROVINCE_PROVINCE])
+        .select_related("donor_area", "recipient_area")
+        .order_by("recipient_area_id")
+    )
+    # Each recipient as the division in force in the report's last year: a county recoded in 2011 is
+    # its 2010 self in a 2010 report and its successor in a 2012 one (registry/history.py).
+    in_force = {
+        area_in_force(area, last)
+        for area in Area.objects.filter(code__in={p.recipient_area_id for p in pairings}).select_related("successor")
+    }
+    refs = [
+        SectionRef("area", area.code, area.name_zh, area.name_en or area.code, Scope(area_code=area.code))
+        for area in sorted(in_force, key=lambda a: a.code)
+    ]
+    for pairing in pairings:
+        donor = area_in_force(pairing.donor_area, last)
+        recipient = area_in_force(pairing.recipient_area, last)
+        refs.append(
+            SectionRef(
+                "pairing",
+                str(pairing.pk),
+                f"{donor.name_zh}—{recipient.name_zh}",
+                f"{donor.name_en or donor.code} – {recipient.name_en or recipient.code}",
+                Scope.of_pairing(pairing),
+            )
+        )
+    return Outline(pairings=pairings, sections=refs)
+
+
+def report_section(
+    program: Program, year: int, year_to: int | None, ref: SectionRef, main: Section | None = None
+) -> Section | None:
+    """One area's or pairing's section (None when it has no figures); ``main`` for the pairing checks."""
+    year_to = year_to if year_to != year else None
+    section = _section(ref.kind, ref.title_zh, ref.title_en, program, year, year_to, ref.scope, ref.code)
+    if section is not None and ref.kind == "pairing" and main is not None:
+        section.warnings += pairing_exceeds_program(section, main)
+    return section
+
+
 def report_book(program: Program, year: int, year_to: int | None = None, *, detail: bool = True) -> ReportBook:
-    """The report of a program for a year (or a range): program-wide first, then by area and pairing."""
+    """The report of a program for a year (or a range): program-wide first, then by area and pairing.
+
+    Without ``detail`` only the program-wide section is computed; the outline (areas and pairings by
+    name) is there all the same, for a page that computes a section when its reader opens it.
+    """
     year_to = year_to if year_to != year else None
     book = ReportBook(program=program, year=year, year_to=year_to)
     book.locked = (
@@ -194,43 +273,40 @@ def report_book(program: Program, year: int, year_to: int | None = None, *, deta
     book.sections.append(main)
     if not detail:
         return book
-    pairings = list(
-        pairings_active_in_year(program, year_to or year)
-        .filter(level__in=[PairingLevel.CITY_CITY, PairingLevel.DISTRICT_COUNTY, PairingLevel.PROVINCE_PROVINCE])
-        .select_related("donor_area", "recipient_area")
-        .order_by("recipient_area_id")
-    )
-    main.warnings += pairings_overlapping(pairings, year_to or year)
-    # Each recipient as the division in force in the report's last year: a county recoded in 2011 is
-    # its 2010 self in a 2010 report and its successor in a 2012 one (registry/history.py).
-    in_force = {
-        area_in_force(area, year_to or year)
-        for area in Area.objects.filter(code__in={p.recipient_area_id for p in pairings}).select_related("successor")
-    }
-    for area in sorted(in_force, key=lambda a: a.code):
-        code = area.code
-        section = _section(
-            "area", area.name_zh, area.name_en or code, program, year, year_to, Scope(area_code=code), code
-        )
+    outline = report_outline(program, year, year_to)
+    book.outline = outline
+    main.warnings += pairings_overlapping(outline.pairings, year_to or year)
+    for ref in outline.sections:
+        section = report_section(program, year, year_to, ref, main)
         if section:
-            book.sections.append(section)
-    for pairing in pairings:
-        donor = area_in_force(pairing.donor_area, year_to or year)
-        recipient = area_in_force(pairing.recipient_area, year_to or year)
-        section = _section(
-            "pairing",
-            f"{donor.name_zh}—{recipient.name_zh}",
-            f"{donor.name_en or donor.code} – {recipient.name_en or recipient.code}",
-            program,
-            year,
-            year_to,
-            Scope.of_pairing(pairing),
-            str(pairing.pk),
-        )
-        if section:
-            section.warnings += pairing_exceeds_program(section, main)
             book.sections.append(section)
     return book
+
+
+def report_page_book(program: Program, year: int, year_to: int | None = None) -> ReportBook:
+    """What the report page computes at once: the year's figures for the headline and the narrative,
+    and the outline of the sections. The program-wide table (against the previous year and the
+    targets, with its warnings) is ``report_program_section``, computed when it is opened."""
+    year_to = year_to if year_to != year else None
+    book = ReportBook(program=program, year=year, year_to=year_to, main_complete=False)
+    book.locked = (
+        year_to is None and PeriodLock.objects.filter(program=program, year=year, unlocked_at__isnull=True).exists()
+    )
+    report = report_annual(program, year, year_to, scope=Scope())
+    book.sections.append(Section("program", "全项目", "Program-wide", report, _rows(report, None, {}), []))
+    book.outline = report_outline(program, year, year_to)
+    return book
+
+
+def report_program_section(program: Program, year: int, year_to: int | None = None) -> Section:
+    """The program-wide section with every warning the full book gives it."""
+    year_to = year_to if year_to != year else None
+    main = _section("program", "全项目", "Program-wide", program, year, year_to, Scope())
+    assert main is not None
+    if year_to is None:
+        main.warnings += _certified_differences(program, year, main)
+    main.warnings += pairings_overlapping(report_outline(program, year, year_to).pairings, year_to or year)
+    return main
 
 
 def pairings_overlapping(pairings: list[Pairing], year: int) -> list[QualityWarning]:

@@ -5,19 +5,19 @@ as query parameters; this module is the one place that maps a figure, or a slice
 chart, to the list and the filters that show its records:
 
     /app/projects/?program=<slug>&year=<y>&area=<code prefix>&status=<s>&category=<c>
-    /app/funds/?program=&year=&area=&source=&stage=
+    /app/funds/?program=&year=&area=&source=&stage=&figure=<ledger figure key>
     /app/people/?program=&year=&area=
     /app/trainings/?program=&year=&area=
     /app/enterprises/?program=
     /app/events/?program=&year=
     /app/indicators/?program=&year=&indicator=<key>
 
-A multi-year figure adds ``year_to``. Pairings have no list of their own yet and stay in the admin.
+A multi-year figure adds ``year_to``. Pairings have no list of their own: such a figure links nowhere.
 """
 
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from counterpart.funds.selectors import LEDGER_FIGURES
 
 from .annual import AnnualReport, Figure, Source
 
@@ -33,8 +33,8 @@ LISTS = {
 
 # The filters each list understands; anything else given to list_url is dropped.
 LIST_FILTERS = {
-    "projects": ("program", "year", "year_to", "area", "status", "category"),
-    "funds": ("program", "year", "year_to", "area", "source", "stage"),
+    "projects": ("program", "year", "year_to", "area", "status", "category", "figure"),
+    "funds": ("program", "year", "year_to", "area", "source", "stage", "figure"),
     "people": ("program", "year", "year_to", "area"),
     "trainings": ("program", "year", "year_to", "area"),
     "enterprises": ("program",),
@@ -94,12 +94,13 @@ def drill_url(report: AnnualReport, figure: Figure) -> str | None:
     if figure.source == Source.REPORTED:
         return list_url("indicators", **common, indicator=figure.key)
     if figure.source == Source.LEDGER:
-        return list_url("funds", **common, area=area)
+        # ?figure= keeps only the transactions that figure sums, and the list shows their total.
+        key = figure.key if figure.key in LEDGER_FIGURES else None
+        return list_url("funds", **common, area=area, figure=key)
     if figure.source == Source.PROJECTS:
-        return list_url("projects", **common, area=area)
+        key = figure.key if figure.key in ("projects", "projects_by_category") else None
+        return list_url("projects", **common, area=area, figure=key)
     if figure.key in _REGISTRY_LISTS:
         return list_url(_REGISTRY_LISTS[figure.key], **common, area=area)
-    if figure.key == "district_county_pairs":
-        query = {"program__id__exact": program.pk, "level__exact": "district_county"}
-        return f"{reverse('admin:registry_pairing_changelist')}?{urlencode(query)}"
+    # Pairings have no list of their own: the report's pairing sections are where they are shown (never the admin).
     return None

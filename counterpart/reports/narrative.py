@@ -6,56 +6,28 @@ Only figures the report holds are mentioned; published qualifiers are kept ("mor
 
 from decimal import Decimal
 
-from counterpart.indicators.models import Qualifier
+from counterpart.core.numbers import figure_text, number_en, number_zh, qualify_en, qualify_zh
 from counterpart.registry.models import PairingLevel
 from counterpart.registry.selectors import pairings_active_in_year
 
 from .annual import AnnualReport, Figure
 
 
-def _trim(number: Decimal) -> str:
-    text = f"{number.quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _yuan_zh(value: Decimal | int) -> str:
-    """1640万元, 13.41亿元: the magnitude words of the yearbooks; 元 is added by the caller."""
-    amount = Decimal(value)
-    if amount >= 100_000_000:
-        return f"{_trim(amount / 100_000_000)}亿"
-    if amount >= 10_000:
-        return f"{_trim(amount / 10_000)}万"
-    return _trim(amount)
+    """1640万, 13.41亿: the magnitude words of the yearbooks; 元 is added by the caller."""
+    return number_zh(value)
 
 
 def _yuan_en(value: Decimal | int) -> str:
-    amount = Decimal(value)
-    if amount >= 1_000_000_000:
-        return f"{amount / 1_000_000_000:,.3f} billion yuan"
-    if amount >= 1_000_000:
-        return f"{amount / 1_000_000:,.2f} million yuan"
-    return f"{amount:,.2f} yuan"
+    return figure_text(value, "yuan", language="en")
+
+
+def _count_zh(value: Decimal | int) -> str:
+    return number_zh(value)
 
 
 def _count(value: Decimal | int) -> str:
-    number = Decimal(value)
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
-
-
-def qualify_zh(text: str, qualifier: str) -> str:
-    """余 follows the number (5万余), 近 and 约 precede it (近1万, 约2100)."""
-    if qualifier == Qualifier.MORE_THAN:
-        return f"{text}余"
-    if qualifier == Qualifier.NEARLY:
-        return f"近{text}"
-    if qualifier == Qualifier.ABOUT:
-        return f"约{text}"
-    return text
-
-
-def qualify_en(text: str, qualifier: str) -> str:
-    prefix: dict[str, str] = {Qualifier.MORE_THAN: "more than ", Qualifier.NEARLY: "nearly ", Qualifier.ABOUT: "about "}
-    return prefix.get(qualifier, "") + text
+    return number_en(value)
 
 
 def _zh(figure: Figure, text: str) -> str:
@@ -99,9 +71,9 @@ def narrative_zh(report: AnnualReport) -> str:
     else:
         parts.append(f"{years}，{donor}对口帮扶{recipients}。")
     if "projects" in f:
-        sentence = f"实施各类帮扶项目{_zh(f['projects'], _count(f['projects'].value))}个"
+        sentence = f"实施各类帮扶项目{_zh(f['projects'], _count_zh(f['projects'].value))}个"
         if "beneficiaries" in f:
-            sentence += f"，直接受益贫困人口{_zh(f['beneficiaries'], _count(f['beneficiaries'].value))}人"
+            sentence += f"，直接受益贫困人口{_zh(f['beneficiaries'], _count_zh(f['beneficiaries'].value))}人"
         parts.append(sentence + "。")
     people = []
     for key, label, unit in (
@@ -111,7 +83,7 @@ def narrative_zh(report: AnnualReport) -> str:
         ("villages_advanced", "建成整村推进扶贫开发村", "个"),
     ):
         if key in f:
-            people.append(f"{label}{_zh(f[key], _count(f[key].value))}{unit}")
+            people.append(f"{label}{_zh(f[key], _count_zh(f[key].value))}{unit}")
     if people:
         parts.append("，".join(people) + "。")
     industry = []
@@ -120,16 +92,16 @@ def narrative_zh(report: AnnualReport) -> str:
     if "taxes_paid" in f:
         industry.append(f"纳税{_zh(f['taxes_paid'], _yuan_zh(f['taxes_paid'].value))}元")
     if "jobs_created" in f:
-        industry.append(f"直接创造就业岗位{_zh(f['jobs_created'], _count(f['jobs_created'].value))}个")
+        industry.append(f"直接创造就业岗位{_zh(f['jobs_created'], _count_zh(f['jobs_created'].value))}个")
     if "people_helped_into_jobs" in f:
         value = f["people_helped_into_jobs"]
-        industry.append(f"带动就业{_zh(value, _count(value.value))}人")
+        industry.append(f"带动就业{_zh(value, _count_zh(value.value))}人")
     if industry:
         parts.append("企业合作方面，" + "，".join(industry) + "。")
     market = []
     if "participating_enterprises" in f:
         value = f["participating_enterprises"]
-        market.append(f"{_zh(value, _count(value.value))}家企业开展市场开拓活动")
+        market.append(f"{_zh(value, _count_zh(value.value))}家企业开展市场开拓活动")
     if "direct_sales" in f:
         market.append(f"现场销售额{_zh(f['direct_sales'], _yuan_zh(f['direct_sales'].value))}元")
     if "order_value" in f:

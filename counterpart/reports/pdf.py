@@ -21,8 +21,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from counterpart.core.numbers import figure_text
+
 from .book import ReportBook, Section
-from .narrative import qualify_zh
 
 CANDIDATE_FONTS = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -51,33 +52,31 @@ def pdf_font() -> str:
     return _registered
 
 
-def _value(value: Decimal | int, unit: str) -> str:
-    amount = Decimal(value)
-    return f"{amount:,.2f}" if unit == "yuan" else f"{amount.normalize():,f}".rstrip(".")
+def _value(value: Decimal | int, unit: str, qualifier: str = "") -> str:
+    return figure_text(value, unit, qualifier, language="zh-hans")
 
 
 def _section_table(section: Section, font: str, style: ParagraphStyle) -> Table:
-    data: list[list[object]] = [["指标 Indicator", "数值 Value", "单位", "来源 Source", "上年 Prev.", "目标 Target"]]
+    data: list[list[object]] = [["指标 Indicator", "数值 Value", "来源 Source", "上年 Prev.", "目标 Target"]]
     for row in section.rows:
         figure = row.figure
         data.append(
             [
                 Paragraph(f"{row.name_zh}<br/><font size=7>{row.name_en}</font>", style),
-                qualify_zh(_value(figure.value, figure.unit), figure.qualifier),
-                figure.unit,
+                Paragraph(_value(figure.value, figure.unit, figure.qualifier), style),
                 SOURCE_ZH.get(figure.source, figure.source),
                 _value(row.previous.value, figure.unit) if row.previous else "",
                 _value(row.target, figure.unit) if row.target is not None else "",
             ]
         )
-    table = Table(data, colWidths=[62 * mm, 34 * mm, 16 * mm, 20 * mm, 24 * mm, 24 * mm], repeatRows=1)
+    table = Table(data, colWidths=[66 * mm, 34 * mm, 24 * mm, 28 * mm, 28 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), font, 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")),
                 ("ALIGN", (1, 1), (1, -1), "RIGHT"),
-                ("ALIGN", (4, 1), (5, -1), "RIGHT"),
+                ("ALIGN", (3, 1), (4, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
             ]

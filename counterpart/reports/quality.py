@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from counterpart.core.numbers import figure_text, number_zh
 from counterpart.indicators.models import Aggregation, Indicator, ReportedValue
 
 from .annual import AnnualReport, Figure
@@ -42,6 +43,11 @@ class QualityWarning:
 CHANGE_TOLERANCE = Decimal("0.5")
 
 
+def _fmt_zh(value: Decimal | int) -> str:
+    """A number in a Chinese warning, written as the pages write it (1640万, 2040)."""
+    return number_zh(value)
+
+
 def _fmt(value: Decimal | int) -> str:
     return f"{Decimal(value):,f}".rstrip("0").rstrip(".") if isinstance(value, Decimal) else f"{value:,}"
 
@@ -65,7 +71,7 @@ def _breakdown_mismatch(figure: Figure) -> list[QualityWarning]:
                 QualityWarning(
                     figure.key,
                     Check.BREAKDOWN_MISMATCH,
-                    f"分项{label_zh}合计 {_fmt(parts)} 与总数 {_fmt(figure.value)} 不一致",
+                    f"分项{label_zh}合计 {_fmt_zh(parts)} 与总数 {_fmt_zh(figure.value)} 不一致",
                     f"the parts{label_en} add up to {_fmt(parts)}, the stated total is {_fmt(figure.value)}",
                 )
             )
@@ -75,7 +81,7 @@ def _breakdown_mismatch(figure: Figure) -> list[QualityWarning]:
                     QualityWarning(
                         figure.key,
                         Check.PART_EXCEEDS_WHOLE,
-                        f"分项“{part_name}”{_fmt(part.value)} 大于总数 {_fmt(figure.value)}",
+                        f"分项“{part_name}”{_fmt_zh(part.value)} 大于总数 {_fmt_zh(figure.value)}",
                         f"the part {part_name} ({_fmt(part.value)}) is larger than the whole ({_fmt(figure.value)})",
                     )
                 )
@@ -88,8 +94,11 @@ def _records_differ(figure: Figure) -> QualityWarning | None:
     return QualityWarning(
         figure.key,
         Check.RECORDS_DIFFER,
-        f"上报数 {_fmt(figure.value)} 与登记记录 {_fmt(figure.records.value)}（{figure.records.source}）不同",
-        f"published {_fmt(figure.value)}, records ({figure.records.source}) give {_fmt(figure.records.value)}",
+        f"上报数 {figure_text(figure.value, figure.unit, figure.qualifier, language='zh-hans')} 与系统登记记录 "
+        f"{figure_text(figure.records.value, figure.unit, language='zh-hans')} 不同："
+        "上报数为公布的数字，登记记录为逐条录入的记录",
+        f"published {figure_text(figure.value, figure.unit, figure.qualifier, language='en')}, the records entered "
+        f"give {figure_text(figure.records.value, figure.unit, language='en')}",
     )
 
 
@@ -147,8 +156,8 @@ def _annual_exceeds_cumulative(report: AnnualReport) -> list[QualityWarning]:
             QualityWarning(
                 total.indicator_key,
                 Check.ANNUAL_EXCEEDS_CUMULATIVE,
-                f"{report.year} 年数值 {_fmt(figure.value)} 大于 "
-                f"{total.year}–{total.year_to} 累计数 {_fmt(total.value)}",
+                f"{report.year} 年数值 {_fmt_zh(figure.value)} 大于 "
+                f"{total.year}–{total.year_to} 累计数 {_fmt_zh(total.value)}",
                 f"{report.year} alone ({_fmt(figure.value)}) exceeds the {total.year}–{total.year_to} total "
                 f"({_fmt(total.value)})",
             )
@@ -169,8 +178,8 @@ def _annual_exceeds_cumulative_before(report: AnnualReport) -> list[QualityWarni
             QualityWarning(
                 total.indicator_key,
                 Check.ANNUAL_EXCEEDS_CUMULATIVE_BEFORE,
-                f"{report.year} 年数值 {_fmt(figure.value)} 大于此前 "
-                f"{total.year}–{total.year_to} 累计数 {_fmt(total.value)}",
+                f"{report.year} 年数值 {_fmt_zh(figure.value)} 大于此前 "
+                f"{total.year}–{total.year_to} 累计数 {_fmt_zh(total.value)}",
                 f"{report.year} alone ({_fmt(figure.value)}) exceeds the whole of {total.year}–{total.year_to} "
                 f"({_fmt(total.value)})",
             )

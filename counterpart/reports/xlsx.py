@@ -6,6 +6,8 @@ from typing import Any
 
 import xlsxwriter
 
+from counterpart.core.numbers import xlsx_format
+
 from .book import ReportBook, Row, Section
 
 SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
@@ -71,9 +73,9 @@ def report_xlsx(book: ReportBook) -> bytes:
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True}),
-        "yuan": workbook.add_format({"num_format": "#,##0.00"}),
-        "count": workbook.add_format({"num_format": "#,##0.##"}),
-        "percent": workbook.add_format({"num_format": "0.0"}),
+        "yuan": workbook.add_format({"num_format": xlsx_format("yuan")}),
+        "count": workbook.add_format({"num_format": xlsx_format("count")}),
+        "percent": workbook.add_format({"num_format": xlsx_format("percent")}),
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
     }

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from counterpart.core.distribution import county_columns_filled
+
 INSERT_BATCH = 5000
 
 
@@ -18,7 +20,9 @@ def table_columns(model: type[models.Model], attnames: Sequence[str]) -> tuple[s
 
 
 def bulk_write(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write rows into the model's table; returns how many were written."""
+    """Write rows into the model's table; returns how many were written (with the county column of a
+    project or ledger transaction derived from its area when not given)."""
+    attnames, rows = county_columns_filled(model, attnames, rows)
     table, columns = table_columns(model, attnames)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
+from counterpart.core.numbers import is_english
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import (
     enterprise_report_confirm,
@@ -34,6 +35,7 @@ from counterpart.enterprise.services import (
     enterprise_report_update,
 )
 from counterpart.funds.services import ledger_commit, ledger_disburse
+from counterpart.indicators.models import Indicator
 from counterpart.people.models import BenefitKind, Relation
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.people.services import (
@@ -69,6 +71,16 @@ def _refusal(refused: InvalidInput) -> str:
 # --- lists and detail pages ------------------------------------------------------------------------------
 
 
+def _figure_name(key: str) -> str:
+    """The name of the report figure a list is filtered to, in the page's language."""
+    if not key:
+        return ""
+    indicator = Indicator.objects.filter(key=key).only("name_zh", "name_en").first()
+    if indicator is None:
+        return key
+    return indicator.name_en if is_english() and indicator.name_en else indicator.name_zh
+
+
 @login_required
 def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     spec = spec_get(slug)
@@ -99,6 +111,7 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
             "result": result,
             "filters": [(f, list(f.choices()), result.applied.get(f.param, "")) for f in spec.filters],
             "drill": [p for p in ("program", "year", "area") if getattr(spec, p)],
+            "figure_name": _figure_name(result.applied.get("figure", "")),
             "kept_query": urlencode(kept),
             "sort_query": urlencode({k: v for k, v in kept.items() if k != "sort"}),
             "may_create": bool(spec.create_url) and can.can_any(request.user, spec.create_verbs),

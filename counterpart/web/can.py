@@ -47,11 +47,6 @@ PENDING: dict[str, VerbRule] = {
         VerbRule("project_complete", _PROGRAM_OR_AREA),
         VerbRule("project_accept", _PROGRAM),
         VerbRule("project_attachment_add", _PROGRAM_OR_AREA),
-        VerbRule("assessment_self_assess", {Role.DONOR_DISTRICT_OFFICE: Scope.PAIRING}),
-        VerbRule("assessment_confirm_figures", _AREA),
-        VerbRule("assessment_submit", _PROGRAM),
-        VerbRule("assessment_cross_check", _PROGRAM),
-        VerbRule("assessment_finalise", _PROGRAM),
     )
 }
 

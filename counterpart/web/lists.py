@@ -57,6 +57,16 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class FigureSum:
+    """``?figure=<key>``: only the records one figure of the report sums, and their total as the figure
+    counts it, so that a figure followed from the dashboard or the report ends at a list adding up to it."""
+
+    figures: Callable[[], Iterable[str]]
+    records: Callable[[QuerySet[Any], str], QuerySet[Any]]
+    total: Callable[[QuerySet[Any], str], str]
+
+
+@dataclass(frozen=True)
 class ListSpec:
     slug: str
     title: str | Promise
@@ -80,6 +90,7 @@ class ListSpec:
     create_url: str = ""
     create_verbs: tuple[str, ...] = ()
     extra_params: tuple[str, ...] = field(default=())
+    figure_sum: FigureSum | None = None
 
     @property
     def has_sensitive_columns(self) -> bool:
@@ -90,7 +101,12 @@ class ListSpec:
         drill = tuple(
             p for p, lookup in (("program", self.program), ("year", self.year), ("area", self.area)) if lookup
         )
-        return drill + tuple(f.param for f in self.filters)
+        return (
+            drill
+            + (("year_to",) if self.year else ())
+            + (("figure",) if self.figure_sum else ())
+            + tuple(f.param for f in self.filters)
+        )
 
 
 @dataclass
@@ -99,6 +115,15 @@ class ListResult:
     applied: dict[str, str]
     sort: str
     query: str
+    spec: "ListSpec | None" = None
+
+    @property
+    def figure_total(self) -> str:
+        """The total of the figure the list was filtered to (``?figure=``), written as the figure is."""
+        figure = self.applied.get("figure", "")
+        if not figure or self.spec is None or self.spec.figure_sum is None:
+            return ""
+        return self.spec.figure_sum.total(self.queryset, figure)
 
 
 def _digits(value: str) -> bool:
@@ -152,6 +177,10 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
             condition &= Q(**{item.lookup: value})
             applied[item.param] = value
     queryset = queryset.filter(condition)
+    figure = (params.get("figure") or "").strip()
+    if figure and spec.figure_sum is not None:
+        queryset = spec.figure_sum.records(queryset, figure) if figure in spec.figure_sum.figures() else queryset.none()
+        applied["figure"] = figure
     query = (params.get("q") or "").strip()[:100]
     if query and spec.search:
         words = Q()
@@ -170,7 +199,7 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
     else:
         sort = ""
         queryset = queryset.order_by(spec.default_sort, "pk")
-    return ListResult(queryset=queryset, applied=applied, sort=sort, query=query)
+    return ListResult(queryset=queryset, applied=applied, sort=sort, query=query, spec=spec)
 
 
 class CappedPaginator(Paginator):

@@ -17,9 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from counterpart.access.scoping import RULES, AccessScope, access_scope
 from counterpart.intake.kinds import kinds_all
 from counterpart.intake.limits import import_limits_of
+from counterpart.registry.models import Pairing
 
 from . import can
+from .duplicate_views import may_read_duplicate_notices
 from .specs import SPECS
+
+# The verbs of program set-up (web/setup_views.py): its menu item is for whom the policy grants one.
+SETUP_VERBS = ("program_create", "program_update", "pairing_create")
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ def menu_for(user: Any) -> list[MenuItem]:
         spec = SPECS[slug]
         if scope_reaches(spec.model, scope) or (spec.create_url and can.can_any(user, spec.create_verbs)):
             items.append(MenuItem(label, reverse(f"web:{slug}_list")))
+    if may_read_duplicate_notices(user):
+        items.append(MenuItem(_("重复登记"), reverse("web:duplicate_notices")))
+    # The assessments of the pairings the user sees (every side of a pairing takes part in them).
+    if scope_reaches(Pairing, scope):
+        items.append(MenuItem(_("考核"), reverse("web:assessment_list")))
+    if can.can_any(user, SETUP_VERBS):
+        items.append(MenuItem(_("项目设置"), reverse("web:setup")))
     if may_import(user) or can.reads_audit_trail(user):
         items.append(MenuItem(_("导入"), reverse("web:imports")))
     if can.reads_audit_trail(user):

@@ -6,23 +6,25 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
-from counterpart.core.money import format_yuan
+from counterpart.core.numbers import count_text, yuan_text
 from counterpart.enterprise.models import Enterprise as EnterpriseModel
 from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.funds.selectors import LEDGER_FIGURES, ledger_figure_fen, ledger_figure_transactions
 from counterpart.indicators.models import ReportedValue
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import Household, Person, PovertyCause, Sex, Training, TrainingKind
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
-from counterpart.projects.selectors import project_history
+from counterpart.projects.selectors import project_history, projects_implemented
 
 from . import can
-from .lists import Col, Filter, ListSpec
+from .lists import Col, FigureSum, Filter, ListSpec
 
 
 def _yuan(fen: int | None) -> str:
-    return "" if fen is None else format_yuan(fen)
+    """An amount as the portal writes it (8.76万元 / 87,580 yuan): core/numbers.py."""
+    return yuan_text(fen)
 
 
 def _area(area: Any) -> str:
@@ -30,7 +32,7 @@ def _area(area: Any) -> str:
 
 
 def _ledger_amount(record: LedgerTransaction) -> str:
-    return format_yuan(sum(p.amount_fen for p in record.postings.all() if p.amount_fen > 0))
+    return yuan_text(sum(p.amount_fen for p in record.postings.all() if p.amount_fen > 0))
 
 
 def _identity_clear(person: Person) -> str:
@@ -121,7 +123,7 @@ PROJECTS = ListSpec(
         Col("category", _("类别"), lambda p: p.get_category_display(), sort="category"),
         Col("area", _("实施地点"), lambda p: _area(p.recipient_area), sort="recipient_area_id"),
         Col("year", _("年度"), lambda p: p.year, sort="year"),
-        Col("budget", _("预算（元）"), lambda p: _yuan(p.budget_fen), sort="budget_fen"),
+        Col("budget", _("预算"), lambda p: _yuan(p.budget_fen), sort="budget_fen"),
         Col("status", _("状态"), lambda p: p.get_status_display(), sort="status"),
     ),
     detail_fields=(
@@ -133,7 +135,7 @@ PROJECTS = ListSpec(
         Col("area", _("实施地点"), lambda p: _area(p.recipient_area)),
         Col("pairing", _("结对关系"), lambda p: p.pairing or ""),
         Col("year", _("年度"), lambda p: p.year),
-        Col("budget", _("预算（元）"), lambda p: _yuan(p.budget_fen)),
+        Col("budget", _("预算"), lambda p: _yuan(p.budget_fen)),
         Col("status", _("状态"), lambda p: p.get_status_display()),
         Col("description", _("项目内容"), lambda p: p.description),
     ),
@@ -141,13 +143,20 @@ PROJECTS = ListSpec(
     detail_context=_project_context,
     create_url="web:project_propose",
     create_verbs=("project_propose",),
+    # ?figure=projects: the implemented projects the report counts (a proposal is listed, but not counted).
+    figure_sum=FigureSum(
+        figures=lambda: ("projects", "projects_by_category"),
+        records=lambda projects, _key: projects_implemented(projects),
+        total=lambda projects, _key: count_text(projects.count()),
+    ),
 )
 
 FUNDS = ListSpec(
     slug="funds",
     title=_("资金台账"),
     model=LedgerTransaction,
-    base=lambda qs: qs.select_related("program", "recipient_area", "project").prefetch_related("postings"),
+    # the project by id in a second query, not a join on the id alone (see PEOPLE)
+    base=lambda qs: qs.select_related("program", "recipient_area").prefetch_related("project", "postings"),
     area="recipient_area__code",
     filters=(
         Filter("source", _("资金来源"), "source", lambda: FundSource.choices),
@@ -163,7 +172,7 @@ FUNDS = ListSpec(
         Col("source", _("资金来源"), lambda t: t.get_source_display(), sort="source"),
         Col("area", _("受援地区"), lambda t: _area(t.recipient_area), sort="recipient_area_id"),
         Col("project", _("项目"), lambda t: t.project.code if t.project else ""),
-        Col("amount", _("金额（元）"), _ledger_amount),
+        Col("amount", _("金额"), _ledger_amount),
         Col("description", _("摘要"), lambda t: t.description),
     ),
     detail_fields=(
@@ -174,7 +183,7 @@ FUNDS = ListSpec(
         Col("area", _("受援地区"), lambda t: _area(t.recipient_area)),
         Col("project", _("项目"), lambda t: t.project or ""),
         Col("commitment", _("所属承诺"), lambda t: t.commitment or ""),
-        Col("amount", _("金额（元）"), _ledger_amount),
+        Col("amount", _("金额"), _ledger_amount),
         Col("item", _("物资"), lambda t: f"{t.item_description} {t.item_quantity or ''} {t.item_unit}".strip()),
         Col("external_ref", _("外部编号"), lambda t: t.external_ref),
         Col("description", _("摘要"), lambda t: t.description),
@@ -182,13 +191,20 @@ FUNDS = ListSpec(
     ),
     create_url="web:ledger_record",
     create_verbs=("ledger_commit", "ledger_disburse"),
+    figure_sum=FigureSum(
+        figures=LEDGER_FIGURES.keys,
+        records=ledger_figure_transactions,
+        total=lambda transactions, key: yuan_text(ledger_figure_fen(transactions, key)),
+    ),
 )
 
 PEOPLE = ListSpec(
     slug="people",
     title=_("人员"),
     model=Person,
-    base=lambda qs: qs.select_related("area", "household"),
+    # The page's households in a second query by id, not a join on the id alone (which Citus refuses
+    # between distributed tables; docs/scale.md): fifty ids, one index lookup each.
+    base=lambda qs: qs.select_related("area").prefetch_related("household"),
     program="benefits__program__slug",
     year="benefits__year",
     area="area__code",
@@ -335,17 +351,17 @@ ENTERPRISE_REPORTS = ListSpec(
         Col("area", _("地区"), lambda r: _area(r.area), sort="area_id"),
         Col("status", _("状态"), lambda r: r.get_status_display(), sort="status"),
         Col("jobs", _("新增就业"), lambda r: r.jobs_created or "", sort="jobs_created"),
-        Col("taxes", _("纳税（元）"), lambda r: _yuan(r.taxes_paid_fen), sort="taxes_paid_fen"),
+        Col("taxes", _("纳税"), lambda r: _yuan(r.taxes_paid_fen), sort="taxes_paid_fen"),
     ),
     detail_fields=(
         Col("enterprise", _("企业"), lambda r: r.enterprise.organisation.name_zh),
         Col("year", _("年度"), lambda r: r.year),
         Col("area", _("地区"), lambda r: _area(r.area)),
         Col("status", _("状态"), lambda r: r.get_status_display()),
-        Col("investment", _("实际投资（元）"), lambda r: _yuan(r.actual_investment_fen)),
-        Col("assets", _("总资产（元）"), lambda r: _yuan(r.total_assets_fen)),
-        Col("output", _("年产值（元）"), lambda r: _yuan(r.annual_output_fen)),
-        Col("taxes", _("纳税（元）"), lambda r: _yuan(r.taxes_paid_fen)),
+        Col("investment", _("实际投资"), lambda r: _yuan(r.actual_investment_fen)),
+        Col("assets", _("总资产"), lambda r: _yuan(r.total_assets_fen)),
+        Col("output", _("年产值"), lambda r: _yuan(r.annual_output_fen)),
+        Col("taxes", _("纳税"), lambda r: _yuan(r.taxes_paid_fen)),
         Col("jobs", _("新增就业"), lambda r: r.jobs_created or ""),
         Col("helped", _("带动就业"), lambda r: r.people_helped_into_jobs or ""),
         Col("employees", _("员工数"), lambda r: r.employees or ""),
@@ -373,8 +389,8 @@ EVENTS = ListSpec(
         Col("kind", _("活动类型"), lambda e: e.get_kind_display(), sort="kind"),
         Col("place", _("地点"), lambda e: e.place),
         Col("start_date", _("开始日期"), lambda e: e.start_date.isoformat(), sort="start_date"),
-        Col("sales", _("现场销售（元）"), lambda e: _yuan(e.direct_sales_fen), sort="direct_sales_fen"),
-        Col("orders", _("签约订单（元）"), lambda e: _yuan(e.order_value_fen), sort="order_value_fen"),
+        Col("sales", _("现场销售"), lambda e: _yuan(e.direct_sales_fen), sort="direct_sales_fen"),
+        Col("orders", _("签约订单"), lambda e: _yuan(e.order_value_fen), sort="order_value_fen"),
     ),
     detail_fields=(
         Col("program", _("协作项目"), lambda e: e.program.name_zh),
@@ -384,8 +400,8 @@ EVENTS = ListSpec(
         Col("area", _("举办地"), lambda e: _area(e.area)),
         Col("dates", _("日期"), lambda e: f"{e.start_date.isoformat()} – {e.end_date.isoformat()}"),
         Col("count", _("参会企业数"), lambda e: e.participating_enterprises_count or ""),
-        Col("sales", _("现场销售（元）"), lambda e: _yuan(e.direct_sales_fen)),
-        Col("orders", _("签约订单（元）"), lambda e: _yuan(e.order_value_fen)),
+        Col("sales", _("现场销售"), lambda e: _yuan(e.direct_sales_fen)),
+        Col("orders", _("签约订单"), lambda e: _yuan(e.order_value_fen)),
         Col("citation", _("出处"), lambda e: e.citation),
     ),
     detail_template="web/event_detail.html",

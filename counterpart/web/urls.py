@@ -3,7 +3,7 @@ from django.urls import path
 
 from counterpart.dashboard.views import portal_home
 
-from . import app_views, audit_views, import_views, views
+from . import app_views, assessment_views, audit_views, duplicate_views, import_views, setup_views, views
 from .specs import SPECS
 
 app_name = "web"
@@ -12,7 +12,32 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set.html", success_url="/accounts/login/"
+        ),
+        name="password_set",
+    ),
     path("app/", views.workbench, name="workbench"),
+    # Program set-up (setup_views.py), for the program office.
+    path("app/setup/", setup_views.setup_home, name="setup"),
+    path("app/setup/areas/", setup_views.AreaAutocomplete.as_view(), name="setup_area_autocomplete"),
+    path("app/setup/programs/new/", setup_views.program_create_view, name="setup_program_create"),
+    path("app/setup/organisations/new/", setup_views.organisation_create_view, name="setup_organisation_create"),
+    path("app/setup/indicators/new/", setup_views.indicator_create_view, name="setup_indicator_create"),
+    path("app/setup/pairings/<int:pk>/end/", setup_views.pairing_end_view, name="setup_pairing_end"),
+    path("app/setup/programs/<slug:slug>/", setup_views.setup_program, name="setup_program"),
+    path("app/setup/programs/<slug:slug>/edit/", setup_views.program_edit_view, name="setup_program_edit"),
+    path("app/setup/programs/<slug:slug>/pairings/new/", setup_views.pairing_create_view, name="setup_pairing_create"),
+    path("app/setup/programs/<slug:slug>/targets/new/", setup_views.target_set_view, name="setup_target_set"),
+    path("app/setup/programs/<slug:slug>/accounts/new/", setup_views.account_invite_view, name="setup_account_invite"),
+    path("app/setup/programs/<slug:slug>/roles/new/", setup_views.membership_grant_view, name="setup_membership_grant"),
+    path(
+        "app/setup/programs/<slug:slug>/roles/<int:pk>/revoke/",
+        setup_views.membership_revoke_view,
+        name="setup_membership_revoke",
+    ),
     path("programs/<slug:slug>/report/<int:year>/", views.program_report, name="program_report"),
     # The signed-in application: forms and actions first, so that "new" is not taken for a list.
     path("app/projects/new/", app_views.project_propose_view, name="project_propose"),
@@ -26,6 +51,7 @@ urlpatterns = [
     ),
     path("app/funds/new/", app_views.ledger_record_view, name="ledger_record"),
     path("app/households/new/", app_views.household_register_view, name="household_register"),
+    path("app/people/duplicates/", duplicate_views.duplicate_notices_view, name="duplicate_notices"),
     path("app/people/new/", app_views.person_register_view, name="person_register"),
     path("app/people/<int:pk>/reveal/", audit_views.person_reveal_view, name="person_reveal"),
     path("app/trainings/new/", app_views.training_record_view, name="training_record"),
@@ -39,6 +65,15 @@ urlpatterns = [
         "app/enterprise-reports/<int:pk>/<str:action>/",
         app_views.enterprise_report_review_view,
         name="enterprise_report_review",
+    ),
+    path("app/assessments/", assessment_views.assessment_list, name="assessment_list"),
+    path("app/assessments/open/", assessment_views.assessment_open_view, name="assessment_open"),
+    path("app/assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
+    path("app/assessments/<int:pk>/do/<slug:step>/", assessment_views.assessment_step_view, name="assessment_step"),
+    path(
+        "app/assessments/<int:pk>/scorecard.<str:file_format>",
+        assessment_views.assessment_scorecard,
+        name="assessment_scorecard",
     ),
     path("app/audit/", audit_views.audit_trail_view, name="audit_trail"),
     path("app/imports/", import_views.imports_view, name="imports"),

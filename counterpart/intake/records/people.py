@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Min, Model
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from counterpart.people.identity import (
     identity_parse,
     identity_valid_fast,
 )
-from counterpart.people.models import Household, Person, PovertyCause, Relation, Sex
+from counterpart.people.models import Household, HouseholdStatus, Person, PovertyCause, Relation, Sex
 from counterpart.people.services import (
     HOUSEHOLD_EDITABLE_FIELDS,
     PERSON_STAGE_COLUMNS,
@@ -98,7 +98,7 @@ class HouseholdsKind(Kind):
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         numbers = [key[0] for key in keys]
-        households = Household.objects.filter(number__in=numbers).annotate(first_year=Min("statuses__year"))
+        households = _with_first_year(Household.objects.filter(number__in=numbers))
         return {(household.number,): (household, self._row(household)) for household in households}
 
     def _row(self, household: Household) -> Row:
@@ -139,9 +139,17 @@ class HouseholdsKind(Kind):
             yield self._row(household)
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
-        households = Household.objects.annotate(first_year=Min("statuses__year")).order_by("number")
+        households = _with_first_year(Household.objects.order_by("number"))
         for household in export_scope(households, user).iterator(chunk_size=5000):
             yield self._row(household)
+
+
+def _with_first_year(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Each household's first year registered, as a subquery on its statuses matched by id and county (not
+    a GROUP BY over the household's columns, which PostgreSQL refuses once the primary key is
+    ``(id, county_code)`` on Citus, docs/scale.md)."""
+    first = HouseholdStatus.objects.filter(household=OuterRef("pk"), county_code=OuterRef("county_code"))
+    return households.annotate(first_year=Subquery(first.order_by("year").values("year")[:1]))
 
 
 def _blank(value: str) -> str:
@@ -293,8 +301,18 @@ class PersonsKind(Kind):
         return (row.get("_key") or row.get("identity_number"),)
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
-        persons = Person.objects.filter(identity_blind_index__in=[key[0] for key in keys]).select_related("household")
-        return {(person.identity_blind_index,): (person, self._row(person, "")) for person in persons}
+        # The households in a second query, not a join on the household's id alone (Citus joins the
+        # distributed persons and households only on the county as well; docs/scale.md).
+        persons = list(Person.objects.filter(identity_blind_index__in=[key[0] for key in keys]))
+        numbers: dict[int | None, str] = dict(
+            Household.objects.filter(pk__in={p.household_id for p in persons if p.household_id}).values_list(
+                "pk", "number"
+            )
+        )
+        return {
+            (person.identity_blind_index,): (person, self._row(person, "", numbers.get(person.household_id, "")))
+            for person in persons
+        }
 
     def _row(self, person: Person, identity_number: str, household_number: str | None = None) -> Row:
         if household_number is None:

@@ -90,3 +90,29 @@ def test_a_fuzz_of_the_whole_import_path_ends_every_batch_and_never_crashes(area
     assert (
         ImportBatch.objects.exclude(status__in=[BatchStatus.DONE, BatchStatus.INVALID, BatchStatus.FAILED]).count() == 0
     )
+
+
+def test_a_workbook_with_an_encrypted_member_is_refused_at_upload(areas, actor, settings, tmp_path):
+    import zipfile
+
+    from counterpart.testing.import_fuzz import FuzzTally, _xlsx, fuzz_one
+
+    settings.MEDIA_ROOT = tmp_path
+    # given a workbook one of whose members is flagged encrypted (the fuzz run's file 28,953, seed 1)
+    rows: list[list[object]] = [list(PERSONS), ["", "", "甲", "520422198005170011", "", "", "520422100201"]]
+    data = bytearray(_xlsx(rows, "p"))
+    name = b"xl/sharedStrings.xml"
+    central = data.index(b"PK\x01\x02")  # the central directory's first entry
+    while data[central + 46 : central + 46 + len(name)] != name:  # find the member's entry
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 8] |= 0x1  # its general-purpose flag: encrypted
+    local = int.from_bytes(data[central + 42 : central + 46], "little")
+    data[local + 6] |= 0x1
+    with pytest.raises(RuntimeError):  # zipfile itself raises this for it
+        zipfile.ZipFile(io.BytesIO(bytes(data))).read("xl/sharedStrings.xml")
+    # when it goes through upload, queue and worker
+    tally = FuzzTally()
+    fuzz_one(actor, bytes(data), ".xlsx", "persons", tally)
+    # then it is refused, by name, and nothing escaped
+    assert tally.crashes == [] and tally.internal_errors == []
+    assert tally.outcomes == {"refused at upload": 1}

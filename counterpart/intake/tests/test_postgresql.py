@@ -181,9 +181,9 @@ def test_a_large_persons_load_rebuilds_indexes_and_keys_and_the_database_still_r
 ):
     from django.db import IntegrityError
 
-    from counterpart.people import services as people_services
     from counterpart.people.models import Household, Person
     from counterpart.people.services import HouseholdRow, households_register_bulk
+    from counterpart.people.services import staging as people_services
 
     def schema() -> list[tuple[str, str]]:
         with connection.cursor() as cursor:

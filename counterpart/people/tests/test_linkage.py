@@ -1,8 +1,9 @@
 """No role can rebuild an identity number from what it sees (docs/security.md, "Masking against linkage").
 
 For each demo role, every person it can see is gathered through each edge — the people list pages,
-every person's page (one in five for the two program-wide roles), the persons export, the REST API's
-list and records, and an API refusal that names the number — and what those show of a person is joined,
+every person's page (one in five for the two program-wide roles), about 50 households' pages, the program
+office's notices of refused duplicates, the persons export in CSV and XLSX, the REST API's list and
+records, and an API refusal that names the number — and what those show of a person is joined,
 as an attacker would join columns. The count of identity numbers that knowledge narrows to fewer than
 10,000 candidates must be 0.
 """
@@ -13,6 +14,7 @@ import html
 import io
 import re
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -21,12 +23,13 @@ from counterpart.access.scoping import scoped
 from counterpart.api.services import api_token_create
 from counterpart.core.audit import Actor
 from counterpart.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
+from counterpart.people.duplicates import duplicate_refusal_record
 from counterpart.people.identity import identity_compose, identity_decrypt
 from counterpart.people.linkage import SAFE_CANDIDATES, Knowledge, identity_candidates
-from counterpart.people.models import Person, Sex
+from counterpart.people.models import Household, Person, Sex
 
 _MASKLIKE = re.compile(r"(?<![\dA-Za-z*])[\dX*]{18}(?![\dA-Za-z*])")
-_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>|<li>(.*?)</li>", re.S)
 _PERSON_LINK = re.compile(r"/app/people/(\d+)/")
 
 
@@ -54,6 +57,16 @@ def _learn(knowledge: Knowledge, truth: Person, text: str) -> None:
         knowledge.birth_month = birth.month
 
 
+def _rows(body: str) -> list[str]:
+    """The table rows and list items of a page (a person's row, a household's member)."""
+    return [row or item for row, item in _ROW.findall(body)]
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return [["" if v is None else str(v) for v in row] for sheet in book for row in sheet.iter_rows(values_only=True)]
+
+
 def _crawl(user, persons: dict[int, Person]) -> dict[int, Knowledge]:
     web = Client()
     web.force_login(user)
@@ -75,7 +88,7 @@ def _crawl(user, persons: dict[int, Person]) -> dict[int, Knowledge]:
         response = web.get("/app/people/", {"page": page})
         assert response.status_code == 200
         body = response.content.decode()
-        for row in _ROW.findall(body):
+        for row in _rows(body):
             if link := _PERSON_LINK.search(row):
                 learn(int(link.group(1)), row)
         if f"page={page + 1}" not in body:
@@ -87,18 +100,35 @@ def _crawl(user, persons: dict[int, Person]) -> dict[int, Knowledge]:
         response = web.get(f"/app/people/{pk}/")
         assert response.status_code == 200
         learn(pk, response.content.decode())
-    # the export: rows carry no id; each is joined to every person of that name whose mask it shows
-    response = web.get("/app/people/", {"format": "csv"})
-    assert response.status_code == 200
+    # the households' pages: each member is a list item beside the person's link
+    # (about 50 per role, evenly spread: each household's page is the same template, and CI's time counts)
+    households = list(scoped(Household, user).values_list("pk", flat=True).order_by("pk"))
+    for pk in households[:: max(1, len(households) // 50)]:
+        for row in _rows(web.get(f"/app/households/{pk}/").content.decode()):
+            if link := _PERSON_LINK.search(row):
+                learn(int(link.group(1)), row)
+    # the program office's notices of refused duplicates (the page answers only the roles it is for)
+    notices = web.get("/app/people/duplicates/")
+    for row in _rows(notices.content.decode()) if notices.status_code == 200 else []:
+        if link := _PERSON_LINK.search(row):
+            learn(int(link.group(1)), row)
+    # the exports, CSV and XLSX: rows carry no id; each is joined to every person of that name whose
+    # mask it shows
     by_name: dict[str, list[Person]] = {}
     for person in persons.values():
         by_name.setdefault(person.name, []).append(person)
+    response = web.get("/app/people/", {"format": "csv"})
+    assert response.status_code == 200
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    for row in rows[1:]:
-        text = " ".join(row)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+    response = web.get("/app/people/", {"format": "xlsx"})
+    assert response.status_code == 200
+    workbook = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    rows += _xlsx_rows(workbook)[1:]
+    for record in rows:
+        text = " ".join(record)
         masks = _MASKLIKE.findall(text)
-        for person in by_name.get(row[2], []):
+        for person in by_name.get(record[2], []):
             # the attacker joins a row to the listed person of that name whose mask it shows
             shown = known[person.pk].characters if person.pk in known else None
             if shown and masks and all(all(m[i] == c for i, c in shown.items()) for m in masks):
@@ -131,6 +161,9 @@ def test_no_role_sees_enough_to_narrow_a_number_below_ten_thousand(demo_program,
     # given the demo's persons and its accounts
     demo_accounts_ensure(tmp_path / "demo-login.txt")
     persons = {p.pk: p for p in Person.objects.exclude(identity_ciphertext=None)}
+    # and refused duplicates of some of them, on the program office's notices page
+    for person in list(persons.values())[::50]:
+        duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index or "")
     users = get_user_model().objects
     narrowed: dict[str, int] = {}
     seen: dict[str, int] = {}

@@ -1,36 +1,28 @@
-from decimal import Decimal
 from typing import Any
 
 from django import template
 
+from counterpart.core import numbers
 from counterpart.reports.annual import AnnualReport, Figure
 from counterpart.reports.drill import drill_url
-from counterpart.reports.narrative import qualify_zh
 
 register = template.Library()
-SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
 
 
 @register.filter
 def amount(value: Any, unit: str = "") -> str:
+    """A value of a figure's unit, with the unit, in the page's language (core/numbers.py)."""
     if value is None or value == "":
         return ""
-    number = Decimal(value)
-    if unit == "yuan":
-        return f"{number:,.2f}"
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
+    return numbers.figure_text(value, unit)
 
 
 @register.filter
 def qualified_amount(figure: Figure) -> str:
-    return qualify_zh(amount(figure.value, figure.unit), figure.qualifier)
-
-
-@register.filter
-def source_zh(source: str) -> str:
-    return SOURCE_ZH.get(source, source)
+    return numbers.figure_text(figure.value, figure.unit, figure.qualifier)
 
 
 @register.simple_tag
-def drill(report: AnnualReport, figure: Figure) -> str | None:
-    return drill_url(report, figure)
+def drill(report: AnnualReport, figure: Figure, signed_in: bool = True) -> str | None:
+    """The records behind a figure: only for a signed-in reader (the lists are under /app/)."""
+    return drill_url(report, figure) if signed_in else None

@@ -118,11 +118,11 @@ def test_years_without_records_or_totals_are_named_as_missing(program, project, 
 
 
 def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, project, areas, actor) -> None:
-    from counterpart.projects.services import project_propose
+    from counterpart.projects.services import project_approve, project_propose
     from counterpart.reports.annual import Scope
 
-    # given a second project elsewhere, outside the pairing
-    project_propose(
+    # given a second project elsewhere, outside the pairing, approved (a proposal is not counted)
+    second = project_propose(
         actor,
         program=program,
         code="P-002",
@@ -132,6 +132,7 @@ def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, pro
         year=2009,
         budget_fen=0,
     )
+    project_approve(actor, second)
     assert report_annual(program, 2009).as_json()["indicators"]["projects"]["value"] == 2
     in_county = report_annual(program, 2009, scope=Scope(area_code="520422")).as_json()
     assert in_county["area"] == "520422"

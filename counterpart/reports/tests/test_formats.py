@@ -20,9 +20,11 @@ def test_pdf_holds_the_chinese_program_name_and_the_figures(demo_program) -> Non
     assert pdf.startswith(b"%PDF")
     text = extract_text(io.BytesIO(pdf))
     assert "青岛市—贵州省东西部扶贫协作" in text
-    assert "16,400,000.00" in text
-    assert "12,000,000.00" in text
-    assert "50,000余" in text
+    # figures as the yearbooks write them: 万/亿 with the Chinese unit and qualifier, never 16,400,000.00
+    assert "1640万元" in text
+    assert "1200万元" in text
+    assert "5万余人" in text
+    assert "16,400,000.00" not in text and "50,000余" not in text
     assert "152" in text
 
 
@@ -57,7 +59,8 @@ def test_report_command_writes_every_format(demo_program, tmp_path: Path) -> Non
         )
         assert target.stat().st_size > 1000, kind
     assert json.loads((tmp_path / "r.json").read_text())["indicators"]["projects"]["value"] == 152
-    assert "<table>" in (tmp_path / "r.html").read_text()
+    standalone = (tmp_path / "r.html").read_text()
+    assert "<table" in standalone and "/app/" not in standalone and 'data-section="' not in standalone
 
 
 def test_report_page_and_its_downloads(demo_program) -> None:
@@ -65,7 +68,8 @@ def test_report_page_and_its_downloads(demo_program) -> None:
     page = client.get("/programs/qingdao-guizhou/report/2009/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "直接受益贫困人口" in html and "50,000余" in html and "安顺市" in html
+    assert "直接受益贫困人口" in html and "5万余人" in html and "安顺市" in html
+    assert "50,000余" not in html and "100,000,000.00余" not in html
     assert client.get("/programs/qingdao-guizhou/report/2009/?format=xlsx")["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )

@@ -166,11 +166,27 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         year=2009,
         budget_fen=10_000_00,
     )
+    objects["assessments"] = _final_assessment(actor, their_pairing)
     users = _users(program, areas, our_org)
     objects["our_enterprise"] = our_enterprise
     return World(
         ours=program, theirs=theirs, users=users, objects=objects, our_project=our_project, our_pairing=pairing
     )
+
+
+def _final_assessment(actor: Actor, pairing: Any) -> Any:
+    """The other side's assessment for 2009, taken through every step to its final lock."""
+    from counterpart.indicators import assessment as steps
+    from counterpart.indicators.models import AssessmentArea, Verdict
+
+    assessment = steps.assessment_open(actor, pairing, 2009)
+    scores = {area: (80, "THEIRS 佐证") for area in AssessmentArea.values}
+    steps.assessment_self_assess(actor, assessment, scores=scores, summary="THEIRS 自评")
+    verdicts = {figure.pk: (Verdict.CONFIRMED, "") for figure in assessment.figures.all()}
+    steps.assessment_confirm_figures(actor, assessment, verdicts=verdicts, comment="THEIRS")
+    steps.assessment_submit(actor, assessment)
+    steps.assessment_cross_check(actor, assessment, final_scores=dict.fromkeys(scores, 80), notes="THEIRS")
+    return steps.assessment_finalise(actor, assessment)
 
 
 def _users(program, areas: dict, our_org) -> dict[str, Any]:
@@ -181,6 +197,7 @@ def _users(program, areas: dict, our_org) -> dict[str, Any]:
         Role.RECIPIENT_OFFICE: {"area": areas["520422"]},
         Role.ENTERPRISE: {"organisation": our_org},
         Role.AUDITOR: {},
+        Role.REVIEWER: {"program": program},
     }
     users = {}
     for role, subject in subjects.items():

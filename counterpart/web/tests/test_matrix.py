@@ -12,9 +12,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from counterpart.access.models import Membership, Role
 from counterpart.web.specs import SPECS
 
 from .conftest import MARKER, NON_AUDITOR_ROLES, World
@@ -52,12 +54,46 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "enterprise_report_review": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/confirm/"),
             # a POST: the auditor, who may read the report, may not correct it (403, not the page)
             "enterprise_report_correct": ("post", f"/app/enterprise-reports/{o['enterprise-reports'].pk}/correct/"),
+            "assessment_detail": ("get", f"/app/assessments/{o['assessments'].pk}/"),
+            "assessment_step": ("post", f"/app/assessments/{o['assessments'].pk}/do/return/"),
+            "assessment_scorecard": ("get", f"/app/assessments/{o['assessments'].pk}/scorecard.xlsx"),
         }
     )
     return urls
 
 
-PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports"}
+PAGES_WITH_MARKER_FOR_AUDITOR = {"audit_trail", "imports", "duplicate_notices"}
+# The assessments' list (it names the other side's assessment by its link) and the form that opens one.
+ASSESSMENT_PAGES = {"assessment_list", "assessment_open"}
+
+# Program set-up (setup_views.py): pages that show no program's records (their own forms, the area
+# picker, the set-password form) and pages about one program, which only its own office finds.
+SETUP_PAGES = {
+    "setup",
+    "setup_area_autocomplete",
+    "setup_program_create",
+    "setup_organisation_create",
+    "setup_indicator_create",
+    "password_set",
+}
+
+
+def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
+    """(method, url) of every set-up page about the other side's program."""
+    theirs = world.theirs.slug
+    pairing = world.theirs.pairings.first()
+    staff, _created = get_user_model().objects.get_or_create(username="their-staff")
+    membership, _created = Membership.objects.get_or_create(user=staff, role=Role.PROGRAM_OFFICE, program=world.theirs)
+    return {
+        "setup_program": ("get", f"/app/setup/programs/{theirs}/"),
+        "setup_program_edit": ("post", f"/app/setup/programs/{theirs}/edit/"),
+        "setup_pairing_create": ("post", f"/app/setup/programs/{theirs}/pairings/new/"),
+        "setup_pairing_end": ("post", f"/app/setup/pairings/{pairing.pk}/end/"),
+        "setup_target_set": ("post", f"/app/setup/programs/{theirs}/targets/new/"),
+        "setup_account_invite": ("post", f"/app/setup/programs/{theirs}/accounts/new/"),
+        "setup_membership_grant": ("post", f"/app/setup/programs/{theirs}/roles/new/"),
+        "setup_membership_revoke": ("post", f"/app/setup/programs/{theirs}/roles/{membership.pk}/revoke/"),
+    }
 
 
 def _web_patterns() -> list[URLPattern]:
@@ -89,6 +125,7 @@ def _body(response: Any) -> bytes:
 @pytest.mark.django_db
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
+    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world))
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -100,6 +137,16 @@ def test_no_role_sees_another_areas_record_by_any_object_url(world: World, role:
     for name, (method, url) in _object_urls(world).items():
         response = getattr(client, method)(url)
         assert response.status_code == 404, (role, name, url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_role_finds_the_set_up_of_another_program(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    for name, (method, url) in _setup_urls(world).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, (role, name, url, response.status_code)
+    assert world.theirs.name_zh not in client.get("/app/setup/").content.decode()
 
 
 @pytest.mark.django_db
@@ -151,3 +198,36 @@ def test_the_auditor_sees_the_marker_in_every_list_and_export(world: World) -> N
     texts["imports"] = client.get("/app/imports/").content.decode()
     missing = [name for name, text in texts.items() if MARKER not in text]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_duplicate_notices_show_only_persons_the_role_may_see(world: World) -> None:
+    from counterpart.core.audit import Actor
+    from counterpart.people.duplicates import duplicate_refusal_record
+
+    # given a refused registration of the other side's person (the office's notice about it)
+    theirs = world.objects["people"]
+    duplicate_refusal_record(Actor.system("county-prober"), theirs.identity_blind_index)
+    # then no other role's notices page names that person (or has the page at all)
+    for role in NON_AUDITOR_ROLES:
+        response = _client(world.users[role]).get("/app/people/duplicates/")
+        assert response.status_code in (200, 403), role
+        assert MARKER not in response.content.decode(), role
+    # while the auditor, the positive control, reads the notice
+    page = _client(world.users["auditor"]).get("/app/people/duplicates/").content.decode()
+    assert MARKER in page and "county-prober" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_the_assessments_list_and_its_opening_form_keep_to_the_roles_pairings(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    theirs = world.objects["assessments"]
+    link = f'href="/app/assessments/{theirs.pk}/"'
+    page = client.get("/app/assessments/")
+    assert page.status_code == 200, role
+    assert (link in page.content.decode()) == (role == "auditor"), role
+    # opening one for the other side's pairing: refused (not a choice of the form, or not the role's step)
+    opened = client.post("/app/assessments/open/", {"pairing": theirs.pairing_id, "year": "2010"})
+    assert opened.status_code in (403, 422), (role, opened.status_code)
+    assert not type(theirs).objects.filter(pairing_id=theirs.pairing_id, year=2010).exists()

@@ -72,8 +72,12 @@ def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:
         assert "/app/enterprise-reports/" in links
     else:
         assert "/app/projects/" in links
-    # a donor district imports nothing (intake/limits.py): no import page in its menu
-    assert ("/app/imports/" in links) == (name != "district-shinan")
+    # program set-up only for the program office
+    assert ("/app/setup/" in links) == (name == "office")
+    # a donor district and a reviewer import nothing (intake/limits.py): no import page in their menu
+    assert ("/app/imports/" in links) == (name not in ("district-shinan", "reviewer"))
+    # the assessments for every side of a pairing (not for an enterprise)
+    assert ("/app/assessments/" in links) == (name != "enterprise-haier")
 
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)

@@ -30,5 +30,8 @@ class Command(BaseCommand):
             f"foreign keys kept: {len(result.foreign_keys_kept)}",
             f"foreign keys dropped: {len(result.foreign_keys_dropped)}",
             *[f"  {key}" for key in result.foreign_keys_dropped],
+            f"triggers reading their own shard: {', '.join(result.triggers_made_shard_local) or '-'}",
+            f"sequences moved past their table's largest id: {len(result.sequences_moved)}",
+            *[f"  {moved}" for moved in result.sequences_moved],
         ]
         self.stdout.write("\n".join(lines))

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
+from counterpart.reports.page import report_page_context
 from counterpart.reports.pdf import report_pdf
 from counterpart.reports.text import report_text
 from counterpart.reports.xlsx import report_xlsx
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         elif kind == "text":
             data = report_text(book)
         elif kind == "html":
-            data = render_to_string("reports/report.html", {"book": book, "standalone": True})
+            data = render_to_string("reports/report.html", report_page_context(book, signed_in=False, standalone=True))
         elif kind == "xlsx":
             data = report_xlsx(book)
         else:

@@ -78,10 +78,11 @@ def _tasks_made() -> None:
 EXPECTED = {
     "office": ["待审批的项目申报", "WB-PROPOSED", "待确认的企业年度报告", "海信集团 2012", "已完工、待验收的项目"],
     "county-puding": ["已批准、待开工的项目", "WB-APPROVED 待开工的道路"],
-    "county-xixiu": ["未完成的导入", "西秀区贫困户.xlsx"],
+    "county-xixiu": ["未完成的导入", "西秀区贫困户.xlsx", "待您确认数据的考核", "市南区 → 西秀区"],
     "district-shinan": ["目前没有等待您处理的事项"],
     "enterprise-haier": ["待修改并提交的企业年度报告", "海尔集团 2012", "本企业的年度报告", "重新提交 2012 年度报告"],
     "auditor": ["目前没有等待您处理的事项"],
+    "reviewer": ["目前没有等待您处理的事项"],
 }
 
 

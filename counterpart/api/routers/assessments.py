@@ -1,0 +1,239 @@
+"""The yearly two-sided assessment of a pairing: read it; open it, score it, confirm or dispute its
+figures, submit it, cross-check it, return it or finalise it — each step the action of
+``indicators.assessment``, which asks the one policy (403 for a role that never takes the step, 422
+for a record outside the user's scope, a locked year or a step out of turn, with the same messages
+as the web pages)."""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import AliasPath
+
+from counterpart.access.scoping import scoped
+from counterpart.indicators import assessment as actions
+from counterpart.indicators.models import Assessment, AssessmentArea, AssessmentStatus, Verdict
+from counterpart.registry.models import Pairing
+
+from ..common import (
+    ERRORS,
+    WRITE_ERRORS,
+    Id,
+    InputSchema,
+    OutSchema,
+    Page,
+    Slug,
+    Year,
+    actor_of,
+    filtered,
+    text,
+    user_of,
+)
+from .shared import get_or_422
+
+router = Router(tags=["assessments"])
+
+Score = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class ScoreOut(Schema):
+    area: AssessmentArea
+    self_score: Decimal | None
+    evidence: str
+    final_score: Decimal | None
+
+
+class FigureOut(Schema):
+    id: int
+    indicator: str = Field(description="the indicator's key")
+    value: Decimal
+    unit: str
+    source: str
+    verdict: str = Field(description="'' pending, confirmed or disputed")
+    comment: str
+
+
+class AssessmentOut(OutSchema):
+    id: int
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
+    pairing: int = Field(validation_alias="pairing_id")
+    year: int
+    status: AssessmentStatus
+    self_assessment: str
+    self_assessed_by: str
+    self_assessed_at: datetime.datetime | None
+    recipient_comment: str
+    commented_by: str
+    commented_at: datetime.datetime | None
+    submitted_by: str
+    submitted_at: datetime.datetime | None
+    cross_check_notes: str
+    cross_checked_by: str
+    cross_checked_at: datetime.datetime | None
+    return_reason: str = Field(description="why a reviewer last returned it ('' if never)")
+    returned_by: str
+    returned_at: datetime.datetime | None
+    finalised_by: str
+    finalised_at: datetime.datetime | None
+    scores: list[ScoreOut]
+    figures: list[FigureOut]
+
+    @staticmethod
+    def resolve_scores(obj: Assessment) -> list[dict[str, object]]:
+        return [
+            {"area": r.area, "self_score": r.self_score, "evidence": r.self_comment, "final_score": r.final_score}
+            for r in obj.scores.all()
+        ]
+
+    @staticmethod
+    def resolve_figures(obj: Assessment) -> list[dict[str, object]]:
+        return [
+            {
+                "id": f.pk,
+                "indicator": f.indicator.key,
+                "value": f.value,
+                "unit": f.unit,
+                "source": f.source,
+                "verdict": f.verdict,
+                "comment": f.verdict_comment,
+            }
+            for f in obj.figures.all()
+        ]
+
+
+class AssessmentFilter(Schema):
+    program: Slug | None = None
+    pairing: Id | None = None
+    year: Year | None = None
+    status: AssessmentStatus | None = None
+
+
+def _visible(request: HttpRequest) -> QuerySet[Assessment]:
+    pairings = scoped(Pairing, user_of(request)).values("pk")
+    return Assessment.objects.filter(pairing__in=pairings).select_related("program", "pairing")
+
+
+def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    assessment = _visible(request).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _fresh(request: HttpRequest, assessment_id: int) -> Assessment:
+    return _visible(request).prefetch_related("scores", "figures__indicator").get(pk=assessment_id)
+
+
+@router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
+@paginate(Page)
+def assessment_list(
+    request: HttpRequest,
+    filters: Query[AssessmentFilter],
+    ordering: Literal["id", "-id", "year", "-year"] | None = None,
+):
+    queryset = _visible(request).prefetch_related("scores", "figures__indicator")
+    queryset = filtered(queryset, filters, program="program__slug", pairing="pairing_id", year="year", status="status")
+    key = ordering or "id"
+    return queryset.order_by(key, "-pk" if key.startswith("-") else "pk")
+
+
+@router.get("/assessments/{assessment_id}", response={200: AssessmentOut, **ERRORS})
+def assessment_detail(request: HttpRequest, assessment_id: Id):
+    return _fresh(request, _assessment(request, assessment_id).pk)
+
+
+class OpenIn(InputSchema):
+    pairing: Id
+    year: Year
+
+
+@router.post("/assessments", response={201: AssessmentOut, **WRITE_ERRORS})
+def assessment_open_view(request: HttpRequest, payload: OpenIn):
+    """The program office opens a pairing's assessment for a year: its figures are the pairing's report's."""
+    pairing = get_or_422(scoped(Pairing, user_of(request)), "pairing", payload.pairing, pk=payload.pairing)
+    assert pairing is not None
+    assessment = actions.assessment_open(actor_of(request), pairing, payload.year)
+    return Status(201, _fresh(request, assessment.pk))
+
+
+class AreaScoreIn(InputSchema):
+    score: Score
+    evidence: text(4000) = ""  # type: ignore[valid-type]
+
+
+class SelfAssessmentIn(InputSchema):
+    scores: dict[AssessmentArea, AreaScoreIn] = Field(description="each of the six areas: score 0–100 and evidence")
+    summary: text(10000)  # type: ignore[valid-type]
+
+
+@router.post("/assessments/{assessment_id}/self-assessment", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_self_assess_view(request: HttpRequest, assessment_id: Id, payload: SelfAssessmentIn):
+    """The donor district of the pairing scores itself in the six areas, with evidence for each."""
+    assessment = _assessment(request, assessment_id)
+    scores = {str(area): (row.score, row.evidence) for area, row in payload.scores.items()}
+    actions.assessment_self_assess(actor_of(request), assessment, scores=scores, summary=payload.summary)
+    return Status(200, _fresh(request, assessment_id))
+
+
+class VerdictIn(InputSchema):
+    figure: Id
+    verdict: Literal[Verdict.CONFIRMED, Verdict.DISPUTED]
+    reason: text(2000) = Field("", description="required when disputed")  # type: ignore[valid-type]
+
+
+class VerdictsIn(InputSchema):
+    verdicts: list[VerdictIn] = Field(max_length=1000, description="one per figure of the assessment")
+    comment: text(10000) = ""  # type: ignore[valid-type]
+
+
+@router.post("/assessments/{assessment_id}/verdicts", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_confirm_figures_view(request: HttpRequest, assessment_id: Id, payload: VerdictsIn):
+    """The recipient office confirms every figure or disputes it, saying why."""
+    assessment = _assessment(request, assessment_id)
+    verdicts = {row.figure: (str(row.verdict), row.reason) for row in payload.verdicts}
+    actions.assessment_confirm_figures(actor_of(request), assessment, verdicts=verdicts, comment=payload.comment)
+    return Status(200, _fresh(request, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/submit", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_submit_view(request: HttpRequest, assessment_id: Id):
+    """The program office submits the assessment to the reviewer once both sides have acted."""
+    actions.assessment_submit(actor_of(request), _assessment(request, assessment_id))
+    return Status(200, _fresh(request, assessment_id))
+
+
+class CrossCheckIn(InputSchema):
+    final_scores: dict[AssessmentArea, Score] = Field(description="the final score of each of the six areas")
+    notes: text(10000) = ""  # type: ignore[valid-type]
+
+
+@router.post("/assessments/{assessment_id}/cross-check", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_cross_check_view(request: HttpRequest, assessment_id: Id, payload: CrossCheckIn):
+    """A reviewer of the program sets the final score of each area."""
+    scores = {str(area): score for area, score in payload.final_scores.items()}
+    actions.assessment_cross_check(
+        actor_of(request), _assessment(request, assessment_id), final_scores=scores, notes=payload.notes
+    )
+    return Status(200, _fresh(request, assessment_id))
+
+
+class ReturnIn(InputSchema):
+    reason: text(2000, min_length=1)  # type: ignore[valid-type]
+
+
+@router.post("/assessments/{assessment_id}/return", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_return_view(request: HttpRequest, assessment_id: Id, payload: ReturnIn):
+    """A reviewer sends a submitted or cross-checked assessment back to the donor side, saying why."""
+    actions.assessment_return(actor_of(request), _assessment(request, assessment_id), reason=payload.reason)
+    return Status(200, _fresh(request, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/finalise", response={200: AssessmentOut, **WRITE_ERRORS})
+def assessment_finalise_view(request: HttpRequest, assessment_id: Id):
+    """A reviewer locks the cross-checked assessment with its final report; nothing changes after."""
+    actions.assessment_finalise(actor_of(request), _assessment(request, assessment_id))
+    return Status(200, _fresh(request, assessment_id))
