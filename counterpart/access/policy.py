@@ -219,6 +219,9 @@ def policy_check(actor: Actor, verb: str, target: Target, *, area_field: str = "
     if user is not None and target.program is not None and not _program_readable(user, target.program):
         slug = Program.objects.filter(pk=target.program).values_list("slug", flat=True).first()
         raise InvalidInput("program", slug or target.program, _("该协作项目不在您的权限范围内"))
+    held = roles & set(rule.grants)
+    if held and all(rule.grants[role] is Scope.ENTERPRISE for role in held):
+        raise InvalidInput(area_field, target.organisation or "", _("只能为本企业填报"))
     raise InvalidInput(area_field, target.area or "", _("该地区不在您的权限范围内"))
 
 

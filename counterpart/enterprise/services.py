@@ -7,14 +7,13 @@ anything is written.
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, may, policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
-from counterpart.indicators.models import Qualifier
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Program
 from counterpart.registry.services import period_lock_check
 
@@ -37,59 +36,16 @@ from .models import (
     Sector,
     Side,
 )
+from .values import choice_of, qualifiers_of, quantity_of, whole_number, year_of
 
 
-def _whole(field_name: str, value: object) -> int | None:
-    """A non-negative whole number (a count, or an amount in fen), or None when not given."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field_name, value, _("必须是整数"))
-    if value < 0:
-        raise InvalidInput(field_name, value, _("不能为负数"))
-    return value
+def report_target(report: EnterpriseReport) -> Target:
+    """Where a report lands, for the policy: its program, its area and its enterprise."""
+    return Target(program=report.program_id, area=report.area_id, organisation=report.enterprise.organisation_id)
 
 
-def _quantity(field_name: str, value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise InvalidInput(field_name, value, _("不是有效的数量"))
-    try:
-        quantity = Decimal(repr(value) if isinstance(value, float) else str(value))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(field_name, value, _("不是有效的数量")) from None
-    if not quantity.is_finite() or quantity < 0:
-        raise InvalidInput(field_name, value, _("数量不能为负数"))
-    return quantity
-
-
-def _year(field_name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
-        raise InvalidInput(field_name, value, _("年份不在有效范围内"))
-    return value
-
-
-def _qualifiers(value: Mapping[str, str] | None, allowed: Iterable[str], given: Mapping[str, object]) -> dict:
-    """Qualifiers by indicator key: each must name a known qualifier of a figure that was given."""
-    result: dict[str, str] = {}
-    allowed = set(allowed)
-    for key, qualifier in (value or {}).items():
-        if key not in allowed:
-            raise InvalidInput("qualifiers", key, _("未知的指标"))
-        if qualifier not in Qualifier.values:
-            raise InvalidInput(f"qualifiers.{key}", qualifier, _("未知的限定词"))
-        if given.get(key) is None:
-            raise InvalidInput(f"qualifiers.{key}", qualifier, _("该指标没有数值，不能加限定词"))
-        if qualifier:
-            result[key] = qualifier
-    return result
-
-
-def _choice(field_name: str, value: str, choices: type, message: str) -> str:
-    if value not in choices.values:  # type: ignore[attr-defined]
-        raise InvalidInput(field_name, value, message)
-    return value
+def _enterprise_check(actor: Actor, verb: str, report: EnterpriseReport) -> None:
+    policy_check(actor, verb, report_target(report), area_field="enterprise")
 
 
 def enterprise_register(
@@ -102,15 +58,17 @@ def enterprise_register(
     is_illustrative: bool = False,
 ) -> Enterprise:
     """Register an organisation of kind enterprise as acting in programs on one side."""
-    _choice("side", side, Side, _("未知的帮扶方/受援方"))
+    choice_of("side", side, Side, _("未知的帮扶方/受援方"))
     if sector:
-        _choice("sector", sector, Sector, _("未知的行业"))
+        choice_of("sector", sector, Sector, _("未知的行业"))
     if organisation.kind != OrganisationKind.ENTERPRISE:
         raise InvalidInput("organisation", organisation.name_zh, _("该单位不是企业"))
     programs = list(programs)
     if not programs:
         raise InvalidInput("programs", [], _("至少应属于一个协作项目"))
     with transaction.atomic():
+        for program in programs:
+            policy_check(actor, "enterprise_register", Target(program=program.pk), area_field="programs")
         if Enterprise.objects.filter(organisation=organisation).exists():
             raise InvalidInput("organisation", organisation.name_zh, _("该企业已登记"))
         enterprise = Enterprise.objects.create(
@@ -143,15 +101,18 @@ def operation_record(
     """Record a donor-side enterprise's subsidiary, restructured factory or park in a recipient area."""
     if enterprise.side != Side.DONOR:
         raise InvalidInput("enterprise", enterprise.organisation.name_zh, _("只有帮扶方企业在受援地有经营实体"))
-    _choice("kind", kind, OperationKind, _("未知的经营类型"))
-    _choice("sector", sector, Sector, _("未知的行业"))
+    choice_of("kind", kind, OperationKind, _("未知的经营类型"))
+    choice_of("sector", sector, Sector, _("未知的行业"))
     if area.level not in (AreaLevel.PREFECTURE, AreaLevel.COUNTY):
         raise InvalidInput("area", area.code, _("经营地点应为地级或县级区划"))
     if start_year is not None:
-        _year("start_year", start_year)
+        year_of("start_year", start_year)
     if kind == OperationKind.RESTRUCTURED_FACTORY and not (restructured_factory_name or restructured_organisation):
         raise InvalidInput("restructured_factory_name", "", _("重组工厂须注明被重组的原工厂"))
     with transaction.atomic():
+        targets = [Target(program=pk, area=area.code) for pk in enterprise.programs.values_list("pk", flat=True)]
+        if not any(may(actor, "operation_record", target) for target in targets):
+            policy_check(actor, "operation_record", targets[0] if targets else Target(program=None), area_field="area")
         if Operation.objects.filter(enterprise=enterprise, organisation=organisation).exists():
             raise InvalidInput("organisation", organisation.name_zh, _("该经营实体已登记"))
         operation = Operation.objects.create(
@@ -191,10 +152,12 @@ def agreement_sign(
     """Record a signed cooperation project and the investment agreed in it."""
     if not title.strip():
         raise InvalidInput("title", title, _("名称不能为空"))
-    _whole("agreed_investment", agreed_investment_fen)
+    whole_number("agreed_investment", agreed_investment_fen)
     if operation is not None and operation.enterprise_id != enterprise.pk:
         raise InvalidInput("operation", operation.pk, _("经营实体不属于该企业"))
     with transaction.atomic():
+        target = Target(program=program.pk, area=recipient_area.code, organisation=enterprise.organisation_id)
+        policy_check(actor, "agreement_sign", target, area_field="recipient_area")
         _in_program(enterprise, program)
         period_lock_check(program, signed_on.year, field="signed_on")
         agreement = CooperationAgreement.objects.create(
@@ -240,17 +203,17 @@ def _figures_clean(figures: ReportFigures) -> dict[str, object]:
         name = item.name
         raw = getattr(figures, name)
         if name == "capacity_quantity":
-            values[name] = _quantity(name, raw)
+            values[name] = quantity_of(name, raw)
         elif name in ("capacity_unit", "certifications"):
             values[name] = str(raw).strip()
         elif name != "qualifiers":
-            values[name] = _whole(name.removesuffix("_fen"), raw)
+            values[name] = whole_number(name.removesuffix("_fen"), raw)
     if values["capacity_quantity"] is not None and not values["capacity_unit"]:
         raise InvalidInput("capacity_unit", "", _("填写了产能须注明产品单位"))
     if values["capacity_unit"] and values["capacity_quantity"] is None:
         raise InvalidInput("capacity_quantity", values["capacity_unit"], _("填写了产品单位须填写产能数量"))
     given = {key: values[rule.field] for key, rule in REPORT_INDICATORS.items()}
-    values["qualifiers"] = _qualifiers(figures.qualifiers, REPORT_INDICATORS, given)
+    values["qualifiers"] = qualifiers_of(figures.qualifiers, REPORT_INDICATORS, given)
     return values
 
 
@@ -304,7 +267,7 @@ def enterprise_report_draft(
     When a confirmed report of the same scope and year exists, the new one is its correction: it
     supersedes the confirmed one once it is itself confirmed; until then the confirmed one counts.
     """
-    _year("year", year)
+    year_of("year", year)
     if year < program.start_year or (program.end_year is not None and year > program.end_year):
         raise InvalidInput("year", year, _("年份不在协作项目的期限内"))
     period_lock_check(program, year)
@@ -320,6 +283,8 @@ def enterprise_report_draft(
         raise InvalidInput("area", None, _("全省范围的报告须注明地区"))
     values = _figures_clean(figures)
     with transaction.atomic():
+        target = Target(program=program.pk, area=area.code, organisation=enterprise.organisation_id)
+        policy_check(actor, "enterprise_report_draft", target, area_field="enterprise")
         _in_program(enterprise, program)
         scope = EnterpriseReport.objects.select_for_update().filter(
             enterprise=enterprise, operation=operation, year=year
@@ -352,6 +317,7 @@ def enterprise_report_update(actor: Actor, report: EnterpriseReport, *, figures:
     values = _figures_clean(figures)
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
+        _enterprise_check(actor, "enterprise_report_update", report)
         period_lock_check(report.program_id, report.year)
         if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise InvalidInput("status", report.status, _("只有草稿或退回的报告可以修改；已确认的报告请提交更正"))
@@ -367,6 +333,7 @@ def enterprise_report_submit(actor: Actor, report: EnterpriseReport) -> Enterpri
     """The enterprise submits its report to the program office."""
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
+        _enterprise_check(actor, "enterprise_report_submit", report)
         if not any(getattr(report, rule.field) is not None for rule in REPORT_INDICATORS.values()):
             raise InvalidInput("figures", report.pk, _("报告没有任何数值，不能提交"))
         return _report_transition(actor, report, ReportStatus.SUBMITTED)
@@ -380,6 +347,7 @@ def enterprise_report_confirm(actor: Actor, report: EnterpriseReport) -> Enterpr
     """
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
+        _enterprise_check(actor, "enterprise_report_confirm", report)
         if report.status != ReportStatus.SUBMITTED:
             raise InvalidInput(
                 "status",
@@ -398,6 +366,7 @@ def enterprise_report_return(actor: Actor, report: EnterpriseReport, *, reason: 
         raise InvalidInput("reason", reason, _("退回报告必须说明原因"))
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
+        _enterprise_check(actor, "enterprise_report_return", report)
         return _report_transition(actor, report, ReportStatus.RETURNED, reason=reason.strip())
 
 
@@ -426,27 +395,28 @@ def market_event_record(
     is_illustrative: bool = False,
 ) -> MarketEvent:
     """Record a fair, exhibition or promotion with its totals as published and its registered participants."""
-    _choice("kind", kind, EventKind, _("未知的活动类型"))
+    choice_of("kind", kind, EventKind, _("未知的活动类型"))
     if not title.strip():
         raise InvalidInput("title", title, _("名称不能为空"))
     period_lock_check(program, start_date.year, field="start_date")
     if end_date < start_date:
         raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
-    _whole("participating_enterprises", participating_enterprises_count)
-    _whole("direct_sales", direct_sales_fen)
-    _whole("order_value", order_value_fen)
+    whole_number("participating_enterprises", participating_enterprises_count)
+    whole_number("direct_sales", direct_sales_fen)
+    whole_number("order_value", order_value_fen)
     given = {
         "participating_enterprises": participating_enterprises_count,
         "direct_sales": direct_sales_fen,
         "order_value": order_value_fen,
     }
-    cleaned_qualifiers = _qualifiers(qualifiers, EVENT_QUALIFIED, given)
+    cleaned_qualifiers = qualifiers_of(qualifiers, EVENT_QUALIFIED, given)
     destinations = [str(d).strip() for d in export_destinations if str(d).strip()]
     participants = list(participants)
     for enterprise in participants:
         if enterprise.side != Side.RECIPIENT:
             raise InvalidInput("participants", enterprise.organisation.name_zh, _("参会企业应为受援方企业"))
     with transaction.atomic():
+        policy_check(actor, "market_event_record", Target(program=program.pk, area=area.code), area_field="area")
         for enterprise in participants:
             _in_program(enterprise, program)
         event = MarketEvent.objects.create(
@@ -504,9 +474,12 @@ def market_event_update(actor: Actor, event: MarketEvent, *, reason: str = "", *
         raise InvalidInput(name, changes[name], _("该项不能修改"))
     for name in ("participating_enterprises_count", "direct_sales_fen", "order_value_fen"):
         if name in changes:
-            _whole(name.removesuffix("_count").removesuffix("_fen"), changes[name])
+            whole_number(name.removesuffix("_count").removesuffix("_fen"), changes[name])
     with transaction.atomic():
         event = MarketEvent.objects.select_for_update().get(pk=event.pk)
+        policy_check(
+            actor, "market_event_update", Target(program=event.program_id, area=event.area_id), area_field="area"
+        )
         period_lock_check(event.program_id, event.start_date.year, field="start_date")
         before = snapshot(event)
         for name, value in changes.items():
@@ -534,11 +507,14 @@ def event_participation_record(
     is_illustrative: bool = False,
 ) -> EventParticipation:
     """Register (or update the sales of) one recipient-side enterprise at an event."""
-    _whole("direct_sales", direct_sales_fen)
-    _whole("order_value", order_value_fen)
+    whole_number("direct_sales", direct_sales_fen)
+    whole_number("order_value", order_value_fen)
     if enterprise.side != Side.RECIPIENT:
         raise InvalidInput("enterprise", enterprise.organisation.name_zh, _("参会企业应为受援方企业"))
     with transaction.atomic():
+        target = Target(program=event.program_id, area=event.area_id, organisation=enterprise.organisation_id)
+        policy_check(actor, "event_participation_record", target, area_field="event")
+        period_lock_check(event.program_id, event.start_date.year, field="event")
         _in_program(enterprise, event.program)
         participation, created = EventParticipation.objects.select_for_update().get_or_create(
             event=event, enterprise=enterprise, defaults={"is_illustrative": is_illustrative}
@@ -567,8 +543,8 @@ def purchase_record(
     is_illustrative: bool = False,
 ) -> Purchase:
     """Record a donor-side buyer's purchase of a recipient-side enterprise's products."""
-    _choice("buyer_kind", buyer_kind, BuyerKind, _("未知的采购方类型"))
-    _whole("amount", amount_fen)
+    choice_of("buyer_kind", buyer_kind, BuyerKind, _("未知的采购方类型"))
+    whole_number("amount", amount_fen)
     if not product.strip():
         raise InvalidInput("product", product, _("产品名称不能为空"))
     period_lock_check(program, purchased_on.year, field="purchased_on")
@@ -576,12 +552,20 @@ def purchase_record(
         raise InvalidInput("buyer", buyer.name_zh, _("采购方应在帮扶方地区"))
     if seller.side != Side.RECIPIENT:
         raise InvalidInput("seller", seller.organisation.name_zh, _("销售方应为受援方企业"))
-    amount = _quantity("quantity", quantity)
+    amount = quantity_of("quantity", quantity)
     if amount is not None and not unit.strip():
         raise InvalidInput("unit", unit, _("填写了数量须注明单位"))
     if event is not None and event.program_id != program.pk:
         raise InvalidInput("event", event.pk, _("活动不属于此协作项目"))
     with transaction.atomic():
+        # The buyer's district is the donor side; the seller's place the recipient side.
+        target = Target(
+            program=program.pk,
+            area=seller.organisation.area_id,
+            donor_area=buyer.area_id[:6],
+            organisation=seller.organisation_id,
+        )
+        policy_check(actor, "purchase_record", target, area_field="seller")
         _in_program(seller, program)
         purchase = Purchase.objects.create(
             program=program,

@@ -139,12 +139,14 @@ class Kind:
     # stage_columns, stage_encoder, stage_problems, stage_classify and stage_apply.
     staged: bool = False
     stage_columns: tuple[tuple[str, str], ...] = ()
-    # True for the kinds a recipient office may import for its own areas (intake/limits.py): their
-    # row_places names every place a row reaches.
-    area_scoped: bool = False
-    # True for the kinds an enterprise may import for itself: their row_organisations names the
-    # enterprise (its organisation) each row is about.
-    enterprise_scoped: bool = False
+    # The policy verb the kind's new rows take (intake/limits.py): the kind is offered to whoever the
+    # policy grants it, and every row's target (row_program with row_places or row_organisations) is
+    # asked of the policy before anything is written. Empty: the program office's kind.
+    verb: str = ""
+    # The scopes of the policy a row of the kind can carry: its program, the places it reaches, the
+    # enterprise it is about. None of the kinds names a pairing's donor district, so a donor district's
+    # grant (Scope.PAIRING) never offers one.
+    row_scopes: frozenset[str] = frozenset({"program", "area", "enterprise"})
     instructions_zh: str = ""
     instructions_en: str = ""
 
@@ -180,6 +182,12 @@ class Kind:
     def prepare(self, row: Row, context: ImportContext) -> None:
         """Check a typed row as the domain would, without writing; raise InvalidInput naming a column."""
 
+    def row_program(self, row: Row, context: ImportContext) -> int | None:
+        """The program (id) a prepared row's write lands in: its program column, if it has one."""
+        if any(column.key == "program" for column in self.columns) and row.get("program"):
+            return context.program(row["program"]).pk
+        return None
+
     def row_places(self, row: Row, context: ImportContext) -> Iterator[tuple[str, str | None]]:
         """(column, area code) of every place a prepared row names or reaches: its area columns here;
         kinds whose rows reach places through other records (a household, a project) add those."""
@@ -188,7 +196,7 @@ class Kind:
                 yield column.key, area_code_parse(row[column.key], column.key).code
 
     def row_organisations(self, row: Row, context: ImportContext) -> Iterator[tuple[str, int]]:
-        """(column, organisation id) of the enterprise a prepared row is about (enterprise_scoped kinds)."""
+        """(column, organisation id) of the enterprise a prepared row is about (an enterprise's kinds)."""
         return iter(())
 
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:

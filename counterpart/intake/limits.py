@@ -1,64 +1,93 @@
-"""What an uploader who is not a program office may import: the rows of their own areas, or of their
-own enterprise.
+"""What an uploader may import, asked of the one policy (``access.policy``) before anything is written.
 
-A program office (or an administrator, or a command-line process) loads whole files for any area, as
-it always has. A recipient office — a county or a prefecture, which keeps its poor households,
-persons, courses and beneficiaries in spreadsheets — loads the kinds marked ``area_scoped``, and only
-rows of its own areas: every place a row names or reaches (an area column, a household's village, a
-course's place, a project's area, a person's area; ``Kind.row_places``) must lie within one of its
-areas. An enterprise loads the kinds marked ``enterprise_scoped`` (its annual reports, as drafts for
-the program office to confirm), and only rows of its own enterprise (``Kind.row_organisations``).
-A row that matches a record already registered must match one the uploader may change. Anything
-else is refused on its row, naming the column and the value, and nothing loads (a file is all or
-nothing, as always). Other roles (donor districts, auditors) import nothing.
+The actions an import calls ask the policy themselves; what is checked here is only what lets a file
+be refused early and *by its row* (an action writing a chunk in one call can name no row):
+
+- **The kinds offered.** A kind that names its ``verb`` (the policy verb its new rows take:
+  households and persons, courses and their participants, beneficiaries, an enterprise's reports,
+  market events, student aid) is offered to whoever the policy grants that verb somewhere, in a scope
+  its rows can carry (``Kind.row_scopes``: no file names a pairing, so a donor district is offered
+  none) — a county its registry and courses, an enterprise its reports, the program office its
+  courses, beneficiaries, events and aid. A kind
+  that names none (set-up, ledger, projects, figures) is the program office's. A role that may write
+  nothing (an auditor, no role) imports nothing. A role refused the kind gets the whole file refused.
+- **Every row,** for a kind that names its verb: the target the row's write will take — its program,
+  and each place it names or reaches (``Kind.row_places``: an area column, a household's village, a
+  course's place, a project's area, a person's area) or the enterprise it is about
+  (``Kind.row_organisations``) — is asked of the policy with ``policy_check``, so the refusal is the
+  action's own words, on the row's column. Each distinct target is asked once per file.
+- **Records already registered** that a row matches must be ones the uploader may change (the write
+  scoping of ``access.scoping``, which reads the same memberships): a file cannot even confirm what
+  another county holds.
+
+System processes and administrators load whole files (``None``: no row checks; the actions still
+ask the policy, which lets them).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
-from django.utils.translation import gettext as _
 
-from counterpart.access.scoping import access_scope, scoped
+from counterpart.access.models import Role
+from counterpart.access.policy import (
+    MEMO,
+    Scope,
+    Target,
+    VerbRule,
+    may_somewhere,
+    memberships_of,
+    policy_check,
+    rule_allows_somewhere,
+    verb_rule,
+    verbs,
+)
+from counterpart.access.scoping import scoped
 from counterpart.core.audit import Actor
-from counterpart.core.errors import InvalidInput
 
 from .validation import FileRejected
 
 if TYPE_CHECKING:
     from .kinds import ImportContext, Kind, Row
 
+# The kinds that name no verb: the program office's (their actions ask the policy on each write).
+_PROGRAM_OFFICE_KINDS = VerbRule("import", {Role.PROGRAM_OFFICE: Scope.PROGRAM})
 
-@dataclass(frozen=True)
+
+@dataclass
 class ImportLimits:
-    user: Any
-    areas: frozenset[str] = frozenset()
-    organisations: frozenset[int] = frozenset()
+    actor: Actor
+    # The targets already allowed in this file: (verb, target) asked once, not once a row.
+    allowed: set[tuple[str, Target, str]] = field(default_factory=set)
+
+    @property
+    def user(self) -> Any:
+        return self.actor.user
 
     def allows(self, kind: "Kind") -> bool:
-        return (kind.area_scoped and bool(self.areas)) or (kind.enterprise_scoped and bool(self.organisations))
+        if not kind.verb:
+            return rule_allows_somewhere(self.actor, _PROGRAM_OFFICE_KINDS)
+        rule = verb_rule(kind.verb)
+        carried = {role: scope for role, scope in rule.grants.items() if scope.value in kind.row_scopes}
+        return rule_allows_somewhere(self.actor, VerbRule(rule.verb, carried, rule.program_less))
 
     def row_check(self, kind: "Kind", row: "Row", context: "ImportContext") -> None:
-        """Refuse a prepared row that reaches beyond the uploader's areas or enterprise."""
-        if kind.area_scoped and self.areas:
-            self.place_check(kind.row_places(row, context))
+        """Ask the policy about every target a prepared row's write takes (InvalidInput on its column)."""
+        if not kind.verb:
             return
-        for column, organisation_id in kind.row_organisations(row, context):
-            if organisation_id not in self.organisations:
-                raise InvalidInput(column, row.get(column), _("只能导入本企业的数据"))
-
-    def place_check(self, places: Iterable[tuple[str, str | None]]) -> None:
-        """Refuse the first place outside the uploader's areas (a row placed nowhere is refused too:
-        it would be a record no county could see)."""
-        placed = False
-        for column, code in places:
-            if not code or not any(code.startswith(area) for area in self.areas):
-                raise InvalidInput(column, code or "", _("该地区不在您的权限范围内"))
-            placed = True
-        if not placed:
-            raise InvalidInput("", "", _("该地区不在您的权限范围内"))
+        program = kind.row_program(row, context)
+        targets = [
+            (column, Target(program=program, organisation=organisation))
+            for column, organisation in kind.row_organisations(row, context)
+        ] or [(column, Target(program=program, area=code or None)) for column, code in kind.row_places(row, context)]
+        # a row placed nowhere is asked as such: refused unless the role's scope is the program
+        for column, target in targets or [(kind.natural_key[-1], Target(program=program))]:
+            key = (kind.verb, target, column)
+            if key not in self.allowed:
+                policy_check(self.actor, kind.verb, target, area_field=column)
+                self.allowed.add(key)
 
     def writable(self, records: Sequence[Model]) -> set[tuple[type[Model], Any]]:
         """(model, pk) of the records the uploader may change: one scoped query per model."""
@@ -73,28 +102,31 @@ class ImportLimits:
 
 
 def import_limits_of(user: Any) -> ImportLimits | None:
-    """What ``user`` may import: None for whole files (program office, administrator, no user: a
-    command-line or system process); limits with no areas and no enterprise for a role that imports
-    nothing."""
-    if user is None:
+    """What ``user`` may import: None for whole files (an administrator, no user: a command-line
+    or system process); otherwise the limits, whose ``allows`` says which kinds are offered."""
+    return _limits_for(Actor.of(user) if user is not None else Actor.system("import"))
+
+
+def _limits_for(actor: Actor) -> ImportLimits | None:
+    user = actor.user
+    if actor.is_system or user is None or (user.is_superuser and user.is_active):
         return None
-    scope = access_scope(user, for_write=True)
-    if scope.everything or scope.programs:
-        return None
-    return ImportLimits(user, scope.recipient_areas, scope.organisations)
+    if getattr(user, MEMO, None) is None:
+        setattr(user, MEMO, memberships_of(user))  # read once for every row of the file
+    return ImportLimits(actor)
 
 
 def import_limits(actor: Actor, kind: "Kind") -> ImportLimits | None:
-    """The limits of ``actor``'s import of ``kind``: None for whole files; FileRejected when the
-    role imports nothing, or not this kind."""
-    limits = import_limits_of(actor.db_user)
+    """The limits of ``actor``'s import of ``kind``: None for whole files or a kind whose rows only
+    its actions check; FileRejected when the role imports nothing, or not this kind."""
+    limits = _limits_for(actor)
     if limits is None:
         return None
-    if not (limits.areas or limits.organisations):
+    if not any(may_somewhere(actor, rule.verb) for rule in verbs()):
         raise FileRejected("您的角色不能导入数据", "your role may not import data")
     if not limits.allows(kind):
         raise FileRejected(
             f"“{kind.name_zh}”不在您可以导入的数据类型中（其余类型由协作办导入）",
             f"{kind.name_en} are not among the kinds you may import (the program office imports the others)",
         )
-    return limits
+    return limits if kind.verb else None

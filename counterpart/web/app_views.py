@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
@@ -249,9 +248,6 @@ def household_register_view(request: HttpRequest) -> HttpResponse:
     form = forms.HouseholdRegisterForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
-        edge_check(
-            request.user, "household_register", Target(program=None, area=data["village"].code), area_field="village"
-        )
         household = household_register(
             Actor.of(request.user),
             number=data["number"],
@@ -271,7 +267,6 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
     form = forms.PersonRegisterForm(request.POST or None, user=request.user)
 
     def write(data: dict[str, Any]) -> Any:
-        edge_check(request.user, "person_register", Target(program=None, area=data["area"].code), area_field="area")
         person = person_register(
             Actor.of(request.user),
             PersonRow(
@@ -322,13 +317,6 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
-        area = data["area"]
-        target = Target(
-            program=data["program"].pk,
-            area=area.code if area else None,
-            organisation=data["enterprise"].organisation_id,
-        )
-        edge_check(request.user, "enterprise_report_draft", target, area_field="enterprise")
         report = enterprise_report_draft(
             actor,
             program=data["program"],
@@ -381,7 +369,6 @@ def enterprise_report_review_view(request: HttpRequest, pk: int, action: str) ->
     reason = form.cleaned_data["note"] if form.is_valid() else ""
     actor = Actor.of(request.user)
     try:
-        edge_check(request.user, f"enterprise_report_{action}", can.enterprise_report_target(report))
         if action == "confirm":
             enterprise_report_confirm(actor, report)
         else:
@@ -420,11 +407,6 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The county records a household or a person its project reached, from the project's page."""
     project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), request.user, pk=pk)
     _form_open(request, "benefit_record")  # a role the policy never grants it: 403 before the form is read
-    try:
-        edge_check(request.user, "benefit_record", can.project_target(project), area_field="project")
-    except InvalidInput as refused:
-        messages.error(request, _refusal(refused))
-        return redirect("web:projects_detail", pk=project.pk)
     form = forms.BeneficiaryForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

@@ -5,8 +5,3 @@ class WebConfig(AppConfig):
     name = "counterpart.web"
     label = "web"
     verbose_name = "网站 Web"
-
-    def ready(self) -> None:
-        from .can import policy_complete
-
-        policy_complete()

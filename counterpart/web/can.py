@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 
 from counterpart.access.models import Role
 from counterpart.access.policy import (
-    POLICY,
     Scope,
     Target,
     VerbRule,
     memberships_of,
-    organisation_in_program_register,
     rule_allows,
     rule_allows_somewhere,
     verb_declared,
@@ -30,7 +28,8 @@ from counterpart.access.policy import (
 from counterpart.access.scoping import access_scope
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
-from counterpart.enterprise.models import Enterprise, EnterpriseReport, ReportStatus
+from counterpart.enterprise.models import EnterpriseReport, ReportStatus
+from counterpart.enterprise.services import report_target
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import Dimensions, ledger_target
 from counterpart.indicators.models import Assessment
@@ -51,29 +50,8 @@ PENDING: dict[str, VerbRule] = {
         VerbRule("project_complete", _PROGRAM_OR_AREA),
         VerbRule("project_accept", _PROGRAM),
         VerbRule("project_attachment_add", _PROGRAM_OR_AREA),
-        VerbRule("benefit_record", _PROGRAM_OR_AREA),
-        VerbRule("household_register", _AREA, program_less=True),
-        VerbRule("person_register", _AREA, program_less=True),
-        VerbRule("household_status_set", _AREA, program_less=True),
-        VerbRule("village_component_update", _PROGRAM_OR_AREA),
-        VerbRule("enterprise_report_draft", _ENTERPRISE),
-        VerbRule("enterprise_report_submit", _ENTERPRISE),
-        VerbRule("enterprise_report_update", _ENTERPRISE),
-        VerbRule("enterprise_report_confirm", _PROGRAM),
-        VerbRule("enterprise_report_return", _PROGRAM),
     )
 }
-
-
-def _organisation_in_program(organisation: int, program: int) -> bool:
-    return Enterprise.objects.filter(organisation_id=organisation, programs=program).exists()
-
-
-def policy_complete() -> None:
-    """The enterprise's part in the table (whether an organisation takes part in a program), while
-    the enterprise app does not declare it itself: without it no enterprise-scoped row allows."""
-    if POLICY.organisation_in_program is None:
-        organisation_in_program_register(_organisation_in_program)
 
 
 def rule_of(verb: str) -> VerbRule:
@@ -159,7 +137,7 @@ def project_target(project: Project) -> Target:
 
 
 def enterprise_report_target(report: EnterpriseReport) -> Target:
-    return Target(program=report.program_id, area=report.area_id, organisation=report.enterprise.organisation_id)
+    return report_target(report)
 
 
 def household_target(household: Household) -> Target:

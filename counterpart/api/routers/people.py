@@ -39,7 +39,6 @@ from ..common import (
     Slug,
     Year,
     actor_of,
-    area_write_check,
     filtered,
     ordered,
     text,
@@ -116,7 +115,6 @@ def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: Idem
     household = get_or_422(scoped(Household, user), "household", payload.household, pk=payload.household)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
     assert area is not None
-    area_write_check(user, program=None, area=household.village if household else area, field="area")
 
     def write() -> tuple[int, object]:
         person = person_register(
@@ -160,12 +158,6 @@ def project_beneficiary_create(
     project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), user, pk=project_id)
     household = get_or_422(scoped(Household, user), "household", payload.household, pk=payload.household)
     person = get_or_422(scoped(Person, user), "person", payload.person, pk=payload.person)
-    pairing = project.pairing
-    area_write_check(user, program=project.program, area=project.recipient_area, pairing=pairing, field="project")
-    if household is not None:
-        area_write_check(user, program=project.program, area=household.village, pairing=pairing, field="household")
-    if person is not None:
-        area_write_check(user, program=project.program, area=person.area, pairing=pairing, field="person")
 
     def write() -> tuple[int, object]:
         created = benefit_record(

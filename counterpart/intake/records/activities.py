@@ -64,7 +64,7 @@ def person_named(identity_raw: str, context: ImportContext, masked_among: Any = 
 
 class TrainingsKind(Kind):
     key = "trainings"
-    area_scoped = True
+    verb = "training_create"
     name_zh = "培训班"
     name_en = "Trainings"
     natural_key = ("program", "kind", "title", "start_date")
@@ -184,7 +184,7 @@ class TrainingsKind(Kind):
 
 class TrainingParticipantsKind(Kind):
     key = "training_participants"
-    area_scoped = True
+    verb = "training_participants_add"
     name_zh = "参训人员"
     name_en = "Training participants"
     natural_key = ("program", "training_kind", "training_title", "training_start_date", "identity_number")
@@ -312,6 +312,7 @@ def _commitment_ref(commitment: LedgerTransaction) -> str:
 
 class StudentAidKind(Kind):
     key = "student_aid"
+    verb = "student_aid_grant_batch"
     name_zh = "助学"
     name_en = "Student aid"
     natural_key = ("program", "date", "identity_number")

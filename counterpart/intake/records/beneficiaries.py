@@ -31,7 +31,7 @@ from .people import household_named
 
 class ProjectBeneficiariesKind(Kind):
     key = "project_beneficiaries"
-    area_scoped = True
+    verb = "benefit_record"
     name_zh = "项目受益人"
     name_en = "Project beneficiaries"
     natural_key = ("program", "project", "date", "household_number", "identity_number")

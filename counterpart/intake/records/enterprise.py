@@ -47,7 +47,7 @@ _FIGURES = {
 
 class EnterpriseReportsKind(Kind):
     key = "enterprise_reports"
-    enterprise_scoped = True
+    verb = "enterprise_report_draft"
     name_zh = "企业年度报告"
     name_en = "Enterprise annual reports"
     natural_key = ("program", "enterprise", "operation", "year")
@@ -239,6 +239,7 @@ assert set(_EVENT_FIELDS.values()) == set(MARKET_EVENT_EDITABLE_FIELDS)
 
 class MarketEventsKind(Kind):
     key = "market_events"
+    verb = "market_event_record"
     name_zh = "市场开拓活动"
     name_en = "Market events"
     natural_key = ("program", "title", "start_date")

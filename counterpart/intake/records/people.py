@@ -69,7 +69,7 @@ class HouseholdsKind(Kind):
     name_zh = "贫困户"
     name_en = "Households"
     bulk = True
-    area_scoped = True
+    verb = "households_register_bulk"
     natural_key = ("number",)
     columns = (
         Column("number", "户编号", "Household number", required=True, max_length=40),
@@ -169,7 +169,7 @@ class PersonsKind(Kind):
     create_in_groups = True
     staged = True
     stage_columns = PERSON_STAGE_COLUMNS
-    area_scoped = True
+    verb = "persons_register_bulk"
     columns = (
         Column(
             "household_number",

@@ -17,6 +17,8 @@ from counterpart.projects.services import project_propose
 from counterpart.registry.models import Area
 from counterpart.registry.services import AreaRow, areas_upsert
 
+from .test_activities import TRAINING_HEADER
+
 pytestmark = pytest.mark.django_db
 
 HOUSEHOLDS = ["户编号", "所在村区划代码", "主要致贫原因", "识别年度"]
@@ -109,10 +111,20 @@ def test_a_county_may_not_import_the_program_offices_kinds_and_other_roles_impor
         batch_enqueue(auditor, households)
 
 
-def test_the_program_office_still_loads_whole_files(puding, program, write_csv):
+def test_the_program_office_loads_its_programs_courses_for_every_county_but_not_the_registry(
+    puding, program, write_csv
+):
     office = Actor.of(user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program))
+    courses = [
+        ["qd-gz", "labour_transfer", "电焊培训班", "2010-05-01", "2010-05-20", "520422", 40],
+        ["qd-gz", "labour_transfer", "厨师培训班", "2010-06-01", "2010-06-20", "520402", 30],
+    ]
+    assert import_file(office, write_csv("t.csv", [TRAINING_HEADER, *courses]), kind="trainings").ok
+    # the poverty registry is the counties' (people/policy.py): the whole file is refused
     rows = [["H-1", "520422100201", "illness", 2009], ["H-2", "520402100201", "illness", 2009]]
-    assert import_file(office, write_csv("h.csv", [HOUSEHOLDS, *rows])).ok
+    with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
+        import_file(office, write_csv("h.csv", [HOUSEHOLDS, *rows]))
+    assert not Household.objects.exists()
 
 
 def test_a_queued_upload_runs_as_its_uploader_within_their_areas(puding, write_csv):

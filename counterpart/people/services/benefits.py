@@ -22,7 +22,7 @@ from ..models import (
     Training,
 )
 from ..summary import beneficiary_summary_add, beneficiary_summary_keys_of, beneficiary_summary_refresh
-from .checks import program_pairing_check, program_year_check
+from .checks import areas_check, program_pairing_check, program_year_check
 from .staging import PERSON_LOAD_REBUILD_MIN_ROWS
 
 
@@ -76,6 +76,19 @@ def benefit_record(
             if person.household_id is None:
                 raise InvalidInput("person", person.pk, _("受益对象须为建档立卡贫困户成员"))
             members = [person]
+        # The places the benefit reaches: the project's area, and each member's (or ``area``).
+        if project is not None:
+            areas_check(
+                actor,
+                "benefit_record",
+                [project.recipient_area_id],
+                program=program.pk,
+                pairing=pairing,
+                field="project",
+            )
+        reached = [area.code] if area is not None else [member.area_id for member in members]
+        field = "household" if household is not None else "person"
+        areas_check(actor, "benefit_record", reached, program=program.pk, pairing=pairing, field=field)
         benefits = []
         for member in members:
             where = area.code if area is not None else member.area_id
@@ -168,6 +181,7 @@ def benefits_record_bulk(
             batch.clear()
 
         years_checked: set[int] = set()
+        areas_checked: set[str] = set()
         for row in rows:
             if row.kind not in BenefitKind.values:
                 raise InvalidInput("kind", row.kind, _("未知的受益类型"))
@@ -176,6 +190,9 @@ def benefits_record_bulk(
             if row.date.year not in years_checked:
                 program_year_check(program, row.date.year, "date")
                 years_checked.add(row.date.year)
+            if row.area_code not in areas_checked:  # the policy, too, once an area
+                areas_check(actor, "benefits_record_bulk", [row.area_code], program=program.pk, field="area_code")
+                areas_checked.add(row.area_code)
             batch.append(
                 (
                     row.person_id,

@@ -17,6 +17,7 @@ from ..models import (
     PovertyCause,
     PovertyStatus,
 )
+from .checks import areas_check
 
 
 def household_check(number: str, village: Area, poverty_cause: str) -> None:
@@ -44,6 +45,7 @@ def household_register(
     number = (number or "").strip()
     household_check(number, village, poverty_cause)
     with transaction.atomic():
+        areas_check(actor, "household_register", [village.code], field="village")
         if Household.objects.filter(number=number).exists():
             raise InvalidInput("number", number, _("该户编号已存在"))
         household = Household.objects.create(
@@ -83,6 +85,7 @@ def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year
         if row.poverty_cause not in PovertyCause.values:
             raise InvalidInput(f"row {line}", row.poverty_cause, _("未知的致贫原因"))
     with transaction.atomic():
+        areas_check(actor, "households_register_bulk", (row.village.code for row in rows), field="village")
         existing = Household.objects.filter(number__in=sorted(numbers)).values_list("number", flat=True)[:1]
         for number in existing:
             raise InvalidInput("number", number, _("该户编号已存在"))
@@ -127,6 +130,7 @@ def household_status_set(
     if len(reason) > 255:
         raise InvalidInput("reason", reason[:20], _("原因不能超过255个字"))
     with transaction.atomic():
+        areas_check(actor, "household_status_set", [household.village_id], field="household")
         period_lock_check_area(household.village_id, year)
         record, created = HouseholdStatus.objects.get_or_create(
             household=household,
@@ -155,6 +159,7 @@ def household_update(actor: Actor, household: Household, *, reason: str = "", **
         raise InvalidInput("poverty_cause", changes["poverty_cause"], _("未知的致贫原因"))
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        areas_check(actor, "household_update", [household.village_id], field="household")
         before = snapshot(household)
         for name, value in changes.items():
             setattr(household, name, str(value or "").strip() if name == "helper_name" else value)

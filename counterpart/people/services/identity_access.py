@@ -41,6 +41,8 @@ def persons_identity_rekey(actor: Actor, *, batch_size: int = 5_000, key_id: str
     Works in batches, each its own transaction, so a run over tens of millions of rows can be
     stopped and resumed; returns how many rows were re-encrypted.
     """
+    if not actor.is_system:  # a key rotation is an operator's command (identity_rekey), never a user's
+        raise PermissionDenied(_("您的角色不能进行此操作"))
     target = key_id or identity_current_key_id()
     total = 0
     while True:

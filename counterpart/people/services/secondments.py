@@ -16,7 +16,7 @@ from ..models import (
     Secondment,
     SecondmentKind,
 )
-from .checks import program_pairing_check
+from .checks import areas_check, program_pairing_check
 
 
 def secondment_record(
@@ -48,6 +48,11 @@ def secondment_record(
         raise InvalidInput("end_date", end_date.isoformat(), _("结束日期早于开始日期"))
     program_pairing_check(program, pairing)
     with transaction.atomic():
+        # Where the secondment lands on the recipient side: the area it goes to, or comes from.
+        recipient_side = to_area if direction == Direction.TO_RECIPIENT else from_area
+        areas_check(
+            actor, "secondment_record", [recipient_side.code], program=program.pk, pairing=pairing, field="to_area"
+        )
         period_lock_check(program, start_date.year, field="start_date")
         secondment = Secondment.objects.create(
             program=program,

@@ -15,6 +15,7 @@ from ..models import (
     Person,
     Relation,
 )
+from .checks import areas_check
 
 PERSON_STAGE_COLUMNS = (
     ("row_number", "integer NOT NULL"),
@@ -178,6 +179,13 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
         cursor.execute(f"LOCK TABLE {person} IN SHARE ROW EXCLUSIVE MODE")
         # The load sorts and hashes a million rows at once: let it do so in memory, for this transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'")
+    if not actor.is_system:  # a system process may load anywhere: no need to read the areas
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT DISTINCT COALESCE(h.village_id, s.area_code) FROM {table} s
+                    LEFT JOIN {household} h ON h.number = s.household_number AND s.household_number <> ''"""
+            )
+            areas_check(actor, "persons_stage_apply", [code for (code,) in cursor.fetchall()], field="area_code")
     new, changed, unchanged = persons_stage_classify(table)
     with connection.cursor() as cursor:
         rebuilt = _person_load_begin(cursor, new) if new else None

@@ -20,7 +20,7 @@ from ..models import (
     StudentAid,
 )
 from ..summary import beneficiary_summary_add
-from .checks import program_pairing_check, program_year_check
+from .checks import areas_check, program_pairing_check, program_year_check
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,14 @@ def student_aid_grant_batch(
     program_pairing_check(program, pairing)
     program_year_check(program, date.year, "date")
     with transaction.atomic():
+        areas_check(
+            actor,
+            "student_aid_grant_batch",
+            [grant.student.area_id for grant in grants],
+            program=program.pk,
+            pairing=pairing,
+            field="student",
+        )
         disbursement = ledger_disburse(
             actor,
             commitment=commitment,

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..summary import beneficiary_summary_add
 from .benefits import benefit_record
-from .checks import program_pairing_check, program_year_check
+from .checks import areas_check, program_pairing_check, program_year_check
 
 
 def training_check(
@@ -167,6 +167,14 @@ def job_placement_record(
         raise InvalidInput("monthly_income", monthly_income_fen, _("月收入必须是以分为单位的非负整数"))
     program_year_check(program, start_date.year, "start_date")
     with transaction.atomic():
+        areas_check(
+            actor,
+            "job_placement_record",
+            [person.area_id],
+            program=program.pk,
+            pairing=training.pairing if training else None,
+            field="person",
+        )
         placement = JobPlacement.objects.create(
             program=program,
             person=person,
@@ -207,6 +215,14 @@ def training_update(actor: Actor, training: Training, *, reason: str = "", **cha
         raise InvalidInput(name, changes[name], _("该项不能修改"))
     with transaction.atomic():
         training = Training.objects.select_for_update().get(pk=training.pk)
+        areas_check(
+            actor,
+            "training_update",
+            [training.place_id],
+            program=training.program_id,
+            pairing=training.pairing,
+            field="place",
+        )
         period_lock_check(training.program_id, training.year, field="start_date")
         before = snapshot(training)
         for name, value in changes.items():

@@ -18,7 +18,7 @@ from ..models import (
     VillageComponent,
     VillageComponentKind,
 )
-from .checks import program_pairing_check, program_year_check
+from .checks import areas_check, program_pairing_check, program_year_check
 
 
 def village_advancement_start(
@@ -36,6 +36,9 @@ def village_advancement_start(
     program_year_check(program, start_year, "start_year")
     program_pairing_check(program, pairing)
     with transaction.atomic():
+        areas_check(
+            actor, "village_advancement_start", [village.code], program=program.pk, pairing=pairing, field="village"
+        )
         if VillageAdvancement.objects.filter(program=program, village=village).exists():
             raise InvalidInput("village", village.code, _("该村已列入本协作项目的整村推进"))
         advancement = VillageAdvancement.objects.create(
@@ -78,6 +81,14 @@ def village_component_update(
     with transaction.atomic():
         years = {completed_on.year} if completed_on is not None else set()
         record = VillageComponent.objects.select_for_update().get(advancement=advancement, component=component)
+        areas_check(
+            actor,
+            "village_component_update",
+            [advancement.village_id],
+            program=advancement.program_id,
+            pairing=advancement.pairing,
+            field="village",
+        )
         if record.completed_on is not None:
             years.add(record.completed_on.year)  # un-completing a component changes its year too
         period_lock_check(advancement.program_id, *years, field="completed_on")
