@@ -83,7 +83,7 @@ def areas(db: None, actor: Actor) -> dict:
         AreaRow("520422100", "马官镇"),
         AreaRow("520422100201", "某村", is_poverty_village=True),
     ]
-    areas_upsert(actor, rows, source="test")
+    areas_upsert(actor=actor, rows=rows, source="test")
     return {area.code: area for area in Area.objects.all()}
 
 
@@ -91,7 +91,7 @@ def areas(db: None, actor: Actor) -> dict:
 def program(areas: dict, actor: Actor):
     from counterpart.registry.services import program_create
 
-    return program_create(actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=areas["3702"], start_year=1996)
+    return program_create(actor=actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=areas["3702"], start_year=1996)
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def pairing(program, areas: dict, actor: Actor):
     from counterpart.registry.services import pairing_create
 
     return pairing_create(
-        actor,
+        actor=actor,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370202"],
@@ -114,7 +114,7 @@ def project(program, pairing, areas: dict, actor: Actor):
     from counterpart.projects.services import project_propose
 
     return project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="P-001",
         title_zh="饮水工程",
@@ -135,7 +135,7 @@ def neighbour_project(program, pairing, areas: dict, actor: Actor):
     from counterpart.registry.services import pairing_create
 
     other_pairing = pairing_create(
-        actor,
+        actor=actor,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -143,7 +143,7 @@ def neighbour_project(program, pairing, areas: dict, actor: Actor):
         valid_from=datetime.date(2008, 1, 1),
     )
     return project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="P-002",
         title_zh="道路",

@@ -160,8 +160,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     actor = Actor.system("bench")
     areas_upsert(
-        actor,
-        [
+        actor=actor,
+        rows=[
             AreaRow("37", "山东省"),
             AreaRow("3702", "青岛市"),
             AreaRow("52", "贵州省"),
@@ -180,8 +180,8 @@ def main() -> None:
     started = time.perf_counter()
     for first in range(0, households, 50_000):
         households_register_bulk(
-            actor,
-            [
+            actor=actor,
+            rows=[
                 HouseholdRow(f"B-{n:07d}", villages[VILLAGES[n % len(VILLAGES)]], "illness")
                 for n in range(first, min(households, first + 50_000))
             ],
@@ -197,7 +197,7 @@ def main() -> None:
         baseline = copy_seconds(connection, csv_path, ", ".join(f"c{i} text" for i in range(len(PERSON_HEADER))))
         rss_before = peak_rss_mb()
         start = time.perf_counter()
-        result = import_file(actor, csv_path, kind="persons", chunk_size=50_000)
+        result = import_file(actor=actor, path=csv_path, kind="persons", chunk_size=50_000)
         seconds = time.perf_counter() - start
         assert result.ok and result.batch.rows_new == options.rows, result.errors[:3]
         copy_rate, rate = options.rows / baseline, options.rows / seconds
@@ -235,7 +235,7 @@ def main() -> None:
             write_persons_xlsx(xlsx_path, options.xlsx_rows, households, options.rows)
             parse = calamine_seconds(xlsx_path, "persons", options.xlsx_rows)
             start = time.perf_counter()
-            result = import_file(actor, xlsx_path, kind="persons", chunk_size=50_000)
+            result = import_file(actor=actor, path=xlsx_path, kind="persons", chunk_size=50_000)
             seconds = time.perf_counter() - start
             assert result.ok and result.batch.rows_new == options.xlsx_rows, result.errors[:3]
             parse_rate, rate = options.xlsx_rows / parse, options.xlsx_rows / seconds
@@ -254,7 +254,9 @@ def main() -> None:
             )
         if options.projects:
             slug = f"bench-{int(time.time())}"
-            program_create(actor, slug=slug, name_zh="基准", donor_area=Area.objects.get(code="3702"), start_year=1996)
+            program_create(
+                actor=actor, slug=slug, name_zh="基准", donor_area=Area.objects.get(code="3702"), start_year=1996
+            )
             projects_path = Path(directory) / "projects.csv"
             write_csv(projects_path, slug, options.rows)
             baseline = copy_seconds(
@@ -264,7 +266,7 @@ def main() -> None:
                 "budget numeric",
             )
             start = time.perf_counter()
-            result = import_file(actor, projects_path, kind="projects", chunk_size=20000)
+            result = import_file(actor=actor, path=projects_path, kind="projects", chunk_size=20000)
             seconds = time.perf_counter() - start
             assert result.ok and result.batch.rows_new == options.rows, result.errors[:3]
             copy_rate, rate = options.rows / baseline, options.rows / seconds

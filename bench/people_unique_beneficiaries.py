@@ -65,18 +65,20 @@ def _areas() -> list[Area]:
     for county in COUNTIES:
         rows += [AreaRow(county, f"基准县{county}"), AreaRow(f"{county}100", f"基准镇{county}")]
         rows += [AreaRow(f"{county}100{v:03d}", f"基准村{county}-{v}") for v in range(200, 200 + VILLAGES_PER_COUNTY)]
-    areas_upsert(ACTOR, rows, source="bench")
+    areas_upsert(actor=ACTOR, rows=rows, source="bench")
     return list(Area.objects.filter(level="village", code__startswith="5290").order_by("code"))
 
 
 def _load(persons: int, rng: random.Random) -> Program:
     villages = _areas()
-    program = program_create(ACTOR, slug=SLUG, name_zh="基准", donor_area=Area.objects.get(code="52"), start_year=2016)
+    program = program_create(
+        actor=ACTOR, slug=SLUG, name_zh="基准", donor_area=Area.objects.get(code="52"), start_year=2016
+    )
     household_count = -(-persons // 3)
     started = time.perf_counter()
     households_register_bulk(
-        ACTOR,
-        [
+        actor=ACTOR,
+        rows=[
             HouseholdRow(number=f"B-{n:08d}", village=villages[n % len(villages)], poverty_cause="illness")
             for n in range(household_count)
         ],
@@ -110,7 +112,7 @@ def _load(persons: int, rng: random.Random) -> Program:
             if made >= persons:
                 return
 
-    count = persons_register_bulk(ACTOR, rows(), source="bench")
+    count = persons_register_bulk(actor=ACTOR, rows=rows(), source="bench")
     used.clear()
     register_seconds = time.perf_counter() - started
     print(f"registered {count:,} persons in {register_seconds:.1f} s ({count / register_seconds:,.0f}/s)")
@@ -132,7 +134,7 @@ def _load(persons: int, rng: random.Random) -> Program:
                     date=datetime.date(year, rng.randint(1, 12), 1),
                 )
 
-    benefits = benefits_record_bulk(ACTOR, program, benefit_rows(), source="bench")
+    benefits = benefits_record_bulk(actor=ACTOR, program=program, rows=benefit_rows(), source="bench")
     print(f"recorded {benefits:,} benefits in {time.perf_counter() - started:.1f} s")
     program.bench_register_seconds = register_seconds  # type: ignore[attr-defined]
     return program

@@ -29,7 +29,7 @@ class MembershipAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Membership:
         data = form.cleaned_data
         return services.membership_grant(
-            actor,
+            actor=actor,
             user=data["user"],
             role=data["role"],
             program=data.get("program"),

@@ -71,8 +71,8 @@ def _subject_in_program(role: str, program: Program | None, area: Area | None, o
 
 
 def membership_grant(
-    actor: Actor,
     *,
+    actor: Actor,
     user: Any,
     role: str,
     program: Program | None = None,
@@ -111,7 +111,7 @@ def membership_grant(
 
 
 def membership_revoke(
-    actor: Actor, membership: Membership, *, within: Program | None = None, reason: str = ""
+    *, actor: Actor, membership: Membership, within: Program | None = None, reason: str = ""
 ) -> Membership:
     """End a membership; the row stays, inactive, with its history in the audit trail. A program office
     revokes only roles of its own program (``within``)."""
@@ -134,12 +134,12 @@ def membership_revoke(
     return membership
 
 
-def membership_update(actor: Actor, membership: Membership, *, reason: str = "", **changes: object) -> Membership:
+def membership_update(*, actor: Actor, membership: Membership, reason: str = "", **changes: object) -> Membership:
     """The admin's edit of a membership: only revoking it (is_active → False)."""
     for name, value in changes.items():
         if name != "is_active" or value is not False:
             raise InvalidInput(name, value, _("角色只能撤销，不能修改；请另行授予新的角色"))
-    return membership_revoke(actor, membership, reason=reason)
+    return membership_revoke(actor=actor, membership=membership, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,8 @@ class Invitation:
 
 
 def account_invite(
-    actor: Actor,
     *,
+    actor: Actor,
     username: str,
     email: str = "",
     role: str,
@@ -183,7 +183,7 @@ def account_invite(
         user = user_model.objects.create_user(username=username, email=email, password=None)
         audit_record(actor, "account.invite", user, after={"username": username, "email": email})
         membership = membership_grant(
-            actor, user=user, role=role, program=program, area=area, organisation=organisation, within=within
+            actor=actor, user=user, role=role, program=program, area=area, organisation=organisation, within=within
         )
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         link = link_for(uid, default_token_generator.make_token(user))
@@ -198,11 +198,11 @@ def account_invite(
     return Invitation(user=user, membership=membership, set_password_link=link)
 
 
-def program_found(actor: Actor, **fields: Any) -> Program:
+def program_found(*, actor: Actor, **fields: Any) -> Program:
     """A program office founds a program (registry's ``program_create``, which asks the policy) and,
     in the same transaction, holds the new program's office (an audited grant), so it can set it up."""
     with transaction.atomic():
-        program = program_create(actor, **fields)
+        program = program_create(actor=actor, **fields)
         user = actor.user
         if user is not None and not actor.is_system:
             membership = Membership.objects.create(

@@ -25,7 +25,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description="吊销所选令牌 revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            api_token_revoke(Actor.of(request.user), token)
+            api_token_revoke(actor=Actor.of(request.user), token=token)
         messages.success(request, f"{queryset.count()}")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

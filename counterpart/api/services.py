@@ -21,7 +21,7 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_token_create(actor: Actor, user: User, *, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for ``user``: the record and the clear token, to be shown once."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -52,7 +52,7 @@ def api_token_user(raw: str) -> User | None:
     return token.user
 
 
-def api_token_revoke(actor: Actor, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         if token.revoked_at is None:
             token.revoked_at = timezone.now()

@@ -1,3 +1,4 @@
+import inspect
 from typing import Any
 
 from django.contrib import admin
@@ -100,7 +101,9 @@ class DomainAdmin(admin.ModelAdmin):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in self.update_fields}
         if not changes:
             return record
-        return self.update_action(Actor.of(request.user), record, reason="admin", **changes)
+        # Actions are keyword-only; the record's parameter is named after its entity (project, person, …).
+        record_parameter = list(inspect.signature(self.update_action).parameters)[1]
+        return self.update_action(actor=Actor.of(request.user), **{record_parameter: record}, reason="admin", **changes)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         actor = Actor.of(request.user)

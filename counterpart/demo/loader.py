@@ -145,7 +145,7 @@ def demo_load() -> DemoResult:
     if existing is not None:
         return DemoResult(created=False, program=existing)
     with transaction.atomic():
-        registry.areas_upsert(ACTOR, demo_area_rows(), source="demo/data/areas.csv")
+        registry.areas_upsert(actor=ACTOR, rows=demo_area_rows(), source="demo/data/areas.csv")
         program = _load_program()
     return DemoResult(created=True, program=program)
 
@@ -157,14 +157,14 @@ def _area(code: str) -> Area:
 def _load_program() -> Program:
     qingdao = _area("3702")
     office = registry.organisation_create(
-        ACTOR,
+        actor=ACTOR,
         name_zh="青岛市对内经济协作办公室",
         name_en="Qingdao Domestic Economic Cooperation Office",
         kind=OrganisationKind.GOVERNMENT_OFFICE,
         area=qingdao,
     )
     program = registry.program_create(
-        ACTOR,
+        actor=ACTOR,
         slug=DEMO_SLUG,
         name_zh="青岛市—贵州省东西部扶贫协作",
         name_en="Qingdao–Guizhou East–West Pairing-off Poverty Alleviation",
@@ -175,7 +175,7 @@ def _load_program() -> Program:
     )
     start = datetime.date(1996, 5, 1)
     anshun = registry.pairing_create(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         level=PairingLevel.CITY_CITY,
         donor_area=qingdao,
@@ -183,7 +183,7 @@ def _load_program() -> Program:
         valid_from=start,
     )
     tongren = registry.pairing_create(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         level=PairingLevel.CITY_CITY,
         donor_area=qingdao,
@@ -196,7 +196,7 @@ def _load_program() -> Program:
     for district_code, county_code in DISTRICT_COUNTY_PAIRS:
         parent = anshun if county_code.startswith("5204") else tongren
         county_pairings[county_code] = registry.pairing_create(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             level=PairingLevel.DISTRICT_COUNTY,
             parent=parent,
@@ -214,7 +214,7 @@ def _load_program() -> Program:
         extension(program)
     _load_assessment(county_pairings["520402"])
     reported_value_enter(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         indicator_key="beneficiaries",
         year=DEMO_YEAR,
@@ -227,7 +227,7 @@ def _load_program() -> Program:
     # financial fund and 45 million Yuan was material donation, … more than 800 … projects."
     for key, value, qualifier in CUMULATIVE_13_YEARS:
         reported_value_enter(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             indicator_key=key,
             year=DEMO_YEAR - 12,
@@ -252,10 +252,10 @@ DEMO_SELF_SCORES = {
 
 
 def _load_assessment(pairing: Pairing) -> None:
-    assessment = assessment_open(ACTOR, pairing, DEMO_YEAR)
+    assessment = assessment_open(actor=ACTOR, pairing=pairing, year=DEMO_YEAR)
     assessment_self_assess(
-        ACTOR,
-        assessment,
+        actor=ACTOR,
+        assessment=assessment,
         scores={area: (score, evidence) for area, (score, evidence) in DEMO_SELF_SCORES.items()},
         summary="市南区完成2009年度对口帮扶协议各项任务（示意数据）。",
     )
@@ -291,7 +291,7 @@ def _load_other_programs(qingdao: Area) -> None:
     ]
     for slug, name_zh, name_en, code, since, until in others:
         program = registry.program_create(
-            ACTOR,
+            actor=ACTOR,
             slug=slug,
             name_zh=name_zh,
             name_en=name_en,
@@ -302,7 +302,7 @@ def _load_other_programs(qingdao: Area) -> None:
         area = _area(code)
         level = PairingLevel.CITY_CITY if area.level == "prefecture" else PairingLevel.DISTRICT_COUNTY
         registry.pairing_create(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             level=level,
             donor_area=qingdao,
@@ -312,7 +312,7 @@ def _load_other_programs(qingdao: Area) -> None:
             is_illustrative=True,
         )
     gansu = registry.program_create(
-        ACTOR,
+        actor=ACTOR,
         slug="qingdao-gansu",
         name_zh="青岛市—甘肃省东西部扶贫协作",
         name_en="Qingdao–Gansu East–West Pairing-off Poverty Alleviation",
@@ -320,7 +320,7 @@ def _load_other_programs(qingdao: Area) -> None:
         start_year=2016,
     )
     registry.pairing_create(
-        ACTOR,
+        actor=ACTOR,
         program=gansu,
         level=PairingLevel.CITY_CITY,
         donor_area=qingdao,
@@ -328,7 +328,7 @@ def _load_other_programs(qingdao: Area) -> None:
         valid_from=datetime.date(2016, 1, 1),
     )
     registry.pairing_create(
-        ACTOR,
+        actor=ACTOR,
         program=gansu,
         level=PairingLevel.CITY_CITY,
         donor_area=qingdao,
@@ -358,7 +358,7 @@ def _load_projects_and_funds(
             budget = budgets[number]
             number += 1
             project = projects.project_propose(
-                ACTOR,
+                actor=ACTOR,
                 program=program,
                 code=f"QD-GZ-{DEMO_YEAR}-{number:03d}",
                 title_zh=f"{county.name_zh}{title_zh}项目",
@@ -377,8 +377,8 @@ def _load_projects_and_funds(
                 grassland_left -= share
                 breeding_left -= 1
                 projects.project_output_set(
-                    ACTOR,
-                    project,
+                    actor=ACTOR,
+                    project=project,
                     indicator=OutputIndicator.GRASSLAND_MU,
                     planned_quantity=share,
                     actual_quantity=share,
@@ -386,13 +386,17 @@ def _load_projects_and_funds(
             elif category == ProjectCategory.VILLAGE_ROAD:
                 km = Decimal(rng.randint(20, 120)) / 10
                 projects.project_output_set(
-                    ACTOR, project, indicator=OutputIndicator.ROAD_KM, planned_quantity=km, actual_quantity=km
+                    actor=ACTOR,
+                    project=project,
+                    indicator=OutputIndicator.ROAD_KM,
+                    planned_quantity=km,
+                    actual_quantity=km,
                 )
             elif category == ProjectCategory.DRINKING_WATER:
                 persons = rng.randint(200, 900)
                 projects.project_output_set(
-                    ACTOR,
-                    project,
+                    actor=ACTOR,
+                    project=project,
                     indicator=OutputIndicator.DRINKING_WATER_PERSONS,
                     planned_quantity=persons,
                     actual_quantity=persons,
@@ -402,7 +406,7 @@ def _load_projects_and_funds(
     for city_code, pairing in city_pairings.items():
         city_projects = [p for p in created if p.recipient_area_id.startswith(city_code)]
         commitment = funds.ledger_commit(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             date=datetime.date(DEMO_YEAR, 3, 1),
             source=FundSource.FISCAL_MUNICIPAL,
@@ -415,7 +419,7 @@ def _load_projects_and_funds(
         for index, project in enumerate(city_projects):
             month = 4 + index % 6
             funds.ledger_allocate(
-                ACTOR,
+                actor=ACTOR,
                 commitment=commitment,
                 project=project,
                 date=datetime.date(DEMO_YEAR, month, 1),
@@ -423,7 +427,7 @@ def _load_projects_and_funds(
                 is_illustrative=True,
             )
             disbursement = funds.ledger_disburse(
-                ACTOR,
+                actor=ACTOR,
                 commitment=commitment,
                 project=project,
                 date=datetime.date(DEMO_YEAR, month, 15),
@@ -431,21 +435,21 @@ def _load_projects_and_funds(
                 is_illustrative=True,
             )
             for step in (projects.project_approve, projects.project_start):
-                step(ACTOR, project)
+                step(actor=ACTOR, project=project)
             if index % 10 != 0:  # most were finished within the year; a tenth were still being built
                 funds.ledger_spend(
-                    ACTOR,
+                    actor=ACTOR,
                     disbursement=disbursement,
                     date=datetime.date(DEMO_YEAR, 12, 20),
                     amount_fen=project.budget_fen,
                     is_illustrative=True,
                 )
-                projects.project_complete(ACTOR, project)
+                projects.project_complete(actor=ACTOR, project=project)
                 if index % 3:
-                    projects.project_accept(ACTOR, project)
+                    projects.project_accept(actor=ACTOR, project=project)
             else:
                 funds.ledger_spend(
-                    ACTOR,
+                    actor=ACTOR,
                     disbursement=disbursement,
                     date=datetime.date(DEMO_YEAR, 12, 20),
                     amount_fen=project.budget_fen // 2,
@@ -457,7 +461,7 @@ def _load_in_kind(program: Program, anshun: Pairing, tongren: Pairing) -> None:
     for index, (source, item, quantity, unit, value_fen) in enumerate(IN_KIND_DONATIONS):
         pairing = anshun if index % 2 == 0 else tongren
         funds.ledger_donate_in_kind(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             date=datetime.date(DEMO_YEAR, 10 + index % 2, 10),
             source=source,

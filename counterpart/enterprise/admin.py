@@ -56,7 +56,7 @@ class EnterpriseAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Enterprise:
         data = form.cleaned_data
         return services.enterprise_register(
-            actor,
+            actor=actor,
             organisation=data["organisation"],
             side=data["side"],
             programs=data["programs"],
@@ -79,7 +79,7 @@ class OperationAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Operation:
         data = form.cleaned_data
         return services.operation_record(
-            actor,
+            actor=actor,
             enterprise=data["enterprise"],
             organisation=data["organisation"],
             kind=data["kind"],
@@ -112,7 +112,7 @@ class CooperationAgreementAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> CooperationAgreement:
         data = form.cleaned_data
         return services.agreement_sign(
-            actor,
+            actor=actor,
             program=data["program"],
             enterprise=data["enterprise"],
             operation=data.get("operation"),
@@ -131,13 +131,13 @@ class ReportTransitionInline(ReadOnlyInline):
     readonly_fields = ["at", "from_status", "to_status", "actor_label", "reason"]
 
 
-def _report_action(step: Callable[[Actor, EnterpriseReport], Any], name: str, label: str) -> Any:
+def _report_action(step: Callable[..., Any], name: str, label: str) -> Any:
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[EnterpriseReport]) -> None:
         actor = Actor.of(request.user)
         moved, refused = 0, []
         for report in queryset:
             try:
-                step(actor, report)
+                step(actor=actor, report=report)
                 moved += 1
             except ValidationError as error:
                 refused.append(f"{report}: {'; '.join(error.messages)}")
@@ -151,7 +151,9 @@ def _report_action(step: Callable[[Actor, EnterpriseReport], Any], name: str, la
 
 
 def _return_for_checking(actor: Actor, report: EnterpriseReport) -> EnterpriseReport:
-    return services.enterprise_report_return(actor, report, reason="请核对数据后重新提交 please check and resubmit")
+    return services.enterprise_report_return(
+        actor=actor, report=report, reason="请核对数据后重新提交 please check and resubmit"
+    )
 
 
 REPORT_FIGURE_FIELDS = [f for f in services.ReportFigures.__dataclass_fields__]
@@ -194,7 +196,7 @@ class EnterpriseReportAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> EnterpriseReport:
         data = form.cleaned_data
         return services.enterprise_report_draft(
-            actor,
+            actor=actor,
             program=data["program"],
             enterprise=data["enterprise"],
             year=data["year"],
@@ -210,7 +212,9 @@ class EnterpriseReportAdmin(DomainAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        services.enterprise_report_update(Actor.of(request.user), obj, figures=self._figures(form.cleaned_data))
+        services.enterprise_report_update(
+            actor=Actor.of(request.user), report=obj, figures=self._figures(form.cleaned_data)
+        )
 
 
 @admin.register(EnterpriseReportTransition)
@@ -248,7 +252,7 @@ class MarketEventAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> MarketEvent:
         data = form.cleaned_data
         return services.market_event_record(
-            actor,
+            actor=actor,
             program=data["program"],
             kind=data["kind"],
             title=data["title"],
@@ -280,7 +284,7 @@ class EventParticipationAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: EventParticipation, form: Any, change: bool) -> None:
         saved = services.event_participation_record(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             event=obj.event,
             enterprise=obj.enterprise,
             direct_sales_fen=obj.direct_sales_fen,
@@ -309,7 +313,7 @@ class PurchaseAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Purchase:
         data = form.cleaned_data
         return services.purchase_record(
-            actor,
+            actor=actor,
             program=data["program"],
             buyer=data["buyer"],
             buyer_kind=data["buyer_kind"],

@@ -39,7 +39,7 @@ def _area(code: str) -> Area:
 
 def _organisation(name_zh: str, name_en: str, code: str, *, is_illustrative: bool = False) -> Organisation:
     return organisation_create(
-        ACTOR,
+        actor=ACTOR,
         name_zh=name_zh,
         name_en=name_en,
         kind=OrganisationKind.ENTERPRISE,
@@ -50,7 +50,11 @@ def _organisation(name_zh: str, name_en: str, code: str, *, is_illustrative: boo
 
 def _donor(program: Program, name_zh: str, name_en: str, sector: str) -> Enterprise:
     return enterprise_register(
-        ACTOR, organisation=_organisation(name_zh, name_en, "3702"), side=Side.DONOR, programs=[program], sector=sector
+        actor=ACTOR,
+        organisation=_organisation(name_zh, name_en, "3702"),
+        side=Side.DONOR,
+        programs=[program],
+        sector=sector,
     )
 
 
@@ -63,7 +67,7 @@ def _confirm(
     area: Area | None = None,
 ) -> None:
     report = enterprise_report_draft(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         enterprise=enterprise,
         year=YEAR,
@@ -72,8 +76,8 @@ def _confirm(
         area=area,
         citation=CITATION,
     )
-    enterprise_report_submit(ACTOR, report)
-    enterprise_report_confirm(ACTOR, report)
+    enterprise_report_submit(actor=ACTOR, report=report)
+    enterprise_report_confirm(actor=ACTOR, report=report)
 
 
 def enterprise_demo_load(program: Program) -> None:
@@ -126,7 +130,7 @@ def _red_star(program: Program) -> None:
     ]
     for name_zh, name_en, code, kind, sector, description, illustrative in operations:
         operation_record(
-            ACTOR,
+            actor=ACTOR,
             enterprise=red_star,
             organisation=_organisation(name_zh, name_en, code, is_illustrative=illustrative),
             kind=kind,
@@ -157,7 +161,7 @@ def _red_star(program: Program) -> None:
 def _haier_and_hisense(program: Program) -> None:
     haier = _donor(program, "海尔集团", "Haier Group", Sector.HOUSEHOLD_APPLIANCES)
     base = operation_record(
-        ACTOR,
+        actor=ACTOR,
         enterprise=haier,
         organisation=_organisation("海尔冰箱贵州生产基地", "Haier Refrigerator Production Base", "5201"),
         kind=OperationKind.RESTRUCTURED_FACTORY,
@@ -170,7 +174,7 @@ def _haier_and_hisense(program: Program) -> None:
 
     hisense = _donor(program, "海信集团", "Hisense Group", Sector.ELECTRONICS)
     factory = operation_record(
-        ACTOR,
+        actor=ACTOR,
         enterprise=hisense,
         organisation=_organisation("贵阳海信电子有限公司", "Guiyang Hisense Electrical Co., Ltd", "5201"),
         kind=OperationKind.RESTRUCTURED_FACTORY,
@@ -181,7 +185,7 @@ def _haier_and_hisense(program: Program) -> None:
         "grown from 50,000 sets a year to a capacity of 1.3 million; 14″–47″ sets, exported to Burma",
     )
     operation_record(
-        ACTOR,
+        actor=ACTOR,
         enterprise=hisense,
         organisation=_organisation(
             "海信贵阳工业园", "Hisense industrial park, Guiyang Economic Development Zone", "5201"
@@ -208,7 +212,7 @@ def _all_enterprises(program: Program) -> None:
         ("annual_output", 1_000_000_000, "yuan", Qualifier.MORE_THAN),
     ]:
         reported_value_enter(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             indicator_key=key,
             year=YEAR,
@@ -222,7 +226,7 @@ def _all_enterprises(program: Program) -> None:
 def _market_development(program: Program) -> None:
     participants = [
         enterprise_register(
-            ACTOR,
+            actor=ACTOR,
             organisation=_organisation(
                 f"参展企业{number:02d}（示意）", f"Exhibitor {number:02d} (illustrative)", code, is_illustrative=True
             ),
@@ -234,7 +238,7 @@ def _market_development(program: Program) -> None:
         for number, code in enumerate(["5204", "5206", "520423", "520621", "520622", "5204"], start=1)
     ]
     market_event_record(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         kind=EventKind.PROMOTION_FAIR,
         title="2009年贵州企业赴青岛展览和产品推介活动",

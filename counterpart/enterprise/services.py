@@ -49,8 +49,8 @@ def _enterprise_check(actor: Actor, verb: str, report: EnterpriseReport) -> None
 
 
 def enterprise_register(
-    actor: Actor,
     *,
+    actor: Actor,
     organisation: Organisation,
     side: str,
     programs: Iterable[Program],
@@ -85,8 +85,8 @@ def enterprise_register(
 
 
 def operation_record(
-    actor: Actor,
     *,
+    actor: Actor,
     enterprise: Enterprise,
     organisation: Organisation,
     kind: str,
@@ -137,8 +137,8 @@ def _in_program(enterprise: Enterprise, program: Program) -> None:
 
 
 def agreement_sign(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     enterprise: Enterprise,
     title: str,
@@ -250,8 +250,8 @@ def _report_transition(actor: Actor, report: EnterpriseReport, to_status: str, *
 
 
 def enterprise_report_draft(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     enterprise: Enterprise,
     year: int,
@@ -312,7 +312,7 @@ def enterprise_report_draft(
     return report
 
 
-def enterprise_report_update(actor: Actor, report: EnterpriseReport, *, figures: ReportFigures) -> EnterpriseReport:
+def enterprise_report_update(*, actor: Actor, report: EnterpriseReport, figures: ReportFigures) -> EnterpriseReport:
     """Replace the figures of a draft or returned report. Submitted and confirmed ones are fixed."""
     values = _figures_clean(figures)
     with transaction.atomic():
@@ -329,7 +329,7 @@ def enterprise_report_update(actor: Actor, report: EnterpriseReport, *, figures:
     return report
 
 
-def enterprise_report_submit(actor: Actor, report: EnterpriseReport) -> EnterpriseReport:
+def enterprise_report_submit(*, actor: Actor, report: EnterpriseReport) -> EnterpriseReport:
     """The enterprise submits its report to the program office."""
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
@@ -339,7 +339,7 @@ def enterprise_report_submit(actor: Actor, report: EnterpriseReport) -> Enterpri
         return _report_transition(actor, report, ReportStatus.SUBMITTED)
 
 
-def enterprise_report_confirm(actor: Actor, report: EnterpriseReport) -> EnterpriseReport:
+def enterprise_report_confirm(*, actor: Actor, report: EnterpriseReport) -> EnterpriseReport:
     """The program office confirms a submitted report; from now on its figures count.
 
     A correction, once confirmed, retires the report it corrects (status superseded), in the
@@ -360,7 +360,7 @@ def enterprise_report_confirm(actor: Actor, report: EnterpriseReport) -> Enterpr
         return _report_transition(actor, report, ReportStatus.CONFIRMED)
 
 
-def enterprise_report_return(actor: Actor, report: EnterpriseReport, *, reason: str) -> EnterpriseReport:
+def enterprise_report_return(*, actor: Actor, report: EnterpriseReport, reason: str) -> EnterpriseReport:
     """The program office sends a submitted report back to the enterprise, saying why."""
     if not reason.strip():
         raise InvalidInput("reason", reason, _("退回报告必须说明原因"))
@@ -374,8 +374,8 @@ EVENT_QUALIFIED = ("participating_enterprises", "direct_sales", "order_value")
 
 
 def market_event_record(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     kind: str,
     title: str,
@@ -462,7 +462,7 @@ MARKET_EVENT_EDITABLE_FIELDS = (
 )
 
 
-def market_event_update(actor: Actor, event: MarketEvent, *, reason: str = "", **changes: object) -> MarketEvent:
+def market_event_update(*, actor: Actor, event: MarketEvent, reason: str = "", **changes: object) -> MarketEvent:
     """Correct an event's published totals, place, end date, port, citation or note.
 
     Its program, kind, title and start date identify it and do not change; qualifiers of totals
@@ -498,8 +498,8 @@ def market_event_update(actor: Actor, event: MarketEvent, *, reason: str = "", *
 
 
 def event_participation_record(
-    actor: Actor,
     *,
+    actor: Actor,
     event: MarketEvent,
     enterprise: Enterprise,
     direct_sales_fen: int | None = None,
@@ -528,8 +528,8 @@ def event_participation_record(
 
 
 def purchase_record(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     buyer: Organisation,
     buyer_kind: str,

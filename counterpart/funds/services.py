@@ -245,8 +245,8 @@ def _commitment_check(program: Program, commitment: LedgerTransaction) -> None:
 
 
 def ledger_commit(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     date: datetime.date,
     source: str,
@@ -275,8 +275,8 @@ def ledger_commit(
 
 
 def ledger_allocate(
-    actor: Actor,
     *,
+    actor: Actor,
     commitment: LedgerTransaction,
     project: Project,
     date: datetime.date,
@@ -307,8 +307,8 @@ def ledger_allocate(
 
 
 def ledger_disburse(
-    actor: Actor,
     *,
+    actor: Actor,
     commitment: LedgerTransaction,
     date: datetime.date,
     amount_fen: int,
@@ -384,8 +384,8 @@ def _draw_on_disbursement(
 
 
 def ledger_spend(
-    actor: Actor,
     *,
+    actor: Actor,
     disbursement: LedgerTransaction,
     date: datetime.date,
     amount_fen: int,
@@ -406,8 +406,8 @@ def ledger_spend(
 
 
 def ledger_refund(
-    actor: Actor,
     *,
+    actor: Actor,
     disbursement: LedgerTransaction,
     date: datetime.date,
     amount_fen: int,
@@ -427,8 +427,8 @@ def ledger_refund(
 
 
 def ledger_donate_in_kind(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     date: datetime.date,
     source: str,
@@ -470,7 +470,7 @@ def ledger_donate_in_kind(
     )
 
 
-def ledger_reverse(actor: Actor, original: LedgerTransaction, *, date: datetime.date, reason: str) -> LedgerTransaction:
+def ledger_reverse(*, actor: Actor, original: LedgerTransaction, date: datetime.date, reason: str) -> LedgerTransaction:
     """Correct a transaction by posting its mirror image. The original stays as it was.
 
     Refused when the money has moved on (reversing a commitment that has been disbursed would

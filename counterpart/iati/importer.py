@@ -90,12 +90,12 @@ def _status_apply(actor: Actor, project: Project, code: str | None, outcome: Act
         return project
     if target == ProjectStatus.CANCELLED:
         if project.status not in (ProjectStatus.CANCELLED, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED):
-            project = projects.project_cancel(actor, project, note="IATI activity-status 5 (Cancelled)")
+            project = projects.project_cancel(actor=actor, project=project, note="IATI activity-status 5 (Cancelled)")
         return project
     if project.status == ProjectStatus.CANCELLED:
         return project
     for step in LIFECYCLE[LIFECYCLE.index(project.status) + 1 : LIFECYCLE.index(target) + 1]:
-        project = projects.project_transition(actor, project, step, note="IATI activity-status")
+        project = projects.project_transition(actor=actor, project=project, to_status=step, note="IATI activity-status")
     return project
 
 
@@ -118,7 +118,9 @@ def _outputs_apply(actor: Actor, project: Project, reader: ActivityReader) -> No
             continue
         actual_element = period.find("actual") if period is not None else None
         actual = iati_decimal(actual_element.get("value")) if actual_element is not None else None
-        projects.project_output_set(actor, project, indicator=keys[0], planned_quantity=target, actual_quantity=actual)
+        projects.project_output_set(
+            actor=actor, project=project, indicator=keys[0], planned_quantity=target, actual_quantity=actual
+        )
     if skipped:
         reader.outcome.note(
             f"{skipped} 个结果指标无法表示（仅支持本平台产出指标） {skipped} result indicator(s) not represented:"
@@ -162,7 +164,7 @@ class _TransactionWriter:
 
     def _commit_and_allocate(self, element: etree._Element, day: datetime.date, fen: int) -> LedgerTransaction:
         commitment = funds.ledger_commit(
-            self.actor,
+            actor=self.actor,
             program=self.project.program,
             date=day,
             source=_source_of(element, self.reporting_type),
@@ -171,16 +173,20 @@ class _TransactionWriter:
             recipient_area=self.project.recipient_area,
             description=f"IATI {self.reader.outcome.identifier}"[:255],
         )
-        return funds.ledger_allocate(self.actor, commitment=commitment, project=self.project, date=day, amount_fen=fen)
+        return funds.ledger_allocate(
+            actor=self.actor, commitment=commitment, project=self.project, date=day, amount_fen=fen
+        )
 
     def _disburse(self, commitment: LedgerTransaction, *, day: datetime.date, fen: int) -> LedgerTransaction:
-        return funds.ledger_disburse(self.actor, commitment=commitment, project=self.project, date=day, amount_fen=fen)
+        return funds.ledger_disburse(
+            actor=self.actor, commitment=commitment, project=self.project, date=day, amount_fen=fen
+        )
 
     def _spend(self, disbursement: LedgerTransaction, *, day: datetime.date, fen: int) -> LedgerTransaction:
-        return funds.ledger_spend(self.actor, disbursement=disbursement, date=day, amount_fen=fen)
+        return funds.ledger_spend(actor=self.actor, disbursement=disbursement, date=day, amount_fen=fen)
 
     def _refund(self, disbursement: LedgerTransaction, *, day: datetime.date, fen: int) -> LedgerTransaction:
-        return funds.ledger_refund(self.actor, disbursement=disbursement, date=day, amount_fen=fen)
+        return funds.ledger_refund(actor=self.actor, disbursement=disbursement, date=day, amount_fen=fen)
 
     def write(self, element: etree._Element, code: str, day: datetime.date, fen: int) -> LedgerTransaction | None:
         note = self.reader.outcome.note
@@ -296,7 +302,7 @@ def _project_create(actor: Actor, program: Program, reader: ActivityReader, defa
         )
         area = default_area
     return projects.project_propose(
-        actor,
+        actor=actor,
         program=program,
         code=code,
         title_zh=title_zh,
@@ -370,7 +376,7 @@ def _activity_import(
 
 
 def iati_import_bytes(
-    actor: Actor, data: bytes, *, program: Program, default_area: Area | None = None, source: str = ""
+    *, actor: Actor, data: bytes, program: Program, default_area: Area | None = None, source: str = ""
 ) -> IatiImportResult:
     """Import an IATI 2.03 activity file into a program; invalid files import nothing."""
     validation = iati_validate_bytes(data)

@@ -16,8 +16,8 @@ _ORGANISATION_REF = re.compile(r"^[A-Z]{2,}(-[A-Za-z0-9]+)+$")
 
 
 def iati_publisher_set(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     organisation_ref: str,
     name_zh: str,

@@ -33,7 +33,7 @@ class ReportedValueAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> ReportedValue:
         data = form.cleaned_data
         return services.reported_value_enter(
-            actor,
+            actor=actor,
             program=data["program"],
             indicator_key=data["indicator_key"],
             year=data["year"],
@@ -78,7 +78,7 @@ class IndicatorAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Indicator:
         data = form.cleaned_data
         return services.indicator_create(
-            actor,
+            actor=actor,
             key=data["key"],
             name_zh=data["name_zh"],
             name_en=data["name_en"],
@@ -102,7 +102,7 @@ class TargetAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Target:
         data = form.cleaned_data
         return target_set(
-            actor,
+            actor=actor,
             program=data["program"],
             indicator_key=data["indicator"].key,
             year=data["year"],

@@ -49,8 +49,8 @@ def _decimal(field: str, value: object) -> Decimal:
 
 
 def target_set(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     indicator_key: str,
     year: int,
@@ -103,7 +103,7 @@ def _step(actor: Actor, verb: str, assessment: Assessment, *expected: str) -> As
     return locked
 
 
-def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
+def assessment_open(*, actor: Actor, pairing: Pairing, year: int) -> Assessment:
     """Open a pairing's assessment for a year, with the figures of its report as they stand now."""
     with transaction.atomic():
         policy_check(actor, "assessment_open", pairing_target(pairing), area_field="pairing")
@@ -134,7 +134,7 @@ def assessment_open(actor: Actor, pairing: Pairing, year: int) -> Assessment:
 
 
 def assessment_self_assess(
-    actor: Actor, assessment: Assessment, *, scores: Mapping[str, tuple[object, str]], summary: str
+    *, actor: Actor, assessment: Assessment, scores: Mapping[str, tuple[object, str]], summary: str
 ) -> Assessment:
     """The donor side scores itself (0–100) in each of the six areas, with a comment each."""
     missing = sorted(set(AssessmentArea.values) - set(scores))
@@ -164,7 +164,7 @@ def assessment_self_assess(
 
 
 def assessment_confirm_figures(
-    actor: Actor, assessment: Assessment, *, verdicts: Mapping[int, tuple[str, str]], comment: str = ""
+    *, actor: Actor, assessment: Assessment, verdicts: Mapping[int, tuple[str, str]], comment: str = ""
 ) -> Assessment:
     """The recipient side confirms or disputes every figure; a dispute must say why."""
     with transaction.atomic():
@@ -194,7 +194,7 @@ def assessment_confirm_figures(
     return assessment
 
 
-def assessment_submit(actor: Actor, assessment: Assessment) -> Assessment:
+def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The program office submits the assessment once both sides have acted."""
     with transaction.atomic():
         assessment = _step(actor, "assessment_submit", assessment, AssessmentStatus.COMMENTED)
@@ -206,7 +206,7 @@ def assessment_submit(actor: Actor, assessment: Assessment) -> Assessment:
 
 
 def assessment_cross_check(
-    actor: Actor, assessment: Assessment, *, final_scores: Mapping[str, object], notes: str
+    *, actor: Actor, assessment: Assessment, final_scores: Mapping[str, object], notes: str
 ) -> Assessment:
     """A reviewer cross-checks the submission and sets the final score of each area."""
     missing = sorted(set(AssessmentArea.values) - set(final_scores))
@@ -258,7 +258,7 @@ def assessment_final_report(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def assessment_finalise(actor: Actor, assessment: Assessment) -> Assessment:
+def assessment_finalise(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Lock the assessment with its final report; no step is possible afterwards."""
     with transaction.atomic():
         assessment = _step(actor, "assessment_finalise", assessment, AssessmentStatus.CROSS_CHECKED)
@@ -270,7 +270,7 @@ def assessment_finalise(actor: Actor, assessment: Assessment) -> Assessment:
     return assessment
 
 
-def assessment_return(actor: Actor, assessment: Assessment, *, reason: str) -> Assessment:
+def assessment_return(*, actor: Actor, assessment: Assessment, reason: str) -> Assessment:
     """A reviewer sends a submitted or cross-checked assessment back to the donor side, saying why.
 
     The sides' scores, comments and verdicts stay, for them to revise; the final scores go."""

@@ -16,8 +16,8 @@ from .units import value_in_base_unit
 
 
 def reported_value_enter(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     indicator_key: str,
     year: int,
@@ -112,8 +112,8 @@ def reported_value_enter(
 
 
 def indicator_create(
-    actor: Actor,
     *,
+    actor: Actor,
     key: str,
     name_zh: str,
     name_en: str,
@@ -176,7 +176,7 @@ REPORTED_VALUE_EDITABLE_FIELDS = (
 
 
 def reported_value_update(
-    actor: Actor, reported: ReportedValue, *, reason: str = "", **changes: object
+    *, actor: Actor, reported: ReportedValue, reason: str = "", **changes: object
 ) -> ReportedValue:
     """Correct a reported figure's value, qualifier, citation or stated change. Audited; refused in locked years."""
     for name in changes:

@@ -126,9 +126,9 @@ def _xlsx_write(sheet: Any, row: int, col: int, value: Any, formats: dict[str, A
         sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), formats["date"])
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53:
         sheet.write_number(row, col, value, formats["number"])
-    elif isinstance(value, Decimal) and abs(value) < _EXACT_AS_NUMBER and value.as_tuple().exponent >= -2:  # type: ignore[operator]
+    elif isinstance(value, Decimal) and abs(value) < _EXACT_AS_NUMBER and value.as_tuple().exponent >= -2:  # type: ignore[operator,unused-ignore]
         # Two places are money (yuan with fen): the money format; other decimals as they are.
-        money = value.as_tuple().exponent == -2  # type: ignore[comparison-overlap]
+        money = value.as_tuple().exponent == -2  # type: ignore[comparison-overlap,unused-ignore]
         sheet.write_number(row, col, float(value), formats["money" if money else "number"])
     else:
         sheet.write_string(row, col, str(value))

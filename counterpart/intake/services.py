@@ -281,9 +281,9 @@ def _row_of_error(kind: Kind, chunk: list[tuple[int, str, Row, Row]], error: Inv
 
 
 def import_file(
+    *,
     actor: Actor,
     path: Path | str,
-    *,
     kind: str | None = None,
     dry_run: bool = False,
     batch: ImportBatch | None = None,
@@ -458,7 +458,7 @@ def _write(
 
 
 def batch_enqueue(
-    actor: Actor, path: Path, *, kind: str | None = None, file_name: str = "", dry_run: bool = False
+    *, actor: Actor, path: Path, kind: str | None = None, file_name: str = "", dry_run: bool = False
 ) -> ImportBatch:
     """Queue a stored upload for ``counterpart worker`` (``dry_run``: validate only, write nothing)."""
     with upload_opened(path) as clear:
@@ -545,8 +545,8 @@ def batch_run(actor: Actor, batch: ImportBatch, progress: ProgressCallback | Non
     try:
         with upload_opened(Path(batch.file_path)) as clear:  # a sealed upload, read from memory
             return import_file(
-                actor,
-                clear,
+                actor=actor,
+                path=clear,
                 kind=batch.kind,
                 batch=batch,
                 progress=progress,

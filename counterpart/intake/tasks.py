@@ -43,6 +43,6 @@ def batch_run_task(batch_id: int) -> str:
 def batch_queue(actor: Actor, path: Path, **options: Any) -> ImportBatch:
     """Queue a stored upload (``batch_enqueue``) and the task that runs it, in one transaction."""
     with transaction.atomic():
-        batch = batch_enqueue(actor, path, **options)
+        batch = batch_enqueue(actor=actor, path=path, **options)
         batch_run_task.enqueue(batch.pk)
     return batch

@@ -84,7 +84,7 @@ class HouseholdAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Household:
         data = form.cleaned_data
         return services.household_register(
-            actor,
+            actor=actor,
             number=data["number"],
             village=data["village"],
             poverty_cause=data["poverty_cause"],
@@ -165,8 +165,8 @@ class PersonAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Person:
         data = form.cleaned_data
         return services.person_register(
-            actor,
-            services.PersonRow(
+            actor=actor,
+            row=services.PersonRow(
                 name=data["name"],
                 sex=data["sex"],
                 area=data["area"],
@@ -209,7 +209,7 @@ class TrainingAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Training:
         data = form.cleaned_data
         return services.training_create(
-            actor,
+            actor=actor,
             program=data["program"],
             kind=data["kind"],
             title=data["title"],
@@ -262,7 +262,7 @@ class SecondmentAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Secondment:
         data = form.cleaned_data
         return services.secondment_record(
-            actor,
+            actor=actor,
             program=data["program"],
             kind=data["kind"],
             direction=data["direction"],
@@ -299,7 +299,7 @@ class VillageAdvancementAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> VillageAdvancement:
         data = form.cleaned_data
         return services.village_advancement_start(
-            actor,
+            actor=actor,
             program=data["program"],
             village=data["village"],
             start_year=data["start_year"],

@@ -109,7 +109,7 @@ def demo_village_rows() -> list[AreaRow]:
 
 def people_demo_load(program: Program) -> None:
     rows = demo_village_rows()
-    areas_upsert(ACTOR, rows, source="people/data/demo_villages.csv")
+    areas_upsert(actor=ACTOR, rows=rows, source="people/data/demo_villages.csv")
     villages = list(Area.objects.filter(code__in=[r.code for r in rows if len(r.code) == 12]).order_by("code"))
     county_pairings = {
         p.recipient_area_id: p for p in program.pairings.filter(level=PairingLevel.DISTRICT_COUNTY).order_by("id")
@@ -129,7 +129,7 @@ def _villages_advance(program: Program, villages: list[Area], county_pairings: d
     for index, village in enumerate(villages):
         county = village.code[:6]
         advancement = services.village_advancement_start(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             village=village,
             start_year=YEAR,
@@ -140,9 +140,9 @@ def _villages_advance(program: Program, villages: list[Area], county_pairings: d
         delivered_by = [candidates[index % len(candidates)]] if candidates else []
         for number, component in enumerate(VillageComponentKind.values):
             services.village_component_update(
-                ACTOR,
-                advancement,
-                component,
+                actor=ACTOR,
+                advancement=advancement,
+                component=component,
                 status=ComponentStatus.COMPLETE,
                 completed_on=datetime.date(YEAR, 6 + number, 10 + index % 15),
                 evidence="验收记录（示意）",
@@ -158,8 +158,8 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
     causes = PovertyCause.values
     placed = [(index, villages[index % len(villages)]) for index in range(STUDENTS)]
     services.households_register_bulk(
-        ACTOR,
-        [
+        actor=ACTOR,
+        rows=[
             services.HouseholdRow(
                 number=f"DEMO-{village.code}-{index:04d}",
                 village=village,
@@ -192,7 +192,7 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
                     is_illustrative=True,
                 )
             )
-    services.persons_register_bulk(ACTOR, rows, source="demo")
+    services.persons_register_bulk(actor=ACTOR, rows=rows, source="demo")
     members: dict[tuple[int, str], int] = {
         (household_id, relation): pk
         for pk, household_id, relation in Person.objects.filter(household__number__startswith="DEMO-").values_list(
@@ -223,7 +223,7 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
                 )
                 for person_id in (head, student)
             ]
-    services.benefits_record_bulk(ACTOR, program, benefits, source="demo")
+    services.benefits_record_bulk(actor=ACTOR, program=program, rows=benefits, source="demo")
     return created
 
 
@@ -235,7 +235,7 @@ def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synth
     counties = sorted(county_pairings)
     for course in range(CADRE_COURSES):
         training = services.training_create(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             kind=TrainingKind.CADRE_TECHNICIAN,
             title=f"{YEAR}年安顺、铜仁干部和专业技术人员培训班（第{course + 1}期）",
@@ -251,8 +251,8 @@ def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synth
             male = number % 3 != 0
             trainees.append(
                 services.person_register(
-                    ACTOR,
-                    services.PersonRow(
+                    actor=ACTOR,
+                    row=services.PersonRow(
                         name=synthetic.name(male),
                         sex=Sex.MALE if male else Sex.FEMALE,
                         area=county,
@@ -260,7 +260,7 @@ def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synth
                     ),
                 )
             )
-        services.training_participants_add(ACTOR, training, trainees)
+        services.training_participants_add(actor=ACTOR, training=training, persons=trainees)
 
 
 def _labour_training(
@@ -269,7 +269,7 @@ def _labour_training(
     counties = sorted(county_pairings)
     for county_code, participants in zip(counties, LABOUR_REPORTED, strict=True):
         services.training_create(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             kind=TrainingKind.LABOUR_TRANSFER,
             title=f"{YEAR}年农村劳动力转移就业培训",
@@ -283,7 +283,7 @@ def _labour_training(
         )
     first = households[0][0].code[:6]
     listed = services.training_create(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         kind=TrainingKind.LABOUR_TRANSFER,
         title=f"{YEAR}年家电装配技能培训（青岛）",
@@ -295,10 +295,10 @@ def _labour_training(
         is_illustrative=True,
     )
     heads = list(Person.objects.filter(pk__in=[head for _v, head, _s in households[:LABOUR_REGISTERED]]).order_by("id"))
-    services.training_participants_add(ACTOR, listed, heads)
+    services.training_participants_add(actor=ACTOR, training=listed, persons=heads)
     for number, person in enumerate(heads[:LABOUR_PLACED]):
         services.job_placement_record(
-            ACTOR,
+            actor=ACTOR,
             program=program,
             person=person,
             training=listed,
@@ -315,7 +315,7 @@ def _student_aid(
 ) -> None:
     """Each county's students aided in one batch, one disbursement per county."""
     commitment = ledger_commit(
-        ACTOR,
+        actor=ACTOR,
         program=program,
         date=datetime.date(YEAR, 8, 20),
         source=FundSource.SOCIAL,
@@ -333,7 +333,7 @@ def _student_aid(
         )
     for county_code, grants in sorted(by_county.items()):
         services.student_aid_grant_batch(
-            ACTOR,
+            actor=ACTOR,
             commitment=commitment,
             grants=grants,
             date=datetime.date(YEAR, 9, 1),

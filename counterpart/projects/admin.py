@@ -31,7 +31,7 @@ def _transition_action(to_status: str, label: str) -> Any:
         moved, refused = 0, []
         for project in queryset:
             try:
-                services.project_transition(actor, project, to_status)
+                services.project_transition(actor=actor, project=project, to_status=to_status)
                 moved += 1
             except ValidationError as error:
                 refused.append(f"{project.code}: {'; '.join(error.messages)}")
@@ -93,7 +93,7 @@ class ProjectAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Project:
         data = form.cleaned_data
         return services.project_propose(
-            actor,
+            actor=actor,
             program=data["program"],
             code=data["code"],
             title_zh=data["title_zh"],
@@ -135,8 +135,8 @@ class ProjectOutputAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ProjectOutput, form: Any, change: bool) -> None:
         services.project_output_set(
-            Actor.of(request.user),
-            obj.project,
+            actor=Actor.of(request.user),
+            project=obj.project,
             indicator=obj.indicator,
             planned_quantity=obj.planned_quantity,
             actual_quantity=obj.actual_quantity,

@@ -97,8 +97,8 @@ def project_target(draft: ProjectDraft) -> Target:
 
 
 def project_propose(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     code: str,
     title_zh: str,
@@ -182,7 +182,7 @@ _PROJECT_COLUMNS = (
 )
 
 
-def projects_propose_bulk(actor: Actor, drafts: Sequence[ProjectDraft], *, reason: str = "") -> int:
+def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reason: str = "") -> int:
     """Propose many projects at once (a spreadsheet of them), all or nothing, with one audit event.
 
     The same rules as ``project_propose``, checked per draft; the codes must be new in their
@@ -250,7 +250,7 @@ def projects_propose_bulk(actor: Actor, drafts: Sequence[ProjectDraft], *, reaso
 PROJECT_EDITABLE_FIELDS = ("title_zh", "title_en", "description", "category", "budget_fen", "reported_beneficiaries")
 
 
-def project_update(actor: Actor, project: Project, *, reason: str = "", **changes: object) -> Project:
+def project_update(*, actor: Actor, project: Project, reason: str = "", **changes: object) -> Project:
     """Correct a project's descriptive fields (title, description, category, budget, beneficiaries).
 
     Refused for other fields and for a year that is locked; unchanged values are no-ops.
@@ -288,7 +288,7 @@ def project_update(actor: Actor, project: Project, *, reason: str = "", **change
     return project
 
 
-def project_transition(actor: Actor, project: Project, to_status: str, *, note: str = "") -> Project:
+def project_transition(*, actor: Actor, project: Project, to_status: str, note: str = "") -> Project:
     """Move a project one step through its lifecycle, refusing steps that skip or go back."""
     if to_status not in ProjectStatus.values:
         raise InvalidInput("status", to_status, _("未知的项目状态"))
@@ -316,26 +316,26 @@ def project_transition(actor: Actor, project: Project, to_status: str, *, note: 
     return project
 
 
-def project_approve(actor: Actor, project: Project, *, note: str = "") -> Project:
-    return project_transition(actor, project, ProjectStatus.APPROVED, note=note)
+def project_approve(*, actor: Actor, project: Project, note: str = "") -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.APPROVED, note=note)
 
 
-def project_start(actor: Actor, project: Project, *, note: str = "") -> Project:
-    return project_transition(actor, project, ProjectStatus.UNDER_CONSTRUCTION, note=note)
+def project_start(*, actor: Actor, project: Project, note: str = "") -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.UNDER_CONSTRUCTION, note=note)
 
 
-def project_complete(actor: Actor, project: Project, *, note: str = "") -> Project:
-    return project_transition(actor, project, ProjectStatus.COMPLETED, note=note)
+def project_complete(*, actor: Actor, project: Project, note: str = "") -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.COMPLETED, note=note)
 
 
-def project_accept(actor: Actor, project: Project, *, note: str = "") -> Project:
-    return project_transition(actor, project, ProjectStatus.ACCEPTED, note=note)
+def project_accept(*, actor: Actor, project: Project, note: str = "") -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.ACCEPTED, note=note)
 
 
-def project_cancel(actor: Actor, project: Project, *, note: str) -> Project:
+def project_cancel(*, actor: Actor, project: Project, note: str) -> Project:
     if not note.strip():
         raise InvalidInput("note", note, _("取消项目必须说明原因"))
-    return project_transition(actor, project, ProjectStatus.CANCELLED, note=note)
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.CANCELLED, note=note)
 
 
 def _quantity(field: str, value: object) -> Decimal:
@@ -351,9 +351,9 @@ def _quantity(field: str, value: object) -> Decimal:
 
 
 def project_output_set(
+    *,
     actor: Actor,
     project: Project,
-    *,
     indicator: str,
     planned_quantity: object,
     actual_quantity: object | None = None,
@@ -403,7 +403,7 @@ def attachments_directory() -> Path:
 
 
 def project_attachment_add(
-    actor: Actor, project: Project, *, file_name: str, content: bytes, caption: str = ""
+    *, actor: Actor, project: Project, file_name: str, content: bytes, caption: str = ""
 ) -> ProjectAttachment:
     """Keep a photo (JPEG, PNG) or PDF as evidence for a project, checked by its bytes and size.
 

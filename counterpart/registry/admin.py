@@ -32,7 +32,7 @@ class AreaAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Area:
         data = form.cleaned_data
         return services.area_create(
-            actor,
+            actor=actor,
             code=data["code"],
             name_zh=data["name_zh"],
             name_en=data.get("name_en", ""),
@@ -53,7 +53,7 @@ class OrganisationAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Organisation:
         data = form.cleaned_data
         return services.organisation_create(
-            actor,
+            actor=actor,
             name_zh=data["name_zh"],
             name_en=data.get("name_en", ""),
             kind=data["kind"],
@@ -82,7 +82,7 @@ class ProgramAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Program:
         data = form.cleaned_data
         return services.program_create(
-            actor,
+            actor=actor,
             slug=data["slug"],
             name_zh=data["name_zh"],
             name_en=data.get("name_en", ""),
@@ -127,7 +127,7 @@ class PairingAdmin(DomainAdmin):
     def create(self, actor: Actor, form: Any) -> Pairing:
         data = form.cleaned_data
         return services.pairing_create(
-            actor,
+            actor=actor,
             program=data["program"],
             level=data["level"],
             donor_area=data["donor_area"],

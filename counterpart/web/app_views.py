@@ -127,7 +127,7 @@ def _export_revealed(request: HttpRequest, spec: ListSpec, result: Any) -> bool:
     if not spec.has_sensitive_columns or "reveal_reason" not in request.POST:
         return False
     persons_identity_export_authorise(
-        Actor.of(request.user), count=result.queryset.count(), reason=reason, filters=result.applied
+        actor=Actor.of(request.user), count=result.queryset.count(), reason=reason, filters=result.applied
     )
     return True
 
@@ -191,7 +191,7 @@ def project_propose_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Any:
         project = project_propose(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             program=data["program"],
             code=data["code"],
             title_zh=data["title_zh"],
@@ -217,7 +217,7 @@ def ledger_record_view(request: HttpRequest) -> HttpResponse:
         actor = Actor.of(request.user)
         if data["kind"] == "commitment":
             record = ledger_commit(
-                actor,
+                actor=actor,
                 program=data["program"],
                 date=data["date"],
                 source=data["source"],
@@ -228,7 +228,7 @@ def ledger_record_view(request: HttpRequest) -> HttpResponse:
             )
         else:
             record = ledger_disburse(
-                actor,
+                actor=actor,
                 commitment=data["commitment"],
                 date=data["date"],
                 amount_fen=data["amount"],
@@ -249,7 +249,7 @@ def household_register_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Any:
         household = household_register(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             number=data["number"],
             village=data["village"],
             poverty_cause=data["poverty_cause"],
@@ -268,8 +268,8 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> Any:
         person = person_register(
-            Actor.of(request.user),
-            PersonRow(
+            actor=Actor.of(request.user),
+            row=PersonRow(
                 name=data["name"],
                 sex=data["sex"],
                 area=data["area"],
@@ -292,7 +292,7 @@ def training_record_view(request: HttpRequest) -> HttpResponse:
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
         training = training_create(
-            actor,
+            actor=actor,
             program=data["program"],
             kind=data["kind"],
             title=data["title"],
@@ -303,7 +303,7 @@ def training_record_view(request: HttpRequest) -> HttpResponse:
             reported_participants=data["reported_participants"],
         )
         if data["participants"]:
-            training_participants_add(actor, training, data["participants"])
+            training_participants_add(actor=actor, training=training, persons=data["participants"])
         return training
 
     return _form_submit(request, form, _("记录培训"), write, _("培训已记录"), "web:trainings_detail")
@@ -318,7 +318,7 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
         report = enterprise_report_draft(
-            actor,
+            actor=actor,
             program=data["program"],
             enterprise=data["enterprise"],
             year=data["year"],
@@ -326,7 +326,7 @@ def enterprise_report_view(request: HttpRequest) -> HttpResponse:
             note=data["note"],
             figures=form.report_figures(),
         )
-        enterprise_report_submit(actor, report)
+        enterprise_report_submit(actor=actor, report=report)
         return report
 
     return _form_submit(
@@ -345,7 +345,9 @@ def enterprise_report_correct_view(request: HttpRequest, pk: int) -> HttpRespons
 
     def write(data: dict[str, Any]) -> Any:
         actor = Actor.of(request.user)
-        return enterprise_report_submit(actor, enterprise_report_update(actor, report, figures=form.report_figures()))
+        return enterprise_report_submit(
+            actor=actor, report=enterprise_report_update(actor=actor, report=report, figures=form.report_figures())
+        )
 
     return _form_submit(
         request,
@@ -370,9 +372,9 @@ def enterprise_report_review_view(request: HttpRequest, pk: int, action: str) ->
     actor = Actor.of(request.user)
     try:
         if action == "confirm":
-            enterprise_report_confirm(actor, report)
+            enterprise_report_confirm(actor=actor, report=report)
         else:
-            enterprise_report_return(actor, report, reason=reason)
+            enterprise_report_return(actor=actor, report=report, reason=reason)
     except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
         messages.error(request, _refusal(refused))
     else:
@@ -393,7 +395,9 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         edge_check(request.user, f"project_{action}", can.project_target(project))
-        project_transition(Actor.of(request.user), project, can.PROJECT_ACTIONS[action], note=note)
+        project_transition(
+            actor=Actor.of(request.user), project=project, to_status=can.PROJECT_ACTIONS[action], note=note
+        )
     except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
         messages.error(request, _refusal(refused))
     else:
@@ -414,7 +418,7 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         benefit_record(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             program=project.program,
             kind=BenefitKind.PROJECT,
             date=data["date"],
@@ -448,8 +452,8 @@ def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         edge_check(request.user, "project_attachment_add", can.project_target(project))
         project_attachment_add(
-            Actor.of(request.user),
-            project,
+            actor=Actor.of(request.user),
+            project=project,
             file_name=upload.name or "",
             content=content,
             caption=form.cleaned_data["caption"],

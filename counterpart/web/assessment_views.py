@@ -76,7 +76,7 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
             SelfAssessForm(data, assessment=assessment, prefix="self"),
             "assessment_self_assess",
             lambda actor, f: actions.assessment_self_assess(
-                actor, assessment, scores=f.scores(), summary=f.cleaned_data["summary"]
+                actor=actor, assessment=assessment, scores=f.scores(), summary=f.cleaned_data["summary"]
             ),
         )
     elif status == AssessmentStatus.SELF_ASSESSED:
@@ -84,31 +84,33 @@ def _steps(assessment: Assessment, data: Any = None) -> dict[str, dict[str, Any]
             ConfirmForm(data, assessment=assessment, prefix="confirm"),
             "assessment_confirm_figures",
             lambda actor, f: actions.assessment_confirm_figures(
-                actor, assessment, verdicts=f.verdicts(), comment=f.cleaned_data["comment"]
+                actor=actor, assessment=assessment, verdicts=f.verdicts(), comment=f.cleaned_data["comment"]
             ),
         )
     elif status == AssessmentStatus.COMMENTED:
         steps["submit"] = _step(
             EmptyForm(data, prefix="submit"), "assessment_submit",
-            lambda actor, f: actions.assessment_submit(actor, assessment),
+            lambda actor, f: actions.assessment_submit(actor=actor, assessment=assessment),
         )  # fmt: skip
     elif status == AssessmentStatus.SUBMITTED:
         steps["cross-check"] = _step(
             CrossCheckForm(data, assessment=assessment, prefix="check"),
             "assessment_cross_check",
             lambda actor, f: actions.assessment_cross_check(
-                actor, assessment, final_scores=f.final_scores(), notes=f.cleaned_data["notes"]
+                actor=actor, assessment=assessment, final_scores=f.final_scores(), notes=f.cleaned_data["notes"]
             ),
         )
     elif status == AssessmentStatus.CROSS_CHECKED:
         steps["finalise"] = _step(
             EmptyForm(data, prefix="final"), "assessment_finalise",
-            lambda actor, f: actions.assessment_finalise(actor, assessment),
+            lambda actor, f: actions.assessment_finalise(actor=actor, assessment=assessment),
         )  # fmt: skip
     if status in (AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED):
         steps["return"] = _step(
             ReturnForm(data, prefix="return"), "assessment_return",
-            lambda actor, f: actions.assessment_return(actor, assessment, reason=f.cleaned_data["reason"]),
+            lambda actor, f: actions.assessment_return(
+                actor=actor, assessment=assessment, reason=f.cleaned_data["reason"]
+            ),
         )  # fmt: skip
     return steps
 
@@ -167,7 +169,7 @@ def assessment_open_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             assessment = actions.assessment_open(
-                Actor.of(request.user), form.cleaned_data["pairing"], form.cleaned_data["year"]
+                actor=Actor.of(request.user), pairing=form.cleaned_data["pairing"], year=form.cleaned_data["year"]
             )
         except InvalidInput as refused:
             form.refusal(refused)

@@ -36,7 +36,7 @@ def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        number = person_identity_reveal(Actor.of(request.user), person, reason=reason)
+        number = person_identity_reveal(actor=Actor.of(request.user), person=person, reason=reason)
     except InvalidInput as error:
         messages.error(request, error.messages[0])
         return redirect("web:people_detail", pk=person.pk)

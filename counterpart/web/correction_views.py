@@ -46,7 +46,10 @@ def ledger_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:funds_detail", pk=original.pk)
     try:
         reversal = ledger_reverse(
-            Actor.of(request.user), original, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
+            actor=Actor.of(request.user),
+            original=original,
+            date=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
         )
     except (InvalidInput, PermissionDenied) as refused:
         messages.error(request, _refusal(refused))
@@ -67,7 +70,11 @@ def household_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         household_status_set(
-            Actor.of(request.user), household, year=data["year"], status=data["status"], reason=data["reason"]
+            actor=Actor.of(request.user),
+            household=household,
+            year=data["year"],
+            status=data["status"],
+            reason=data["reason"],
         )
     except (InvalidInput, PermissionDenied) as refused:
         messages.error(request, _refusal(refused))
@@ -90,9 +97,9 @@ def village_component_view(request: HttpRequest, pk: int, component: str) -> Htt
     data = form.cleaned_data
     try:
         village_component_update(
-            Actor.of(request.user),
-            advancement,
-            component,
+            actor=Actor.of(request.user),
+            advancement=advancement,
+            component=component,
             status=data["status"],
             completed_on=data["completed_on"],
             evidence=data["evidence"],

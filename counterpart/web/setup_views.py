@@ -146,7 +146,7 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         program = program_found(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             slug=data["slug"],
             name_zh=data["name_zh"],
             name_en=data["name_en"],
@@ -177,8 +177,8 @@ def program_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     def write(data: dict[str, Any]) -> str:
         fields = {name: data[name] for name in ("name_zh", "name_en", "end_year", "description")}
         program_update(
-            Actor.of(request.user),
-            program,
+            actor=Actor.of(request.user),
+            program=program,
             reason=data["reason"],
             other_donor_areas=list(data["other_donor_areas"]),
             **fields,
@@ -196,7 +196,7 @@ def pairing_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         pairing_create(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             program=program,
             level=data["level"],
             donor_area=data["donor_area"],
@@ -218,8 +218,8 @@ def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         pairing_end(
-            Actor.of(request.user),
-            pairing,
+            actor=Actor.of(request.user),
+            pairing=pairing,
             valid_to=data["valid_to"],
             successor=data["successor"],
             reason=data["reason"],
@@ -236,7 +236,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         organisation_create(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             name_zh=data["name_zh"],
             kind=data["kind"],
             area=data["area"],
@@ -255,7 +255,7 @@ def indicator_create_view(request: HttpRequest) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         indicator_create(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             key=data["key"],
             name_zh=data["name_zh"],
             name_en=data["name_en"] or data["key"],
@@ -278,7 +278,7 @@ def target_set_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         target_set(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             program=program,
             indicator_key=data["indicator"].key,
             year=data["year"],
@@ -311,7 +311,7 @@ def account_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         invitation = account_invite(
-            Actor.of(request.user),
+            actor=Actor.of(request.user),
             username=data["username"],
             email=data["email"],
             role=data["role"],
@@ -337,7 +337,7 @@ def membership_grant_view(request: HttpRequest, slug: str) -> HttpResponse:
 
     def write(data: dict[str, Any]) -> str:
         membership_grant(
-            Actor.of(request.user), user=data["username"], role=data["role"], **_role_subjects(program, data)
+            actor=Actor.of(request.user), user=data["username"], role=data["role"], **_role_subjects(program, data)
         )
         return _program_url(program)
 
@@ -351,7 +351,9 @@ def membership_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
     _open(request)
     membership = get_object_or_404(Membership.objects.filter(_members_of(program)), pk=pk)
     try:
-        membership_revoke(Actor.of(request.user), membership, within=program, reason=request.POST.get("reason", ""))
+        membership_revoke(
+            actor=Actor.of(request.user), membership=membership, within=program, reason=request.POST.get("reason", "")
+        )
     except InvalidInput as error:
         messages.error(request, error.messages[0] if error.messages else str(error))
     except PermissionDenied as refused:

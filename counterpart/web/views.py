@@ -10,6 +10,7 @@ from counterpart.core.routers import reads_from_replica
 from counterpart.dashboard.scopes import dashboard_view_for
 from counterpart.registry.models import Program
 from counterpart.reports.book import (
+    Section,
     report_book,
     report_outline,
     report_page_book,
@@ -85,6 +86,7 @@ def _report_section(
     its warnings, or an area's or a pairing's section."""
     signed_in = request.user.is_authenticated
     template = "reports/_section.html"
+    section: Section | None
     if anchor in ("program", "warnings"):
         section = report_program_section(program, year, year_to)
         template = "reports/_section.html" if anchor == "program" else "reports/_warnings.html"

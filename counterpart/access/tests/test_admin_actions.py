@@ -32,8 +32,10 @@ def _change_page(client, record):
 
 def test_a_reported_value_of_a_certified_year_is_refused_on_the_form(superuser_client, program, actor) -> None:
     # given: a 2009 figure, and 2009 certified
-    figure = reported_value_enter(actor, program=program, indicator_key="annual_output", year=2009, value="1000000000")
-    period_lock(actor, program, 2009, reason="核定")
+    figure = reported_value_enter(
+        actor=actor, program=program, indicator_key="annual_output", year=2009, value="1000000000"
+    )
+    period_lock(actor=actor, program=program, year=2009, reason="核定")
     # when: a superuser raises it tenfold in the admin
     form = superuser_client.get(_change_page(superuser_client, figure)).context["adminform"].form
     data = {name: form.initial.get(name) or "" for name in form.fields}

@@ -23,9 +23,9 @@ from counterpart.registry.services import pairing_create, period_lock, program_c
 @pytest.fixture
 def other_program(areas, actor):
     """A second program of the same donor city that pairs 西秀区 only (qingdao-tibet's part)."""
-    other = program_create(actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
+    other = program_create(actor=actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
     pairing_create(
-        actor,
+        actor=actor,
         program=other,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -126,7 +126,7 @@ def test_a_certified_year_refuses_training_participants(program, pairing, areas,
     from counterpart.people.services import PersonRow, person_register, training_create, training_participants_add
 
     training = training_create(
-        actor,
+        actor=actor,
         program=program,
         kind="labour_transfer",
         title="培训",
@@ -134,10 +134,10 @@ def test_a_certified_year_refuses_training_participants(program, pairing, areas,
         start_date=datetime.date(2009, 5, 1),
         end_date=datetime.date(2009, 5, 2),
     )
-    person = person_register(actor, PersonRow(name="张三", sex="male", area=areas["520422"]))
-    period_lock(actor, program, 2009, reason="核定")
+    person = person_register(actor=actor, row=PersonRow(name="张三", sex="male", area=areas["520422"]))
+    period_lock(actor=actor, program=program, year=2009, reason="核定")
     with pytest.raises(InvalidInput) as refused:
-        training_participants_add(actor, training, [person])
+        training_participants_add(actor=actor, training=training, persons=[person])
     assert refused.value.field == "start_date"
     assert not training.participants.exists()
 
@@ -146,9 +146,9 @@ def test_a_reversal_dated_before_its_entry_is_refused(program, actor) -> None:
     from counterpart.funds.services import ledger_commit, ledger_reverse
 
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2011, 6, 3), source="fiscal_municipal", amount_fen=100_00
+        actor=actor, program=program, date=datetime.date(2011, 6, 3), source="fiscal_municipal", amount_fen=100_00
     )
     with pytest.raises(InvalidInput) as refused:
-        ledger_reverse(actor, commitment, date=datetime.date(2011, 1, 1), reason="录错")
+        ledger_reverse(actor=actor, original=commitment, date=datetime.date(2011, 1, 1), reason="录错")
     assert refused.value.field == "date"
     assert LedgerTransaction.objects.count() == 1

@@ -121,12 +121,12 @@ def test_every_action_of_the_wired_apps_is_in_the_table_or_listed_as_not_yet() -
 
 @pytest.fixture
 def world(areas, actor):
-    program = program_create(actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=areas["3702"], start_year=1996)
-    other = program_create(actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
+    program = program_create(actor=actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=areas["3702"], start_year=1996)
+    other = program_create(actor=actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
 
     def pair(on, donor, recipient):
         return pairing_create(
-            actor,
+            actor=actor,
             program=on,
             level=PairingLevel.DISTRICT_COUNTY,
             donor_area=areas[donor],
@@ -142,7 +142,7 @@ def world(areas, actor):
     }
     pair(other, "370202", "520402")
     for each in (program, other):
-        period_lock(actor, each, 2009, reason="核定")
+        period_lock(actor=actor, program=each, year=2009, reason="核定")
     users = {
         Role.PROGRAM_OFFICE: user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program),
         Role.RECIPIENT_OFFICE: user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]),
@@ -158,18 +158,19 @@ def _service_call(verb: str, actor: Actor, program: Any, area: Any, pairing: Any
     date = datetime.date(year, 5, 1)
     calls: dict[str, Callable[[], Any]] = {
         "project_propose": lambda: project_propose(
-            actor, program=program, code="M-1", title_zh="饮水", category="drinking_water",
+            actor=actor, program=program, code="M-1", title_zh="饮水", category="drinking_water",
             recipient_area=area, pairing=pairing, year=year, budget_fen=100,
         ),
         "reported_value_enter": lambda: reported_value_enter(
-            actor, program=program, indicator_key="beneficiaries", year=year, value="5", area=area, pairing=pairing
+            actor=actor, program=program, indicator_key="beneficiaries", year=year, value="5", area=area,
+            pairing=pairing,
         ),
         "training_create": lambda: training_create(
-            actor, program=program, kind="labour_transfer", title="培训", place=area,
+            actor=actor, program=program, kind="labour_transfer", title="培训", place=area,
             start_date=date, end_date=date, pairing=pairing,
         ),
         "ledger_commit": lambda: ledger_commit(
-            actor, program=program, date=date, source="fiscal_municipal", amount_fen=100,
+            actor=actor, program=program, date=date, source="fiscal_municipal", amount_fen=100,
             pairing=pairing, recipient_area=area,
         ),
     }  # fmt: skip
@@ -180,20 +181,50 @@ def _api_call(verb: str, program: Any, area: Any, pairing: Any, year: int) -> tu
     date = f"{year}-05-01"
     common = {"program": program.slug, "pairing": pairing.pk if pairing else None}
     return {
-        "project_propose": ("/projects", common | {
-            "code": "M-1", "title_zh": "饮水", "category": "drinking_water", "recipient_area": area.code,
-            "year": year, "budget_fen": 100,
-        }),
-        "reported_value_enter": ("/reported-values", common | {
-            "indicator_key": "beneficiaries", "year": year, "value": "5", "area": area.code,
-        }),
-        "training_create": ("/trainings", common | {
-            "kind": "labour_transfer", "title": "培训", "place": area.code, "start_date": date, "end_date": date,
-        }),
-        "ledger_commit": ("/ledger/commitments", common | {
-            "date": date, "source": "fiscal_municipal", "amount_fen": 100, "recipient_area": area.code,
-        }),
-    }[verb]  # fmt: skip
+        "project_propose": (
+            "/projects",
+            common
+            | {
+                "code": "M-1",
+                "title_zh": "饮水",
+                "category": "drinking_water",
+                "recipient_area": area.code,
+                "year": year,
+                "budget_fen": 100,
+            },
+        ),
+        "reported_value_enter": (
+            "/reported-values",
+            common
+            | {
+                "indicator_key": "beneficiaries",
+                "year": year,
+                "value": "5",
+                "area": area.code,
+            },
+        ),
+        "training_create": (
+            "/trainings",
+            common
+            | {
+                "kind": "labour_transfer",
+                "title": "培训",
+                "place": area.code,
+                "start_date": date,
+                "end_date": date,
+            },
+        ),
+        "ledger_commit": (
+            "/ledger/commitments",
+            common
+            | {
+                "date": date,
+                "source": "fiscal_municipal",
+                "amount_fen": 100,
+                "recipient_area": area.code,
+            },
+        ),
+    }[verb]
 
 
 WRITTEN = {
@@ -206,7 +237,7 @@ WRITTEN = {
 
 def test_every_action_role_target_period_and_edge_agrees_with_the_table(world) -> None:
     targets, users = world
-    tokens = {role: api_token_create(Actor.system("test"), user)[1] for role, user in users.items()}
+    tokens = {role: api_token_create(actor=Actor.system("test"), user=user)[1] for role, user in users.items()}
     cases = mismatches = 0
     failures = []
     for verb, model in WRITTEN.items():

@@ -14,6 +14,7 @@ import datetime
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -79,19 +80,19 @@ class Place:
 
 
 def _company(program: Any, areas: dict, name: str, *programs: Any) -> Any:
-    organisation = organisation_create(SYSTEM, name_zh=name, kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    return enterprise.enterprise_register(SYSTEM, organisation=organisation, side=Side.DONOR, programs=programs)
+    organisation = organisation_create(actor=SYSTEM, name_zh=name, kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
+    return enterprise.enterprise_register(actor=SYSTEM, organisation=organisation, side=Side.DONOR, programs=programs)
 
 
 def _operation(company: Any, area: Any) -> Any:
     organisation = organisation_create(
-        SYSTEM,
+        actor=SYSTEM,
         name_zh=f"{company.organisation.name_zh}{area.code}厂{next(_serial)}",
         kind=OrganisationKind.ENTERPRISE,
         area=area,
     )
     return enterprise.operation_record(
-        SYSTEM, enterprise=company, organisation=organisation, kind=OperationKind.SUBSIDIARY, area=area,
+        actor=SYSTEM, enterprise=company, organisation=organisation, kind=OperationKind.SUBSIDIARY, area=area,
         sector=Sector.CHEMICALS,
     )  # fmt: skip
 
@@ -101,18 +102,18 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
     targets, users = world
     rows = [AreaRow("520402100", "某镇"), AreaRow("520402100201", "邻村")]
     rows += [AreaRow(f"{code}202", "新村") for code in ("520422100", "520402100")]  # for a new advancement
-    areas_upsert(SYSTEM, rows, source="test")
+    areas_upsert(actor=SYSTEM, rows=rows, source="test")
     from counterpart.registry.models import Area
 
     all_areas = {area.code: area for area in Area.objects.all()}
     programs = {targets["own_area"][0], targets["other_program"][0]}
     for program in programs:
-        period_unlock(SYSTEM, program, 2009, reason="准备")
+        period_unlock(actor=SYSTEM, program=program, year=2009, reason="准备")
     qd_gz, qd_xz = targets["own_area"][0], targets["other_program"][0]
     reporter = _company(qd_gz, all_areas, "红星集团", qd_gz)
     reviewed = _company(qd_gz, all_areas, "蓝天集团", qd_gz)
     foreign = _company(qd_xz, all_areas, "西藏集团", qd_xz)
-    homes: dict[str, tuple[Any, Any]] = {}
+    homes: dict[str, tuple[Any, Any, str]] = {}
     result = {}
     for name, (program, area, pairing) in targets.items():
         village = all_areas[VILLAGE[area.code]]
@@ -123,19 +124,19 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
         home, person, identity = homes[area.code]
         code = f"P-{name}"
         project = project_propose(
-            SYSTEM, program=program, code=code, title_zh="饮水", category="drinking_water", recipient_area=area,
+            actor=SYSTEM, program=program, code=code, title_zh="饮水", category="drinking_water", recipient_area=area,
             pairing=pairing, year=2009, budget_fen=100,
         )  # fmt: skip
         trainings = {
             year: people.training_create(
-                SYSTEM, program=program, kind="labour_transfer", title=f"培训{year}", place=area,
+                actor=SYSTEM, program=program, kind="labour_transfer", title=f"培训{year}", place=area,
                 start_date=datetime.date(year, 5, 1), end_date=datetime.date(year, 5, 2), pairing=pairing,
             )
             for year in PERIODS.values()
         }  # fmt: skip
         # a program office sees the households its benefits reached (access.rules): this one, from now
         people.benefit_record(
-            SYSTEM,
+            actor=SYSTEM,
             program=program,
             kind=BenefitKind.PROJECT,
             date=datetime.date(2009, 3, 1),
@@ -143,33 +144,33 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
             project=project,
         )
         advancement = people.village_advancement_start(
-            SYSTEM, program=program, village=village, start_year=2009, pairing=pairing
+            actor=SYSTEM, program=program, village=village, start_year=2009, pairing=pairing
         )
         commitment = ledger_commit(
-            SYSTEM, program=program, date=datetime.date(2009, 1, 2), source="fiscal_municipal", amount_fen=10**9,
+            actor=SYSTEM, program=program, date=datetime.date(2009, 1, 2), source="fiscal_municipal", amount_fen=10**9,
             pairing=pairing, recipient_area=area,
         )  # fmt: skip
         seller_organisation = organisation_create(
-            SYSTEM, name_zh=f"茶业{name}", kind=OrganisationKind.ENTERPRISE, area=area
+            actor=SYSTEM, name_zh=f"茶业{name}", kind=OrganisationKind.ENTERPRISE, area=area
         )
         seller = enterprise.enterprise_register(
-            SYSTEM, organisation=seller_organisation, side=Side.RECIPIENT, programs=[qd_gz, qd_xz]
+            actor=SYSTEM, organisation=seller_organisation, side=Side.RECIPIENT, programs=[qd_gz, qd_xz]
         )
         drafts, submitted = {}, {}
         if program == qd_gz:
             for year in PERIODS.values():
                 drafts[year] = enterprise.enterprise_report_draft(
-                    SYSTEM, program=program, enterprise=reporter, year=year, figures=FIGURES,
+                    actor=SYSTEM, program=program, enterprise=reporter, year=year, figures=FIGURES,
                     operation=_operation(reporter, area), area=area,
                 )  # fmt: skip
                 report = enterprise.enterprise_report_draft(
-                    SYSTEM, program=program, enterprise=reviewed, year=year, figures=FIGURES,
+                    actor=SYSTEM, program=program, enterprise=reviewed, year=year, figures=FIGURES,
                     operation=_operation(reviewed, area), area=area,
                 )  # fmt: skip
-                submitted[year] = enterprise.enterprise_report_submit(SYSTEM, report)
+                submitted[year] = enterprise.enterprise_report_submit(actor=SYSTEM, report=report)
         event = {
             year: enterprise.market_event_record(
-                SYSTEM, program=program, kind=EventKind.FAIR, title=f"展会{year}", place="青岛", area=area,
+                actor=SYSTEM, program=program, kind=EventKind.FAIR, title=f"展会{year}", place="青岛", area=area,
                 start_date=datetime.date(year, 6, 1), end_date=datetime.date(year, 6, 3),
             )
             for year in PERIODS.values()
@@ -179,9 +180,9 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
             drafts, submitted, event, seller, foreign if program == qd_xz else reporter, identity,
         )  # fmt: skip
     for program in programs:
-        period_lock(SYSTEM, program, 2009, reason="核定")
+        period_lock(actor=SYSTEM, program=program, year=2009, reason="核定")
     buyer = organisation_create(
-        SYSTEM, name_zh="市南区机关", kind=OrganisationKind.GOVERNMENT_OFFICE, area=areas["370202"]
+        actor=SYSTEM, name_zh="市南区机关", kind=OrganisationKind.GOVERNMENT_OFFICE, area=areas["370202"]
     )
     enterprise_user = user_with_membership("hongxing", role=Role.ENTERPRISE, organisation=reporter.organisation)
     return result, {**users, Role.ENTERPRISE: enterprise_user}, {"buyer": buyer, "areas": all_areas}
@@ -200,65 +201,148 @@ def _service(verb: str, actor: Actor, p: Place, year: int, extra: dict) -> Calla
     draft, submitted = p.drafts.get(year), p.submitted.get(year)
     calls: dict[str, Callable[[], Any] | None] = {
         "household_register": lambda: people.household_register(
-            actor, number=f"N-{next(_serial)}", village=p.village, poverty_cause="illness", year=year),
+            actor=actor, number=f"N-{next(_serial)}", village=p.village, poverty_cause="illness", year=year
+        ),
         "households_register_bulk": lambda: people.households_register_bulk(
-            actor, [people.HouseholdRow(f"N-{next(_serial)}", p.village, "illness")], year=year, source="t"),
-        "household_update": lambda: people.household_update(actor, p.home, helper_name=f"帮扶人{next(_serial)}"),
-        "household_status_set": lambda: people.household_status_set(actor, p.home, year=year, status="lifted"),
-        "person_register": lambda: people.person_register(actor, _row(p)),
-        "persons_register_bulk": lambda: people.persons_register_bulk(actor, [_row(p)], source="t"),
-        "person_update": lambda: people.person_update(actor, p.person, name=f"改名{next(_serial)}"),
+            actor=actor, rows=[people.HouseholdRow(f"N-{next(_serial)}", p.village, "illness")], year=year, source="t"
+        ),
+        "household_update": lambda: people.household_update(
+            actor=actor, household=p.home, helper_name=f"帮扶人{next(_serial)}"
+        ),
+        "household_status_set": lambda: people.household_status_set(
+            actor=actor, household=p.home, year=year, status="lifted"
+        ),
+        "person_register": lambda: people.person_register(actor=actor, row=_row(p)),
+        "persons_register_bulk": lambda: people.persons_register_bulk(actor=actor, rows=[_row(p)], source="t"),
+        "person_update": lambda: people.person_update(actor=actor, person=p.person, name=f"改名{next(_serial)}"),
         "benefit_record": lambda: people.benefit_record(
-            actor, program=p.program, kind=BenefitKind.PROJECT, date=date, household=p.home, project=p.project),
+            actor=actor, program=p.program, kind=BenefitKind.PROJECT, date=date, household=p.home, project=p.project
+        ),
         "benefits_record_bulk": lambda: people.benefits_record_bulk(
-            actor, p.program, [people.BenefitRow(p.person.pk, p.village.code, BenefitKind.PROJECT, date,
-                                                 project_id=p.project.pk)], source="t"),
-        "training_update": lambda: people.training_update(actor, p.trainings[year], organiser_name="局"),
-        "training_participants_add": lambda: people.training_participants_add(actor, p.trainings[year], [p.person]),
+            actor=actor,
+            program=p.program,
+            rows=[people.BenefitRow(p.person.pk, p.village.code, BenefitKind.PROJECT, date, project_id=p.project.pk)],
+            source="t",
+        ),
+        "training_update": lambda: people.training_update(actor=actor, training=p.trainings[year], organiser_name="局"),
+        "training_participants_add": lambda: people.training_participants_add(
+            actor=actor, training=p.trainings[year], persons=[p.person]
+        ),
         "job_placement_record": lambda: people.job_placement_record(
-            actor, program=p.program, person=p.person, employer_name="厂", place=p.area, start_date=date,
-            monthly_income_fen=100),
+            actor=actor,
+            program=p.program,
+            person=p.person,
+            employer_name="厂",
+            place=p.area,
+            start_date=date,
+            monthly_income_fen=100,
+        ),
         "student_aid_grant": lambda: people.student_aid_grant(
-            actor, commitment=p.commitment, student=p.person, school_name="一中", date=date, amount_fen=100,
-            pairing=p.pairing),
+            actor=actor,
+            commitment=p.commitment,
+            student=p.person,
+            school_name="一中",
+            date=date,
+            amount_fen=100,
+            pairing=p.pairing,
+        ),
         "secondment_record": lambda: people.secondment_record(
-            actor, program=p.program, kind=SecondmentKind.CADRE, direction=Direction.TO_RECIPIENT,
-            person_name="张三", from_area=extra["areas"]["370202"], to_area=p.area, start_date=date,
-            pairing=p.pairing),
+            actor=actor,
+            program=p.program,
+            kind=SecondmentKind.CADRE,
+            direction=Direction.TO_RECIPIENT,
+            person_name="张三",
+            from_area=extra["areas"]["370202"],
+            to_area=p.area,
+            start_date=date,
+            pairing=p.pairing,
+        ),
         "village_advancement_start": lambda: people.village_advancement_start(
-            actor, program=p.program, village=extra["areas"][p.village.code[:9] + "202"], start_year=year,
-            pairing=p.pairing),
+            actor=actor,
+            program=p.program,
+            village=extra["areas"][p.village.code[:9] + "202"],
+            start_year=year,
+            pairing=p.pairing,
+        ),
         "village_component_update": lambda: people.village_component_update(
-            actor, p.advancement, "education", status=ComponentStatus.COMPLETE, completed_on=date),
+            actor=actor,
+            advancement=p.advancement,
+            component="education",
+            status=ComponentStatus.COMPLETE,
+            completed_on=date,
+        ),
         "enterprise_register": lambda: enterprise.enterprise_register(
-            actor, side=Side.RECIPIENT, programs=[p.program], organisation=organisation_create(
-                SYSTEM, name_zh=f"新企业{next(_serial)}", kind=OrganisationKind.ENTERPRISE, area=p.area)),
-        "operation_record": lambda: enterprise.operation_record(
-            actor, enterprise=p.company, kind=OperationKind.SUBSIDIARY, area=p.area, sector=Sector.CHEMICALS,
+            actor=actor,
+            side=Side.RECIPIENT,
+            programs=[p.program],
             organisation=organisation_create(
-                SYSTEM, name_zh=f"新厂{next(_serial)}", kind=OrganisationKind.ENTERPRISE, area=p.area)),
+                actor=SYSTEM, name_zh=f"新企业{next(_serial)}", kind=OrganisationKind.ENTERPRISE, area=p.area
+            ),
+        ),
+        "operation_record": lambda: enterprise.operation_record(
+            actor=actor,
+            enterprise=p.company,
+            kind=OperationKind.SUBSIDIARY,
+            area=p.area,
+            sector=Sector.CHEMICALS,
+            organisation=organisation_create(
+                actor=SYSTEM, name_zh=f"新厂{next(_serial)}", kind=OrganisationKind.ENTERPRISE, area=p.area
+            ),
+        ),
         "agreement_sign": lambda: enterprise.agreement_sign(
-            actor, program=p.program, enterprise=p.company, title="合作", signed_on=date, agreed_investment_fen=100,
-            recipient_area=p.area),
+            actor=actor,
+            program=p.program,
+            enterprise=p.company,
+            title="合作",
+            signed_on=date,
+            agreed_investment_fen=100,
+            recipient_area=p.area,
+        ),
         "enterprise_report_draft": lambda: enterprise.enterprise_report_draft(
-            actor, program=p.program, enterprise=p.company, year=year, figures=FIGURES, area=p.area,
-            operation=_operation(p.company, p.area)),
-        "enterprise_report_update": draft and (lambda: enterprise.enterprise_report_update(
-            actor, draft, figures=enterprise.ReportFigures(jobs_created=4))),
-        "enterprise_report_submit": draft and (lambda: enterprise.enterprise_report_submit(actor, draft)),
-        "enterprise_report_confirm": submitted and (lambda: enterprise.enterprise_report_confirm(actor, submitted)),
-        "enterprise_report_return": submitted and (
-            lambda: enterprise.enterprise_report_return(actor, submitted, reason="请核对")),
+            actor=actor,
+            program=p.program,
+            enterprise=p.company,
+            year=year,
+            figures=FIGURES,
+            area=p.area,
+            operation=_operation(p.company, p.area),
+        ),
+        "enterprise_report_update": draft
+        and (
+            lambda: enterprise.enterprise_report_update(
+                actor=actor, report=draft, figures=enterprise.ReportFigures(jobs_created=4)
+            )
+        ),
+        "enterprise_report_submit": draft and (lambda: enterprise.enterprise_report_submit(actor=actor, report=draft)),
+        "enterprise_report_confirm": submitted
+        and (lambda: enterprise.enterprise_report_confirm(actor=actor, report=submitted)),
+        "enterprise_report_return": submitted
+        and (lambda: enterprise.enterprise_report_return(actor=actor, report=submitted, reason="请核对")),
         "market_event_record": lambda: enterprise.market_event_record(
-            actor, program=p.program, kind=EventKind.FAIR, title="新展会", place="青岛", area=p.area, start_date=date,
-            end_date=date),
-        "market_event_update": lambda: enterprise.market_event_update(actor, p.event[year], note="改"),
+            actor=actor,
+            program=p.program,
+            kind=EventKind.FAIR,
+            title="新展会",
+            place="青岛",
+            area=p.area,
+            start_date=date,
+            end_date=date,
+        ),
+        "market_event_update": lambda: enterprise.market_event_update(actor=actor, event=p.event[year], note="改"),
         "event_participation_record": lambda: enterprise.event_participation_record(
-            actor, event=p.event[year], enterprise=p.seller, direct_sales_fen=5),
+            actor=actor, event=p.event[year], enterprise=p.seller, direct_sales_fen=5
+        ),
         "purchase_record": lambda: enterprise.purchase_record(
-            actor, program=p.program, buyer=extra["buyer"], buyer_kind="government_unit", seller=p.seller, product="茶",
-            purchased_on=date, amount_fen=100),
-    }  # fmt: skip
+            actor=actor,
+            program=p.program,
+            buyer=extra["buyer"],
+            buyer_kind="government_unit",
+            seller=p.seller,
+            product="茶",
+            purchased_on=date,
+            amount_fen=100,
+        ),
+    }
     return calls[verb]
 
 
@@ -387,7 +471,7 @@ def _imported(actor: Actor, kind: str, rows: list, directory: Any) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     try:
-        result = import_file(actor, path, kind=kind)
+        result = import_file(actor=actor, path=path, kind=kind)
     except FileRejected as rejected:
         raise InvalidInput("file", kind, str(rejected)) from None
     if not result.ok:
@@ -396,7 +480,7 @@ def _imported(actor: Actor, kind: str, rows: list, directory: Any) -> None:
 
 def test_people_and_enterprise_actions_agree_with_the_table_on_every_edge(places, tmp_path) -> None:
     place_of, users, extra = places
-    tokens = {role: api_token_create(SYSTEM, user)[1] for role, user in users.items()}
+    tokens = {role: api_token_create(actor=SYSTEM, user=user)[1] for role, user in users.items()}
     browsers = {}
     for role, user in users.items():
         browsers[role] = Client()
@@ -413,16 +497,18 @@ def test_people_and_enterprise_actions_agree_with_the_table_on_every_edge(places
         if request is not None:
             client = ApiClient(tokens[role])
             outcomes["api"] = _outcome(
-                lambda c=client, r=request, v=verb: _status_ok(c.post(*r).status_code, v, 201, 200)
+                partial(lambda c, r, v: _status_ok(c.post(*r).status_code, v, 201, 200), client, request, verb)
             )
         form = _web(verb, p, year)
         if form is not None:
             browser = browsers[role]
-            outcomes["web"] = _outcome(lambda b=browser, f=form, v=verb: _status_ok(b.post(*f).status_code, v, 302))
+            outcomes["web"] = _outcome(
+                partial(lambda b, f, v: _status_ok(b.post(*f).status_code, v, 302), browser, form, verb)
+            )
         upload = _import(verb, p, year)
         if upload is not None:
             uploader = Actor.of(user)
-            outcomes["import"] = _outcome(lambda a=uploader, u=upload: _imported(a, *u, tmp_path))
+            outcomes["import"] = _outcome(partial(_imported, uploader, *upload, tmp_path))
         for edge, (allowed, written) in outcomes.items():
             cases += 1
             if allowed != expected or (written > 0) != allowed:

@@ -68,7 +68,9 @@ def test_the_program_office_and_auditor_see_everything_others_nothing(two_counti
 
 def test_records_without_an_area_are_hidden_from_area_scoped_users(program, areas, actor) -> None:
     # a program-level commitment has no recipient area: a county user must not see it
-    ledger_commit(actor, program=program, date=datetime.date(2009, 1, 5), source=FundSource.SOCIAL, amount_fen=1_00)
+    ledger_commit(
+        actor=actor, program=program, date=datetime.date(2009, 1, 5), source=FundSource.SOCIAL, amount_fen=1_00
+    )
     county = user_with_membership("county", role=Role.RECIPIENT_OFFICE, area=areas["520422"])
     office = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
     assert scoped(LedgerTransaction, county).count() == 0
@@ -114,7 +116,7 @@ def twice_reached(program, areas, actor):
     """A person of 普定县 reached twice by the program."""
     person = member(actor, household(actor, areas["520422100201"]), 1)
     for day in (1, 2):
-        benefit_record(actor, program=program, kind="other", date=datetime.date(2009, 3, day), person=person)
+        benefit_record(actor=actor, program=program, kind="other", date=datetime.date(2009, 3, day), person=person)
     return person
 
 

@@ -40,7 +40,7 @@ def county(areas):
 
 @pytest.fixture
 def other_office(areas, actor):
-    other = program_create(actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
+    other = program_create(actor=actor, slug="qd-xz", name_zh="青岛—西藏", donor_area=areas["3702"], start_year=1996)
     return Actor.of(user_with_membership("tibet-office", role=Role.PROGRAM_OFFICE, program=other))
 
 
@@ -55,7 +55,7 @@ def _audited(action: str) -> int:
 
 def test_a_program_office_founds_a_program_and_holds_its_office(areas, office) -> None:
     # when
-    program = program_found(office, slug="new", name_zh="新项目", donor_area=areas["3702"], start_year=2021)
+    program = program_found(actor=office, slug="new", name_zh="新项目", donor_area=areas["3702"], start_year=2021)
     # then
     assert Membership.objects.filter(user=office.user, role=Role.PROGRAM_OFFICE, program=program).exists()
     assert _audited("program.create") == 1
@@ -64,15 +64,15 @@ def test_a_program_office_founds_a_program_and_holds_its_office(areas, office) -
 
 def test_other_roles_may_not_found_a_program(areas, county) -> None:
     with pytest.raises(PermissionDenied):
-        program_found(county, slug="new", name_zh="新项目", donor_area=areas["3702"], start_year=2021)
+        program_found(actor=county, slug="new", name_zh="新项目", donor_area=areas["3702"], start_year=2021)
     assert _audited("program.create") == 0
 
 
 def test_only_the_programs_own_office_edits_it_and_pairs_in_it(program, areas, office, other_office) -> None:
     # when
-    program_update(office, program, name_zh="青岛—贵州（新）", reason="更名")
+    program_update(actor=office, program=program, name_zh="青岛—贵州（新）", reason="更名")
     pairing = pairing_create(
-        office,
+        actor=office,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -82,16 +82,16 @@ def test_only_the_programs_own_office_edits_it_and_pairs_in_it(program, areas, o
     # then
     assert _audited("program.update") == 1 and _audited("pairing.create") == 1
     with pytest.raises(InvalidInput) as refused:
-        program_update(other_office, program, name_zh="x")
+        program_update(actor=other_office, program=program, name_zh="x")
     assert refused.value.field == "program"
     with pytest.raises(InvalidInput):
-        pairing_end(other_office, pairing, valid_to=datetime.date(2022, 1, 1))
+        pairing_end(actor=other_office, pairing=pairing, valid_to=datetime.date(2022, 1, 1))
 
 
 def test_a_county_may_not_pair(program, areas, county) -> None:
     with pytest.raises(PermissionDenied):
         pairing_create(
-            county,
+            actor=county,
             program=program,
             level=PairingLevel.DISTRICT_COUNTY,
             donor_area=areas["370202"],
@@ -103,7 +103,7 @@ def test_a_county_may_not_pair(program, areas, county) -> None:
 def test_a_pairing_ends_with_its_successor_audited(program, pairing, areas, office) -> None:
     # given
     successor = pairing_create(
-        office,
+        actor=office,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -111,7 +111,9 @@ def test_a_pairing_ends_with_its_successor_audited(program, pairing, areas, offi
         valid_from=datetime.date(2021, 1, 1),
     )
     # when
-    ended = pairing_end(office, pairing, valid_to=datetime.date(2020, 12, 31), successor=successor, reason="调整")
+    ended = pairing_end(
+        actor=office, pairing=pairing, valid_to=datetime.date(2020, 12, 31), successor=successor, reason="调整"
+    )
     # then
     assert ended.valid_to == datetime.date(2020, 12, 31) and ended.successor == successor
     event = AuditEvent.objects.get(action="pairing.end")
@@ -121,7 +123,7 @@ def test_a_pairing_ends_with_its_successor_audited(program, pairing, areas, offi
 
 def test_a_successor_must_start_after_the_end(program, pairing, areas, office) -> None:
     successor = pairing_create(
-        office,
+        actor=office,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -129,45 +131,45 @@ def test_a_successor_must_start_after_the_end(program, pairing, areas, office) -
         valid_from=datetime.date(2020, 6, 1),
     )
     with pytest.raises(InvalidInput) as refused:
-        pairing_end(office, pairing, valid_to=datetime.date(2020, 12, 31), successor=successor)
+        pairing_end(actor=office, pairing=pairing, valid_to=datetime.date(2020, 12, 31), successor=successor)
     assert refused.value.field == "successor"
 
 
 def test_organisations_by_the_office_anywhere_and_by_a_county_in_its_own_area(areas, office, county) -> None:
-    organisation_create(office, name_zh="青岛市协作办", kind="government_office", area=areas["3702"])
-    organisation_create(county, name_zh="普定县某合作社", kind="enterprise", area=areas["520422"])
+    organisation_create(actor=office, name_zh="青岛市协作办", kind="government_office", area=areas["3702"])
+    organisation_create(actor=county, name_zh="普定县某合作社", kind="enterprise", area=areas["520422"])
     with pytest.raises(InvalidInput) as refused:
-        organisation_create(county, name_zh="西秀区某企业", kind="enterprise", area=areas["520402"])
+        organisation_create(actor=county, name_zh="西秀区某企业", kind="enterprise", area=areas["520402"])
     assert refused.value.field == "area"
     assert _audited("organisation.create") == 2
 
 
 def test_an_indicators_assessment_area_follows_from_its_topic_and_only_an_office_adds_one(office, county) -> None:
     indicator = indicator_create(
-        office, key="tea_gardens", name_zh="茶园面积", name_en="Tea gardens", topic="industry", unit="亩",
+        actor=office, key="tea_gardens", name_zh="茶园面积", name_en="Tea gardens", topic="industry", unit="亩",
         aggregation="latest",
     )  # fmt: skip
     assert indicator.assessment_area == "industrial_cooperation"
     assert _audited("indicator.create") == 1
     with pytest.raises(PermissionDenied):
-        indicator_create(county, key="x_y", name_zh="x", name_en="x", topic="funds", unit="元", aggregation="sum")
+        indicator_create(actor=county, key="x_y", name_zh="x", name_en="x", topic="funds", unit="元", aggregation="sum")
 
 
 def test_targets_by_pairing_are_the_program_offices(program, pairing, office, county, other_office) -> None:
     target = target_set(
-        office, program=program, indicator_key="labour_trained", year=2021, value="1200", pairing=pairing
+        actor=office, program=program, indicator_key="labour_trained", year=2021, value="1200", pairing=pairing
     )
     assert target.pairing == pairing and _audited("target.set") == 1
     with pytest.raises(PermissionDenied):
-        target_set(county, program=program, indicator_key="labour_trained", year=2021, value="1")
+        target_set(actor=county, program=program, indicator_key="labour_trained", year=2021, value="1")
     with pytest.raises(InvalidInput):
-        target_set(other_office, program=program, indicator_key="labour_trained", year=2021, value="1")
+        target_set(actor=other_office, program=program, indicator_key="labour_trained", year=2021, value="1")
 
 
 def test_the_office_invites_a_county_account_with_a_one_time_link_emailed(program, pairing, areas, office) -> None:
     # when
     invitation = account_invite(
-        office, username="puding-staff", email="staff@puding.example", role=Role.RECIPIENT_OFFICE,
+        actor=office, username="puding-staff", email="staff@puding.example", role=Role.RECIPIENT_OFFICE,
         within=program, area=areas["520422"], link_for=_link,
     )  # fmt: skip
     # then
@@ -183,7 +185,7 @@ def test_the_invitation_email_is_sent_once_the_account_is_committed(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         invitation = account_invite(
-            office, username="puding-staff", email="staff@puding.example", role=Role.RECIPIENT_OFFICE,
+            actor=office, username="puding-staff", email="staff@puding.example", role=Role.RECIPIENT_OFFICE,
             within=program, area=areas["520422"], link_for=_link,
         )  # fmt: skip
     assert len(mail.outbox) == 1
@@ -195,37 +197,41 @@ def test_an_office_grants_only_within_its_program(program, pairing, areas, offic
     user = get_user_model().objects.create_user("someone")
     # a county the program does not pair
     with pytest.raises(InvalidInput) as refused:
-        membership_grant(office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520402"], within=program)
+        membership_grant(actor=office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520402"], within=program)
     assert refused.value.field == "area"
     # another program's office
     with pytest.raises(InvalidInput) as refused:
-        membership_grant(other_office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program)
+        membership_grant(
+            actor=other_office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program
+        )
     assert refused.value.field == "program"
     # auditors and reviewers are an administrator's to appoint
     with pytest.raises(PermissionDenied):
-        membership_grant(office, user=user, role=Role.AUDITOR, within=program)
+        membership_grant(actor=office, user=user, role=Role.AUDITOR, within=program)
     with pytest.raises(PermissionDenied):
-        membership_grant(office, user=user, role=Role.REVIEWER, program=program, within=program)
+        membership_grant(actor=office, user=user, role=Role.REVIEWER, program=program, within=program)
     assert _audited("membership.grant") == 0
 
 
 def test_a_county_may_not_grant_or_invite(program, pairing, areas, county) -> None:
     user = get_user_model().objects.create_user("someone")
     with pytest.raises(PermissionDenied):
-        membership_grant(county, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program)
+        membership_grant(actor=county, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program)
     with pytest.raises(PermissionDenied):
         account_invite(
-            county, username="x", role=Role.RECIPIENT_OFFICE, within=program, area=areas["520422"], link_for=_link
+            actor=county, username="x", role=Role.RECIPIENT_OFFICE, within=program, area=areas["520422"], link_for=_link
         )
     assert not get_user_model().objects.filter(username="x").exists()
 
 
 def test_the_office_revokes_a_role_of_its_program_audited(program, pairing, areas, office, other_office) -> None:
     user = get_user_model().objects.create_user("someone")
-    membership = membership_grant(office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program)
+    membership = membership_grant(
+        actor=office, user=user, role=Role.RECIPIENT_OFFICE, area=areas["520422"], within=program
+    )
     with pytest.raises(InvalidInput):
-        membership_revoke(other_office, membership, within=program)
-    membership_revoke(office, membership, within=program, reason="调离")
+        membership_revoke(actor=other_office, membership=membership, within=program)
+    membership_revoke(actor=office, membership=membership, within=program, reason="调离")
     membership.refresh_from_db()
     assert not membership.is_active
     assert AuditEvent.objects.get(action="membership.revoke").reason == "调离"

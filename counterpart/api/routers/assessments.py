@@ -156,7 +156,7 @@ def assessment_open_view(request: HttpRequest, payload: OpenIn):
     """The program office opens a pairing's assessment for a year: its figures are the pairing's report's."""
     pairing = get_or_422(scoped(Pairing, user_of(request)), "pairing", payload.pairing, pk=payload.pairing)
     assert pairing is not None
-    assessment = actions.assessment_open(actor_of(request), pairing, payload.year)
+    assessment = actions.assessment_open(actor=actor_of(request), pairing=pairing, year=payload.year)
     return Status(201, _fresh(request, assessment.pk))
 
 
@@ -175,7 +175,9 @@ def assessment_self_assess_view(request: HttpRequest, assessment_id: Id, payload
     """The donor district of the pairing scores itself in the six areas, with evidence for each."""
     assessment = _assessment(request, assessment_id)
     scores = {str(area): (row.score, row.evidence) for area, row in payload.scores.items()}
-    actions.assessment_self_assess(actor_of(request), assessment, scores=scores, summary=payload.summary)
+    actions.assessment_self_assess(
+        actor=actor_of(request), assessment=assessment, scores=scores, summary=payload.summary
+    )
     return Status(200, _fresh(request, assessment_id))
 
 
@@ -195,14 +197,16 @@ def assessment_confirm_figures_view(request: HttpRequest, assessment_id: Id, pay
     """The recipient office confirms every figure or disputes it, saying why."""
     assessment = _assessment(request, assessment_id)
     verdicts = {row.figure: (str(row.verdict), row.reason) for row in payload.verdicts}
-    actions.assessment_confirm_figures(actor_of(request), assessment, verdicts=verdicts, comment=payload.comment)
+    actions.assessment_confirm_figures(
+        actor=actor_of(request), assessment=assessment, verdicts=verdicts, comment=payload.comment
+    )
     return Status(200, _fresh(request, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/submit", response={200: AssessmentOut, **WRITE_ERRORS})
 def assessment_submit_view(request: HttpRequest, assessment_id: Id):
     """The program office submits the assessment to the reviewer once both sides have acted."""
-    actions.assessment_submit(actor_of(request), _assessment(request, assessment_id))
+    actions.assessment_submit(actor=actor_of(request), assessment=_assessment(request, assessment_id))
     return Status(200, _fresh(request, assessment_id))
 
 
@@ -216,7 +220,10 @@ def assessment_cross_check_view(request: HttpRequest, assessment_id: Id, payload
     """A reviewer of the program sets the final score of each area."""
     scores = {str(area): score for area, score in payload.final_scores.items()}
     actions.assessment_cross_check(
-        actor_of(request), _assessment(request, assessment_id), final_scores=scores, notes=payload.notes
+        actor=actor_of(request),
+        assessment=_assessment(request, assessment_id),
+        final_scores=scores,
+        notes=payload.notes,
     )
     return Status(200, _fresh(request, assessment_id))
 
@@ -228,12 +235,14 @@ class ReturnIn(InputSchema):
 @router.post("/assessments/{assessment_id}/return", response={200: AssessmentOut, **WRITE_ERRORS})
 def assessment_return_view(request: HttpRequest, assessment_id: Id, payload: ReturnIn):
     """A reviewer sends a submitted or cross-checked assessment back to the donor side, saying why."""
-    actions.assessment_return(actor_of(request), _assessment(request, assessment_id), reason=payload.reason)
+    actions.assessment_return(
+        actor=actor_of(request), assessment=_assessment(request, assessment_id), reason=payload.reason
+    )
     return Status(200, _fresh(request, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/finalise", response={200: AssessmentOut, **WRITE_ERRORS})
 def assessment_finalise_view(request: HttpRequest, assessment_id: Id):
     """A reviewer locks the cross-checked assessment with its final report; nothing changes after."""
-    actions.assessment_finalise(actor_of(request), _assessment(request, assessment_id))
+    actions.assessment_finalise(actor=actor_of(request), assessment=_assessment(request, assessment_id))
     return Status(200, _fresh(request, assessment_id))

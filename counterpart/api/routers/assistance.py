@@ -121,7 +121,7 @@ def secondment_create(request: HttpRequest, payload: SecondmentIn, idempotency_k
 
     def write() -> tuple[int, object]:
         secondment = secondment_record(
-            actor_of(request),
+            actor=actor_of(request),
             program=program,
             kind=payload.kind,
             direction=payload.direction,
@@ -227,7 +227,7 @@ def student_aid_create(request: HttpRequest, payload: StudentAidIn, idempotency_
 
     def write() -> tuple[int, object]:
         aid = student_aid_grant(
-            actor_of(request),
+            actor=actor_of(request),
             commitment=commitment,
             student=student,
             school_name=payload.school_name,
@@ -309,7 +309,7 @@ def purchase_create(request: HttpRequest, payload: PurchaseIn, idempotency_key: 
 
     def write() -> tuple[int, object]:
         purchase = purchase_record(
-            actor_of(request),
+            actor=actor_of(request),
             program=program,
             buyer=buyer,
             buyer_kind=payload.buyer_kind,

@@ -48,7 +48,7 @@ def reversal_create(
     )
 
     def write() -> tuple[int, object]:
-        reversal = ledger_reverse(actor_of(request), original, date=payload.date, reason=payload.reason)
+        reversal = ledger_reverse(actor=actor_of(request), original=original, date=payload.date, reason=payload.reason)
         return 201, TransactionDetailOut.from_orm(reversal).model_dump(mode="json")
 
     return idempotent(request, idempotency_key, write)
@@ -77,7 +77,9 @@ def household_status_put(request: HttpRequest, household_id: Id, year: Year, pay
     """Record a household's status for a year (registered, lifted out, returned to poverty) and why;
     a return must give its cause."""
     household = scoped_get_or_404(Household.objects.select_related("village"), user_of(request), pk=household_id)
-    record = household_status_set(actor_of(request), household, year=year, status=payload.status, reason=payload.reason)
+    record = household_status_set(
+        actor=actor_of(request), household=household, year=year, status=payload.status, reason=payload.reason
+    )
     return Status(200, record)
 
 
@@ -147,7 +149,7 @@ def village_advancement_create(request: HttpRequest, payload: VillageAdvancement
     assert village is not None
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     advancement = village_advancement_start(
-        actor_of(request), program=program, village=village, start_year=payload.start_year, pairing=pairing
+        actor=actor_of(request), program=program, village=village, start_year=payload.start_year, pairing=pairing
     )
     return Status(201, _advancements(request).get(pk=advancement.pk))
 
@@ -172,9 +174,9 @@ def village_component_put(
     advancement = scoped_get_or_404(_advancements(request), user, pk=advancement_id)
     projects = [get_or_422(scoped(Project, user), "projects", pk, pk=pk) for pk in payload.projects]
     village_component_update(
-        actor_of(request),
-        advancement,
-        component,
+        actor=actor_of(request),
+        advancement=advancement,
+        component=component,
         status=payload.status,
         completed_on=payload.completed_on,
         evidence=payload.evidence,

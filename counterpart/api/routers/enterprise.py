@@ -212,7 +212,7 @@ def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
     operation = get_or_422(scoped(Operation, user), "operation", payload.operation, pk=payload.operation)
     area = get_or_422(Area.objects.all(), "area", payload.area, code=payload.area)
     report = enterprise_report_draft(
-        actor_of(request),
+        actor=actor_of(request),
         program=program,
         enterprise=enterprise,
         year=payload.year,
@@ -229,7 +229,7 @@ def enterprise_report_create(request: HttpRequest, payload: EnterpriseReportIn):
 def enterprise_report_submit_view(request: HttpRequest, report_id: Id):
     """The enterprise submits its draft (or returned) report to the program office."""
     report = _report(request, report_id)
-    enterprise_report_submit(actor_of(request), report)
+    enterprise_report_submit(actor=actor_of(request), report=report)
     return Status(200, _report(request, report_id))
 
 
@@ -237,7 +237,7 @@ def enterprise_report_submit_view(request: HttpRequest, report_id: Id):
 def enterprise_report_figures_view(request: HttpRequest, report_id: Id, payload: ReportFiguresIn):
     """Replace the figures of a draft or returned report (then submit it again); confirmed ones are fixed."""
     report = _report(request, report_id)
-    enterprise_report_update(actor_of(request), report, figures=payload.report_figures())
+    enterprise_report_update(actor=actor_of(request), report=report, figures=payload.report_figures())
     return Status(200, _report(request, report_id))
 
 
@@ -245,7 +245,7 @@ def enterprise_report_figures_view(request: HttpRequest, report_id: Id, payload:
 def enterprise_report_confirm_view(request: HttpRequest, report_id: Id):
     """The program office confirms a submitted report: from then on its figures count in the reports."""
     report = _report(request, report_id)
-    enterprise_report_confirm(actor_of(request), report)
+    enterprise_report_confirm(actor=actor_of(request), report=report)
     return Status(200, _report(request, report_id))
 
 
@@ -257,7 +257,7 @@ class ReturnIn(InputSchema):
 def enterprise_report_return_view(request: HttpRequest, report_id: Id, payload: ReturnIn):
     """The program office sends a submitted report back to the enterprise, saying why."""
     report = _report(request, report_id)
-    enterprise_report_return(actor_of(request), report, reason=payload.reason)
+    enterprise_report_return(actor=actor_of(request), report=report, reason=payload.reason)
     return Status(200, _report(request, report_id))
 
 
@@ -345,7 +345,7 @@ def market_event_create(request: HttpRequest, payload: MarketEventIn, idempotenc
 
     def write() -> tuple[int, object]:
         event = market_event_record(
-            actor_of(request),
+            actor=actor_of(request),
             program=program,
             kind=payload.kind,
             title=payload.title,

@@ -143,7 +143,7 @@ def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_k
 
     def write() -> tuple[int, object]:
         record = ledger_commit(
-            actor_of(request),
+            actor=actor_of(request),
             program=program,
             date=payload.date,
             source=payload.source,
@@ -189,7 +189,7 @@ def disbursement_create(request: HttpRequest, payload: DisbursementIn, idempoten
 
     def write() -> tuple[int, object]:
         record = ledger_disburse(
-            actor_of(request),
+            actor=actor_of(request),
             commitment=commitment,
             date=payload.date,
             amount_fen=payload.amount_fen,
@@ -228,7 +228,7 @@ def allocation_create(request: HttpRequest, payload: AllocationIn, idempotency_k
 
     def write() -> tuple[int, object]:
         record = ledger_allocate(
-            actor_of(request),
+            actor=actor_of(request),
             commitment=commitment,
             project=project,
             date=payload.date,
@@ -261,7 +261,7 @@ def expenditure_create(request: HttpRequest, payload: DrawIn, idempotency_key: I
 
     def write() -> tuple[int, object]:
         record = ledger_spend(
-            actor_of(request),
+            actor=actor_of(request),
             disbursement=disbursement,
             date=payload.date,
             amount_fen=payload.amount_fen,
@@ -279,7 +279,7 @@ def refund_create(request: HttpRequest, payload: DrawIn, idempotency_key: Idempo
 
     def write() -> tuple[int, object]:
         record = ledger_refund(
-            actor_of(request),
+            actor=actor_of(request),
             disbursement=disbursement,
             date=payload.date,
             amount_fen=payload.amount_fen,

@@ -143,7 +143,7 @@ def reported_value_create(request: HttpRequest, payload: ReportedValueIn, idempo
 
     def write() -> tuple[int, object]:
         reported = reported_value_enter(
-            actor_of(request),
+            actor=actor_of(request),
             program=program,
             indicator_key=payload.indicator_key,
             year=payload.year,

@@ -118,8 +118,8 @@ def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: Idem
 
     def write() -> tuple[int, object]:
         person = person_register(
-            actor_of(request),
-            PersonRow(
+            actor=actor_of(request),
+            row=PersonRow(
                 name=payload.name,
                 sex=payload.sex,
                 area=area,
@@ -161,7 +161,7 @@ def project_beneficiary_create(
 
     def write() -> tuple[int, object]:
         created = benefit_record(
-            actor_of(request),
+            actor=actor_of(request),
             program=project.program,
             kind=BenefitKind.PROJECT,
             date=payload.date,
@@ -291,7 +291,7 @@ def training_record(request: HttpRequest, payload: TrainingIn):
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     project = get_or_422(scoped(Project, user), "project", payload.project, pk=payload.project)
     training = training_create(
-        actor_of(request),
+        actor=actor_of(request),
         program=program,
         kind=payload.kind,
         title=payload.title,

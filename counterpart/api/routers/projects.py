@@ -151,7 +151,7 @@ def project_create(request: HttpRequest, payload: ProjectIn):
     assert area is not None
     pairing = get_or_422(scoped(Pairing, user), "pairing", payload.pairing, pk=payload.pairing)
     project = project_propose(
-        actor_of(request),
+        actor=actor_of(request),
         program=program,
         code=payload.code,
         title_zh=payload.title_zh,
@@ -187,9 +187,9 @@ def project_transition_create(request: HttpRequest, project_id: Id, payload: Tra
     if payload.to_status in PROGRAM_OFFICE_STEPS:
         program_office_check(user, project.program)
     if payload.to_status == ProjectStatus.CANCELLED:
-        project_cancel(actor_of(request), project, note=payload.note)
+        project_cancel(actor=actor_of(request), project=project, note=payload.note)
     else:
-        project_transition(actor_of(request), project, payload.to_status, note=payload.note)
+        project_transition(actor=actor_of(request), project=project, to_status=payload.to_status, note=payload.note)
     return Status(200, _project(request, project_id))
 
 
@@ -206,8 +206,8 @@ def project_output_put(request: HttpRequest, project_id: Id, payload: OutputIn):
     project = _project(request, project_id)
     writable_or_403(user, project)
     project_output_set(
-        actor_of(request),
-        project,
+        actor=actor_of(request),
+        project=project,
         indicator=payload.indicator,
         planned_quantity=payload.planned_quantity,
         actual_quantity=payload.actual_quantity,

@@ -60,7 +60,7 @@ def program_create_endpoint(request: HttpRequest, payload: ProgramIn):
     donor = _area_given("donor_area", payload.donor_area)
     others = [_area("other_donor_areas", code) for code in payload.other_donor_areas]
     program = program_found(
-        actor_of(request),
+        actor=actor_of(request),
         slug=payload.slug,
         name_zh=payload.name_zh,
         name_en=payload.name_en,
@@ -90,7 +90,7 @@ def program_update_endpoint(request: HttpRequest, slug: Slug, payload: ProgramPa
     fields = payload.model_dump(exclude_unset=True, exclude={"reason", "other_donor_areas"})
     if payload.other_donor_areas is not None:
         fields["other_donor_areas"] = [_area("other_donor_areas", code) for code in payload.other_donor_areas]
-    return Status(200, program_update(actor_of(request), program, reason=payload.reason, **fields))
+    return Status(200, program_update(actor=actor_of(request), program=program, reason=payload.reason, **fields))
 
 
 class PairingIn(InputSchema):
@@ -110,7 +110,7 @@ def pairing_create_endpoint(request: HttpRequest, payload: PairingIn):
     """Pair a donor with a recipient in a program, from a date (the program office)."""
     organisations = Organisation.objects.all()
     pairing = pairing_create(
-        actor_of(request),
+        actor=actor_of(request),
         program=program_named(payload.program),
         level=payload.level,
         donor_area=_area_given("donor_area", payload.donor_area),
@@ -142,7 +142,7 @@ def pairing_end_endpoint(request: HttpRequest, pairing_id: Id, payload: PairingE
     assert pairing is not None
     successor = get_or_422(pairings, "successor", payload.successor, pk=payload.successor)
     ended = pairing_end(
-        actor_of(request), pairing, valid_to=payload.valid_to, successor=successor, reason=payload.reason
+        actor=actor_of(request), pairing=pairing, valid_to=payload.valid_to, successor=successor, reason=payload.reason
     )
     return Status(200, ended)
 
@@ -159,7 +159,7 @@ class OrganisationIn(InputSchema):
 def organisation_create_endpoint(request: HttpRequest, payload: OrganisationIn):
     """Add a government office, enterprise, school, hospital or social organisation in an area."""
     organisation = organisation_create(
-        actor_of(request),
+        actor=actor_of(request),
         name_zh=payload.name_zh,
         name_en=payload.name_en,
         kind=payload.kind,
@@ -185,7 +185,7 @@ def indicator_create_endpoint(request: HttpRequest, payload: IndicatorIn):
     """Add an indicator to the shared catalogue (a program office); its topic decides its assessment area
     unless another is named."""
     indicator = indicator_create(
-        actor_of(request),
+        actor=actor_of(request),
         key=payload.key,
         name_zh=payload.name_zh,
         name_en=payload.name_en,
@@ -223,7 +223,7 @@ def target_set_endpoint(request: HttpRequest, payload: TargetIn):
     program = program_named(payload.program)
     pairing = get_or_422(scoped(Pairing, user_of(request)), "pairing", payload.pairing, pk=payload.pairing)
     target = target_set(
-        actor_of(request),
+        actor=actor_of(request),
         program=program,
         indicator_key=payload.indicator_key,
         year=payload.year,
@@ -281,7 +281,7 @@ def account_invite_endpoint(request: HttpRequest, payload: AccountIn):
     """Make an account with one role of a program (a program office): the answer carries the one-time
     link where it sets its password, also e-mailed when an address is given."""
     invitation = account_invite(
-        actor_of(request),
+        actor=actor_of(request),
         username=payload.username,
         email=payload.email,
         role=payload.role,
@@ -299,7 +299,7 @@ class GrantIn(RoleIn):
 def membership_grant_endpoint(request: HttpRequest, payload: GrantIn):
     """Grant an existing account a role of a program (the program office of that program)."""
     user = get_or_422(get_user_model().objects.all(), "username", payload.username, username=payload.username)
-    membership = membership_grant(actor_of(request), user=user, role=payload.role, **_role_subjects(payload))
+    membership = membership_grant(actor=actor_of(request), user=user, role=payload.role, **_role_subjects(payload))
     return Status(201, membership)
 
 
@@ -316,6 +316,6 @@ def membership_revoke_endpoint(request: HttpRequest, membership_id: Id, payload:
     )
     assert membership is not None
     revoked = membership_revoke(
-        actor_of(request), membership, within=program_named(payload.program), reason=payload.reason
+        actor=actor_of(request), membership=membership, within=program_named(payload.program), reason=payload.reason
     )
     return Status(200, revoked)

@@ -41,7 +41,7 @@ class ApiClient:
 
 def user_with_token(username: str, **membership: Any) -> tuple[Any, str]:
     user = user_with_membership(username, **membership)
-    _token, raw = api_token_create(Actor.system("test"), user)
+    _token, raw = api_token_create(actor=Actor.system("test"), user=user)
     return user, raw
 
 

@@ -24,7 +24,9 @@ REFUSED = "您的角色不能进行此操作"
 
 @pytest.fixture
 def sides(program, pairing, project, areas, office, puding):
-    project_approve(Actor.system("test"), project)  # only an approved project counts in the pairing's figures
+    project_approve(
+        actor=Actor.system("test"), project=project
+    )  # only an approved project counts in the pairing's figures
     _user, shinan = user_with_token("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"])
     _user, reviewer = user_with_token("reviewer", role=Role.REVIEWER, program=program)
     _user, auditor = user_with_token("auditor", role=Role.AUDITOR)
@@ -136,7 +138,7 @@ def test_a_step_out_of_turn_or_in_a_locked_year_is_refused_by_field(sides, pairi
     assert reviewer.post(f"{path}/finalise", {}).json()["errors"][0]["field"] == "status"
     twice = office.post("/assessments", {"pairing": pairing.pk, "year": 2009})
     assert twice.status_code == 422 and twice.json()["errors"][0]["field"] == "year"
-    period_lock(Actor.system("test"), program, 2009, reason="核定")
+    period_lock(actor=Actor.system("test"), program=program, year=2009, reason="核定")
     locked = sides["donor"].post(f"{path}/self-assessment", {"scores": SCORES, "summary": "x"})
     assert locked.status_code == 422 and locked.json()["errors"][0]["field"] == "year"
 

@@ -25,7 +25,7 @@ SYSTEM = Actor.system("test")
 @pytest.fixture
 def commitment(program, pairing):
     return ledger_commit(
-        SYSTEM,
+        actor=SYSTEM,
         program=program,
         date=datetime.date(2010, 3, 1),
         source=FundSource.SOCIAL,
@@ -99,14 +99,14 @@ def test_student_aid_is_paid_from_its_commitment(office, program, pairing, commi
 @pytest.fixture
 def seller(program, areas):
     organisation = organisation_create(
-        SYSTEM, name_zh="普定茶业", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
+        actor=SYSTEM, name_zh="普定茶业", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
     )
-    return enterprise_register(SYSTEM, organisation=organisation, side=Side.RECIPIENT, programs=[program])
+    return enterprise_register(actor=SYSTEM, organisation=organisation, side=Side.RECIPIENT, programs=[program])
 
 
 @pytest.fixture
 def canteen(areas):
-    return organisation_create(SYSTEM, name_zh="市机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"])
+    return organisation_create(actor=SYSTEM, name_zh="市机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"])
 
 
 def test_the_program_office_records_a_purchase(office, program, seller, canteen) -> None:
@@ -125,7 +125,9 @@ def test_the_program_office_records_a_purchase(office, program, seller, canteen)
     assert response.status_code == 201, response.content
     assert office.get(f"/purchases/{response.json()['id']}").json()["amount_fen"] == 3_000_00
     # a buyer outside the donor area is refused by name
-    outsider = organisation_create(SYSTEM, name_zh="外地单位", kind=OrganisationKind.OTHER, area=program.donor_area)
+    outsider = organisation_create(
+        actor=SYSTEM, name_zh="外地单位", kind=OrganisationKind.OTHER, area=program.donor_area
+    )
     outsider.area_id = "520402"
     outsider.save(update_fields=["area"])
     refused = office.post("/purchases", body | {"buyer": outsider.pk})
@@ -136,7 +138,7 @@ def test_the_program_office_records_a_purchase(office, program, seller, canteen)
 
 def test_allocation_disbursement_expenditure_and_refund_through_the_api(office, program, pairing, areas) -> None:
     project = project_propose(
-        SYSTEM,
+        actor=SYSTEM,
         program=program,
         code="P-API",
         title_zh="饮水工程",
@@ -147,7 +149,7 @@ def test_allocation_disbursement_expenditure_and_refund_through_the_api(office, 
         budget_fen=1_000_00,
     )
     commitment = ledger_commit(
-        SYSTEM, program=program, date=datetime.date(2010, 3, 1), source=FundSource.SOCIAL, amount_fen=1_000_00
+        actor=SYSTEM, program=program, date=datetime.date(2010, 3, 1), source=FundSource.SOCIAL, amount_fen=1_000_00
     )
     allocation = office.post(
         "/ledger/allocations",
@@ -171,7 +173,7 @@ def test_allocation_disbursement_expenditure_and_refund_through_the_api(office, 
 
 def test_a_county_may_not_allocate_the_ledger(puding, program, pairing) -> None:
     commitment = ledger_commit(
-        SYSTEM,
+        actor=SYSTEM,
         program=program,
         date=datetime.date(2010, 3, 1),
         source=FundSource.SOCIAL,

@@ -15,7 +15,7 @@ def test_only_the_digest_of_a_token_is_stored(db) -> None:
     # given
     user = get_user_model().objects.create_user("u")
     # when
-    token, raw = api_token_create(Actor.system("test"), user)
+    token, raw = api_token_create(actor=Actor.system("test"), user=user)
     # then
     stored = ApiToken.objects.get(pk=token.pk)
     assert stored.digest == hashlib.sha256(raw.encode()).hexdigest()
@@ -34,19 +34,19 @@ def test_the_cli_prints_a_token_that_authenticates(program) -> None:
 
 def test_missing_bad_and_revoked_tokens_get_401_with_a_structured_error(db) -> None:
     user = get_user_model().objects.create_superuser("admin", password="x")
-    token, raw = api_token_create(Actor.system("test"), user)
+    token, raw = api_token_create(actor=Actor.system("test"), user=user)
     for client in (ApiClient(None), ApiClient("cp_not-a-token"), ApiClient(raw[:-1])):
         response = client.get("/projects")
         assert response.status_code == 401
         assert response.json()["errors"][0]["field"] == "Authorization"
     assert ApiClient(raw).get("/projects").status_code == 200
-    api_token_revoke(Actor.system("test"), token)
+    api_token_revoke(actor=Actor.system("test"), token=token)
     assert ApiClient(raw).get("/projects").status_code == 401
 
 
 def test_a_token_of_an_inactive_user_is_refused(db) -> None:
     user = get_user_model().objects.create_superuser("admin", password="x")
-    _token, raw = api_token_create(Actor.system("test"), user)
+    _token, raw = api_token_create(actor=Actor.system("test"), user=user)
     user.is_active = False
     user.save()
     assert ApiClient(raw).get("/projects").status_code == 401

@@ -21,7 +21,7 @@ SYSTEM = Actor.system("test")
 @pytest.fixture
 def commitment(program, pairing):
     return ledger_commit(
-        SYSTEM,
+        actor=SYSTEM,
         program=program,
         date=datetime.date(2010, 3, 1),
         source="fiscal_municipal",
@@ -34,14 +34,14 @@ def commitment(program, pairing):
 @pytest.fixture
 def household(areas):
     return household_register(
-        SYSTEM, number="H-API-1", village=areas["520422100201"], poverty_cause="illness", year=2009
+        actor=SYSTEM, number="H-API-1", village=areas["520422100201"], poverty_cause="illness", year=2009
     )
 
 
 @pytest.fixture
 def advancement(program, pairing, areas):
     return village_advancement_start(
-        SYSTEM, program=program, village=areas["520422100201"], start_year=2010, pairing=pairing
+        actor=SYSTEM, program=program, village=areas["520422100201"], start_year=2010, pairing=pairing
     )
 
 

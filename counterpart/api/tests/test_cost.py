@@ -20,7 +20,7 @@ def projects(program, pairing, project, areas, actor):
     """P-001 and eleven more projects of the program in 普定县, each with a ledger allocation."""
     others = [
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code=f"P-{number:03}",
             title_zh="项目",
@@ -33,11 +33,13 @@ def projects(program, pairing, project, areas, actor):
         for number in range(2, 13)
     ]
     commitment = ledger_commit(
-        actor, program=program, date=project.created_at.date(), source="fiscal_municipal", amount_fen=12_000_00,
+        actor=actor, program=program, date=project.created_at.date(), source="fiscal_municipal", amount_fen=12_000_00,
         pairing=pairing, recipient_area=project.recipient_area,
     )  # fmt: skip
     for each in [project, *others]:
-        ledger_allocate(actor, commitment=commitment, project=each, date=project.created_at.date(), amount_fen=1_000_00)
+        ledger_allocate(
+            actor=actor, commitment=commitment, project=each, date=project.created_at.date(), amount_fen=1_000_00
+        )
     return [project, *others]
 
 
@@ -48,7 +50,7 @@ def trainings(program, areas, actor):
     people = [member(actor, home, sequence) for sequence in range(1, 13)]
     for person in people:
         training = training_create(
-            actor,
+            actor=actor,
             program=program,
             kind="labour_transfer",
             title="培训",
@@ -56,7 +58,7 @@ def trainings(program, areas, actor):
             start_date=datetime.date(2009, 4, 1),
             end_date=datetime.date(2009, 4, 2),
         )
-        training_participants_add(actor, training, [person])
+        training_participants_add(actor=actor, training=training, persons=[person])
 
 
 def _queries(client, path: str, **params) -> list[str]:

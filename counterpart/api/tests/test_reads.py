@@ -10,8 +10,8 @@ from counterpart.projects.services import project_approve, project_output_set
 @pytest.fixture
 def two_projects(project, neighbour_project, actor):
     """P-001 in 普定县 (approved, with an output) and P-002 in 西秀区."""
-    project_approve(actor, project)
-    project_output_set(actor, project, indicator="drinking_water_persons", planned_quantity=1200)
+    project_approve(actor=actor, project=project)
+    project_output_set(actor=actor, project=project, indicator="drinking_water_persons", planned_quantity=1200)
     return project, neighbour_project
 
 
@@ -62,10 +62,12 @@ def test_pagination_filtering_and_ordering(two_projects, office) -> None:
 def test_ledger_transactions_carry_their_postings_and_are_scoped(two_projects, program, pairing, actor, office, xixiu):
     project, _other = two_projects
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2009, 3, 1), source="fiscal_municipal", amount_fen=1_000_00,
+        actor=actor, program=program, date=datetime.date(2009, 3, 1), source="fiscal_municipal", amount_fen=1_000_00,
         pairing=pairing, recipient_area=project.recipient_area,
     )  # fmt: skip
-    ledger_allocate(actor, commitment=commitment, project=project, date=datetime.date(2009, 3, 2), amount_fen=400_00)
+    ledger_allocate(
+        actor=actor, commitment=commitment, project=project, date=datetime.date(2009, 3, 2), amount_fen=400_00
+    )
     data = office.get(f"/ledger/transactions/{commitment.pk}").json()
     assert data["amount_fen"] == 1_000_00
     assert sorted((p["account"], p["amount_fen"]) for p in data["postings"]) == [
@@ -80,7 +82,7 @@ def test_ledger_transactions_carry_their_postings_and_are_scoped(two_projects, p
 def test_persons_are_served_with_the_identity_number_masked_only(areas, actor, puding, xixiu) -> None:
     number = _identity("52042219800101001")
     person = person_register(
-        actor, PersonRow(name="张三", sex="male", area=areas["520422100201"], identity_number=number)
+        actor=actor, row=PersonRow(name="张三", sex="male", area=areas["520422100201"], identity_number=number)
     )
     response = puding.get(f"/persons/{person.pk}")
     assert response.status_code == 200

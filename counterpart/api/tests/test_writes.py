@@ -172,7 +172,7 @@ def test_only_the_program_office_commits_money(program, puding) -> None:
 
 def test_disbursement_beyond_the_commitment_is_refused_by_the_ledger(program, pairing, areas, actor, office) -> None:
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2009, 3, 1), source="fiscal_municipal", amount_fen=500_00,
+        actor=actor, program=program, date=datetime.date(2009, 3, 1), source="fiscal_municipal", amount_fen=500_00,
         pairing=pairing, recipient_area=areas["520422"],
     )  # fmt: skip
     body = {"commitment": commitment.pk, "date": "2009-04-01", "amount_fen": 300_00}
@@ -234,8 +234,8 @@ def test_an_enterprise_drafts_and_submits_its_own_report_only(program, areas, ac
     from counterpart.registry.services import organisation_create
 
     def enterprise(name: str):
-        organisation = organisation_create(actor, name_zh=name, kind="enterprise", area=areas["3702"])
-        return enterprise_register(actor, organisation=organisation, side="donor", programs=[program])
+        organisation = organisation_create(actor=actor, name_zh=name, kind="enterprise", area=areas["3702"])
+        return enterprise_register(actor=actor, organisation=organisation, side="donor", programs=[program])
 
     red_star, other = enterprise("红星"), enterprise("海尔")
     _user, token = user_with_token("red-star", role=Role.ENTERPRISE, organisation=red_star.organisation)
@@ -262,8 +262,8 @@ def test_the_program_office_returns_and_confirms_what_the_enterprise_corrects(pr
     from counterpart.enterprise.services import enterprise_register
     from counterpart.registry.services import organisation_create
 
-    organisation = organisation_create(actor, name_zh="红星", kind="enterprise", area=areas["3702"])
-    red_star = enterprise_register(actor, organisation=organisation, side="donor", programs=[program])
+    organisation = organisation_create(actor=actor, name_zh="红星", kind="enterprise", area=areas["3702"])
+    red_star = enterprise_register(actor=actor, organisation=organisation, side="donor", programs=[program])
     _user, token = user_with_token("red-star", role=Role.ENTERPRISE, organisation=organisation)
     enterprise = ApiClient(token)
     body = {"program": "qd-gz", "enterprise": red_star.pk, "year": 2009, "area": "520422"}
@@ -356,8 +356,8 @@ def test_the_program_office_records_a_market_event_with_its_published_totals(
     from counterpart.enterprise.services import enterprise_register
     from counterpart.registry.services import organisation_create
 
-    organisation = organisation_create(actor, name_zh="安顺茶业", kind="enterprise", area=areas["520422"])
-    seller = enterprise_register(actor, organisation=organisation, side="recipient", programs=[program])
+    organisation = organisation_create(actor=actor, name_zh="安顺茶业", kind="enterprise", area=areas["520422"])
+    seller = enterprise_register(actor=actor, organisation=organisation, side="recipient", programs=[program])
     body = {
         "program": "qd-gz",
         "kind": "fair",

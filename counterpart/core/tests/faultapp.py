@@ -26,7 +26,7 @@ def _ledger_batch(environ: dict[str, Any], start_response: Callable[..., Any]) -
     with transaction.atomic():
         for number in range(count):
             ledger_disburse(
-                actor,
+                actor=actor,
                 commitment=commitment,
                 date=datetime.date(2009, 6, 1),
                 amount_fen=1,

@@ -42,7 +42,7 @@ def test_every_large_table_has_the_distribution_column_in_the_database(db) -> No
 
 def _report_with_records(actor, program, pairing, project, areas):
     commitment = ledger_commit(
-        actor,
+        actor=actor,
         program=program,
         date=datetime.date(2009, 2, 1),
         source=FundSource.FISCAL_MUNICIPAL,
@@ -50,11 +50,20 @@ def _report_with_records(actor, program, pairing, project, areas):
         pairing=pairing,
         recipient_area=areas["520422"],
     )
-    ledger_allocate(actor, commitment=commitment, project=project, date=datetime.date(2009, 3, 1), amount_fen=60_00)
-    ledger_disburse(actor, commitment=commitment, project=project, date=datetime.date(2009, 4, 1), amount_fen=60_00)
+    ledger_allocate(
+        actor=actor, commitment=commitment, project=project, date=datetime.date(2009, 3, 1), amount_fen=60_00
+    )
+    ledger_disburse(
+        actor=actor, commitment=commitment, project=project, date=datetime.date(2009, 4, 1), amount_fen=60_00
+    )
     person = member(actor, household(actor, areas["520422100201"]), 11)
     benefit_record(
-        actor, program=program, kind=BenefitKind.PROJECT, date=datetime.date(2009, 6, 1), person=person, project=project
+        actor=actor,
+        program=program,
+        kind=BenefitKind.PROJECT,
+        date=datetime.date(2009, 6, 1),
+        person=person,
+        project=project,
     )
 
 

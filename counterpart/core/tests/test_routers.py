@@ -30,9 +30,9 @@ def replica_on(settings):
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_the_public_report_reads_from_the_replica(client, replica_on, program, actor) -> None:
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
+        actor=actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
     )
-    ledger_disburse(actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=4_00)
+    ledger_disburse(actor=actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=4_00)
     with (
         CaptureQueriesContext(connections["default"]) as primary,
         CaptureQueriesContext(connections["replica"]) as replica,
@@ -57,7 +57,7 @@ def test_writes_reads_elsewhere_and_open_transactions_stay_on_the_primary(replic
             assert router.db_for_read(LedgerTransaction) == "default"
         with CaptureQueriesContext(connections["default"]) as primary:
             ledger_commit(
-                actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=1_00
+                actor=actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=1_00
             )
         assert "INSERT" in _tables(primary)
     assert router.allow_migrate("replica", "funds") is False and router.allow_migrate("default", "funds") is True

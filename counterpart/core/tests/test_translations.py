@@ -250,7 +250,7 @@ def test_a_domain_error_speaks_the_language_asked_for(program, areas, actor) -> 
     def propose() -> InvalidInput:
         with pytest.raises(InvalidInput) as error:
             project_propose(
-                actor,
+                actor=actor,
                 program=program,
                 code="P-NEG",
                 title_zh="负预算",
@@ -279,7 +279,7 @@ def test_an_import_reports_an_unknown_area_code_in_both_languages(program, actor
         "qd-gz,P-1,无地,drinking_water,520499,2009,1\n",
         encoding="utf-8",
     )
-    result = import_file(actor, path, kind="projects")
+    result = import_file(actor=actor, path=path, kind="projects")
     [error] = result.errors
     assert (error.row, error.value) == (2, "520499")
     assert error.message_zh == "没有该行政区划"

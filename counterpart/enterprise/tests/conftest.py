@@ -11,17 +11,19 @@ from counterpart.registry.services import organisation_create
 
 @pytest.fixture
 def company(program, areas: dict, actor: Actor) -> Enterprise:
-    organisation = organisation_create(actor, name_zh="红星集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
+    organisation = organisation_create(
+        actor=actor, name_zh="红星集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
 
 @pytest.fixture
 def factory(company: Enterprise, areas: dict, actor: Actor) -> Operation:
     organisation = organisation_create(
-        actor, name_zh="镇宁红星化工", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
+        actor=actor, name_zh="镇宁红星化工", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
     )
     return operation_record(
-        actor,
+        actor=actor,
         enterprise=company,
         organisation=organisation,
         kind=OperationKind.RESTRUCTURED_FACTORY,
@@ -35,8 +37,8 @@ def factory(company: Enterprise, areas: dict, actor: Actor) -> Operation:
 @pytest.fixture
 def seller(program, areas: dict, actor: Actor) -> Enterprise:
     organisation = organisation_create(
-        actor, name_zh="普定茶业", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
+        actor=actor, name_zh="普定茶业", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
     )
     return enterprise_register(
-        actor, organisation=organisation, side=Side.RECIPIENT, programs=[program], sector=Sector.FOOD_PROCESSING
+        actor=actor, organisation=organisation, side=Side.RECIPIENT, programs=[program], sector=Sector.FOOD_PROCESSING
     )

@@ -35,7 +35,7 @@ def test_every_model_has_a_working_changelist(staff, model, factory) -> None:
 def test_submit_and_confirm_actions_call_the_services(staff, program, company, factory, actor) -> None:
     # given a draft
     report = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         year=2009,

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_agreement_of_a_certified_year_is_refused_even_for_a_system_process(program, company, areas, actor):
-    period_lock(actor, program, 2009, reason="核定")
+    period_lock(actor=actor, program=program, year=2009, reason="核定")
     with pytest.raises(InvalidInput, match="2009 年度数据已锁定"):
         agreement_sign(
-            actor, program=program, enterprise=company, title="合作", signed_on=datetime.date(2009, 5, 1),
+            actor=actor, program=program, enterprise=company, title="合作", signed_on=datetime.date(2009, 5, 1),
             agreed_investment_fen=100, recipient_area=areas["520422"],
         )  # fmt: skip
     assert not CooperationAgreement.objects.exists()
@@ -33,10 +33,11 @@ def test_the_program_office_confirms_reports_but_does_not_write_them(program, co
     office = user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program)
     with pytest.raises(PermissionDenied):
         enterprise_report_draft(
-            Actor.of(office), program=program, enterprise=company, year=2010, figures=ReportFigures(jobs_created=1),
+            actor=Actor.of(office), program=program, enterprise=company, year=2010,
+            figures=ReportFigures(jobs_created=1),
             area=areas["520422"],
         )  # fmt: skip
-    api = ApiClient(api_token_create(actor, office)[1])
+    api = ApiClient(api_token_create(actor=actor, user=office)[1])
     body = {
         "program": "qd-gz",
         "enterprise": company.pk,
@@ -46,6 +47,6 @@ def test_the_program_office_confirms_reports_but_does_not_write_them(program, co
     }
     assert api.post("/enterprise-reports", body).status_code == 403
     own = user_with_membership("hongxing", role=Role.ENTERPRISE, organisation=company.organisation)
-    assert ApiClient(api_token_create(actor, own)[1]).post("/enterprise-reports", body).status_code == 201
+    assert ApiClient(api_token_create(actor=actor, user=own)[1]).post("/enterprise-reports", body).status_code == 201
     report = EnterpriseReport.objects.get()
     assert api.post(f"/enterprise-reports/{report.pk}/submit", {}).status_code == 403

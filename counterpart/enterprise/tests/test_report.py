@@ -27,17 +27,17 @@ def test_figures_from_confirmed_reports_are_reported_and_records_are_registry(
 ) -> None:
     # given a confirmed report, an agreement, an event with a registered seller, and a purchase
     report = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         year=2009,
         operation=factory,
         figures=ReportFigures(taxes_paid_fen=1_234_56, capacity_quantity=500, capacity_unit="吨碳酸钡"),
     )
-    enterprise_report_submit(actor, report)
-    enterprise_report_confirm(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
+    enterprise_report_confirm(actor=actor, report=report)
     agreement_sign(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         title="锰业扩建",
@@ -46,7 +46,7 @@ def test_figures_from_confirmed_reports_are_reported_and_records_are_registry(
         recipient_area=areas["520422"],
     )
     event = market_event_record(
-        actor,
+        actor=actor,
         program=program,
         kind=EventKind.FAIR,
         title="贵州名优产品展销会",
@@ -55,10 +55,10 @@ def test_figures_from_confirmed_reports_are_reported_and_records_are_registry(
         start_date=DAY,
         end_date=DAY + datetime.timedelta(days=3),
     )
-    event_participation_record(actor, event=event, enterprise=seller, direct_sales_fen=8_000_00)
-    canteen = organisation_create(actor, name_zh="市机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"])
+    event_participation_record(actor=actor, event=event, enterprise=seller, direct_sales_fen=8_000_00)
+    canteen = organisation_create(actor=actor, name_zh="市机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"])
     purchase_record(
-        actor,
+        actor=actor,
         program=program,
         buyer=canteen,
         buyer_kind="canteen",
@@ -97,17 +97,23 @@ def test_figures_from_confirmed_reports_are_reported_and_records_are_registry(
 
 def test_a_published_program_figure_wins_and_carries_the_enterprise_total_beside_it(program, company, actor) -> None:
     report = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         year=2009,
         area=program.donor_area,
         figures=ReportFigures(jobs_created=3400),
     )
-    enterprise_report_submit(actor, report)
-    enterprise_report_confirm(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
+    enterprise_report_confirm(actor=actor, report=report)
     reported_value_enter(
-        actor, program=program, indicator_key="jobs_created", year=2009, value=20000, unit="persons", qualifier="nearly"
+        actor=actor,
+        program=program,
+        indicator_key="jobs_created",
+        year=2009,
+        value=20000,
+        unit="persons",
+        qualifier="nearly",
     )
     figure = report_annual(program, 2009).as_json()["indicators"]["jobs_created"]
     assert figure == {

@@ -24,7 +24,7 @@ from counterpart.registry.services import organisation_create
 
 def _confirmed(program, enterprise, actor, year, operation=None, **values):
     report = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=enterprise,
         year=year,
@@ -32,14 +32,16 @@ def _confirmed(program, enterprise, actor, year, operation=None, **values):
         area=None if operation else program.donor_area,
         figures=ReportFigures(**values),
     )
-    enterprise_report_submit(actor, report)
-    return enterprise_report_confirm(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
+    return enterprise_report_confirm(actor=actor, report=report)
 
 
 @pytest.fixture
 def second_company(program, areas, actor):
-    organisation = organisation_create(actor, name_zh="海尔集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
+    organisation = organisation_create(
+        actor=actor, name_zh="海尔集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
 
 def test_the_rule_says_flows_add_and_stocks_take_the_latest() -> None:
@@ -74,10 +76,10 @@ def test_over_two_years_flows_add_and_stocks_take_the_latest_per_enterprise_then
 
 def test_capacity_is_latest_per_operation_and_kept_by_product_unit(program, company, factory, areas, actor) -> None:
     tv_plant = operation_record(
-        actor,
+        actor=actor,
         enterprise=company,
         organisation=organisation_create(
-            actor, name_zh="电视厂", kind=OrganisationKind.ENTERPRISE, area=areas["520402"]
+            actor=actor, name_zh="电视厂", kind=OrganisationKind.ENTERPRISE, area=areas["520402"]
         ),
         kind=OperationKind.SUBSIDIARY,
         area=areas["520402"],
@@ -97,7 +99,7 @@ def test_capacity_is_latest_per_operation_and_kept_by_product_unit(program, comp
 def test_an_unconfirmed_report_does_not_count(program, company, actor, stop) -> None:
     # given a report left as draft, submitted or returned
     report = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         year=2009,
@@ -105,9 +107,9 @@ def test_an_unconfirmed_report_does_not_count(program, company, actor, stop) -> 
         figures=ReportFigures(taxes_paid_fen=580_00, jobs_created=34),
     )
     if stop != "draft":
-        enterprise_report_submit(actor, report)
+        enterprise_report_submit(actor=actor, report=report)
     if stop == "returned":
-        enterprise_report_return(actor, report, reason="请核对")
+        enterprise_report_return(actor=actor, report=report, reason="请核对")
     # then nothing of it is in the totals
     assert enterprise_totals(program, 2009) == {}
     assert enterprise_totals_by_enterprise(program, 2009) == {}
@@ -117,18 +119,18 @@ def test_a_confirmed_correction_replaces_the_figures_without_double_counting(pro
     # given a confirmed report and a correction of it
     _confirmed(program, company, actor, 2009, taxes_paid_fen=100_00, total_assets_fen=900_00)
     correction = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=program,
         enterprise=company,
         year=2009,
         area=program.donor_area,
         figures=ReportFigures(taxes_paid_fen=120_00, total_assets_fen=950_00),
     )
-    enterprise_report_submit(actor, correction)
+    enterprise_report_submit(actor=actor, report=correction)
     # while the correction waits, the confirmed figures stand
     assert enterprise_totals(program, 2009)["taxes_paid"].value == 100_00
     # when the correction is confirmed, its figures replace the old ones
-    enterprise_report_confirm(actor, correction)
+    enterprise_report_confirm(actor=actor, report=correction)
     totals = enterprise_totals(program, 2009)
     assert (totals["taxes_paid"].value, totals["enterprise_assets"].value) == (120_00, 950_00)
 
@@ -162,7 +164,7 @@ def test_an_average_is_not_added_across_enterprises(program, company, second_com
 def test_another_programs_reports_do_not_leak_in(program, company, areas, actor) -> None:
     from counterpart.registry.services import program_create
 
-    other = program_create(actor, slug="other", name_zh="其他", donor_area=areas["3702"], start_year=2000)
+    other = program_create(actor=actor, slug="other", name_zh="其他", donor_area=areas["3702"], start_year=2000)
     company.programs.add(other)
     _confirmed(other, company, actor, 2009, taxes_paid_fen=1_00)
     assert enterprise_totals(program, 2009) == {}

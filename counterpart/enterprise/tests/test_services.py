@@ -33,39 +33,54 @@ DAY = datetime.date(2009, 6, 1)
 
 def _draft(program, company, actor, year=2009, **values):
     return enterprise_report_draft(
-        actor, program=program, enterprise=company, year=year, area=program.donor_area, figures=ReportFigures(**values)
+        actor=actor,
+        program=program,
+        enterprise=company,
+        year=year,
+        area=program.donor_area,
+        figures=ReportFigures(**values),
     )
 
 
 def test_register_refuses_an_unknown_side_naming_it(program, areas, actor) -> None:
-    organisation = organisation_create(actor, name_zh="海尔", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
+    organisation = organisation_create(
+        actor=actor, name_zh="海尔", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
     with pytest.raises(InvalidInput) as error:
-        enterprise_register(actor, organisation=organisation, side="middle", programs=[program])
+        enterprise_register(actor=actor, organisation=organisation, side="middle", programs=[program])
     assert (error.value.field, error.value.value) == ("side", "middle")
     assert "side" in error.value.message_dict
 
 
 def test_register_refuses_an_unknown_sector_and_writes_nothing(program, areas, actor) -> None:
-    organisation = organisation_create(actor, name_zh="海尔", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
+    organisation = organisation_create(
+        actor=actor, name_zh="海尔", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
     events = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as error:
-        enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program], sector="alchemy")
+        enterprise_register(
+            actor=actor, organisation=organisation, side=Side.DONOR, programs=[program], sector="alchemy"
+        )
     assert (error.value.field, error.value.value) == ("sector", "alchemy")
     assert AuditEvent.objects.count() == events
 
 
 def test_register_refuses_an_organisation_that_is_not_an_enterprise(program, areas, actor) -> None:
-    office = organisation_create(actor, name_zh="协作办", kind=OrganisationKind.GOVERNMENT_OFFICE, area=areas["3702"])
+    office = organisation_create(
+        actor=actor, name_zh="协作办", kind=OrganisationKind.GOVERNMENT_OFFICE, area=areas["3702"]
+    )
     with pytest.raises(InvalidInput) as error:
-        enterprise_register(actor, organisation=office, side=Side.DONOR, programs=[program])
+        enterprise_register(actor=actor, organisation=office, side=Side.DONOR, programs=[program])
     assert error.value.field == "organisation"
 
 
 def test_operation_refuses_an_unknown_sector(company, areas, actor) -> None:
-    organisation = organisation_create(actor, name_zh="某厂", kind=OrganisationKind.ENTERPRISE, area=areas["520422"])
+    organisation = organisation_create(
+        actor=actor, name_zh="某厂", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
+    )
     with pytest.raises(InvalidInput) as error:
         operation_record(
-            actor,
+            actor=actor,
             enterprise=company,
             organisation=organisation,
             kind=OperationKind.SUBSIDIARY,
@@ -76,10 +91,12 @@ def test_operation_refuses_an_unknown_sector(company, areas, actor) -> None:
 
 
 def test_restructured_factory_must_name_the_factory_it_restructured(company, areas, actor) -> None:
-    organisation = organisation_create(actor, name_zh="某厂", kind=OrganisationKind.ENTERPRISE, area=areas["520422"])
+    organisation = organisation_create(
+        actor=actor, name_zh="某厂", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]
+    )
     with pytest.raises(InvalidInput) as error:
         operation_record(
-            actor,
+            actor=actor,
             enterprise=company,
             organisation=organisation,
             kind=OperationKind.RESTRUCTURED_FACTORY,
@@ -129,11 +146,13 @@ def test_a_report_moves_draft_submitted_returned_submitted_confirmed_with_who_an
     # given a draft
     report = _draft(program, company, actor, jobs_created=100)
     # when it is submitted, returned with a reason, corrected, resubmitted and confirmed
-    enterprise_report_submit(actor, report)
-    enterprise_report_return(actor, report, reason="纳税额缺失")
-    enterprise_report_update(actor, report, figures=ReportFigures(jobs_created=100, taxes_paid_fen=5_000_00))
-    enterprise_report_submit(actor, report)
-    report = enterprise_report_confirm(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
+    enterprise_report_return(actor=actor, report=report, reason="纳税额缺失")
+    enterprise_report_update(
+        actor=actor, report=report, figures=ReportFigures(jobs_created=100, taxes_paid_fen=5_000_00)
+    )
+    enterprise_report_submit(actor=actor, report=report)
+    report = enterprise_report_confirm(actor=actor, report=report)
     # then each step is recorded with who and why, in the audit trail too
     assert report.status == ReportStatus.CONFIRMED
     assert report.taxes_paid_fen == 5_000_00
@@ -162,10 +181,10 @@ def test_a_report_moves_draft_submitted_returned_submitted_confirmed_with_who_an
 
 def test_a_confirmed_report_is_not_edited_in_place(program, company, actor) -> None:
     report = _draft(program, company, actor, jobs_created=100)
-    enterprise_report_submit(actor, report)
-    enterprise_report_confirm(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
+    enterprise_report_confirm(actor=actor, report=report)
     with pytest.raises(InvalidInput) as error:
-        enterprise_report_update(actor, report, figures=ReportFigures(jobs_created=200))
+        enterprise_report_update(actor=actor, report=report, figures=ReportFigures(jobs_created=200))
     assert error.value.field == "status"
     report.refresh_from_db()
     assert report.jobs_created == 100
@@ -174,11 +193,11 @@ def test_a_confirmed_report_is_not_edited_in_place(program, company, actor) -> N
 def test_only_a_submitted_report_can_be_confirmed_and_returning_needs_a_reason(program, company, actor) -> None:
     report = _draft(program, company, actor, jobs_created=100)
     with pytest.raises(InvalidInput) as error:
-        enterprise_report_confirm(actor, report)
+        enterprise_report_confirm(actor=actor, report=report)
     assert (error.value.field, error.value.value) == ("status", "confirmed")
-    enterprise_report_submit(actor, report)
+    enterprise_report_submit(actor=actor, report=report)
     with pytest.raises(InvalidInput) as error:
-        enterprise_report_return(actor, report, reason="  ")
+        enterprise_report_return(actor=actor, report=report, reason="  ")
     assert error.value.field == "reason"
 
 
@@ -192,13 +211,13 @@ def test_a_second_open_report_for_the_same_scope_and_year_is_refused(program, co
 def test_a_correction_supersedes_the_confirmed_report_once_confirmed(program, company, actor) -> None:
     # given a confirmed report and its correction
     first = _draft(program, company, actor, jobs_created=100)
-    enterprise_report_submit(actor, first)
-    enterprise_report_confirm(actor, first)
+    enterprise_report_submit(actor=actor, report=first)
+    enterprise_report_confirm(actor=actor, report=first)
     correction = _draft(program, company, actor, jobs_created=120)
     assert correction.supersedes == first
-    enterprise_report_submit(actor, correction)
+    enterprise_report_submit(actor=actor, report=correction)
     # when the correction is confirmed
-    enterprise_report_confirm(actor, correction)
+    enterprise_report_confirm(actor=actor, report=correction)
     # then the first is kept, superseded, with the reason
     first.refresh_from_db()
     assert first.status == ReportStatus.SUPERSEDED
@@ -209,7 +228,7 @@ def test_a_correction_supersedes_the_confirmed_report_once_confirmed(program, co
 def test_event_whose_end_precedes_its_start_is_refused(program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         market_event_record(
-            actor,
+            actor=actor,
             program=program,
             kind=EventKind.FAIR,
             title="贵州名优产品青岛展销会",
@@ -225,7 +244,7 @@ def test_event_whose_end_precedes_its_start_is_refused(program, areas, actor) ->
 def test_negative_sales_are_refused(program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         market_event_record(
-            actor,
+            actor=actor,
             program=program,
             kind=EventKind.FAIR,
             title="展销会",
@@ -241,7 +260,7 @@ def test_negative_sales_are_refused(program, areas, actor) -> None:
 def test_donor_side_enterprises_do_not_exhibit_as_participants(program, areas, company, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         market_event_record(
-            actor,
+            actor=actor,
             program=program,
             kind=EventKind.FAIR,
             title="展销会",
@@ -255,17 +274,19 @@ def test_donor_side_enterprises_do_not_exhibit_as_participants(program, areas, c
 
 
 def test_purchase_needs_a_donor_side_buyer_and_a_non_negative_amount(program, areas, seller, actor) -> None:
-    canteen = organisation_create(actor, name_zh="市政府机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"])
-    outsider = organisation_create(actor, name_zh="安顺某单位", kind=OrganisationKind.OTHER, area=areas["5204"])
+    canteen = organisation_create(
+        actor=actor, name_zh="市政府机关食堂", kind=OrganisationKind.OTHER, area=areas["3702"]
+    )
+    outsider = organisation_create(actor=actor, name_zh="安顺某单位", kind=OrganisationKind.OTHER, area=areas["5204"])
     arguments = dict(
         program=program, buyer=canteen, buyer_kind="canteen", seller=seller, product="绿茶", purchased_on=DAY
     )
     with pytest.raises(InvalidInput) as error:
-        purchase_record(actor, **{**arguments, "amount_fen": -1})
+        purchase_record(actor=actor, **{**arguments, "amount_fen": -1})
     assert (error.value.field, error.value.value) == ("amount", -1)
     with pytest.raises(InvalidInput) as error:
-        purchase_record(actor, **{**arguments, "buyer": outsider, "amount_fen": 1})
+        purchase_record(actor=actor, **{**arguments, "buyer": outsider, "amount_fen": 1})
     assert (error.value.field, error.value.value) == ("buyer", "安顺某单位")
-    purchase = purchase_record(actor, **{**arguments, "amount_fen": 12_000_00, "quantity": "300", "unit": "斤"})
+    purchase = purchase_record(actor=actor, **{**arguments, "amount_fen": 12_000_00, "quantity": "300", "unit": "斤"})
     assert Purchase.objects.get() == purchase
     assert AuditEvent.objects.filter(action="purchase.record", object_id=str(purchase.pk)).count() == 1

@@ -48,7 +48,7 @@ def test_many_threads_never_disburse_more_than_committed(program, isolation) -> 
     # given: 1,000.00 committed, and requests that together ask for far more than that
     actor = Actor.system("test")
     committed = 1_000_00
-    commitment = ledger_commit(actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=committed)
+    commitment = ledger_commit(actor=actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=committed)
     barrier = threading.Barrier(THREADS)
     accepted: list[int] = []
     refused: list[int] = []
@@ -62,7 +62,7 @@ def test_many_threads_never_disburse_more_than_committed(program, isolation) -> 
             for _ in range(REQUESTS_PER_THREAD):
                 amount = amounts.randint(1, 8 * committed // (THREADS * REQUESTS_PER_THREAD) + 1)
                 try:
-                    ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=amount)
+                    ledger_disburse(actor=actor, commitment=commitment, date=DAY, amount_fen=amount)
                     accepted.append(amount)
                 except InvalidInput:
                     refused.append(amount)

@@ -18,7 +18,7 @@ DAY = datetime.date(2009, 3, 1)
 
 @pytest.fixture
 def commitment(program, actor):
-    return ledger_commit(actor, program=program, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=100_00)
+    return ledger_commit(actor=actor, program=program, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=100_00)
 
 
 @pytest.mark.parametrize(
@@ -49,14 +49,14 @@ def test_an_unbalanced_transaction_cannot_be_committed(commitment) -> None:
 def test_concurrent_disbursements_never_exceed_the_commitment(program) -> None:
     # given 100.00 committed and eight clerks each disbursing 30.00 at the same moment
     actor = Actor.system("test")
-    commitment = ledger_commit(actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=100_00)
+    commitment = ledger_commit(actor=actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=100_00)
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
 
     def clerk() -> None:
         try:
             barrier.wait()
-            ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=30_00)
+            ledger_disburse(actor=actor, commitment=commitment, date=DAY, amount_fen=30_00)
             outcomes.append("ok")
         except InvalidInput:
             outcomes.append("refused")

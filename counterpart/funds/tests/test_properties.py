@@ -48,7 +48,7 @@ def test_random_ledger_histories_stay_balanced_and_within_commitments(program, a
     with transaction.atomic():
         projects = [
             project_propose(
-                actor,
+                actor=actor,
                 program=program,
                 code=f"P{i}",
                 title_zh="项目",
@@ -72,7 +72,7 @@ def _run(program, projects, actor, ops) -> None:
     for op in ops:
         kind = op[0]
         if kind == "commit":
-            record = ledger_commit(actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=op[1])
+            record = ledger_commit(actor=actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=op[1])
             commitments.append(record)
             reversible.append(record)
             held[record.pk, "committed", None] += op[1]
@@ -83,7 +83,7 @@ def _run(program, projects, actor, ops) -> None:
             original = reversible[op[1] % len(reversible)]
             expected = _reversal_allowed(original, held)
             try:
-                ledger_reverse(actor, original, date=DAY, reason="test")
+                ledger_reverse(actor=actor, original=original, date=DAY, reason="test")
             except InvalidInput:
                 assert not expected, f"reversal of {original.kind} refused but model allows it"
                 continue
@@ -102,13 +102,18 @@ def _run(program, projects, actor, ops) -> None:
             if kind == "allocate":
                 source_key, target_key = (commitment.pk, "committed", None), (commitment.pk, "allocated", index)
                 call = partial(
-                    ledger_allocate, actor, commitment=commitment, project=projects[index], date=DAY, amount_fen=amount
+                    ledger_allocate,
+                    actor=actor,
+                    commitment=commitment,
+                    project=projects[index],
+                    date=DAY,
+                    amount_fen=amount,
                 )
             else:
                 stage = "allocated" if project is not None else "committed"
                 source_key, target_key = (commitment.pk, stage, index), (commitment.pk, "disbursed", index)
                 call = partial(
-                    ledger_disburse, actor, commitment=commitment, project=project, date=DAY, amount_fen=amount
+                    ledger_disburse, actor=actor, commitment=commitment, project=project, date=DAY, amount_fen=amount
                 )
         else:  # spend / refund draw on a disbursement
             if not disbursements:
@@ -119,10 +124,10 @@ def _run(program, projects, actor, ops) -> None:
             source_key = (disbursement.commitment_id, "disbursed", index)
             if kind == "spend":
                 target_key = (disbursement.commitment_id, "spent", index)
-                call = partial(ledger_spend, actor, disbursement=disbursement, date=DAY, amount_fen=amount)
+                call = partial(ledger_spend, actor=actor, disbursement=disbursement, date=DAY, amount_fen=amount)
             else:
                 target_key = (disbursement.commitment_id, "committed", None)
-                call = partial(ledger_refund, actor, disbursement=disbursement, date=DAY, amount_fen=amount)
+                call = partial(ledger_refund, actor=actor, disbursement=disbursement, date=DAY, amount_fen=amount)
         allowed = held[source_key] >= amount
         try:
             record = call()

@@ -19,18 +19,22 @@ from counterpart.reports.annual import AnnualReport, Scope, ledger_totals, repor
 def _every_kind_of_posting(actor, program, pairing, project, areas) -> None:
     day = datetime.date(2009, 3, 1)
     commitment = ledger_commit(
-        actor, program=program, date=day, source=FundSource.FISCAL_MUNICIPAL, amount_fen=1_000_00, pairing=pairing
+        actor=actor, program=program, date=day, source=FundSource.FISCAL_MUNICIPAL, amount_fen=1_000_00, pairing=pairing
     )
-    ledger_allocate(actor, commitment=commitment, project=project, date=day, amount_fen=600_00)
-    disbursement = ledger_disburse(actor, commitment=commitment, project=project, date=day, amount_fen=500_00)
-    ledger_spend(actor, disbursement=disbursement, date=day, amount_fen=300_00)
-    ledger_refund(actor, disbursement=disbursement, date=day, amount_fen=50_00)
+    ledger_allocate(actor=actor, commitment=commitment, project=project, date=day, amount_fen=600_00)
+    disbursement = ledger_disburse(actor=actor, commitment=commitment, project=project, date=day, amount_fen=500_00)
+    ledger_spend(actor=actor, disbursement=disbursement, date=day, amount_fen=300_00)
+    ledger_refund(actor=actor, disbursement=disbursement, date=day, amount_fen=50_00)
     to_county = ledger_disburse(
-        actor, commitment=commitment, date=datetime.date(2010, 1, 5), amount_fen=100_00, recipient_area=areas["520422"]
+        actor=actor,
+        commitment=commitment,
+        date=datetime.date(2010, 1, 5),
+        amount_fen=100_00,
+        recipient_area=areas["520422"],
     )
-    ledger_reverse(actor, to_county, date=datetime.date(2010, 1, 6), reason="wrong county")
+    ledger_reverse(actor=actor, original=to_county, date=datetime.date(2010, 1, 6), reason="wrong county")
     ledger_donate_in_kind(
-        actor,
+        actor=actor,
         program=program,
         date=day,
         source=FundSource.SOCIAL,

@@ -48,15 +48,17 @@ def _activity(program) -> etree._Element:
 def funded_project(project, actor):
     day = datetime.date(2009, 4, 1)
     commitment = ledger_commit(
-        actor, program=project.program, date=day, source=FundSource.FISCAL_MUNICIPAL, amount_fen=100_000_00
+        actor=actor, program=project.program, date=day, source=FundSource.FISCAL_MUNICIPAL, amount_fen=100_000_00
     )
-    ledger_allocate(actor, commitment=commitment, project=project, date=day, amount_fen=80_000_00)
-    disbursement = ledger_disburse(actor, commitment=commitment, project=project, date=day, amount_fen=60_000_00)
-    ledger_spend(actor, disbursement=disbursement, date=datetime.date(2009, 6, 1), amount_fen=50_000_00)
-    ledger_refund(actor, disbursement=disbursement, date=datetime.date(2009, 7, 1), amount_fen=1_000_00)
-    project_output_set(actor, project, indicator="drinking_water_persons", planned_quantity=500, actual_quantity=480)
-    project_approve(actor, project)
-    project_start(actor, project)
+    ledger_allocate(actor=actor, commitment=commitment, project=project, date=day, amount_fen=80_000_00)
+    disbursement = ledger_disburse(actor=actor, commitment=commitment, project=project, date=day, amount_fen=60_000_00)
+    ledger_spend(actor=actor, disbursement=disbursement, date=datetime.date(2009, 6, 1), amount_fen=50_000_00)
+    ledger_refund(actor=actor, disbursement=disbursement, date=datetime.date(2009, 7, 1), amount_fen=1_000_00)
+    project_output_set(
+        actor=actor, project=project, indicator="drinking_water_persons", planned_quantity=500, actual_quantity=480
+    )
+    project_approve(actor=actor, project=project)
+    project_start(actor=actor, project=project)
     return project
 
 
@@ -83,7 +85,10 @@ def test_identifier_is_publisher_ref_program_slug_and_project_code(funded_projec
 def test_a_recorded_publisher_replaces_the_placeholder(funded_project, actor) -> None:
     # given
     iati_publisher_set(
-        actor, program=funded_project.program, organisation_ref="CN-USCC-11370200004000000X", name_zh="青岛市协作办"
+        actor=actor,
+        program=funded_project.program,
+        organisation_ref="CN-USCC-11370200004000000X",
+        name_zh="青岛市协作办",
     )
     # when
     export = iati_export_activities(funded_project.program, now=NOW)
@@ -173,7 +178,7 @@ def test_the_demo_export_is_valid_against_the_activity_schema(demo_program) -> N
 def test_a_reversal_is_the_reversed_entry_s_type_with_a_negative_value(funded_project, actor) -> None:
     # given
     spending = LedgerTransaction.objects.get(project=funded_project, kind=TransactionKind.EXPENDITURE)
-    ledger_reverse(actor, spending, date=datetime.date(2009, 8, 1), reason="录入错误")
+    ledger_reverse(actor=actor, original=spending, date=datetime.date(2009, 8, 1), reason="录入错误")
     # when
     activity = _activity(funded_project.program)
     # then

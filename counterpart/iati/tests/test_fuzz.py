@@ -92,7 +92,7 @@ def test_fuzz_iati_validation_gives_a_verdict_for_any_bytes(data: bytes) -> None
 @given(st.one_of(edited_files(), damaged_files()))
 def test_fuzz_iati_import_never_crashes(program, areas, actor, data: bytes) -> None:
     inputs_tried["iati.import"] += 1
-    result = iati_import_bytes(actor, data, program=program)
+    result = iati_import_bytes(actor=actor, data=data, program=program)
     if not result.validation.is_valid:
         assert result.validation.errors and not result.activities
 

@@ -53,7 +53,7 @@ def _file(currency: str = "CNY", status: str = "2", area: str = "520422", code: 
 
 def test_an_activity_becomes_a_project_with_ledger_entries(program, areas, actor) -> None:
     # when
-    result = iati_import_bytes(actor, _file(), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(), program=program)
     # then
     (activity,) = result.activities
     assert activity.outcome == "created", activity.notes
@@ -76,10 +76,10 @@ def test_an_activity_becomes_a_project_with_ledger_entries(program, areas, actor
 
 def test_re_import_changes_nothing(program, areas, actor) -> None:
     # given
-    iati_import_bytes(actor, _file(), program=program)
+    iati_import_bytes(actor=actor, data=_file(), program=program)
     ledger_count = LedgerTransaction.objects.count()
     # when
-    result = iati_import_bytes(actor, _file(), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(), program=program)
     # then
     assert [a.outcome for a in result.activities] == ["unchanged"]
     assert LedgerTransaction.objects.count() == ledger_count
@@ -87,14 +87,14 @@ def test_re_import_changes_nothing(program, areas, actor) -> None:
 
 
 def test_a_later_file_moves_the_status_forward(program, areas, actor) -> None:
-    iati_import_bytes(actor, _file(status="2"), program=program)
-    result = iati_import_bytes(actor, _file(status="4"), program=program)
+    iati_import_bytes(actor=actor, data=_file(status="2"), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(status="4"), program=program)
     assert result.activities[0].outcome == "updated"
     assert IatiActivityLink.objects.get().project.status == ProjectStatus.ACCEPTED
 
 
 def test_non_cny_money_is_refused_clearly_and_the_project_kept(program, areas, actor) -> None:
-    result = iati_import_bytes(actor, _file(currency="EUR"), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(currency="EUR"), program=program)
     (activity,) = result.activities
     assert activity.outcome == "created"
     assert any("only CNY is accepted" in note for note in activity.notes)
@@ -103,21 +103,21 @@ def test_non_cny_money_is_refused_clearly_and_the_project_kept(program, areas, a
 
 
 def test_unknown_location_uses_the_default_area_with_a_note(program, pairing, areas, actor) -> None:
-    result = iati_import_bytes(actor, _file(area="999999"), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(area="999999"), program=program)
     (activity,) = result.activities
     assert Project.objects.get(program=program).recipient_area_id == "520422"  # the pairing's county
     assert any("default area used" in note for note in activity.notes)
 
 
 def test_without_any_area_the_activity_is_skipped_with_the_reason(program, areas, actor) -> None:
-    result = iati_import_bytes(actor, _file(area="999999"), program=program)
+    result = iati_import_bytes(actor=actor, data=_file(area="999999"), program=program)
     assert result.activities[0].outcome == "skipped"
     assert "--default-area" in result.activities[0].notes[-1]
 
 
 def test_an_invalid_file_imports_nothing(program, actor) -> None:
     result = iati_import_bytes(
-        actor, b"<iati-activities version='2.03'><iati-activity/></iati-activities>", program=program
+        actor=actor, data=b"<iati-activities version='2.03'><iati-activity/></iati-activities>", program=program
     )
     assert not result.is_valid
     assert result.activities == []
@@ -165,10 +165,10 @@ def test_demo_round_trip_export_import_export_gives_the_same_activities(demo_pro
     # given the demo exported
     first = iati_export_activities(demo_program, now=NOW).to_bytes()
     target = program_create(
-        actor, slug="iati-round-trip", name_zh="往返", donor_area=demo_program.donor_area, start_year=1996
+        actor=actor, slug="iati-round-trip", name_zh="往返", donor_area=demo_program.donor_area, start_year=1996
     )
     # when imported into an empty program and exported again
-    result = iati_import_bytes(actor, first, program=target)
+    result = iati_import_bytes(actor=actor, data=first, program=target)
     second = iati_export_activities(target, now=NOW).to_bytes()
     # then
     assert result.count("created") == 152
@@ -182,7 +182,7 @@ def test_our_own_export_imported_into_the_same_program_changes_nothing(demo_prog
     first = iati_export_activities(demo_program, now=NOW).to_bytes()
     counts = (Project.objects.count(), LedgerTransaction.objects.count(), IatiActivityLink.objects.count())
     # when the file is imported back into the program it came from
-    result = iati_import_bytes(actor, first, program=demo_program)
+    result = iati_import_bytes(actor=actor, data=first, program=demo_program)
     # then every activity is recognised as its own project, nothing is written, and the export is the same
     assert result.count("unchanged") == 152, [a.notes for a in result.activities if a.notes][:3]
     assert (Project.objects.count(), LedgerTransaction.objects.count(), IatiActivityLink.objects.count()) == counts

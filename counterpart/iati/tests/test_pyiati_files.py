@@ -62,10 +62,10 @@ def test_an_invalid_file_reports_errors_with_line_numbers() -> None:
 @pytest.mark.django_db
 def test_every_should_pass_file_imports_or_says_what_it_cannot_represent(areas, actor) -> None:
     # given
-    program = program_create(actor, slug="pyiati", name_zh="测试", donor_area=areas["3702"], start_year=1990)
+    program = program_create(actor=actor, slug="pyiati", name_zh="测试", donor_area=areas["3702"], start_year=1990)
     for path in _files("pass"):
         # when
-        result = iati_import_bytes(actor, path.read_bytes(), program=program, default_area=areas["520422"])
+        result = iati_import_bytes(actor=actor, data=path.read_bytes(), program=program, default_area=areas["520422"])
         # then
         assert result.is_valid, path
         for activity in result.activities:
@@ -85,12 +85,15 @@ def _with_identifiers(data: bytes, prefix: str) -> bytes:
 @pytest.mark.django_db
 def test_should_pass_files_with_identifiers_import_without_a_traceback(areas, actor) -> None:
     # given every official should-pass file, its empty identifiers filled in
-    program = program_create(actor, slug="pyiati", name_zh="测试", donor_area=areas["3702"], start_year=1990)
+    program = program_create(actor=actor, slug="pyiati", name_zh="测试", donor_area=areas["3702"], start_year=1990)
     outcomes: Counter[str] = Counter()
     for index, path in enumerate(_files("pass")):
         # when
         result = iati_import_bytes(
-            actor, _with_identifiers(path.read_bytes(), f"T{index}"), program=program, default_area=areas["520422"]
+            actor=actor,
+            data=_with_identifiers(path.read_bytes(), f"T{index}"),
+            program=program,
+            default_area=areas["520422"],
         )
         # then
         assert result.is_valid, path

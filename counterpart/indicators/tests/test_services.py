@@ -16,7 +16,7 @@ def test_the_default_catalogue_is_loaded_with_stable_keys(db) -> None:
 
 def test_users_add_their_own_indicators(db, actor) -> None:
     indicator = indicator_create(
-        actor,
+        actor=actor,
         key="tea_gardens_mu",
         name_zh="茶园面积",
         name_en="Tea gardens",
@@ -26,23 +26,27 @@ def test_users_add_their_own_indicators(db, actor) -> None:
     )
     assert indicator.assessment_area == "funds" and not indicator.is_builtin
     with pytest.raises(InvalidInput) as error:
-        indicator_create(actor, key="Bad Key", name_zh="x", name_en="x", topic="outputs", unit="mu", aggregation="sum")
+        indicator_create(
+            actor=actor, key="Bad Key", name_zh="x", name_en="x", topic="outputs", unit="mu", aggregation="sum"
+        )
     assert error.value.field == "key"
     with pytest.raises(InvalidInput):
         indicator_create(
-            actor, key="tea_gardens_mu", name_zh="x", name_en="x", topic="outputs", unit="mu", aggregation="sum"
+            actor=actor, key="tea_gardens_mu", name_zh="x", name_en="x", topic="outputs", unit="mu", aggregation="sum"
         )
 
 
 def test_reported_values_name_a_catalogue_indicator_in_its_unit(program, actor) -> None:
-    value = reported_value_enter(actor, program=program, indicator_key="labour_trained", year=2009, value="12000")
+    value = reported_value_enter(actor=actor, program=program, indicator_key="labour_trained", year=2009, value="12000")
     assert value.unit == "persons"
     with pytest.raises(InvalidInput) as error:
-        reported_value_enter(actor, program=program, indicator_key="happiness", year=2009, value=1)
+        reported_value_enter(actor=actor, program=program, indicator_key="happiness", year=2009, value=1)
     assert error.value.field == "indicator_key"
     with pytest.raises(InvalidInput) as error:
-        reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2009, value=1640, unit="公里")
+        reported_value_enter(
+            actor=actor, program=program, indicator_key="fiscal_aid", year=2009, value=1640, unit="公里"
+        )
     assert (error.value.field, error.value.value) == ("unit", "公里")
     with pytest.raises(InvalidInput) as error:
-        reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2009, value=-1)
+        reported_value_enter(actor=actor, program=program, indicator_key="fiscal_aid", year=2009, value=-1)
     assert error.value.field == "value"

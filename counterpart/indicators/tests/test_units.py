@@ -35,10 +35,10 @@ def test_unit_spellings_in_both_languages(spelling: str, base: str, factor: int)
 def test_wan_and_yi_yuan_convert_exactly(program, actor) -> None:
     # given 1640.37万元 and 0.3125亿元, figures whose float product is not exact
     first = reported_value_enter(
-        actor, program=program, indicator_key="fiscal_aid", year=2009, value="1640.37", unit="万元"
+        actor=actor, program=program, indicator_key="fiscal_aid", year=2009, value="1640.37", unit="万元"
     )
     second = reported_value_enter(
-        actor, program=program, indicator_key="fiscal_aid", year=2011, value="0.3125", unit="亿元"
+        actor=actor, program=program, indicator_key="fiscal_aid", year=2011, value="0.3125", unit="亿元"
     )
     # then
     assert (first.value, first.unit) == (Decimal("16403700"), "yuan")

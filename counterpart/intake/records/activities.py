@@ -153,7 +153,7 @@ class TrainingsKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         training_create(
-            actor,
+            actor=actor,
             program=context.program(row["program"]),
             kind=row["kind"],
             title=row["title"],
@@ -168,7 +168,7 @@ class TrainingsKind(Kind):
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Training)
-        training_update(actor, record, reason=reason, **changes)
+        training_update(actor=actor, training=record, reason=reason, **changes)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:
@@ -281,7 +281,7 @@ class TrainingParticipantsKind(Kind):
         for row in rows:
             groups.setdefault(row["_training"].pk, (row["_training"], []))[1].append(row["_person"])
         for training, persons in groups.values():
-            training_participants_add(actor, training, persons)
+            training_participants_add(actor=actor, training=training, persons=persons)
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         participants = TrainingParticipant.objects.select_related("training__program", "person").order_by(
@@ -428,7 +428,7 @@ class StudentAidKind(Kind):
                 StudentAidRow(student=row["_person"], school_name=row["school_name"], amount_fen=row["amount"])
             )
         for (_pk, date), (commitment, grants) in groups.items():
-            student_aid_grant_batch(actor, commitment=commitment, grants=grants, date=date)
+            student_aid_grant_batch(actor=actor, commitment=commitment, grants=grants, date=date)
 
     def export_rows(self, program: Program | None = None, user: Any = None) -> Iterator[Row]:
         aid = StudentAid.objects.select_related("program", "student", "ledger_transaction__commitment").order_by(

@@ -136,7 +136,7 @@ class ProjectBeneficiariesKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         benefit_record(
-            actor,
+            actor=actor,
             program=context.program(row["program"]),
             kind=BenefitKind.PROJECT,
             date=row["date"],

@@ -94,7 +94,7 @@ class LedgerReversalsKind(Kind):
         raise InvalidInput(column, value, _("冲销交易不可修改；如需更正，请重新录入原交易"))
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
-        ledger_reverse(actor, self._original(row, context), date=row["date"], reason=row["reason"])
+        ledger_reverse(actor=actor, original=self._original(row, context), date=row["date"], reason=row["reason"])
 
     def _reversals(self) -> Any:
         return LedgerTransaction.objects.filter(kind=TransactionKind.REVERSAL).select_related("program", "reverses")
@@ -171,13 +171,15 @@ class HouseholdStatusesKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         household = household_named(row["household_number"], context)
-        household_status_set(actor, household, year=row["year"], status=row["status"], reason=row["reason"] or "")
+        household_status_set(
+            actor=actor, household=household, year=row["year"], status=row["status"], reason=row["reason"] or ""
+        )
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, HouseholdStatus)
         household_status_set(
-            actor,
-            record.household,
+            actor=actor,
+            household=record.household,
             year=record.year,
             status=changes.get("status", record.status),
             reason=changes.get("reason", record.reason) or "",

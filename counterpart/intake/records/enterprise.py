@@ -184,7 +184,7 @@ class EnterpriseReportsKind(Kind):
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         program, enterprise, operation = self._scope(row, context)
         enterprise_report_draft(
-            actor,
+            actor=actor,
             program=program,
             enterprise=enterprise,
             year=row["year"],
@@ -198,7 +198,9 @@ class EnterpriseReportsKind(Kind):
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, EnterpriseReport)
         current = self._row(record, "")
-        enterprise_report_update(actor, record, figures=self._figures({**current, **changes}, record.qualifiers))
+        enterprise_report_update(
+            actor=actor, report=record, figures=self._figures({**current, **changes}, record.qualifiers)
+        )
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:
@@ -317,7 +319,7 @@ class MarketEventsKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         market_event_record(
-            actor,
+            actor=actor,
             program=context.program(row["program"]),
             kind=row["kind"],
             title=row["title"],
@@ -335,7 +337,9 @@ class MarketEventsKind(Kind):
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, MarketEvent)
-        market_event_update(actor, record, reason=reason, **{_EVENT_FIELDS[c]: v for c, v in changes.items()})
+        market_event_update(
+            actor=actor, event=record, reason=reason, **{_EVENT_FIELDS[c]: v for c, v in changes.items()}
+        )
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:

@@ -175,7 +175,7 @@ class ReportedValuesKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         reported_value_enter(
-            actor,
+            actor=actor,
             program=context.program(row["program"]),
             indicator_key=row["indicator_key"],
             year=row["year"],
@@ -201,7 +201,7 @@ class ReportedValuesKind(Kind):
         if "qualifier" in fields:
             parsed = qualifier_parse(fields["qualifier"], str(fields.get("share_of") or record.share_of))
             fields.update(qualifier=parsed.qualifier, share_percent=parsed.share_percent, share_of=parsed.share_of)
-        reported_value_update(actor, record, reason=reason, **fields)
+        reported_value_update(actor=actor, reported=record, reason=reason, **fields)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:

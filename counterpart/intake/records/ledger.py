@@ -146,11 +146,16 @@ class LedgerKind(Kind):
         common = {"date": row["date"], "description": row["description"], "external_ref": row["external_ref"]}
         if row["kind"] == TransactionKind.COMMITMENT:
             ledger_commit(
-                actor, program=program, source=row["source"], amount_fen=row["amount"], recipient_area=area, **common
+                actor=actor,
+                program=program,
+                source=row["source"],
+                amount_fen=row["amount"],
+                recipient_area=area,
+                **common,
             )
         elif row["kind"] == TransactionKind.IN_KIND_DONATION:
             ledger_donate_in_kind(
-                actor,
+                actor=actor,
                 program=program,
                 source=row["source"],
                 value_fen=row["amount"],
@@ -164,7 +169,7 @@ class LedgerKind(Kind):
         else:
             commitment = self._find(program, row["commitment_ref"]).get()
             ledger_disburse(
-                actor,
+                actor=actor,
                 commitment=commitment,
                 amount_fen=row["amount"],
                 project=project,

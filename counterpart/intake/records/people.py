@@ -127,11 +127,11 @@ class HouseholdsKind(Kind):
                 )
             )
         for year, households in by_year.items():
-            households_register_bulk(actor, households, year=year, source=reason)
+            households_register_bulk(actor=actor, rows=households, year=year, source=reason)
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Household)
-        household_update(actor, record, reason=reason, **changes)
+        household_update(actor=actor, household=record, reason=reason, **changes)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for household in records:
@@ -342,7 +342,7 @@ class PersonsKind(Kind):
                 raise InvalidInput(column, changes[column], _(_MOVED))
 
     def create_many(self, actor: Actor, rows: Sequence[Row], context: ImportContext, *, reason: str) -> None:
-        persons_register_bulk(actor, (self._person_row(row, context) for row in rows), source=reason)
+        persons_register_bulk(actor=actor, rows=(self._person_row(row, context) for row in rows), source=reason)
 
     def _person_row(self, row: Row, context: ImportContext) -> PersonRow:
         household = household_named(row["household_number"], context) if row["household_number"] else None
@@ -358,7 +358,7 @@ class PersonsKind(Kind):
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Person)
-        person_update(actor, record, reason=reason, **changes)
+        person_update(actor=actor, person=record, reason=reason, **changes)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         """The persons among ``records`` that have an identity number (the natural key of this kind)."""
@@ -529,7 +529,7 @@ class PersonsKind(Kind):
         return persons_stage_classify(table)
 
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
-        return persons_stage_apply(actor, table, source=reason)
+        return persons_stage_apply(actor=actor, table=table, source=reason)
 
 
 kind_register(HouseholdsKind())

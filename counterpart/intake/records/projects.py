@@ -114,11 +114,11 @@ class ProjectsKind(Kind):
                 raise InvalidInput(column, value, _("该列不能通过导入修改（如需变更请取消项目后重新申报）"))
 
     def create_many(self, actor: Actor, rows: Sequence[Row], context: ImportContext, *, reason: str) -> None:
-        projects_propose_bulk(actor, [self._draft(row, context) for row in rows], reason=reason)
+        projects_propose_bulk(actor=actor, drafts=[self._draft(row, context) for row in rows], reason=reason)
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Project)
-        project_update(actor, record, reason=reason, **{_EDITABLE[c]: v for c, v in changes.items()})
+        project_update(actor=actor, project=record, reason=reason, **{_EDITABLE[c]: v for c, v in changes.items()})
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:

@@ -128,7 +128,7 @@ class ProgramsKind(Kind):
 
     def create(self, actor: Actor, row: Row, context: ImportContext, *, reason: str) -> None:
         program = program_create(
-            actor,
+            actor=actor,
             slug=row["slug"],
             name_zh=row["name_zh"],
             name_en=row["name_en"],
@@ -151,7 +151,7 @@ class ProgramsKind(Kind):
             fields["other_donor_areas"] = [
                 context.area(code, "other_donor_areas") for code in _codes(changes["other_donor_areas"])
             ]
-        program_update(actor, record, reason=reason, **fields)
+        program_update(actor=actor, program=record, reason=reason, **fields)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:
@@ -281,7 +281,7 @@ class PairingsKind(Kind):
         donor = context.area(row["donor_area"], "donor_area")
         recipient = context.area(row["recipient_area"], "recipient_area")
         pairing_create(
-            actor,
+            actor=actor,
             program=context.program(row["program"]),
             level=row["level"],
             donor_area=donor,
@@ -296,7 +296,7 @@ class PairingsKind(Kind):
 
     def update(self, actor: Actor, record: Model, changes: Row, context: ImportContext, *, reason: str) -> None:
         assert isinstance(record, Pairing)
-        pairing_end(actor, record, valid_to=changes["valid_to"], reason=reason)
+        pairing_end(actor=actor, pairing=record, valid_to=changes["valid_to"], reason=reason)
 
     def rows_of(self, records: Iterable[Model]) -> Iterator[Row]:
         for record in records:

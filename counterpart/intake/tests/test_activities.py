@@ -45,14 +45,14 @@ def members(areas, actor):
 @pytest.fixture
 def course(program, areas, actor, write_csv):
     rows = [TRAINING_HEADER, ["qd-gz", "labour_transfer", "电焊培训班", "2009-05-01", "2009-05-20", "520422", 40]]
-    assert import_file(actor, write_csv("trainings.csv", rows), kind="trainings").ok
+    assert import_file(actor=actor, path=write_csv("trainings.csv", rows), kind="trainings").ok
     return Training.objects.get()
 
 
 def test_trainings_load_and_a_corrected_count_updates(course, actor, write_csv):
     # when: the reported count is corrected and the file imported again
     rows = [TRAINING_HEADER, ["qd-gz", "劳动力转移培训", "电焊培训班", "2009-05-01", "2009-05-20", "520422", 45]]
-    result = import_file(actor, write_csv("t2.csv", rows), kind="trainings")
+    result = import_file(actor=actor, path=write_csv("t2.csv", rows), kind="trainings")
     # then
     assert result.ok and result.batch.rows_changed == 1, result.errors
     course.refresh_from_db()
@@ -62,7 +62,7 @@ def test_trainings_load_and_a_corrected_count_updates(course, actor, write_csv):
 
 def test_a_training_ending_before_it_starts_is_refused(program, areas, actor, write_csv):
     rows = [TRAINING_HEADER, ["qd-gz", "labour_transfer", "班", "2009-05-20", "2009-05-01", "520422", ""]]
-    result = import_file(actor, write_csv("t.csv", rows), kind="trainings")
+    result = import_file(actor=actor, path=write_csv("t.csv", rows), kind="trainings")
     assert [(e.row, e.column, e.message_zh) for e in result.errors] == [(2, "结束日期", "结束日期早于开始日期")]
 
 
@@ -72,7 +72,9 @@ def test_participants_by_identity_number_with_benefits_and_a_masked_round_trip(
     # given
     rows = [["qd-gz", "labour_transfer", "电焊培训班", "2009-05-01", number(n), ""] for n in (1, 2, 3)]
     # when
-    result = import_file(actor, write_csv("p.csv", [PARTICIPANT_HEADER, *rows]), kind="training_participants")
+    result = import_file(
+        actor=actor, path=write_csv("p.csv", [PARTICIPANT_HEADER, *rows]), kind="training_participants"
+    )
     # then
     assert result.ok, result.errors
     assert TrainingParticipant.objects.filter(training=course).count() == 3
@@ -81,7 +83,7 @@ def test_participants_by_identity_number_with_benefits_and_a_masked_round_trip(
     exported = tmp_path / "participants.csv"
     export_kind(kind_get("training_participants"), exported, file_format="csv")
     assert [line[4] for line in reread(exported)[1:]] == [identity_mask(number(n)) for n in (1, 2, 3)]
-    again = import_file(actor, exported, kind="training_participants")
+    again = import_file(actor=actor, path=exported, kind="training_participants")
     # then: nothing changes
     assert again.ok and again.batch.rows_unchanged == 3, again.errors
     assert TrainingParticipant.objects.count() == 3
@@ -89,7 +91,9 @@ def test_participants_by_identity_number_with_benefits_and_a_masked_round_trip(
 
 def test_an_unregistered_participant_loads_nothing(course, members, actor, write_csv):
     rows = [["qd-gz", "labour_transfer", "电焊培训班", "2009-05-01", number(n), ""] for n in (1, 2, 9)]
-    result = import_file(actor, write_csv("p.csv", [PARTICIPANT_HEADER, *rows]), kind="training_participants")
+    result = import_file(
+        actor=actor, path=write_csv("p.csv", [PARTICIPANT_HEADER, *rows]), kind="training_participants"
+    )
     assert [(e.row, e.column, e.value) for e in result.errors] == [(4, "身份证号码", identity_mask(number(9)))]
     assert result.errors[0].message_zh == "没有该身份证号码的登记人员"
     assert not TrainingParticipant.objects.exists()
@@ -98,7 +102,7 @@ def test_an_unregistered_participant_loads_nothing(course, members, actor, write
 @pytest.fixture
 def commitment(program, actor):
     return ledger_commit(
-        actor,
+        actor=actor,
         program=program,
         date=datetime.date(2009, 3, 1),
         source="fiscal_municipal",
@@ -111,7 +115,7 @@ def test_student_aid_posts_one_disbursement_per_commitment_and_date(commitment, 
     # given
     rows = [["qd-gz", "C-1", "2009-09-01", number(n), "普定一中", "300"] for n in (1, 2)]
     # when
-    result = import_file(actor, write_csv("aid.csv", [AID_HEADER, *rows]), kind="student_aid")
+    result = import_file(actor=actor, path=write_csv("aid.csv", [AID_HEADER, *rows]), kind="student_aid")
     # then
     assert result.ok, result.errors
     disbursements = LedgerTransaction.objects.filter(kind=TransactionKind.DISBURSEMENT)
@@ -121,11 +125,11 @@ def test_student_aid_posts_one_disbursement_per_commitment_and_date(commitment, 
     # when: the masked export comes back unchanged, and then with an amount edited
     exported = tmp_path / "aid.csv"
     export_kind(kind_get("student_aid"), exported, file_format="csv")
-    again = import_file(actor, exported, kind="student_aid")
+    again = import_file(actor=actor, path=exported, kind="student_aid")
     lines = reread(exported)
     lines[1][-1] = "350"
     edited = write_csv("edited.csv", lines)
-    refused = import_file(actor, edited, kind="student_aid")
+    refused = import_file(actor=actor, path=edited, kind="student_aid")
     # then: unchanged is a no-op; an edit of aid posted in the ledger is refused, naming the cell
     assert again.ok and again.batch.rows_unchanged == 2, again.errors
     assert [(e.row, e.column) for e in refused.errors] == [(2, "金额（元）")]
@@ -134,7 +138,7 @@ def test_student_aid_posts_one_disbursement_per_commitment_and_date(commitment, 
 
 def test_student_aid_beyond_the_commitment_loads_nothing(commitment, members, actor, write_csv):
     rows = [["qd-gz", "C-1", "2009-09-01", number(n), "普定一中", "600"] for n in (1, 2)]
-    result = import_file(actor, write_csv("aid.csv", [AID_HEADER, *rows]), kind="student_aid")
+    result = import_file(actor=actor, path=write_csv("aid.csv", [AID_HEADER, *rows]), kind="student_aid")
     assert not result.ok and result.errors
     assert not StudentAid.objects.exists()
     assert not LedgerTransaction.objects.filter(kind=TransactionKind.DISBURSEMENT).exists()
@@ -142,8 +146,10 @@ def test_student_aid_beyond_the_commitment_loads_nothing(commitment, members, ac
 
 @pytest.fixture
 def company(program, areas, actor):
-    organisation = organisation_create(actor, name_zh="红星集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
+    organisation = organisation_create(
+        actor=actor, name_zh="红星集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
 
 REPORT_HEADER: list[object] = [
@@ -160,18 +166,18 @@ REPORT_HEADER: list[object] = [
 def test_enterprise_reports_load_as_drafts_and_update_until_confirmed(company, actor, write_csv):
     # given
     rows: list[list[object]] = [REPORT_HEADER, ["qd-gz", "红星集团", "52", 2009, "1200000", 300, ""]]
-    first = import_file(actor, write_csv("r.csv", rows), kind="enterprise_reports")
+    first = import_file(actor=actor, path=write_csv("r.csv", rows), kind="enterprise_reports")
     # when: the jobs figure is corrected
     rows[1][5] = 320
-    second = import_file(actor, write_csv("r2.csv", rows), kind="enterprise_reports")
+    second = import_file(actor=actor, path=write_csv("r2.csv", rows), kind="enterprise_reports")
     # then
     assert first.ok and second.ok and second.batch.rows_changed == 1, (first.errors, second.errors)
     report = EnterpriseReport.objects.get()
     assert (report.status, report.taxes_paid_fen, report.jobs_created) == (ReportStatus.DRAFT, 1_200_000_00, 320)
     # when: confirmed, a further edit is refused
-    enterprise_report_confirm(actor, enterprise_report_submit(actor, report))
+    enterprise_report_confirm(actor=actor, report=enterprise_report_submit(actor=actor, report=report))
     rows[1][5] = 330
-    third = import_file(actor, write_csv("r3.csv", rows), kind="enterprise_reports")
+    third = import_file(actor=actor, path=write_csv("r3.csv", rows), kind="enterprise_reports")
     assert [(e.row, e.column) for e in third.errors] == [(2, "年度")]
     report.refresh_from_db()
     assert report.jobs_created == 320
@@ -179,7 +185,7 @@ def test_enterprise_reports_load_as_drafts_and_update_until_confirmed(company, a
 
 def test_an_unknown_enterprise_is_named(company, actor, write_csv):
     rows = [REPORT_HEADER, ["qd-gz", "不存在集团", "52", 2009, "1", "", ""]]
-    result = import_file(actor, write_csv("r.csv", rows), kind="enterprise_reports")
+    result = import_file(actor=actor, path=write_csv("r.csv", rows), kind="enterprise_reports")
     assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "企业名称", "不存在集团")]
 
 
@@ -201,14 +207,14 @@ def test_market_events_round_trip_and_edit(program, areas, actor, write_csv, tmp
         EVENT_HEADER,
         ["qd-gz", "fair", "贵州名优产品展销会", "2009-06-10", "2009-06-14", "青岛国际会展中心", "3702", "980000"],
     ]
-    assert import_file(actor, write_csv("e.csv", rows), kind="market_events").ok
+    assert import_file(actor=actor, path=write_csv("e.csv", rows), kind="market_events").ok
     exported = tmp_path / "events.csv"
     export_kind(kind_get("market_events"), exported, file_format="csv")
     # when: the export re-imported unchanged, then with the sales corrected
-    unchanged = import_file(actor, exported, kind="market_events")
+    unchanged = import_file(actor=actor, path=exported, kind="market_events")
     lines = reread(exported)
     lines[1][lines[0].index("现场销售额（元）")] = "990000"
-    edited = import_file(actor, write_csv("e2.csv", lines), kind="market_events")
+    edited = import_file(actor=actor, path=write_csv("e2.csv", lines), kind="market_events")
     # then
     assert unchanged.ok and unchanged.batch.rows_unchanged == 1, unchanged.errors
     assert edited.ok and edited.batch.rows_changed == 1, edited.errors

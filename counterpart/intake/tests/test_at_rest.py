@@ -100,7 +100,7 @@ def test_imports_that_succeed_fail_and_are_killed_leave_no_number_in_clear(dirs,
     bad = upload_store(io.BytesIO(_csv(_numbers(40, first=100), bad_last=True)), suffix=".csv")
     killed = upload_store(io.BytesIO(_csv(_numbers(40, first=200))), suffix=".csv")
     for path in (good, bad, killed):
-        batch_enqueue(actor, path, kind="persons")
+        batch_enqueue(actor=actor, path=path, kind="persons")
     # when the worker runs the first two
     claimed = [batch_claim(), batch_claim()]
     results = [batch_run(actor, batch) for batch in claimed if batch is not None]
@@ -137,7 +137,7 @@ def test_a_clear_upload_left_from_before_is_sealed_or_removed(dirs, actor, house
     uploads.mkdir(parents=True)
     queued = uploads / "old.csv"
     queued.write_bytes(_csv(_numbers(5, first=300)))
-    batch = batch_enqueue(actor, queued, kind="persons")
+    batch = batch_enqueue(actor=actor, path=queued, kind="persons")
     # when swept
     assert leftovers_sweep()["sealed"] == 1
     # then the queued file is sealed in place and still imports
@@ -152,4 +152,4 @@ def households_village(areas):
 
 def test_a_command_line_file_is_read_as_it_is(dirs, actor, households_village, write_csv):
     path = write_csv("persons.csv", [HEADER, ["", "", "甲", _numbers(1, first=400)[0], "", "", VILLAGE]])
-    assert import_file(actor, path, kind="persons").ok
+    assert import_file(actor=actor, path=path, kind="persons").ok

@@ -21,9 +21,9 @@ def test_export_reimported_unchanged_changes_nothing_and_edits_update_exactly_th
     program, areas, actor, tmp_path: Path, file_format
 ):
     # given: projects entered by the service, one title a would-be formula
-    import_file(actor, _csv(tmp_path / "seed.csv", [PROJECT_HEADER, *project_rows(3)]), kind="projects")
+    import_file(actor=actor, path=_csv(tmp_path / "seed.csv", [PROJECT_HEADER, *project_rows(3)]), kind="projects")
     project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="P-F",
         title_zh='=HYPERLINK("http://x")',
@@ -36,7 +36,7 @@ def test_export_reimported_unchanged_changes_nothing_and_edits_update_exactly_th
     export = tmp_path / f"projects.{file_format}"
     # when: exported and imported back unchanged
     assert export_kind(kind_get("projects"), export, file_format=file_format) == 4
-    again = import_file(actor, export, kind="projects")
+    again = import_file(actor=actor, path=export, kind="projects")
     # then
     assert again.ok, again.errors
     assert (again.batch.rows_new, again.batch.rows_changed, again.batch.rows_unchanged) == (0, 0, 4)
@@ -50,7 +50,7 @@ def test_export_reimported_unchanged_changes_nothing_and_edits_update_exactly_th
         workbook = load_workbook(export)
         workbook.active["C3"] = "改过的名称"
         workbook.save(edited)
-    result = import_file(actor, edited, kind="projects")
+    result = import_file(actor=actor, path=edited, kind="projects")
     # then
     assert result.ok, result.errors
     assert (result.batch.rows_changed, result.batch.rows_unchanged) == (1, 3)
@@ -68,7 +68,7 @@ def test_exports_neutralise_formula_cells(program, areas, actor, tmp_path: Path)
     # given: descriptions (kept as typed, unlike titles) that a spreadsheet would run as formulas
     for n, text in enumerate(["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "正常"]):
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code=f"F-{n}",
             title_zh="标题",
@@ -144,7 +144,7 @@ def test_a_filled_in_template_imports(program, actor, tmp_path: Path):
     sheet = workbook["projects"]
     sheet.append(["qd-gz", "T-1", "学校", "", "education", "520422", 2009, 500000])
     workbook.save(path)
-    result = import_file(actor, path)
+    result = import_file(actor=actor, path=path)
     assert result.ok, result.errors
     assert Project.objects.get(code="T-1").budget_fen == 50_000_000
 

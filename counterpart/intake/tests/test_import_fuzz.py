@@ -19,7 +19,7 @@ FILES = int(os.environ.get("COUNTERPART_FUZZ_FILES", "300"))
 
 
 def _queued(actor, content: bytes, suffix: str = ".csv") -> ImportBatch:
-    batch_enqueue(actor, upload_store(io.BytesIO(content), suffix=suffix), kind="persons")
+    batch_enqueue(actor=actor, path=upload_store(io.BytesIO(content), suffix=suffix), kind="persons")
     claimed = batch_claim()
     assert claimed is not None
     return claimed
@@ -44,7 +44,7 @@ def test_a_200000_character_field_is_a_row_error_in_both_languages(areas, actor,
 def test_a_quoted_field_running_to_the_end_of_a_big_file_is_refused_not_raised(areas, actor, write_csv):
     path = write_csv("persons.csv", [PERSONS])
     path.write_bytes(path.read_bytes() + b'"' + b"y" * 300_000)
-    result = import_file(actor, path, kind="persons")
+    result = import_file(actor=actor, path=path, kind="persons")
     assert result.batch.status == BatchStatus.INVALID and result.errors
 
 

@@ -28,18 +28,20 @@ BENEFICIARIES = ["协作项目", "项目编号", "受益日期", "户编号", "�
 @pytest.fixture
 def puding(areas):
     """The recipient office of 普定县; 西秀区 next door has a village of its own."""
-    areas_upsert(Actor.system("test"), [AreaRow("520402100", "某镇"), AreaRow("520402100201", "邻村")], source="test")
+    areas_upsert(
+        actor=Actor.system("test"), rows=[AreaRow("520402100", "某镇"), AreaRow("520402100201", "邻村")], source="test"
+    )
     return Actor.of(user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]))
 
 
 def test_a_county_loads_its_own_households_and_a_row_of_the_neighbours_loads_nothing(puding, write_csv):
     own = [["H-1", "520422100201", "illness", 2009], ["H-2", "520422100201", "disability", 2009]]
-    result = import_file(puding, write_csv("own.csv", [HOUSEHOLDS, *own]))
+    result = import_file(actor=puding, path=write_csv("own.csv", [HOUSEHOLDS, *own]))
     assert result.ok, result.errors
     assert Household.objects.count() == 2
 
     mixed = [["H-3", "520422100201", "illness", 2009], ["H-4", "520402100201", "illness", 2009]]
-    refused = import_file(puding, write_csv("mixed.csv", [HOUSEHOLDS, *mixed]))
+    refused = import_file(actor=puding, path=write_csv("mixed.csv", [HOUSEHOLDS, *mixed]))
     assert [(e.row, e.column, e.value, e.message_zh) for e in refused.errors] == [
         (3, "所在村区划代码", "520402100201", "该地区不在您的权限范围内")
     ]
@@ -48,10 +50,12 @@ def test_a_county_loads_its_own_households_and_a_row_of_the_neighbours_loads_not
 
 def test_a_row_naming_another_countys_record_is_refused_whatever_it_says(puding, actor, write_csv):
     # given: the neighbour's household, registered by its own office
-    import_file(actor, write_csv("theirs.csv", [HOUSEHOLDS, ["X-1", "520402100201", "illness", 2009]]))
+    import_file(actor=actor, path=write_csv("theirs.csv", [HOUSEHOLDS, ["X-1", "520402100201", "illness", 2009]]))
     # when: 普定县 names it, once in its village (another cause) and once "moved" into its own village
-    as_is = import_file(puding, write_csv("a.csv", [HOUSEHOLDS, ["X-1", "520402100201", "disability", 2009]]))
-    moved = import_file(puding, write_csv("b.csv", [HOUSEHOLDS, ["X-1", "520422100201", "illness", 2009]]))
+    as_is = import_file(
+        actor=puding, path=write_csv("a.csv", [HOUSEHOLDS, ["X-1", "520402100201", "disability", 2009]])
+    )
+    moved = import_file(actor=puding, path=write_csv("b.csv", [HOUSEHOLDS, ["X-1", "520422100201", "illness", 2009]]))
     # then
     assert [(e.column, e.value) for e in as_is.errors] == [("所在村区划代码", "520402100201")]
     assert [(e.column, e.message_en) for e in moved.errors] == [
@@ -65,10 +69,10 @@ def test_persons_of_a_county_take_the_checked_path_and_keep_to_its_households(pu
     household(actor, areas["520422100201"], "H-1")
     header = ["户编号", "与户主关系", "姓名", "身份证号码"]
     rows = [["H-1", "户主", "王一", number(1)], ["X-1", "子女", "李二", number(2, prefix="520402")]]
-    result = import_file(puding, write_csv("p.csv", [header, *rows]))
+    result = import_file(actor=puding, path=write_csv("p.csv", [header, *rows]))
     assert [(e.row, e.column, e.value) for e in result.errors] == [(3, "户编号", "X-1")]
     assert not Person.objects.exists()
-    assert import_file(puding, write_csv("p2.csv", [header, rows[0]])).ok
+    assert import_file(actor=puding, path=write_csv("p2.csv", [header, rows[0]])).ok
     assert Person.objects.filter(household__number="H-1").count() == Person.objects.count() == 1
     assert not theirs.members.exists()
 
@@ -76,7 +80,7 @@ def test_persons_of_a_county_take_the_checked_path_and_keep_to_its_households(pu
 def test_a_county_records_beneficiaries_of_its_own_projects_only(puding, actor, areas, program, pairing, write_csv):
     def proposed(code: str, area: str):
         return project_propose(
-            actor,
+            actor=actor,
             program=program,
             code=code,
             title_zh=code,
@@ -92,7 +96,7 @@ def test_a_county_records_beneficiaries_of_its_own_projects_only(puding, actor, 
     member(actor, home, 1)
     day = datetime.date(2009, 6, 1).isoformat()
     rows = [["qd-gz", "P-OWN", day, "H-1", "", ""], ["qd-gz", "P-THEIRS", day, "H-1", "", ""]]
-    result = import_file(puding, write_csv("b.csv", [BENEFICIARIES, *rows]))
+    result = import_file(actor=puding, path=write_csv("b.csv", [BENEFICIARIES, *rows]))
     assert [(e.row, e.column, e.value) for e in result.errors] == [(3, "项目编号", "P-THEIRS")]
     assert not Benefit.objects.exists()
 
@@ -102,13 +106,13 @@ def test_a_county_may_not_import_the_program_offices_kinds_and_other_roles_impor
 ) -> None:
     projects = write_csv("projects.csv", [["协作项目", "项目编号", "项目名称"], ["qd-gz", "P-1", "饮水"]])
     with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
-        import_file(puding, projects, kind="projects")
+        import_file(actor=puding, path=projects, kind="projects")
     auditor = Actor.of(user_with_membership("auditor", role=Role.AUDITOR))
     households = write_csv("h.csv", [HOUSEHOLDS, ["H-1", "520422100201", "illness", 2009]])
     with pytest.raises(FileRejected, match="不能导入数据"):
-        import_file(auditor, households)
+        import_file(actor=auditor, path=households)
     with pytest.raises(FileRejected):
-        batch_enqueue(auditor, households)
+        batch_enqueue(actor=auditor, path=households)
 
 
 def test_the_program_office_loads_its_programs_courses_for_every_county_but_not_the_registry(
@@ -119,22 +123,22 @@ def test_the_program_office_loads_its_programs_courses_for_every_county_but_not_
         ["qd-gz", "labour_transfer", "电焊培训班", "2010-05-01", "2010-05-20", "520422", 40],
         ["qd-gz", "labour_transfer", "厨师培训班", "2010-06-01", "2010-06-20", "520402", 30],
     ]
-    assert import_file(office, write_csv("t.csv", [TRAINING_HEADER, *courses]), kind="trainings").ok
+    assert import_file(actor=office, path=write_csv("t.csv", [TRAINING_HEADER, *courses]), kind="trainings").ok
     # the poverty registry is the counties' (people/policy.py): the whole file is refused
     rows = [["H-1", "520422100201", "illness", 2009], ["H-2", "520402100201", "illness", 2009]]
     with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
-        import_file(office, write_csv("h.csv", [HOUSEHOLDS, *rows]))
+        import_file(actor=office, path=write_csv("h.csv", [HOUSEHOLDS, *rows]))
     assert not Household.objects.exists()
 
 
 def test_a_queued_upload_runs_as_its_uploader_within_their_areas(puding, write_csv):
     rows = [["H-1", "520422100201", "illness", 2009], ["H-2", "520402100201", "illness", 2009]]
-    batch = batch_enqueue(puding, write_csv("h.csv", [HOUSEHOLDS, *rows]))
+    batch = batch_enqueue(actor=puding, path=write_csv("h.csv", [HOUSEHOLDS, *rows]))
     result = batch_run(Actor.system("worker:import"), batch)
     assert result.batch.status == BatchStatus.INVALID
     assert [e.value for e in result.errors] == ["520402100201"]
 
-    batch = batch_enqueue(puding, write_csv("own.csv", [HOUSEHOLDS, rows[0]]))
+    batch = batch_enqueue(actor=puding, path=write_csv("own.csv", [HOUSEHOLDS, rows[0]]))
     assert batch_run(Actor.system("worker:import"), batch).ok
     assert AuditEvent.objects.filter(action="intake.import").get().actor_label == "puding"
 
@@ -146,21 +150,23 @@ def test_an_enterprise_loads_its_own_reports_as_drafts_and_no_other_enterprises(
     from counterpart.registry.services import organisation_create
 
     def company(name: str):
-        organisation = organisation_create(actor, name_zh=name, kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-        return enterprise_register(actor, organisation=organisation, side=Side.DONOR, programs=[program])
+        organisation = organisation_create(
+            actor=actor, name_zh=name, kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+        )
+        return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
     red_star, haier = company("红星集团"), company("海尔集团")
     reporter = Actor.of(user_with_membership("red-star", role=Role.ENTERPRISE, organisation=red_star.organisation))
     header = ["协作项目", "企业名称", "地区区划代码", "年度", "直接就业人数"]
     rows = [["qd-gz", "红星集团", "52", 2009, 300], ["qd-gz", "海尔集团", "52", 2009, 900]]
 
-    refused = import_file(reporter, write_csv("r.csv", [header, *rows]))
+    refused = import_file(actor=reporter, path=write_csv("r.csv", [header, *rows]))
     assert [(e.row, e.column, e.value) for e in refused.errors] == [(3, "企业名称", "海尔集团")]
     assert not EnterpriseReport.objects.exists()
-    assert import_file(reporter, write_csv("own.csv", [header, rows[0]])).ok
+    assert import_file(actor=reporter, path=write_csv("own.csv", [header, rows[0]])).ok
     report = EnterpriseReport.objects.get()
     assert (report.enterprise, report.status) == (red_star, ReportStatus.DRAFT)  # the office confirms it later
     households = write_csv("h.csv", [HOUSEHOLDS, ["H-1", "520422100201", "illness", 2009]])
     with pytest.raises(FileRejected, match="不在您可以导入的数据类型中"):
-        import_file(reporter, households)
+        import_file(actor=reporter, path=households)
     assert haier.reports.count() == 0

@@ -23,7 +23,7 @@ def test_the_template_offers_the_chinese_labels_in_its_drop_down(tmp_path):
 
 def test_a_row_in_words_loads(program, actor, write_csv):
     path = write_csv("p.csv", [PROJECT_HEADER, ["青岛—贵州", "N-1", "种植项目", "种植业", "普定县", 2009, "100"]])
-    result = import_file(actor, path)
+    result = import_file(actor=actor, path=path)
     assert result.errors == [] and result.batch.rows_new == 1
     project = Project.objects.get(code="N-1")
     assert (project.program, project.category, project.recipient_area_id) == (
@@ -35,5 +35,5 @@ def test_a_row_in_words_loads(program, actor, write_csv):
 
 def test_an_unknown_area_name_is_refused_in_words(program, actor, write_csv):
     path = write_csv("p.csv", [PROJECT_HEADER, ["qd-gz", "N-2", "种植项目", "种植业", "没有这个县", 2009, "100"]])
-    result = import_file(actor, path)
+    result = import_file(actor=actor, path=path)
     assert result.batch.rows_new == 0 and "没有该名称的行政区划" in result.errors[0].message_zh

@@ -44,7 +44,7 @@ def households(areas, actor, write_csv):
         "households.csv",
         [HOUSEHOLD_HEADER, ["H-0", VILLAGE, "illness", 2014, "张三"], ["H-1", VILLAGE, "因学", 2014, ""]],
     )
-    result = import_file(actor, path, kind="households")
+    result = import_file(actor=actor, path=path, kind="households")
     assert result.ok, result.errors
     return {household.number: household for household in Household.objects.all()}
 
@@ -56,10 +56,10 @@ def test_households_load_and_reimport_updates_the_helper(areas, actor, write_csv
         ["H-0", VILLAGE, "illness", 2014, "张三"],
         ["H-1", "520422100201", "因学", 2014, ""],
     ]
-    first = import_file(actor, write_csv("h1.csv", rows), kind="households")
+    first = import_file(actor=actor, path=write_csv("h1.csv", rows), kind="households")
     # when: the helper of one household is corrected
     rows[2][4] = "李四"
-    second = import_file(actor, write_csv("h2.csv", rows), kind="households")
+    second = import_file(actor=actor, path=write_csv("h2.csv", rows), kind="households")
     # then
     assert first.ok and second.ok, (first.errors, second.errors)
     assert (second.batch.rows_changed, second.batch.rows_unchanged) == (1, 1)
@@ -70,7 +70,7 @@ def test_households_load_and_reimport_updates_the_helper(areas, actor, write_csv
 
 def test_households_refuse_a_county_as_village(areas, actor, write_csv):
     path = write_csv("h.csv", [HOUSEHOLD_HEADER, ["H-9", "520422", "illness", 2014, ""]])
-    result = import_file(actor, path, kind="households")
+    result = import_file(actor=actor, path=path, kind="households")
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(2, "所在村区划代码")]
     assert not Household.objects.exists()
@@ -80,7 +80,7 @@ def test_persons_load_encrypted_with_heads_and_one_audit_event(households, actor
     # given
     path = write_csv("persons.csv", [PERSON_HEADER, *person_rows(6)])
     # when
-    result = import_file(actor, path, kind="persons")
+    result = import_file(actor=actor, path=path, kind="persons")
     # then
     assert result.ok, result.errors
     assert result.batch.rows_new == 6
@@ -105,7 +105,7 @@ def test_a_bad_identity_number_at_the_end_loads_nothing_and_is_named_masked(hous
     rows.append(["H-0", "child", "坏行", bad, "", "", ""])
     path = write_csv("persons.csv", [PERSON_HEADER, *rows])
     # when
-    result = import_file(actor, path, kind="persons")
+    result = import_file(actor=actor, path=path, kind="persons")
     # then
     assert result.batch.status == BatchStatus.INVALID
     assert not Person.objects.exists()
@@ -126,7 +126,7 @@ def test_rule_errors_name_row_and_column(households, actor, write_csv):
     ]
     path = write_csv("persons.csv", [PERSON_HEADER, *rows])
     # when
-    result = import_file(actor, path, kind="persons")
+    result = import_file(actor=actor, path=path, kind="persons")
     # then
     assert not Person.objects.exists()
     assert [(e.row, e.column) for e in result.errors] == [
@@ -145,7 +145,7 @@ def test_persons_outside_households_need_a_known_area(areas, actor, write_csv):
         ["", "", "干部甲", number(21), "", "", "520422"],
         ["", "", "干部乙", number(22), "", "", "520499"],
     ]
-    result = import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
+    result = import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
     assert [(e.row, e.column, e.value) for e in result.errors] == [(3, "所在地区划代码", "520499")]
     assert not Person.objects.exists()
 
@@ -153,11 +153,11 @@ def test_persons_outside_households_need_a_known_area(areas, actor, write_csv):
 def test_same_file_twice_and_a_corrected_file(households, actor, write_csv):
     # given
     rows = person_rows(4)
-    first = import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
-    again = import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
+    first = import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
+    again = import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons")
     # when: a name corrected
     rows[2][2] = "改名"
-    corrected = import_file(actor, write_csv("p2.csv", [PERSON_HEADER, *rows]), kind="persons")
+    corrected = import_file(actor=actor, path=write_csv("p2.csv", [PERSON_HEADER, *rows]), kind="persons")
     # then
     assert first.ok and again.already_imported and corrected.ok, corrected.errors
     assert (corrected.batch.rows_new, corrected.batch.rows_changed, corrected.batch.rows_unchanged) == (0, 1, 3)
@@ -167,16 +167,18 @@ def test_same_file_twice_and_a_corrected_file(households, actor, write_csv):
 
 def test_moving_a_registered_person_is_refused(households, actor, write_csv):
     rows = person_rows(3)
-    assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons").ok
+    assert import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons").ok
     rows[2][0] = "H-1"
-    result = import_file(actor, write_csv("p2.csv", [PERSON_HEADER, *rows]), kind="persons")
+    result = import_file(actor=actor, path=write_csv("p2.csv", [PERSON_HEADER, *rows]), kind="persons")
     assert [(e.row, e.column) for e in result.errors] == [(4, "户编号")]
     moved = Person.objects.get(name="成员2").household
     assert moved is not None and moved.number == "H-0"
 
 
 def test_dry_run_counts_and_writes_nothing(households, actor, write_csv):
-    result = import_file(actor, write_csv("p.csv", [PERSON_HEADER, *person_rows(5)]), kind="persons", dry_run=True)
+    result = import_file(
+        actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *person_rows(5)]), kind="persons", dry_run=True
+    )
     assert result.ok, result.errors
     assert result.batch.rows_new == 5
     assert not Person.objects.exists()
@@ -184,7 +186,7 @@ def test_dry_run_counts_and_writes_nothing(households, actor, write_csv):
 
 def test_masked_export_reimports_unchanged_and_edits_update(households, actor, write_csv, tmp_path: Path):
     # given: persons loaded and exported (masked: the caller may not reveal)
-    assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *person_rows(4)]), kind="persons").ok
+    assert import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *person_rows(4)]), kind="persons").ok
     exported = tmp_path / "persons-export.csv"
     export_kind(kind_get("persons"), exported, file_format="csv")
     with exported.open(encoding="utf-8-sig") as handle:
@@ -192,12 +194,12 @@ def test_masked_export_reimports_unchanged_and_edits_update(households, actor, w
     assert all("*" in line[3] and line[3] == identity_mask(line[3]) for line in lines[1:])
     assert not any(number(n) in str(lines) for n in range(4))
     # when: re-imported unchanged, then with one name edited
-    unchanged = import_file(actor, exported, kind="persons")
+    unchanged = import_file(actor=actor, path=exported, kind="persons")
     lines[3][2] = "新名字"
     edited_path = tmp_path / "edited.csv"
     with edited_path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(lines)
-    edited = import_file(actor, edited_path, kind="persons")
+    edited = import_file(actor=actor, path=edited_path, kind="persons")
     # then
     assert unchanged.ok and unchanged.batch.rows_unchanged == 4, unchanged.errors
     assert edited.ok and (edited.batch.rows_changed, edited.batch.rows_unchanged) == (1, 3), edited.errors
@@ -213,7 +215,7 @@ def test_export_reveals_numbers_only_for_a_permitted_user_with_a_reason(househol
     from counterpart.core.audit import Actor
 
     # given
-    assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *person_rows(2)]), kind="persons").ok
+    assert import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *person_rows(2)]), kind="persons").ok
     clerk = User.objects.create_user("clerk")
     officer = User.objects.create_user("officer")
     officer.user_permissions.add(Permission.objects.get(codename="reveal_identity"))
@@ -234,7 +236,7 @@ def test_export_reveals_numbers_only_for_a_permitted_user_with_a_reason(househol
 
 def test_progress_is_published_for_a_page(households, actor, write_csv):
     path = write_csv("p.csv", [PERSON_HEADER, *person_rows(7)])
-    result = import_file(actor, path, kind="persons", chunk_size=3)
+    result = import_file(actor=actor, path=path, kind="persons", chunk_size=3)
     progress = batch_progress(result.batch.pk)
     assert progress is not None and progress.finished and progress.fraction == 1.0
     assert (progress.rows_validated, progress.rows_written, progress.rows_total) == (7, 7, 7)
@@ -247,7 +249,7 @@ def test_xlsx_persons_with_typed_cells(households, actor, write_xlsx):
     # given: household members, and a cadre whose area code Excel stored as a number
     rows = [*person_rows(3), ["", "", "干部", number(31), "male", "1980-05-17", 520422]]
     # when
-    result = import_file(actor, write_xlsx("p.xlsx", [PERSON_HEADER, *rows]), kind="persons")
+    result = import_file(actor=actor, path=write_xlsx("p.xlsx", [PERSON_HEADER, *rows]), kind="persons")
     # then
     assert result.ok, result.errors
     assert Person.objects.filter(relation=Relation.HEAD).count() == 2
@@ -262,7 +264,7 @@ def test_an_export_holds_only_what_the_user_may_see(households, areas, actor, wr
 
     # given: members of a household in 520422, and a cadre registered in 520402
     rows = [*person_rows(2), ["", "", "干部", number(41), "", "", "520402"]]
-    assert import_file(actor, write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons").ok
+    assert import_file(actor=actor, path=write_csv("p.csv", [PERSON_HEADER, *rows]), kind="persons").ok
     county_clerk = User.objects.create_user("county")
     Membership.objects.create(user=county_clerk, role=Role.RECIPIENT_OFFICE, area=areas["520402"])
     path = tmp_path / "scoped.csv"
@@ -278,7 +280,7 @@ def test_the_worker_marks_a_batch_whose_upload_vanished_invalid(households, acto
 
     # given: a queued upload that is then deleted
     path = write_csv("p.csv", [PERSON_HEADER, *person_rows(2)])
-    queued = batch_enqueue(actor, path, kind="persons")
+    queued = batch_enqueue(actor=actor, path=path, kind="persons")
     path.unlink()
     # when
     claimed = batch_claim()

@@ -73,7 +73,7 @@ def test_sigkill_halfway_leaves_a_batch_that_resumes(transactional_db, program, 
     assert loaded % 10000 == 0
     assert ProjectTransition.objects.count() == loaded
     # when: the same file is imported again
-    result = import_file(actor, path, kind="projects", chunk_size=10000)
+    result = import_file(actor=actor, path=path, kind="projects", chunk_size=10000)
     # then: the same batch completes with every row exactly once
     assert result.ok, result.errors
     assert result.batch.pk == batch.pk
@@ -116,7 +116,10 @@ def test_sigkill_of_a_persons_import_leaves_nothing_and_the_worker_resumes(
     village = areas["520422100201"]
     with transaction.atomic():
         households_register_bulk(
-            actor, [HouseholdRow(f"K-{n:06d}", village, "illness") for n in range(households)], year=2014, source="t"
+            actor=actor,
+            rows=[HouseholdRow(f"K-{n:06d}", village, "illness") for n in range(households)],
+            year=2014,
+            source="t",
         )
     path = tmp_path / "persons.csv"
     _persons_file(path, PERSONS, households)
@@ -198,8 +201,8 @@ def test_a_large_persons_load_rebuilds_indexes_and_keys_and_the_database_still_r
     # given: households, a file of their members, and a load that counts as large
     with transaction.atomic():
         households_register_bulk(
-            actor,
-            [HouseholdRow(f"K-{n:06d}", areas["520422100201"], "illness") for n in range(5)],
+            actor=actor,
+            rows=[HouseholdRow(f"K-{n:06d}", areas["520422100201"], "illness") for n in range(5)],
             year=2014,
             source="t",
         )
@@ -216,7 +219,7 @@ def test_a_large_persons_load_rebuilds_indexes_and_keys_and_the_database_still_r
 
     monkeypatch.setattr(people_services, "_person_load_end", spy)
     # when
-    result = import_file(actor, path, kind="persons")
+    result = import_file(actor=actor, path=path, kind="persons")
     # then: written through the rebuild, every index and constraint back as it was
     assert result.ok, result.errors
     assert rebuilt and len(rebuilt[0][0]) >= 5 and len(rebuilt[0][1]) == 2

@@ -22,9 +22,9 @@ def test_programs_of_any_shape_load_and_a_second_load_changes_nothing(areas, act
     ]
     path = write_csv("programs.csv", rows)
     # when it is imported twice
-    first = import_file(actor, path, kind="programs")
+    first = import_file(actor=actor, path=path, kind="programs")
     events = AuditEvent.objects.filter(action__startswith="program.").count()
-    second = import_file(actor, write_xlsx("again.xlsx", rows), kind="programs")
+    second = import_file(actor=actor, path=write_xlsx("again.xlsx", rows), kind="programs")
     # then every shape is held, and the second file changes nothing
     assert first.ok, [e.message_en for e in first.errors]
     assert Program.objects.get(slug="national").donor_area.level == AreaLevel.NATION
@@ -43,21 +43,23 @@ def test_a_group_named_after_its_member_is_refused_naming_the_row(areas, actor, 
         ["member", "成员", "3702", "", "later", "2009"],
         ["later", "总项目", "3702", "", "", "2009"],
     ]
-    result = import_file(actor, write_csv("programs.csv", rows), kind="programs")
+    result = import_file(actor=actor, path=write_csv("programs.csv", rows), kind="programs")
     assert [(e.row, e.column, e.value) for e in result.errors] == [(2, "所属总项目", "later")]
     assert not Program.objects.filter(slug__in=["member", "later"]).exists()
 
 
 def test_a_program_cannot_be_grouped_under_its_own_member(areas, actor, write_csv) -> None:
     import_file(
-        actor,
-        write_csv(
+        actor=actor,
+        path=write_csv(
             "a.csv", [PROGRAM_HEADER, ["top", "总", "3702", "", "", "2009"], ["sub", "分", "3702", "", "top", "2009"]]
         ),
         kind="programs",
     )
     result = import_file(
-        actor, write_csv("b.csv", [PROGRAM_HEADER, ["top", "总", "3702", "", "sub", "2009"]]), kind="programs"
+        actor=actor,
+        path=write_csv("b.csv", [PROGRAM_HEADER, ["top", "总", "3702", "", "sub", "2009"]]),
+        kind="programs",
     )
     assert [e.column for e in result.errors] == ["所属总项目"]
     assert Program.objects.get(slug="top").group is None
@@ -67,10 +69,12 @@ def test_a_pairing_whose_start_no_page_states_is_kept_as_not_stated(program, are
     # given a pairing row with a blank start
     rows = [PAIRING_HEADER, ["qd-gz", "区—县", "370202", "520422", "", ""]]
     # when it is imported, then exported, then the export imported again
-    assert import_file(actor, write_csv("pairings.csv", rows), kind="pairings").ok
+    assert import_file(actor=actor, path=write_csv("pairings.csv", rows), kind="pairings").ok
     pairing = Pairing.objects.get(program=program)
     [exported] = list(kind_get("pairings").export_rows(program))
-    again = import_file(actor, write_csv("again.csv", [*rows[:1], [*rows[1][:4], "", "2012-12-31"]]), kind="pairings")
+    again = import_file(
+        actor=actor, path=write_csv("again.csv", [*rows[:1], [*rows[1][:4], "", "2012-12-31"]]), kind="pairings"
+    )
     # then its start is not stated (in force from the program's first year), the export leaves it blank,
     # and a later file may end it
     assert not pairing.start_stated and pairing.valid_from == datetime.date(1996, 1, 1)

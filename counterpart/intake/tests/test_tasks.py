@@ -43,7 +43,7 @@ def test_a_batch_is_taken_once_whoever_comes_first(program, actor, write_csv):
 def test_the_worker_also_runs_a_batch_queued_without_a_task(program, actor, write_csv):
     # given: a batch queued the old way (no task), e.g. before the upgrade
     path = write_csv("projects.csv", [PROJECT_HEADER, *project_rows(2)])
-    batch = batch_enqueue(actor, path, kind="projects")
+    batch = batch_enqueue(actor=actor, path=path, kind="projects")
     assert not DBTaskResult.objects.exists()
     call_command("intake_worker", once=True)
     batch.refresh_from_db()

@@ -16,9 +16,9 @@ def _failing(codes=None) -> set[str]:
 
 def test_a_sound_database_passes_every_check(program, pairing, project, actor) -> None:
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
+        actor=actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
     )
-    ledger_disburse(actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=4_00)
+    ledger_disburse(actor=actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=4_00)
     assert _failing() == set()
 
 
@@ -35,9 +35,9 @@ def test_overlapping_pairings_written_behind_the_services_back_are_found(pairing
 
 def test_an_unbalanced_or_overdrawn_ledger_is_found(program, actor) -> None:
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
+        actor=actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
     )
-    disbursement = ledger_disburse(actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=10_00)
+    disbursement = ledger_disburse(actor=actor, commitment=commitment, date=datetime.date(2009, 3, 1), amount_fen=10_00)
     # raw SQL, as a bug or a bad restore might: SQLite has no immutability triggers to stop it
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -61,7 +61,12 @@ def test_a_tampered_beneficiary_summary_row_is_found(actor, program, project, ar
 
     person = member(actor, household(actor, areas["520422100201"]), 11)
     benefit_record(
-        actor, program=program, kind=BenefitKind.PROJECT, date=datetime.date(2009, 6, 1), person=person, project=project
+        actor=actor,
+        program=program,
+        kind=BenefitKind.PROJECT,
+        date=datetime.date(2009, 6, 1),
+        person=person,
+        project=project,
     )
     assert _failing(["people.beneficiary_summary"]) == set()
     BeneficiarySummary.objects.filter(program=program).update(persons=2)  # as a bad restore or a bypassed write
@@ -72,7 +77,9 @@ def test_a_tampered_beneficiary_summary_row_is_found(actor, program, project, ar
 def test_a_tampered_ledger_summary_row_is_found(program, project, actor) -> None:
     from counterpart.funds.models import LedgerSummary
 
-    ledger_commit(actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00)
+    ledger_commit(
+        actor=actor, program=program, date=datetime.date(2009, 2, 1), source=FundSource.SOCIAL, amount_fen=10_00
+    )
     assert _failing(["ledger.summary"]) == set()
     LedgerSummary.objects.filter(program=program, amount_fen__gt=0).update(amount_fen=11_00)
     findings = integrity_run(["ledger.summary"])
@@ -100,9 +107,9 @@ def test_a_reversal_dated_before_the_entry_it_reverses_is_found(program, actor) 
     from counterpart.funds.services import ledger_reverse
 
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2011, 6, 3), source=FundSource.SOCIAL, amount_fen=10_00
+        actor=actor, program=program, date=datetime.date(2011, 6, 3), source=FundSource.SOCIAL, amount_fen=10_00
     )
-    reversal = ledger_reverse(actor, commitment, date=datetime.date(2011, 6, 4), reason="录错")
+    reversal = ledger_reverse(actor=actor, original=commitment, date=datetime.date(2011, 6, 4), reason="录错")
     assert _failing() == set()
     # written before the service refused it (raw SQL: PostgreSQL's immutability triggers forbid it)
     if connection.vendor == "sqlite":

@@ -27,8 +27,8 @@ from .staging import PERSON_LOAD_REBUILD_MIN_ROWS
 
 
 def benefit_record(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     kind: str,
     date: datetime.date,
@@ -79,16 +79,16 @@ def benefit_record(
         # The places the benefit reaches: the project's area, and each member's (or ``area``).
         if project is not None:
             areas_check(
-                actor,
-                "benefit_record",
-                [project.recipient_area_id],
+                actor=actor,
+                verb="benefit_record",
+                areas=[project.recipient_area_id],
                 program=program.pk,
                 pairing=pairing,
                 field="project",
             )
         reached = [area.code] if area is not None else [member.area_id for member in members]
         field = "household" if household is not None else "person"
-        areas_check(actor, "benefit_record", reached, program=program.pk, pairing=pairing, field=field)
+        areas_check(actor=actor, verb="benefit_record", areas=reached, program=program.pk, pairing=pairing, field=field)
         benefits = []
         for member in members:
             where = area.code if area is not None else member.area_id
@@ -156,7 +156,7 @@ _BENEFIT_COPY_COLUMNS = (
 
 
 def benefits_record_bulk(
-    actor: Actor, program: Program, rows: Iterable[BenefitRow], *, source: str, batch_size: int = 50_000
+    *, actor: Actor, program: Program, rows: Iterable[BenefitRow], source: str, batch_size: int = 50_000
 ) -> int:
     """Record many benefits of persons already registered, all or nothing (COPY on PostgreSQL)."""
     count = 0
@@ -191,7 +191,13 @@ def benefits_record_bulk(
                 program_year_check(program, row.date.year, "date")
                 years_checked.add(row.date.year)
             if row.area_code not in areas_checked:  # the policy, too, once an area
-                areas_check(actor, "benefits_record_bulk", [row.area_code], program=program.pk, field="area_code")
+                areas_check(
+                    actor=actor,
+                    verb="benefits_record_bulk",
+                    areas=[row.area_code],
+                    program=program.pk,
+                    field="area_code",
+                )
                 areas_checked.add(row.area_code)
             batch.append(
                 (

@@ -26,10 +26,10 @@ def program_pairing_check(program: Program, pairing: Pairing | None) -> None:
 
 
 def areas_check(
+    *,
     actor: Actor,
     verb: str,
     areas: Iterable[str | None],
-    *,
     program: int | None = None,
     pairing: Pairing | None = None,
     field: str = "area",

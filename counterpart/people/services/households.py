@@ -31,8 +31,8 @@ def household_check(number: str, village: Area, poverty_cause: str) -> None:
 
 
 def household_register(
-    actor: Actor,
     *,
+    actor: Actor,
     number: str,
     village: Area,
     poverty_cause: str,
@@ -45,7 +45,7 @@ def household_register(
     number = (number or "").strip()
     household_check(number, village, poverty_cause)
     with transaction.atomic():
-        areas_check(actor, "household_register", [village.code], field="village")
+        areas_check(actor=actor, verb="household_register", areas=[village.code], field="village")
         if Household.objects.filter(number=number).exists():
             raise InvalidInput("number", number, _("该户编号已存在"))
         household = Household.objects.create(
@@ -73,7 +73,7 @@ class HouseholdRow:
     is_illustrative: bool = False
 
 
-def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year: int, source: str) -> int:
+def households_register_bulk(*, actor: Actor, rows: Sequence[HouseholdRow], year: int, source: str) -> int:
     """Register many households (status "registered" from ``year``), all or nothing, one audit event."""
     numbers = set()
     for line, row in enumerate(rows, start=1):
@@ -85,7 +85,9 @@ def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year
         if row.poverty_cause not in PovertyCause.values:
             raise InvalidInput(f"row {line}", row.poverty_cause, _("未知的致贫原因"))
     with transaction.atomic():
-        areas_check(actor, "households_register_bulk", (row.village.code for row in rows), field="village")
+        areas_check(
+            actor=actor, verb="households_register_bulk", areas=(row.village.code for row in rows), field="village"
+        )
         existing = Household.objects.filter(number__in=sorted(numbers)).values_list("number", flat=True)[:1]
         for number in existing:
             raise InvalidInput("number", number, _("该户编号已存在"))
@@ -118,7 +120,7 @@ def households_register_bulk(actor: Actor, rows: Sequence[HouseholdRow], *, year
 
 
 def household_status_set(
-    actor: Actor, household: Household, *, year: int, status: str, reason: str = ""
+    *, actor: Actor, household: Household, year: int, status: str, reason: str = ""
 ) -> HouseholdStatus:
     """Record a household's status for a year (lifted out, returned, registered) and why; a return to
     poverty must say its cause."""
@@ -130,7 +132,7 @@ def household_status_set(
     if len(reason) > 255:
         raise InvalidInput("reason", reason[:20], _("原因不能超过255个字"))
     with transaction.atomic():
-        areas_check(actor, "household_status_set", [household.village_id], field="household")
+        areas_check(actor=actor, verb="household_status_set", areas=[household.village_id], field="household")
         period_lock_check_area(household.village_id, year)
         record, created = HouseholdStatus.objects.get_or_create(
             household=household,
@@ -149,7 +151,7 @@ def household_status_set(
 HOUSEHOLD_EDITABLE_FIELDS = ("poverty_cause", "helper_name")
 
 
-def household_update(actor: Actor, household: Household, *, reason: str = "", **changes: object) -> Household:
+def household_update(*, actor: Actor, household: Household, reason: str = "", **changes: object) -> Household:
     """Correct a household's cause of poverty or helper. Its number and village identify it."""
     unknown = set(changes) - set(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
@@ -159,7 +161,7 @@ def household_update(actor: Actor, household: Household, *, reason: str = "", **
         raise InvalidInput("poverty_cause", changes["poverty_cause"], _("未知的致贫原因"))
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
-        areas_check(actor, "household_update", [household.village_id], field="household")
+        areas_check(actor=actor, verb="household_update", areas=[household.village_id], field="household")
         before = snapshot(household)
         for name, value in changes.items():
             setattr(household, name, str(value or "").strip() if name == "helper_name" else value)

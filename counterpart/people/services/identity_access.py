@@ -18,7 +18,7 @@ from ..models import (
 from .checks import REVEAL_PERMISSION
 
 
-def person_identity_reveal(actor: Actor, person: Person, *, reason: str) -> str:
+def person_identity_reveal(*, actor: Actor, person: Person, reason: str) -> str:
     """The clear identity number, for a user allowed to see it, with the reason audited.
 
     Refused without the ``people.reveal_identity`` permission or without a reason. The audit event
@@ -35,7 +35,7 @@ def person_identity_reveal(actor: Actor, person: Person, *, reason: str) -> str:
         return identity_decrypt(person.identity_key_id, person.identity_ciphertext)
 
 
-def persons_identity_rekey(actor: Actor, *, batch_size: int = 5_000, key_id: str | None = None) -> int:
+def persons_identity_rekey(*, actor: Actor, batch_size: int = 5_000, key_id: str | None = None) -> int:
     """Re-encrypt every identity number not under the current key; the blind index is unchanged.
 
     Works in batches, each its own transaction, so a run over tens of millions of rows can be
@@ -67,7 +67,7 @@ def persons_identity_rekey(actor: Actor, *, batch_size: int = 5_000, key_id: str
     return total
 
 
-def persons_identity_export_authorise(actor: Actor, *, count: int, reason: str, filters: dict[str, str]) -> None:
+def persons_identity_export_authorise(*, actor: Actor, count: int, reason: str, filters: dict[str, str]) -> None:
     """Allow one export of a list of persons with clear identity numbers, auditing who, why, which list.
 
     The same rules as ``person_identity_reveal``: the ``people.reveal_identity`` permission and a

@@ -105,12 +105,12 @@ def _duplicate_error(field: str, number: str | None) -> InvalidInput:
     return duplicate_error(field, number)  # the same words wherever it was registered (people/duplicates.py)
 
 
-def person_register(actor: Actor, row: PersonRow) -> Person:
+def person_register(*, actor: Actor, row: PersonRow) -> Person:
     """Register one person. A number already registered is refused (by its blind index), audited
     and told to the program office, without saying where (people/duplicates.py)."""
     person = _person_build(row)
     # Before any look-up by the number: a user outside the area learns nothing about who is registered.
-    areas_check(actor, "person_register", [person.area_id], field="area")
+    areas_check(actor=actor, verb="person_register", areas=[person.area_id], field="area")
     registration_allowed_check(actor, "identity_number", row.identity_number)
     try:
         return _person_save(actor, row, person)
@@ -178,7 +178,7 @@ def _copy_persons(people: Sequence[Person]) -> None:
                 )
 
 
-def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: str, batch_size: int = 20_000) -> int:
+def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: str, batch_size: int = 20_000) -> int:
     """Register many persons, all or nothing: every number validated, encrypted and indexed.
 
     Rows are written with COPY on PostgreSQL and bulk INSERTs elsewhere. A number given twice (in
@@ -215,7 +215,7 @@ def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: st
         for line, row in enumerate(rows, start=1):
             person = _person_build(row, f"row {line}")
             if person.area_id not in areas:  # the policy asked once an area, naming the first row there
-                areas_check(actor, "persons_register_bulk", [person.area_id], field=f"row {line}")
+                areas_check(actor=actor, verb="persons_register_bulk", areas=[person.area_id], field=f"row {line}")
                 areas.add(person.area_id)
             if row.relation == Relation.HEAD and row.household is not None:
                 heads.add(row.household.pk)
@@ -246,7 +246,7 @@ def persons_register_bulk(actor: Actor, rows: Iterable[PersonRow], *, source: st
 PERSON_EDITABLE_FIELDS = ("name", "relation")
 
 
-def person_update(actor: Actor, person: Person, *, reason: str = "", **changes: object) -> Person:
+def person_update(*, actor: Actor, person: Person, reason: str = "", **changes: object) -> Person:
     """Correct a person's name or relation to the household head; the identity number is fixed."""
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
@@ -254,7 +254,7 @@ def person_update(actor: Actor, person: Person, *, reason: str = "", **changes: 
         raise InvalidInput(name, changes[name], _("该项不能修改"))
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        areas_check(actor, "person_update", [person.area_id], field="person")
+        areas_check(actor=actor, verb="person_update", areas=[person.area_id], field="person")
         before = snapshot(person)
         name = str(changes.get("name", person.name) or "").strip()
         relation = str(changes.get("relation", person.relation))

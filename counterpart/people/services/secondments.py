@@ -20,8 +20,8 @@ from .checks import areas_check, program_pairing_check
 
 
 def secondment_record(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     kind: str,
     direction: str,
@@ -51,7 +51,12 @@ def secondment_record(
         # Where the secondment lands on the recipient side: the area it goes to, or comes from.
         recipient_side = to_area if direction == Direction.TO_RECIPIENT else from_area
         areas_check(
-            actor, "secondment_record", [recipient_side.code], program=program.pk, pairing=pairing, field="to_area"
+            actor=actor,
+            verb="secondment_record",
+            areas=[recipient_side.code],
+            program=program.pk,
+            pairing=pairing,
+            field="to_area",
         )
         period_lock_check(program, start_date.year, field="start_date")
         secondment = Secondment.objects.create(

@@ -164,7 +164,7 @@ def _person_load_end(cursor: Any, rebuilt: tuple[list[str], list[tuple[str, str]
         )
 
 
-def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, int, int]:
+def persons_stage_apply(*, actor: Actor, table: str, source: str) -> tuple[int, int, int]:
     """Write a checked staging table: register the new persons, correct the changed ones.
 
     Must run inside the caller's transaction (all or nothing with the batch that loaded it) after
@@ -185,7 +185,12 @@ def persons_stage_apply(actor: Actor, table: str, *, source: str) -> tuple[int, 
                 f"""SELECT DISTINCT COALESCE(h.village_id, s.area_code) FROM {table} s
                     LEFT JOIN {household} h ON h.number = s.household_number AND s.household_number <> ''"""
             )
-            areas_check(actor, "persons_stage_apply", [code for (code,) in cursor.fetchall()], field="area_code")
+            areas_check(
+                actor=actor,
+                verb="persons_stage_apply",
+                areas=[code for (code,) in cursor.fetchall()],
+                field="area_code",
+            )
     new, changed, unchanged = persons_stage_classify(table)
     with connection.cursor() as cursor:
         rebuilt = _person_load_begin(cursor, new) if new else None

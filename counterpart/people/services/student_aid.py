@@ -32,8 +32,8 @@ class StudentAidRow:
 
 
 def student_aid_grant_batch(
-    actor: Actor,
     *,
+    actor: Actor,
     commitment: LedgerTransaction,
     grants: Sequence[StudentAidRow],
     date: datetime.date,
@@ -59,15 +59,15 @@ def student_aid_grant_batch(
     program_year_check(program, date.year, "date")
     with transaction.atomic():
         areas_check(
-            actor,
-            "student_aid_grant_batch",
-            [grant.student.area_id for grant in grants],
+            actor=actor,
+            verb="student_aid_grant_batch",
+            areas=[grant.student.area_id for grant in grants],
             program=program.pk,
             pairing=pairing,
             field="student",
         )
         disbursement = ledger_disburse(
-            actor,
+            actor=actor,
             commitment=commitment,
             date=date,
             amount_fen=sum(grant.amount_fen for grant in grants),
@@ -124,8 +124,8 @@ def student_aid_grant_batch(
 
 
 def student_aid_grant(
-    actor: Actor,
     *,
+    actor: Actor,
     commitment: LedgerTransaction,
     student: Person,
     school_name: str,
@@ -137,7 +137,7 @@ def student_aid_grant(
 ) -> StudentAid:
     """Aid one poor student: the aid row, its own disbursement and the benefit, together."""
     return student_aid_grant_batch(
-        actor,
+        actor=actor,
         commitment=commitment,
         grants=[StudentAidRow(student=student, school_name=school_name, amount_fen=amount_fen, school=school)],
         date=date,

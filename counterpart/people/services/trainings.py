@@ -55,8 +55,8 @@ def training_check(
 
 
 def training_create(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     kind: str,
     title: str,
@@ -107,7 +107,7 @@ def training_create(
     return training
 
 
-def training_participants_add(actor: Actor, training: Training, persons: Sequence[Person]) -> int:
+def training_participants_add(*, actor: Actor, training: Training, persons: Sequence[Person]) -> int:
     """Add registered persons to a course. Members of poor households get a training benefit;
     others (cadres, technicians) are trainees, not beneficiaries. Returns how many were added.
 
@@ -148,8 +148,8 @@ def training_participants_add(actor: Actor, training: Training, persons: Sequenc
 
 
 def job_placement_record(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     person: Person,
     employer_name: str,
@@ -168,9 +168,9 @@ def job_placement_record(
     program_year_check(program, start_date.year, "start_date")
     with transaction.atomic():
         areas_check(
-            actor,
-            "job_placement_record",
-            [person.area_id],
+            actor=actor,
+            verb="job_placement_record",
+            areas=[person.area_id],
             program=program.pk,
             pairing=training.pairing if training else None,
             field="person",
@@ -190,7 +190,7 @@ def job_placement_record(
         audit_record(actor, "job_placement.record", placement)
         if person.household_id is not None:
             benefit_record(
-                actor,
+                actor=actor,
                 program=program,
                 kind=BenefitKind.JOB_PLACEMENT,
                 date=start_date,
@@ -206,7 +206,7 @@ def job_placement_record(
 TRAINING_EDITABLE_FIELDS = ("end_date", "organiser_name", "reported_participants", "reported_placed")
 
 
-def training_update(actor: Actor, training: Training, *, reason: str = "", **changes: object) -> Training:
+def training_update(*, actor: Actor, training: Training, reason: str = "", **changes: object) -> Training:
     """Correct a course's end date, organiser's name or reported counts (its program, kind, title
     and start date identify it)."""
     unknown = set(changes) - set(TRAINING_EDITABLE_FIELDS)
@@ -216,9 +216,9 @@ def training_update(actor: Actor, training: Training, *, reason: str = "", **cha
     with transaction.atomic():
         training = Training.objects.select_for_update().get(pk=training.pk)
         areas_check(
-            actor,
-            "training_update",
-            [training.place_id],
+            actor=actor,
+            verb="training_update",
+            areas=[training.place_id],
             program=training.program_id,
             pairing=training.pairing,
             field="place",

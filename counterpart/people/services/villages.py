@@ -22,8 +22,8 @@ from .checks import areas_check, program_pairing_check, program_year_check
 
 
 def village_advancement_start(
-    actor: Actor,
     *,
+    actor: Actor,
     program: Program,
     village: Area,
     start_year: int,
@@ -37,7 +37,12 @@ def village_advancement_start(
     program_pairing_check(program, pairing)
     with transaction.atomic():
         areas_check(
-            actor, "village_advancement_start", [village.code], program=program.pk, pairing=pairing, field="village"
+            actor=actor,
+            verb="village_advancement_start",
+            areas=[village.code],
+            program=program.pk,
+            pairing=pairing,
+            field="village",
         )
         if VillageAdvancement.objects.filter(program=program, village=village).exists():
             raise InvalidInput("village", village.code, _("该村已列入本协作项目的整村推进"))
@@ -57,10 +62,10 @@ def village_advancement_start(
 
 
 def village_component_update(
+    *,
     actor: Actor,
     advancement: VillageAdvancement,
     component: str,
-    *,
     status: str,
     completed_on: datetime.date | None = None,
     evidence: str | None = None,
@@ -82,9 +87,9 @@ def village_component_update(
         years = {completed_on.year} if completed_on is not None else set()
         record = VillageComponent.objects.select_for_update().get(advancement=advancement, component=component)
         areas_check(
-            actor,
-            "village_component_update",
-            [advancement.village_id],
+            actor=actor,
+            verb="village_component_update",
+            areas=[advancement.village_id],
             program=advancement.program_id,
             pairing=advancement.pairing,
             field="village",

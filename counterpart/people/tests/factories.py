@@ -14,7 +14,7 @@ def number(sequence: int, birth: datetime.date = datetime.date(1980, 5, 17), pre
 
 
 def household(actor: Actor, village: Area, code: str = "H-1") -> Household:
-    return household_register(actor, number=code, village=village, poverty_cause="illness", year=2009)
+    return household_register(actor=actor, number=code, village=village, poverty_cause="illness", year=2009)
 
 
 def member(
@@ -22,8 +22,8 @@ def member(
 ) -> Person:
     sex = Sex.MALE if sequence % 2 else Sex.FEMALE
     return person_register(
-        actor,
-        PersonRow(
+        actor=actor,
+        row=PersonRow(
             name=name, sex=sex, area=home.village, identity_number=number(sequence), household=home, relation=relation
         ),
     )

@@ -25,13 +25,13 @@ def _row(areas, code: str, sequence: int) -> PersonRow:
 
 def test_a_number_of_another_county_is_refused_like_any_duplicate_and_told_to_the_office(areas, settings):
     xixiu, puding = Actor.system("county-xixiu"), Actor.system("county-puding")
-    person_register(xixiu, _row(areas, "520422100201", 101))
-    person_register(puding, _row(areas, "520422100201", 103))
+    person_register(actor=xixiu, row=_row(areas, "520422100201", 101))
+    person_register(actor=puding, row=_row(areas, "520422100201", 103))
     # when another county and the same county register numbers already registered
     with pytest.raises(InvalidInput) as elsewhere:
-        person_register(puding, _row(areas, "520422100201", 101))
+        person_register(actor=puding, row=_row(areas, "520422100201", 101))
     with pytest.raises(InvalidInput) as own:
-        person_register(puding, _row(areas, "520422100201", 103))
+        person_register(actor=puding, row=_row(areas, "520422100201", 103))
     # then both refusals read the same (no "where", nothing to tell them apart) and mask the number
     assert str(elsewhere.value.reason) == str(own.value.reason)
     assert "520422***********" in str(elsewhere.value.value)
@@ -44,15 +44,15 @@ def test_a_number_of_another_county_is_refused_like_any_duplicate_and_told_to_th
 def test_refusals_past_the_hourly_limit_stop_the_actors_registrations(areas, settings):
     settings.PERSON_DUPLICATE_REFUSALS_PER_HOUR = 3
     prober, other = Actor.system("prober"), Actor.system("county-xixiu")
-    person_register(other, _row(areas, "520422100201", 101))
+    person_register(actor=other, row=_row(areas, "520422100201", 101))
     for _ in range(3):
         with pytest.raises(InvalidInput):
-            person_register(prober, _row(areas, "520422100201", 101))
+            person_register(actor=prober, row=_row(areas, "520422100201", 101))
     # when the prober tries a number nobody registered
     with pytest.raises(InvalidInput) as limited:
-        person_register(prober, _row(areas, "520422100201", 105))
+        person_register(actor=prober, row=_row(areas, "520422100201", 105))
     # then it is refused too, for the limit, and nothing was written; another actor is not limited
     assert "一小时" in str(limited.value.messages)
     assert Person.objects.count() == 1
-    assert person_register(other, _row(areas, "520422100201", 107)).pk
+    assert person_register(actor=other, row=_row(areas, "520422100201", 107)).pk
     assert duplicate_notices().filter(action=REFUSED).count() == 3

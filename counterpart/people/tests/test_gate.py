@@ -45,13 +45,13 @@ def certified(program, pairing, areas, actor):
     home = household(actor, areas["520422100201"])
     person = member(actor, home, 1)
     course = training_create(
-        actor, program=program, kind="labour_transfer", title="电焊", place=areas["520422"], start_date=DAY,
+        actor=actor, program=program, kind="labour_transfer", title="电焊", place=areas["520422"], start_date=DAY,
         end_date=DAY, pairing=pairing,
     )  # fmt: skip
     advancement = village_advancement_start(
-        actor, program=program, village=areas["520422100201"], start_year=2009, pairing=pairing
+        actor=actor, program=program, village=areas["520422100201"], start_year=2009, pairing=pairing
     )
-    period_lock(actor, program, 2009, reason="核定")
+    period_lock(actor=actor, program=program, year=2009, reason="核定")
     return home, person, course, advancement
 
 
@@ -65,16 +65,23 @@ def _refused_by_the_lock(call) -> None:
 
 def test_the_dated_people_writes_ask_the_lock_even_for_a_system_process(certified, program, pairing, areas, actor):
     home, person, course, advancement = certified
-    _refused_by_the_lock(lambda: training_participants_add(actor, course, [person]))
-    _refused_by_the_lock(lambda: household_status_set(actor, home, year=2009, status=PovertyStatus.LIFTED))
+    _refused_by_the_lock(lambda: training_participants_add(actor=actor, training=course, persons=[person]))
+    _refused_by_the_lock(
+        lambda: household_status_set(actor=actor, household=home, year=2009, status=PovertyStatus.LIFTED)
+    )
     _refused_by_the_lock(
         lambda: village_component_update(
-            actor, advancement, "education", status=ComponentStatus.COMPLETE, completed_on=DAY
+            actor=actor,
+            advancement=advancement,
+            component="education",
+            status=ComponentStatus.COMPLETE,
+            completed_on=DAY,
         )
     )
     _refused_by_the_lock(
         lambda: secondment_record(
-            actor, program=program, kind=SecondmentKind.CADRE, direction=Direction.TO_RECIPIENT, person_name="张三",
+            actor=actor, program=program, kind=SecondmentKind.CADRE, direction=Direction.TO_RECIPIENT,
+            person_name="张三",
             from_area=areas["370202"], to_area=areas["520422"], start_date=DAY, pairing=pairing,
         )
     )  # fmt: skip
@@ -86,10 +93,14 @@ def test_the_dated_people_writes_ask_the_lock_even_for_a_system_process(certifie
 def test_the_registry_is_the_countys_within_its_area(program, pairing, areas, actor):
     xixiu = Actor.of(user_with_membership("xixiu", role=Role.RECIPIENT_OFFICE, area=areas["520402"]))
     with pytest.raises(InvalidInput) as refused:
-        household_register(xixiu, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010)
+        household_register(actor=xixiu, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010)
     assert (refused.value.field, str(refused.value.reason)) == ("village", "该地区不在您的权限范围内")
     office = Actor.of(user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program))
     with pytest.raises(PermissionDenied, match="您的角色不能进行此操作"):
-        household_register(office, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010)
+        household_register(
+            actor=office, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010
+        )
     puding = Actor.of(user_with_membership("puding", role=Role.RECIPIENT_OFFICE, area=areas["520422"]))
-    assert household_register(puding, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010)
+    assert household_register(
+        actor=puding, number="H-9", village=areas["520422100201"], poverty_cause="illness", year=2010
+    )

@@ -70,7 +70,7 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
 def _crawl(user, persons: dict[int, Person]) -> dict[int, Knowledge]:
     web = Client()
     web.force_login(user)
-    _token, raw = api_token_create(Actor.system("test"), user)
+    _token, raw = api_token_create(actor=Actor.system("test"), user=user)
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     known: dict[int, Knowledge] = {}
 

@@ -28,8 +28,8 @@ def _register_everything(actor, areas, program) -> list[Person]:
     home = household(actor, village)
     people = [member(actor, home, n, relation="head" if n == 101 else "child") for n in (101, 103)]
     persons_register_bulk(
-        actor,
-        [
+        actor=actor,
+        rows=[
             PersonRow(
                 name="张三", sex=Sex.MALE, area=village, identity_number=number(n), household=home, relation="child"
             )
@@ -40,7 +40,11 @@ def _register_everything(actor, areas, program) -> list[Person]:
     with pytest.raises(InvalidInput):  # a refused duplicate must not leak either
         member(actor, home, 101)
     benefit_record(
-        actor, program=program, kind=BenefitKind.OTHER, date=__import__("datetime").date(2009, 1, 5), household=home
+        actor=actor,
+        program=program,
+        kind=BenefitKind.OTHER,
+        date=__import__("datetime").date(2009, 1, 5),
+        household=home,
     )
     return people
 

@@ -56,7 +56,7 @@ def home(actor, village):
 def _projects(program, pairing, areas, actor, count=3):
     return [
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code=f"P-{n}",
             title_zh="项目",
@@ -87,8 +87,8 @@ def test_the_same_identity_number_cannot_be_registered_twice(actor, home, villag
     duplicate = number(21).lower()
     with pytest.raises(InvalidInput) as error:
         person_register(
-            actor,
-            PersonRow(
+            actor=actor,
+            row=PersonRow(
                 name="李四", sex=Sex.MALE, area=village, identity_number=duplicate, household=other, relation="head"
             ),
         )
@@ -107,30 +107,32 @@ def test_bulk_registration_refuses_a_duplicate_and_writes_nothing(actor, home, v
         PersonRow(name="丙", sex=Sex.MALE, area=village, identity_number=number(1), household=home, relation="child"),
     ]
     with pytest.raises(InvalidInput) as error:
-        persons_register_bulk(actor, rows, source="test")
+        persons_register_bulk(actor=actor, rows=rows, source="test")
     assert error.value.field == "row 3"
     assert number(1) not in str(error.value)
     assert Person.objects.count() == 0
-    assert persons_register_bulk(actor, rows[:2], source="test") == 2
+    assert persons_register_bulk(actor=actor, rows=rows[:2], source="test") == 2
     with pytest.raises(InvalidInput):
-        persons_register_bulk(actor, rows[2:], source="test")  # already in the database
+        persons_register_bulk(actor=actor, rows=rows[2:], source="test")  # already in the database
     assert Person.objects.count() == 2
 
 
 def test_member_of_a_registered_household_needs_a_number_and_consistent_sex(actor, home, village) -> None:
     with pytest.raises(InvalidInput) as error:
-        person_register(actor, PersonRow(name="甲", sex=Sex.MALE, area=village, household=home, relation="child"))
+        person_register(
+            actor=actor, row=PersonRow(name="甲", sex=Sex.MALE, area=village, household=home, relation="child")
+        )
     assert error.value.field == "identity_number"
     with pytest.raises(InvalidInput) as error:
         person_register(
-            actor,
-            PersonRow(
+            actor=actor,
+            row=PersonRow(
                 name="甲", sex=Sex.FEMALE, area=village, identity_number=number(1), household=home, relation="child"
             ),
         )
     assert "性别" in error.value.reason
     # a cadre on a course needs none
-    cadre = person_register(actor, PersonRow(name="干部", sex=Sex.MALE, area=village))
+    cadre = person_register(actor=actor, row=PersonRow(name="干部", sex=Sex.MALE, area=village))
     assert (cadre.has_identity, str(cadre)) == (False, f"干部 #{cadre.pk}")
 
 
@@ -140,8 +142,8 @@ def test_same_person_in_three_projects_counts_once_everywhere(actor, program, pa
     other = member(actor, home, 33)
     projects = _projects(program, pairing, areas, actor)
     for project in projects:
-        benefit_record(actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
-    benefit_record(actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=other, project=projects[0])
+        benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
+    benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=other, project=projects[0])
     # then each counts once: for the year, the county, the pairing and the whole program
     assert Benefit.objects.count() == 4
     assert selectors.beneficiaries_count(program, 2009) == 2
@@ -161,16 +163,16 @@ def test_same_person_in_three_projects_counts_once_everywhere(actor, program, pa
 def test_a_household_benefit_counts_its_members_at_that_date(actor, program, home, village) -> None:
     member(actor, home, 41)
     member(actor, home, 43)
-    created = benefit_record(actor, program=program, kind=BenefitKind.OTHER, date=DAY, household=home)
+    created = benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=DAY, household=home)
     assert len(created) == 2 and all(b.household_id == home.pk for b in created)
     member(actor, home, 45)  # joins later: not counted retroactively
     assert selectors.beneficiaries_count(program, 2009) == 2
 
 
 def test_a_benefit_must_reach_a_registered_poor_person(actor, program, village) -> None:
-    cadre = person_register(actor, PersonRow(name="干部", sex=Sex.MALE, area=village))
+    cadre = person_register(actor=actor, row=PersonRow(name="干部", sex=Sex.MALE, area=village))
     with pytest.raises(InvalidInput):
-        benefit_record(actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=cadre)
+        benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=cadre)
     assert not Benefit.objects.exists()
 
 
@@ -186,13 +188,13 @@ def test_reveal_needs_permission_and_reason_and_is_audited(actor, home) -> None:
 
     person = member(actor, home, 51)
     with pytest.raises(PermissionDenied):
-        person_identity_reveal(Actor.of(_revealer(False)), person, reason="核对")
+        person_identity_reveal(actor=Actor.of(_revealer(False)), person=person, reason="核对")
     User.objects.all().delete()
     officer = Actor.of(_revealer(True))
     with pytest.raises(InvalidInput):
-        person_identity_reveal(officer, person, reason="  ")
+        person_identity_reveal(actor=officer, person=person, reason="  ")
     assert not AuditEvent.objects.filter(action="person.reveal_identity").exists()
-    assert person_identity_reveal(officer, person, reason="核对助学金发放") == number(51)
+    assert person_identity_reveal(actor=officer, person=person, reason="核对助学金发放") == number(51)
     event = AuditEvent.objects.get(action="person.reveal_identity")
     assert (event.reason, event.actor_label, event.object_id) == ("核对助学金发放", "officer", str(person.pk))
     assert number(51) not in str(event.after) + event.object_repr
@@ -207,23 +209,23 @@ def test_rekey_moves_rows_to_the_current_key_and_keeps_the_blind_index(actor, ho
     # when v2 becomes current and the rows are re-keyed
     settings.COUNTERPART_IDENTITY_KEYS = {"v1": b"\x11" * 32, "v2": b"\x22" * 32}
     settings.COUNTERPART_IDENTITY_KEY_ID = "v2"
-    assert persons_identity_rekey(actor, batch_size=2) == 3
+    assert persons_identity_rekey(actor=actor, batch_size=2) == 3
     # then every row is under v2, decrypts to its number, and is still found by its blind index
     settings.COUNTERPART_IDENTITY_KEYS = {"v2": b"\x22" * 32}
     for person, n in zip(Person.objects.order_by("id"), (61, 63, 65), strict=True):
         assert person.identity_key_id == "v2"
         assert identity_decrypt("v2", person.identity_ciphertext or b"") == number(n)
         assert person.identity_blind_index == index_before[person.pk] == identity_blind_index(number(n))
-    assert persons_identity_rekey(actor) == 0
+    assert persons_identity_rekey(actor=actor) == 0
 
 
 def test_student_aid_posts_a_disbursement_in_the_same_transaction(actor, program, pairing, home) -> None:
     student = member(actor, home, 72)
     commitment = ledger_commit(
-        actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=1_000_00, pairing=pairing
+        actor=actor, program=program, date=DAY, source=FundSource.SOCIAL, amount_fen=1_000_00, pairing=pairing
     )
     aid = student_aid_grant(
-        actor, commitment=commitment, student=student, school_name="马官镇中心小学", date=DAY, amount_fen=600_00
+        actor=actor, commitment=commitment, student=student, school_name="马官镇中心小学", date=DAY, amount_fen=600_00
     )
     assert aid.ledger_transaction.kind == "disbursement" and aid.ledger_transaction.commitment == commitment
     assert selectors.students_aided(program, 2009) == 1
@@ -232,7 +234,12 @@ def test_student_aid_posts_a_disbursement_in_the_same_transaction(actor, program
     transactions = LedgerTransaction.objects.count()
     with pytest.raises(InvalidInput):
         student_aid_grant(
-            actor, commitment=commitment, student=student, school_name="马官镇中心小学", date=DAY, amount_fen=400_01
+            actor=actor,
+            commitment=commitment,
+            student=student,
+            school_name="马官镇中心小学",
+            date=DAY,
+            amount_fen=400_01,
         )
     assert (StudentAid.objects.count(), LedgerTransaction.objects.count()) == (1, transactions)
 
@@ -240,7 +247,7 @@ def test_student_aid_posts_a_disbursement_in_the_same_transaction(actor, program
 def test_training_counts_registered_and_reported_apart(actor, program, areas, home) -> None:
     trainee = member(actor, home, 81)
     listed = training_create(
-        actor,
+        actor=actor,
         program=program,
         kind=TrainingKind.LABOUR_TRANSFER,
         title="电焊工培训",
@@ -248,9 +255,9 @@ def test_training_counts_registered_and_reported_apart(actor, program, areas, ho
         start_date=DAY,
         end_date=DAY,
     )
-    assert training_participants_add(actor, listed, [trainee, trainee]) == 1
+    assert training_participants_add(actor=actor, training=listed, persons=[trainee, trainee]) == 1
     training_create(
-        actor,
+        actor=actor,
         program=program,
         kind=TrainingKind.LABOUR_TRANSFER,
         title="家政培训",
@@ -273,25 +280,34 @@ def test_training_counts_registered_and_reported_apart(actor, program, areas, ho
 
 
 def test_a_village_is_advanced_when_all_five_components_are_complete(actor, program, pairing, areas, village) -> None:
-    advancement = village_advancement_start(actor, program=program, village=village, start_year=2009)
+    advancement = village_advancement_start(actor=actor, program=program, village=village, start_year=2009)
     project = _projects(program, pairing, areas, actor, count=1)[0]
     kinds = VillageComponentKind.values
     for kind in kinds[:-1]:
         village_component_update(
-            actor, advancement, kind, status=ComponentStatus.COMPLETE, completed_on=DAY, projects=[project]
+            actor=actor,
+            advancement=advancement,
+            component=kind,
+            status=ComponentStatus.COMPLETE,
+            completed_on=DAY,
+            projects=[project],
         )
     assert selectors.villages_advanced(program, 2009) == 0
-    village_component_update(actor, advancement, kinds[-1], status=ComponentStatus.COMPLETE, completed_on=DAY)
+    village_component_update(
+        actor=actor, advancement=advancement, component=kinds[-1], status=ComponentStatus.COMPLETE, completed_on=DAY
+    )
     assert selectors.villages_advanced(program, 2009) == 1
     assert selectors.villages_advanced(program, 2010) == 0
     with pytest.raises(InvalidInput):
-        village_component_update(actor, advancement, kinds[0], status=ComponentStatus.COMPLETE)
+        village_component_update(
+            actor=actor, advancement=advancement, component=kinds[0], status=ComponentStatus.COMPLETE
+        )
 
 
 def test_a_project_elsewhere_cannot_deliver_a_village_component(actor, program, areas, village) -> None:
-    areas_upsert(actor, [AreaRow("520402001", "镇"), AreaRow("520402001200", "村")], source="test")
+    areas_upsert(actor=actor, rows=[AreaRow("520402001", "镇"), AreaRow("520402001200", "村")], source="test")
     other = project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="X-1",
         title_zh="项目",
@@ -300,9 +316,15 @@ def test_a_project_elsewhere_cannot_deliver_a_village_component(actor, program, 
         year=2009,
         budget_fen=1_00,
     )
-    advancement = village_advancement_start(actor, program=program, village=village, start_year=2009)
+    advancement = village_advancement_start(actor=actor, program=program, village=village, start_year=2009)
     with pytest.raises(InvalidInput):
-        village_component_update(actor, advancement, "production", status=ComponentStatus.IN_PROGRESS, projects=[other])
+        village_component_update(
+            actor=actor,
+            advancement=advancement,
+            component="production",
+            status=ComponentStatus.IN_PROGRESS,
+            projects=[other],
+        )
 
 
 def test_rekey_command_reports_what_it_did(actor, home, settings) -> None:

@@ -47,17 +47,23 @@ def _stored(program) -> dict[tuple[int, str], int]:
 def test_every_write_path_keeps_the_summary_equal_to_the_records(actor, program, pairing, project, areas, home):
     first, second, third = member(actor, home, 11), member(actor, home, 13), member(actor, home, 15)
     # the same person twice in one year, and reached in another county than their own (520402)
-    benefit_record(actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=first, project=project)
+    benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=first, project=project)
     benefit_record(
-        actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=first, area=areas["520402"], pairing=pairing
+        actor=actor,
+        program=program,
+        kind=BenefitKind.OTHER,
+        date=DAY,
+        person=first,
+        area=areas["520402"],
+        pairing=pairing,
     )
     assert _stored(program) == {(2009, "520422"): 1}
     # a household benefit reaches every member; only the two not yet reached are new
-    benefit_record(actor, program=program, kind=BenefitKind.OTHER, date=DAY, household=home)
+    benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=DAY, household=home)
     assert _stored(program) == {(2009, "520422"): 3}
     # another year through a training, student aid and a bulk load
     course = training_create(
-        actor,
+        actor=actor,
         program=program,
         kind=TrainingKind.LABOUR_TRANSFER,
         title="电焊工培训",
@@ -65,12 +71,12 @@ def test_every_write_path_keeps_the_summary_equal_to_the_records(actor, program,
         start_date=datetime.date(2010, 3, 1),
         end_date=datetime.date(2010, 3, 9),
     )
-    training_participants_add(actor, course, [first])
+    training_participants_add(actor=actor, training=course, persons=[first])
     commitment = ledger_commit(
-        actor, program=program, date=datetime.date(2010, 2, 1), source=FundSource.SOCIAL, amount_fen=1_000_00
+        actor=actor, program=program, date=datetime.date(2010, 2, 1), source=FundSource.SOCIAL, amount_fen=1_000_00
     )
     student_aid_grant(
-        actor,
+        actor=actor,
         commitment=commitment,
         student=second,
         school_name="马官镇中心小学",
@@ -78,9 +84,9 @@ def test_every_write_path_keeps_the_summary_equal_to_the_records(actor, program,
         amount_fen=500_00,
     )
     benefits_record_bulk(
-        actor,
-        program,
-        [
+        actor=actor,
+        program=program,
+        rows=[
             BenefitRow(third.pk, "520422100201", BenefitKind.OTHER, datetime.date(2011, 1, 5)),
             BenefitRow(third.pk, "520422100201", BenefitKind.OTHER, datetime.date(2011, 2, 5)),
             BenefitRow(first.pk, "520422100201", BenefitKind.OTHER, datetime.date(2010, 2, 5)),
@@ -98,13 +104,13 @@ def test_every_write_path_keeps_the_summary_equal_to_the_records(actor, program,
 def test_the_summary_adds_up_across_counties_by_the_persons_own_county(actor, program, areas, home) -> None:
     from counterpart.registry.services import AreaRow, areas_upsert
 
-    areas_upsert(actor, [AreaRow("520402100", "某镇"), AreaRow("520402100201", "某村二")], source="test")
+    areas_upsert(actor=actor, rows=[AreaRow("520402100", "某镇"), AreaRow("520402100201", "某村二")], source="test")
     elsewhere = household(actor, areas["520402"].children.get().children.get(), code="H-2")
     local, moved = member(actor, home, 21), member(actor, elsewhere, 23)
     for person in (local, moved):
         # both reached in 520422: the second is counted under their own county, 520402, once
         benefit_record(
-            actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=person, area=areas["520422100201"]
+            actor=actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=person, area=areas["520422100201"]
         )
     assert _stored(program) == {(2009, "520422"): 1, (2009, "520402"): 1}
     assert beneficiaries_count_summarised(program.pk, 2009) == selectors.beneficiaries_count(program, 2009) == 2
@@ -112,7 +118,7 @@ def test_the_summary_adds_up_across_counties_by_the_persons_own_county(actor, pr
 
 def test_refresh_repairs_a_tampered_key_and_drops_an_empty_one(actor, program, project, home) -> None:
     person = member(actor, home, 31)
-    benefit_record(actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
+    benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
     BeneficiarySummary.objects.filter(program=program).update(persons=7)
     BeneficiarySummary.objects.create(program=program, year=2015, county_code="520422", persons=4)
     assert {key for key, _stored, _recomputed in beneficiary_summary_mismatches(program.pk)} == {
@@ -127,7 +133,7 @@ def test_refresh_repairs_a_tampered_key_and_drops_an_empty_one(actor, program, p
 def test_rebuild_writes_what_the_records_give(actor, program, project, home) -> None:
     for sequence in (41, 43):
         person = member(actor, home, sequence)
-        benefit_record(actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
+        benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)
     BeneficiarySummary.objects.all().delete()
     assert beneficiary_summary_rebuild(program.pk) == 1
     assert _stored(program) == {(2009, "520422"): 2}

@@ -33,11 +33,11 @@ def test_clerks_recording_the_same_and_other_persons_at_once_count_each_once(pro
             barrier.wait()
             if index < 6:
                 benefit_record(
-                    actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project
+                    actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project
                 )
             else:
                 row = BenefitRow(person.pk, "520422100201", BenefitKind.OTHER, DAY)
-                benefits_record_bulk(actor, program, [row], source="test")
+                benefits_record_bulk(actor=actor, program=program, rows=[row], source="test")
         except BaseException as error:
             errors.append(error)
         finally:

@@ -28,7 +28,7 @@ def test_proposal_takes_the_purpose_code_of_its_category(project) -> None:
 def test_unknown_category_is_refused_naming_it(program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code="X",
             title_zh="x",
@@ -44,7 +44,7 @@ def test_unknown_category_is_refused_naming_it(program, areas, actor) -> None:
 def test_project_must_lie_in_its_pairings_recipient_area(program, pairing, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code="X",
             title_zh="x",
@@ -69,14 +69,14 @@ def test_bad_year_or_budget_is_refused(program, areas, actor, field, kwargs) -> 
         budget_fen=0,
     )
     with pytest.raises(InvalidInput) as error:
-        project_propose(actor, **{**arguments, **kwargs})
+        project_propose(actor=actor, **{**arguments, **kwargs})
     assert error.value.field == field
 
 
 def test_duplicate_code_in_a_program_is_refused(project, program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code=project.code,
             title_zh="x",
@@ -90,7 +90,7 @@ def test_duplicate_code_in_a_program_is_refused(project, program, areas, actor) 
 
 def test_lifecycle_records_every_step_with_who(project, actor) -> None:
     for step in (project_approve, project_start, project_complete, project_accept):
-        project = step(actor, project)
+        project = step(actor=actor, project=project)
     assert project.status == ProjectStatus.ACCEPTED
     steps = [(t.from_status, t.to_status, t.actor_label) for t in project.transitions.all()]
     assert steps == [
@@ -108,30 +108,32 @@ def test_lifecycle_records_every_step_with_who(project, actor) -> None:
 
 def test_lifecycle_refuses_skipping_and_going_back(project, actor) -> None:
     with pytest.raises(InvalidInput) as error:
-        project_complete(actor, project)
+        project_complete(actor=actor, project=project)
     assert error.value.field == "status"
-    project = project_approve(actor, project)
+    project = project_approve(actor=actor, project=project)
     with pytest.raises(InvalidInput):
-        project_approve(actor, project)
+        project_approve(actor=actor, project=project)
     project.refresh_from_db()
     assert project.status == ProjectStatus.APPROVED
 
 
 def test_cancelling_needs_a_reason_and_ends_the_lifecycle(project, actor) -> None:
     with pytest.raises(InvalidInput):
-        project_cancel(actor, project, note=" ")
-    project = project_cancel(actor, project, note="资金未到位")
+        project_cancel(actor=actor, project=project, note=" ")
+    project = project_cancel(actor=actor, project=project, note="资金未到位")
     with pytest.raises(InvalidInput):
-        project_approve(actor, project)
+        project_approve(actor=actor, project=project)
 
 
 def test_outputs_are_set_with_their_unit_and_refuse_negatives(project, actor) -> None:
-    output = project_output_set(actor, project, indicator="road_km", planned_quantity="12.5")
+    output = project_output_set(actor=actor, project=project, indicator="road_km", planned_quantity="12.5")
     assert (output.unit, str(output.planned_quantity)) == ("km", "12.5")
-    output = project_output_set(actor, project, indicator="road_km", planned_quantity="12.5", actual_quantity="11")
+    output = project_output_set(
+        actor=actor, project=project, indicator="road_km", planned_quantity="12.5", actual_quantity="11"
+    )
     assert project.outputs.count() == 1 and str(output.actual_quantity) == "11"
     with pytest.raises(InvalidInput) as error:
-        project_output_set(actor, project, indicator="road_km", planned_quantity="-1")
+        project_output_set(actor=actor, project=project, indicator="road_km", planned_quantity="-1")
     assert error.value.field == "planned_quantity"
     with pytest.raises(InvalidInput):
-        project_output_set(actor, project, indicator="light_years", planned_quantity="1")
+        project_output_set(actor=actor, project=project, indicator="light_years", planned_quantity="1")

@@ -39,8 +39,8 @@ def test_a_division_missing_from_later_lists_is_abolished_with_its_successor_whe
 def test_loading_twice_changes_nothing_and_keeps_what_users_set(db, actor) -> None:
     # given today's divisions, one of them with an English name set by a user, and an old code already held
     areas_upsert(
-        actor,
-        [
+        actor=actor,
+        rows=[
             AreaRow("52", "贵州省", name_en="Guizhou"),
             AreaRow("5206", "铜仁市", name_en="Tongren"),
             AreaRow("520621", "江口县"),
@@ -49,9 +49,9 @@ def test_loading_twice_changes_nothing_and_keeps_what_users_set(db, actor) -> No
         source="test",
     )
     # when the history is loaded twice
-    assert divisions_history_load(actor, LISTS) == 3
+    assert divisions_history_load(actor=actor, data=LISTS) == 3
     before = list(Area.objects.order_by("code").values())
-    divisions_history_load(actor, LISTS)
+    divisions_history_load(actor=actor, data=LISTS)
     # then the old divisions are there with their successors, and nothing else moved
     assert list(Area.objects.order_by("code").values()) == before
     old = Area.objects.get(code="5222")
@@ -73,14 +73,16 @@ def _report(year: int) -> dict:
 
 def test_a_report_shows_the_division_in_force_in_its_year(db, actor) -> None:
     # given Qingdao paired with Tongren prefecture since 2009, Tongren recoded in 2011
-    areas_upsert(actor, [AreaRow("37", "山东省"), AreaRow("3702", "青岛市"), AreaRow("52", "贵州省")], source="test")
-    areas_upsert(actor, [AreaRow("5206", "铜仁市", name_en="Tongren")], source="test")
-    divisions_history_load(actor, LISTS)
+    areas_upsert(
+        actor=actor, rows=[AreaRow("37", "山东省"), AreaRow("3702", "青岛市"), AreaRow("52", "贵州省")], source="test"
+    )
+    areas_upsert(actor=actor, rows=[AreaRow("5206", "铜仁市", name_en="Tongren")], source="test")
+    divisions_history_load(actor=actor, data=LISTS)
     program = program_create(
-        actor, slug="qd-tr", name_zh="青岛—铜仁", donor_area=Area.objects.get(code="3702"), start_year=2009
+        actor=actor, slug="qd-tr", name_zh="青岛—铜仁", donor_area=Area.objects.get(code="3702"), start_year=2009
     )
     pairing_create(
-        actor,
+        actor=actor,
         program=program,
         level=PairingLevel.CITY_CITY,
         donor_area=Area.objects.get(code="3702"),
@@ -90,7 +92,7 @@ def test_a_report_shows_the_division_in_force_in_its_year(db, actor) -> None:
     # and each year's figure entered against the division in force that year
     for year, code in ((2010, "5222"), (2012, "5206")):
         reported_value_enter(
-            actor,
+            actor=actor,
             program=program,
             indicator_key="projects",
             year=year,

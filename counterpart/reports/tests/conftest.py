@@ -7,4 +7,4 @@ from counterpart.projects.services import project_approve
 
 @pytest.fixture
 def project(project, actor):
-    return project_approve(actor, project)
+    return project_approve(actor=actor, project=project)

@@ -10,8 +10,10 @@ DAY = datetime.date(2009, 5, 1)
 
 
 def test_figures_from_records_are_tagged_with_their_source(program, project, actor) -> None:
-    commitment = ledger_commit(actor, program=program, date=DAY, source=FundSource.FISCAL_DISTRICT, amount_fen=123_45)
-    ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=123_45)
+    commitment = ledger_commit(
+        actor=actor, program=program, date=DAY, source=FundSource.FISCAL_DISTRICT, amount_fen=123_45
+    )
+    ledger_disburse(actor=actor, commitment=commitment, date=DAY, amount_fen=123_45)
     figures = report_annual(program, 2009).as_json()["indicators"]
     assert figures["fiscal_aid"]["value"] == 123.45
     assert figures["fiscal_aid"]["source"] == "ledger"
@@ -29,7 +31,7 @@ def test_figures_from_records_are_tagged_with_their_source(program, project, act
 def test_a_published_figure_is_shown_with_the_records_beside_it_never_added(program, project, actor) -> None:
     # given one project on record and a published count of 150
     reported_value_enter(
-        actor,
+        actor=actor,
         program=program,
         indicator_key="projects",
         year=2009,
@@ -48,7 +50,7 @@ def test_a_published_figure_is_shown_with_the_records_beside_it_never_added(prog
 
 def test_reported_value_for_a_range_is_not_an_annual_figure(program, actor) -> None:
     reported_value_enter(
-        actor,
+        actor=actor,
         program=program,
         indicator_key="projects",
         year=1997,
@@ -64,7 +66,7 @@ def test_reported_value_for_a_range_is_not_an_annual_figure(program, actor) -> N
 def test_cumulative_report_mixes_published_totals_with_records(program, project, actor) -> None:
     # given 2007–2008 known only as a published total, and 2009 on record in the ledger
     reported_value_enter(
-        actor,
+        actor=actor,
         program=program,
         indicator_key="fiscal_aid",
         year=2007,
@@ -73,8 +75,10 @@ def test_cumulative_report_mixes_published_totals_with_records(program, project,
         qualifier=Qualifier.MORE_THAN,
         citation="2008 yearbook",
     )
-    commitment = ledger_commit(actor, program=program, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=50_00)
-    ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=50_00)
+    commitment = ledger_commit(
+        actor=actor, program=program, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=50_00
+    )
+    ledger_disburse(actor=actor, commitment=commitment, date=DAY, amount_fen=50_00)
     # when the cumulative report for 2007–2009 is made
     figure = report_annual(program, 2007, 2009).as_json()["indicators"]["fiscal_aid"]
     # then the parts are added, each with its source, and the published qualifier carries over
@@ -90,7 +94,7 @@ def test_cumulative_report_mixes_published_totals_with_records(program, project,
 
 def test_a_published_total_for_exactly_the_range_stands_as_published(program, project, actor) -> None:
     reported_value_enter(
-        actor,
+        actor=actor,
         program=program,
         indicator_key="projects",
         year=1997,
@@ -109,7 +113,7 @@ def test_a_published_total_for_exactly_the_range_stands_as_published(program, pr
 
 
 def test_years_without_records_or_totals_are_named_as_missing(program, project, actor) -> None:
-    reported_value_enter(actor, program=program, indicator_key="fiscal_aid", year=2007, value="10")
+    reported_value_enter(actor=actor, program=program, indicator_key="fiscal_aid", year=2007, value="10")
     figure = report_annual(program, 2007, 2008).as_json()["indicators"]["fiscal_aid"]
     assert figure["composition"] == [
         {"years": "2007", "value": 10, "source": "reported"},
@@ -123,7 +127,7 @@ def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, pro
 
     # given a second project elsewhere, outside the pairing, approved (a proposal is not counted)
     second = project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="P-002",
         title_zh="道路",
@@ -132,7 +136,7 @@ def test_scope_limits_every_figure_to_an_area_or_a_pairing(program, pairing, pro
         year=2009,
         budget_fen=0,
     )
-    project_approve(actor, second)
+    project_approve(actor=actor, project=second)
     assert report_annual(program, 2009).as_json()["indicators"]["projects"]["value"] == 2
     in_county = report_annual(program, 2009, scope=Scope(area_code="520422")).as_json()
     assert in_county["area"] == "520422"
@@ -161,18 +165,22 @@ def test_a_grouping_program_adds_its_members_records_and_its_own_published_figur
     from counterpart.registry.services import program_create
 
     # given a donor's twinnings grouped under one program, each member with fiscal aid on its ledger
-    group = program_create(actor, slug="qd-all", name_zh="青岛对口帮扶", donor_area=areas["3702"], start_year=1996)
+    group = program_create(
+        actor=actor, slug="qd-all", name_zh="青岛对口帮扶", donor_area=areas["3702"], start_year=1996
+    )
     members = [
-        program_create(actor, slug=slug, name_zh=slug, donor_area=areas["3702"], start_year=1996, group=group)
+        program_create(actor=actor, slug=slug, name_zh=slug, donor_area=areas["3702"], start_year=1996, group=group)
         for slug in ("qd-a", "qd-b")
     ]
     for member, fen in zip(members, (100_00, 250_00), strict=True):
-        commitment = ledger_commit(actor, program=member, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=fen)
-        ledger_disburse(actor, commitment=commitment, date=DAY, amount_fen=fen)
+        commitment = ledger_commit(
+            actor=actor, program=member, date=DAY, source=FundSource.FISCAL_MUNICIPAL, amount_fen=fen
+        )
+        ledger_disburse(actor=actor, commitment=commitment, date=DAY, amount_fen=fen)
     # when the group's report is made, before and after its own published total is entered
     from_records = report_annual(group, 2009).as_json()["indicators"]["fiscal_aid"]
     reported_value_enter(
-        actor, program=group, indicator_key="fiscal_aid", year=2009, value=400, unit="yuan", citation="yearbook"
+        actor=actor, program=group, indicator_key="fiscal_aid", year=2009, value=400, unit="yuan", citation="yearbook"
     )
     published = report_annual(group, 2009).as_json()["indicators"]["fiscal_aid"]
     # then the members' records add up, by member, and the published figure stands with them beside it

@@ -319,7 +319,7 @@ def _sheet(path: Path, kind_key: str, rows: list[dict]) -> Path:
 
 def _setting(actor, tmp_path: Path) -> None:
     """Areas as reference data; programs and pairings through the intake, as a clerk enters them."""
-    areas_upsert(actor, [AreaRow(code, zh, en) for code, zh, en in AREAS], source="test")
+    areas_upsert(actor=actor, rows=[AreaRow(code, zh, en) for code, zh, en in AREAS], source="test")
     programs = [
         {"slug": slug, "name_zh": slug, "donor_area": donor, "group": group, "start_year": 1996}
         for slug, donor, group in PROGRAM_ROWS
@@ -446,7 +446,7 @@ def test_yearbook_a_recipient_that_changed_donor_mid_year_is_flagged(actor, tmp_
     _setting(actor, tmp_path)
     Pairing.objects.filter(recipient_area_id="500232").update(valid_to=date(2014, 6, 30))
     pairing_create(
-        actor,
+        actor=actor,
         program=Pairing.objects.get(recipient_area_id="500232").program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=Area.objects.get(code="3705"),

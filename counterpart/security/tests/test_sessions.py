@@ -79,7 +79,7 @@ def test_disabling_a_user_in_the_admin_ends_every_session(user) -> None:
 
 def test_user_deactivate_ends_sessions_and_is_audited(user) -> None:
     client = _signed_in(user)
-    user_deactivate(Actor.system("test"), user, reason="left the office")
+    user_deactivate(actor=Actor.system("test"), user=user, reason="left the office")
     assert not _still_in(client)
     actions = set(AuditEvent.objects.filter(object_id=str(user.pk)).values_list("action", flat=True))
     assert {"security.user_deactivate", "security.sessions_end"} <= actions

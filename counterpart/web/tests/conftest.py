@@ -57,13 +57,15 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
     settings.DATA_DIR = tmp_path
     actor = Actor.system("test")
     areas_upsert(
-        actor,
-        [AreaRow("520402100", "某镇"), AreaRow("520402100201", "某某村", is_poverty_village=True)],
+        actor=actor,
+        rows=[AreaRow("520402100", "某镇"), AreaRow("520402100201", "某某村", is_poverty_village=True)],
         source="test",
     )
-    theirs = program_create(actor, slug="theirs", name_zh="THEIRS 协作", donor_area=areas["3702"], start_year=1996)
+    theirs = program_create(
+        actor=actor, slug="theirs", name_zh="THEIRS 协作", donor_area=areas["3702"], start_year=1996
+    )
     their_pairing = pairing_create(
-        actor,
+        actor=actor,
         program=theirs,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -73,7 +75,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
     county_a = areas["520402"]
     objects: dict[str, Any] = {}
     objects["projects"] = project_propose(
-        actor,
+        actor=actor,
         program=theirs,
         code="THEIRS-P1",
         title_zh="THEIRS 道路",
@@ -83,9 +85,11 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         year=2009,
         budget_fen=5_000_00,
     )
-    objects["attachment"] = project_attachment_add(actor, objects["projects"], file_name="road.png", content=PNG)
+    objects["attachment"] = project_attachment_add(
+        actor=actor, project=objects["projects"], file_name="road.png", content=PNG
+    )
     objects["funds"] = ledger_commit(
-        actor,
+        actor=actor,
         program=theirs,
         date=datetime.date(2009, 3, 1),
         source="fiscal_district",
@@ -98,14 +102,14 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
 
     village = Area.objects.get(code="520402100201")
     objects["households"] = household_register(
-        actor, number="THEIRS-H1", village=village, poverty_cause="illness", year=2009
+        actor=actor, number="THEIRS-H1", village=village, poverty_cause="illness", year=2009
     )
     objects["villages"] = village_advancement_start(
-        actor, program=theirs, village=village, start_year=2009, pairing=their_pairing
+        actor=actor, program=theirs, village=village, start_year=2009, pairing=their_pairing
     )
     objects["people"] = person_register(
-        actor,
-        PersonRow(
+        actor=actor,
+        row=PersonRow(
             name="THEIRS 张三",
             sex="male",
             area=village,
@@ -115,7 +119,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         ),
     )
     objects["trainings"] = training_create(
-        actor,
+        actor=actor,
         program=theirs,
         kind="labour_transfer",
         title="THEIRS 培训",
@@ -124,12 +128,18 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         end_date=datetime.date(2009, 5, 3),
         pairing=their_pairing,
     )
-    their_org = organisation_create(actor, name_zh="THEIRS 企业", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    our_org = organisation_create(actor, name_zh="我们的企业", kind=OrganisationKind.ENTERPRISE, area=areas["3702"])
-    objects["enterprises"] = enterprise_register(actor, organisation=their_org, side=Side.DONOR, programs=[theirs])
-    our_enterprise = enterprise_register(actor, organisation=our_org, side=Side.DONOR, programs=[program])
+    their_org = organisation_create(
+        actor=actor, name_zh="THEIRS 企业", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    our_org = organisation_create(
+        actor=actor, name_zh="我们的企业", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    objects["enterprises"] = enterprise_register(
+        actor=actor, organisation=their_org, side=Side.DONOR, programs=[theirs]
+    )
+    our_enterprise = enterprise_register(actor=actor, organisation=our_org, side=Side.DONOR, programs=[program])
     objects["enterprise-reports"] = enterprise_report_draft(
-        actor,
+        actor=actor,
         program=theirs,
         enterprise=objects["enterprises"],
         year=2009,
@@ -138,7 +148,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         note="THEIRS report",
     )
     objects["events"] = market_event_record(
-        actor,
+        actor=actor,
         program=theirs,
         kind="fair",
         title="THEIRS 展销会",
@@ -148,7 +158,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         end_date=datetime.date(2009, 9, 3),
     )
     objects["indicators"] = reported_value_enter(
-        actor,
+        actor=actor,
         program=theirs,
         indicator_key="beneficiaries",
         year=2009,
@@ -165,7 +175,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         status=BatchStatus.INVALID,
     )
     our_project = project_propose(
-        actor,
+        actor=actor,
         program=program,
         code="OURS-P1",
         title_zh="我们的饮水工程",
@@ -188,14 +198,16 @@ def _final_assessment(actor: Actor, pairing: Any) -> Any:
     from counterpart.indicators import assessment as steps
     from counterpart.indicators.models import AssessmentArea, Verdict
 
-    assessment = steps.assessment_open(actor, pairing, 2009)
+    assessment = steps.assessment_open(actor=actor, pairing=pairing, year=2009)
     scores = {area: (80, "THEIRS 佐证") for area in AssessmentArea.values}
-    steps.assessment_self_assess(actor, assessment, scores=scores, summary="THEIRS 自评")
+    steps.assessment_self_assess(actor=actor, assessment=assessment, scores=scores, summary="THEIRS 自评")
     verdicts = {figure.pk: (Verdict.CONFIRMED, "") for figure in assessment.figures.all()}
-    steps.assessment_confirm_figures(actor, assessment, verdicts=verdicts, comment="THEIRS")
-    steps.assessment_submit(actor, assessment)
-    steps.assessment_cross_check(actor, assessment, final_scores=dict.fromkeys(scores, 80), notes="THEIRS")
-    return steps.assessment_finalise(actor, assessment)
+    steps.assessment_confirm_figures(actor=actor, assessment=assessment, verdicts=verdicts, comment="THEIRS")
+    steps.assessment_submit(actor=actor, assessment=assessment)
+    steps.assessment_cross_check(
+        actor=actor, assessment=assessment, final_scores=dict.fromkeys(scores, 80), notes="THEIRS"
+    )
+    return steps.assessment_finalise(actor=actor, assessment=assessment)
 
 
 def _users(program, areas: dict, our_org) -> dict[str, Any]:

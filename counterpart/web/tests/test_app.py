@@ -160,7 +160,7 @@ def _register_person(client: Client, area: str = "520422100201", **extra: Any) -
 def test_a_county_office_registers_a_person_seen_masked_everywhere(world: World, settings) -> None:
     from counterpart.registry.services import AreaRow, areas_upsert
 
-    areas_upsert(Actor.system("test"), [AreaRow("520422100201", "某村")], source="test")
+    areas_upsert(actor=Actor.system("test"), rows=[AreaRow("520422100201", "某村")], source="test")
     client = _as(world, "recipient_office")
     number, response = _register_person(client)
     person = Person.objects.get(name="李四")
@@ -212,7 +212,9 @@ def test_a_training_is_recorded_with_visible_participants_only(world: World) -> 
     from counterpart.people.services import PersonRow, person_register
     from counterpart.registry.models import Area
 
-    ours = person_register(Actor.system("t"), PersonRow(name="赵六", sex="male", area=Area.objects.get(code="520422")))
+    ours = person_register(
+        actor=Actor.system("t"), row=PersonRow(name="赵六", sex="male", area=Area.objects.get(code="520422"))
+    )
     client = _as(world, "recipient_office")
     data = {
         "program": world.ours.pk,
@@ -294,8 +296,8 @@ def test_a_projects_page_counts_the_persons_it_reached_once(world: World, areas:
     home = household(actor, areas["520422100201"], "OURS-H1")
     first, _second = member(actor, home, 1), member(actor, home, 2)
     reach = {"program": world.ours, "kind": "project", "project": project}
-    benefit_record(actor, household=home, date=datetime.date(2009, 6, 1), **reach)
-    benefit_record(actor, person=first, date=datetime.date(2009, 9, 1), **reach)  # again: still one person
+    benefit_record(actor=actor, household=home, date=datetime.date(2009, 6, 1), **reach)
+    benefit_record(actor=actor, person=first, date=datetime.date(2009, 9, 1), **reach)  # again: still one person
     page = _as(world, "program_office").get(f"/app/projects/{project.pk}/").content.decode()
     assert "本项目惠及 2 人（1 户）" in page
 
@@ -421,7 +423,7 @@ def _many_projects(world: World, count: int) -> None:
         )
         for n in range(count)
     ]
-    projects_propose_bulk(Actor.system("t"), drafts)
+    projects_propose_bulk(actor=Actor.system("t"), drafts=drafts)
 
 
 def test_lists_filter_sort_search_and_page(world: World) -> None:
@@ -462,7 +464,7 @@ def test_a_filtered_export_is_a_valid_import_file(world: World, tmp_path) -> Non
     assert len(rows) == 1 + 3
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
-    result = import_file(Actor.system("t"), path, dry_run=True)
+    result = import_file(actor=Actor.system("t"), path=path, dry_run=True)
     assert result.ok and (result.batch.rows_unchanged, result.batch.rows_new) == (3, 0)
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clients(program, pairing, project, areas, actor):
-    project_approve(actor, project)  # only an approved project counts in the pairing's figures
+    project_approve(actor=actor, project=project)  # only an approved project counts in the pairing's figures
     users = {
         "office": user_with_membership("office", role=Role.PROGRAM_OFFICE, program=program),
         "donor": user_with_membership("shinan", role=Role.DONOR_DISTRICT_OFFICE, area=areas["370202"]),

@@ -31,7 +31,7 @@ def _as(world: World, role: str) -> Client:
 @pytest.fixture
 def commitment(world: World) -> LedgerTransaction:
     return ledger_commit(
-        SYSTEM,
+        actor=SYSTEM,
         program=world.ours,
         date=datetime.date(2010, 3, 1),
         source=FundSource.SOCIAL,
@@ -76,7 +76,11 @@ def test_a_county_is_offered_no_reversal_and_is_refused_one(world: World, commit
 @pytest.fixture
 def our_household(world: World):
     return household_register(
-        SYSTEM, number="OURS-H1", village=Area.objects.get(code="520422100201"), poverty_cause="illness", year=2009
+        actor=SYSTEM,
+        number="OURS-H1",
+        village=Area.objects.get(code="520422100201"),
+        poverty_cause="illness",
+        year=2009,
     )
 
 
@@ -102,7 +106,7 @@ def test_the_auditor_reads_the_statuses_but_is_offered_no_form(world: World, our
 @pytest.fixture
 def village(world: World):
     return village_advancement_start(
-        SYSTEM,
+        actor=SYSTEM,
         program=world.ours,
         village=Area.objects.get(code="520422100201"),
         start_year=2010,

@@ -28,10 +28,10 @@ def _client(user) -> Client:
 
 
 def test_a_refused_duplicate_is_on_the_program_offices_page_and_nowhere_else(world: World) -> None:
-    areas_upsert(Actor.system("test"), [AreaRow("520422100201", "某村")], source="test")
+    areas_upsert(actor=Actor.system("test"), rows=[AreaRow("520422100201", "某村")], source="test")
     number = identity_compose("520422", datetime.date(1975, 6, 7), 34)
     first = person_register(
-        Actor.system("t"), PersonRow(name="李四", sex="female", area=Area.objects.get(code="520422100201"),
+        actor=Actor.system("t"), row=PersonRow(name="李四", sex="female", area=Area.objects.get(code="520422100201"),
                                      identity_number=number),
     )  # fmt: skip
     # given another county's office, which cannot see that person

@@ -124,7 +124,7 @@ def test_a_proposal_is_neither_counted_nor_public_until_approved(demo_program) -
     records_before = before.records.value if before.records is not None else before.value
     area = demo_program.projects.filter(year=2009).first().recipient_area
     proposal = project_propose(
-        Actor.system("test"),
+        actor=Actor.system("test"),
         program=demo_program,
         code="PROPOSED-1",
         title_zh="尚未批准的项目",
@@ -144,7 +144,7 @@ def test_a_proposal_is_neither_counted_nor_public_until_approved(demo_program) -
     listed = office.get("/app/projects/?q=PROPOSED-1").content.decode()
     assert "PROPOSED-1" in listed and "已申报" in listed
     # when it is approved, it counts and is public
-    project_approve(Actor.system("test"), proposal)
+    project_approve(actor=Actor.system("test"), project=proposal)
     approved = report_annual(demo_program, 2009).figures["projects"]
     assert (approved.records.value if approved.records is not None else approved.value) == records_before + 1
     assert anonymous.get("/public/programs/qingdao-guizhou/projects/PROPOSED-1/").status_code == 200

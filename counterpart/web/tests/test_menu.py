@@ -82,7 +82,7 @@ def test_the_menu_shows_what_the_role_can_use(demo_user) -> None:
 
 @pytest.mark.parametrize("demo_user", USERNAMES, indirect=True)
 def test_each_web_list_counts_what_its_api_list_counts(demo_user) -> None:
-    _token, raw = api_token_create(Actor.system("test"), demo_user)
+    _token, raw = api_token_create(actor=Actor.system("test"), user=demo_user)
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     web, served = {}, {}
     for slug, path in API_LISTS.items():

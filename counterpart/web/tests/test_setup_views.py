@@ -130,7 +130,7 @@ def test_the_office_edits_its_program_ends_a_pairing_with_its_successor_and_sets
 
     # given a pairing that takes over
     successor = pairing_create(
-        Actor.system("test"),
+        actor=Actor.system("test"),
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],
@@ -169,7 +169,7 @@ def test_a_successor_starting_before_the_end_is_refused_on_its_field(program, pa
     from counterpart.registry.services import pairing_create
 
     early = pairing_create(
-        Actor.system("test"),
+        actor=Actor.system("test"),
         program=program,
         level=PairingLevel.DISTRICT_COUNTY,
         donor_area=areas["370203"],

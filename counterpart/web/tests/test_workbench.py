@@ -40,7 +40,7 @@ def _task_links(page: str) -> list[str]:
 
 def _proposed(world: World) -> Project:
     return project_propose(
-        Actor.system("test"),
+        actor=Actor.system("test"),
         program=world.ours,
         code="WB-1",
         title_zh="待审批的饮水工程",
@@ -66,14 +66,14 @@ def test_the_program_office_sees_the_proposals_to_approve_and_the_reports_to_con
         from counterpart.enterprise.services import ReportFigures, enterprise_report_draft
 
         report = enterprise_report_draft(
-            system,
+            actor=system,
             program=world.ours,
             enterprise=world.objects["our_enterprise"],
             year=2009,
             area=world.our_project.recipient_area,
             figures=ReportFigures(jobs_created=5),
         )
-    enterprise_report_submit(system, report)
+    enterprise_report_submit(actor=system, report=report)
     page = _workbench(world, Role.PROGRAM_OFFICE)
     assert "待审批的项目申报" in page and "待确认的企业年度报告" in page
     links = _task_links(page)
@@ -113,7 +113,7 @@ def test_the_enterprise_sees_its_reports_and_what_to_do_next(world: World) -> No
     page = _workbench(world, Role.ENTERPRISE)
     assert "已提交" in page or report.get_status_display() in page
     assert "待修改并提交" not in page
-    enterprise_report_return(system, report, reason="请补充纳税额")
+    enterprise_report_return(actor=system, report=report, reason="请补充纳税额")
     page = _workbench(world, Role.ENTERPRISE)
     assert "待修改并提交的企业年度报告" in page
     assert f"/app/enterprise-reports/{report.pk}/" in _task_links(page)
@@ -143,7 +143,7 @@ def test_an_import_running_or_refused_waits_on_its_uploaders_workbench(world: Wo
 
 
 def _api(user) -> Client:
-    _token, raw = api_token_create(Actor.system("test"), user)
+    _token, raw = api_token_create(actor=Actor.system("test"), user=user)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

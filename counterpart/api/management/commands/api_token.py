@@ -20,5 +20,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no such user: {username}")
-        _token, raw = api_token_create(Actor.system("cli api-token"), user, name=name)
+        _token, raw = api_token_create(actor=Actor.system("cli api-token"), user=user, name=name)
         self.stdout.write(raw)

@@ -116,7 +116,7 @@ class Command(BaseCommand):
             if default_area is None:
                 raise CommandError(f"地区不存在 No area with code {options['default_area']}.")
         program = self._target_program(options, data)
-        result = iati_import_bytes(ACTOR, data, program=program, default_area=default_area, source=str(path))
+        result = iati_import_bytes(actor=ACTOR, data=data, program=program, default_area=default_area, source=str(path))
         if not result.is_valid:
             raise CommandError(self._errors(result.validation))
         self._report(result)
@@ -137,7 +137,7 @@ class Command(BaseCommand):
             raise CommandError(f"地区不存在 No area with code {options['donor_area']}.")
         try:
             return program_create(
-                ACTOR,
+                actor=ACTOR,
                 slug=slug,
                 name_zh=slug,
                 donor_area=donor_area,

@@ -48,8 +48,8 @@ class Command(BaseCommand):
                     bar.update(tasks[phase], completed=done, total=total)
 
                 result = import_file(
-                    actor,
-                    path,
+                    actor=actor,
+                    path=path,
                     kind=options["kind"],
                     dry_run=options["dry_run"],
                     progress=progress,

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         current = settings.COUNTERPART_IDENTITY_KEY_ID
         if current not in settings.COUNTERPART_IDENTITY_KEYS:
             raise CommandError(f"COUNTERPART_IDENTITY_KEY_ID={current} names no key in COUNTERPART_IDENTITY_KEYS")
-        count = persons_identity_rekey(Actor.system("identity-rekey"), batch_size=options["batch_size"])
+        count = persons_identity_rekey(actor=Actor.system("identity-rekey"), batch_size=options["batch_size"])
         self.stdout.write(f"已重新加密 re-encrypted {count} rows under key {current}")

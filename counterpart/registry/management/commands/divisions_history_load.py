@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            count = divisions_history_load(Actor.system("cli:divisions-history-load"))
+            count = divisions_history_load(actor=Actor.system("cli:divisions-history-load"))
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"已载入 {count} 个历史区划 Loaded {count} historical areas."))

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            count = china_division_load(Actor.system("cli:divisions-load"), options["directory"])
+            count = china_division_load(actor=Actor.system("cli:divisions-load"), directory=options["directory"])
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"已载入 {count} 个区划 Loaded {count} areas."))

@@ -27,10 +27,10 @@ class Command(BaseCommand):
         actor = Actor.system("cli:report-certify")
         try:
             if options["unlock"]:
-                report_unlock(actor, program, options["year"], reason=options["reason"])
+                report_unlock(actor=actor, program=program, year=options["year"], reason=options["reason"])
                 self.stdout.write(f"已解锁 Unlocked {options['year']}.")
             else:
-                report_certify(actor, program, options["year"], note=options["note"])
+                report_certify(actor=actor, program=program, year=options["year"], note=options["note"])
                 self.stdout.write(f"已核定并锁定 Certified and locked {options['year']}.")
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error

@@ -47,7 +47,7 @@ def test_a_reversal_a_village_advanced_and_a_household_status_through_the_pages(
 
     # --- the program office reverses an entry from the ledger's page ---
     entry = ledger_commit(
-        SYSTEM,
+        actor=SYSTEM,
         program=program,
         date=datetime.date(YEAR, 3, 1),
         source=FundSource.SOCIAL,
@@ -74,16 +74,18 @@ def test_a_reversal_a_village_advanced_and_a_household_status_through_the_pages(
     township = Area.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith="520422").order_by("code").first()
     assert township is not None
     code = f"{township.code}299"
-    areas_upsert(SYSTEM, [AreaRow(code, "浏览器测试村", is_poverty_village=True)], source="test")
+    areas_upsert(actor=SYSTEM, rows=[AreaRow(code, "浏览器测试村", is_poverty_village=True)], source="test")
     village = Area.objects.get(code=code)
     assert village.level == AreaLevel.VILLAGE
-    advancement = village_advancement_start(SYSTEM, program=program, village=village, start_year=2010, pairing=pairing)
+    advancement = village_advancement_start(
+        actor=SYSTEM, program=program, village=village, start_year=2010, pairing=pairing
+    )
     components = list(advancement.components.order_by("component"))
     for component in components[:-1]:
         village_component_update(
-            SYSTEM,
-            advancement,
-            component.component,
+            actor=SYSTEM,
+            advancement=advancement,
+            component=component.component,
             status=ComponentStatus.COMPLETE,
             completed_on=datetime.date(YEAR - 1, 6, 1),
             evidence="验收报告",

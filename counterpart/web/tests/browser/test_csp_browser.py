@@ -64,8 +64,8 @@ def test_dashboard_map_htmx_form_and_api_docs_work_with_no_violation(
 
     # htmx: the duplicate notices' filter swaps the table in place, without reloading the page
     person = person_register(
-        Actor.system("t"),
-        PersonRow(name="李四", sex="female", area=Area.objects.get(code="520422"),
+        actor=Actor.system("t"),
+        row=PersonRow(name="李四", sex="female", area=Area.objects.get(code="520422"),
                   identity_number=identity_compose("520422", datetime.date(1975, 6, 7), 34)),
     )  # fmt: skip
     duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index or "")

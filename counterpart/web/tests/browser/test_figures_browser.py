@@ -37,7 +37,8 @@ def demo(live_server: Any) -> Iterator[Any]:
 
 def _no_sideways_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
+    viewport = page.viewport_size
+    assert viewport is not None and width <= viewport["width"] + 1, width
 
 
 def test_fiscal_aid_opens_a_list_whose_total_is_the_figure_on_both_sizes(

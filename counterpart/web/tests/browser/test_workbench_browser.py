@@ -39,7 +39,7 @@ def _tasks_made() -> None:
     pairing = Pairing.objects.filter(program=program, recipient_area=puding).first()
     for code, title in (("WB-PROPOSED", "待审批的村组道路"), ("WB-APPROVED", "待开工的道路")):
         project = project_propose(
-            system,
+            actor=system,
             program=program,
             code=code,
             title_zh=title,
@@ -50,21 +50,21 @@ def _tasks_made() -> None:
             budget_fen=100_000,
         )
     approved = project
-    project_transition(system, approved, ProjectStatus.APPROVED)
+    project_transition(actor=system, project=approved, to_status=ProjectStatus.APPROVED)
     for name, returned in (("海信集团", False), ("海尔集团", True)):
         enterprise = Enterprise.objects.get(organisation__name_zh=name)
         area = EnterpriseReport.objects.filter(enterprise=enterprise).values_list("area", flat=True).first()
         report = enterprise_report_draft(
-            system,
+            actor=system,
             program=program,
             enterprise=enterprise,
             year=2012,
             area=Area.objects.get(code=area) if area else None,
             figures=ReportFigures(jobs_created=12),
         )
-        enterprise_report_submit(system, report)
+        enterprise_report_submit(actor=system, report=report)
         if returned:
-            enterprise_report_return(system, report, reason="请补充纳税额")
+            enterprise_report_return(actor=system, report=report, reason="请补充纳税额")
     ImportBatch.objects.create(
         kind="households",
         file_name="西秀区贫困户.xlsx",
