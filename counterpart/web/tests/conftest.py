@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 from counterpart.access.models import Membership, Role
 from counterpart.core.audit import Actor
@@ -233,3 +234,22 @@ def _users(program, areas: dict, our_org) -> dict[str, Any]:
 
 ROLES = [str(role) for role in Role]
 NON_AUDITOR_ROLES = [role for role in ROLES if role != Role.AUDITOR]
+
+
+def response_bytes(response: Any) -> bytes:
+    """A streamed response's whole body."""
+    return b"".join(response.streaming_content)
+
+
+def client_as(world: World, role: str) -> Client:
+    """A browser signed in as the world's user of ``role``."""
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def uploaded(name: str, content: bytes) -> Any:
+    """A file as a form's upload field receives it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
