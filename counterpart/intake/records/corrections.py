@@ -116,6 +116,7 @@ class HouseholdStatusesKind(Kind):
     key = "household_statuses"
     name_zh = "贫困户年度状态"
     name_en = "Household status by year"
+    verb = "household_status_set"
     area_scoped = True
     natural_key = ("household_number", "year")
     columns = (

@@ -20,6 +20,7 @@ EDGE_DIRS = ("web", "api/routers", "intake")
 
 # Actions no user takes through a page, an endpoint or a file, and why.
 INTERNAL: dict[str, str] = {
+    "areas_check": "not an action: the policy asked for each area a people action's record reaches",
     "persons_identity_rekey": "key rotation: the operator's `counterpart identity-rekey` command",
     "api_token_create": "tokens are issued by the operator's `counterpart api-token` command",
     "api_token_revoke": "tokens are revoked by the operator in the Django admin",
