@@ -54,11 +54,11 @@ from counterpart.funds.services import ledger_commit
 from counterpart.registry.models import Area
 from counterpart.registry.services import AreaRow, areas_upsert, program_create
 actor = Actor.system("faults")
-areas_upsert(actor, [AreaRow("37", "山东省"), AreaRow("3702", "青岛市"), AreaRow("52", "贵州省"),
+areas_upsert(actor=actor, rows=[AreaRow("37", "山东省"), AreaRow("3702", "青岛市"), AreaRow("52", "贵州省"),
                      AreaRow("5204", "安顺市"), AreaRow("520422", "普定县")], source="faults")
-program = program_create(actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=Area.objects.get(code="3702"),
+program = program_create(actor=actor, slug="qd-gz", name_zh="青岛—贵州", donor_area=Area.objects.get(code="3702"),
                          start_year=1996)
-ledger_commit(actor, program=program, date=datetime.date(2009, 1, 5), source="fiscal_municipal",
+ledger_commit(actor=actor, program=program, date=datetime.date(2009, 1, 5), source="fiscal_municipal",
               amount_fen=10**12, description="faults")
 """
 
@@ -152,7 +152,7 @@ def test_worker_killed_mid_import_leaves_a_batch_that_resumes(server: PrivateSer
         "-c",
         "from pathlib import Path; from counterpart.core.audit import Actor; "
         "from counterpart.intake.services import batch_enqueue; "
-        f"batch_enqueue(Actor.system('faults'), Path({str(path)!r}), kind='projects')",
+        f"batch_enqueue(actor=Actor.system('faults'), path=Path({str(path)!r}), kind='projects')",
     )
     # when: the worker is killed with SIGKILL once some rows are written
     worker = subprocess.Popen(
@@ -301,7 +301,7 @@ number = 0
 while time.monotonic() < deadline and after < 20:
     try:
         commitment = LedgerTransaction.objects.get(kind="commitment", description="faults")
-        ledger_disburse(actor, commitment=commitment, date=datetime.date(2009, 7, 1), amount_fen=1,
+        ledger_disburse(actor=actor, commitment=commitment, date=datetime.date(2009, 7, 1), amount_fen=1,
                         description=f"ack-{number}")
         print(f"ack {number}", flush=True)
         after += failures > 0

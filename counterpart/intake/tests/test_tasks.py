@@ -14,6 +14,13 @@ from .conftest import PROJECT_HEADER, project_rows
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _connections_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The task worker closes the database connection between tasks, as after a request; inside the
+    test's transaction (PostgreSQL) that would drop the transaction itself."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
 def test_a_queued_upload_has_a_task_that_the_worker_runs(program, actor, write_csv):
     # given: an upload queued as the web page queues it
     path = write_csv("projects.csv", [PROJECT_HEADER, *project_rows(3)])
