@@ -3,7 +3,7 @@ expenditures and refunds (write; a correction is a reversal, routers/corrections
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -253,14 +253,12 @@ def _disbursement(request: HttpRequest, pk: int) -> LedgerTransaction:
     )
 
 
-@router.post("/ledger/expenditures", response={201: TransactionDetailOut, **WRITE_ERRORS})
-def expenditure_create(request: HttpRequest, payload: DrawIn, idempotency_key: IdempotencyKey = None):
-    """Report disbursed funds as spent. Refused beyond what the disbursement has left. Send
-    ``Idempotency-Key`` to retry safely."""
+def _draw(request: HttpRequest, payload: DrawIn, idempotency_key: str | None, action: Any) -> Any:
+    """Spend or refund (``action``) from a disbursement the caller may see, once per idempotency key."""
     disbursement = _disbursement(request, payload.disbursement)
 
     def write() -> tuple[int, object]:
-        record = ledger_spend(
+        record = action(
             actor=actor_of(request),
             disbursement=disbursement,
             date=payload.date,
@@ -270,21 +268,16 @@ def expenditure_create(request: HttpRequest, payload: DrawIn, idempotency_key: I
         return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
 
     return idempotent(request, idempotency_key, write)
+
+
+@router.post("/ledger/expenditures", response={201: TransactionDetailOut, **WRITE_ERRORS})
+def expenditure_create(request: HttpRequest, payload: DrawIn, idempotency_key: IdempotencyKey = None):
+    """Report disbursed funds as spent. Refused beyond what the disbursement has left. Send
+    ``Idempotency-Key`` to retry safely."""
+    return _draw(request, payload, idempotency_key, ledger_spend)
 
 
 @router.post("/ledger/refunds", response={201: TransactionDetailOut, **WRITE_ERRORS})
 def refund_create(request: HttpRequest, payload: DrawIn, idempotency_key: IdempotencyKey = None):
     """Unspent disbursed funds come back to their commitment. Send ``Idempotency-Key`` to retry safely."""
-    disbursement = _disbursement(request, payload.disbursement)
-
-    def write() -> tuple[int, object]:
-        record = ledger_refund(
-            actor=actor_of(request),
-            disbursement=disbursement,
-            date=payload.date,
-            amount_fen=payload.amount_fen,
-            description=payload.description,
-        )
-        return 201, TransactionDetailOut.from_orm(record).model_dump(mode="json")
-
-    return idempotent(request, idempotency_key, write)
+    return _draw(request, payload, idempotency_key, ledger_refund)
