@@ -80,7 +80,8 @@ def domain_actions() -> dict[str, str]:
 
 
 def edge_calls() -> set[str]:
-    """The names called anywhere in the edges' source (``f(...)`` and ``x.f(...)``)."""
+    """The names called anywhere in the edges' source (``f(...)`` and ``x.f(...)``), and the names handed
+    to a call to be called there (``_draw(request, payload, key, ledger_spend)``)."""
     called: set[str] = set()
     for directory in EDGE_DIRS:
         for path in (ROOT / directory).rglob("*.py"):
@@ -93,6 +94,7 @@ def edge_calls() -> set[str]:
                         called.add(function.id)
                     elif isinstance(function, ast.Attribute):
                         called.add(function.attr)
+                    called.update(argument.id for argument in node.args if isinstance(argument, ast.Name))
     return called
 
 
