@@ -46,11 +46,6 @@ PENDING: dict[str, str] = {
     "period_unlock": "program set-up in the app (issue 18): no edge yet",
     "report_certify": "the workbench (issue 18): today the `counterpart report-certify` command",
     "report_unlock": "the workbench (issue 18): today the `counterpart report-certify --unlock` command",
-    "enterprise_register": "enterprise set-up (issue 18): today the Django admin and the demo",
-    "agreement_sign": "enterprise set-up (issue 18): today the Django admin",
-    "operation_record": "enterprise set-up (issue 18): today the Django admin and the demo",
-    "event_participation_record": "market events (issue 18): today the Django admin",
-    "job_placement_record": "labour transfer (issue 18): today the demo only",
 }
 
 
