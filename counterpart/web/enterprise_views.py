@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
@@ -67,7 +67,7 @@ def _submit(
 
 
 # An enterprise and its operations are organisations first: the picker finds those already registered.
-_ORGANISATION_HINT = _lazy("单位尚未登记的，请先在“项目设置”中新增单位（类型为企业）。")
+_ORGANISATION_HINT = gettext_lazy("单位尚未登记的，请先在“项目设置”中新增单位（类型为企业）。")
 
 
 def _enterprise_url(enterprise: Enterprise) -> str:
