@@ -44,7 +44,7 @@ def _enterprise_organisation(label: Any) -> forms.ModelChoiceField:
 
 
 def _sector(*, required: bool) -> forms.ChoiceField:
-    choices = Sector.choices if required else [("", "—"), *Sector.choices]
+    choices: list[tuple[str, Any]] = list(Sector.choices) if required else [("", "—"), *Sector.choices]
     return forms.ChoiceField(choices=choices, required=required, label=_("行业"))
 
 
