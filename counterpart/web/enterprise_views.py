@@ -173,7 +173,7 @@ def job_placement_view(request: HttpRequest) -> HttpResponse:
     if person is not None:
         initial["person"] = person
     if training is not None:
-        initial.update(training=training, program=training.program_id, place=training.place_id)
+        initial.update(training=training, program=training.program_id)
     form = enterprise_forms.JobPlacementForm(request.POST or None, initial=initial, user=request.user)
 
     def write(data: dict[str, Any]) -> str:
