@@ -18,7 +18,7 @@ from counterpart.enterprise.models import CooperationAgreement, Enterprise, Even
 from counterpart.enterprise.services import enterprise_register, market_event_record
 from counterpart.people.identity import identity_compose
 from counterpart.people.models import Benefit, BenefitKind, JobPlacement
-from counterpart.people.services import PersonRow, household_register, person_register
+from counterpart.people.services import PersonRow, household_register, person_register, training_create
 from counterpart.registry.models import Area, OrganisationKind
 from counterpart.registry.services import organisation_create, period_lock
 
@@ -244,6 +244,20 @@ def test_the_county_records_a_labourers_job_from_the_persons_page(world: World, 
     assert (placement.monthly_income_fen, placement.place_id, placement.year) == (250000, "370202", 2010)
     assert Benefit.objects.filter(person=labourer, kind=BenefitKind.JOB_PLACEMENT).count() == 1
     assert "青岛某电子厂" in county.get(f"/app/people/{labourer.pk}/").content.decode()
+    # from a course's page, the form opens with the course and its program chosen
+    course = training_create(
+        actor=SYSTEM,
+        program=world.ours,
+        kind="labour_transfer",
+        title="电子装配培训",
+        place=Area.objects.get(code="520422"),
+        start_date=datetime.date(2010, 1, 5),
+        end_date=datetime.date(2010, 1, 20),
+    )
+    from_course = f"/app/placements/new/?training={course.pk}"
+    assert f'href="{from_course}"' in county.get(f"/app/trainings/{course.pk}/").content.decode()
+    initial = county.get(from_course).context["form"].initial
+    assert (initial["training"], initial["program"]) == (course, world.ours.pk)
     # a year outside the program's term: refused beside the date
     early = county.post("/app/placements/new/", _placement(world, labourer, start_date="1990-01-01"))
     assert "年份不在协作项目的期限内" in _field_error(early, "start_date")
