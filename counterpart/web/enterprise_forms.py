@@ -18,6 +18,7 @@ from counterpart.people.models import Person, Training
 from counterpart.registry.models import Area, Organisation, OrganisationKind, Program
 
 from .forms import ScopedForm, programs_for
+from .templatetags.web_language import named
 
 
 def _picker(url: str, **forwarded: str) -> dict[str, Any]:
@@ -54,6 +55,21 @@ def _queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
 
 
+class _Named:
+    """A program by its name in the page's language (one language per page)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return named(obj)
+
+
+class ProgramChoiceField(_Named, forms.ModelChoiceField):
+    pass
+
+
+class ProgramsChoiceField(_Named, forms.ModelMultipleChoiceField):
+    pass
+
+
 class YuanFields(ScopedForm):
     """Amounts typed in yuan, kept in fen (``_yuan``): optional unless a form says so."""
 
@@ -75,7 +91,7 @@ class EnterpriseRegisterForm(ScopedForm):
     organisation = _enterprise_organisation(_("企业（单位）"))
     side = forms.ChoiceField(choices=Side.choices, label=_("帮扶方或受援方"))
     sector = _sector(required=False)
-    programs = forms.ModelMultipleChoiceField(
+    programs = ProgramsChoiceField(
         queryset=Program.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("参与的协作项目")
     )
 
@@ -99,7 +115,7 @@ class OperationRecordForm(ScopedForm):
 class AgreementSignForm(YuanFields):
     money = ("agreed_investment",)
 
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    program = ProgramChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
     title = forms.CharField(max_length=200, label=_("协议名称"))
     signed_on = forms.DateField(label=_("签约日期"), widget=forms.DateInput(attrs={"type": "date"}))
     agreed_investment = forms.CharField(max_length=30, label=_("协议投资额（元）"))
@@ -132,7 +148,7 @@ class ParticipationForm(YuanFields):
 class JobPlacementForm(YuanFields):
     money = ("monthly_income",)
 
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
+    program = ProgramChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("转移就业人员"),
