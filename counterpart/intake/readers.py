@@ -196,6 +196,20 @@ def _workbook_errors() -> Iterator[None]:
         ) from None
 
 
+def sheet_names(info: FileInfo) -> list[str]:
+    """The names of a workbook's sheets, in their order (a CSV: none)."""
+    if info.type == "csv":
+        return []
+    from python_calamine import CalamineWorkbook
+
+    with _workbook_errors():
+        workbook = CalamineWorkbook.from_path(str(info.path))
+        try:
+            return list(workbook.sheet_names)
+        finally:
+            workbook.close()
+
+
 def sheet_name_of(info: FileInfo, kind_key: str) -> str:
     """The sheet that holds the data: the kind's own sheet when present, else the first one."""
     if info.type == "csv":
