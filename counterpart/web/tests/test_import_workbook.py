@@ -16,18 +16,20 @@ from .conftest import World, client_as, uploaded
 
 pytestmark = pytest.mark.django_db
 
+# A new program (the office may create one; its pairings and figures are then the policy's to grant), and a
+# pairing and figures of the office's own program, the pair's own among them.
 SHEETS = [
-    ("协作项目", [["项目标识", "项目名称", "帮扶方区划", "起始年"], ["wb-web", "市北—西秀", "3702", "2010"]]),
+    ("协作项目", [["项目标识", "项目名称", "帮扶方区划", "起始年"], ["wb-web", "青岛—贵州（二期）", "3702", "2021"]]),
     (
         "结对关系",
-        [["协作项目", "结对层级", "帮扶方区划", "受援方区划"], ["wb-web", "区—县", "370203", "520402"]],
+        [["协作项目", "结对层级", "帮扶方区划", "受援方区划"], ["qd-gz", "区—县", "370203", "520422"]],
     ),
     (
         "上报指标数",
         [
             ["协作项目", "指标代码", "年度", "结对", "数值", "单位"],
-            ["wb-web", "fiscal_aid", "2011", "", "300", "万元"],
-            ["wb-web", "road_km", "2011", "市北区→西秀区", "8", "公里"],
+            ["qd-gz", "fiscal_aid", "2011", "", "300", "万元"],
+            ["qd-gz", "road_km", "2011", "市北区→普定县", "8", "公里"],
         ],
     ),
 ]
@@ -53,22 +55,23 @@ def test_a_workbook_uploaded_on_the_import_page_loads_every_sheet(world: World) 
     batch = ImportBatch.objects.get(created_by_label="program_office")
     assert (response.status_code, batch.kind) == (302, "workbook")
     assert batch_run(Actor.of(world.users["program_office"]), batch).ok
-    # then the program, its pairing and its figures (the pair's own among them) are in
-    program = Program.objects.get(slug="wb-web")
-    pairing = Pairing.objects.get(program=program)
-    assert ReportedValue.objects.get(program=program, pairing=pairing).indicator_key == "road_km"
-    assert ReportedValue.objects.get(program=program, pairing=None).value == 3_000_000
+    # then the program, the pairing and the figures (the pair's own among them) are in
+    assert Program.objects.filter(slug="wb-web").exists()
+    pairing = Pairing.objects.get(program=world.ours, donor_area_id="370203", recipient_area_id="520422")
+    assert ReportedValue.objects.get(program=world.ours, pairing=pairing).indicator_key == "road_km"
+    assert ReportedValue.objects.get(program=world.ours, indicator_key="fiscal_aid", year=2011).value == 3_000_000
     detail = client.get(f"/app/imports/{batch.pk}/").content.decode()
     assert "多类数据工作簿" in detail and "新增 4" in detail
 
 
 def test_a_bad_row_in_a_later_sheet_refuses_the_uploaded_workbook(world: World) -> None:
     client = client_as(world, "program_office")
-    bad = [*SHEETS[:2], ("上报指标数", [SHEETS[2][1][0], ["wb-web", "fiscal_aid", "2011", "", "三百", "万元"]])]
+    bad = [*SHEETS[:2], ("上报指标数", [SHEETS[2][1][0], ["qd-gz", "fiscal_aid", "2011", "", "三百", "万元"]])]
     client.post("/app/imports/", {"file": uploaded("bad.xlsx", _workbook(bad)), "kind": "workbook"})
     batch = ImportBatch.objects.get(created_by_label="program_office")
     assert batch_run(Actor.system("t"), batch).batch.status == BatchStatus.INVALID
     assert not Program.objects.filter(slug="wb-web").exists()
+    assert not Pairing.objects.filter(donor_area_id="370203", recipient_area_id="520422").exists()
     page = client.get(f"/app/imports/{batch.pk}/").content.decode()
     assert "工作表“上报指标数”第 2 行“数值”列，值“三百”" in page
     errors = openpyxl.load_workbook(io.BytesIO(client.get(f"/app/imports/{batch.pk}/errors.xlsx").content))
@@ -80,8 +83,19 @@ def test_the_workbook_template_downloads_in_the_pages_language(world: World) -> 
     response = client.get("/app/imports/templates/workbook.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["协作项目", "结对关系", "上报指标数", "lists", "说明 instructions"]
-    english = client.get("/app/imports/templates/workbook.xlsx", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.status_code == 200
+    from django.utils import translation
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/app/imports/"})
+    try:
+        assert "Workbook of several kinds" in client.get("/app/imports/").content.decode()
+        english = client.get("/app/imports/templates/workbook.xlsx")
+        assert openpyxl.load_workbook(io.BytesIO(english.content)).sheetnames[:3] == [
+            "Programs",
+            "Pairings",
+            "Reported indicator values",
+        ]
+    finally:
+        translation.activate("zh-hans")  # the locale middleware leaves the request's language active
 
 
 def test_a_county_may_not_upload_a_workbook_with_a_kind_it_may_not_import(world: World) -> None:
