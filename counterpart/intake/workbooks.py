@@ -12,6 +12,7 @@ row, column and value; a sheet whose kind depends on a refused sheet is not chec
 """
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -101,7 +102,8 @@ def workbook_limits_check(actor: Actor, sheets: Sequence[Sheet]) -> None:
 
 
 def _sheet_empty(info: FileInfo, sheet: Sheet) -> bool:
-    return next(rows_read(info, sheet.name), None) is None
+    with closing(rows_read(info, sheet.name)) as rows:
+        return next(rows, None) is None
 
 
 def workbook_load(
@@ -132,6 +134,8 @@ def workbook_load(
                 errors.append(_not_checked(sheet, blocked))
                 refused[kind.key] = sheet.name
                 continue
+            for name in _COUNTS:
+                setattr(batch, name, 0)  # the sheet's own counts (a sheet refused whole has none)
             sheet_errors = _sheet_load(actor, info, sheet, batch, reason, progress, chunk_size)
             for name in _COUNTS:
                 totals[name] += getattr(batch, name)

@@ -181,3 +181,12 @@ def test_an_errors_workbook_keeps_each_sheet_under_its_name(areas, tmp_path) -> 
     assert book.sheetnames == ["协作项目", "上报指标数"]
     cells = [str(c) for row in book["上报指标数"].iter_rows(values_only=True) for c in row if c]
     assert any("五万" in c and "不是有效的数字" in c for c in cells)
+
+
+def test_a_sheet_missing_a_required_column_refuses_the_workbook_naming_the_sheet(areas, actor, tmp_path) -> None:
+    no_value = [[cell for cell in row if cell != "数值"] for row in VALUES[:1]]
+    path = _workbook(tmp_path / "bad.xlsx", [("协作项目", PROGRAMS), ("上报指标数", no_value)])
+    result = import_file(actor=actor, path=path)
+    [error] = result.errors
+    assert (error.sheet, error.row, error.message_en) == ("上报指标数", 1, "missing required columns: Value")
+    assert result.batch.rows_total == 1 and not Program.objects.filter(slug="wb-qd").exists()
