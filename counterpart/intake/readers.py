@@ -13,7 +13,7 @@ import csv
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,7 +230,7 @@ def sheet_name_of(info: FileInfo, kind_key: str) -> str:
 MAX_CELL_CHARACTERS = 32_767  # what Excel itself holds in a cell
 
 
-def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
+def rows_read(info: FileInfo, sheet: str) -> Generator[list[Any], None, None]:
     """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values.
 
     Whatever the file holds, what comes out is rows or a FileRejected naming the row, in both
