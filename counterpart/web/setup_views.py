@@ -381,11 +381,16 @@ def membership_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
     return redirect(_program_url(program))
 
 
+def _program_opened(request: HttpRequest, slug: str) -> Program:
+    """The program, for an office that may set up programs at all (403 for a role that may not)."""
+    _open(request)
+    return _program(request, slug)
+
+
 @login_required
 def membership_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a role's area or enterprise in place (a county's staff member moves to another county)."""
-    program = _program(request, slug)
-    _open(request)
+    program = _program_opened(request, slug)
     membership = get_object_or_404(Membership.objects.filter(_members_of(program), is_active=True), pk=pk)
     subject = "organisation" if membership.role == Role.ENTERPRISE else "area"
     if membership.role not in (Role.RECIPIENT_OFFICE, Role.DONOR_DISTRICT_OFFICE, Role.ENTERPRISE):
@@ -410,15 +415,9 @@ def membership_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 # --- a year's report certified, a year locked and unlocked -------------------------------------------------
 
 
-def _program_for_lock(request: HttpRequest, slug: str) -> Program:
-    """The program, for an office that may set up programs at all (403 for a role that may not)."""
-    _open(request)
-    return _program(request, slug)
-
-
 @login_required
 def report_certify_view(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program_for_lock(request, slug)
+    program = _program_opened(request, slug)
     form = setup_forms.ReportCertifyForm(request.POST or None)
 
     def write(data: dict[str, Any]) -> str:
@@ -430,7 +429,7 @@ def report_certify_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def period_lock_view(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program_for_lock(request, slug)
+    program = _program_opened(request, slug)
     form = setup_forms.PeriodLockForm(request.POST or None)
 
     def write(data: dict[str, Any]) -> str:
@@ -442,7 +441,7 @@ def period_lock_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def period_unlock_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    program = _program_for_lock(request, slug)
+    program = _program_opened(request, slug)
     form = setup_forms.PeriodUnlockForm(request.POST or None)
 
     def write(data: dict[str, Any]) -> str:
