@@ -237,7 +237,8 @@ def _detail(
             "trail": _trail(assessment),
             "is_final": assessment.status == AssessmentStatus.FINAL,
             "evidence": evidence,
-            "evidence_form": (evidence_form or EvidenceForm()) if may_attach else None,
+            # A refused upload shows its form with the refusal even when no longer offered.
+            "evidence_form": evidence_form or (EvidenceForm() if may_attach else None),
         },
         status=422 if has_errors else 200,
     )
