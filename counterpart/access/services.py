@@ -166,8 +166,10 @@ def membership_update(
             raise InvalidInput(subject, "", _("该角色须指定其范围"))
         if not membership.is_active:
             raise InvalidInput("membership", membership.pk, _("该角色已撤销，不能修改"))
-        area = value if subject == "area" else None
-        organisation = value if subject == "organisation" else None
+        area = value if isinstance(value, Area) else None
+        organisation = value if isinstance(value, Organisation) else None
+        if (area if subject == "area" else organisation) is None:
+            raise InvalidInput(subject, str(value), _("该角色的范围不能这样修改"))
         if not _privileged(actor):
             policy_check(actor, "membership_update", Target(program=within.pk if within else None))
             assert within is not None

@@ -182,16 +182,17 @@ class MembershipEditForm(forms.Form):
         self.fields[subject].required = True
 
 
-_YEAR = {"min_value": 1949, "max_value": 2100, "label": _("年度")}
+def _year_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
 
 
 class ReportCertifyForm(forms.Form):
-    year = forms.IntegerField(**_YEAR)
+    year = _year_field()
     note = forms.CharField(max_length=2000, required=False, label=_("核定说明"))
 
 
 class PeriodLockForm(forms.Form):
-    year = forms.IntegerField(**_YEAR)
+    year = _year_field()
     reason = forms.CharField(max_length=500, label=_("锁定原因"))
 
 

@@ -304,8 +304,8 @@ def assessment_evidence_attach_view(
     return Status(201, _evidence(evidence))
 
 
-def _download(content: object, content_type: str, file_name: str) -> HttpResponse:
-    response: HttpResponse
+def _download(content: object, content_type: str, file_name: str) -> HttpResponse | FileResponse:
+    response: HttpResponse | FileResponse
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{file_name}"'

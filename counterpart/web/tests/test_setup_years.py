@@ -35,9 +35,7 @@ def county(areas):
     return client
 
 
-def test_the_office_certifies_a_year_unlocks_it_with_a_reason_and_the_page_shows_the_history(
-    pairing, office
-) -> None:
+def test_the_office_certifies_a_year_unlocks_it_with_a_reason_and_the_page_shows_the_history(pairing, office) -> None:
     # when the office certifies 2009 from the set-up page
     assert office.get(f"{SETUP}reports/certify/").status_code == 200
     response = office.post(f"{SETUP}reports/certify/", {"year": "2009", "note": "市协作办核定"})
@@ -63,7 +61,8 @@ def test_the_office_certifies_a_year_unlocks_it_with_a_reason_and_the_page_shows
     assert lock.unlocked_at is not None and lock.unlock_reason == "审计发现漏记一笔拨付"
     page = office.get(SETUP).content.decode()
     assert "审计发现漏记一笔拨付" in page and f'href="{SETUP}locks/2009/unlock/"' not in page
-    assert {"report.certify", "period.lock", "period.unlock"} <= set(AuditEvent.objects.values_list("action", flat=True))
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"report.certify", "period.lock", "period.unlock"} <= actions
 
 
 def test_the_office_locks_a_year_without_a_report_and_a_second_lock_is_refused(pairing, office) -> None:
@@ -117,6 +116,7 @@ def test_the_office_moves_a_county_role_to_another_county_in_place(program, pair
     membership.refresh_from_db()
     assert membership.area_id == "520402" and membership.is_active
     event = AuditEvent.objects.get(action="membership.update")
+    assert event.before is not None and event.after is not None
     assert event.before["area_id"] == "520422" and event.after["area_id"] == "520402" and event.reason == "调动"
     # an area the program does not pair as a recipient is refused beside the area field
     outside = office.post(f"{SETUP}roles/{membership.pk}/edit/", {"area": "370203"})
