@@ -36,7 +36,6 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from counterpart.core.audit import Actor
-from counterpart.core.citus import citus_available
 from counterpart.core.errors import InvalidInput
 
 from .at_rest import SealedSpool, upload_opened
@@ -327,10 +326,10 @@ def import_file(
         batch.file_path = batch.file_path or str(path.resolve())
         batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
         # The staged bulk path checks its rules set-based, without the per-row places of an
-        # uploader limited to their areas; such files (a county's) take the checked path. So does every
-        # file on a Citus cluster (docs/scale.md): the set-based rules join the staging table to the
-        # distributed persons and households on columns other than the county, which Citus refuses.
-        if record_kind.staged and connection.vendor == "postgresql" and limits is None and not citus_available():
+        # uploader limited to their areas; such files (a county's) take the checked path. On a Citus
+        # cluster too the staged path runs: its rules read the distributed persons and households through
+        # subqueries Citus runs on the shards (people/services/staging.py; docs/scale.md).
+        if record_kind.staged and connection.vendor == "postgresql" and limits is None:
             from .staged import import_staged
 
             try:
