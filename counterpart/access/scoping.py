@@ -212,8 +212,12 @@ def _through(model: type[models.Model], path: str, condition: Callable[[str], Q]
         field = None
     if field is not None and rest and (field.many_to_one or field.one_to_many):
         target = field.related_model
-        assert isinstance(target, type)
-        if _distributed(model) and _distributed(target):
+        if (
+            isinstance(target, type)
+            and issubclass(target, models.Model)
+            and _distributed(model)
+            and _distributed(target)
+        ):
             # a key of ours (a status's household) or theirs to us (a person's benefits)
             link = {"pk": OuterRef(field.attname)} if field.many_to_one else {field.field.name: OuterRef("pk")}  # type: ignore[union-attr]
             inner = target._default_manager.filter(
