@@ -26,7 +26,7 @@ def benefits_take_their_persons_county(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0005_choice_labels"),
+        ("people", "0006_benefit_indexes_that_pay"),
     ]
 
     operations = [
