@@ -197,6 +197,7 @@ class Benefit(models.Model):
     date = models.DateField()
     year = models.PositiveSmallIntegerField()
     area_code = models.CharField(max_length=12, help_text="where the benefit reached the person")
+    # The person's county, wherever it reached them: a benefit lives with its person (docs/scale.md).
     county_code = models.CharField(max_length=6)
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
 
