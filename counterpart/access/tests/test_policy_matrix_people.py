@@ -36,8 +36,10 @@ from counterpart.funds.services import ledger_commit
 from counterpart.intake.services import import_file
 from counterpart.intake.validation import FileRejected
 from counterpart.people import services as people
-from counterpart.people.models import BenefitKind, ComponentStatus, Direction, SecondmentKind, Sex
+from counterpart.people.models import BenefitKind, Direction, SecondmentKind, Sex
 from counterpart.people.tests.factories import household, member, number
+from counterpart.projects import villages
+from counterpart.projects.models import ComponentStatus
 from counterpart.projects.services import project_propose
 from counterpart.registry.models import OrganisationKind
 from counterpart.registry.services import AreaRow, areas_upsert, organisation_create, period_lock, period_unlock
@@ -143,7 +145,7 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
             household=home,
             project=project,
         )
-        advancement = people.village_advancement_start(
+        advancement = villages.village_advancement_start(
             actor=SYSTEM, program=program, village=village, start_year=2009, pairing=pairing
         )
         commitment = ledger_commit(
@@ -257,14 +259,14 @@ def _service(verb: str, actor: Actor, p: Place, year: int, extra: dict) -> Calla
             start_date=date,
             pairing=p.pairing,
         ),
-        "village_advancement_start": lambda: people.village_advancement_start(
+        "village_advancement_start": lambda: villages.village_advancement_start(
             actor=actor,
             program=p.program,
             village=extra["areas"][p.village.code[:9] + "202"],
             start_year=year,
             pairing=p.pairing,
         ),
-        "village_component_update": lambda: people.village_component_update(
+        "village_component_update": lambda: villages.village_component_update(
             actor=actor,
             advancement=p.advancement,
             component="education",
