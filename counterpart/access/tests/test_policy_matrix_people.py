@@ -1,7 +1,8 @@
 """The generated policy test for the people and enterprise actions (``test_policy_matrix`` holds the
 projects, figures, courses and ledger ones, and the world both walk).
 
-Every action × role × target × period × edge it applies to (service, API, web form, import): the
+Every action × role × target × period × edge it applies to (service, API, web form, import; the
+admin edge, on the same fixture, is ``test_policy_matrix_admin``): the
 outcome is compared with the table (``access.policy``), read independently here from the facts of
 the fixture, and a refused action
 must write nothing (not even an audit event). An action is "dated" when the period guard applies
