@@ -169,7 +169,7 @@ def _browsers(users: dict) -> dict[str, Client]:
 def test_the_admin_edge_agrees_with_the_table(places) -> None:  # noqa: F811 (the fixture)
     place_of, users, extra = places
     browsers = _browsers(users)
-    cases, failures = 0, []
+    cases, failures = 0, list[tuple[Any, ...]]()
     for verb, who, target, (period, year) in itertools.product(ADMIN_VERBS, browsers, TARGETS, PERIODS.items()):
         page = _admin(verb, place_of[target], year, extra)
         if page is None:
@@ -205,18 +205,20 @@ def _records(place: Place, extra: dict) -> list[Any]:
     return records
 
 
-def _other_value(field: forms.Field, current: Any, record: Any) -> Any:
+def _other_value(field: Any, current: Any, record: Any) -> Any:
     """A different value for one form field, valid for its type; None where none is generated."""
+    queryset: Any = getattr(field, "queryset", None)
     if isinstance(field, forms.ModelMultipleChoiceField):
-        other = field.queryset.exclude(pk__in=current or []).first()
+        other = queryset.exclude(pk__in=current or []).first()
         return None if other is None else [*(current or []), other.pk]
     if isinstance(field, forms.ModelChoiceField):
-        other = field.queryset.exclude(pk=current).first() if current else field.queryset.first()
+        other = queryset.exclude(pk=current).first() if current else queryset.first()
         return None if other is None else other.pk
     if isinstance(field, forms.BooleanField):
         return not current
     if isinstance(field, forms.ChoiceField):
-        values = [str(value) for value, _label in field.choices if value not in ("", None)]
+        choices: Any = field.choices
+        values = [str(value) for value, _label in choices if value not in ("", None)]
         others = [value for value in values if value != str(current)]
         return others[0] if others else None
     if isinstance(field, forms.IntegerField):
