@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0005_choice_labels'),
+        ('people', '0006_benefit_indexes_that_pay'),
         ('projects', '0006_village_advancement_from_people'),
     ]
 
