@@ -27,7 +27,6 @@ from counterpart.indicators.models import Indicator, ReportedValue
 from counterpart.indicators.unit_labels import unit_label
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import (
-    ComponentStatus,
     Household,
     JobPlacement,
     Person,
@@ -36,11 +35,18 @@ from counterpart.people.models import (
     Sex,
     Training,
     TrainingKind,
+)
+from counterpart.people.selectors import project_beneficiaries
+from counterpart.projects.models import (
+    ALLOWED_TRANSITIONS,
+    ComponentStatus,
+    Project,
+    ProjectCategory,
+    ProjectStatus,
     VillageAdvancement,
 )
-from counterpart.people.selectors import project_beneficiaries, village_advanced_in
-from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history, projects_implemented
+from counterpart.projects.village_selectors import village_advanced_in
 
 from . import can
 from .lists import Col, FigureSum, Filter, ListSpec
