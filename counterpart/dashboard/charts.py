@@ -109,6 +109,7 @@ def funds_by_source_and_year(
                     program=program.slug,
                     year=y,
                     area=view.drill_area,
+                    pairing=view.drill_pairing,
                     source=source.value,
                     figure="total_support",
                 )
@@ -150,7 +151,14 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
                 "name": gettext("资金"),
                 "values": [yuan(totals[c.value]) for c in categories],
                 "urls": [
-                    links("projects", program=program.slug, year=year, area=view.drill_area, category=c.value)
+                    links(
+                        "projects",
+                        program=program.slug,
+                        year=year,
+                        area=view.drill_area,
+                        pairing=view.drill_pairing,
+                        category=c.value,
+                    )
                     for c in categories
                 ],
             }
@@ -176,7 +184,14 @@ def projects_by_status(program: Program, year: int, view: DashboardView, links: 
                 "name": gettext("项目数"),
                 "values": [counts[s.value] for s in statuses],
                 "urls": [
-                    links("projects", program=program.slug, year=year, area=view.drill_area, status=s.value)
+                    links(
+                        "projects",
+                        program=program.slug,
+                        year=year,
+                        area=view.drill_area,
+                        pairing=view.drill_pairing,
+                        status=s.value,
+                    )
                     for s in statuses
                 ],
             }
@@ -209,7 +224,10 @@ def beneficiaries_by_county(
                 "key": "beneficiaries",
                 "name": gettext("受益人数"),
                 "values": [counts[code] for code in codes],
-                "urls": [links("people", program=program.slug, year=year, area=code) for code in codes],
+                "urls": [
+                    links("people", program=program.slug, year=year, area=code, pairing=view.drill_pairing)
+                    for code in codes
+                ],
             }
         ],
     )
@@ -418,7 +436,7 @@ def county_figures(
                 "name": names.get(code, code),
                 "funds": yuan(funds.get(code, 0)),
                 "beneficiaries": people.get(code, 0),
-                "url": links("projects", program=program.slug, year=year, area=code),
+                "url": links("projects", program=program.slug, year=year, area=code, pairing=view.drill_pairing),
             }
             for code in codes
         ],
