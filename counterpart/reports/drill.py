@@ -7,6 +7,7 @@ chart, to the list and the filters that show its records:
     /app/projects/?program=<slug>&year=<y>&area=<code prefix>&pairing=<ids>&status=<s>&category=<c>
     /app/funds/?program=&year=&area=&pairing=&source=&stage=&figure=<ledger figure key>
     /app/people/?program=&year=&area=&pairing=
+    /app/households/?area=
     /app/trainings/?program=&year=&area=&pairing=
     /app/enterprises/?program=
     /app/events/?program=&year=
@@ -28,6 +29,7 @@ LISTS = {
     "projects": "/app/projects/",
     "funds": "/app/funds/",
     "people": "/app/people/",
+    "households": "/app/households/",
     "trainings": "/app/trainings/",
     "enterprises": "/app/enterprises/",
     "events": "/app/events/",
@@ -39,6 +41,7 @@ LIST_FILTERS = {
     "projects": ("program", "year", "year_to", "area", "pairing", "status", "category", "figure"),
     "funds": ("program", "year", "year_to", "area", "pairing", "source", "stage", "figure"),
     "people": ("program", "year", "year_to", "area", "pairing"),
+    "households": ("area",),
     "trainings": ("program", "year", "year_to", "area", "pairing"),
     "enterprises": ("program",),
     "events": ("program", "year", "year_to"),
