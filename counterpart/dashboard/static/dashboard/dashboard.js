@@ -276,8 +276,10 @@
     return box;
   }
 
-  /* 镇宁布依族苗族自治县 → 镇宁县: the map's label without the autonomous-county words (the table has the full name). */
+  /* 镇宁布依族苗族自治县 → 镇宁县, Zhenning Buyei and Miao Autonomous County → Zhenning County: the map's
+   * label without the autonomous-county words (the table has the full name), so labels overlap less. */
   function shortName(name) {
+    if (english) return String(name).replace(/^(\S+)\s.*\bAutonomous County$/, "$1 County");
     var short = String(name).replace(/(布依族|苗族|土家族|彝族|回族|仡佬族|侗族|水族|自治)+(县|区)$/, "$2");
     return short.length > 1 ? short : name;
   }
