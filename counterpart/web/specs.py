@@ -28,7 +28,7 @@ from counterpart.people.models import (
     VillageAdvancement,
 )
 from counterpart.people.selectors import project_beneficiaries, village_advanced_in
-from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
+from counterpart.projects.models import PROJECT_WORKFLOW, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history, projects_implemented
 
 from . import can
@@ -70,12 +70,11 @@ def _identity_clear(person: Person) -> str:
 
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     target = can.project_target(project)
-    possible = ALLOWED_TRANSITIONS[project.status]
     return {
         "actions": [
             action
             for action, to_status in can.PROJECT_ACTIONS.items()
-            if to_status in possible and can.can(request.user, f"project_{action}", target)
+            if PROJECT_WORKFLOW.allows(project.status, to_status) and can.can(request.user, f"project_{action}", target)
         ],
         "may_attach": can.can(request.user, "project_attachment_add", target),
         "attachments": list(project.attachments.all()),
