@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -110,6 +111,13 @@ def places(world):  # noqa: F811 (world: the fixture of test_policy_matrix)
     return result, users
 
 
+def _draft(p: Place, year: int) -> projects.ProjectDraft:
+    return projects.ProjectDraft(
+        program=p.program, code="B-1", title_zh="饮水", category="drinking_water", recipient_area=p.area, year=year,
+        budget_fen=100, pairing=p.pairing,
+    )  # fmt: skip
+
+
 def _service(verb: str, actor: Actor, p: Place, year: int, period: str) -> Callable[[], Any]:
     waiting = p.projects.get((year, WAITS_IN.get(verb, ProjectStatus.PROPOSED)))
     calls: dict[str, Callable[[], Any]] = {
@@ -118,6 +126,7 @@ def _service(verb: str, actor: Actor, p: Place, year: int, period: str) -> Calla
             for step in STEP_TO
         },
         "project_update": lambda: projects.project_update(actor=actor, project=waiting, title_zh="改名"),
+        "projects_propose_bulk": lambda: projects.projects_propose_bulk(actor=actor, drafts=[_draft(p, year)]),
         "project_output_set": lambda: projects.project_output_set(
             actor=actor, project=waiting, indicator="road_km", planned_quantity="1.5"
         ),
@@ -140,6 +149,7 @@ def _service(verb: str, actor: Actor, p: Place, year: int, period: str) -> Calla
 VERBS = (
     *STEP_TO,
     "project_update",
+    "projects_propose_bulk",
     "project_output_set",
     "project_attachment_add",
     "reported_value_update",
@@ -149,8 +159,8 @@ VERBS = (
     "areas_upsert",
     "membership_update",
 )
-# The verb each action asks (membership_update is the admin's revoke).
-VERB_ASKED = {"membership_update": "membership_revoke"}
+# The verb each action asks (membership_update is the admin's revoke; a file of proposals asks per draft).
+VERB_ASKED = {"membership_update": "membership_revoke", "projects_propose_bulk": "project_propose"}
 UNDATED = {"project_attachment_add", "area_create", "areas_upsert", "membership_update"}
 # The period a step on the lock itself applies in: locking an open year, unlocking a certified one.
 LOCK_PERIOD = {"period_lock": "open", "period_unlock": "certified"}
@@ -192,6 +202,8 @@ def _web(verb: str, p: Place, year: int) -> tuple[str, dict] | None:
     waiting = p.projects.get((year, WAITS_IN.get(verb, ProjectStatus.PROPOSED)))
     if verb in STEP_TO and verb != "project_cancel":
         return f"/app/projects/{waiting.pk}/do/{verb.removeprefix('project_')}/", {"note": "因"}
+    if verb == "project_attachment_add":
+        return f"/app/projects/{waiting.pk}/attachments/", {"file": SimpleUploadedFile("p.png", PNG, "image/png")}
     return None
 
 
