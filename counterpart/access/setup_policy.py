@@ -4,9 +4,9 @@ memberships'.
 
 A program office founds programs (it then holds the new program's office: ``program_found``) and sets
 up its own: edits it, pairs and un-pairs within it, adds organisations, invites accounts and grants
-and revokes the roles of its program; a recipient office may add an organisation in its own area. The
-program office locks a year of its program (certifying its report) and unlocks it for corrections. The
-areas (GB/T 2260) are reference data that no role writes: the operator loads them (the division
+and revokes the roles of its program (or changes one's area or enterprise in place), locks a year's
+data and opens it again for corrections; a recipient office may add an organisation in its own area.
+The areas (GB/T 2260) are reference data that no role writes: the operator loads them (the division
 commands, the demo) and adds a missing one in the admin. Superusers and system processes pass as everywhere.
 """
 
@@ -31,6 +31,8 @@ SETUP_VERBS = (
     VerbRule("account_invite", _PROGRAM),
     VerbRule("membership_grant", _PROGRAM),
     VerbRule("membership_revoke", _PROGRAM),
+    VerbRule("membership_update", _PROGRAM),
+    # A year's data frozen and opened again (registry.services.period_lock / period_unlock).
     VerbRule("period_lock", _PROGRAM),
     VerbRule("period_unlock", _PROGRAM),
 )

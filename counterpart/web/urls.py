@@ -47,6 +47,20 @@ urlpatterns = [
         setup_views.membership_revoke_view,
         name="setup_membership_revoke",
     ),
+    path(
+        "app/setup/programs/<slug:slug>/roles/<int:pk>/edit/",
+        setup_views.membership_edit_view,
+        name="setup_membership_edit",
+    ),
+    path(
+        "app/setup/programs/<slug:slug>/reports/certify/", setup_views.report_certify_view, name="setup_report_certify"
+    ),
+    path("app/setup/programs/<slug:slug>/locks/new/", setup_views.period_lock_view, name="setup_period_lock"),
+    path(
+        "app/setup/programs/<slug:slug>/locks/<int:year>/unlock/",
+        setup_views.period_unlock_view,
+        name="setup_period_unlock",
+    ),
     path("programs/<slug:slug>/report/<int:year>/", views.program_report, name="program_report"),
     # The signed-in application: forms and actions first, so that "new" is not taken for a list.
     path("app/projects/new/", app_views.project_propose_view, name="project_propose"),
@@ -86,6 +100,12 @@ urlpatterns = [
     path("app/assessments/open/", assessment_views.assessment_open_view, name="assessment_open"),
     path("app/assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
     path("app/assessments/<int:pk>/do/<slug:step>/", assessment_views.assessment_step_view, name="assessment_step"),
+    path("app/assessments/<int:pk>/evidence/", assessment_views.assessment_evidence_view, name="assessment_evidence"),
+    path(
+        "app/assessments/<int:pk>/evidence/<int:evidence_pk>/",
+        assessment_views.assessment_evidence_download,
+        name="assessment_evidence_download",
+    ),
     path(
         "app/assessments/<int:pk>/scorecard.<str:file_format>",
         assessment_views.assessment_scorecard,

@@ -85,7 +85,6 @@ CHECKED_AS = {
     # each step under its own verb (projects.policy.STEP_VERBS); the step helpers call it
     "project_transition": "project_<step>",
     "china_division_load": "areas_upsert",
-    "membership_update": "membership_revoke",  # the admin's edit is only a revoke
 }
 
 

@@ -119,7 +119,7 @@ def _draft(p: Place, year: int) -> projects.ProjectDraft:
 
 
 def _service(verb: str, actor: Actor, p: Place, year: int, period: str) -> Callable[[], Any]:
-    waiting = p.projects.get((year, WAITS_IN.get(verb, ProjectStatus.PROPOSED)))
+    waiting = p.projects[(year, WAITS_IN.get(verb, ProjectStatus.PROPOSED))]
     calls: dict[str, Callable[[], Any]] = {
         **{
             step: partial(projects.project_transition, actor=actor, project=waiting, to_status=STEP_TO[step], note="因")
@@ -190,7 +190,7 @@ def _outcome(call: Callable[[], Any]) -> tuple[bool, int]:
 
 
 def _api(verb: str, p: Place, year: int) -> tuple[str, str, dict] | None:
-    waiting = p.projects.get((year, WAITS_IN.get(verb, ProjectStatus.PROPOSED)))
+    waiting = p.projects[(year, WAITS_IN.get(verb, ProjectStatus.PROPOSED))]
     if verb in STEP_TO:
         return "post", f"/projects/{waiting.pk}/transitions", {"to_status": STEP_TO[verb], "note": "因"}
     if verb == "project_output_set":
@@ -199,7 +199,7 @@ def _api(verb: str, p: Place, year: int) -> tuple[str, str, dict] | None:
 
 
 def _web(verb: str, p: Place, year: int) -> tuple[str, dict] | None:
-    waiting = p.projects.get((year, WAITS_IN.get(verb, ProjectStatus.PROPOSED)))
+    waiting = p.projects[(year, WAITS_IN.get(verb, ProjectStatus.PROPOSED))]
     if verb in STEP_TO and verb != "project_cancel":
         return f"/app/projects/{waiting.pk}/do/{verb.removeprefix('project_')}/", {"note": "因"}
     if verb == "project_attachment_add":

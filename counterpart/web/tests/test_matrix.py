@@ -60,6 +60,11 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "assessment_detail": ("get", f"/app/assessments/{o['assessments'].pk}/"),
             "assessment_step": ("post", f"/app/assessments/{o['assessments'].pk}/do/return/"),
             "assessment_scorecard": ("get", f"/app/assessments/{o['assessments'].pk}/scorecard.xlsx"),
+            "assessment_evidence": ("post", f"/app/assessments/{o['assessments'].pk}/evidence/"),
+            "assessment_evidence_download": (
+                "get",
+                f"/app/assessments/{o['assessments'].pk}/evidence/{o['assessment_evidence'].pk}/",
+            ),
         }
     )
     return urls
@@ -99,6 +104,23 @@ def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
     }
 
 
+def _setup_year_urls(world: World, slug: str | None = None) -> dict[str, tuple[str, str]]:
+    """(method, url) of the set-up actions that ask first whether the user sets up programs at all (a year
+    certified, locked, unlocked; a role changed): 403 for a role that sets up none, whatever the program
+    (``slug``: the other side's, or one that does not exist), so the answer confirms nothing about it."""
+    program = slug or world.theirs.slug
+    membership = Membership.objects.filter(program=world.theirs).first()
+    return {
+        "setup_report_certify": ("post", f"/app/setup/programs/{program}/reports/certify/"),
+        "setup_period_lock": ("post", f"/app/setup/programs/{program}/locks/new/"),
+        "setup_period_unlock": ("post", f"/app/setup/programs/{program}/locks/2009/unlock/"),
+        "setup_membership_edit": (
+            "post",
+            f"/app/setup/programs/{program}/roles/{membership.pk if membership else 1}/edit/",
+        ),
+    }
+
+
 def _web_patterns() -> list[URLPattern]:
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace == "web":
@@ -128,7 +150,7 @@ def _body(response: Any) -> bytes:
 @pytest.mark.django_db
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
-    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world))
+    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world)) | set(_setup_year_urls(world))
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -150,6 +172,22 @@ def test_no_role_finds_the_set_up_of_another_program(world: World, role: str) ->
         response = getattr(client, method)(url)
         assert response.status_code == 404, (role, name, url, response.status_code)
     assert world.theirs.name_zh not in client.get("/app/setup/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_role_finds_the_years_or_roles_of_another_program(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    _setup_urls(world)  # the other program's office, whose role the last URL is about
+    for name, (method, url) in _setup_year_urls(world).items():
+        response = getattr(client, method)(url)
+        # a program office: not its program (404); any other role: not a role that sets up (403), and the
+        # same answer for a program that does not exist
+        assert response.status_code in (403, 404), (role, name, url, response.status_code)
+        _method, nowhere = _setup_year_urls(world, "no-such-program")[name]
+        assert getattr(client, method)(nowhere).status_code == response.status_code, (role, name)
+        assert MARKER not in response.content.decode()
+    assert not world.theirs.period_locks.exists()
 
 
 @pytest.mark.django_db
