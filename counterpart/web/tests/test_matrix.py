@@ -31,6 +31,8 @@ FORMS = {
     "person_register",
     "training_record",
     "enterprise_report_submit",
+    "enterprise_register",
+    "job_placement_record",
 }
 LISTS = {f"{slug}_list" for slug in SPECS}
 DETAILS = {f"{slug}_detail" for slug in SPECS}
@@ -60,6 +62,9 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "assessment_detail": ("get", f"/app/assessments/{o['assessments'].pk}/"),
             "assessment_step": ("post", f"/app/assessments/{o['assessments'].pk}/do/return/"),
             "assessment_scorecard": ("get", f"/app/assessments/{o['assessments'].pk}/scorecard.xlsx"),
+            "operation_record": ("post", f"/app/enterprises/{o['enterprises'].pk}/operations/new/"),
+            "agreement_sign": ("post", f"/app/enterprises/{o['enterprises'].pk}/agreements/new/"),
+            "event_participation_record": ("post", f"/app/events/{o['events'].pk}/participants/new/"),
             "assessment_evidence": ("post", f"/app/assessments/{o['assessments'].pk}/evidence/"),
             "assessment_evidence_download": (
                 "get",
@@ -84,6 +89,12 @@ SETUP_PAGES = {
     "setup_indicator_create",
     "password_set",
 }
+
+
+# The search pickers of the forms (pickers.py): areas and enterprise organisations are reference data;
+# the others answer only records the user may see (test_no_picker_finds_another_areas_record).
+REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation"}
+SCOPED_PICKERS = {"pick_enterprise": "enterprises", "pick_person": "persons", "pick_training": "trainings"}
 
 
 def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
@@ -151,6 +162,7 @@ def _body(response: Any) -> bytes:
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
     covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world)) | set(_setup_year_urls(world))
+    covered |= REFERENCE_PICKERS | set(SCOPED_PICKERS)
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -272,3 +284,17 @@ def test_the_assessments_list_and_its_opening_form_keep_to_the_roles_pairings(wo
     opened = client.post("/app/assessments/open/", {"pairing": theirs.pairing_id, "year": "2010"})
     assert opened.status_code in (403, 422), (role, opened.status_code)
     assert not type(theirs).objects.filter(pairing_id=theirs.pairing_id, year=2010).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_picker_finds_another_areas_record(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    found = {
+        name: client.get(f"/app/pickers/{path}/", {"q": MARKER}).json()["results"]
+        for name, path in SCOPED_PICKERS.items()
+    }
+    if role == "auditor":  # the positive control: it reads them (it writes for no person, so finds none to place)
+        assert found["pick_enterprise"] and found["pick_training"] and not found["pick_person"]
+    else:
+        assert found == {name: [] for name in SCOPED_PICKERS}, role
