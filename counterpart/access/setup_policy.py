@@ -1,11 +1,13 @@
 """The verbs of program set-up, declared to the one policy: the registry's (programs, organisations,
-pairings), which cannot declare its own (it sits below ``access``), and the memberships'.
+pairings, period locks, areas), which cannot declare its own (it sits below ``access``), and the
+memberships'.
 
 A program office founds programs (it then holds the new program's office: ``program_found``) and sets
 up its own: edits it, pairs and un-pairs within it, adds organisations, invites accounts and grants
 and revokes the roles of its program (or changes one's area or enterprise in place), locks a year's
 data and opens it again for corrections; a recipient office may add an organisation in its own area.
-Superusers and system processes pass as everywhere.
+The areas (GB/T 2260) are reference data that no role writes: the operator loads them (the division
+commands, the demo) and adds a missing one in the admin. Superusers and system processes pass as everywhere.
 """
 
 from counterpart.core.audit import Actor
@@ -34,6 +36,11 @@ SETUP_VERBS = (
     VerbRule("period_lock", _PROGRAM),
     VerbRule("period_unlock", _PROGRAM),
 )
+# Reference data no role writes: only superusers and system processes (the division commands, the demo).
+OPERATOR_VERBS = (
+    VerbRule("area_create", {}, program_less=True),
+    VerbRule("areas_upsert", {}, program_less=True),
+)
 
 
 def _registry_check(
@@ -49,5 +56,5 @@ def _registry_check(
 
 
 def policy_register() -> None:
-    verbs_register(*SETUP_VERBS)
+    verbs_register(*SETUP_VERBS, *OPERATOR_VERBS)
     registry_gate_register(_registry_check)

@@ -1,21 +1,20 @@
-"""What every router shares: error and page shapes, bounded input types, the acting user, write checks."""
+"""What every router shares: error and page shapes, bounded input types, the acting user.
+
+Who may write is never decided here: every write endpoint calls an action, which asks the one policy
+(``access.policy``); the API maps its refusal to 403 / 422 like any other."""
 
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from ninja.schema import DjangoGetter
 from pydantic import ConfigDict, StringConstraints, ValidationInfo, ValidatorFunctionWrapHandler, model_validator
 
-from counterpart.access.scoping import access_scope, distinct_if_multivalued, scoped
+from counterpart.access.scoping import distinct_if_multivalued
 from counterpart.core.audit import Actor
-from counterpart.core.errors import InvalidInput
 from counterpart.core.paging import COUNT_CAP, count_capped
-from counterpart.registry.models import Area, Pairing, Program
 
 # Text a database column can hold: PostgreSQL refuses NUL characters, so the contract does too
 # (a client learns it from the schema instead of from a 500).
@@ -128,41 +127,3 @@ def ordered(queryset: QuerySet, ordering: str | None, default: str = "id") -> Qu
     key = ordering or default
     tiebreak = "-pk" if key.startswith("-") else "pk"
     return queryset.order_by(key, tiebreak)
-
-
-# --- write checks ---------------------------------------------------------------------------------
-
-
-def writable_or_403(user: Any, instance: Any) -> None:
-    """A record the user may see (else the caller already raised 404) but not change: 403."""
-    if not scoped(type(instance)._default_manager.filter(pk=instance.pk), user, for_write=True).exists():
-        raise PermissionDenied
-
-
-def program_office_check(user: Any, program: Program) -> None:
-    """Steps reserved to the program office (approving, accepting, committing money)."""
-    scope = access_scope(user, for_write=True)
-    if not (scope.everything or program.pk in scope.programs):
-        raise PermissionDenied
-
-
-def area_write_check(
-    user: Any, *, program: Program | None, area: Area, pairing: Pairing | None = None, field: str = "recipient_area"
-) -> None:
-    """Whether ``user`` may write a record placed in ``area``: the program office of its program,
-    the recipient office of that area (or above it), or the donor district office of its pairing.
-    Read-only users (auditors, no role) get 403; an area outside the user's scope is refused by name."""
-    scope = access_scope(user, for_write=True)
-    if scope.is_empty:
-        raise PermissionDenied
-    if scope.everything or (program is not None and program.pk in scope.programs):
-        return
-    if any(area.code.startswith(code) for code in scope.recipient_areas):
-        return
-    if (
-        pairing is not None
-        and pairing.donor_area_id in scope.donor_areas
-        and area.code.startswith(pairing.recipient_area_id)
-    ):
-        return
-    raise InvalidInput(field, area.code, _("该地区不在您的权限范围内"))

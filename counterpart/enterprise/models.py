@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import pgettext_lazy
 
+from counterpart.core.workflow import Workflow
 from counterpart.registry.models import Area, Organisation, Program
 
 
@@ -183,6 +184,7 @@ ALLOWED_REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
     ReportStatus.CONFIRMED: frozenset({ReportStatus.SUPERSEDED}),
     ReportStatus.SUPERSEDED: frozenset(),
 }
+REPORT_WORKFLOW = Workflow(ALLOWED_REPORT_TRANSITIONS, lambda status: str(ReportStatus(status).label))
 
 
 class EnterpriseReport(models.Model):

@@ -18,9 +18,9 @@ from counterpart.registry.models import Area, AreaLevel, Organisation, Organisat
 from counterpart.registry.services import period_lock_check
 
 from .models import (
-    ALLOWED_REPORT_TRANSITIONS,
     OPEN_STATUSES,
     REPORT_INDICATORS,
+    REPORT_WORKFLOW,
     BuyerKind,
     CooperationAgreement,
     Enterprise,
@@ -228,12 +228,7 @@ _VERB_BY_STATUS: dict[str, str] = {
 def _report_transition(actor: Actor, report: EnterpriseReport, to_status: str, *, reason: str = "") -> EnterpriseReport:
     """Move a (locked) report one step, recording who, when and why, in the audit trail too."""
     period_lock_check(report.program_id, report.year)
-    if to_status not in ALLOWED_REPORT_TRANSITIONS[report.status]:
-        raise InvalidInput(
-            "status",
-            to_status,
-            _("报告当前状态为“%(current)s”，不能变更为该状态") % {"current": report.get_status_display()},
-        )
+    REPORT_WORKFLOW.transition_check(report.status, to_status)
     before = snapshot(report)
     EnterpriseReportTransition.objects.create(
         report=report,
@@ -348,12 +343,7 @@ def enterprise_report_confirm(*, actor: Actor, report: EnterpriseReport) -> Ente
     with transaction.atomic():
         report = EnterpriseReport.objects.select_for_update().get(pk=report.pk)
         _enterprise_check(actor, "enterprise_report_confirm", report)
-        if report.status != ReportStatus.SUBMITTED:
-            raise InvalidInput(
-                "status",
-                ReportStatus.CONFIRMED.value,
-                _("报告当前状态为“%(current)s”，不能确认") % {"current": report.get_status_display()},
-            )
+        REPORT_WORKFLOW.transition_check(report.status, ReportStatus.CONFIRMED)
         if report.supersedes_id is not None:
             previous = EnterpriseReport.objects.select_for_update().get(pk=report.supersedes_id)
             _report_transition(actor, previous, ReportStatus.SUPERSEDED, reason=f"更正报告 #{report.pk}")

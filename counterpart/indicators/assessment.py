@@ -26,6 +26,7 @@ from counterpart.registry.services import period_lock_check
 
 from .figures import Scope, report_compute
 from .models import (
+    ASSESSMENT_WORKFLOW,
     Assessment,
     AssessmentArea,
     AssessmentEvidence,
@@ -90,18 +91,18 @@ def pairing_target(pairing: Pairing) -> PolicyTarget:
     return PolicyTarget(program=pairing.program_id, area=pairing.recipient_area_id, donor_area=pairing.donor_area_id)
 
 
-def _step(actor: Actor, verb: str, assessment: Assessment, *expected: str) -> Assessment:
-    """Ask the policy and the period guard, then lock the row and check it waits at ``expected``."""
+def _locked(actor: Actor, verb: str, assessment: Assessment) -> Assessment:
+    """Ask the policy and the period guard, then lock the row."""
     policy_check(actor, verb, pairing_target(assessment.pairing), area_field="pairing")
     period_lock_check(assessment.program_id, assessment.year)
-    locked = Assessment.objects.select_for_update().select_related("pairing").get(pk=assessment.pk)
-    if locked.status not in expected:
-        raise InvalidInput(
-            "status",
-            locked.status,
-            _("考核当前状态为“%(current)s”，此步骤要求状态为“%(expected)s”")
-            % {"current": locked.get_status_display(), "expected": AssessmentStatus(expected[0]).label},
-        )
+    return Assessment.objects.select_for_update().select_related("pairing").get(pk=assessment.pk)
+
+
+def _step(actor: Actor, verb: str, assessment: Assessment, to_status: str) -> Assessment:
+    """``_locked``, and check the cycle allows the step to ``to_status`` from where it waits
+    (``ASSESSMENT_WORKFLOW``)."""
+    locked = _locked(actor, verb, assessment)
+    ASSESSMENT_WORKFLOW.transition_check(locked.status, to_status)
     return locked
 
 
@@ -153,7 +154,7 @@ def assessment_self_assess(
     if not summary.strip():
         raise InvalidInput("summary", summary, _("请填写自评报告"))
     with transaction.atomic():
-        assessment = _step(actor, "assessment_self_assess", assessment, AssessmentStatus.OPEN)
+        assessment = _step(actor, "assessment_self_assess", assessment, AssessmentStatus.SELF_ASSESSED)
         assessment.status = AssessmentStatus.SELF_ASSESSED
         for row in assessment.scores.all():
             row.self_score, row.self_comment = parsed[row.area]
@@ -170,7 +171,7 @@ def assessment_confirm_figures(
 ) -> Assessment:
     """The recipient side confirms or disputes every figure; a dispute must say why."""
     with transaction.atomic():
-        assessment = _step(actor, "assessment_confirm_figures", assessment, AssessmentStatus.SELF_ASSESSED)
+        assessment = _step(actor, "assessment_confirm_figures", assessment, AssessmentStatus.COMMENTED)
         assessment.status = AssessmentStatus.COMMENTED
         figures = {figure.pk: figure for figure in assessment.figures.select_related("indicator")}
         unknown = sorted(set(verdicts) - set(figures))
@@ -199,7 +200,7 @@ def assessment_confirm_figures(
 def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The program office submits the assessment once both sides have acted."""
     with transaction.atomic():
-        assessment = _step(actor, "assessment_submit", assessment, AssessmentStatus.COMMENTED)
+        assessment = _step(actor, "assessment_submit", assessment, AssessmentStatus.SUBMITTED)
         assessment.status = AssessmentStatus.SUBMITTED
         assessment.submitted_by, assessment.submitted_at = actor.label, timezone.now()
         assessment.save()
@@ -215,7 +216,7 @@ def assessment_cross_check(
     if missing:
         raise InvalidInput("final_scores", missing[0], _("六个考核领域都必须评分"))
     with transaction.atomic():
-        assessment = _step(actor, "assessment_cross_check", assessment, AssessmentStatus.SUBMITTED)
+        assessment = _step(actor, "assessment_cross_check", assessment, AssessmentStatus.CROSS_CHECKED)
         assessment.status = AssessmentStatus.CROSS_CHECKED
         for row in assessment.scores.all():
             score = _decimal(f"final_scores.{row.area}", final_scores[row.area])
@@ -263,7 +264,7 @@ def assessment_final_report(assessment: Assessment) -> dict[str, Any]:
 def assessment_finalise(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Lock the assessment with its final report; no step is possible afterwards."""
     with transaction.atomic():
-        assessment = _step(actor, "assessment_finalise", assessment, AssessmentStatus.CROSS_CHECKED)
+        assessment = _step(actor, "assessment_finalise", assessment, AssessmentStatus.FINAL)
         assessment.status = AssessmentStatus.FINAL
         assessment.final_report = assessment_final_report(assessment)
         assessment.finalised_by, assessment.finalised_at = actor.label, timezone.now()
@@ -279,9 +280,7 @@ def assessment_return(*, actor: Actor, assessment: Assessment, reason: str) -> A
     if not reason.strip():
         raise InvalidInput("reason", reason, _("退回必须说明原因"))
     with transaction.atomic():
-        assessment = _step(
-            actor, "assessment_return", assessment, AssessmentStatus.SUBMITTED, AssessmentStatus.CROSS_CHECKED
-        )
+        assessment = _step(actor, "assessment_return", assessment, AssessmentStatus.OPEN)
         before = snapshot(assessment)
         assessment.scores.update(final_score=None)
         assessment.status = AssessmentStatus.OPEN
@@ -308,7 +307,8 @@ def assessment_evidence_attach(
 
     def record(stored: StoredFile) -> AssessmentEvidence:
         with transaction.atomic():
-            locked = _step(actor, "assessment_evidence_attach", assessment, AssessmentStatus.OPEN)
+            locked = _locked(actor, "assessment_evidence_attach", assessment)
+            ASSESSMENT_WORKFLOW.state_check(locked.status, AssessmentStatus.OPEN)
             evidence = AssessmentEvidence.objects.create(
                 assessment=locked,
                 area=area,

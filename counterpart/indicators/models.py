@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
 
+from counterpart.core.workflow import Workflow
 from counterpart.registry.models import Area, Pairing, Program
 
 
@@ -188,6 +189,20 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("choice", "已报送")
     CROSS_CHECKED = "cross_checked", pgettext_lazy("choice", "已交叉核查")
     FINAL = "final", pgettext_lazy("choice", "已定稿")
+
+
+# Each step of the cycle; a reviewer may return a submitted or cross-checked assessment to the donor side.
+ASSESSMENT_WORKFLOW = Workflow(
+    {
+        AssessmentStatus.OPEN: frozenset({AssessmentStatus.SELF_ASSESSED}),
+        AssessmentStatus.SELF_ASSESSED: frozenset({AssessmentStatus.COMMENTED}),
+        AssessmentStatus.COMMENTED: frozenset({AssessmentStatus.SUBMITTED}),
+        AssessmentStatus.SUBMITTED: frozenset({AssessmentStatus.CROSS_CHECKED, AssessmentStatus.OPEN}),
+        AssessmentStatus.CROSS_CHECKED: frozenset({AssessmentStatus.FINAL, AssessmentStatus.OPEN}),
+        AssessmentStatus.FINAL: frozenset(),
+    },
+    lambda status: str(AssessmentStatus(status).label),
+)
 
 
 class Assessment(models.Model):

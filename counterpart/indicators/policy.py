@@ -24,6 +24,7 @@ _REVIEWER = {Role.REVIEWER: Scope.PROGRAM}
 def policy_register() -> None:
     verbs_register(
         VerbRule("reported_value_enter", _AREA_ROLES),
+        VerbRule("reported_value_update", _AREA_ROLES),
         # The catalogue is shared by every program: any program office may add to it.
         VerbRule("indicator_create", {Role.PROGRAM_OFFICE: Scope.ANYWHERE}, program_less=True),
         VerbRule("target_set", {Role.PROGRAM_OFFICE: Scope.PROGRAM}),

@@ -15,6 +15,10 @@ from .models import Aggregation, AssessmentArea, Indicator, Qualifier, ReportedV
 from .units import value_in_base_unit
 
 
+def _target(program: int, area: str | None, pairing: Pairing | None) -> Target:
+    return Target(program=program, area=area, donor_area=pairing.donor_area_id if pairing is not None else None)
+
+
 def reported_value_enter(
     *,
     actor: Actor,
@@ -79,11 +83,7 @@ def reported_value_enter(
             raise InvalidInput("stated_change_percent", stated_change_percent, _("不是有效的百分比")) from None
     if bool(breakdown_dimension) != bool(breakdown_code):
         raise InvalidInput("breakdown_code", breakdown_code, _("分项维度和分项代码必须同时填写"))
-    target = Target(
-        program=program.pk,
-        area=area.code if area is not None else None,
-        donor_area=pairing.donor_area_id if pairing is not None else None,
-    )
+    target = _target(program.pk, area.code if area is not None else None, pairing)
     policy_check(actor, "reported_value_enter", target, area_field="area")
     with transaction.atomic():
         period_lock_check(program, *range(year, (year_to or year) + 1))
@@ -178,7 +178,8 @@ REPORTED_VALUE_EDITABLE_FIELDS = (
 def reported_value_update(
     *, actor: Actor, reported: ReportedValue, reason: str = "", **changes: object
 ) -> ReportedValue:
-    """Correct a reported figure's value, qualifier, citation or stated change. Audited; refused in locked years."""
+    """Correct a reported figure's value, qualifier, citation or stated change: whoever may enter it.
+    Audited; refused in locked years."""
     for name in changes:
         if name not in REPORTED_VALUE_EDITABLE_FIELDS:
             raise InvalidInput(name, changes[name], _("该字段不能通过修改变更"))
@@ -197,7 +198,9 @@ def reported_value_update(
     if "qualifier" in changes and changes["qualifier"] not in Qualifier.values:
         raise InvalidInput("qualifier", changes["qualifier"], _("未知的限定词"))
     with transaction.atomic():
-        reported = ReportedValue.objects.select_for_update().get(pk=reported.pk)
+        reported = ReportedValue.objects.select_for_update(of=("self",)).select_related("pairing").get(pk=reported.pk)
+        target = _target(reported.program_id, reported.area_id, reported.pairing)
+        policy_check(actor, "reported_value_update", target, area_field="area")
         updated = {name: value for name, value in changes.items() if getattr(reported, name) != value}
         if not updated:
             return reported

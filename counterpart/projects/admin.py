@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -36,6 +36,8 @@ def _transition_action(to_status: str, label: str) -> Any:
                 moved += 1
             except ValidationError as error:
                 refused.append(f"{project.code}: {'; '.join(error.messages)}")
+            except PermissionDenied as error:
+                refused.append(f"{project.code}: {error}")
         if moved:
             modeladmin.message_user(request, f"{moved} → {label}", messages.SUCCESS)
         for message in refused:

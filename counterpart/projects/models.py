@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from counterpart.core.workflow import Workflow
 from counterpart.registry.models import Area, Pairing, Program
 
 from .village_models import (  # noqa: F401 (the app's models, found by Django here)
@@ -64,6 +65,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     ProjectStatus.ACCEPTED: frozenset(),
     ProjectStatus.CANCELLED: frozenset(),
 }
+PROJECT_WORKFLOW = Workflow(ALLOWED_TRANSITIONS, lambda status: str(ProjectStatus(status).label))
 
 
 class Project(models.Model):

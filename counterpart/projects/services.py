@@ -20,9 +20,9 @@ from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 from counterpart.registry.services import period_lock_check
 
 from .models import (
-    ALLOWED_TRANSITIONS,
     DAC_PURPOSE_BY_CATEGORY,
     OUTPUT_UNITS,
+    PROJECT_WORKFLOW,
     AttachmentType,
     OutputIndicator,
     Project,
@@ -32,6 +32,7 @@ from .models import (
     ProjectStatus,
     ProjectTransition,
 )
+from .policy import STEP_VERBS
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,14 @@ def project_check(draft: ProjectDraft) -> None:
         raise InvalidInput("reported_beneficiaries", draft.reported_beneficiaries, _("受益人数不能为负数"))
 
 
-def project_target(draft: ProjectDraft) -> Target:
-    return Target(
-        program=draft.program.pk,
-        area=draft.recipient_area.code,
-        donor_area=draft.pairing.donor_area_id if draft.pairing is not None else None,
-    )
+def project_target(project: Project | ProjectDraft) -> Target:
+    """Where a project (or a proposal) lands, for the policy: its program, its place, its pairing's donor."""
+    if isinstance(project, ProjectDraft):
+        program, area = project.program.pk, project.recipient_area.code
+    else:
+        program, area = project.program_id, project.recipient_area_id
+    pairing = project.pairing
+    return Target(program=program, area=area, donor_area=pairing.donor_area_id if pairing is not None else None)
 
 
 def project_propose(
@@ -259,7 +262,8 @@ def project_update(*, actor: Actor, project: Project, reason: str = "", **change
         if name not in PROJECT_EDITABLE_FIELDS:
             raise InvalidInput(name, changes[name], _("该字段不能通过修改变更"))
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk, county_code=project.county_code)
+        project = _locked(project)
+        policy_check(actor, "project_update", project_target(project))
         updated = {name: value for name, value in changes.items() if getattr(project, name) != value}
         if not updated:
             return project
@@ -288,19 +292,29 @@ def project_update(*, actor: Actor, project: Project, reason: str = "", **change
     return project
 
 
+def _locked(project: Project) -> Project:
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("pairing")
+        .get(pk=project.pk, county_code=project.county_code)
+    )
+
+
 def project_transition(*, actor: Actor, project: Project, to_status: str, note: str = "") -> Project:
-    """Move a project one step through its lifecycle, refusing steps that skip or go back."""
-    if to_status not in ProjectStatus.values:
+    """Move a project one step through its lifecycle, refusing steps that skip or go back.
+
+    Each step is its own verb of the policy (``policy.STEP_VERBS``): the program office approves and
+    accepts, so a county cannot approve the project it proposed. Cancelling needs a reason.
+    """
+    if to_status not in STEP_VERBS:
         raise InvalidInput("status", to_status, _("未知的项目状态"))
+    if to_status == ProjectStatus.CANCELLED and not note.strip():
+        raise InvalidInput("note", note, _("取消项目必须说明原因"))
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk, county_code=project.county_code)
+        project = _locked(project)
+        policy_check(actor, STEP_VERBS[to_status], project_target(project))
         period_lock_check(project.program_id, project.year)
-        if to_status not in ALLOWED_TRANSITIONS[project.status]:
-            raise InvalidInput(
-                "status",
-                to_status,
-                _("项目当前状态为“%(current)s”，不能变更为该状态") % {"current": project.get_status_display()},
-            )
+        PROJECT_WORKFLOW.transition_check(project.status, to_status)
         before = snapshot(project)
         ProjectTransition.objects.create(
             project=project,
@@ -333,8 +347,6 @@ def project_accept(*, actor: Actor, project: Project, note: str = "") -> Project
 
 
 def project_cancel(*, actor: Actor, project: Project, note: str) -> Project:
-    if not note.strip():
-        raise InvalidInput("note", note, _("取消项目必须说明原因"))
     return project_transition(actor=actor, project=project, to_status=ProjectStatus.CANCELLED, note=note)
 
 
@@ -364,6 +376,8 @@ def project_output_set(
     planned = _quantity("planned_quantity", planned_quantity)
     actual = None if actual_quantity is None else _quantity("actual_quantity", actual_quantity)
     with transaction.atomic():
+        project = _locked(project)
+        policy_check(actor, "project_output_set", project_target(project))
         period_lock_check(project.program_id, project.year)
         output, created = ProjectOutput.objects.get_or_create(
             project=project,
@@ -421,6 +435,7 @@ def project_attachment_add(
     content_type = attachment_type_sniff(content[:16])
     if content_type is None:
         raise InvalidInput("file", file_name, _("只接受 JPEG、PNG 照片或 PDF 文件（按文件内容判断）"))
+    policy_check(actor, "project_attachment_add", project_target(project))
     if project.status == ProjectStatus.CANCELLED:
         raise InvalidInput("project", project.code, _("已取消的项目不能上传材料"))
     directory = attachments_directory()

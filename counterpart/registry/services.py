@@ -134,6 +134,7 @@ def area_create(
         raise InvalidInput("name_zh", name_zh, _("名称不能为空"))
     if is_key_poverty_county and parsed.level != AreaLevel.COUNTY:
         raise InvalidInput("is_key_poverty_county", code, _("只有县级区划可以是重点县"))
+    registry_gate(actor, "area_create", area=parsed.code, area_field="code")
     with transaction.atomic():
         parent = None
         if parsed.parent_code:
@@ -187,8 +188,10 @@ def areas_upsert(
 
     Rows are sorted by code length so that a file may list villages before their townships.
     Every code is validated and every parent must exist in the file or the database; the first
-    problem is raised with the row's code and nothing is written.
+    problem is raised with the row's code and nothing is written. Reference data: the operator's
+    (the division commands, the demo), which the policy grants no role.
     """
+    registry_gate(actor, "areas_upsert", area_field="code")
     parsed: dict[str, tuple[AreaCode, AreaRow]] = {}
     for row in rows:
         code = area_code_parse(row.code)

@@ -38,7 +38,7 @@ from counterpart.people.models import (
 )
 from counterpart.people.selectors import project_beneficiaries
 from counterpart.projects.models import (
-    ALLOWED_TRANSITIONS,
+    PROJECT_WORKFLOW,
     ComponentStatus,
     Project,
     ProjectCategory,
@@ -94,12 +94,11 @@ def _with_text(record: Any, **amounts: int | None) -> Any:
 
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     target = can.project_target(project)
-    possible = ALLOWED_TRANSITIONS[project.status]
     return {
         "actions": [
             action
             for action, to_status in can.PROJECT_ACTIONS.items()
-            if to_status in possible and can.can(request.user, f"project_{action}", target)
+            if PROJECT_WORKFLOW.allows(project.status, to_status) and can.can(request.user, f"project_{action}", target)
         ],
         "may_attach": can.can(request.user, "project_attachment_add", target),
         "attachments": list(project.attachments.all()),

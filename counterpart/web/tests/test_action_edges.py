@@ -35,6 +35,7 @@ INTERNAL: dict[str, str] = {
     "project_start": "a name for one step of project_transition, which the web page and the API call",
     "project_complete": "a name for one step of project_transition, which the web page and the API call",
     "project_accept": "a name for one step of project_transition, which the web page and the API call",
+    "project_cancel": "a name for one step of project_transition, which the API calls (the IATI importer by name)",
 }
 
 # Actions not yet reachable by the person who takes them, each with the part of issue 18 that makes it

@@ -344,7 +344,7 @@ def test_each_step_is_shown_and_allowed_only_to_its_role(world: World) -> None:
 def test_a_step_out_of_order_is_refused_with_the_reason(world: World) -> None:
     office = client_as(world, "program_office")
     response = office.post(f"/app/projects/{world.our_project.pk}/do/accept/", follow=True)
-    assert "不能变更为该状态" in response.content.decode()
+    assert "当前状态为“已申报”，不能变更为“已验收”" in response.content.decode()
     world.our_project.refresh_from_db()
     assert world.our_project.status == ProjectStatus.PROPOSED
 
