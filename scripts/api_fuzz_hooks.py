@@ -22,8 +22,9 @@ SHARED_PROGRAM_PATHS = ("/api/programs",)
 
 
 def _ids(body: Any) -> set[Any]:
-    if isinstance(body, dict) and isinstance(body.get("items"), list):
-        return {item.get("id", item.get("code")) for item in body["items"] if isinstance(item, dict)}
+    items = body.get("items") if isinstance(body, dict) else body  # a page, or a short list given whole
+    if isinstance(items, list):
+        return {item.get("id", item.get("code")) for item in items if isinstance(item, dict)}
     return set()
 
 
@@ -44,7 +45,7 @@ def no_data_of_another_area(ctx: CheckContext, response: Response, case: Case) -
             )
         return None
     body = response.json()
-    if "items" in body:
+    if isinstance(body, list) or "items" in body:
         shared = _ids(body) & _ids(replay.json() if replay.status_code == 200 else {})
         if shared:
             raise AssertionError(f"GET {case.formatted_path}: another area's token sees records {sorted(shared)[:10]}")

@@ -3,6 +3,7 @@
 Who may write is never decided here: every write endpoint calls an action, which asks the one policy
 (``access.policy``); the API maps its refusal to 403 / 422 like any other."""
 
+import datetime
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -10,7 +11,14 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from ninja.schema import DjangoGetter
-from pydantic import ConfigDict, StringConstraints, ValidationInfo, ValidatorFunctionWrapHandler, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
 from counterpart.access.scoping import distinct_if_multivalued
 from counterpart.core.audit import Actor
@@ -31,6 +39,17 @@ Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,12}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
+
+
+def _day_as_written(value: Any) -> Any:
+    # JSON has no dates: a day is the string the schema names ("2009-06-01"). Pydantic would also take
+    # a number as seconds since 1970 (0 → 1970-01-01), a date nobody meant.
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_day_as_written)]
 
 
 class InputSchema(Schema):

@@ -1,7 +1,6 @@
 """Secondments, student aid and consumption-assistance purchases: reads and writes. Each write calls
 one action, which asks the policy (403 with its words); a refused value is a 422 naming it."""
 
-import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from ..common import (
     ERRORS,
     WRITE_ERRORS,
     AreaCode,
+    Day,
     Id,
     InputSchema,
     OutSchema,
@@ -60,8 +60,8 @@ class SecondmentOut(OutSchema):
     to_area: str = Field(validation_alias="to_area_id")
     from_organisation: int | None = Field(validation_alias="from_organisation_id")
     to_organisation: int | None = Field(validation_alias="to_organisation_id")
-    start_date: datetime.date
-    end_date: datetime.date | None
+    start_date: Day
+    end_date: Day | None
     is_illustrative: bool
 
 
@@ -95,8 +95,8 @@ class SecondmentIn(InputSchema):
     person_name: text(100, min_length=1)  # type: ignore[valid-type]
     from_area: AreaCode
     to_area: AreaCode
-    start_date: datetime.date
-    end_date: datetime.date | None = None
+    start_date: Day
+    end_date: Day | None = None
     position: text(200) = ""  # type: ignore[valid-type]
     person: Id | None = None
     from_organisation: Id | None = None
@@ -152,7 +152,7 @@ class StudentAidOut(OutSchema):
     school_name: str
     school: int | None = Field(validation_alias="school_id")
     year: int
-    date: datetime.date
+    date: Day
     amount_fen: int
     ledger_transaction: int = Field(validation_alias="ledger_transaction_id")
     county_code: str
@@ -191,7 +191,7 @@ class StudentAidIn(InputSchema):
         description="the registered person with this number, as the student_aid import names them",
     )
     school_name: text(200, min_length=1)  # type: ignore[valid-type]
-    date: datetime.date
+    date: Day
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     school: Id | None = None
     pairing: Id | None = None
@@ -253,7 +253,7 @@ class PurchaseOut(OutSchema):
     seller: int = Field(validation_alias="seller_id")
     event: int | None = Field(validation_alias="event_id")
     product: str
-    purchased_on: datetime.date
+    purchased_on: Day
     quantity: Decimal | None
     unit: str
     amount_fen: int
@@ -289,7 +289,7 @@ class PurchaseIn(InputSchema):
     buyer_kind: BuyerKind
     seller: Id = Field(description="a recipient-side enterprise")
     product: text(200, min_length=1)  # type: ignore[valid-type]
-    purchased_on: datetime.date
+    purchased_on: Day
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     quantity: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     unit: text(20) = ""  # type: ignore[valid-type]

@@ -1,8 +1,6 @@
 """Corrections and yearly records: reversing a ledger entry, a household's status by year, a village's
 five advancement components. Each write calls one action, which asks the policy (403 with its words)."""
 
-import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Router, Status
 from pydantic import AliasPath
@@ -23,7 +21,20 @@ from counterpart.projects.village_selectors import village_advanced_in
 from counterpart.projects.villages import village_advancement_start, village_component_update
 from counterpart.registry.models import Area, Pairing
 
-from ..common import ERRORS, WRITE_ERRORS, AreaCode, Id, InputSchema, OutSchema, Slug, Year, actor_of, text, user_of
+from ..common import (
+    ERRORS,
+    WRITE_ERRORS,
+    AreaCode,
+    Day,
+    Id,
+    InputSchema,
+    OutSchema,
+    Slug,
+    Year,
+    actor_of,
+    text,
+    user_of,
+)
 from ..idempotency import idempotent
 from .funds import TransactionDetailOut
 from .shared import IdempotencyKey, get_or_422, program_named
@@ -32,7 +43,7 @@ router = Router(tags=["corrections"])
 
 
 class ReversalIn(InputSchema):
-    date: datetime.date = Field(description="on or after the date of the entry reversed")
+    date: Day = Field(description="on or after the date of the entry reversed")
     reason: text(255, min_length=1)  # type: ignore[valid-type]
 
 
@@ -85,7 +96,7 @@ def household_status_put(request: HttpRequest, household_id: Id, year: Year, pay
 class ComponentOut(OutSchema):
     component: VillageComponentKind
     status: ComponentStatus
-    completed_on: datetime.date | None
+    completed_on: Day | None
     evidence: str
     projects: list[int]
 
@@ -155,7 +166,7 @@ def village_advancement_create(request: HttpRequest, payload: VillageAdvancement
 
 class ComponentIn(InputSchema):
     status: ComponentStatus
-    completed_on: datetime.date | None = Field(None, description="required when complete")
+    completed_on: Day | None = Field(None, description="required when complete")
     evidence: text(2000) | None = None  # type: ignore[valid-type]
     projects: list[Id] = Field(default_factory=list, description="projects that delivered it")
 

@@ -1,7 +1,6 @@
 """Enterprises (read; register), their annual reports (read; draft, correct and submit; confirm or return) and
 market events (their operations, agreements and participants: routers/enterprise_setup.py)."""
 
-import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -40,6 +39,7 @@ from ..common import (
     ERRORS,
     WRITE_ERRORS,
     AreaCode,
+    Day,
     Id,
     InputSchema,
     OutSchema,
@@ -299,8 +299,8 @@ class MarketEventOut(OutSchema):
     title: str
     place: str
     area: str = Field(validation_alias="area_id")
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     participating_enterprises_count: int | None
     direct_sales_fen: int | None
     order_value_fen: int | None
@@ -345,8 +345,8 @@ class MarketEventIn(InputSchema):
     title: text(200, min_length=1)  # type: ignore[valid-type]
     place: text(200) = ""  # type: ignore[valid-type]
     area: AreaCode = Field(description="the host area")
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     participants: list[Id] = Field(default_factory=list, max_length=1000, description="registered enterprises")
     participating_enterprises_count: int | None = Field(None, ge=0, le=10**7)
     direct_sales_fen: int | None = Field(None, ge=0, le=MONEY_MAX_FEN)

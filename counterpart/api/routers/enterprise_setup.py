@@ -2,7 +2,6 @@
 the enterprises registered at a market event with their sales (issue 18: the same actions as the web's
 pages, so the same policy, period guard and messages)."""
 
-import datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -28,6 +27,7 @@ from ..common import (
     ERRORS,
     WRITE_ERRORS,
     AreaCode,
+    Day,
     Id,
     InputSchema,
     OutSchema,
@@ -129,7 +129,7 @@ class AgreementOut(OutSchema):
     operation: int | None = Field(validation_alias="operation_id")
     recipient_area: str = Field(validation_alias="recipient_area_id")
     title: str
-    signed_on: datetime.date
+    signed_on: Day
     agreed_investment_fen: int
     note: str
     is_illustrative: bool
@@ -162,7 +162,7 @@ class AgreementIn(InputSchema):
     program: Slug
     enterprise: Id
     title: text(200, min_length=1)  # type: ignore[valid-type]
-    signed_on: datetime.date
+    signed_on: Day
     agreed_investment_fen: int = Field(ge=0, le=MONEY_MAX_FEN)
     recipient_area: AreaCode
     operation: Id | None = Field(None, description="the enterprise's operation the agreement is for, if any")

@@ -22,6 +22,7 @@ from ..common import (
     ERRORS,
     WRITE_ERRORS,
     AreaCode,
+    Day,
     Id,
     InputSchema,
     OutSchema,
@@ -49,7 +50,7 @@ class TransactionOut(OutSchema):
     id: int
     program: str = Field(validation_alias=AliasPath("program", "slug"))
     kind: TransactionKind
-    date: datetime.date
+    date: Day
     year: int
     source: FundSource
     amount_fen: int = Field(description="the amount moved (the transaction's debits), in fen")
@@ -122,7 +123,7 @@ def transaction_detail(request: HttpRequest, transaction_id: Id):
 
 class CommitmentIn(InputSchema):
     program: Slug
-    date: datetime.date
+    date: Day
     source: FundSource
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     pairing: Id | None = None
@@ -158,7 +159,7 @@ def commitment_create(request: HttpRequest, payload: CommitmentIn, idempotency_k
 
 class DisbursementIn(InputSchema):
     commitment: Id
-    date: datetime.date
+    date: Day
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     project: Id | None = None
     recipient_area: AreaCode | None = None
@@ -202,7 +203,7 @@ def disbursement_create(request: HttpRequest, payload: DisbursementIn, idempoten
 class AllocationIn(InputSchema):
     commitment: Id
     project: Id
-    date: datetime.date
+    date: Day
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     description: text(255) = ""  # type: ignore[valid-type]
 
@@ -237,7 +238,7 @@ def allocation_create(request: HttpRequest, payload: AllocationIn, idempotency_k
 
 class DrawIn(InputSchema):
     disbursement: Id
-    date: datetime.date
+    date: Day
     amount_fen: int = Field(ge=1, le=MONEY_MAX_FEN)
     description: text(255) = ""  # type: ignore[valid-type]
 

@@ -1,7 +1,6 @@
 """People: persons (identity numbers only masked), households, trainings, project beneficiaries, job placements
 (student aid and secondments: routers/assistance.py)."""
 
-import datetime
 from typing import Literal
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -40,6 +39,7 @@ from ..common import (
     ERRORS,
     WRITE_ERRORS,
     AreaCode,
+    Day,
     Id,
     InputSchema,
     OutSchema,
@@ -107,7 +107,7 @@ class PersonIn(InputSchema):
     area: AreaCode = Field(
         description="registered area (county, township or village); a household member's is the household's village"
     )
-    birth_date: datetime.date | None = None
+    birth_date: Day | None = None
     identity_number: str | None = Field(
         None, pattern=r"^[0-9]{17}[0-9Xx]$", description="stored encrypted; answered only masked"
     )
@@ -143,7 +143,7 @@ def person_create(request: HttpRequest, payload: PersonIn, idempotency_key: Idem
 
 
 class BeneficiaryIn(InputSchema):
-    date: datetime.date
+    date: Day
     household: Id | None = Field(None, description="a poor household: every member registered at the date is reached")
     person: Id | None = Field(None, description="one member of a poor household (give household or person)")
 
@@ -228,8 +228,8 @@ class TrainingOut(OutSchema):
     organiser: int | None = Field(validation_alias="organiser_id")
     organiser_name: str
     place: str = Field(validation_alias="place_id")
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     year: int
     reported_participants: int | None
     reported_placed: int | None
@@ -280,8 +280,8 @@ class TrainingIn(InputSchema):
     kind: TrainingKind
     title: text(200, min_length=1)  # type: ignore[valid-type]
     place: AreaCode
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     organiser_name: text(200) = ""  # type: ignore[valid-type]
     pairing: Id | None = None
     project: Id | None = None
@@ -323,7 +323,7 @@ class JobPlacementOut(OutSchema):
     employer_name: str
     employer: int | None = Field(validation_alias="employer_id")
     place: str = Field(validation_alias="place_id", description="the place of work")
-    start_date: datetime.date
+    start_date: Day
     year: int
     monthly_income_fen: int
     is_illustrative: bool
@@ -361,7 +361,7 @@ class JobPlacementIn(InputSchema):
     employer_name: text(200, min_length=1)  # type: ignore[valid-type]
     employer: Id | None = Field(None, description="the employer's organisation, if registered")
     place: AreaCode = Field(description="the place of work")
-    start_date: datetime.date
+    start_date: Day
     monthly_income_fen: int = Field(ge=0, le=MONEY_MAX_FEN)
     training: Id | None = Field(None, description="the course that led to the job, if any")
 

@@ -13,7 +13,7 @@ from pydantic import AliasPath
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
-from ..common import ERRORS, AreaCode, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Day, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
 
 router = Router(tags=["registry"])
 
@@ -122,8 +122,8 @@ class PairingOut(OutSchema):
     recipient_area: str = Field(validation_alias="recipient_area_id")
     donor_organisation: int | None = Field(validation_alias="donor_organisation_id")
     recipient_organisation: int | None = Field(validation_alias="recipient_organisation_id")
-    valid_from: datetime.date
-    valid_to: datetime.date | None
+    valid_from: Day
+    valid_to: Day | None
     is_illustrative: bool
     note: str
 

@@ -5,12 +5,12 @@ The endpoints on ``/programs``, ``/pairings``, ``/organisations`` and ``/indicat
 routers' paths (one path, several methods), so they are declared on those routers.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Status
 from pydantic import AliasPath
@@ -30,7 +30,7 @@ from counterpart.indicators.services import indicator_create
 from counterpart.registry.models import Area, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 from counterpart.registry.services import organisation_create, pairing_create, pairing_end, program_update
 
-from ..common import WRITE_ERRORS, AreaCode, Id, InputSchema, OutSchema, Slug, Year, actor_of, text, user_of
+from ..common import WRITE_ERRORS, AreaCode, Day, Id, InputSchema, OutSchema, Slug, Year, actor_of, text, user_of
 from . import indicators, registry
 from .indicators import IndicatorOut
 from .registry import OrganisationOut, PairingOut, ProgramOut
@@ -106,8 +106,8 @@ class PairingIn(InputSchema):
     recipient_area: AreaCode
     donor_organisation: Id | None = None
     recipient_organisation: Id | None = None
-    valid_from: datetime.date
-    valid_to: datetime.date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     note: text(2000) = ""  # type: ignore[valid-type]
 
 
@@ -135,7 +135,7 @@ def pairing_create_endpoint(request: HttpRequest, payload: PairingIn):
 
 
 class PairingEndIn(InputSchema):
-    valid_to: datetime.date
+    valid_to: Day
     successor: Id | None = None
     reason: text(500) = ""  # type: ignore[valid-type]
 
@@ -317,10 +317,8 @@ class RevokeIn(InputSchema):
 @router.post("/memberships/{membership_id}/revoke", response={200: MembershipOut, **WRITE_ERRORS})
 def membership_revoke_endpoint(request: HttpRequest, membership_id: Id, payload: RevokeIn):
     """Revoke a role (it stays, inactive, with its history)."""
-    membership = get_or_422(
-        Membership.objects.select_related("user", "program"), "membership", membership_id, pk=membership_id
-    )
-    assert membership is not None
+    # The role named in the path: an id that names none is 404, as any resource of a path is.
+    membership = get_object_or_404(Membership.objects.select_related("user", "program"), pk=membership_id)
     revoked = membership_revoke(
         actor=actor_of(request), membership=membership, within=program_named(payload.program), reason=payload.reason
     )
@@ -337,10 +335,8 @@ class MembershipPatch(InputSchema):
 @router.patch("/memberships/{membership_id}", response={200: MembershipOut, **WRITE_ERRORS})
 def membership_update_endpoint(request: HttpRequest, membership_id: Id, payload: MembershipPatch):
     """Change a role's area or enterprise in place (the role itself never changes: revoke and grant)."""
-    membership = get_or_422(
-        Membership.objects.select_related("user", "program"), "membership", membership_id, pk=membership_id
-    )
-    assert membership is not None
+    # The role named in the path: an id that names none is 404, as any resource of a path is.
+    membership = get_object_or_404(Membership.objects.select_related("user", "program"), pk=membership_id)
     changes: dict = {}
     if payload.area is not None:
         changes["area"] = _area("area", payload.area)
