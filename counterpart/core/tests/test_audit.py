@@ -51,13 +51,10 @@ def test_every_action_the_code_writes_is_in_the_vocabulary() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             function = getattr(node, "func", None)
             name = getattr(function, "id", None) or getattr(function, "attr", None)
-            if (
-                not isinstance(node, ast.Call)
-                or name not in ("audit_record", "audit_record_bulk")
-                or len(node.args) < 2
-            ):
+            if not isinstance(node, ast.Call) or name not in ("audit_record", "audit_record_bulk"):
                 continue
-            argument = node.args[1]
+            named = [keyword.value for keyword in node.keywords if keyword.arg == "action"]
+            argument = node.args[1] if len(node.args) > 1 else named[0]
             (literal if isinstance(argument, ast.Constant) else built).append((path.name, argument))
     assert len(literal) > 40  # the scan finds the calls
     unknown = [
