@@ -129,6 +129,8 @@ def test_imports_that_succeed_fail_and_are_killed_leave_no_number_in_clear(dirs,
     last = batch_claim()
     assert last is not None and batch_run(actor, last).batch.status == BatchStatus.DONE
     assert _valid_numbers_under(data, temp) == []
+    # nor does any table (the database file itself, where it is SQLite's in the data directory)
+    assert _valid_numbers_in_database() == []
 
 
 def test_a_clear_upload_left_from_before_is_sealed_or_removed(dirs, actor, households_village, write_csv):
@@ -282,7 +284,10 @@ def test_on_postgresql_staged_rows_of_killed_and_failed_imports_hold_no_number_i
     # and a staging table an ended batch left (a drop the failure could not make) goes with the sweep,
     # which check-integrity runs before its checks
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE UNLOGGED TABLE intake_stage_{failing.pk} (identity_ciphertext bytea)")
+        # (a clear number in it, as an older version's staging could have held: the scan's positive control)
+        cursor.execute(f"CREATE UNLOGGED TABLE intake_stage_{failing.pk} (identity_number text)")
+        cursor.execute(f"INSERT INTO intake_stage_{failing.pk} VALUES (%s)", _numbers(1, first=800))
+    assert _valid_numbers_in_database() == [f"intake_stage_{failing.pk}: 520422…"]
     assert [f.count for f in integrity_run(["intake.stage_left_behind"])] == [1]
     assert leftovers_sweep()["stages"] == 1 and _stage_tables() == {}
     assert [f.count for f in integrity_run(["intake.stage_left_behind"])] == [0]
