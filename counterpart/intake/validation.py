@@ -13,6 +13,7 @@ from typing import Any
 
 from counterpart.core.errors import InvalidInput
 from counterpart.core.money import yuan_to_fen
+from counterpart.people.identity import identity_check_character, identity_mask
 from counterpart.registry.services import area_code_parse
 
 from .kinds import Column, ColumnType, Kind, Row
@@ -30,14 +31,39 @@ class FileRejected(Exception):
         self.message_en = message_en
 
 
+# 18 characters that end in an identity number's own check character, wherever they stand.
+_IDENTITY_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def identity_numbers_masked(text: str) -> str:
+    """``text`` with every identity number in it masked (a number carries its check character)."""
+
+    def masked(match: re.Match[str]) -> str:
+        number = match.group(0).upper()
+        return identity_mask(number) if identity_check_character(number[:17]) == number[17] else match.group(0)
+
+    return _IDENTITY_LIKE.sub(masked, text) if len(text) >= 18 else text
+
+
 @dataclass(frozen=True)
 class RowError:
+    """One error of a file. Its texts never hold an identity number in clear: a number in a cell of
+    another column (a row whose cells shifted, a quoted field that swallowed the next lines) would be
+    quoted by the error that names the cell, then kept on the batch — its page, the error workbook, the
+    database — so every text is masked here, whatever column it came from."""
+
     sheet: str
     row: int
     column: str
     value: str
     message_zh: str
     message_en: str
+
+    def __post_init__(self) -> None:
+        for name in ("sheet", "column", "value", "message_zh", "message_en"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, identity_numbers_masked(text))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -293,3 +293,28 @@ def test_on_postgresql_staged_rows_of_killed_and_failed_imports_hold_no_number_i
     assert [f.count for f in integrity_run(["intake.stage_left_behind"])] == [0]
     assert _valid_numbers_under(data, temp) == []
     assert _valid_numbers_in_database() == []
+
+
+def test_a_number_in_another_column_is_masked_in_the_errors_kept_on_the_batch(dirs, households_village, actor):
+    # given rows whose cells shifted: the number under 性别 (sex) and under 与户主关系 (relation), and a quoted
+    # name that swallowed the next line (found by the whole-path fuzz: the errors kept them in clear)
+    numbers = _numbers(3, first=900)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerow(["", "", "甲", "", numbers[0], "", VILLAGE])
+    writer.writerow(["", numbers[1], "乙", "", "", "", VILLAGE])
+    writer.writerow(["", "", f"丙\n,,丁,{numbers[2]},x,,{VILLAGE}", "", "", "", VILLAGE])
+    batch = batch_enqueue(
+        actor=actor, path=upload_store(io.BytesIO(out.getvalue().encode()), suffix=".csv"), kind="persons"
+    )
+    claimed = batch_claim()
+    assert claimed is not None and claimed.pk == batch.pk
+    # when the worker refuses it
+    result = batch_run(actor, claimed)
+    # then the errors name the cells, masked, and neither the batch nor any table keeps a number in clear
+    assert result.batch.status == BatchStatus.INVALID
+    texts = " ".join(str(error) for error in result.batch.errors)
+    assert all(number not in texts for number in numbers)
+    assert f"{numbers[0][:6]}***********{numbers[0][-1]}" in texts
+    assert _valid_numbers_in_database() == []
