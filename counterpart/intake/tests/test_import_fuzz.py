@@ -129,3 +129,17 @@ def test_a_budget_with_an_exponent_past_the_decimal_context_is_a_row_error(areas
     result = batch_run(actor, claimed)
     assert result.batch.status == BatchStatus.INVALID
     assert [error["column"] for error in result.batch.errors] == ["预算（元）"]
+
+
+def test_a_year_with_a_huge_exponent_is_refused_at_once(areas, program, actor, settings, tmp_path):
+    # The whole-path fuzz, seed 1606: a year of 1e3092009 held the worker in int() for many minutes.
+    settings.MEDIA_ROOT = tmp_path
+    rows = [",".join(PROJECTS), "qd-gz,P-F1,饮水,drinking_water,520422,1e3092009,12.5"]
+    batch_enqueue(actor=actor, path=upload_store(io.BytesIO("\n".join(rows).encode()), suffix=".csv"), kind="projects")
+    claimed = batch_claim()
+    assert claimed is not None
+    result = batch_run(actor, claimed)
+    assert result.batch.status == BatchStatus.INVALID
+    assert [(error["column"], error["message_en"]) for error in result.batch.errors] == [
+        ("年度", "the number is too large")
+    ]
