@@ -134,12 +134,53 @@ def membership_revoke(
     return membership
 
 
-def membership_update(*, actor: Actor, membership: Membership, reason: str = "", **changes: object) -> Membership:
-    """The admin's edit of a membership: only revoking it (is_active → False)."""
-    for name, value in changes.items():
-        if name != "is_active" or value is not False:
-            raise InvalidInput(name, value, _("角色只能撤销，不能修改；请另行授予新的角色"))
-    return membership_revoke(actor=actor, membership=membership, reason=reason)
+def membership_update(
+    *,
+    actor: Actor,
+    membership: Membership,
+    within: Program | None = None,
+    reason: str = "",
+    **changes: object,
+) -> Membership:
+    """Change a membership in place: the area of a recipient or donor district office's role, or the
+    enterprise of an enterprise's role (a county's staff member moves to another county), within the
+    program the role was granted for (``within``); or end it (``is_active`` False: a revoke). The role
+    itself never changes: a different role is revoked and granted anew. Audited with the before."""
+    unknown = sorted(set(changes) - {"area", "organisation", "is_active"})
+    if unknown:
+        raise InvalidInput(unknown[0], changes[unknown[0]], _("角色本身不能修改；请撤销后另行授予新的角色"))
+    if "is_active" in changes:
+        if changes.pop("is_active") is not False:
+            raise InvalidInput("is_active", True, _("已撤销的角色不能恢复；请另行授予新的角色"))
+        if changes:
+            raise InvalidInput("is_active", False, _("撤销角色时不能同时修改其范围"))
+        return membership_revoke(actor=actor, membership=membership, within=within, reason=reason)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        subject = _SUBJECT.get(Role(membership.role))
+        if subject not in ("area", "organisation") or set(changes) - {subject}:
+            field = next(iter(changes), subject or "role")
+            raise InvalidInput(field, "", _("该角色的范围不能这样修改"))
+        value = changes.get(subject)
+        if value is None:
+            raise InvalidInput(subject, "", _("该角色须指定其范围"))
+        if not membership.is_active:
+            raise InvalidInput("membership", membership.pk, _("该角色已撤销，不能修改"))
+        area = value if isinstance(value, Area) else None
+        organisation = value if isinstance(value, Organisation) else None
+        if (area if subject == "area" else organisation) is None:
+            raise InvalidInput(subject, str(value), _("该角色的范围不能这样修改"))
+        if not _privileged(actor):
+            policy_check(actor, "membership_update", Target(program=within.pk if within else None))
+            assert within is not None
+            # The office's authority reaches both the role as it was and as it becomes.
+            _subject_in_program(membership.role, None, membership.area, membership.organisation, within)
+            _subject_in_program(membership.role, None, area, organisation, within)
+        before = snapshot(membership)
+        setattr(membership, subject, value)
+        membership.save(update_fields=[subject])
+        audit_record(actor, "membership.update", membership, before=before, reason=reason)
+    return membership
 
 
 @dataclass(frozen=True)

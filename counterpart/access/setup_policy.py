@@ -3,7 +3,8 @@ pairings), which cannot declare its own (it sits below ``access``), and the memb
 
 A program office founds programs (it then holds the new program's office: ``program_found``) and sets
 up its own: edits it, pairs and un-pairs within it, adds organisations, invites accounts and grants
-and revokes the roles of its program; a recipient office may add an organisation in its own area.
+and revokes the roles of its program (or changes one's area or enterprise in place), locks a year's
+data and opens it again for corrections; a recipient office may add an organisation in its own area.
 Superusers and system processes pass as everywhere.
 """
 
@@ -28,6 +29,10 @@ SETUP_VERBS = (
     VerbRule("account_invite", _PROGRAM),
     VerbRule("membership_grant", _PROGRAM),
     VerbRule("membership_revoke", _PROGRAM),
+    VerbRule("membership_update", _PROGRAM),
+    # A year's data frozen and opened again (registry.services.period_lock / period_unlock).
+    VerbRule("period_lock", _PROGRAM),
+    VerbRule("period_unlock", _PROGRAM),
 )
 
 

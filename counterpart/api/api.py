@@ -23,6 +23,7 @@ from .routers import (
     assistance,
     corrections,
     enterprise,
+    enterprise_setup,
     funds,
     indicators,
     people,
@@ -136,6 +137,7 @@ api.add_router("/", funds.router)
 api.add_router("/", projects.router)
 api.add_router("/", people.router)
 api.add_router("/", enterprise.router)
+api.add_router("/", enterprise_setup.router)
 api.add_router("/", indicators.router)
 api.add_router("/", assessments.router)
 api.add_router("/", reports.router)

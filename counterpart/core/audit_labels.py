@@ -62,6 +62,7 @@ VERBS: dict[str, Any] = {
     "disbursement": pgettext_lazy("audit", "拨付"),
     "draft": pgettext_lazy("audit", "起草"),
     "end": pgettext_lazy("audit", "终止"),
+    "evidence_attach": pgettext_lazy("audit", "上传佐证材料"),
     "enter": pgettext_lazy("audit", "录入"),
     "expenditure": pgettext_lazy("audit", "支出"),
     "finalise": pgettext_lazy("audit", "定稿"),

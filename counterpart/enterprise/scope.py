@@ -18,13 +18,14 @@ from .models import (
 
 def scope_rules_register() -> None:
     # An enterprise user sees its own enterprise and what it reported or sold; areas see what is
-    # located in them; programs what belongs to them.
+    # located in them; programs what belongs to them (an operation: every program its enterprise
+    # takes part in, so the office that registers one sees it before any agreement names it).
     scope_rule_register(
         Enterprise, ScopeRule(program="programs", area="organisation__area", organisation="organisation_id")
     )
     scope_rule_register(
         Operation,
-        ScopeRule(program="agreements__program_id", area="area", organisation="enterprise__organisation_id"),
+        ScopeRule(program="enterprise__programs", area="area", organisation="enterprise__organisation_id"),
     )
     scope_rule_register(
         CooperationAgreement,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from counterpart.access.policy import Target as PolicyTarget
 from counterpart.access.policy import policy_check
+from counterpart.core.attachments import StoredFile, attachment_checked, attachment_keep
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area, Pairing, Program
@@ -27,6 +28,7 @@ from .figures import Scope, report_compute
 from .models import (
     Assessment,
     AssessmentArea,
+    AssessmentEvidence,
     AssessmentFigure,
     AssessmentScore,
     AssessmentStatus,
@@ -289,3 +291,38 @@ def assessment_return(*, actor: Actor, assessment: Assessment, reason: str) -> A
         assessment.save()
         audit_record(actor, "assessment.return", assessment, before=before, reason=reason.strip())
     return assessment
+
+
+def assessment_evidence_attach(
+    *, actor: Actor, assessment: Assessment, file_name: str, content: bytes, area: str = "", caption: str = ""
+) -> AssessmentEvidence:
+    """The donor side adds a file (JPEG, PNG or PDF, by its bytes; at most 10 MiB) as evidence for its
+    self-assessment, for one of the six areas (``area``) or the whole, while the assessment waits for
+    it (open, or returned to it). The file is kept as a project's attachments are (core/attachments.py);
+    the record and its audit event (on the assessment, so its trail shows it) in one transaction."""
+    if area and area not in AssessmentArea.values:
+        raise InvalidInput("area", area, _("未知的考核领域"))
+    # Refused before anything is written: a role that never adds evidence, a file not accepted.
+    policy_check(actor, "assessment_evidence_attach", pairing_target(assessment.pairing), area_field="pairing")
+    attachment_checked(file_name, content)
+
+    def record(stored: StoredFile) -> AssessmentEvidence:
+        with transaction.atomic():
+            locked = _step(actor, "assessment_evidence_attach", assessment, AssessmentStatus.OPEN)
+            evidence = AssessmentEvidence.objects.create(
+                assessment=locked,
+                area=area,
+                file_name=stored.file_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                caption=caption.strip()[:200],
+                uploaded_by=actor.db_user,
+                uploaded_by_label=actor.label,
+            )
+            after = {"file_name": stored.file_name, "area": area, "sha256": stored.sha256, "size": stored.size}
+            audit_record(actor, "assessment.evidence_attach", locked, after=after)
+        return evidence
+
+    return attachment_keep(file_name, content, record)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -275,3 +276,32 @@ class AssessmentFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.value} {self.unit} ({self.verdict or 'pending'})"
+
+
+class AssessmentEvidence(models.Model):
+    """A file the donor side gives as evidence for its self-assessment (a photo, a signed agreement as
+    PDF), for one of the six areas or the whole. Kept like a project's attachments (core/attachments.py):
+    under the data directory with a random name, its type what the bytes are; served only to those who
+    see the assessment. Written only by ``indicators.assessment.assessment_evidence_attach``."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evidence")
+    area = models.CharField(max_length=30, choices=AssessmentArea.choices, blank=True, help_text="blank: the whole")
+    file_name = models.CharField(max_length=255, help_text="上传时的文件名 name as uploaded")
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_label = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["assessment_id", "uploaded_at", "id"]
+        verbose_name = "考核佐证材料 assessment evidence"
+        verbose_name_plural = "考核佐证材料 assessment evidence"
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.file_name}"

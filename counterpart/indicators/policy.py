@@ -5,8 +5,8 @@ An area's figure: whoever may write in that area; a program-wide one (no area): 
 Indicators of the catalogue and the targets of a program: the program office.
 
 The assessment passes between four hands: the program office opens and submits it, the donor
-district of the pairing scores itself, the recipient office confirms or disputes the figures, and a
-reviewer of the program cross-checks it, returns it or finalises it.
+district of the pairing scores itself (with files as evidence), the recipient office confirms or
+disputes the figures, and a reviewer of the program cross-checks it, returns it or finalises it.
 """
 
 from counterpart.access.models import Role
@@ -29,6 +29,7 @@ def policy_register() -> None:
         VerbRule("target_set", {Role.PROGRAM_OFFICE: Scope.PROGRAM}),
         VerbRule("assessment_open", _OFFICE),
         VerbRule("assessment_self_assess", {Role.DONOR_DISTRICT_OFFICE: Scope.PAIRING}),
+        VerbRule("assessment_evidence_attach", {Role.DONOR_DISTRICT_OFFICE: Scope.PAIRING}),
         VerbRule("assessment_confirm_figures", {Role.RECIPIENT_OFFICE: Scope.AREA}),
         VerbRule("assessment_submit", _OFFICE),
         VerbRule("assessment_cross_check", _REVIEWER),

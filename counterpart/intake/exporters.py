@@ -8,7 +8,7 @@ again). Columns marked ``sensitive`` are masked unless the caller says the role 
 import csv
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -175,87 +175,131 @@ def export_kind(
     )
 
 
+# The templates' own sheets beside the data: the drop-down lists and the instructions (an import passes
+# over them).
+LISTS_SHEET, GUIDE_SHEET = "lists", "说明 instructions"
+TEMPLATE_SHEETS = frozenset({LISTS_SHEET, GUIDE_SHEET})
+_GUIDE_NOTE = (
+    "红色表头为必填列；表头可用中文或英文；金额以元填写，最多两位小数；整个文件有任何一行有误则全部不导入。"
+    " Red headers are required; Chinese or English headers are accepted; amounts in yuan with at most two "
+    "decimals; if any row is wrong nothing is loaded."
+)
+_WORKBOOK_NOTE = (
+    "每个工作表一类数据，以数据类型命名；导入时按依赖顺序（先协作项目，再结对关系，再上报数）逐表写入，"
+    "任何一个工作表有误则整个工作簿都不导入。不需要的工作表可以留空或删除。"
+    " One kind of records per sheet, named by the kind; the sheets load in dependency order (programs, then "
+    "pairings, then figures) and if any sheet has an error nothing of the workbook is loaded. Leave a sheet you do "
+    "not need empty, or delete it."
+)
+
+
 def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
     """A blank workbook to fill in: the data sheet with drop-down lists, and an instructions sheet."""
+    _template(path, [(kind, kind.key)], language=language)
+
+
+def template_workbook_write(kinds: Sequence[Kind], path: Path, *, language: str = "zh") -> None:
+    """A blank workbook of several kinds (a program office's published record: ``Kind.record_workbook``):
+    a data sheet per kind, named by the kind in the template's language, one lists and one instructions sheet."""
+    english = language.startswith("en")
+    _template(path, [(kind, kind.name_en if english else kind.name_zh) for kind in kinds], language=language)
+
+
+def _template(path: Path, sheets: Sequence[tuple[Kind, str]], *, language: str) -> None:
     english = language.startswith("en")
     workbook = xlsxwriter.Workbook(str(path))
     try:
-        sheet = workbook.add_worksheet(kind.key)
-        lists = workbook.add_worksheet("lists")
-        guide = workbook.add_worksheet("说明 instructions")
-        bold = workbook.add_format({"bold": True})
-        required_format = workbook.add_format({"bold": True, "font_color": "#C00000"})
-        text_format = workbook.add_format({"num_format": "@"})
-        list_column = 0
-        for position, column in enumerate(kind.columns):
-            header = column.header_en if english else column.header_zh
-            sheet.write_string(0, position, header, required_format if column.required else bold)
-            sheet.write_comment(0, position, _column_note(column))
-            sheet.set_column(
-                position, position, max(12, len(header) * 2), text_format if column.type == ColumnType.AREA else None
-            )
-            if column.choices:
-                # the labels a reader of the template's language picks (the import accepts them, and the codes)
-                values = [(en or value) if english else zh for value, zh, en in column.choices]
-                lists.write_string(0, list_column, column.key)
-                for offset, value in enumerate(values, start=1):
-                    lists.write_string(offset, list_column, value)
-                letter = xlsxwriter.utility.xl_col_to_name(list_column)
-                sheet.data_validation(
-                    1,
-                    position,
-                    1_048_575,
-                    position,
-                    {
-                        "validate": "list",
-                        "source": f"=lists!${letter}$2:${letter}${len(values) + 1}",
-                        "error_message": "请从列表中选择 choose a value from the list",
-                    },
-                )
-                list_column += 1
-        sheet.freeze_panes(1, 0)
+        data = [(kind, workbook.add_worksheet(name)) for kind, name in sheets]
+        lists = workbook.add_worksheet(LISTS_SHEET)
+        guide = workbook.add_worksheet(GUIDE_SHEET)
+        formats = {
+            "bold": workbook.add_format({"bold": True}),
+            "required": workbook.add_format({"bold": True, "font_color": "#C00000"}),
+            "text": workbook.add_format({"num_format": "@"}),
+        }
+        list_column, guide_row = 0, 0
+        if len(sheets) > 1:
+            guide.write_string(0, 0, _WORKBOOK_NOTE, formats["bold"])
+            guide_row = 2
+        for kind, sheet in data:
+            list_column = _template_sheet(kind, sheet, lists, list_column, english, formats)
+            guide_row = _guide_write(kind, guide, guide_row, formats["bold"]) + 1
         lists.hide()
-        guide.write_string(0, 0, f"{kind.name_zh} {kind.name_en}", bold)
-        guide.write_string(1, 0, kind.instructions_zh)
-        guide.write_string(2, 0, kind.instructions_en)
-        guide.write_string(
-            3,
-            0,
-            "红色表头为必填列；表头可用中文或英文；金额以元填写，最多两位小数；整个文件有任何一行有误则全部不导入。"
-            " Red headers are required; Chinese or English headers are accepted; amounts in yuan with at most two "
-            "decimals; if any row is wrong nothing is loaded.",
-        )
-        guide.write_row(
-            5,
-            0,
-            [
-                "列代码 key",
-                "中文表头",
-                "English header",
-                "类型 type",
-                "必填 required",
-                "可选值 allowed values",
-                "说明 notes",
-            ],
-            bold,
-        )
-        for number, column in enumerate(kind.columns, start=6):
-            guide.write_row(
-                number,
-                0,
-                [
-                    column.key,
-                    column.header_zh,
-                    column.header_en,
-                    " / ".join(TYPE_NAMES[column.type]),
-                    "是 yes" if column.required else "否 no",
-                    "; ".join(f"{v} {zh} {en}".strip() for v, zh, en in column.choices),
-                    " ".join(part for part in (column.note_zh, column.note_en) if part),
-                ],
-            )
         guide.set_column(0, 6, 24)
     finally:
         workbook.close()
+
+
+def _template_sheet(
+    kind: Kind, sheet: Any, lists: Any, list_column: int, english: bool, formats: dict[str, Any]
+) -> int:
+    """A kind's data sheet: headers (red when required) with notes, drop-down lists; the next free list column."""
+    for position, column in enumerate(kind.columns):
+        header = column.header_en if english else column.header_zh
+        sheet.write_string(0, position, header, formats["required"] if column.required else formats["bold"])
+        sheet.write_comment(0, position, _column_note(column))
+        sheet.set_column(
+            position, position, max(12, len(header) * 2), formats["text"] if column.type == ColumnType.AREA else None
+        )
+        if column.choices:
+            # the labels a reader of the template's language picks (the import accepts them, and the codes)
+            values = [(en or value) if english else zh for value, zh, en in column.choices]
+            lists.write_string(0, list_column, column.key)
+            for offset, value in enumerate(values, start=1):
+                lists.write_string(offset, list_column, value)
+            letter = xlsxwriter.utility.xl_col_to_name(list_column)
+            sheet.data_validation(
+                1,
+                position,
+                1_048_575,
+                position,
+                {
+                    "validate": "list",
+                    "source": f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
+                    "error_message": "请从列表中选择 choose a value from the list",
+                },
+            )
+            list_column += 1
+    sheet.freeze_panes(1, 0)
+    return list_column
+
+
+def _guide_write(kind: Kind, guide: Any, top: int, bold: Any) -> int:
+    """A kind's block of the instructions sheet from row ``top``; the last row written."""
+    guide.write_string(top, 0, f"{kind.name_zh} {kind.name_en}", bold)
+    guide.write_string(top + 1, 0, kind.instructions_zh)
+    guide.write_string(top + 2, 0, kind.instructions_en)
+    guide.write_string(top + 3, 0, _GUIDE_NOTE)
+    guide.write_row(
+        top + 5,
+        0,
+        [
+            "列代码 key",
+            "中文表头",
+            "English header",
+            "类型 type",
+            "必填 required",
+            "可选值 allowed values",
+            "说明 notes",
+        ],
+        bold,
+    )
+    number = top + 5
+    for number, column in enumerate(kind.columns, start=top + 6):
+        guide.write_row(
+            number,
+            0,
+            [
+                column.key,
+                column.header_zh,
+                column.header_en,
+                " / ".join(TYPE_NAMES[column.type]),
+                "是 yes" if column.required else "否 no",
+                "; ".join(f"{v} {zh} {en}".strip() for v, zh, en in column.choices),
+                " ".join(part for part in (column.note_zh, column.note_en) if part),
+            ],
+        )
+    return number + 1
 
 
 def header_map_lenient(kind: Kind, header: list[Any]) -> list[Column | None]:
@@ -275,30 +319,44 @@ def _column_note(column: Column) -> str:
     return "\n".join(parts)
 
 
-def errors_workbook_write(info: FileInfo, kind: Kind, errors: Iterable[RowError], path: Path) -> None:
-    """The file's rows as they were, with the errors of each row in a column beside it."""
+def errors_workbook_write(
+    info: FileInfo, kind: Kind, errors: Iterable[RowError], path: Path, *, sheets: Sequence[tuple[str, Kind]] = ()
+) -> None:
+    """The file's rows as they were, with the errors of each row in a column beside it. For a workbook of
+    several kinds (``sheets``: each sheet's name and kind) every sheet so, under its own name, so that the
+    corrected workbook imports again."""
+    errors = list(errors)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
+        if not sheets:
+            _errors_sheet(workbook.add_worksheet("errors"), info, sheet_name_of(info, kind.key), kind, errors, red)
+        for name, sheet_kind in sheets:
+            mine = [error for error in errors if error.sheet == name]
+            _errors_sheet(workbook.add_worksheet(name), info, name, sheet_kind, mine, red)
+    finally:
+        workbook.close()
+
+
+def _errors_sheet(sheet: Any, info: FileInfo, name: str, kind: Kind, errors: list[RowError], red: Any) -> None:
     by_row: dict[int, list[str]] = defaultdict(list)
     for error in errors:
         by_row[error.row].append(f"{error.column}：“{error.value}” {error.message_zh} / {error.message_en}")
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    try:
-        sheet = workbook.add_worksheet("errors")
-        red = workbook.add_format({"font_color": "#C00000", "text_wrap": True})
-        width = 0
-        hidden: dict[int, Column] = {}
-        for index, cells in enumerate(rows_read(info, sheet_name_of(info, kind.key))):
-            width = max(width, len(cells))
-            if index == 0:
-                # Identity numbers stay masked here too: the workbook may travel further than the file.
-                hidden = {p: c for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
-            texts = [neutralise(display(cell)) for cell in cells]
-            for position, column in hidden.items():
-                if position < len(texts) and texts[position] and index > 0:
-                    texts[position] = column.masked(texts[position])
-            sheet.write_row(index, 0, texts)
-            if index == 0:
-                sheet.write_string(0, width, "错误 errors", red)
-            elif index + 1 in by_row:
-                sheet.write_string(index, width, "\n".join(by_row[index + 1]), red)
-    finally:
-        workbook.close()
+    width = 0
+    hidden: dict[int, Column] = {}
+    for index, cells in enumerate(rows_read(info, name)):
+        width = max(width, len(cells))
+        if index == 0:
+            # Identity numbers stay masked here too: the workbook may travel further than the file.
+            hidden = {p: c for p, c in enumerate(header_map_lenient(kind, cells)) if c is not None and c.sensitive}
+        texts = [neutralise(display(cell)) for cell in cells]
+        for position, column in hidden.items():
+            if position < len(texts) and texts[position] and index > 0:
+                texts[position] = column.masked(texts[position])
+        sheet.write_row(index, 0, texts)
+        if index == 0:
+            sheet.write_string(0, width, "错误 errors", red)
+        elif index + 1 in by_row:
+            sheet.write_string(index, width, "\n".join(by_row[index + 1]), red)
+    if 1 in by_row and width == 0:  # a sheet-level error on an empty sheet
+        sheet.write_string(0, 0, "\n".join(by_row[1]), red)

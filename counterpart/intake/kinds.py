@@ -9,6 +9,7 @@ path on PostgreSQL, see staged.py), trainings, training_participants, student_ai
 project_beneficiaries, enterprise_reports, market_events; identity numbers are ``sensitive=True``.
 """
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -149,6 +150,12 @@ class Kind:
     row_scopes: frozenset[str] = frozenset({"program", "area", "enterprise"})
     instructions_zh: str = ""
     instructions_en: str = ""
+    # The kinds whose records this kind's rows name (a pairing its program, a figure its program and
+    # pairing): a workbook of several kinds loads their sheets first (kinds_in_dependency_order).
+    depends_on: tuple[str, ...] = ()
+    # A sheet of the workbook template of a program office's published record (programs, pairings,
+    # reported values: what a yearbook entry holds), exporters.template_workbook_write.
+    record_workbook: bool = False
 
     def column(self, key: str) -> Column:
         for column in self.columns:
@@ -280,6 +287,38 @@ def kind_get(key: str) -> Kind:
 
 def kinds_all() -> list[Kind]:
     return list(_REGISTRY.values())
+
+
+def _sheet_key(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def kind_of_sheet(name: str) -> Kind | None:
+    """The kind a workbook's sheet holds, by its name: the kind's key, Chinese or English name."""
+    wanted = _sheet_key(name)
+    for kind in _REGISTRY.values():
+        if wanted in {_sheet_key(kind.key), _sheet_key(kind.name_zh), _sheet_key(kind.name_en)}:
+            return kind
+    return None
+
+
+def kinds_in_dependency_order(kinds: Sequence[Kind]) -> list[Kind]:
+    """The kinds, each after those of them it depends on (``Kind.depends_on``), else in the order given.
+
+    A dependency outside ``kinds`` is not waited for: its records are already stored, or the rows
+    naming them are refused."""
+    present = {kind.key for kind in kinds}
+    remaining, ordered, placed = list(kinds), [], set()
+    while remaining:
+        ready = next(
+            (kind for kind in remaining if all(d in placed or d not in present for d in kind.depends_on)), None
+        )
+        if ready is None:
+            raise ValueError("kinds depend on each other in a cycle: " + ", ".join(k.key for k in remaining))
+        remaining.remove(ready)
+        placed.add(ready.key)
+        ordered.append(ready)
+    return ordered
 
 
 def choices_from(text_choices: Iterable[tuple[str, Any]]) -> tuple[tuple[str, str, str], ...]:

@@ -13,7 +13,7 @@ import csv
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,6 +196,20 @@ def _workbook_errors() -> Iterator[None]:
         ) from None
 
 
+def sheet_names(info: FileInfo) -> list[str]:
+    """The names of a workbook's sheets, in their order (a CSV: none)."""
+    if info.type == "csv":
+        return []
+    from python_calamine import CalamineWorkbook
+
+    with _workbook_errors():
+        workbook = CalamineWorkbook.from_path(str(info.path))
+        try:
+            return list(workbook.sheet_names)
+        finally:
+            workbook.close()
+
+
 def sheet_name_of(info: FileInfo, kind_key: str) -> str:
     """The sheet that holds the data: the kind's own sheet when present, else the first one."""
     if info.type == "csv":
@@ -216,7 +230,7 @@ def sheet_name_of(info: FileInfo, kind_key: str) -> str:
 MAX_CELL_CHARACTERS = 32_767  # what Excel itself holds in a cell
 
 
-def rows_read(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
+def rows_read(info: FileInfo, sheet: str) -> Generator[list[Any], None, None]:
     """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values.
 
     Whatever the file holds, what comes out is rows or a FileRejected naming the row, in both

@@ -1,4 +1,5 @@
-"""Importing a file: validate every row first, then write through the domain services.
+"""Importing a file: validate every row first, then write through the domain services (each sheet's
+two passes are in passes.py; a workbook of several kinds, a sheet each, in workbooks.py).
 
 Pass 1 streams the file, types each cell, checks each row as the domain would (``Kind.prepare``),
 finds which rows are new, unchanged or changed (by natural key, a chunk at a time) and spools the
@@ -27,13 +28,11 @@ import datetime
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from counterpart.core.audit import Actor
 from counterpart.core.citus import citus_available
@@ -43,11 +42,12 @@ from .at_rest import SealedSpool, upload_opened
 from .kinds import ImportContext, Kind, Row, kind_get, kinds_all
 from .limits import import_limits
 from .models import BatchStatus, ImportBatch
+from .passes import RowFailed, chunk_write, row_of_error, sheet_validate, spool_chunks
 from .readers import FileInfo, file_inspect, rows_read, sheet_name_of
 from .results import ImportResult, ProgressCallback, batch_audit, batch_finish_invalid
-from .validation import FileRejected, RowError, RowValidator, display, header_map, row_is_blank
+from .validation import FileRejected, RowError, display, header_map
+from .workbooks import WORKBOOK, workbook_limits_check, workbook_load, workbook_plan
 
-NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 logger = logging.getLogger(__name__)
 
 
@@ -81,205 +81,6 @@ def kind_detect(info: FileInfo) -> Kind:
     return best[1]
 
 
-def _invalid_to_error(
-    kind: Kind, validator: RowValidator, row_number: int, row: Row, error: InvalidInput, retry: Callable[..., None]
-) -> RowError:
-    """A domain error as a RowError on the right column, in Chinese and in English.
-
-    The error was raised in whatever language is active (an English web page runs imports in
-    English), so each language the batch keeps is asked for by checking the row again in it.
-    """
-    messages = {}
-    for language in ("zh-hans", "en"):
-        if translation.get_language() == language:
-            messages[language] = str(error.reason)
-            continue
-        messages[language] = str(error.reason)
-        with translation.override(language):
-            try:
-                retry()
-            except InvalidInput as again:
-                messages[language] = str(again.reason)
-    column = kind.column_of_field(error.field)
-    value = row.get(column) if row.get(column) not in (None, "") else error.value
-    if kind.column(column).sensitive:
-        value = error.value  # the domain names identity numbers masked; never echo the cell
-    return validator.error(row_number, column, value, messages["zh-hans"], messages["en"])
-
-
-def _chunks(spool: SealedSpool) -> Iterator[list[tuple[int, str, Row, Row]]]:
-    yield from spool.chunks()
-
-
-def _validate(
-    kind: Kind,
-    info: FileInfo,
-    spool: Any,
-    context: ImportContext,
-    batch: ImportBatch,
-    progress: ProgressCallback | None,
-    chunk_size: int,
-) -> list[RowError]:
-    """Pass 1: type, check and classify every row; spool the good ones. Writes nothing."""
-    sheet = sheet_name_of(info, kind.key)
-    rows = rows_read(info, sheet)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise FileRejected("文件没有表头行", "the file has no header row") from None
-    validator = RowValidator(kind, sheet, header)
-    errors: list[RowError] = []
-    seen: set[int] = set()
-    counts = {NEW: 0, CHANGED: 0, UNCHANGED: 0}
-    total = 0
-    pending: list[tuple[int, Row]] = []
-
-    def flush() -> None:
-        existing = kind.lookup([kind.key_of(row) for _n, row in pending], context) if pending else {}
-        limits = context.limits
-        writable = limits.writable([record for record, _row in existing.values()]) if limits is not None else set()
-        out: list[tuple[int, str, Row, Row]] = []
-        for number, row in pending:
-            found = existing.get(kind.key_of(row))
-            if found is None:
-                out.append((number, NEW, row, {}))
-                counts[NEW] += 1
-                continue
-            record, current = found
-            if limits is not None and (type(record), record.pk) not in writable:
-                # The row names a record another area registered: refused, changed or not, so that
-                # a file cannot even confirm what another county holds.
-                column = kind.natural_key[-1]
-                errors.append(
-                    validator.error(
-                        number,
-                        column,
-                        row.get(column),
-                        "该记录已由其他地区登记，不在您的权限范围内",
-                        "this record is registered by another area, outside your scope",
-                    )
-                )
-                continue
-            changes = kind.changes(row, current)
-            if not changes:
-                counts[UNCHANGED] += 1
-                continue
-            try:
-                kind.check_change(record, changes)
-            except InvalidInput as error:
-                errors.append(
-                    _invalid_to_error(
-                        kind, validator, number, row, error, lambda r=record, c=changes: kind.check_change(r, c)
-                    )
-                )
-                continue
-            out.append((number, CHANGED, row, changes))
-            counts[CHANGED] += 1
-        spool.dump(out)
-        pending.clear()
-
-    for number, cells in enumerate(rows, start=2):
-        if row_is_blank(cells):
-            continue
-        total += 1
-        row, row_errors = validator.validate(number, cells)
-        if row is None:
-            errors.extend(row_errors)
-        else:
-            try:
-                _prepare(kind, row, context)
-            except InvalidInput as error:
-                checked = row
-                errors.append(
-                    _invalid_to_error(kind, validator, number, row, error, lambda r=checked: _prepare(kind, r, context))
-                )
-                row = None
-        if row is not None:
-            key_hash = hash(kind.key_of(row))
-            if key_hash in seen:
-                key_text = " / ".join(display(value) for value in kind.key_of(row))
-                errors.append(
-                    validator.error(
-                        number,
-                        kind.natural_key[-1],
-                        key_text,
-                        "与文件中前面的某一行重复（相同的唯一标识）",
-                        "duplicates an earlier row of the file (same natural key)",
-                    )
-                )
-            else:
-                seen.add(key_hash)
-                pending.append((number, row))
-        if len(pending) >= chunk_size:
-            flush()
-        if total % chunk_size == 0:
-            _progress_save(batch, total)
-            if progress is not None:
-                progress("validate", total, None)
-    flush()
-    spool.flush()
-    batch.rows_total = batch.rows_validated = total
-    batch.rows_new, batch.rows_changed, batch.rows_unchanged = counts[NEW], counts[CHANGED], counts[UNCHANGED]
-    if progress is not None:
-        progress("validate", total, total)
-    return errors
-
-
-def _prepare(kind: Kind, row: Row, context: ImportContext) -> None:
-    """Check a typed row as the domain would, then, for an uploader limited to their areas or their
-    enterprise, what the row reaches (intake/limits.py)."""
-    kind.prepare(row, context)
-    if context.limits is not None:
-        context.limits.row_check(kind, row, context)
-
-
-def _progress_save(batch: ImportBatch, rows_validated: int) -> None:
-    """Publish pass 1's progress for a polling page (outside any transaction of the import)."""
-    ImportBatch.objects.filter(pk=batch.pk).update(rows_validated=rows_validated, progress_at=timezone.now())
-
-
-class _RowFailed(Exception):
-    """A domain error in pass 2, with the spreadsheet row it came from."""
-
-    def __init__(self, row_number: int, error: InvalidInput) -> None:
-        super().__init__(str(error))
-        self.row_number = row_number
-        self.error = error
-
-
-def _write_chunk(
-    actor: Actor, kind: Kind, chunk: list[tuple[int, str, Row, Row]], context: ImportContext, reason: str
-) -> None:
-    if kind.bulk or kind.create_in_groups:
-        new_rows = [row for _n, action, row, _c in chunk if action == NEW]
-        if new_rows:
-            kind.create_many(actor, new_rows, context, reason=reason)
-    else:
-        for number, action, row, _c in chunk:
-            if action == NEW:
-                try:
-                    kind.create(actor, row, context, reason=reason)
-                except InvalidInput as error:
-                    raise _RowFailed(number, error) from error
-    changed = [(number, row, changes) for number, action, row, changes in chunk if action == CHANGED]
-    if changed:
-        existing = kind.lookup([kind.key_of(row) for _n, row, _c in changed], context)
-        for number, row, changes in changed:
-            try:
-                kind.update(actor, existing[kind.key_of(row)][0], changes, context, reason=reason)
-            except InvalidInput as error:
-                raise _RowFailed(number, error) from error
-
-
-def _row_of_error(kind: Kind, chunk: list[tuple[int, str, Row, Row]], error: InvalidInput) -> int:
-    """The row a domain error of pass 2 is about: the first whose cell holds the offending value."""
-    column = kind.column_of_field(error.field)
-    for number, _action, row, _changes in chunk:
-        if display(row.get(column)) == display(error.value):
-            return number
-    return chunk[0][0]
-
-
 def import_file(
     *,
     actor: Actor,
@@ -292,17 +93,25 @@ def import_file(
     file_name: str = "",
 ) -> ImportResult:
     """Import a spreadsheet (XLSX or CSV) of one kind of records, all or nothing. See the module docstring.
+    A workbook of several kinds, one sheet each (``kind`` = ``workbook``, or detected), loads all its
+    sheets or none (workbooks.py).
 
     Raises FileRejected when the file as a whole is unacceptable (type, size, zip bomb, header).
     """
     path = Path(path)
     info = file_inspect(path)
-    record_kind = kind_get(kind) if kind else kind_detect(info)
-    limits = import_limits(actor, record_kind)
+    sheets = workbook_plan(info, kind)
+    if sheets is not None:
+        workbook_limits_check(actor, sheets)
+        batch_kind, record_kind, limits = WORKBOOK, None, None
+    else:
+        record_kind = kind_get(kind) if kind else kind_detect(info)
+        limits = import_limits(actor, record_kind)
+        batch_kind = record_kind.key
     sha = file_sha256(path)
     if not dry_run:
         done = ImportBatch.objects.filter(
-            kind=record_kind.key, file_sha256=sha, dry_run=False, status=BatchStatus.DONE
+            kind=batch_kind, file_sha256=sha, dry_run=False, status=BatchStatus.DONE
         ).first()
         if done is not None:
             if batch is not None and batch.pk != done.pk:
@@ -311,21 +120,24 @@ def import_file(
             return ImportResult(batch=done, already_imported=True)
         if batch is None:
             batch = ImportBatch.objects.filter(
-                kind=record_kind.key,
+                kind=batch_kind,
                 file_sha256=sha,
                 dry_run=False,
                 status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING, BatchStatus.FAILED],
             ).first()
     if batch is None:
-        batch = ImportBatch(kind=record_kind.key, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
+        batch = ImportBatch(kind=batch_kind, file_sha256=sha, dry_run=dry_run, created_by_label=actor.label)
         batch.save()
     if not batch_lock(batch, wait_seconds=5.0):
         raise FileRejected("该文件正由另一进程导入", "this file is being imported by another process")
     try:
-        batch.kind, batch.file_sha256, batch.dry_run = record_kind.key, sha, dry_run
+        batch.kind, batch.file_sha256, batch.dry_run = batch_kind, sha, dry_run
         batch.file_name = (file_name or batch.file_name or path.name)[:255]
         batch.file_path = batch.file_path or str(path.resolve())
         batch.status, batch.started_at, batch.finished_at = BatchStatus.VALIDATING, timezone.now(), None
+        if sheets is not None:
+            return workbook_load(actor, info, sheets, batch, dry_run=dry_run, progress=progress, chunk_size=chunk_size)
+        assert record_kind is not None
         # The staged bulk path checks its rules set-based, without the per-row places of an
         # uploader limited to their areas; such files (a county's) take the checked path. So does every
         # file on a Citus cluster (docs/scale.md): the set-based rules join the staging table to the
@@ -350,7 +162,7 @@ def import_file(
         context = ImportContext(limits=limits)
         with SealedSpool() as spool:
             try:
-                errors = _validate(record_kind, info, spool, context, batch, progress, chunk_size)
+                errors = sheet_validate(record_kind, info, spool, context, batch, progress, chunk_size)
             except FileRejected as rejected:
                 errors = [RowError(path.name, 1, "", "", rejected.message_zh, rejected.message_en)]
             if errors:
@@ -413,9 +225,9 @@ def _write(
     chunk: list[tuple[int, str, Row, Row]] = []
     try:
         if chunked:
-            for chunk in _chunks(spool):
+            for chunk in spool_chunks(spool):
                 with transaction.atomic():
-                    _write_chunk(actor, kind, chunk, context, reason)
+                    chunk_write(actor, kind, chunk, context, reason)
                     done += len(chunk)
                     ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
                 if progress is not None:
@@ -424,18 +236,18 @@ def _write(
                 batch_audit(actor, kind, batch)
         else:
             with transaction.atomic():
-                for chunk in _chunks(spool):
-                    _write_chunk(actor, kind, chunk, context, reason)
+                for chunk in spool_chunks(spool):
+                    chunk_write(actor, kind, chunk, context, reason)
                     done += len(chunk)
                     if progress is not None:
                         progress("write", done, batch.rows_total)
                 batch_audit(actor, kind, batch)
-    except (InvalidInput, _RowFailed) as failure:
+    except (InvalidInput, RowFailed) as failure:
         # A rule pass 1 could not see (a balance drawn down meanwhile, a code taken concurrently).
-        if isinstance(failure, _RowFailed):
+        if isinstance(failure, RowFailed):
             number, error = failure.row_number, failure.error
         else:
-            number, error = (_row_of_error(kind, chunk, failure) if chunk else 0), failure
+            number, error = (row_of_error(kind, chunk, failure) if chunk else 0), failure
         validator_sheet = batch.file_name
         column = kind.column_of_field(error.field)
         row_error = RowError(
@@ -463,11 +275,18 @@ def batch_enqueue(
     """Queue a stored upload for ``counterpart worker`` (``dry_run``: validate only, write nothing)."""
     with upload_opened(path) as clear:
         info = file_inspect(clear)
-        record_kind = kind_get(kind) if kind else kind_detect(info)
-        import_limits(actor, record_kind)  # a role that may not import this kind is told now, not by the worker
+        sheets = workbook_plan(info, kind)
+        # a role that may not import a kind of the file is told now, not by the worker
+        if sheets is not None:
+            workbook_limits_check(actor, sheets)
+            batch_kind = WORKBOOK
+        else:
+            record_kind = kind_get(kind) if kind else kind_detect(info)
+            import_limits(actor, record_kind)
+            batch_kind = record_kind.key
         sha = file_sha256(clear)
     return ImportBatch.objects.create(
-        kind=record_kind.key,
+        kind=batch_kind,
         file_name=(file_name or path.name)[:255],
         file_sha256=sha,
         file_path=str(path),

@@ -58,6 +58,8 @@ class RowError:
     value: str
     message_zh: str
     message_en: str
+    # The column's English header, for an English reader (errors stored before it was kept have none).
+    column_en: str = ""
 
     def __post_init__(self) -> None:
         for name in ("sheet", "column", "value", "message_zh", "message_en"):
@@ -71,7 +73,8 @@ class RowError:
     def text(self, language: str = "zh") -> str:
         if language.startswith("en"):
             return (
-                f"sheet “{self.sheet}”, row {self.row}, column “{self.column}”, value “{self.value}”: {self.message_en}"
+                f"sheet “{self.sheet}”, row {self.row}, column “{self.column_en or self.column}”, "
+                f"value “{self.value}”: {self.message_en}"
             )
         return f"工作表“{self.sheet}”第 {self.row} 行“{self.column}”列，值“{self.value}”：{self.message_zh}"
 
@@ -358,11 +361,12 @@ class RowValidator:
         try:
             header = self.header_of(key)
             column = self.kind.column(key)
+            header_en = column.header_en
             if column.sensitive and value not in (None, ""):
                 value = column.masked(display(value))
         except KeyError:
-            header = key
-        return RowError(self.sheet, row_number, header, display(value), message_zh, message_en)
+            header = header_en = key
+        return RowError(self.sheet, row_number, header, display(value), message_zh, message_en, header_en)
 
 
 def row_is_blank(cells: Sequence[Any]) -> bool:

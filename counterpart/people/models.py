@@ -168,18 +168,31 @@ class Benefit(models.Model):
     ``household`` naming the household it came through, so every count is COUNT(DISTINCT person).
     """
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits")
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The benefit table is the largest in a national registry (about 125 million rows at S = 1.0), so each
+    # index has to pay for itself (docs/benchmarks.md, "Row widths"). No foreign key gets Django's default
+    # index: ``person`` and ``program`` lead an index of Meta.indexes already, and the references that most
+    # rows leave empty (a benefit comes through one of project, training, student aid or placement) are
+    # indexed only where set — what a lookup by that record, or PROTECT on its deletion, reads.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits", db_index=False)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=BenefitKind.choices)
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
-    pairing = models.ForeignKey(Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
-    training = models.ForeignKey("Training", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pairing = models.ForeignKey(
+        Pairing, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", db_index=False
+    )
+    training = models.ForeignKey(
+        "Training", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", db_index=False
+    )
     student_aid = models.ForeignKey(
-        "StudentAid", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
+        "StudentAid", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", db_index=False
     )
     job_placement = models.ForeignKey(
-        "JobPlacement", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
+        "JobPlacement", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits", db_index=False
     )
     date = models.DateField()
     year = models.PositiveSmallIntegerField()
@@ -196,6 +209,10 @@ class Benefit(models.Model):
             models.Index(fields=["program", "year", "county_code", "person"], name="benefit_program_year_county"),
             models.Index(fields=["program", "year", "pairing", "person"], name="benefit_program_year_pairing"),
             models.Index(fields=["person"], name="benefit_person"),
+            *(
+                models.Index(fields=[field], name=f"benefit_{field}_set", condition=Q(**{f"{field}__isnull": False}))
+                for field in ("household", "pairing", "project", "training", "student_aid", "job_placement")
+            ),
         ]
 
     def __str__(self) -> str:

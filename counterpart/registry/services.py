@@ -560,7 +560,8 @@ def period_lock_check_area(area_code: str, *years: int, field: str = "year") -> 
 
 
 def period_lock(*, actor: Actor, program: Program, year: int, reason: str) -> PeriodLock:
-    """Freeze a year's data (on certification of its report)."""
+    """Freeze a year's data (on certification of its report): the program office of the program."""
+    registry_gate(actor, "period_lock", program=program.pk)
     if not reason.strip():
         raise InvalidInput("reason", reason, _("锁定必须说明原因"))
     with transaction.atomic():
@@ -574,6 +575,7 @@ def period_lock(*, actor: Actor, program: Program, year: int, reason: str) -> Pe
 
 def period_unlock(*, actor: Actor, program: Program, year: int, reason: str) -> PeriodLock:
     """Open a locked year for corrections; the reason is kept on the lock and in the audit trail."""
+    registry_gate(actor, "period_unlock", program=program.pk)
     if not reason.strip():
         raise InvalidInput("reason", reason, _("解锁必须说明原因"))
     with transaction.atomic():

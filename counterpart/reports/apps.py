@@ -12,5 +12,7 @@ class ReportsConfig(AppConfig):
         from counterpart.indicators.figures import report_compute_register
 
         from .annual import report_annual
+        from .policy import policy_register
 
         report_compute_register(report_annual)
+        policy_register()

@@ -20,16 +20,17 @@ YEARS = (2016, 2017, 2018, 2019, 2020)
 SYNTH_PREFECTURES = [str(n) for n in range(91, 99)]
 
 
-# Bytes on disk per row, measured on PostgreSQL 15 with indexes (for the estimate printed first).
+# Bytes on disk per row, heap and indexes, measured on PostgreSQL 15 after VACUUM ANALYZE at S = 0.005
+# (docs/benchmarks.md, "Row widths"), for the estimate printed first.
 BYTES_PER_ROW = {
-    "areas": 220,
+    "areas": 380,
     "projects": 420,
-    "transactions": 260,
+    "transactions": 370,
     "postings": 120,
-    "persons": 520,
-    "households": 200,
-    "benefits": 260,
-    "trainings": 300,
+    "persons": 425,
+    "households": 285,
+    "benefits": 366,
+    "trainings": 465,
     "enterprises": 1500,  # organisations, profile, operation, agreement and about three yearly reports
 }
 

@@ -170,3 +170,20 @@ class EmptyForm(forms.Form):
 
     def refusal(self, error: InvalidInput) -> None:
         self.add_error(None, error.messages[0] if error.messages else str(error))
+
+
+class EvidenceForm(forms.Form):
+    """A file as evidence for the self-assessment, for one area or the whole."""
+
+    file = forms.FileField(label=_("佐证材料（JPEG、PNG 照片或 PDF）"))
+    area = forms.ChoiceField(required=False, label=_("考核领域"))
+    caption = forms.CharField(max_length=200, required=False, label=_("说明"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["area"]
+        field.choices = [("", _("（全部）")), *((value, area_label(value)) for value in AssessmentArea.values)]
+
+    def refusal(self, error: InvalidInput) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.messages[0] if error.messages else str(error))

@@ -15,26 +15,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from counterpart.access.scoping import scoped
+from counterpart.core.attachments import ATTACHMENT_MAX_BYTES, attachment_path
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
 from counterpart.dashboard.labels import choice_label, figure_text, pick
 from counterpart.indicators import assessment as actions
-from counterpart.indicators.models import Assessment, AssessmentStatus, Verdict
+from counterpart.indicators.models import Assessment, AssessmentEvidence, AssessmentStatus, Verdict
 from counterpart.registry.models import Pairing
+from counterpart.reports import scorecard
 
-from . import can, scorecard
+from . import can
 from .assessment_forms import (
     ConfirmForm,
     CrossCheckForm,
     EmptyForm,
+    EvidenceForm,
     OpenForm,
     ReturnForm,
     SelfAssessForm,
@@ -55,6 +58,7 @@ WAITING_FOR: dict[str, Any] = {
 EVENT_LABELS = {
     "assessment.open": gettext_lazy("开启考核"),
     "assessment.self_assess": gettext_lazy("帮扶方自评"),
+    "assessment.evidence_attach": gettext_lazy("帮扶方上传佐证材料"),
     "assessment.confirm_figures": gettext_lazy("受援方确认数据"),
     "assessment.submit": gettext_lazy("协作办报送"),
     "assessment.cross_check": gettext_lazy("审核人交叉核查"),
@@ -189,9 +193,17 @@ def _trail(assessment: Assessment) -> list[dict[str, Any]]:
     ]
 
 
-def _detail(request: HttpRequest, assessment: Assessment, steps: dict[str, dict[str, Any]] | None = None) -> Any:
+def _detail(
+    request: HttpRequest,
+    assessment: Assessment,
+    steps: dict[str, dict[str, Any]] | None = None,
+    evidence_form: EvidenceForm | None = None,
+) -> Any:
     steps = steps if steps is not None else _steps(assessment)
     target = actions.pairing_target(assessment.pairing)
+    may_attach = assessment.status == AssessmentStatus.OPEN and can.can(
+        request.user, "assessment_evidence_attach", target
+    )
     mine = {name: step["form"] for name, step in steps.items() if can.can(request.user, step["verb"], target)}
     scores = [
         {"area": area_label(s.area), "self": s.self_score, "evidence": s.self_comment, "final": s.final_score}
@@ -207,7 +219,11 @@ def _detail(request: HttpRequest, assessment: Assessment, steps: dict[str, dict[
         }
         for f in assessment.figures.select_related("indicator").order_by("indicator__key")
     ]
-    has_errors = any(form.errors for form in mine.values())
+    evidence = [
+        {"record": e, "area": area_label(e.area) if e.area else _("（全部）")}
+        for e in assessment.evidence.order_by("uploaded_at", "id")
+    ]
+    has_errors = any(form.errors for form in mine.values()) or bool(evidence_form and evidence_form.errors)
     return render(
         request,
         "web/assessment_detail.html",
@@ -220,6 +236,9 @@ def _detail(request: HttpRequest, assessment: Assessment, steps: dict[str, dict[
             "steps": mine,
             "trail": _trail(assessment),
             "is_final": assessment.status == AssessmentStatus.FINAL,
+            "evidence": evidence,
+            # A refused upload shows its form with the refusal even when no longer offered.
+            "evidence_form": evidence_form or (EvidenceForm() if may_attach else None),
         },
         status=422 if has_errors else 200,
     )
@@ -262,15 +281,55 @@ def _status_now(assessment: Assessment) -> str:
 def assessment_scorecard(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The final scorecard, once the assessment is locked."""
     assessment = _assessment_or_404(request.user, pk)
-    if assessment.status != AssessmentStatus.FINAL or file_format not in ("xlsx", "pdf"):
+    if assessment.status != AssessmentStatus.FINAL or file_format not in scorecard.FORMATS:
         raise Http404
-    name = f"scorecard-{assessment.pairing_id}-{assessment.year}.{file_format}"
-    if file_format == "xlsx":
-        content = scorecard.scorecard_xlsx(assessment)
-        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content = scorecard.scorecard_pdf(assessment)
-        kind = "application/pdf"
+    content, kind, name = scorecard.scorecard_file(assessment, file_format)
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def assessment_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The donor side uploads a file as evidence; a refusal shows on the page, beside the form."""
+    assessment = _assessment_or_404(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        # One byte past the limit is enough for the action to refuse the size without reading it all.
+        content = upload.read(ATTACHMENT_MAX_BYTES + 1)
+        try:
+            actions.assessment_evidence_attach(
+                actor=Actor.of(request.user),
+                assessment=assessment,
+                file_name=upload.name or "",
+                content=content,
+                area=form.cleaned_data["area"],
+                caption=form.cleaned_data["caption"],
+            )
+        except InvalidInput as refused:
+            form.refusal(refused)
+        except PermissionDenied as refused:
+            raise PermissionDenied(str(refused) or _("您的角色不能进行此操作")) from None
+        else:
+            messages.success(request, _("材料已上传"))
+            return redirect("web:assessment_detail", pk=assessment.pk)
+    return _detail(request, assessment, evidence_form=form)
+
+
+@login_required
+def assessment_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """A file of the assessment's evidence, for whoever sees the assessment."""
+    assessment = _assessment_or_404(request.user, pk)
+    evidence = AssessmentEvidence.objects.filter(assessment=assessment, pk=evidence_pk).first()
+    if evidence is None:
+        raise Http404
+    path = attachment_path(evidence.stored_name)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"), content_type=evidence.content_type, as_attachment=True, filename=evidence.file_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

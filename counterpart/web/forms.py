@@ -20,6 +20,7 @@ from counterpart.core.money import fen_to_yuan, yuan_to_fen
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
+from counterpart.intake.workbooks import WORKBOOK
 from counterpart.people.identity import identity_blind_index, identity_parse
 from counterpart.people.models import (
     ComponentStatus,
@@ -371,6 +372,8 @@ class ImportUploadForm(forms.Form):
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (kind.key, (kind.name_en or kind.name_zh) if _english() else kind.name_zh) for kind in kinds
         ]
+        if kinds:  # several kinds in one workbook, a sheet each (intake/workbooks.py)
+            self.fields["kind"].choices += [(WORKBOOK, _("多类数据工作簿（每类一个工作表）"))]  # type: ignore[attr-defined]
 
 
 def _english() -> bool:

@@ -4,6 +4,8 @@ its progress, and the workbook of its errors. The import itself runs in counterp
 
 import tempfile
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,14 @@ from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
 from counterpart.intake.at_rest import upload_opened, upload_seal
-from counterpart.intake.exporters import errors_workbook_write, template_write
-from counterpart.intake.kinds import Kind, kind_get, kinds_all
+from counterpart.intake.exporters import errors_workbook_write, template_workbook_write, template_write
+from counterpart.intake.kinds import Kind, kind_get, kinds_all, kinds_in_dependency_order
 from counterpart.intake.limits import import_limits_of
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.readers import file_inspect
 from counterpart.intake.tasks import batch_queue
 from counterpart.intake.validation import FileRejected, RowError
+from counterpart.intake.workbooks import WORKBOOK, workbook_plan
 
 from . import can, forms
 from .forms import form_error_from
@@ -92,6 +95,10 @@ def imports_view(request: HttpRequest) -> HttpResponse:
         batch.kind_name = kind_name(batch.kind)  # type: ignore[attr-defined]
     own_rows_only = limits is not None
     templates = [{"key": kind.key, "name": kind_name(kind.key)} for kind in kinds]
+    if _workbook_kinds(kinds):
+        templates.append(
+            {"key": WORKBOOK, "name": _("多类数据工作簿（协作项目、结对关系、上报指标数，每类一个工作表）")}
+        )
     context = {
         "form": form,
         "batches": batches,
@@ -106,8 +113,15 @@ def _english() -> bool:
     return (get_language() or "zh-hans").startswith("en")
 
 
+def _workbook_kinds(kinds: list[Kind]) -> list[Kind]:
+    """The sheets of the published record's workbook template among the kinds a user may import, in load order."""
+    return kinds_in_dependency_order([kind for kind in kinds if kind.record_workbook])
+
+
 def kind_name(key: str) -> str:
     """A kind's name in the page's language (the key itself for a kind no longer registered)."""
+    if key == WORKBOOK:
+        return _("多类数据工作簿")
     try:
         kind: Kind = kind_get(key)
     except InvalidInput:
@@ -119,18 +133,26 @@ def kind_name(key: str) -> str:
 def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     """The XLSX template of a kind this user may import, in the page's language."""
     limits = import_limits_of(request.user)
-    try:
-        record_kind = kind_get(kind)
-    except InvalidInput:
-        raise Http404 from None
-    if limits is not None and not limits.allows(record_kind):
-        raise Http404
+    language = "en" if _english() else "zh"
+    if kind == WORKBOOK:
+        sheets = _workbook_kinds([k for k in kinds_all() if limits is None or limits.allows(k)])
+        if not sheets:
+            raise Http404
+        write: Callable[[Path], None] = partial(template_workbook_write, sheets, language=language)
+    else:
+        try:
+            record_kind = kind_get(kind)
+        except InvalidInput:
+            raise Http404 from None
+        if limits is not None and not limits.allows(record_kind):
+            raise Http404
+        write = partial(template_write, record_kind, language=language)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "template.xlsx"
-        template_write(record_kind, path, language="en" if _english() else "zh")
+        write(path)
         content = path.read_bytes()
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{record_kind.key}-template.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
     return response
 
 
@@ -279,7 +301,12 @@ def import_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     with tempfile.TemporaryDirectory() as directory, upload_opened(Path(batch.file_path)) as upload:
         path = Path(directory) / "errors.xlsx"  # identity numbers masked in it, birth dates blank
-        errors_workbook_write(file_inspect(upload), kind_get(batch.kind), [RowError(**e) for e in batch.errors], path)
+        info, errors = file_inspect(upload), [RowError(**e) for e in batch.errors]
+        if batch.kind == WORKBOOK:
+            sheets = [(sheet.name, sheet.kind) for sheet in workbook_plan(info, WORKBOOK) or []]
+            errors_workbook_write(info, sheets[0][1], errors, path, sheets=sheets)
+        else:
+            errors_workbook_write(info, kind_get(batch.kind), errors, path)
         content = path.read_bytes()
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="errors-{batch.pk}.xlsx"'

@@ -164,3 +164,37 @@ class MembershipGrantForm(RoleForm):
     )
 
     field_order = ["username", "role", "area", "organisation"]
+
+
+class MembershipEditForm(forms.Form):
+    """A role's area (a recipient or donor district office's) or enterprise, changed in place."""
+
+    area = area_field(_("地区（受援方或帮扶方区县）"), required=False)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE), required=False, label=_("企业")
+    )
+    reason = forms.CharField(max_length=500, required=False, label=_("修改原因"))
+
+    def __init__(self, *args: Any, subject: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the subject the role is about: an area's office has no enterprise to change, and the reverse.
+        del self.fields["organisation" if subject == "area" else "area"]
+        self.fields[subject].required = True
+
+
+def _year_field() -> forms.IntegerField:
+    return forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
+
+
+class ReportCertifyForm(forms.Form):
+    year = _year_field()
+    note = forms.CharField(max_length=2000, required=False, label=_("核定说明"))
+
+
+class PeriodLockForm(forms.Form):
+    year = _year_field()
+    reason = forms.CharField(max_length=500, label=_("锁定原因"))
+
+
+class PeriodUnlockForm(forms.Form):
+    reason = forms.CharField(max_length=500, label=_("解锁原因（必填）"))

@@ -1,5 +1,6 @@
 """Program set-up, for the program office: its programs, their pairings (start, end, successor),
-organisations, indicators, targets, and the accounts and roles of each program.
+organisations, indicators, targets, the accounts and roles of each program, and its years: a year's
+report certified (which locks the year), a year locked or opened again for corrections, with the history.
 
 Like every view, these parse input and call one action; the action asks the one policy and its
 refusal lands on the form. The pages open for users the policy grants a set-up verb somewhere.
@@ -23,14 +24,29 @@ from django.views.decorators.http import require_POST
 
 from counterpart.access.models import Membership, Role
 from counterpart.access.policy import memberships_of
-from counterpart.access.services import account_invite, membership_grant, membership_revoke, program_found
+from counterpart.access.services import (
+    account_invite,
+    membership_grant,
+    membership_revoke,
+    membership_update,
+    program_found,
+)
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.indicators.assessment import target_set
 from counterpart.indicators.models import Target
 from counterpart.indicators.services import indicator_create
-from counterpart.registry.models import Area, Pairing, Program
-from counterpart.registry.services import organisation_create, pairing_create, pairing_end, program_update
+from counterpart.registry.models import Area, Pairing, PeriodLock, Program
+from counterpart.registry.services import (
+    organisation_create,
+    pairing_create,
+    pairing_end,
+    period_lock,
+    period_unlock,
+    program_update,
+)
+from counterpart.reports.models import CertifiedReport
+from counterpart.reports.services import report_certify
 
 from . import can, setup_forms
 from .forms import form_error_from
@@ -121,6 +137,8 @@ def setup_program(request: HttpRequest, slug: str) -> HttpResponse:
             "pairings": pairings,
             "memberships": memberships,
             "targets": targets,
+            "locks": PeriodLock.objects.filter(program=program).order_by("-year", "-locked_at"),
+            "certified": CertifiedReport.objects.filter(program=program).order_by("-year", "-certified_at"),
             # An account just made: its set-password link, shown this once.
             "invitation": request.session.pop("setup_invitation", None),
         },
@@ -361,6 +379,77 @@ def membership_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
     else:
         messages.success(request, _("角色已撤销"))
     return redirect(_program_url(program))
+
+
+def _program_opened(request: HttpRequest, slug: str) -> Program:
+    """The program, for an office that may set up programs at all (403 for a role that may not)."""
+    _open(request)
+    return _program(request, slug)
+
+
+@login_required
+def membership_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a role's area or enterprise in place (a county's staff member moves to another county)."""
+    program = _program_opened(request, slug)
+    membership = get_object_or_404(Membership.objects.filter(_members_of(program), is_active=True), pk=pk)
+    subject = "organisation" if membership.role == Role.ENTERPRISE else "area"
+    if membership.role not in (Role.RECIPIENT_OFFICE, Role.DONOR_DISTRICT_OFFICE, Role.ENTERPRISE):
+        raise Http404  # a program office's role is about the program itself: nothing to move
+    initial = {subject: getattr(membership, subject)}
+    form = setup_forms.MembershipEditForm(request.POST or None, initial=initial, subject=subject)
+
+    def write(data: dict[str, Any]) -> str:
+        membership_update(
+            actor=Actor.of(request.user),
+            membership=membership,
+            within=program,
+            reason=data["reason"],
+            **{subject: data[subject]},
+        )
+        return _program_url(program)
+
+    title = _("修改 %(user)s 的角色范围") % {"user": membership.user.username}
+    return _submit(request, form, title, write, _("角色范围已修改"), program=program)
+
+
+# --- a year's report certified, a year locked and unlocked -------------------------------------------------
+
+
+@login_required
+def report_certify_view(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program_opened(request, slug)
+    form = setup_forms.ReportCertifyForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> str:
+        report_certify(actor=Actor.of(request.user), program=program, year=data["year"], note=data["note"])
+        return _program_url(program)
+
+    return _submit(request, form, _("核定年度报告"), write, _("年度报告已核定，该年度数据已锁定"), program=program)
+
+
+@login_required
+def period_lock_view(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program_opened(request, slug)
+    form = setup_forms.PeriodLockForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> str:
+        period_lock(actor=Actor.of(request.user), program=program, year=data["year"], reason=data["reason"])
+        return _program_url(program)
+
+    return _submit(request, form, _("锁定年度数据"), write, _("该年度数据已锁定"), program=program)
+
+
+@login_required
+def period_unlock_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    program = _program_opened(request, slug)
+    form = setup_forms.PeriodUnlockForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> str:
+        period_unlock(actor=Actor.of(request.user), program=program, year=year, reason=data["reason"])
+        return _program_url(program)
+
+    title = _("解锁 %(year)s 年度数据") % {"year": year}
+    return _submit(request, form, title, write, _("该年度数据已解锁，可以更正"), program=program)
 
 
 @method_decorator(login_required, name="dispatch")

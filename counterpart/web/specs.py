@@ -7,10 +7,20 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped
 from counterpart.core.numbers import count_text, yuan_text
+from counterpart.enterprise.models import (
+    CooperationAgreement,
+    EnterpriseReport,
+    EventKind,
+    MarketEvent,
+    Operation,
+    ReportStatus,
+    Sector,
+    Side,
+)
 from counterpart.enterprise.models import Enterprise as EnterpriseModel
-from counterpart.enterprise.models import EnterpriseReport, EventKind, MarketEvent, ReportStatus, Sector, Side
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
 from counterpart.funds.selectors import LEDGER_FIGURES, ledger_figure_fen, ledger_figure_transactions
 from counterpart.indicators.models import Indicator, ReportedValue
@@ -19,6 +29,7 @@ from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import (
     ComponentStatus,
     Household,
+    JobPlacement,
     Person,
     PovertyCause,
     PovertyStatus,
@@ -68,6 +79,13 @@ def _identity_clear(person: Person) -> str:
 # --- detail contexts ------------------------------------------------------------------------------------
 
 
+def _with_text(record: Any, **amounts: int | None) -> Any:
+    """The record, with each amount in fen also as the page writes it (``<name>_text``)."""
+    for name, fen in amounts.items():
+        setattr(record, f"{name}_text", _yuan(fen) if fen is not None else "")
+    return record
+
+
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     target = can.project_target(project)
     possible = ALLOWED_TRANSITIONS[project.status]
@@ -88,7 +106,12 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 
 def _person_context(request: HttpRequest, person: Person) -> dict[str, Any]:
-    return {"may_reveal": can.may_reveal_identity(request.user) and person.has_identity}
+    placements = scoped(JobPlacement, request.user).filter(person=person).select_related("place")
+    return {
+        "may_reveal": can.may_reveal_identity(request.user) and person.has_identity,
+        "placements": list(placements.order_by("-start_date", "-id")),
+        "may_place": can.can(request.user, "job_placement_record"),
+    }
 
 
 def _training_context(request: HttpRequest, training: Training) -> dict[str, Any]:
@@ -98,12 +121,27 @@ def _training_context(request: HttpRequest, training: Training) -> dict[str, Any
         .select_related("area")
         .order_by("county_code", "id")[:500]
     )
-    return {"participants": list(participants)}
+    target = Target(program=training.program_id, area=training.place_id)
+    return {"participants": list(participants), "may_place": can.can(request.user, "job_placement_record", target)}
 
 
 def _enterprise_context(request: HttpRequest, enterprise: EnterpriseModel) -> dict[str, Any]:
     reports = scoped(EnterpriseReport, request.user).filter(enterprise=enterprise).order_by("-year", "-id")
-    return {"reports": list(reports)}
+    programs = [Target(program=pk) for pk in enterprise.programs.values_list("pk", flat=True)]
+    agreements = scoped(CooperationAgreement, request.user).filter(enterprise=enterprise)
+    return {
+        "reports": list(reports),
+        "operations": list(
+            scoped(Operation, request.user).filter(enterprise=enterprise).select_related("organisation", "area")
+        ),
+        "agreements": [
+            _with_text(agreement, agreed_investment=agreement.agreed_investment_fen)
+            for agreement in agreements.select_related("program", "recipient_area").order_by("-signed_on", "-id")
+        ],
+        "may_record_operation": enterprise.side == Side.DONOR
+        and any(can.can(request.user, "operation_record", target) for target in programs),
+        "may_sign": any(can.can(request.user, "agreement_sign", target) for target in programs),
+    }
 
 
 def _enterprise_report_context(request: HttpRequest, report: EnterpriseReport) -> dict[str, Any]:
@@ -117,7 +155,14 @@ def _enterprise_report_context(request: HttpRequest, report: EnterpriseReport) -
 
 
 def _event_context(request: HttpRequest, event: MarketEvent) -> dict[str, Any]:
-    return {"participations": list(event.participations.select_related("enterprise__organisation"))}
+    target = Target(program=event.program_id, area=event.area_id)
+    return {
+        "participations": [
+            _with_text(p, direct_sales=p.direct_sales_fen, order_value=p.order_value_fen)
+            for p in event.participations.select_related("enterprise__organisation")
+        ],
+        "may_register": can.can(request.user, "event_participation_record", target),
+    }
 
 
 def _household_context(request: HttpRequest, household: Household) -> dict[str, Any]:
@@ -383,6 +428,8 @@ ENTERPRISES = ListSpec(
     ),
     detail_template="web/enterprise_detail.html",
     detail_context=_enterprise_context,
+    create_url="web:enterprise_register",
+    create_verbs=("enterprise_register",),
 )
 
 ENTERPRISE_REPORTS = ListSpec(

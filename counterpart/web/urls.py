@@ -9,7 +9,9 @@ from . import (
     audit_views,
     correction_views,
     duplicate_views,
+    enterprise_views,
     import_views,
+    pickers,
     setup_views,
     views,
 )
@@ -47,6 +49,20 @@ urlpatterns = [
         setup_views.membership_revoke_view,
         name="setup_membership_revoke",
     ),
+    path(
+        "app/setup/programs/<slug:slug>/roles/<int:pk>/edit/",
+        setup_views.membership_edit_view,
+        name="setup_membership_edit",
+    ),
+    path(
+        "app/setup/programs/<slug:slug>/reports/certify/", setup_views.report_certify_view, name="setup_report_certify"
+    ),
+    path("app/setup/programs/<slug:slug>/locks/new/", setup_views.period_lock_view, name="setup_period_lock"),
+    path(
+        "app/setup/programs/<slug:slug>/locks/<int:year>/unlock/",
+        setup_views.period_unlock_view,
+        name="setup_period_unlock",
+    ),
     path("programs/<slug:slug>/report/<int:year>/", views.program_report, name="program_report"),
     # The signed-in application: forms and actions first, so that "new" is not taken for a list.
     path("app/projects/new/", app_views.project_propose_view, name="project_propose"),
@@ -82,10 +98,35 @@ urlpatterns = [
         app_views.enterprise_report_review_view,
         name="enterprise_report_review",
     ),
+    # Enterprise set-up, market event participation and job placement (enterprise_views.py).
+    path("app/enterprises/new/", enterprise_views.enterprise_register_view, name="enterprise_register"),
+    path("app/enterprises/<int:pk>/operations/new/", enterprise_views.operation_record_view, name="operation_record"),
+    path("app/enterprises/<int:pk>/agreements/new/", enterprise_views.agreement_sign_view, name="agreement_sign"),
+    path(
+        "app/events/<int:pk>/participants/new/",
+        enterprise_views.event_participation_view,
+        name="event_participation_record",
+    ),
+    path("app/placements/new/", enterprise_views.job_placement_view, name="job_placement_record"),
+    path("app/pickers/places/", pickers.PlacePicker.as_view(), name="pick_place"),
+    path(
+        "app/pickers/enterprise-organisations/",
+        pickers.EnterpriseOrganisationPicker.as_view(),
+        name="pick_enterprise_organisation",
+    ),
+    path("app/pickers/enterprises/", pickers.EnterprisePicker.as_view(), name="pick_enterprise"),
+    path("app/pickers/persons/", pickers.PersonPicker.as_view(), name="pick_person"),
+    path("app/pickers/trainings/", pickers.TrainingPicker.as_view(), name="pick_training"),
     path("app/assessments/", assessment_views.assessment_list, name="assessment_list"),
     path("app/assessments/open/", assessment_views.assessment_open_view, name="assessment_open"),
     path("app/assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
     path("app/assessments/<int:pk>/do/<slug:step>/", assessment_views.assessment_step_view, name="assessment_step"),
+    path("app/assessments/<int:pk>/evidence/", assessment_views.assessment_evidence_view, name="assessment_evidence"),
+    path(
+        "app/assessments/<int:pk>/evidence/<int:evidence_pk>/",
+        assessment_views.assessment_evidence_download,
+        name="assessment_evidence_download",
+    ),
     path(
         "app/assessments/<int:pk>/scorecard.<str:file_format>",
         assessment_views.assessment_scorecard,

@@ -22,7 +22,7 @@ from counterpart.reports.pdf import report_pdf
 from counterpart.reports.xlsx import report_xlsx
 
 from . import can
-from .workbench import enterprise_reports, tasks_for
+from .workbench import enterprise_reports, shortcuts_for, tasks_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,6 +45,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "programs": programs,
         "scope_is_empty": access_scope(request.user).is_empty,
         "tasks": tasks_for(request.user),
+        "shortcuts": shortcuts_for(request.user),
         "enterprise_reports": reports,
         # The enterprise's next step: correct what was returned (or finish a draft), else report anew.
         "report_to_correct": next((r for r in reports if can.report_correctable(request.user, r)), None),

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped
-from counterpart.enterprise.models import EnterpriseReport, ReportStatus
+from counterpart.enterprise.models import Enterprise, EnterpriseReport, MarketEvent, ReportStatus, Side
 from counterpart.indicators.models import Assessment, AssessmentStatus
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.projects.models import Project, ProjectStatus
@@ -158,9 +159,79 @@ def _import_tasks(user: Any) -> list[Task]:
     return tasks
 
 
+def _enterprise_tasks(user: Any) -> list[Task]:
+    """Enterprise set-up the program office has left to do: a donor-side enterprise with no operation
+    registered in the recipient region, a market event with no enterprise registered at it; each
+    links straight to the form that does it."""
+    tasks = []
+    if can.can(user, "operation_record"):
+        enterprises = (
+            scoped(Enterprise.objects.select_related("organisation"), user)
+            .filter(side=Side.DONOR, operations__isnull=True)
+            .prefetch_related("programs")
+            .order_by("organisation__name_zh")[:CANDIDATES]
+        )
+        rows = [
+            e
+            for e in enterprises
+            if any(can.can(user, "operation_record", Target(program=p.pk)) for p in e.programs.all())
+        ]
+        task = _task(
+            _("待登记经营实体的帮扶方企业"),
+            rows,
+            _list_url("enterprises", side=Side.DONOR),
+            lambda e: Link(e.organisation.name_zh, reverse("web:operation_record", args=[e.pk])),
+        )
+        if task:
+            tasks.append(task)
+    if can.can(user, "event_participation_record"):
+        events = scoped(MarketEvent, user).filter(participations__isnull=True).order_by("-start_date", "pk")
+        rows = _mine(
+            user,
+            "event_participation_record",
+            events[:CANDIDATES],
+            lambda e: Target(program=e.program_id, area=e.area_id),
+        )
+        task = _task(
+            _("待登记参会企业的产销活动"),
+            rows,
+            _list_url("events"),
+            lambda e: Link(e.title, reverse("web:event_participation_record", args=[e.pk])),
+        )
+        if task:
+            tasks.append(task)
+    return tasks
+
+
 def tasks_for(user: Any) -> list[Task]:
     """Everything waiting for ``user``, most pressing kinds first."""
-    return [*_assessment_tasks(user), *_project_tasks(user), *_report_tasks(user), *_import_tasks(user)]
+    return [
+        *_assessment_tasks(user),
+        *_project_tasks(user),
+        *_report_tasks(user),
+        *_enterprise_tasks(user),
+        *_import_tasks(user),
+    ]
+
+
+def shortcuts_for(user: Any) -> list[Link]:
+    """The records a user starts from nothing (no task leads there): registering an enterprise, a job
+    placement; an enterprise's own page, with its operations and agreements."""
+    links = []
+    if can.can(user, "enterprise_register"):
+        links.append(Link(str(_("登记企业")), reverse("web:enterprise_register")))
+    if can.can(user, "job_placement_record"):
+        links.append(Link(str(_("记录转移就业")), reverse("web:job_placement_record")))
+    if not user.is_superuser and can.can(user, "enterprise_report_draft"):
+        own = scoped(Enterprise.objects.select_related("organisation"), user).order_by("pk")[:SHOWN]
+        links += [
+            Link(
+                str(_("本企业的经营实体与合作协议：%(name)s") % {"name": e.organisation.name_zh}),
+                reverse("web:enterprises_detail", args=[e.pk]),
+            )
+            for e in own
+        ]
+    return links
 
 
 def enterprise_reports(user: Any) -> list[EnterpriseReport]:

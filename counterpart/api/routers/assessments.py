@@ -9,15 +9,17 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped
+from counterpart.core.attachments import ATTACHMENT_MAX_BYTES, attachment_path
 from counterpart.indicators import assessment as actions
-from counterpart.indicators.models import Assessment, AssessmentArea, AssessmentStatus, Verdict
+from counterpart.indicators.models import Assessment, AssessmentArea, AssessmentEvidence, AssessmentStatus, Verdict
 from counterpart.registry.models import Pairing
+from counterpart.reports import scorecard
 
 from ..common import (
     ERRORS,
@@ -57,6 +59,32 @@ class FigureOut(Schema):
     comment: str
 
 
+class EvidenceOut(Schema):
+    id: int
+    area: str = Field(description="one of the six areas, or '' for the whole self-assessment")
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    caption: str
+    uploaded_by: str
+    uploaded_at: datetime.datetime
+
+
+def _evidence(e: AssessmentEvidence) -> dict[str, object]:
+    return {
+        "id": e.pk,
+        "area": e.area,
+        "file_name": e.file_name,
+        "content_type": e.content_type,
+        "size": e.size,
+        "sha256": e.sha256,
+        "caption": e.caption,
+        "uploaded_by": e.uploaded_by_label,
+        "uploaded_at": e.uploaded_at,
+    }
+
+
 class AssessmentOut(OutSchema):
     id: int
     program: str = Field(validation_alias=AliasPath("program", "slug"))
@@ -81,6 +109,7 @@ class AssessmentOut(OutSchema):
     finalised_at: datetime.datetime | None
     scores: list[ScoreOut]
     figures: list[FigureOut]
+    evidence: list[EvidenceOut] = Field(description="files the donor side gave as evidence")
 
     @staticmethod
     def resolve_scores(obj: Assessment) -> list[dict[str, object]]:
@@ -88,6 +117,10 @@ class AssessmentOut(OutSchema):
             {"area": r.area, "self_score": r.self_score, "evidence": r.self_comment, "final_score": r.final_score}
             for r in obj.scores.all()
         ]
+
+    @staticmethod
+    def resolve_evidence(obj: Assessment) -> list[dict[str, object]]:
+        return [_evidence(e) for e in obj.evidence.all()]
 
     @staticmethod
     def resolve_figures(obj: Assessment) -> list[dict[str, object]]:
@@ -125,7 +158,7 @@ def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 
 
 def _fresh(request: HttpRequest, assessment_id: int) -> Assessment:
-    return _visible(request).prefetch_related("scores", "figures__indicator").get(pk=assessment_id)
+    return _visible(request).prefetch_related("scores", "figures__indicator", "evidence").get(pk=assessment_id)
 
 
 @router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
@@ -135,7 +168,7 @@ def assessment_list(
     filters: Query[AssessmentFilter],
     ordering: Literal["id", "-id", "year", "-year"] | None = None,
 ):
-    queryset = _visible(request).prefetch_related("scores", "figures__indicator")
+    queryset = _visible(request).prefetch_related("scores", "figures__indicator", "evidence")
     queryset = filtered(queryset, filters, program="program__slug", pairing="pairing_id", year="year", status="status")
     key = ordering or "id"
     return queryset.order_by(key, "-pk" if key.startswith("-") else "pk")
@@ -246,3 +279,67 @@ def assessment_finalise_view(request: HttpRequest, assessment_id: Id):
     """A reviewer locks the cross-checked assessment with its final report; nothing changes after."""
     actions.assessment_finalise(actor=actor_of(request), assessment=_assessment(request, assessment_id))
     return Status(200, _fresh(request, assessment_id))
+
+
+class EvidenceIn(Schema):
+    area: AssessmentArea | Literal[""] = Field("", description="one of the six areas; '' for the whole")
+    caption: text(200) = ""  # type: ignore[valid-type]
+
+
+@router.post("/assessments/{assessment_id}/evidence", response={201: EvidenceOut, **WRITE_ERRORS})
+def assessment_evidence_attach_view(
+    request: HttpRequest, assessment_id: Id, file: File[UploadedFile], details: Form[EvidenceIn]
+):
+    """The donor district adds a file (JPEG, PNG or PDF by its bytes, at most 10 MiB; multipart
+    ``file``) as evidence for its self-assessment, while the assessment waits for it."""
+    assessment = _assessment(request, assessment_id)
+    evidence = actions.assessment_evidence_attach(
+        actor=actor_of(request),
+        assessment=assessment,
+        file_name=file.name or "",
+        content=file.read(ATTACHMENT_MAX_BYTES + 1),  # one byte past the limit: refused, never read whole
+        area=str(details.area),
+        caption=details.caption,
+    )
+    return Status(201, _evidence(evidence))
+
+
+def _download(content: object, content_type: str, file_name: str) -> HttpResponse | FileResponse:
+    response: HttpResponse | FileResponse
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    else:
+        response = FileResponse(content, content_type=content_type, as_attachment=True, filename=file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/assessments/{assessment_id}/evidence/{evidence_id}",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"description": "the file, as uploaded", "content": {"*/*": {}}}}},
+)
+def assessment_evidence_file(request: HttpRequest, assessment_id: Id, evidence_id: Id):
+    """A file of an assessment's evidence, for whoever sees the assessment."""
+    evidence = AssessmentEvidence.objects.filter(assessment=_assessment(request, assessment_id), pk=evidence_id).first()
+    path = attachment_path(evidence.stored_name) if evidence is not None else None
+    if evidence is None or path is None or not path.exists():
+        raise Http404
+    return _download(path.open("rb"), evidence.content_type, evidence.file_name)
+
+
+_SCORECARD_TYPES: dict[str, dict] = {kind: {} for kind in scorecard.FORMATS.values()}
+
+
+@router.get(
+    "/assessments/{assessment_id}/scorecard.{file_format}",
+    response={200: None, **ERRORS},
+    openapi_extra={"responses": {200: {"description": "the final scorecard", "content": _SCORECARD_TYPES}}},
+)
+def assessment_scorecard(request: HttpRequest, assessment_id: Id, file_format: Literal["xlsx", "pdf"]):
+    """The final scorecard of a locked (final) assessment, as a workbook or a PDF (404 before it is final)."""
+    assessment = _fresh(request, _assessment(request, assessment_id).pk)
+    if assessment.status != AssessmentStatus.FINAL:
+        raise Http404
+    return _download(*scorecard.scorecard_file(assessment, file_format))

@@ -1,4 +1,5 @@
-"""Enterprises, their annual reports (read; draft, correct and submit; confirm or return) and market events."""
+"""Enterprises (read; register), their annual reports (read; draft, correct and submit; confirm or return) and
+market events (their operations, agreements and participants: routers/enterprise_setup.py)."""
 
 import datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ from counterpart.enterprise.models import (
 )
 from counterpart.enterprise.services import (
     ReportFigures,
+    enterprise_register,
     enterprise_report_confirm,
     enterprise_report_draft,
     enterprise_report_return,
@@ -32,7 +34,7 @@ from counterpart.enterprise.services import (
     enterprise_report_update,
     market_event_record,
 )
-from counterpart.registry.models import Area
+from counterpart.registry.models import Area, Organisation
 
 from ..common import (
     ERRORS,
@@ -91,6 +93,35 @@ def enterprise_list(
 @router.get("/enterprises/{enterprise_id}", response={200: EnterpriseOut, **ERRORS})
 def enterprise_detail(request: HttpRequest, enterprise_id: Id):
     return scoped_get_or_404(Enterprise.objects.select_related("organisation"), user_of(request), pk=enterprise_id)
+
+
+class EnterpriseRegisterIn(InputSchema):
+    organisation: Id = Field(description="an organisation of kind enterprise (``GET /organisations``)")
+    side: Side
+    sector: Sector | Literal[""] = ""
+    programs: list[Slug] = Field(min_length=1, max_length=50, description="the programs it acts in")
+
+
+@router.post("/enterprises", response={201: EnterpriseOut, **WRITE_ERRORS})
+def enterprise_create(request: HttpRequest, payload: EnterpriseRegisterIn, idempotency_key: IdempotencyKey = None):
+    """Register an organisation of kind enterprise as acting in programs on one side (the program office
+    of each of them). Send ``Idempotency-Key`` to retry safely."""
+    organisation = get_or_422(Organisation.objects.all(), "organisation", payload.organisation, pk=payload.organisation)
+    assert organisation is not None
+    programs = [program_named(slug) for slug in dict.fromkeys(payload.programs)]
+
+    def write() -> tuple[int, object]:
+        enterprise = enterprise_register(
+            actor=actor_of(request),
+            organisation=organisation,
+            side=payload.side,
+            sector=payload.sector,
+            programs=programs,
+        )
+        enterprise = Enterprise.objects.select_related("organisation").get(pk=enterprise.pk)
+        return 201, EnterpriseOut.from_orm(enterprise).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)
 
 
 class FiguresIn(InputSchema):

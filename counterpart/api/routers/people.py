@@ -1,5 +1,5 @@
-"""People: persons (identity numbers only masked), households, trainings, project beneficiaries (student aid and
-secondments: routers/assistance.py)."""
+"""People: persons (identity numbers only masked), households, trainings, project beneficiaries, job placements
+(student aid and secondments: routers/assistance.py)."""
 
 import datetime
 from typing import Literal
@@ -12,9 +12,11 @@ from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
+from counterpart.core.money import MONEY_MAX_FEN
 from counterpart.people.models import (
     BenefitKind,
     Household,
+    JobPlacement,
     Person,
     PovertyCause,
     Relation,
@@ -24,9 +26,15 @@ from counterpart.people.models import (
     TrainingParticipant,
 )
 from counterpart.people.selectors import project_beneficiaries
-from counterpart.people.services import PersonRow, benefit_record, person_register, training_create
+from counterpart.people.services import (
+    PersonRow,
+    benefit_record,
+    job_placement_record,
+    person_register,
+    training_create,
+)
 from counterpart.projects.models import Project
-from counterpart.registry.models import Area, Pairing
+from counterpart.registry.models import Area, Organisation, Pairing
 
 from ..common import (
     ERRORS,
@@ -305,3 +313,85 @@ def training_record(request: HttpRequest, payload: TrainingIn):
         reported_placed=payload.reported_placed,
     )
     return Status(201, _trainings().get(pk=training.pk))
+
+
+class JobPlacementOut(OutSchema):
+    id: int
+    program: str = Field(validation_alias=AliasPath("program", "slug"))
+    person: int = Field(validation_alias="person_id")
+    training: int | None = Field(validation_alias="training_id")
+    employer_name: str
+    employer: int | None = Field(validation_alias="employer_id")
+    place: str = Field(validation_alias="place_id", description="the place of work")
+    start_date: datetime.date
+    year: int
+    monthly_income_fen: int
+    is_illustrative: bool
+
+
+class JobPlacementFilter(Schema):
+    program: Slug | None = None
+    year: Year | None = None
+    person: Id | None = None
+    training: Id | None = None
+
+
+@router.get("/job-placements", response={200: list[JobPlacementOut], **ERRORS})
+@paginate(Page)
+def job_placement_list(
+    request: HttpRequest,
+    filters: Query[JobPlacementFilter],
+    ordering: Literal["id", "-id", "start_date", "-start_date"] | None = None,
+):
+    queryset = scoped(JobPlacement.objects.select_related("program"), user_of(request))
+    queryset = filtered(
+        queryset, filters, program="program__slug", year="year", person="person_id", training="training_id"
+    )
+    return ordered(queryset, ordering)
+
+
+@router.get("/job-placements/{placement_id}", response={200: JobPlacementOut, **ERRORS})
+def job_placement_detail(request: HttpRequest, placement_id: Id):
+    return scoped_get_or_404(JobPlacement.objects.select_related("program"), user_of(request), pk=placement_id)
+
+
+class JobPlacementIn(InputSchema):
+    program: Slug
+    person: Id
+    employer_name: text(200, min_length=1)  # type: ignore[valid-type]
+    employer: Id | None = Field(None, description="the employer's organisation, if registered")
+    place: AreaCode = Field(description="the place of work")
+    start_date: datetime.date
+    monthly_income_fen: int = Field(ge=0, le=MONEY_MAX_FEN)
+    training: Id | None = Field(None, description="the course that led to the job, if any")
+
+
+@router.post("/job-placements", response={201: JobPlacementOut, **WRITE_ERRORS})
+def job_placement_create(request: HttpRequest, payload: JobPlacementIn, idempotency_key: IdempotencyKey = None):
+    """Record a labourer placed in a job (转移就业): the county office of the person's area or the program
+    office. A member of a poor household also gets a job-placement benefit. Send ``Idempotency-Key`` to
+    retry safely."""
+    user = user_of(request)
+    program = program_named(payload.program)
+    person = get_or_422(scoped(Person, user), "person", payload.person, pk=payload.person)
+    place = get_or_422(Area.objects.all(), "place", payload.place, code=payload.place)
+    training = get_or_422(scoped(Training, user), "training", payload.training, pk=payload.training)
+    employer = get_or_422(Organisation.objects.all(), "employer", payload.employer, pk=payload.employer)
+    assert person is not None and place is not None
+
+    def write() -> tuple[int, object]:
+        placement = job_placement_record(
+            actor=actor_of(request),
+            program=program,
+            person=person,
+            employer_name=payload.employer_name,
+            place=place,
+            start_date=payload.start_date,
+            monthly_income_fen=payload.monthly_income_fen,
+            training=training,
+            employer=employer,
+        )
+        placement = JobPlacement.objects.select_related("program").get(pk=placement.pk)
+        return 201, JobPlacementOut.from_orm(placement).model_dump(mode="json")
+
+    return idempotent(request, idempotency_key, write)

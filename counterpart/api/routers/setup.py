@@ -17,7 +17,13 @@ from pydantic import AliasPath
 
 from counterpart.access.models import Membership, Role
 from counterpart.access.scoping import scoped
-from counterpart.access.services import account_invite, membership_grant, membership_revoke, program_found
+from counterpart.access.services import (
+    account_invite,
+    membership_grant,
+    membership_revoke,
+    membership_update,
+    program_found,
+)
 from counterpart.indicators.assessment import target_set
 from counterpart.indicators.models import AssessmentArea, Topic
 from counterpart.indicators.services import indicator_create
@@ -319,3 +325,34 @@ def membership_revoke_endpoint(request: HttpRequest, membership_id: Id, payload:
         actor=actor_of(request), membership=membership, within=program_named(payload.program), reason=payload.reason
     )
     return Status(200, revoked)
+
+
+class MembershipPatch(InputSchema):
+    program: Slug = Field(description="the program the role was granted for")
+    area: AreaCode | None = Field(None, description="the new area of a recipient or donor district office's role")
+    organisation: Id | None = Field(None, description="the new enterprise of an enterprise's role")
+    reason: text(500) = ""  # type: ignore[valid-type]
+
+
+@router.patch("/memberships/{membership_id}", response={200: MembershipOut, **WRITE_ERRORS})
+def membership_update_endpoint(request: HttpRequest, membership_id: Id, payload: MembershipPatch):
+    """Change a role's area or enterprise in place (the role itself never changes: revoke and grant)."""
+    membership = get_or_422(
+        Membership.objects.select_related("user", "program"), "membership", membership_id, pk=membership_id
+    )
+    assert membership is not None
+    changes: dict = {}
+    if payload.area is not None:
+        changes["area"] = _area("area", payload.area)
+    if payload.organisation is not None:
+        changes["organisation"] = get_or_422(
+            Organisation.objects.all(), "organisation", payload.organisation, pk=payload.organisation
+        )
+    updated = membership_update(
+        actor=actor_of(request),
+        membership=membership,
+        within=program_named(payload.program),
+        reason=payload.reason,
+        **changes,
+    )
+    return Status(200, updated)

@@ -64,6 +64,7 @@ def person_named(identity_raw: str, context: ImportContext, masked_among: Any = 
 
 class TrainingsKind(Kind):
     key = "trainings"
+    depends_on = ("programs", "projects")
     verb = "training_create"
     name_zh = "培训班"
     name_en = "Trainings"
@@ -184,6 +185,7 @@ class TrainingsKind(Kind):
 
 class TrainingParticipantsKind(Kind):
     key = "training_participants"
+    depends_on = ("programs", "trainings", "persons")
     verb = "training_participants_add"
     name_zh = "参训人员"
     name_en = "Training participants"
@@ -312,6 +314,7 @@ def _commitment_ref(commitment: LedgerTransaction) -> str:
 
 class StudentAidKind(Kind):
     key = "student_aid"
+    depends_on = ("programs", "ledger", "persons")
     verb = "student_aid_grant_batch"
     name_zh = "助学"
     name_en = "Student aid"

@@ -31,6 +31,7 @@ from .people import household_named
 
 class ProjectBeneficiariesKind(Kind):
     key = "project_beneficiaries"
+    depends_on = ("programs", "projects", "households", "persons")
     verb = "benefit_record"
     name_zh = "项目受益人"
     name_en = "Project beneficiaries"

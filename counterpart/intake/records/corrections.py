@@ -37,6 +37,7 @@ def _original_find(program: Program, ref: str) -> LedgerTransaction | None:
 
 class LedgerReversalsKind(Kind):
     key = "ledger_reversals"
+    depends_on = ("programs", "ledger")
     name_zh = "冲销交易"
     name_en = "Ledger reversals"
     natural_key = ("program", "reverses_ref")
@@ -114,6 +115,7 @@ class LedgerReversalsKind(Kind):
 
 class HouseholdStatusesKind(Kind):
     key = "household_statuses"
+    depends_on = ("households",)
     name_zh = "贫困户年度状态"
     name_en = "Household status by year"
     verb = "household_status_set"

@@ -47,6 +47,7 @@ _FIGURES = {
 
 class EnterpriseReportsKind(Kind):
     key = "enterprise_reports"
+    depends_on = ("programs",)
     verb = "enterprise_report_draft"
     name_zh = "企业年度报告"
     name_en = "Enterprise annual reports"
@@ -241,6 +242,7 @@ assert set(_EVENT_FIELDS.values()) == set(MARKET_EVENT_EDITABLE_FIELDS)
 
 class MarketEventsKind(Kind):
     key = "market_events"
+    depends_on = ("programs",)
     verb = "market_event_record"
     name_zh = "市场开拓活动"
     name_en = "Market events"

@@ -24,6 +24,8 @@ from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, export_sc
 
 class ReportedValuesKind(Kind):
     key = "reported_values"
+    record_workbook = True
+    depends_on = ("programs", "pairings")
     name_zh = "上报指标数"
     name_en = "Reported indicator values"
     # The citation is part of which figure a row is: the same figure from another source is a second,

@@ -29,6 +29,7 @@ def _by_id(ref: str) -> int | None:
 
 class LedgerKind(Kind):
     key = "ledger"
+    depends_on = ("programs", "projects")
     name_zh = "台账交易"
     name_en = "Ledger transactions"
     natural_key = ("program", "external_ref")

@@ -162,6 +162,7 @@ _MOVED = "已登记人员的所在户或所在地不能通过导入修改"
 
 class PersonsKind(Kind):
     key = "persons"
+    depends_on = ("households",)
     name_zh = "贫困人口"
     name_en = "Persons"
     natural_key = ("identity_number",)
@@ -394,7 +395,7 @@ class PersonsKind(Kind):
     # --- the staged bulk path (PostgreSQL) ---
 
     def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
-        from ..services import _invalid_to_error
+        from ..passes import invalid_to_error
         from ..staged import today_compact
 
         position = {column.key: index for index, column in enumerate(validator.columns) if column is not None}
@@ -429,7 +430,7 @@ class PersonsKind(Kind):
             except InvalidInput as error:
                 checked = row
                 return [
-                    _invalid_to_error(self, validator, number, row, error, lambda r=checked: self.prepare(r, context))
+                    invalid_to_error(self, validator, number, row, error, lambda r=checked: self.prepare(r, context))
                 ]
             person = row.get("_person")
             if person is not None:

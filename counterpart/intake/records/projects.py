@@ -27,6 +27,7 @@ _EDITABLE = {
 
 class ProjectsKind(Kind):
     key = "projects"
+    depends_on = ("programs",)
     name_zh = "帮扶项目"
     name_en = "Projects"
     bulk = True

@@ -37,6 +37,7 @@ def _codes(cell: str) -> list[str]:
 
 class ProgramsKind(Kind):
     key = "programs"
+    record_workbook = True
     name_zh = "协作项目"
     name_en = "Programs"
     natural_key = ("slug",)
@@ -174,6 +175,8 @@ def _short(code: str) -> str:
 
 class PairingsKind(Kind):
     key = "pairings"
+    record_workbook = True
+    depends_on = ("programs",)
     name_zh = "结对关系"
     name_en = "Pairings"
     natural_key = (

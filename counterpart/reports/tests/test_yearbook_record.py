@@ -8,7 +8,8 @@ figure, breakdown part, cumulative block and pairing figure must come back from 
 
 The descriptive keys are mapped to catalogue keys here, in the test, not in the product. The setting —
 programs (the national overview, whose donor is the nation; Qingdao's twinnings grouped under one program)
-and pairings, whose start the pages do not state — enters through the intake too.
+and pairings, whose start the pages do not state — enters through the intake too: each entry is one
+workbook, a sheet for its programs, one for its pairings and one for its figures, as a clerk keeps it.
 """
 
 import io
@@ -151,6 +152,8 @@ PROGRAM_ROWS = [
     ("zhejiang-sichuan", "33", "national-overview"),
     ("beijing-inner-mongolia", "11", "national-overview"),
 ]
+# Pairings (donor, recipient) of a program, district to county; the pages never say when these pairs began.
+PAIRING_ROWS = {"shandong-chongqing": [("3701", "500232"), ("3705", "500242")]}
 AREAS = [
     ("11", "北京市", "Beijing"),
     ("15", "内蒙古自治区", "Inner Mongolia"),
@@ -176,22 +179,6 @@ SECOND_VALUES = {
         ("jobs_created", 2000, "persons", "nearly"),
     ]
 }
-HEADER_KEYS = [
-    "program",
-    "indicator_key",
-    "year",
-    "year_to",
-    "pairing",
-    "breakdown_dimension",
-    "breakdown_code",
-    "breakdown_partial",
-    "value",
-    "unit",
-    "qualifier",
-    "share_of",
-    "citation",
-    "preferred",
-]
 
 
 @dataclass
@@ -294,44 +281,63 @@ def _workbook_rows(entry: dict) -> tuple[list[Expected], list[dict]]:
     return expected, rows
 
 
-def _write_workbook(path: Path, rows: list[dict]) -> Path:
-    kind = kind_get("reported_values")
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet("上报指标数")
-    sheet.write_row(0, 0, [kind.column(key).header_zh for key in HEADER_KEYS])
-    for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, [row[key] for key in HEADER_KEYS])
-    workbook.close()
-    return path
+def _entry_workbook(path: Path, rows: list[dict]) -> Path:
+    """One entry's workbook: its programs (with the programs that group them), its pairings, its figures."""
+    owners = {row["program"] for row in rows}
+    return _workbook(
+        path,
+        [("programs", _program_rows(owners)), ("pairings", _pairing_rows(owners)), ("reported_values", rows)],
+    )
 
 
-def _sheet(path: Path, kind_key: str, rows: list[dict]) -> Path:
-    kind = kind_get(kind_key)
+def _program_rows(slugs: set[str]) -> list[dict]:
+    """The programs' rows, with every program above them, groups first (as PROGRAM_ROWS lists them)."""
+    group_of = {slug: group for slug, _donor, group in PROGRAM_ROWS}
+    wanted = set()
+    for slug in slugs:
+        while slug:
+            wanted.add(slug)
+            slug = group_of[slug]
+    return [
+        {"slug": slug, "name_zh": slug, "donor_area": donor, "group": group, "start_year": 1996}
+        for slug, donor, group in PROGRAM_ROWS
+        if slug in wanted
+    ]
+
+
+def _pairing_rows(slugs: set[str]) -> list[dict]:
+    # The start is left blank: no page states it.
+    return [
+        {"program": slug, "level": "区—县", "donor_area": donor, "recipient_area": recipient}
+        for slug in sorted(slugs)
+        for donor, recipient in PAIRING_ROWS.get(slug, [])
+    ]
+
+
+def _workbook(path: Path, sheets: list[tuple[str, list[dict]]]) -> Path:
+    """A workbook with a sheet per kind (named by the kind's Chinese name), Chinese headers; empty kinds left out."""
     workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet(kind.name_zh)
-    keys = list(rows[0])
-    sheet.write_row(0, 0, [kind.column(key).header_zh for key in keys])
-    for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, [row[key] for key in keys])
+    for kind_key, rows in sheets:
+        if not rows:
+            continue
+        kind = kind_get(kind_key)
+        sheet = workbook.add_worksheet(kind.name_zh)
+        keys = list(rows[0])
+        sheet.write_row(0, 0, [kind.column(key).header_zh for key in keys])
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, [row[key] for key in keys])
     workbook.close()
     return path
 
 
 def _setting(actor, tmp_path: Path) -> None:
-    """Areas as reference data; programs and pairings through the intake, as a clerk enters them."""
+    """Areas as reference data; every program and pairing through the intake, in one workbook."""
     areas_upsert(actor=actor, rows=[AreaRow(code, zh, en) for code, zh, en in AREAS], source="test")
-    programs = [
-        {"slug": slug, "name_zh": slug, "donor_area": donor, "group": group, "start_year": 1996}
-        for slug, donor, group in PROGRAM_ROWS
-    ]
-    # The pages never say when these pairs began: the start is left blank.
-    pairings = [
-        {"program": "shandong-chongqing", "level": "区—县", "donor_area": donor, "recipient_area": recipient}
-        for donor, recipient in (("3701", "500232"), ("3705", "500242"))
-    ]
-    for kind_key, rows in (("programs", programs), ("pairings", pairings)):
-        path = _sheet(tmp_path / f"{kind_key}.xlsx", kind_key, rows)
-        call_command("intake_import", str(path), f"--kind={kind_key}", stdout=io.StringIO())
+    slugs = {slug for slug, _donor, _group in PROGRAM_ROWS}
+    path = _workbook(
+        tmp_path / "setting.xlsx", [("programs", _program_rows(slugs)), ("pairings", _pairing_rows(slugs))]
+    )
+    call_command("intake_import", str(path), stdout=io.StringIO())
 
 
 def _report(program: str, year: int, year_to: int | None = None) -> dict:
@@ -370,19 +376,17 @@ def _assert_comes_back(report: dict, expected: Expected) -> None:
 
 @pytest.mark.django_db
 def test_yearbook_entries_enter_through_the_intake_and_come_back_from_the_report(actor, tmp_path) -> None:
-    # given the programs and pairings the entries speak of
-    _setting(actor, tmp_path)
+    # given the areas the entries speak of, as reference data
+    areas_upsert(actor=actor, rows=[AreaRow(code, zh, en) for code, zh, en in AREAS], source="test")
     expected: list[Expected] = []
-    # when each entry is written into a workbook as a clerk would and imported with `counterpart import`
+    # when each entry is written into one workbook as a clerk would (its programs, pairings and figures,
+    # a sheet each) and imported with `counterpart import`
     for number, entry in enumerate(ENTRIES):
         entry_expected, rows = _workbook_rows(entry)
         expected += entry_expected
-        call_command(
-            "intake_import",
-            str(_write_workbook(tmp_path / f"entry-{number}.xlsx", rows)),
-            "--kind=reported_values",
-            stdout=io.StringIO(),
-        )
+        out = io.StringIO()
+        call_command("intake_import", str(_entry_workbook(tmp_path / f"entry-{number}.xlsx", rows)), stdout=out)
+        assert "workbook" in out.getvalue(), out.getvalue()
     # then every figure, part, cumulative block and pairing figure comes back with value, unit and qualifier
     reports: dict[tuple[str, int, int | None], dict] = {}
     for wanted in expected:

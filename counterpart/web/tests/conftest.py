@@ -187,6 +187,7 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
         budget_fen=10_000_00,
     )
     objects["assessments"] = _final_assessment(actor, their_pairing)
+    objects["assessment_evidence"] = objects["assessments"].evidence.get()
     users = _users(program, areas, our_org)
     objects["our_enterprise"] = our_enterprise
     return World(
@@ -195,11 +196,14 @@ def world(areas: dict, program, pairing, settings, tmp_path) -> World:
 
 
 def _final_assessment(actor: Actor, pairing: Any) -> Any:
-    """The other side's assessment for 2009, taken through every step to its final lock."""
+    """The other side's assessment for 2009, with a file as evidence, taken through every step to its final lock."""
     from counterpart.indicators import assessment as steps
     from counterpart.indicators.models import AssessmentArea, Verdict
 
     assessment = steps.assessment_open(actor=actor, pairing=pairing, year=2009)
+    steps.assessment_evidence_attach(
+        actor=actor, assessment=assessment, file_name="THEIRS.png", content=PNG, caption="THEIRS 佐证文件"
+    )
     scores = {area: (80, "THEIRS 佐证") for area in AssessmentArea.values}
     steps.assessment_self_assess(actor=actor, assessment=assessment, scores=scores, summary="THEIRS 自评")
     verdicts = {figure.pk: (Verdict.CONFIRMED, "") for figure in assessment.figures.all()}

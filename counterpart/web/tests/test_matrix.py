@@ -31,6 +31,8 @@ FORMS = {
     "person_register",
     "training_record",
     "enterprise_report_submit",
+    "enterprise_register",
+    "job_placement_record",
 }
 LISTS = {f"{slug}_list" for slug in SPECS}
 DETAILS = {f"{slug}_detail" for slug in SPECS}
@@ -60,6 +62,14 @@ def _object_urls(world: World) -> dict[str, tuple[str, str]]:
             "assessment_detail": ("get", f"/app/assessments/{o['assessments'].pk}/"),
             "assessment_step": ("post", f"/app/assessments/{o['assessments'].pk}/do/return/"),
             "assessment_scorecard": ("get", f"/app/assessments/{o['assessments'].pk}/scorecard.xlsx"),
+            "operation_record": ("post", f"/app/enterprises/{o['enterprises'].pk}/operations/new/"),
+            "agreement_sign": ("post", f"/app/enterprises/{o['enterprises'].pk}/agreements/new/"),
+            "event_participation_record": ("post", f"/app/events/{o['events'].pk}/participants/new/"),
+            "assessment_evidence": ("post", f"/app/assessments/{o['assessments'].pk}/evidence/"),
+            "assessment_evidence_download": (
+                "get",
+                f"/app/assessments/{o['assessments'].pk}/evidence/{o['assessment_evidence'].pk}/",
+            ),
         }
     )
     return urls
@@ -81,6 +91,12 @@ SETUP_PAGES = {
 }
 
 
+# The search pickers of the forms (pickers.py): areas and enterprise organisations are reference data;
+# the others answer only records the user may see (test_no_picker_finds_another_areas_record).
+REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation"}
+SCOPED_PICKERS = {"pick_enterprise": "enterprises", "pick_person": "persons", "pick_training": "trainings"}
+
+
 def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
     """(method, url) of every set-up page about the other side's program."""
     theirs = world.theirs.slug
@@ -96,6 +112,23 @@ def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
         "setup_account_invite": ("post", f"/app/setup/programs/{theirs}/accounts/new/"),
         "setup_membership_grant": ("post", f"/app/setup/programs/{theirs}/roles/new/"),
         "setup_membership_revoke": ("post", f"/app/setup/programs/{theirs}/roles/{membership.pk}/revoke/"),
+    }
+
+
+def _setup_year_urls(world: World, slug: str | None = None) -> dict[str, tuple[str, str]]:
+    """(method, url) of the set-up actions that ask first whether the user sets up programs at all (a year
+    certified, locked, unlocked; a role changed): 403 for a role that sets up none, whatever the program
+    (``slug``: the other side's, or one that does not exist), so the answer confirms nothing about it."""
+    program = slug or world.theirs.slug
+    membership = Membership.objects.filter(program=world.theirs).first()
+    return {
+        "setup_report_certify": ("post", f"/app/setup/programs/{program}/reports/certify/"),
+        "setup_period_lock": ("post", f"/app/setup/programs/{program}/locks/new/"),
+        "setup_period_unlock": ("post", f"/app/setup/programs/{program}/locks/2009/unlock/"),
+        "setup_membership_edit": (
+            "post",
+            f"/app/setup/programs/{program}/roles/{membership.pk if membership else 1}/edit/",
+        ),
     }
 
 
@@ -128,7 +161,8 @@ def _body(response: Any) -> bytes:
 @pytest.mark.django_db
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
-    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world))
+    covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world)) | set(_setup_year_urls(world))
+    covered |= REFERENCE_PICKERS | set(SCOPED_PICKERS)
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -150,6 +184,22 @@ def test_no_role_finds_the_set_up_of_another_program(world: World, role: str) ->
         response = getattr(client, method)(url)
         assert response.status_code == 404, (role, name, url, response.status_code)
     assert world.theirs.name_zh not in client.get("/app/setup/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_role_finds_the_years_or_roles_of_another_program(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    _setup_urls(world)  # the other program's office, whose role the last URL is about
+    for name, (method, url) in _setup_year_urls(world).items():
+        response = getattr(client, method)(url)
+        # a program office: not its program (404); any other role: not a role that sets up (403), and the
+        # same answer for a program that does not exist
+        assert response.status_code in (403, 404), (role, name, url, response.status_code)
+        _method, nowhere = _setup_year_urls(world, "no-such-program")[name]
+        assert getattr(client, method)(nowhere).status_code == response.status_code, (role, name)
+        assert MARKER not in response.content.decode()
+    assert not world.theirs.period_locks.exists()
 
 
 @pytest.mark.django_db
@@ -234,3 +284,17 @@ def test_the_assessments_list_and_its_opening_form_keep_to_the_roles_pairings(wo
     opened = client.post("/app/assessments/open/", {"pairing": theirs.pairing_id, "year": "2010"})
     assert opened.status_code in (403, 422), (role, opened.status_code)
     assert not type(theirs).objects.filter(pairing_id=theirs.pairing_id, year=2010).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*NON_AUDITOR_ROLES, "auditor"])
+def test_no_picker_finds_another_areas_record(world: World, role: str) -> None:
+    client = _client(world.users[role])
+    found = {
+        name: client.get(f"/app/pickers/{path}/", {"q": MARKER}).json()["results"]
+        for name, path in SCOPED_PICKERS.items()
+    }
+    if role == "auditor":  # the positive control: it reads them (it writes for no person, so finds none to place)
+        assert found["pick_enterprise"] and found["pick_training"] and not found["pick_person"]
+    else:
+        assert found == {name: [] for name in SCOPED_PICKERS}, role

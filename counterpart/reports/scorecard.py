@@ -18,11 +18,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from counterpart.core.numbers import unit_text
-from counterpart.dashboard.labels import choice_label, pick
-from counterpart.indicators.models import Assessment
-from counterpart.reports.pdf import pdf_font
+from counterpart.indicators.models import Assessment, AssessmentArea
 
-from .assessment_forms import area_label
+from .pdf import pdf_font
+
+
+def _area_label(area: str) -> str:
+    return str(AssessmentArea(area).label)  # a choice label, in the active language
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Card:
     figures: list[tuple[str, Decimal, str, str, str]]  # indicator, value, unit, verdict, comment
     signed: list[tuple[str, str, str]]  # step, who, when
     notes: list[tuple[str, str]]
+    evidence: list[tuple[str, str, str]]  # area (or the whole), file name, caption
 
 
 def _when(moment: object) -> str:
@@ -39,13 +42,13 @@ def _when(moment: object) -> str:
 
 
 def scorecard_of(assessment: Assessment) -> Card:
-    scores = [(area_label(s.area), s.self_score, s.final_score, s.self_comment) for s in assessment.scores.all()]
+    scores = [(_area_label(s.area), s.self_score, s.final_score, s.self_comment) for s in assessment.scores.all()]
     figures = [
         (
-            pick(f.indicator.name_zh, f.indicator.name_en),
+            f.indicator.name(),
             f.value,
             unit_text(f.unit),  # the unit as core/numbers.py writes it in the page's language
-            choice_label(f.get_verdict_display()) if f.verdict else "",
+            str(f.get_verdict_display()) if f.verdict else "",
             f.verdict_comment,
         )
         for f in assessment.figures.select_related("indicator").order_by("indicator__key")
@@ -63,8 +66,24 @@ def scorecard_of(assessment: Assessment) -> Card:
         (_("受援方意见"), a.recipient_comment),
         (_("核查意见"), a.cross_check_notes),
     ]
+    evidence = [
+        (_area_label(e.area) if e.area else _("（全部）"), e.file_name, e.caption)
+        for e in a.evidence.order_by("uploaded_at", "id")
+    ]
     title = _("%(pairing)s %(year)s 年度考核结果") % {"pairing": a.pairing, "year": a.year}
-    return Card(title=title, scores=scores, figures=figures, signed=signed, notes=notes)
+    return Card(title=title, scores=scores, figures=figures, signed=signed, notes=notes, evidence=evidence)
+
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def scorecard_file(assessment: Assessment, file_format: str) -> tuple[bytes, str, str]:
+    """The scorecard as ``file_format`` (one of FORMATS): its bytes, content type and file name."""
+    content = scorecard_xlsx(assessment) if file_format == "xlsx" else scorecard_pdf(assessment)
+    return content, FORMATS[file_format], f"scorecard-{assessment.pairing_id}-{assessment.year}.{file_format}"
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -108,6 +127,12 @@ def scorecard_xlsx(assessment: Assessment) -> bytes:
         row += 1
         sheet.write(row, 0, label, bold)
         sheet.write(row, 1, text)
+    if card.evidence:
+        row += 2
+        sheet.write_row(row, 0, [_("考核领域"), _("佐证文件"), _("说明")], bold)
+        for line in card.evidence:
+            row += 1
+            sheet.write_row(row, 0, list(line))
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 2, 12)
     sheet.set_column(3, 4, 40)
@@ -161,5 +186,9 @@ def scorecard_pdf(assessment: Assessment) -> bytes:
     for label, text in card.notes:
         if text:
             story.append(Paragraph(f"<b>{escape(label)}</b>：{escape(text)}", body))
+    if card.evidence:
+        files: list[list[object]] = [[_("考核领域"), _("佐证文件"), _("说明")]]
+        files += [[a, Paragraph(escape(n), body), Paragraph(escape(c), body)] for a, n, c in card.evidence]
+        story += [Spacer(1, 4 * mm), _table(files, [48, 70, 62], font)]
     document.build(story)
     return output.getvalue()
