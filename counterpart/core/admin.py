@@ -51,9 +51,9 @@ class DomainAdmin(admin.ModelAdmin):
     ``create`` calls the entity's create action for new records. An edit calls the entity's update
     action (``update_action``, with the fields it accepts, ``update_fields``): its validation, the
     policy, the period lock and the audit event are the action's. Every other field is read-only,
-    and an entity without an update action is read-only once created. The action is tried first
-    while the form is cleaned (and rolled back), so a refusal shows on the form, not as an error
-    page. Deleting is off: history is kept.
+    and an entity without an update action is read-only once created. The action — the create or
+    the update — is tried first while the form is cleaned (and rolled back), so a refusal shows on
+    the form, not as an error page. Deleting is off: history is kept.
     """
 
     audit_entity = ""
@@ -77,9 +77,15 @@ class DomainAdmin(admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
-        if obj is None or self.update_action is None:
-            return form_class
+        if obj is not None and self.update_action is None:
+            return form_class  # read-only once created: nothing to check
         domain_admin = self
+
+        def action_tried(form: Any) -> None:
+            if obj is None:
+                domain_admin.create(Actor.of(request.user), form)
+            else:
+                domain_admin.update_from_form(request, form)
 
         class ActionCheckedForm(form_class):  # type: ignore[valid-type, misc]
             def clean(self) -> Any:
@@ -87,7 +93,7 @@ class DomainAdmin(admin.ModelAdmin):
                 if not self.errors:
                     try:
                         with transaction.atomic():
-                            domain_admin.update_from_form(request, self)
+                            action_tried(self)
                             transaction.set_rollback(True)
                     except ValidationError as error:
                         field = getattr(error, "field", None)

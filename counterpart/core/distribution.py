@@ -21,7 +21,7 @@ DISTRIBUTED_TABLES: dict[str, str] = {
     "people.HouseholdStatus": "county_code",
     "people.Benefit": "county_code",
     "people.StudentAid": "county_code",
-    "people.VillageAdvancement": "county_code",
+    "projects.VillageAdvancement": "county_code",
     "people.BeneficiarySummary": "county_code",
     "projects.Project": "county_code",
     "funds.LedgerTransaction": "county_code",

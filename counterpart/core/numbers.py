@@ -34,6 +34,7 @@ UNITS_ZH = {
     "projects": "个",
     "enterprises": "家",
     "courses": "期",
+    "units per year": "台（套）/年",
     "percent": "%",
 }
 UNITS_EN = {
@@ -51,6 +52,7 @@ UNITS_EN = {
     "projects": "projects",
     "enterprises": "enterprises",
     "courses": "courses",
+    "units per year": "units per year",
     "percent": "%",
 }
 # Number formats of spreadsheet cells, by unit: money with two places, other figures as they are.

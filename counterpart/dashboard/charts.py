@@ -21,6 +21,7 @@ from counterpart.registry.selectors import pairings_active_in_year
 
 from .labels import choice_label, pick, yuan
 from .scopes import DashboardView, Links, signed_in_links
+from .townships import county_of_view, prefecture_counties
 
 
 def _chart(
@@ -109,6 +110,7 @@ def funds_by_source_and_year(
                     program=program.slug,
                     year=y,
                     area=view.drill_area,
+                    pairing=view.drill_pairing,
                     source=source.value,
                     figure="total_support",
                 )
@@ -150,7 +152,14 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
                 "name": gettext("资金"),
                 "values": [yuan(totals[c.value]) for c in categories],
                 "urls": [
-                    links("projects", program=program.slug, year=year, area=view.drill_area, category=c.value)
+                    links(
+                        "projects",
+                        program=program.slug,
+                        year=year,
+                        area=view.drill_area,
+                        pairing=view.drill_pairing,
+                        category=c.value,
+                    )
                     for c in categories
                 ],
             }
@@ -176,7 +185,14 @@ def projects_by_status(program: Program, year: int, view: DashboardView, links: 
                 "name": gettext("项目数"),
                 "values": [counts[s.value] for s in statuses],
                 "urls": [
-                    links("projects", program=program.slug, year=year, area=view.drill_area, status=s.value)
+                    links(
+                        "projects",
+                        program=program.slug,
+                        year=year,
+                        area=view.drill_area,
+                        pairing=view.drill_pairing,
+                        status=s.value,
+                    )
                     for s in statuses
                 ],
             }
@@ -209,7 +225,10 @@ def beneficiaries_by_county(
                 "key": "beneficiaries",
                 "name": gettext("受益人数"),
                 "values": [counts[code] for code in codes],
-                "urls": [links("people", program=program.slug, year=year, area=code) for code in codes],
+                "urls": [
+                    links("people", program=program.slug, year=year, area=code, pairing=view.drill_pairing)
+                    for code in codes
+                ],
             }
         ],
     )
@@ -393,8 +412,12 @@ def _paired_counties(program: Program, year: int, view: DashboardView) -> set[st
 
 def map_counties(program: Program, year: int, view: DashboardView) -> list[str]:
     """The recipient counties the map shows: those twinned in the year within the view, and any
-    county holding the view's funds or beneficiaries of the year."""
+    county holding the view's funds or beneficiaries of the year; a county office's map also has
+    the other counties of its prefecture, for orientation (townships.py)."""
     codes = _paired_counties(program, year, view)
+    county = county_of_view(view)
+    if county is not None:
+        codes |= set(prefecture_counties(county, year))
     funded = _delivered(program, year, year, view).values_list("transaction__recipient_area_id", flat=True).distinct()
     codes |= {code[:6] for code in funded if code and len(code) >= 6}
     codes |= set(_benefits(program, year, view).values_list("county_code", flat=True).distinct())
@@ -410,7 +433,10 @@ def county_figures(
     funds = _county_funds_fen(program, year, view)
     people = people if people is not None else county_beneficiaries(program, year, view)
     codes = sorted(_paired_counties(program, year, view) | set(funds) | set(people))
-    names = county_names(codes)
+    county = county_of_view(view)
+    # A county office's map: the prefecture's other counties, grey, without figures (not its records).
+    context = [code for code in prefecture_counties(county, year) if code not in codes] if county else []
+    names = county_names(codes + context)
     return {
         "counties": [
             {
@@ -418,10 +444,12 @@ def county_figures(
                 "name": names.get(code, code),
                 "funds": yuan(funds.get(code, 0)),
                 "beneficiaries": people.get(code, 0),
-                "url": links("projects", program=program.slug, year=year, area=code),
+                "url": links("projects", program=program.slug, year=year, area=code, pairing=view.drill_pairing),
+                "own": code == county,
             }
             for code in codes
-        ],
+        ]
+        + [{"code": code, "name": names.get(code, code), "url": None, "context": True} for code in context],
         "measures": [
             {"key": "funds", "name": gettext("帮扶资金（元）"), "unit": "yuan"},
             {"key": "beneficiaries", "name": gettext("受益人数"), "unit": "persons"},

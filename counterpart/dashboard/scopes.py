@@ -11,7 +11,7 @@ from counterpart.funds.models import LedgerTransaction
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.selectors import pairing_with_descendants_ids
 from counterpart.reports.annual import Scope
-from counterpart.reports.drill import list_url
+from counterpart.reports.drill import list_url, pairing_filter
 
 from .labels import pick
 
@@ -41,6 +41,11 @@ class DashboardView:
     def drill_area(self) -> str | None:
         """The area filter of drill-down links: the one area of the view, if it has exactly one."""
         return self.area_codes[0] if self.area_codes and len(self.area_codes) == 1 else None
+
+    @property
+    def drill_pairing(self) -> str | None:
+        """The pairing filter of drill-down links: a donor district's pairings (and those below them)."""
+        return pairing_filter(self.scope)
 
     def label(self) -> str:
         return pick(self.label_zh, self.label_en)

@@ -22,6 +22,7 @@ from counterpart.reports.drill import drill_url
 from .charts import CHARTS, beneficiaries_by_county, county_beneficiaries, county_figures
 from .labels import figure_text, pick
 from .scopes import DashboardView, Links, signed_in_links
+from .townships import township_figures
 
 # The headline figures, in the order the yearbook entry gives them.
 HEADLINE_KEYS = (
@@ -88,4 +89,6 @@ def dashboard_data(
         for chart in CHARTS
     ]
     data["map"] = county_figures(program, year, view, links, people=people)
+    # A county office's townships beside its map (no township boundaries exist to draw: townships.py).
+    data["townships"] = township_figures(program, year, view, links)
     return data

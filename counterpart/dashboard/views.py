@@ -51,6 +51,8 @@ def _labels() -> dict[str, Any]:
         "beneficiaries": _("受益人数"),
         "open": _("点击查看明细记录"),
         "loadFailed": _("图表数据载入失败。"),
+        "contextNote": _("灰色为同一市（州）的其他县（区），仅示位置；本县（区）以红色边框标出。"),
+        "townshipNote": _("乡镇（街道）没有公开的边界数据，各乡镇的数字以图表列出。"),
         "unit_yuan": _("元"),
         "unit_persons": _("人"),
         "unit_count": _("个"),

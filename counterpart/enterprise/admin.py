@@ -175,7 +175,12 @@ class EnterpriseReportAdmin(DomainAdmin):
         _report_action(_return_for_checking, "report_return", "退回 return for checking"),
     ]
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+    # A draft's or a returned report's figures are corrected by ``enterprise_report_update``, which
+    # takes the figures and nothing else: every other field is read-only once drafted.
+    update_action = staticmethod(services.enterprise_report_update)
+    update_fields = tuple(REPORT_FIGURE_FIELDS)
+
+    def own_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
         fixed = ["status", "supersedes", "created_at"]
         if obj is None:
             return fixed
@@ -208,13 +213,12 @@ class EnterpriseReportAdmin(DomainAdmin):
             is_illustrative=data.get("is_illustrative", False),
         )
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
-        services.enterprise_report_update(
-            actor=Actor.of(request.user), report=obj, figures=self._figures(form.cleaned_data)
-        )
+    def update_from_form(self, request: HttpRequest, form: Any) -> Any:
+        report = EnterpriseReport.objects.get(pk=form.instance.pk)
+        if not any(name in self.update_fields for name in form.changed_data):
+            return report
+        figures = self._figures(form.cleaned_data)  # the report's figures as a whole: the action replaces them
+        return services.enterprise_report_update(actor=Actor.of(request.user), report=report, figures=figures)
 
 
 @admin.register(EnterpriseReportTransition)
@@ -273,25 +277,25 @@ class MarketEventAdmin(DomainAdmin):
 
 
 @admin.register(EventParticipation)
-class EventParticipationAdmin(admin.ModelAdmin):
+class EventParticipationAdmin(DomainAdmin):
+    """Recorded through ``event_participation_record``, then read-only: no update action takes a change."""
+
+    audit_entity = "event_participation"
     list_display = ["enterprise", "event", "direct_sales_fen", "order_value_fen", "is_illustrative"]
     list_filter = ["is_illustrative"]
     search_fields = ["enterprise__organisation__name_zh", "event__title"]
     autocomplete_fields = ["enterprise"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: EventParticipation, form: Any, change: bool) -> None:
-        saved = services.event_participation_record(
-            actor=Actor.of(request.user),
-            event=obj.event,
-            enterprise=obj.enterprise,
-            direct_sales_fen=obj.direct_sales_fen,
-            order_value_fen=obj.order_value_fen,
-            is_illustrative=obj.is_illustrative,
+    def create(self, actor: Actor, form: Any) -> EventParticipation:
+        data = form.cleaned_data
+        return services.event_participation_record(
+            actor=actor,
+            event=data["event"],
+            enterprise=data["enterprise"],
+            direct_sales_fen=data.get("direct_sales_fen"),
+            order_value_fen=data.get("order_value_fen"),
+            is_illustrative=data.get("is_illustrative", False),
         )
-        obj.pk = saved.pk
 
 
 @admin.register(Purchase)

@@ -35,7 +35,6 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from counterpart.core.audit import Actor
-from counterpart.core.citus import citus_available
 from counterpart.core.errors import InvalidInput
 
 from .at_rest import SealedSpool, upload_opened
@@ -139,10 +138,10 @@ def import_file(
             return workbook_load(actor, info, sheets, batch, dry_run=dry_run, progress=progress, chunk_size=chunk_size)
         assert record_kind is not None
         # The staged bulk path checks its rules set-based, without the per-row places of an
-        # uploader limited to their areas; such files (a county's) take the checked path. So does every
-        # file on a Citus cluster (docs/scale.md): the set-based rules join the staging table to the
-        # distributed persons and households on columns other than the county, which Citus refuses.
-        if record_kind.staged and connection.vendor == "postgresql" and limits is None and not citus_available():
+        # uploader limited to their areas; such files (a county's) take the checked path. On a Citus
+        # cluster too the staged path runs: its rules read the distributed persons and households through
+        # subqueries Citus runs on the shards (people/services/staging.py; docs/scale.md).
+        if record_kind.staged and connection.vendor == "postgresql" and limits is None:
             from .staged import import_staged
 
             try:

@@ -24,8 +24,6 @@ from .models import (
     StudentAid,
     Training,
     TrainingParticipant,
-    VillageAdvancement,
-    VillageComponent,
 )
 from .selectors import person_identity_registered
 
@@ -275,34 +273,6 @@ class SecondmentAdmin(DomainAdmin):
             person=data.get("person"),
             from_organisation=data.get("from_organisation"),
             to_organisation=data.get("to_organisation"),
-            pairing=data.get("pairing"),
-            is_illustrative=data.get("is_illustrative", False),
-        )
-
-
-class ComponentInline(ReadOnlyInline):
-    model = VillageComponent
-    fields = ["component", "status", "completed_on", "evidence"]
-    readonly_fields = ["component", "status", "completed_on", "evidence"]
-
-
-@admin.register(VillageAdvancement)
-class VillageAdvancementAdmin(DomainAdmin):
-    audit_entity = "village_advancement"
-    list_display = ["village", "county_code", "start_year", "program", "is_illustrative"]
-    list_filter = ["program", "start_year", "is_illustrative"]
-    search_fields = ["village__name_zh", "village__code", "=county_code"]
-    autocomplete_fields = ["village", "pairing"]
-    readonly_fields = ["county_code"]
-    inlines = [ComponentInline]
-
-    def create(self, actor: Actor, form: Any) -> VillageAdvancement:
-        data = form.cleaned_data
-        return services.village_advancement_start(
-            actor=actor,
-            program=data["program"],
-            village=data["village"],
-            start_year=data["start_year"],
             pairing=data.get("pairing"),
             is_illustrative=data.get("is_illustrative", False),
         )

@@ -23,7 +23,8 @@ from pathlib import Path
 from counterpart.core.audit import Actor
 from counterpart.funds.models import FundSource
 from counterpart.funds.services import ledger_commit
-from counterpart.projects.models import Project, ProjectCategory
+from counterpart.projects.models import ComponentStatus, Project, ProjectCategory, VillageComponentKind
+from counterpart.projects.villages import village_advancement_start, village_component_update
 from counterpart.registry.models import Area, Organisation, Pairing, PairingLevel, Program
 from counterpart.registry.services import AreaRow, areas_upsert
 
@@ -31,14 +32,12 @@ from . import services
 from .identity import identity_compose
 from .models import (
     BenefitKind,
-    ComponentStatus,
     Household,
     Person,
     PovertyCause,
     Relation,
     Sex,
     TrainingKind,
-    VillageComponentKind,
 )
 
 ACTOR = Actor.system("demo")
@@ -128,7 +127,7 @@ def _villages_advance(program: Program, villages: list[Area], county_pairings: d
         projects_by_county.setdefault(project.recipient_area_id, []).append(project)
     for index, village in enumerate(villages):
         county = village.code[:6]
-        advancement = services.village_advancement_start(
+        advancement = village_advancement_start(
             actor=ACTOR,
             program=program,
             village=village,
@@ -139,7 +138,7 @@ def _villages_advance(program: Program, villages: list[Area], county_pairings: d
         candidates = projects_by_county.get(county, [])
         delivered_by = [candidates[index % len(candidates)]] if candidates else []
         for number, component in enumerate(VillageComponentKind.values):
-            services.village_component_update(
+            village_component_update(
                 actor=ACTOR,
                 advancement=advancement,
                 component=component,

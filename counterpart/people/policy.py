@@ -6,7 +6,7 @@
   program office of their program.
 - Student aid draws on the ledger (a disbursement): the program office's, like all money.
 - Secondments: the program office, or the donor district office of the pairing that sends them.
-- Village advancement (development-oriented villages): whoever may write a project there.
+- Village advancement is the projects app's (counterpart/projects/village_policy.py).
 - Revealing an identity number is not a role's verb but a Django permission (``REVEAL_PERMISSION``),
   asked by the actions themselves; re-keying the numbers is a system process's.
 """
@@ -50,6 +50,4 @@ def policy_register() -> None:
         VerbRule("student_aid_grant", _PROGRAM),
         VerbRule("student_aid_grant_batch", _PROGRAM),
         VerbRule("secondment_record", _PROGRAM_OR_PAIRING),
-        VerbRule("village_advancement_start", _AREA_ROLES),
-        VerbRule("village_component_update", _AREA_ROLES),
     )

@@ -7,6 +7,7 @@ published figure beside its records), so a reader sees both numbers and neither 
 """
 
 from counterpart.indicators.figures import AnnualReport, Figure, Source
+from counterpart.projects.village_selectors import villages_advanced
 
 from . import selectors
 from .models import TrainingKind
@@ -60,7 +61,7 @@ def people_figures(report: AnnualReport) -> None:
         selectors.trainees_reported(program, year, year_to, TrainingKind.LABOUR_TRANSFER, field="reported_placed"),
     )
     _add(report, "students_aided", "persons", selectors.students_aided(program, year, year_to), None)
-    _add(report, "villages_advanced", "villages", selectors.villages_advanced(program, year, year_to), None)
+    _add(report, "villages_advanced", "villages", villages_advanced(program, year, year_to), None)
     _add(report, "cadres_seconded", "persons", selectors.cadres_seconded(program, year, year_to), None)
     _add(report, "professionals_sent", "persons", selectors.professionals_sent(program, year, year_to), None)
     _add(report, "training_courses", "count", selectors.trainings_of(program, year, year_to).count(), None)

@@ -15,7 +15,6 @@ from .models import (
     StudentAid,
     Training,
     TrainingParticipant,
-    VillageAdvancement,
 )
 
 
@@ -64,7 +63,4 @@ def scope_rules_register() -> None:
     scope_rule_register(JobPlacement, ScopeRule(program="program_id", area="person__area"))
     scope_rule_register(
         Secondment, ScopeRule(program="program_id", area="to_area", donor_area="pairing__donor_area_id")
-    )
-    scope_rule_register(
-        VillageAdvancement, ScopeRule(program="program_id", area="village", donor_area="pairing__donor_area_id")
     )

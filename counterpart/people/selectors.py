@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Sequence
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 from counterpart.projects.models import Project
@@ -14,7 +14,6 @@ from .models import (
     PROFESSIONAL_KINDS,
     Benefit,
     BenefitKind,
-    ComponentStatus,
     Direction,
     JobPlacement,
     Person,
@@ -23,9 +22,6 @@ from .models import (
     StudentAid,
     Training,
     TrainingParticipant,
-    VillageAdvancement,
-    VillageComponent,
-    VillageComponentKind,
 )
 
 
@@ -185,32 +181,3 @@ def professionals_sent(program: Program, year: int, year_to: int | None = None) 
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .count()
     )
-
-
-def villages_advanced_of(program: Program, year: int, year_to: int | None = None) -> QuerySet[VillageAdvancement]:
-    """Villages whose five components are all complete, the last one completed in the year (range)."""
-    return (
-        VillageAdvancement.objects.filter(program=program)
-        .annotate(
-            complete=Count("components", filter=Q(components__status=ComponentStatus.COMPLETE)),
-            finished=Max("components__completed_on"),
-        )
-        .filter(
-            complete=len(VillageComponentKind.values),
-            finished__year__gte=year,
-            finished__year__lte=year_to or year,
-        )
-    )
-
-
-def village_advanced_in(components: Sequence[VillageComponent]) -> int | None:
-    """The year a village counts as advanced: the year its last component completed, once all five are
-    complete (as ``villages_advanced_of`` counts it); None before."""
-    if len(components) < len(VillageComponentKind.values):
-        return None
-    dates = [c.completed_on for c in components if c.status == ComponentStatus.COMPLETE and c.completed_on]
-    return max(dates).year if len(dates) == len(components) else None
-
-
-def villages_advanced(program: Program, year: int, year_to: int | None = None) -> int:
-    return villages_advanced_of(program, year, year_to).count()

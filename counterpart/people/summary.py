@@ -67,7 +67,7 @@ def _recount(keys: Sequence[Key]) -> dict[Key, int]:
                 f"WITH k(program_id, year, county_code) AS (VALUES {values}) "
                 "SELECT k.program_id, k.year, k.county_code, "
                 "(SELECT COUNT(DISTINCT b.person_id) FROM people_person p "
-                " JOIN people_benefit b ON b.person_id = p.id "
+                " JOIN people_benefit b ON b.person_id = p.id AND b.county_code = p.county_code "
                 " WHERE p.county_code = k.county_code AND b.program_id = k.program_id AND b.year = k.year) "
                 "FROM k",
                 [value for key in chunk for value in key],
@@ -151,7 +151,7 @@ def beneficiary_summary_add(created: Sequence[Benefit]) -> None:
 
 _RECOMPUTE_SQL = (
     "SELECT b.program_id, b.year, p.county_code, COUNT(DISTINCT b.person_id) "
-    "FROM people_benefit b JOIN people_person p ON p.id = b.person_id {where} "
+    "FROM people_benefit b JOIN people_person p ON p.id = b.person_id AND p.county_code = b.county_code {where} "
     "GROUP BY b.program_id, b.year, p.county_code"
 )
 

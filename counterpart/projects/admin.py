@@ -11,6 +11,7 @@ from counterpart.core.money import format_yuan
 
 from . import services
 from .models import Project, ProjectOutput, ProjectStatus, ProjectTransition
+from .village_admin import VillageAdvancementAdmin  # noqa: F401 (registers the village advancement admin)
 
 
 class ProjectOutputInline(ReadOnlyInline):

@@ -9,6 +9,8 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from .policy import policy_register
         from .scope import scope_rules_register
+        from .village_policy import village_policy_register
 
         policy_register()
         scope_rules_register()
+        village_policy_register()

@@ -7,6 +7,13 @@ from django.utils.translation import pgettext_lazy
 
 from counterpart.registry.models import Area, Pairing, Program
 
+from .village_models import (  # noqa: F401 (the app's models, found by Django here)
+    ComponentStatus,
+    VillageAdvancement,
+    VillageComponent,
+    VillageComponentKind,
+)
+
 
 class ProjectCategory(models.TextChoices):
     VILLAGE_ADVANCEMENT = "village_advancement", pgettext_lazy("choice", "整村推进")

@@ -1,4 +1,4 @@
-"""The report as a PDF that renders Chinese text.
+"""The report as a PDF in one language (the active one), that renders Chinese text.
 
 A CJK TrueType font is embedded (subset) when one is found: COUNTERPART_PDF_FONT names it, or a
 common system font is used (WenQuanYi on Debian — package fonts-wqy-microhei —, SimSun or
@@ -8,9 +8,10 @@ not embedded, it still extracts as text and shows in readers with Chinese fonts.
 
 import io
 import os
-from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -21,9 +22,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from counterpart.core.numbers import figure_text
+from counterpart.core.numbers import is_english
 
 from .book import ReportBook, Section
+from .page import page_section
 
 CANDIDATE_FONTS = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -32,7 +34,6 @@ CANDIDATE_FONTS = [
     "C:/Windows/Fonts/msyh.ttc",
     "C:/Windows/Fonts/simsun.ttc",
 ]
-SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
 _registered: str | None = None
 
 
@@ -52,31 +53,30 @@ def pdf_font() -> str:
     return _registered
 
 
-def _value(value: Decimal | int, unit: str, qualifier: str = "") -> str:
-    return figure_text(value, unit, qualifier, language="zh-hans")
-
-
 def _section_table(section: Section, font: str, style: ParagraphStyle) -> Table:
-    data: list[list[object]] = [["指标 Indicator", "数值 Value", "来源 Source", "上年 Prev.", "目标 Target"]]
-    for row in section.rows:
-        figure = row.figure
+    page = page_section(section, signed_in=False)
+    data: list[list[object]] = [[_("指标"), _("数值"), _("来源"), _("上年"), _("目标")]]
+    for row in page.rows:
+        value = row.text
+        if row.records:
+            value += "<br/><font size=7>" + escape(_("登记记录 %(records)s") % {"records": row.records}) + "</font>"
+        target = f"{row.target} ({row.attainment})" if row.target and row.attainment else row.target
         data.append(
             [
-                Paragraph(f"{row.name_zh}<br/><font size=7>{row.name_en}</font>", style),
-                Paragraph(_value(figure.value, figure.unit, figure.qualifier), style),
-                SOURCE_ZH.get(figure.source, figure.source),
-                _value(row.previous.value, figure.unit) if row.previous else "",
-                _value(row.target, figure.unit) if row.target is not None else "",
+                Paragraph(escape(row.name), style),
+                Paragraph(value if row.records else escape(value), style),
+                Paragraph(escape(row.source), style),
+                Paragraph(escape(row.previous), style),
+                Paragraph(escape(target), style),
             ]
         )
-    table = Table(data, colWidths=[66 * mm, 34 * mm, 24 * mm, 28 * mm, 28 * mm], repeatRows=1)
+    # Each column wide enough for its words: a value's unit never runs into the source beside it.
+    table = Table(data, colWidths=[58 * mm, 40 * mm, 22 * mm, 30 * mm, 30 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), font, 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")),
-                ("ALIGN", (1, 1), (1, -1), "RIGHT"),
-                ("ALIGN", (3, 1), (4, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
             ]
@@ -86,27 +86,29 @@ def _section_table(section: Section, font: str, style: ParagraphStyle) -> Table:
 
 
 def report_pdf(book: ReportBook) -> bytes:
+    """The report in the active language (the page's, or ``counterpart report --language``)."""
     font = pdf_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, wordWrap="CJK")
     heading = ParagraphStyle("heading", fontName=font, fontSize=12, leading=18, spaceBefore=8, wordWrap="CJK")
     body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=15, alignment=TA_LEFT, wordWrap="CJK")
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
     program = book.program
+    english = is_english()
+    name = program.name_en if english and program.name_en else program.name_zh
+    heading_text = _("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}
     story: list[object] = [
-        Paragraph(f"{program.name_zh}　{book.years_label}年度报告", title),
-        Paragraph(f"{program.name_en} — report {book.years_label}", body),
+        Paragraph(escape(heading_text), title),
         Spacer(1, 4 * mm),
-        Paragraph(book.narrative_zh, body),
-        Spacer(1, 2 * mm),
-        Paragraph(book.narrative_en, body),
+        Paragraph(escape(book.narrative_en if english else book.narrative_zh), body),
     ]
     if book.locked:
-        story.append(Paragraph("本年度数据已核定锁定。The year's figures are certified and locked.", body))
+        story.append(Paragraph(escape(_("本年度数据已核定锁定")), body))
     for section in book.sections:
-        story.append(Paragraph(f"{section.title_zh}　{section.title_en}", heading))
+        page = page_section(section, signed_in=False, only=())
+        story.append(Paragraph(escape(page.title), heading))
         story.append(_section_table(section, font, cell))
-        for warning in section.warnings:
-            story.append(Paragraph(f"⚠ {warning.key}：{warning.message_zh}", cell))
+        for warning in page.warnings:
+            story.append(Paragraph(escape(f"⚠ {warning}"), cell))
     output = io.BytesIO()
     document = SimpleDocTemplate(
         output,
@@ -115,7 +117,7 @@ def report_pdf(book: ReportBook) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"{program.name_zh} {book.years_label}",
+        title=heading_text,
         author="Counterpart",
     )
     document.build(story)

@@ -1,70 +1,88 @@
-"""A readable summary of a report: the narrative, then each figure with its source."""
+"""A readable summary of a report in one language: the narrative, then each figure with its source.
 
-from decimal import Decimal
+Written in the active language (``counterpart report --language zh|en`` sets it): every word from
+the catalogues, every number in the one number style (``core.numbers``: 1640万元 in Chinese,
+16.4 million yuan in English), parts by name. Data (names, citations, a published breakdown's own
+dimension names) stays as entered.
+"""
 
-from .book import ReportBook, Row
-from .narrative import qualify_en
+from django.utils.translation import gettext as _
 
-SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
+from counterpart.core.numbers import figure_text, is_english
+from counterpart.indicators.models import Indicator
 
-
-def _amount(value: Decimal | int, unit: str) -> str:
-    if unit == "yuan":
-        return f"{Decimal(str(value)):,.2f}"
-    number = Decimal(str(value))
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,f}"
+from .book import ReportBook, Section
+from .page import PageRow, page_section
 
 
-def _line(row: Row) -> str:
-    figure = row.figure
-    text = qualify_en(_amount(figure.value, figure.unit), figure.qualifier)
-    line = f"{row.name_zh} / {row.name_en}: {text} {figure.unit}  [{SOURCE_ZH.get(figure.source, '')} {figure.source}]"
-    if row.previous is not None:
-        line += f"  (上年 previous {_amount(row.previous.value, figure.unit)})"
-    if row.attainment_percent is not None:
-        line += f"  (目标完成 target {row.attainment_percent:.0f}%)"
-    if figure.records is not None:
-        line += f"  (登记记录 records: {_amount(figure.records.value, figure.unit)} {figure.records.source})"
+def _row_line(row: PageRow) -> str:
+    line = _("%(name)s：%(value)s（%(source)s）") % {"name": row.name, "value": row.text, "source": row.source}
+    notes = []
+    if row.previous:
+        notes.append(_("上年 %(value)s") % {"value": row.previous})
+    if row.target:
+        notes.append(_("目标 %(value)s") % {"value": row.target})
+    if row.attainment:
+        notes.append(_("完成 %(percent)s") % {"percent": row.attainment})
+    if row.records:
+        notes.append(_("登记记录 %(records)s") % {"records": row.records})
+    if notes:
+        line += "  " + _("；").join(notes)
     return line
+
+
+def _indicator_names(section: Section) -> dict[str, str]:
+    keys = set(section.report.parts_only) | set(section.report.derived)
+    if not keys:
+        return {}
+    english = is_english()
+    return {i.key: (i.name_en if english and i.name_en else i.name_zh) for i in Indicator.objects.filter(key__in=keys)}
+
+
+def _section_lines(section: Section) -> list[str]:
+    page = page_section(section, signed_in=False)
+    lines = [f"== {page.title}"]
+    by_key = {row.key: row for row in section.rows}
+    for row in page.rows:
+        lines.append(_row_line(row))
+        figure = by_key[row.key].figure
+        if figure.breakdowns:
+            for dimension, breakdown in figure.breakdowns.items():
+                label = _("%(dimension)s（部分）") % {"dimension": dimension} if breakdown.partial else dimension
+                lines.append(f"    {label}")
+                for name, published in breakdown.parts.items():
+                    text = figure_text(published.value, figure.unit, published.qualifier)
+                    lines.append("      " + _("%(label)s：%(text)s") % {"label": name, "text": text})
+        for part in row.parts:
+            lines.append("    " + _("%(label)s：%(text)s") % {"label": part.label, "text": part.text})
+        for other in figure.alternatives or []:
+            value = figure_text(other["value"], figure.unit, other.get("qualifier", ""))
+            lines.append(
+                "    " + _("另一出处：%(value)s %(citation)s") % {"value": value, "citation": other.get("citation", "")}
+            )
+    names = _indicator_names(section)
+    for key, parts in section.report.parts_only.items():
+        lines.append("  " + _("%(name)s（未公布总数）") % {"name": names.get(key, key)})
+        for dimension, breakdown in parts["breakdowns"].items():
+            for name, part in breakdown["parts"].items():
+                text = figure_text(part["value"], parts["unit"], part.get("qualifier", ""))
+                lines.append("    " + _("%(label)s：%(text)s") % {"label": f"{dimension} / {name}", "text": text})
+    for key, derived in section.report.derived.items():
+        value = figure_text(derived["value"], derived["unit"])
+        lines.append("  " + _("%(name)s：%(value)s（推算，非公布数）") % {"name": names.get(key, key), "value": value})
+    for warning in page.warnings:
+        lines.append(f"  ! {warning}")
+    lines.append("")
+    return lines
 
 
 def report_text(book: ReportBook) -> str:
     program = book.program
-    lines = [
-        f"{program.name_zh} {book.years_label} 年度报告",
-        f"{program.name_en or program.slug} — report {book.years_label}",
-        "",
-        book.narrative_zh,
-        book.narrative_en,
-        "",
-    ]
+    name = program.name_en if is_english() and program.name_en else program.name_zh
+    lines = [_("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}]
+    if book.locked:
+        lines.append(_("本年度数据已核定锁定"))
+    lines += ["", book.narrative_en if is_english() else book.narrative_zh, ""]
     for section in book.sections:
-        lines.append(f"== {section.title_zh} {section.title_en}")
-        for row in section.rows:
-            lines.append(_line(row))
-            if row.figure.breakdowns:
-                for dimension, breakdown in row.figure.breakdowns.items():
-                    partial = "（部分 partial）" if breakdown.partial else ""
-                    lines.append(f"    {dimension}{partial}:")
-                    for name, part in breakdown.parts.items():
-                        lines.append(f"      {name}: {_amount(part.value, row.figure.unit)}")
-            else:
-                for code, value in (row.figure.breakdown or {}).items():
-                    lines.append(f"    {code}: {_amount(value, row.figure.unit)}")
-            for other in row.figure.alternatives or []:
-                lines.append(
-                    f"    另一出处 other source: {_amount(other['value'], row.figure.unit)} {other.get('citation', '')}"
-                )
-            for piece in row.figure.composition or []:
-                lines.append(f"    {piece['years']}: {_amount(piece['value'], row.figure.unit)} [{piece['source']}]")
-        for key, parts in section.report.parts_only.items():
-            lines.append(f"  {key}（未公布总数 no total published）:")
-            for dimension, breakdown in parts["breakdowns"].items():
-                for name, part in breakdown["parts"].items():
-                    lines.append(f"    {dimension} / {name}: {_amount(part['value'], parts['unit'])}")
-        for key, derived in section.report.derived.items():
-            lines.append(f"  {key}: {_amount(derived['value'], derived['unit'])}（推算 derived, not published）")
-        for warning in section.warnings:
-            lines.append(f"  ! {warning.key}: {warning.message_zh} / {warning.message_en}")
-        lines.append("")
+        lines += _section_lines(section)
     return "\n".join(lines)

@@ -1,31 +1,48 @@
-"""The report as a workbook: one sheet per section kind, numbers as numbers, frozen headers."""
+"""The report as a workbook in one language (the active one): one sheet per section kind, numbers as
+numbers with their number format, frozen headers; the indicator's key beside its name for machines."""
 
 import io
 from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from counterpart.core.numbers import xlsx_format
+from counterpart.core.numbers import is_english, unit_text, xlsx_format
+from counterpart.indicators.models import Qualifier
 
 from .book import ReportBook, Row, Section
+from .page import source_label
 
-SOURCE_ZH = {"ledger": "资金台账", "projects": "项目库", "registry": "登记记录", "reported": "上报数"}
-QUALIFIER_ZH = {"more_than": "余（多于）", "nearly": "近（接近）", "about": "约"}
 HEADERS = [
-    ("指标", "Indicator"),
-    ("代码", "Key"),
-    ("数值", "Value"),
-    ("单位", "Unit"),
-    ("限定", "Qualifier"),
-    ("来源", "Source"),
-    ("上年", "Previous year"),
-    ("增减", "Change"),
-    ("增减%", "Change %"),
-    ("目标", "Target"),
-    ("完成%", "Attainment %"),
-    ("记录数", "From records"),
+    gettext_lazy("指标"),
+    gettext_lazy("代码"),
+    gettext_lazy("数值"),
+    gettext_lazy("计量单位"),
+    gettext_lazy("限定"),
+    gettext_lazy("来源"),
+    gettext_lazy("上年"),
+    gettext_lazy("增减"),
+    gettext_lazy("增减%"),
+    gettext_lazy("目标"),
+    gettext_lazy("完成%"),
+    gettext_lazy("记录数"),
 ]
+
+
+def _title(section: Section) -> str:
+    if section.kind == "program":
+        return _("全项目")
+    return section.title_en if is_english() and section.title_en else section.title_zh
+
+
+def _name(row: Row) -> str:
+    return row.name_en if is_english() and row.name_en else row.name_zh
+
+
+def _qualifier(value: str) -> str:
+    return str(Qualifier(value).label) if value in Qualifier.values and value else ""
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -47,15 +64,15 @@ def _write_rows(
 def _write_row(sheet: Any, index: int, row: Row, formats: dict, section: Section | None) -> None:
     column = 0
     if section is not None:
-        sheet.write_string(index, 0, section.title_zh)
+        sheet.write_string(index, 0, _title(section))
         column = 1
     number_format = formats["yuan"] if row.figure.unit == "yuan" else formats["count"]
-    sheet.write_string(index, column, row.name_zh)
+    sheet.write_string(index, column, _name(row))
     sheet.write_string(index, column + 1, row.key)
     sheet.write_number(index, column + 2, _number(row.figure.value) or 0, number_format)
-    sheet.write_string(index, column + 3, row.figure.unit)
-    sheet.write_string(index, column + 4, QUALIFIER_ZH.get(row.figure.qualifier, ""))
-    sheet.write_string(index, column + 5, f"{SOURCE_ZH.get(row.figure.source, row.figure.source)} {row.figure.source}")
+    sheet.write_string(index, column + 3, unit_text(row.figure.unit))
+    sheet.write_string(index, column + 4, _qualifier(row.figure.qualifier))
+    sheet.write_string(index, column + 5, source_label(row.figure.source))
     for offset, value, fmt in (
         (6, row.previous.value if row.previous else None, number_format),
         (7, row.change, number_format),
@@ -81,27 +98,29 @@ def report_xlsx(book: ReportBook) -> bytes:
     }
     program = book.program
 
-    summary = workbook.add_worksheet("概要 Summary")
-    summary.write_string(0, 0, f"{program.name_zh} {book.years_label} 年度报告", formats["title"])
-    summary.write_string(1, 0, f"{program.name_en} — report {book.years_label}")
+    english = is_english()
+    name = program.name_en if english and program.name_en else program.name_zh
+    summary = workbook.add_worksheet(_("概要"))
+    summary.write_string(
+        0, 0, _("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}, formats["title"]
+    )
     summary.set_column(0, 0, 120)
-    summary.write_string(3, 0, book.narrative_zh, formats["wrap"])
-    summary.write_string(4, 0, book.narrative_en, formats["wrap"])
+    summary.write_string(2, 0, book.narrative_en if english else book.narrative_zh, formats["wrap"])
     if book.locked:
-        summary.write_string(6, 0, "本年度数据已核定锁定 The year's figures are certified and locked")
+        summary.write_string(4, 0, _("本年度数据已核定锁定"))
 
-    sheets = [("全项目 Program", [book.main], False)]
+    sheets = [(_("全项目"), [book.main], False)]
     areas = [s for s in book.sections if s.kind == "area"]
     pairings = [s for s in book.sections if s.kind == "pairing"]
     if areas:
-        sheets.append(("按受援地区 By area", areas, True))
+        sheets.append((_("按受援地区"), areas, True))
     if pairings:
-        sheets.append(("按结对 By pairing", pairings, True))
-    for name, sections, with_scope in sheets:
-        sheet = workbook.add_worksheet(name)
-        headers = ([("范围", "Scope")] if with_scope else []) + HEADERS
-        for column, (zh, en) in enumerate(headers):
-            sheet.write_string(0, column, f"{zh}\n{en}", formats["header"])
+        sheets.append((_("按结对"), pairings, True))
+    for sheet_name, sections, with_scope in sheets:
+        sheet = workbook.add_worksheet(sheet_name)
+        headers = ([_("范围")] if with_scope else []) + [str(header) for header in HEADERS]
+        for column, title in enumerate(headers):
+            sheet.write_string(0, column, title, formats["header"])
         sheet.set_row(0, 32)
         sheet.freeze_panes(1, 2 if with_scope else 1)
         sheet.set_column(0, 0, 26)
@@ -111,18 +130,18 @@ def report_xlsx(book: ReportBook) -> bytes:
             row_index = _write_rows(sheet, row_index, section, formats, with_scope=with_scope)
         sheet.autofilter(0, 0, max(row_index - 1, 1), len(headers) - 1)
 
-    quality = workbook.add_worksheet("数据质量 Quality")
-    for column, title in enumerate(["范围 Scope", "指标 Indicator", "检查 Check", "说明", "Explanation"]):
+    quality = workbook.add_worksheet(_("数据质量"))
+    for column, title in enumerate([_("范围"), _("指标"), _("代码"), _("说明")]):
         quality.write_string(0, column, title, formats["header"])
     quality.freeze_panes(1, 0)
     quality.set_column(0, 2, 22)
-    quality.set_column(3, 4, 60)
+    quality.set_column(3, 3, 80)
     index = 1
     for section in book.sections:
+        names = {row.key: _name(row) for row in section.rows}
         for warning in section.warnings:
-            for column, text in enumerate(
-                [section.title_zh, warning.key, warning.check, warning.message_zh, warning.message_en]
-            ):
+            message = warning.message_en if english else warning.message_zh
+            for column, text in enumerate([_title(section), names.get(warning.key, warning.key), warning.key, message]):
                 quality.write_string(index, column, text)
             index += 1
     workbook.close()

@@ -33,9 +33,9 @@ from counterpart.enterprise.services import report_target
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import Dimensions, ledger_target
 from counterpart.indicators.models import Assessment
-from counterpart.people.models import Household, VillageAdvancement
+from counterpart.people.models import Household
 from counterpart.people.services import REVEAL_PERMISSION
-from counterpart.projects.models import Project, ProjectStatus
+from counterpart.projects.models import Project, ProjectStatus, VillageAdvancement
 
 _PROGRAM = {Role.PROGRAM_OFFICE: Scope.PROGRAM}
 _PROGRAM_OR_AREA = {Role.PROGRAM_OFFICE: Scope.PROGRAM, Role.RECIPIENT_OFFICE: Scope.AREA}

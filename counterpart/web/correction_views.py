@@ -19,8 +19,10 @@ from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import ledger_reverse
-from counterpart.people.models import Household, VillageAdvancement, VillageComponentKind
-from counterpart.people.services import household_status_set, village_component_update
+from counterpart.people.models import Household
+from counterpart.people.services import household_status_set
+from counterpart.projects.models import VillageAdvancement, VillageComponentKind
+from counterpart.projects.villages import village_component_update
 
 from . import forms
 

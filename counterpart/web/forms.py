@@ -23,7 +23,6 @@ from counterpart.funds.models import FundSource, LedgerTransaction, TransactionK
 from counterpart.intake.workbooks import WORKBOOK
 from counterpart.people.identity import identity_blind_index, identity_parse
 from counterpart.people.models import (
-    ComponentStatus,
     Household,
     Person,
     PovertyCause,
@@ -32,7 +31,7 @@ from counterpart.people.models import (
     Sex,
     TrainingKind,
 )
-from counterpart.projects.models import Project, ProjectCategory
+from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
 # Where projects are carried out and persons registered: counties, townships and villages. Whether

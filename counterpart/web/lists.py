@@ -3,10 +3,11 @@
 Each list is declared once as a ``ListSpec`` (see ``specs.py``); ``list_queryset`` is the only
 place that turns a request into rows, and it starts from ``access.scoping.scoped()``, so a list,
 its pages and its export show exactly the same records. The drill-down contract of the
-dashboard (``?program=<slug>&year=<y>[&year_to=<y2>]&area=<code prefix>``) is understood by every list; each
-list adds its own filters (``?status=``, ``?source=`` …), ``?q=`` searches, ``?sort=`` (``-`` for
-descending) sorts by a whitelisted column, ``?page=`` pages and ``?format=csv|xlsx`` exports
-through the intake exporters.
+dashboard (``?program=<slug>&year=<y>[&year_to=<y2>]&area=<code prefix>``, and ``&pairing=<ids>``
+where the list's records name their pairing) is understood by every list; each list adds its own
+filters (``?status=``, ``?source=`` …), ``?q=`` searches, ``?sort=`` (``-`` for descending) sorts
+by a whitelisted column, ``?page=`` pages and ``?format=csv|xlsx`` exports through the intake
+exporters.
 """
 
 import tempfile
@@ -76,6 +77,8 @@ class ListSpec:
     program: str = "program__slug"
     year: str = "year"
     area: str = ""
+    # ?pairing=<id>[,<id>…]: the records of those pairings (a donor district's figures drill down so).
+    pairing: str = ""
     filters: tuple[Filter, ...] = ()
     search: tuple[str, ...] = ()
     default_sort: str = "-pk"
@@ -105,6 +108,7 @@ class ListSpec:
             drill
             + (("year_to",) if self.year else ())
             + (("figure",) if self.figure_sum else ())
+            + (("pairing",) if self.pairing else ())
             + tuple(f.param for f in self.filters)
         )
 
@@ -171,6 +175,14 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
     if area and spec.area:
         condition &= Q(**{f"{spec.area}__startswith": area}) if _digits(area) else Q(pk__in=[])
         applied["area"] = area
+    pairing = (params.get("pairing") or "").strip()
+    if pairing and spec.pairing:
+        ids = pairing.split(",")
+        if all(_digits(pk) for pk in ids):
+            condition &= Q(**{f"{spec.pairing}__in": [int(pk) for pk in ids]})
+        else:
+            condition &= Q(pk__in=[])
+        applied["pairing"] = pairing
     for item in spec.filters:
         value = (params.get(item.param) or "").strip()
         if value:

@@ -27,7 +27,6 @@ from counterpart.indicators.models import Indicator, ReportedValue
 from counterpart.indicators.unit_labels import unit_label
 from counterpart.people.identity import identity_decrypt
 from counterpart.people.models import (
-    ComponentStatus,
     Household,
     JobPlacement,
     Person,
@@ -36,11 +35,18 @@ from counterpart.people.models import (
     Sex,
     Training,
     TrainingKind,
+)
+from counterpart.people.selectors import project_beneficiaries
+from counterpart.projects.models import (
+    ALLOWED_TRANSITIONS,
+    ComponentStatus,
+    Project,
+    ProjectCategory,
+    ProjectStatus,
     VillageAdvancement,
 )
-from counterpart.people.selectors import project_beneficiaries, village_advanced_in
-from counterpart.projects.models import ALLOWED_TRANSITIONS, Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import project_history, projects_implemented
+from counterpart.projects.village_selectors import village_advanced_in
 
 from . import can
 from .lists import Col, FigureSum, Filter, ListSpec
@@ -204,6 +210,7 @@ PROJECTS = ListSpec(
     model=Project,
     base=lambda qs: qs.select_related("program", "recipient_area"),
     area="recipient_area__code",
+    pairing="pairing",
     filters=(
         Filter("status", _("状态"), "status", lambda: ProjectStatus.choices),
         Filter("category", _("类别"), "category", lambda: ProjectCategory.choices),
@@ -252,6 +259,7 @@ FUNDS = ListSpec(
     # the project by id in a second query, not a join on the id alone (see PEOPLE)
     base=lambda qs: qs.select_related("program", "recipient_area").prefetch_related("project", "postings"),
     area="recipient_area__code",
+    pairing="pairing",
     filters=(
         Filter("source", _("资金来源"), "source", lambda: FundSource.choices),
         Filter("stage", _("环节"), "kind", lambda: TransactionKind.choices),
@@ -304,6 +312,7 @@ PEOPLE = ListSpec(
     program="benefits__program__slug",
     year="benefits__year",
     area="area__code",
+    pairing="benefits__pairing",
     # ?project=<code> (with ?program=): the persons a project reached, from the project's page.
     filters=(
         Filter("sex", _("性别"), "sex", lambda: Sex.choices),
@@ -372,6 +381,7 @@ TRAININGS = ListSpec(
     model=Training,
     base=lambda qs: qs.select_related("program", "place"),
     area="place__code",
+    pairing="pairing",
     filters=(Filter("kind", _("培训类型"), "kind", lambda: TrainingKind.choices),),
     search=("title", "organiser_name"),
     default_sort="start_date",

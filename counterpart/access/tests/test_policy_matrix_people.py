@@ -1,7 +1,8 @@
 """The generated policy test for the people and enterprise actions (``test_policy_matrix`` holds the
 projects, figures, courses and ledger ones, and the world both walk).
 
-Every action × role × target × period × edge it applies to (service, API, web form, import): the
+Every action × role × target × period × edge it applies to (service, API, web form, import; the
+admin edge, on the same fixture, is ``test_policy_matrix_admin``): the
 outcome is compared with the table (``access.policy``), read independently here from the facts of
 the fixture, and a refused action
 must write nothing (not even an audit event). An action is "dated" when the period guard applies
@@ -36,8 +37,10 @@ from counterpart.funds.services import ledger_commit
 from counterpart.intake.services import import_file
 from counterpart.intake.validation import FileRejected
 from counterpart.people import services as people
-from counterpart.people.models import BenefitKind, ComponentStatus, Direction, SecondmentKind, Sex
+from counterpart.people.models import BenefitKind, Direction, SecondmentKind, Sex
 from counterpart.people.tests.factories import household, member, number
+from counterpart.projects import villages
+from counterpart.projects.models import ComponentStatus
 from counterpart.projects.services import project_propose
 from counterpart.registry.models import OrganisationKind
 from counterpart.registry.services import AreaRow, areas_upsert, organisation_create, period_lock, period_unlock
@@ -143,7 +146,7 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
             household=home,
             project=project,
         )
-        advancement = people.village_advancement_start(
+        advancement = villages.village_advancement_start(
             actor=SYSTEM, program=program, village=village, start_year=2009, pairing=pairing
         )
         commitment = ledger_commit(
@@ -257,14 +260,14 @@ def _service(verb: str, actor: Actor, p: Place, year: int, extra: dict) -> Calla
             start_date=date,
             pairing=p.pairing,
         ),
-        "village_advancement_start": lambda: people.village_advancement_start(
+        "village_advancement_start": lambda: villages.village_advancement_start(
             actor=actor,
             program=p.program,
             village=extra["areas"][p.village.code[:9] + "202"],
             start_year=year,
             pairing=p.pairing,
         ),
-        "village_component_update": lambda: people.village_component_update(
+        "village_component_update": lambda: villages.village_component_update(
             actor=actor,
             advancement=p.advancement,
             component="education",

@@ -10,18 +10,17 @@ from pydantic import AliasPath
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.funds.models import LedgerTransaction
 from counterpart.funds.services import ledger_reverse
-from counterpart.people.models import (
+from counterpart.people.models import Household, HouseholdStatus, PovertyStatus
+from counterpart.people.services import household_status_set
+from counterpart.projects.models import (
     ComponentStatus,
-    Household,
-    HouseholdStatus,
-    PovertyStatus,
+    Project,
     VillageAdvancement,
     VillageComponent,
     VillageComponentKind,
 )
-from counterpart.people.selectors import village_advanced_in
-from counterpart.people.services import household_status_set, village_advancement_start, village_component_update
-from counterpart.projects.models import Project
+from counterpart.projects.village_selectors import village_advanced_in
+from counterpart.projects.villages import village_advancement_start, village_component_update
 from counterpart.registry.models import Area, Pairing
 
 from ..common import ERRORS, WRITE_ERRORS, AreaCode, Id, InputSchema, OutSchema, Slug, Year, actor_of, text, user_of

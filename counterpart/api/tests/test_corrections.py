@@ -9,9 +9,11 @@ from counterpart.access.policy import verb_declared
 from counterpart.core.audit import Actor
 from counterpart.funds.models import LedgerTransaction, TransactionKind
 from counterpart.funds.services import ledger_commit
-from counterpart.people.models import ComponentStatus, HouseholdStatus, VillageComponentKind
-from counterpart.people.selectors import villages_advanced
-from counterpart.people.services import household_register, village_advancement_start
+from counterpart.people.models import HouseholdStatus
+from counterpart.people.services import household_register
+from counterpart.projects.models import ComponentStatus, VillageComponentKind
+from counterpart.projects.village_selectors import villages_advanced
+from counterpart.projects.villages import village_advancement_start
 
 pytestmark = pytest.mark.django_db
 

@@ -153,7 +153,11 @@ def test_a_county_office_sees_only_its_own_county(demo_program) -> None:
         if key in {i["key"] for i in data["headline"]}
     }
     assert data["view"]["kind"] == "area"
-    assert [c["code"] for c in data["map"]["counties"]] == [county]
+    # its map: its own county with figures, the prefecture's other counties grey beside it (no figures)
+    own = [c for c in data["map"]["counties"] if not c.get("context")]
+    assert [c["code"] for c in own] == [county] and own[0]["own"]
+    others = [c for c in data["map"]["counties"] if c.get("context")]
+    assert others and all(c["code"][:4] == county[:4] and "funds" not in c and not c.get("url") for c in others)
     assert [c["key"] for c in _chart(data, "beneficiaries_by_county")["categories"]] == [county]
     statuses = _chart(data, "projects_by_status")
     own_projects = Project.objects.filter(program=demo_program, year=YEAR, recipient_area_id=county).count()
@@ -163,7 +167,33 @@ def test_a_county_office_sees_only_its_own_county(demo_program) -> None:
         area = parse_qs(urlsplit(url).query).get("area")
         assert area is None or area[0].startswith(county), url
     map_json = client.get(f"/app/programs/{demo_program.slug}/{YEAR}/map.geojson").json()
-    assert [feature["properties"]["name"] for feature in map_json["features"]] == [county]
+    drawn = [feature["properties"]["name"] for feature in map_json["features"]]
+    assert county in drawn and {code[:4] for code in drawn} == {county[:4]} and len(drawn) > 1
+
+
+@pytest.mark.django_db
+def test_a_county_office_sees_its_townships_figures_beside_its_map(demo_program) -> None:
+    # given the office of one recipient county
+    pairing = _county_pairing(demo_program)
+    county = pairing.recipient_area_id
+    client = _client(Role.RECIPIENT_OFFICE, area=pairing.recipient_area)
+    # when it opens the dashboard
+    data = _data(client, demo_program)
+    townships = data["townships"]
+    # then each township of the county with records is listed by name, with its households and the persons
+    # reached there, which add up to the county's own figures
+    codes = [category["key"] for category in townships["categories"]]
+    assert len(codes) > 1 and all(len(code) == 9 and code.startswith(county) for code in codes)
+    names = dict(Area.objects.filter(code__in=codes).values_list("code", "name_zh"))
+    assert [category["name"] for category in townships["categories"]] == [names[code] for code in codes]
+    series = {item["key"]: item for item in townships["series"]}
+    assert sum(series["households"]["values"]) == Household.objects.filter(village__code__startswith=county).count()
+    assert sum(series["beneficiaries"]["values"]) == beneficiaries_count(demo_program, YEAR, area_code=county)
+    for code, url in zip(codes, series["beneficiaries"]["urls"], strict=True):
+        assert parse_qs(urlsplit(url).query)["area"] == [code]
+    # and a program office, whose map is the whole program's, has no township panel
+    office = _client(Role.PROGRAM_OFFICE, program=demo_program)
+    assert _data(office, demo_program)["townships"] is None
 
 
 @pytest.mark.django_db

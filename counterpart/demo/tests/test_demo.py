@@ -85,12 +85,15 @@ def test_demo_is_idempotent_and_marks_generated_records_illustrative(demo) -> No
     assert Pairing.objects.filter(level=PairingLevel.DISTRICT_COUNTY, program=demo, is_illustrative=False).count() == 0
 
 
-def test_report_text_is_readable(demo) -> None:
+def test_report_text_is_readable_in_either_language(demo) -> None:
     text = _report("--format", "text")
     assert "青岛市—贵州省东西部扶贫协作" in text
-    assert "16,400,000.00" in text
-    assert "more than 50,000" in text
+    assert "财政援助资金：1640万元（资金台账）" in text
     assert "直接受益贫困人口5万余人" in text
+    assert "16,400,000" not in text and "more than" not in text
+    english = _report("--format", "text", "--language", "en")
+    assert "Fiscal aid: 16.4 million yuan" in english and "more than 50,000 persons" in english
+    assert "1640万" not in english
 
 
 def test_admin_lists_the_152_projects_and_every_model_page_renders(demo) -> None:

@@ -90,7 +90,7 @@ def test_figures_from_confirmed_reports_are_reported_and_records_are_registry(
         "source": "registry",
         "breakdown": {"canteen": 3000},
     }
-    assert "纳税 / Taxes paid: 1,234.56 yuan" in report_text(report_book(program, 2009, detail=False))
+    assert "纳税：1234.56元" in report_text(report_book(program, 2009, detail=False))
     # and nothing of 2009 is in 2010
     assert "taxes_paid" not in report_annual(program, 2010).as_json()["indicators"]
 

@@ -1,4 +1,4 @@
-"""Writes for people: registry, benefits, trainings, student aid, secondments, villages.
+"""Writes for people: registry, benefits, trainings, student aid, secondments (villages: projects.villages).
 
 Each service is atomic and audited. Identity numbers are validated (GB 11643), encrypted and
 blind-indexed here and nowhere else; errors name them only masked.
@@ -46,7 +46,6 @@ from .trainings import (
     training_participants_add,
     training_update,
 )
-from .villages import village_advancement_start, village_component_update
 
 __all__ = [
     "HOUSEHOLD_EDITABLE_FIELDS",
@@ -86,6 +85,4 @@ __all__ = [
     "training_create",
     "training_participants_add",
     "training_update",
-    "village_advancement_start",
-    "village_component_update",
 ]

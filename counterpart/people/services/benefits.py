@@ -21,7 +21,7 @@ from ..models import (
     StudentAid,
     Training,
 )
-from ..summary import beneficiary_summary_add, beneficiary_summary_keys_of, beneficiary_summary_refresh
+from ..summary import beneficiary_summary_add, beneficiary_summary_refresh
 from .checks import areas_check, program_pairing_check, program_year_check
 from .staging import PERSON_LOAD_REBUILD_MIN_ROWS
 
@@ -106,7 +106,9 @@ def benefit_record(
                     date=date,
                     year=date.year,
                     area_code=where,
-                    county_code=where[:6],
+                    # The person's county, wherever the benefit reached them: a benefit lives with its
+                    # person (on Citus in the same shard, keyed (person_id, county_code); docs/scale.md).
+                    county_code=member.county_code,
                     is_illustrative=is_illustrative,
                 )
             )
@@ -166,6 +168,18 @@ def benefits_record_bulk(
         touched: set[tuple[int, int, str]] = set()
 
         def flush() -> None:
+            # Each benefit carries its person's county (see benefit_record), read once a batch.
+            counties: dict[int, str] = {}
+            ids = sorted({int(values[0]) for values in batch})  # type: ignore[call-overload]
+            for start in range(0, len(ids), 20_000):
+                counties.update(
+                    Person.objects.filter(pk__in=ids[start : start + 20_000]).values_list("pk", "county_code")
+                )
+            for position, values in enumerate(batch):
+                county = counties.get(values[0])  # type: ignore[call-overload]
+                if county is None:
+                    raise InvalidInput("person_id", values[0], _("没有该人员"))
+                batch[position] = (*values[:9], county, *values[10:])
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     columns = ", ".join(_BENEFIT_COPY_COLUMNS)
@@ -177,7 +191,7 @@ def benefits_record_bulk(
                     [Benefit(**dict(zip(_BENEFIT_COPY_COLUMNS, values, strict=True))) for values in batch],
                     batch_size=2_000,
                 )
-            touched.update(beneficiary_summary_keys_of(program.pk, {(v[0], v[7]) for v in batch}))  # type: ignore[misc]
+            touched.update((program.pk, int(v[7]), str(v[9])) for v in batch)  # type: ignore[call-overload]
             batch.clear()
 
         years_checked: set[int] = set()

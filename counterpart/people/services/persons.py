@@ -26,6 +26,7 @@ from ..identity import (
     identity_mask,
     identity_parse,
 )
+from ..identity_index import identity_index_add, identity_index_add_numbers
 from ..models import (
     Household,
     Person,
@@ -129,11 +130,13 @@ def _person_save(actor: Actor, row: PersonRow, person: Person) -> Person:
         try:
             with transaction.atomic():
                 person.save()
+                identity_index_add([person])  # on Citus: the number's national index row
         except IntegrityError:
             # A concurrent registration of the same number won the race.
             raise _duplicate_error("identity_number", row.identity_number) from None
         if row.relation == Relation.HEAD and row.household is not None:
-            Household.objects.filter(pk=row.household.pk).update(head=person)
+            # By id and county: on Citus the household's key is (id, county_code), one shard's row.
+            Household.objects.filter(pk=row.household.pk, county_code=row.household.county_code).update(head=person)
             row.household.head = person
         audit_record(actor, "person.register", person)
     return person
@@ -204,13 +207,14 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
                         _copy_persons(batch)
                     else:
                         Person.objects.bulk_create(batch, batch_size=2_000)
+                    identity_index_add_numbers(indexes)  # on Citus: the numbers' national index rows
             except IntegrityError:
                 raise InvalidInput("identity_number", "", _("批量登记中有重复的身份证号码")) from None
             batch.clear()
             numbers.clear()
 
         seen: set[str] = set()
-        heads: set[int] = set()
+        heads: set[tuple[int, str]] = set()  # (id, county_code): the household's key on Citus
         areas: set[str] = set()
         for line, row in enumerate(rows, start=1):
             person = _person_build(row, f"row {line}")
@@ -218,7 +222,7 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
                 areas_check(actor=actor, verb="persons_register_bulk", areas=[person.area_id], field=f"row {line}")
                 areas.add(person.area_id)
             if row.relation == Relation.HEAD and row.household is not None:
-                heads.add(row.household.pk)
+                heads.add((row.household.pk, row.household.county_code))
             if person.identity_blind_index:
                 if person.identity_blind_index in seen:
                     raise _duplicate_error(f"row {line}", row.identity_number)
@@ -231,10 +235,16 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
         if batch:
             flush()
         if heads:
-            # The head of each household just given one: a single UPDATE, not one per row.
-            Household.objects.filter(pk__in=heads).update(
+            # The head of each household just given one: a single UPDATE, not one per row. The subquery
+            # names the county as well as the household (a person lives in their household's county):
+            # on Citus it then runs on the household's shard (docs/scale.md, "Joins on the id alone").
+            Household.objects.filter(
+                pk__in={pk for pk, _county in heads}, county_code__in={county for _pk, county in heads}
+            ).update(
                 head=Subquery(
-                    Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+                    Person.objects.filter(
+                        household=OuterRef("pk"), county_code=OuterRef("county_code"), relation=Relation.HEAD
+                    )
                     .order_by("id")
                     .values("pk")[:1]
                 )

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record_bulk
 from counterpart.core.errors import InvalidInput
 from counterpart.registry.models import Area
 
+from ..identity_index import identity_index_add_staged
 from ..models import (
     Household,
     Person,
@@ -42,13 +43,39 @@ class StagedProblem:
     rule: str
 
 
+# The staging table is local (on the coordinator, on Citus) and the persons and households are
+# distributed by county: every rule and write reads them through a subquery that names the staging
+# table only inside ``IN (…)`` — the persons by the file's blind indexes, the households by its
+# numbers — and joins persons to their households on the id *and* the county. Citus runs each such
+# subquery on the shards and hands its rows to the rest of the statement; a join of the staging table
+# to a distributed table on other columns (or a correlated subquery from it) is refused there
+# (docs/scale.md, "The run on a Citus cluster"). On plain PostgreSQL the same statements plan as the
+# semi-joins they are.
+
+
+def _households_named(table: str) -> str:
+    """The households the file names: number, id, village."""
+    household = Household._meta.db_table
+    return f"""SELECT h.number, h.id, h.village_id FROM {household} h
+               WHERE h.number IN (SELECT household_number FROM {table} WHERE household_number <> '')"""
+
+
+def _persons_named(table: str) -> str:
+    """The persons already registered with the file's numbers, with their household's number."""
+    person, household = Person._meta.db_table, Household._meta.db_table
+    return f"""SELECT p.identity_blind_index, p.id, p.name, p.relation, p.area_id,
+                      COALESCE(h.number, '') AS household_number
+               FROM {person} p LEFT JOIN {household} h ON h.id = p.household_id AND h.county_code = p.county_code
+               WHERE p.identity_blind_index IN (SELECT identity_blind_index FROM {table})"""
+
+
 def _stage_sql(table: str) -> dict[str, str]:
-    person, household, area = Person._meta.db_table, Household._meta.db_table, Area._meta.db_table
+    area = Area._meta.db_table
     return {
         "unknown_household": f"""
             SELECT s.row_number, 'household_number', s.household_number FROM {table} s
-            WHERE s.household_number <> ''
-              AND NOT EXISTS (SELECT 1 FROM {household} h WHERE h.number = s.household_number)""",
+            LEFT JOIN ({_households_named(table)}) h ON h.number = s.household_number
+            WHERE s.household_number <> '' AND h.id IS NULL""",
         "unknown_area": f"""
             SELECT s.row_number, 'area', s.area_code FROM {table} s
             WHERE s.household_number = ''
@@ -61,9 +88,8 @@ def _stage_sql(table: str) -> dict[str, str]:
             WHERE nth > 1""",
         "moved": f"""
             SELECT s.row_number, 'household_number', s.household_number FROM {table} s
-            JOIN {person} p ON p.identity_blind_index = s.identity_blind_index
-            LEFT JOIN {household} h ON h.id = p.household_id
-            WHERE COALESCE(h.number, '') <> s.household_number
+            JOIN ({_persons_named(table)}) p ON p.identity_blind_index = s.identity_blind_index
+            WHERE p.household_number <> s.household_number
                OR (s.household_number = '' AND p.area_id <> s.area_code)""",
     }
 
@@ -97,13 +123,13 @@ def persons_stage_messages() -> dict[str, str]:
 
 def persons_stage_classify(table: str) -> tuple[int, int, int]:
     """(new, changed, unchanged) rows of a checked staging table, by identity number."""
-    person = Person._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT count(*) FILTER (WHERE p.id IS NULL),
                        count(*) FILTER (WHERE p.id IS NOT NULL AND (p.name, p.relation) <> (s.name, s.relation)),
                        count(*) FILTER (WHERE p.id IS NOT NULL AND (p.name, p.relation) = (s.name, s.relation))
-                FROM {table} s LEFT JOIN {person} p ON p.identity_blind_index = s.identity_blind_index"""
+                FROM {table} s
+                LEFT JOIN ({_persons_named(table)}) p ON p.identity_blind_index = s.identity_blind_index"""
         )
         new, changed, unchanged = cursor.fetchone()
     return new, changed, unchanged
@@ -183,7 +209,7 @@ def persons_stage_apply(*, actor: Actor, table: str, source: str) -> tuple[int, 
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""SELECT DISTINCT COALESCE(h.village_id, s.area_code) FROM {table} s
-                    LEFT JOIN {household} h ON h.number = s.household_number AND s.household_number <> ''"""
+                    LEFT JOIN ({_households_named(table)}) h ON h.number = s.household_number"""
             )
             areas_check(
                 actor=actor,
@@ -200,8 +226,9 @@ def persons_stage_apply(*, actor: Actor, table: str, source: str) -> tuple[int, 
                 SELECT h.id, s.relation, s.name, s.sex, s.birth_date, COALESCE(h.village_id, s.area_code),
                        left(COALESCE(h.village_id, s.area_code), 6), s.identity_key_id, s.identity_ciphertext,
                        s.identity_blind_index, false
-                FROM {table} s LEFT JOIN {household} h ON h.number = s.household_number AND s.household_number <> ''
-                WHERE NOT EXISTS (SELECT 1 FROM {person} p WHERE p.identity_blind_index = s.identity_blind_index)
+                FROM {table} s LEFT JOIN ({_households_named(table)}) h ON h.number = s.household_number
+                LEFT JOIN ({_persons_named(table)}) p ON p.identity_blind_index = s.identity_blind_index
+                WHERE p.id IS NULL
                 ORDER BY s.row_number"""
         )
         inserted = cursor.rowcount
@@ -218,12 +245,21 @@ def persons_stage_apply(*, actor: Actor, table: str, source: str) -> tuple[int, 
                   AND (p.name, p.relation) <> (s.name, s.relation)"""
         )
         updated = cursor.rowcount
+        # The first head of each household named with one, matched on the household's id and county: on
+        # Citus the subquery runs in the household's shard.
         cursor.execute(
             f"""UPDATE {household} h SET head_id = (
-                    SELECT p.id FROM {person} p WHERE p.household_id = h.id AND p.relation = %s ORDER BY p.id LIMIT 1)
+                    SELECT min(p.id) FROM {person} p
+                    WHERE p.household_id = h.id AND p.county_code = h.county_code AND p.relation = %s)
                 WHERE h.number IN (SELECT household_number FROM {table} WHERE relation = %s)""",
             [Relation.HEAD.value, Relation.HEAD.value],
         )
+        try:
+            with transaction.atomic():
+                identity_index_add_staged(table)  # on Citus: the new numbers' national index rows
+        except IntegrityError:
+            # A number of the file registered meanwhile in another county (the index's key refused it).
+            raise InvalidInput("identity_number", "", _("导入期间人员登记发生了变化，请重新导入")) from None
     if (inserted, updated) != (new, changed):
         # Another session registered or changed some of these persons since they were classified.
         raise InvalidInput("identity_number", "", _("导入期间人员登记发生了变化，请重新导入"))

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from counterpart.demo.loader import DEMO_SLUG
-from counterpart.people.models import Benefit, Household, Person, StudentAid, Training, VillageAdvancement
+from counterpart.people.models import Benefit, Household, Person, StudentAid, Training
+from counterpart.projects.models import VillageAdvancement
 
 # The tests read a module-wide fixture; the marker makes pytest-django create the test database.
 pytestmark = pytest.mark.django_db

@@ -12,14 +12,12 @@ from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
 from counterpart.core.models import AuditEvent
 from counterpart.people.models import (
-    ComponentStatus,
     Direction,
     HouseholdStatus,
     PovertyStatus,
     Secondment,
     SecondmentKind,
     TrainingParticipant,
-    VillageComponent,
 )
 from counterpart.people.services import (
     household_register,
@@ -27,8 +25,6 @@ from counterpart.people.services import (
     secondment_record,
     training_create,
     training_participants_add,
-    village_advancement_start,
-    village_component_update,
 )
 from counterpart.registry.services import period_lock
 
@@ -48,11 +44,8 @@ def certified(program, pairing, areas, actor):
         actor=actor, program=program, kind="labour_transfer", title="电焊", place=areas["520422"], start_date=DAY,
         end_date=DAY, pairing=pairing,
     )  # fmt: skip
-    advancement = village_advancement_start(
-        actor=actor, program=program, village=areas["520422100201"], start_year=2009, pairing=pairing
-    )
     period_lock(actor=actor, program=program, year=2009, reason="核定")
-    return home, person, course, advancement
+    return home, person, course
 
 
 def _refused_by_the_lock(call) -> None:
@@ -64,19 +57,10 @@ def _refused_by_the_lock(call) -> None:
 
 
 def test_the_dated_people_writes_ask_the_lock_even_for_a_system_process(certified, program, pairing, areas, actor):
-    home, person, course, advancement = certified
+    home, person, course = certified
     _refused_by_the_lock(lambda: training_participants_add(actor=actor, training=course, persons=[person]))
     _refused_by_the_lock(
         lambda: household_status_set(actor=actor, household=home, year=2009, status=PovertyStatus.LIFTED)
-    )
-    _refused_by_the_lock(
-        lambda: village_component_update(
-            actor=actor,
-            advancement=advancement,
-            component="education",
-            status=ComponentStatus.COMPLETE,
-            completed_on=DAY,
-        )
     )
     _refused_by_the_lock(
         lambda: secondment_record(
@@ -87,7 +71,6 @@ def test_the_dated_people_writes_ask_the_lock_even_for_a_system_process(certifie
     )  # fmt: skip
     assert not TrainingParticipant.objects.exists() and not Secondment.objects.exists()
     assert HouseholdStatus.objects.get(household=home).status == PovertyStatus.REGISTERED
-    assert not VillageComponent.objects.filter(status=ComponentStatus.COMPLETE).exists()
 
 
 def test_the_registry_is_the_countys_within_its_area(program, pairing, areas, actor):

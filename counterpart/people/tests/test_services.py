@@ -13,13 +13,11 @@ from counterpart.people.identity import identity_blind_index, identity_decrypt, 
 from counterpart.people.models import (
     Benefit,
     BenefitKind,
-    ComponentStatus,
     Person,
     Relation,
     Sex,
     StudentAid,
     TrainingKind,
-    VillageComponentKind,
 )
 from counterpart.people.services import (
     PersonRow,
@@ -31,11 +29,8 @@ from counterpart.people.services import (
     student_aid_grant,
     training_create,
     training_participants_add,
-    village_advancement_start,
-    village_component_update,
 )
 from counterpart.projects.services import project_propose
-from counterpart.registry.services import AreaRow, areas_upsert
 from counterpart.reports.annual import report_annual
 
 from .factories import household, member, number
@@ -277,54 +272,6 @@ def test_training_counts_registered_and_reported_apart(actor, program, areas, ho
     assert figures["labour_transferred"] == {"value": 80, "unit": "persons", "source": "reported"}
     assert figures["training_courses"] == {"value": 2, "unit": "count", "source": "registry"}
     assert figures["beneficiaries"]["value"] == 1
-
-
-def test_a_village_is_advanced_when_all_five_components_are_complete(actor, program, pairing, areas, village) -> None:
-    advancement = village_advancement_start(actor=actor, program=program, village=village, start_year=2009)
-    project = _projects(program, pairing, areas, actor, count=1)[0]
-    kinds = VillageComponentKind.values
-    for kind in kinds[:-1]:
-        village_component_update(
-            actor=actor,
-            advancement=advancement,
-            component=kind,
-            status=ComponentStatus.COMPLETE,
-            completed_on=DAY,
-            projects=[project],
-        )
-    assert selectors.villages_advanced(program, 2009) == 0
-    village_component_update(
-        actor=actor, advancement=advancement, component=kinds[-1], status=ComponentStatus.COMPLETE, completed_on=DAY
-    )
-    assert selectors.villages_advanced(program, 2009) == 1
-    assert selectors.villages_advanced(program, 2010) == 0
-    with pytest.raises(InvalidInput):
-        village_component_update(
-            actor=actor, advancement=advancement, component=kinds[0], status=ComponentStatus.COMPLETE
-        )
-
-
-def test_a_project_elsewhere_cannot_deliver_a_village_component(actor, program, areas, village) -> None:
-    areas_upsert(actor=actor, rows=[AreaRow("520402001", "镇"), AreaRow("520402001200", "村")], source="test")
-    other = project_propose(
-        actor=actor,
-        program=program,
-        code="X-1",
-        title_zh="项目",
-        category="village_road",
-        recipient_area=areas["520402"],
-        year=2009,
-        budget_fen=1_00,
-    )
-    advancement = village_advancement_start(actor=actor, program=program, village=village, start_year=2009)
-    with pytest.raises(InvalidInput):
-        village_component_update(
-            actor=actor,
-            advancement=advancement,
-            component="production",
-            status=ComponentStatus.IN_PROGRESS,
-            projects=[other],
-        )
 
 
 def test_rekey_command_reports_what_it_did(actor, home, settings) -> None:

@@ -116,6 +116,37 @@ def test_the_summary_adds_up_across_counties_by_the_persons_own_county(actor, pr
     assert beneficiaries_count_summarised(program.pk, 2009) == selectors.beneficiaries_count(program, 2009) == 2
 
 
+def test_a_benefit_reached_elsewhere_lives_in_its_persons_county(actor, program, areas, home) -> None:
+    """``county_code`` is the person's county on every write path, ``area_code`` where it reached them: the
+    benefit is keyed with its person on Citus, ``(person_id, county_code)`` (docs/scale.md)."""
+    from counterpart.people.models import Benefit
+
+    person = member(actor, home, 41)  # of 520422
+    benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=DAY, person=person, area=areas["520402"])
+    benefits_record_bulk(
+        actor=actor,
+        program=program,
+        rows=[BenefitRow(person.pk, "520402", BenefitKind.OTHER, datetime.date(2010, 1, 5))],
+        source="test",
+    )
+    rows = Benefit.objects.filter(person=person).order_by("year").values_list("year", "area_code", "county_code")
+    assert list(rows) == [(2009, "520402", "520422"), (2010, "520402", "520422")]
+    assert _stored(program) == {(2009, "520422"): 1, (2010, "520422"): 1}
+    assert beneficiary_summary_mismatches() == []
+
+
+def test_a_bulk_benefit_of_an_unknown_person_is_refused(actor, program) -> None:
+    from counterpart.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        benefits_record_bulk(
+            actor=actor,
+            program=program,
+            rows=[BenefitRow(987_654, "520422100201", BenefitKind.OTHER, datetime.date(2010, 1, 5))],
+            source="test",
+        )
+
+
 def test_refresh_repairs_a_tampered_key_and_drops_an_empty_one(actor, program, project, home) -> None:
     person = member(actor, home, 31)
     benefit_record(actor=actor, program=program, kind=BenefitKind.PROJECT, date=DAY, person=person, project=project)

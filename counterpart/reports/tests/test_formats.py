@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from pdfminer.high_level import extract_text
 
 from counterpart.reports.book import report_book
@@ -28,18 +29,28 @@ def test_pdf_holds_the_chinese_program_name_and_the_figures(demo_program) -> Non
     assert "152" in text
 
 
-def test_xlsx_cells_hold_numbers_not_strings(demo_program) -> None:
+def test_xlsx_cells_hold_numbers_not_strings_in_one_language(demo_program) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx(report_book(demo_program, 2009))))
-    assert workbook.sheetnames[:2] == ["概要 Summary", "全项目 Program"]
-    sheet = workbook["全项目 Program"]
+    assert workbook.sheetnames == ["概要", "全项目", "按受援地区", "按结对", "数据质量"]
+    sheet = workbook["全项目"]
     assert sheet.freeze_panes == "B2"
+    assert [cell.value for cell in sheet[1]][:6] == ["指标", "代码", "数值", "计量单位", "限定", "来源"]
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
     fiscal = rows["fiscal_aid"][2]
     assert fiscal.value == 16_400_000 and isinstance(fiscal.value, int)
     assert fiscal.number_format == "#,##0.00"
+    assert rows["fiscal_aid"][0].value == "财政援助资金" and rows["fiscal_aid"][3].value == "元"
     assert rows["projects"][2].value == 152
-    assert rows["beneficiaries"][2].value == 50_000 and rows["beneficiaries"][5].value == "上报数 reported"
-    assert "By area" in " ".join(workbook.sheetnames) and "By pairing" in " ".join(workbook.sheetnames)
+    beneficiaries = [cell.value for cell in rows["beneficiaries"][2:6]]
+    assert beneficiaries == [50_000, "人", "余", "上报数"]
+    # and in English, the same numbers under English words
+    with translation.override("en"):
+        english = openpyxl.load_workbook(io.BytesIO(report_xlsx(report_book(demo_program, 2009))))
+    assert english.sheetnames == ["Summary", "Whole program", "By area", "By pairing", "Data quality"]
+    rows = {row[1].value: row for row in english["Whole program"].iter_rows(min_row=2)}
+    assert [cell.value for cell in rows["beneficiaries"][2:6]] == [50_000, "persons", "more than", "reported"]
+    texts = [cell.value for ws in english for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not [text for text in texts if "上报数" in text or "资金台账" in text or "年度报告" in text]
 
 
 def test_report_command_writes_every_format(demo_program, tmp_path: Path) -> None:

@@ -439,9 +439,9 @@ def test_yearbook_entries_enter_through_the_intake_and_come_back_from_the_report
     assert (("shandong-chongqing", 2014, None), "road_km", "pairing_exceeds_program") in checks
     # and the text report names the parts and says which total is derived
     text = io.StringIO()
-    call_command("report", program="shandong-chongqing", year=2014, format="text", stdout=text)
-    assert "purpose / relocation: 32,400,000.00" in text.getvalue()
-    assert "fiscal_aid: 46,285,714.29（推算 derived, not published）" in text.getvalue()
+    call_command("report", program="shandong-chongqing", year=2014, format="text", language="en", stdout=text)
+    assert "purpose / relocation: 32.4 million yuan" in text.getvalue()
+    assert "Fiscal aid: 46.29 million yuan (derived, not published)" in text.getvalue()
 
 
 @pytest.mark.django_db

@@ -32,9 +32,9 @@ from counterpart.people.services import (
     household_register,
     person_register,
     training_create,
-    village_advancement_start,
 )
 from counterpart.projects.services import project_attachment_add, project_propose
+from counterpart.projects.villages import village_advancement_start
 from counterpart.registry.models import OrganisationKind, PairingLevel
 from counterpart.registry.services import AreaRow, areas_upsert, organisation_create, pairing_create, program_create
 

@@ -1,10 +1,10 @@
 """Every domain action is reachable by the person who takes it: each is called from a web view, an API
 router or an import kind, or is listed below as deliberately internal, with the reason (issue 18).
 
-An action is a public function of an app's ``services`` module (or package) whose first parameter is
-``actor``. "Called from" is read from the source: a call by that name in a module of
-``counterpart/web``, ``counterpart/api/routers`` or ``counterpart/intake`` (the import kinds and
-the intake's own services).
+An action is a public function of an app's ``services`` module (or package), or of another action
+module listed below, whose first parameter is ``actor``. "Called from" is read from the source: a
+call by that name in a module of ``counterpart/web``, ``counterpart/api/routers`` or
+``counterpart/intake`` (the import kinds and the intake's own services).
 """
 
 import ast
@@ -43,8 +43,12 @@ INTERNAL: dict[str, str] = {
 PENDING: dict[str, str] = {}
 
 
+# Action modules outside an app's ``services``: the projects app's village advancement, kept beside it.
+OTHER_ACTION_MODULES = ("counterpart.projects.villages",)
+
+
 def _service_modules() -> list[str]:
-    names = []
+    names = list(OTHER_ACTION_MODULES)
     for app in sorted(p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith("_")):
         if (ROOT / app / "services.py").exists():
             names.append(f"counterpart.{app}.services")

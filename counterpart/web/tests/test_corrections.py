@@ -10,9 +10,11 @@ from counterpart.access.models import Role
 from counterpart.core.audit import Actor
 from counterpart.funds.models import FundSource, LedgerTransaction
 from counterpart.funds.services import ledger_commit
-from counterpart.people.models import HouseholdStatus, VillageComponentKind
-from counterpart.people.selectors import villages_advanced
-from counterpart.people.services import household_register, village_advancement_start
+from counterpart.people.models import HouseholdStatus
+from counterpart.people.services import household_register
+from counterpart.projects.models import VillageComponentKind
+from counterpart.projects.village_selectors import villages_advanced
+from counterpart.projects.villages import village_advancement_start
 from counterpart.registry.models import Area
 
 from .conftest import World

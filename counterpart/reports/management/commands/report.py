@@ -1,4 +1,9 @@
-"""``counterpart report --program P --year Y [--to-year Y2] --format json|text|xlsx|pdf|html [--output F]``."""
+"""``counterpart report --program P --year Y [--to-year Y2] --format json|text|xlsx|pdf|html [--language zh|en]
+[--output F]``.
+
+The text, HTML and PDF reports are in one language: Chinese by default (as the web is), English with
+``--language en``. JSON keeps its keys and both narratives (a contract other systems read).
+"""
 
 import json
 from pathlib import Path
@@ -6,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from counterpart.registry.models import Program
 from counterpart.reports.book import report_book
@@ -15,6 +22,7 @@ from counterpart.reports.text import report_text
 from counterpart.reports.xlsx import report_xlsx
 
 BINARY_FORMATS = {"xlsx", "pdf"}
+LANGUAGES = {"zh": "zh-hans", "en": "en"}
 
 
 class Command(BaseCommand):
@@ -26,15 +34,25 @@ class Command(BaseCommand):
         parser.add_argument("--to-year", type=int, default=None, help="last year of a cumulative report")
         parser.add_argument("--format", choices=["json", "text", "xlsx", "pdf", "html"], default="text")
         parser.add_argument("--output", type=Path, default=None, help="file to write (xlsx/pdf: default ./report-…)")
+        parser.add_argument(
+            "--language",
+            choices=sorted(LANGUAGES),
+            default="zh",
+            help="language of the text, html and pdf reports (default zh)",
+        )
         parser.add_argument("--summary", action="store_true", help="program-wide figures only (no areas, pairings)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(LANGUAGES[options["language"]]):
+            self._write(options)
+
+    def _write(self, options: dict[str, Any]) -> None:
         program = Program.objects.filter(slug=options["program"]).first()
         if program is None:
-            raise CommandError(f"协作项目不存在 No program with slug “{options['program']}”.")
+            raise CommandError(_("没有这个协作项目：%(slug)s") % {"slug": options["program"]})
         year, year_to, kind = options["year"], options["to_year"], options["format"]
         if year_to is not None and year_to < year:
-            raise CommandError(f"--to-year {year_to} 早于 precedes --year {year}")
+            raise CommandError(_("--to-year %(to)s 早于 --year %(year)s") % {"to": year_to, "year": year})
         book = report_book(program, year, year_to, detail=not options["summary"])
         if kind == "json":
             # The stable contract (program, year, indicators) plus areas, pairings, warnings, narrative.
@@ -55,4 +73,4 @@ class Command(BaseCommand):
             self.stdout.write(data, ending="")
             return
         output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        self.stdout.write(f"已写入 Written: {output}")
+        self.stdout.write(_("已写入：%(path)s") % {"path": output})

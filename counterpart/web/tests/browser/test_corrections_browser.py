@@ -15,8 +15,9 @@ from counterpart.demo.accounts import demo_accounts_ensure
 from counterpart.demo.loader import demo_load
 from counterpart.funds.models import FundSource
 from counterpart.funds.services import ledger_commit
-from counterpart.people.models import ComponentStatus, Household, HouseholdStatus, VillageAdvancement
-from counterpart.people.services import village_advancement_start, village_component_update
+from counterpart.people.models import Household, HouseholdStatus
+from counterpart.projects.models import ComponentStatus, VillageAdvancement
+from counterpart.projects.villages import village_advancement_start, village_component_update
 from counterpart.registry.models import Area, AreaLevel, Pairing
 from counterpart.registry.services import AreaRow, areas_upsert
 

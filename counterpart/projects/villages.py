@@ -1,4 +1,8 @@
-"""Village advancement: a village's five components, started and completed."""
+"""Village advancement: a village's five components, started and completed. Atomic and audited.
+
+The actions ask the one policy (verbs declared in ``village_policy``) and the period guard, like
+every other action; a component is delivered by projects of the advancement's program.
+"""
 
 import datetime
 from collections.abc import Sequence
@@ -6,19 +10,19 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from counterpart.access.policy import Target, policy_check
 from counterpart.core.audit import Actor, audit_record, snapshot
 from counterpart.core.errors import InvalidInput
-from counterpart.projects.models import Project
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 from counterpart.registry.services import period_lock_check
 
-from ..models import (
-    ComponentStatus,
-    VillageAdvancement,
-    VillageComponent,
-    VillageComponentKind,
-)
-from .checks import areas_check, program_pairing_check, program_year_check
+from .models import ComponentStatus, Project, VillageAdvancement, VillageComponent, VillageComponentKind
+
+
+def _village_target(program_id: int, village_code: str, pairing: Pairing | None) -> Target:
+    return Target(
+        program=program_id, area=village_code, donor_area=pairing.donor_area_id if pairing is not None else None
+    )
 
 
 def village_advancement_start(
@@ -33,17 +37,14 @@ def village_advancement_start(
     """Take on a development-oriented village: its five components start as planned."""
     if village.level != AreaLevel.VILLAGE:
         raise InvalidInput("village", village.code, _("整村推进的对象应为村级区划"))
-    program_year_check(program, start_year, "start_year")
-    program_pairing_check(program, pairing)
+    if start_year < program.start_year or (program.end_year is not None and start_year > program.end_year):
+        raise InvalidInput("start_year", start_year, _("年份不在协作项目的期限内"))
+    period_lock_check(program, start_year, field="start_year")
+    if pairing is not None and pairing.program_id != program.id:
+        raise InvalidInput("pairing", pairing.pk, _("结对关系不属于该协作项目"))
     with transaction.atomic():
-        areas_check(
-            actor=actor,
-            verb="village_advancement_start",
-            areas=[village.code],
-            program=program.pk,
-            pairing=pairing,
-            field="village",
-        )
+        target = _village_target(program.pk, village.code, pairing)
+        policy_check(actor, "village_advancement_start", target, area_field="village")
         if VillageAdvancement.objects.filter(program=program, village=village).exists():
             raise InvalidInput("village", village.code, _("该村已列入本协作项目的整村推进"))
         advancement = VillageAdvancement.objects.create(
@@ -86,14 +87,8 @@ def village_component_update(
     with transaction.atomic():
         years = {completed_on.year} if completed_on is not None else set()
         record = VillageComponent.objects.select_for_update().get(advancement=advancement, component=component)
-        areas_check(
-            actor=actor,
-            verb="village_component_update",
-            areas=[advancement.village_id],
-            program=advancement.program_id,
-            pairing=advancement.pairing,
-            field="village",
-        )
+        target = _village_target(advancement.program_id, advancement.village_id, advancement.pairing)
+        policy_check(actor, "village_component_update", target, area_field="village")
         if record.completed_on is not None:
             years.add(record.completed_on.year)  # un-completing a component changes its year too
         period_lock_check(advancement.program_id, *years, field="completed_on")
