@@ -318,3 +318,31 @@ def test_a_number_in_another_column_is_masked_in_the_errors_kept_on_the_batch(di
     assert all(number not in texts for number in numbers)
     assert f"{numbers[0][:6]}***********{numbers[0][-1]}" in texts
     assert _valid_numbers_in_database() == []
+
+
+@pytest.mark.django_db
+def test_the_migration_masks_numbers_already_saved_in_batches_errors() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from counterpart.intake.models import ImportBatch
+    from counterpart.people.identity import identity_check_character
+
+    body = "52040219850101123"
+    number = body + identity_check_character(body)
+    saved = ImportBatch.objects.create(
+        kind="persons",
+        file_name="old.csv",
+        file_sha256="0" * 64,
+        errors=[{"row": 3, "field": "name", "value": f"{number},张三", "message": "姓名过长"}],
+    )
+    untouched = ImportBatch.objects.create(kind="persons", file_name="ok.csv", file_sha256="1" * 64, errors=[])
+
+    migration = importlib.import_module("counterpart.intake.migrations.0006_batch_errors_masked")
+    migration.batch_errors_mask(apps, None)
+
+    kept = ImportBatch.objects.get(pk=saved.pk).errors
+    assert number not in str(kept)
+    assert kept[0]["row"] == 3 and kept[0]["value"].endswith(",张三")
+    assert ImportBatch.objects.get(pk=untouched.pk).errors == []
