@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 
+from .audit_labels import ENTITIES, VERBS
 from .models import AuditEvent
 
 
@@ -65,6 +66,15 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def audit_action_check(action: str) -> None:
+    """Audit actions are a closed vocabulary, ``<entity>.<verb>`` with both parts named in
+    core/audit_labels.py: an action nobody listed would be a row no page can name or filter on, so it
+    is refused where it is written (the change it records rolls back with it)."""
+    entity, _dot, verb = action.partition(".")
+    if entity not in ENTITIES or verb not in VERBS:
+        raise ValueError(f"unknown audit action {action!r}: name its entity and verb in core/audit_labels.py")
+
+
 def audit_record(
     actor: Actor,
     action: str,
@@ -77,6 +87,7 @@ def audit_record(
     """Write one audit event. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
+    audit_action_check(action)
     return AuditEvent.objects.create(
         actor=actor.db_user,
         actor_label=actor.label[:150],
@@ -96,6 +107,7 @@ def audit_record_bulk(
     """One audit event for a bulk operation (a file load): what was loaded, how many rows."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_bulk must be called inside transaction.atomic()")
+    audit_action_check(action)
     return AuditEvent.objects.create(
         actor=actor.db_user,
         actor_label=actor.label[:150],

@@ -34,11 +34,18 @@ def yuan_to_fen(value: object, field: str = "amount") -> int:
             multiplier = factor
             break
     try:
-        amount = Decimal(text) * multiplier
+        parsed = Decimal(text)
     except (InvalidOperation, ValueError):
         raise InvalidInput(field, value, _("不是有效的金额")) from None
-    if not amount.is_finite():
+    if not parsed.is_finite():
         raise InvalidInput(field, value, _("不是有效的金额"))
+    # Bounded before any arithmetic: an exponent past the context's (9999999999999991e30999999, found by the
+    # import fuzz) makes the multiplication raise decimal.Overflow, and a tiny one rounds to 0 fen.
+    if parsed.adjusted() > 20:
+        raise InvalidInput(field, value, _("金额超出上限（十万亿元）"))
+    if parsed and parsed.adjusted() + multiplier.adjusted() < -2:
+        raise InvalidInput(field, value, _("金额最小单位为分（两位小数）"))
+    amount = parsed * multiplier
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise InvalidInput(field, value, _("金额最小单位为分（两位小数）"))

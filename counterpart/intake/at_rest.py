@@ -10,7 +10,9 @@ into a file on disk. A sealed upload is kept for a re-run or the error workbook 
 
 The spool of pass 1 (``SealedSpool``) is sealed under a random key that lives only in the importing
 process's memory: a killed import leaves ciphertext nobody can read, which the sweep removes too (its
-name carries the process id). The worker sweeps when idle; ``check-integrity`` sweeps and reports.
+name carries the process id). On PostgreSQL persons are staged in a table instead (staged.py): it holds
+numbers sealed, and is dropped when its batch is written, refused or fails; the sweep drops any an
+ended batch left. The worker sweeps when idle; ``check-integrity`` sweeps and reports.
 """
 
 import contextlib
@@ -212,15 +214,44 @@ def upload_directory() -> Path:
     return Path(settings.MEDIA_ROOT) / "uploads"
 
 
+def stage_tables_ended() -> list[str]:
+    """PostgreSQL staging tables (``intake_stage_<batch id>``) of batches that ended or are gone.
+
+    A staging table holds a file's rows as staged (names, birth dates, identity numbers sealed, blind
+    indexes, masks) until its batch is written or refused; one whose batch ended (a failure the drop
+    did not reach, a killed batch marked invalid later) is never read again. Batches still queued,
+    validating or writing keep theirs: a killed one resumes from it.
+    """
+    from django.db import connection
+
+    from .models import BatchStatus, ImportBatch
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'intake\\_stage\\_%%'")
+        names = [row[0] for row in cursor.fetchall()]
+    running = (BatchStatus.QUEUED, BatchStatus.VALIDATING, BatchStatus.WRITING)
+    open_ids = set(ImportBatch.objects.filter(status__in=running).values_list("id", flat=True))
+    return [name for name in names if name.rsplit("_", 1)[1].isdigit() and int(name.rsplit("_", 1)[1]) not in open_ids]
+
+
 def leftovers_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Remove what imports left: spools of dead processes, uploads of ended batches past retention.
+    """Remove what imports left: spools of dead processes, uploads of ended batches past retention,
+    staging tables of ended batches (PostgreSQL).
 
     Clear uploads (written before sealing existed) of ended batches are removed at once; of open
     batches they are sealed in place. Returns how many of each were removed or sealed.
     """
+    from django.db import connection
+
     from .models import BatchStatus, ImportBatch
 
-    removed = {"spools": 0, "uploads": 0, "sealed": 0}
+    removed = {"spools": 0, "uploads": 0, "sealed": 0, "stages": 0}
+    for table in stage_tables_ended():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+        removed["stages"] += 1
     for spool in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*{SPOOL_SUFFIX}"):
         pid_text = spool.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
         if not pid_text.isdigit() or not _process_alive(int(pid_text)):

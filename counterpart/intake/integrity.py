@@ -8,15 +8,13 @@ county code of persons and households is also what a county office's scope is ma
 
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Left
 
 from counterpart.integrity.checks import IntegrityCheck, Severity, integrity_check_register, integrity_sweeper_register
 from counterpart.people.models import Household, Person, Relation
 
-from .at_rest import leftovers_sweep
-from .models import BatchStatus, ImportBatch
+from .at_rest import leftovers_sweep, stage_tables_ended
 
 
 def _persons_county_not_their_area() -> list[Any]:
@@ -57,21 +55,6 @@ def _household_heads_not_members() -> list[Any]:
         .exclude(head__household_id=F("id"), head__relation=Relation.HEAD)
         .values_list("number")[:20]
     )
-
-
-def _stage_tables_without_open_batch() -> list[Any]:
-    """Staging tables of batches that are finished (or gone): left behind by a crash, safe to drop."""
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'intake\\_stage\\_%%'")
-        names = [row[0] for row in cursor.fetchall()]
-    open_ids = set(
-        ImportBatch.objects.filter(status__in=[BatchStatus.VALIDATING, BatchStatus.WRITING]).values_list(
-            "id", flat=True
-        )
-    )
-    return [name for name in names if int(name.rsplit("_", 1)[1]) not in open_ids]
 
 
 for check in (
@@ -115,7 +98,7 @@ for check in (
         Severity.WARNING,
         "导入中断后遗留的暂存表",
         "staging tables of imports that are no longer running",
-        _stage_tables_without_open_batch,
+        stage_tables_ended,
     ),
 ):
     integrity_check_register(check)

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from counterpart.core.audit import Actor
@@ -331,7 +331,18 @@ def _attempt_counted(batch: ImportBatch) -> bool:
 def _batch_fail(batch: ImportBatch, reason_zh: str, reason_en: str) -> ImportResult:
     """Mark a batch failed with its reason (shown on its page); nothing of it was written."""
     failure = RowError(batch.file_name, 1, "", "", f"导入失败：{reason_zh}", f"the import failed: {reason_en}")
-    return batch_finish_invalid(batch, [failure], status=BatchStatus.FAILED)
+    result = batch_finish_invalid(batch, [failure], status=BatchStatus.FAILED)
+    if connection.vendor == "postgresql":
+        # Its staged rows (names, birth dates, sealed numbers) are not kept for a batch that is not
+        # resumed: a re-run stages the file again. Dropped after the batch is marked, so a broken
+        # connection leaves the table to the sweep (at_rest.leftovers_sweep) rather than the batch open.
+        from .staged import stage_drop
+
+        try:
+            stage_drop(batch)
+        except DatabaseError:
+            logger.warning("import batch #%s: staging table left for the sweep", batch.pk)
+    return result
 
 
 def batch_claim_abandoned(grace_seconds: float | None = None) -> ImportBatch | None:

@@ -4,12 +4,12 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped
 from counterpart.core.numbers import count_text, yuan_text
+from counterpart.dashboard.labels import pick
 from counterpart.enterprise.models import (
     CooperationAgreement,
     EnterpriseReport,
@@ -58,7 +58,7 @@ def _yuan(fen: int | None) -> str:
 
 
 def _area(area: Any) -> str:
-    return "" if area is None else f"{area.name_zh} {area.code}"
+    return "" if area is None else f"{pick(area.name_zh, area.name_en)} {area.code}"
 
 
 def _indicator_name(value: Any) -> str:
@@ -67,8 +67,7 @@ def _indicator_name(value: Any) -> str:
         names = Indicator.objects.filter(key=value.indicator_key).values_list("name_zh", "name_en").first()
         value.indicator_name_zh, value.indicator_name_en = names or (None, None)
     zh = value.indicator_name_zh or value.indicator_key
-    en = value.indicator_name_en
-    return (en or zh) if (get_language() or "zh-hans").startswith("en") else zh
+    return pick(zh, value.indicator_name_en or "")
 
 
 def _ledger_amount(record: LedgerTransaction) -> str:
@@ -227,7 +226,7 @@ PROJECTS = ListSpec(
         Col("status", _("状态"), lambda p: p.get_status_display(), sort="status"),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda p: p.program.name_zh),
+        Col("program", _("协作项目"), lambda p: pick(p.program.name_zh, p.program.name_en)),
         Col("code", _("项目编号"), lambda p: p.code),
         Col("title_zh", _("项目名称"), lambda p: p.title_zh),
         Col("title_en", _("英文名称"), lambda p: p.title_en),
@@ -277,7 +276,7 @@ FUNDS = ListSpec(
         Col("description", _("摘要"), lambda t: t.description),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda t: t.program.name_zh),
+        Col("program", _("协作项目"), lambda t: pick(t.program.name_zh, t.program.name_en)),
         Col("kind", _("环节"), lambda t: t.get_kind_display()),
         Col("date", _("日期"), lambda t: t.date.isoformat()),
         Col("source", _("资金来源"), lambda t: t.get_source_display()),
@@ -393,7 +392,7 @@ TRAININGS = ListSpec(
         Col("reported", _("上报参训人数"), lambda t: t.reported_participants or ""),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda t: t.program.name_zh),
+        Col("program", _("协作项目"), lambda t: pick(t.program.name_zh, t.program.name_en)),
         Col("title", _("培训名称"), lambda t: t.title),
         Col("kind", _("培训类型"), lambda t: t.get_kind_display()),
         Col("place", _("培训地点"), lambda t: _area(t.place)),
@@ -500,7 +499,7 @@ EVENTS = ListSpec(
         Col("orders", _("签约订单"), lambda e: _yuan(e.order_value_fen), sort="order_value_fen"),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda e: e.program.name_zh),
+        Col("program", _("协作项目"), lambda e: pick(e.program.name_zh, e.program.name_en)),
         Col("title", _("活动名称"), lambda e: e.title),
         Col("kind", _("活动类型"), lambda e: e.get_kind_display()),
         Col("place", _("地点"), lambda e: e.place),
@@ -538,7 +537,7 @@ INDICATORS = ListSpec(
         Col("citation", _("出处"), lambda v: v.citation),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("program", _("协作项目"), lambda v: pick(v.program.name_zh, v.program.name_en)),
         Col("indicator", _("指标"), _indicator_name),
         Col("year", _("年度"), lambda v: v.year if not v.year_to else f"{v.year}–{v.year_to}"),
         Col("area", _("地区"), lambda v: _area(v.area)),
@@ -559,11 +558,11 @@ VILLAGES = ListSpec(
     default_sort="village_id",
     columns=(
         Col("village", _("村"), lambda v: _area(v.village), sort="village_id", link=True),
-        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("program", _("协作项目"), lambda v: pick(v.program.name_zh, v.program.name_en)),
         Col("start_year", _("开始年度"), lambda v: v.start_year, sort="start_year"),
     ),
     detail_fields=(
-        Col("program", _("协作项目"), lambda v: v.program.name_zh),
+        Col("program", _("协作项目"), lambda v: pick(v.program.name_zh, v.program.name_en)),
         Col("village", _("村"), lambda v: _area(v.village)),
         Col("pairing", _("结对关系"), lambda v: v.pairing or ""),
         Col("start_year", _("开始年度"), lambda v: v.start_year),

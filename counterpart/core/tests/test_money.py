@@ -53,3 +53,21 @@ def test_yuan_to_fen_refuses_floats() -> None:
 def test_fen_round_trips_through_yuan_text(fen: int) -> None:
     assert yuan_to_fen(str(fen_to_yuan(fen))) == fen
     assert yuan_to_fen(format_yuan(fen)) == fen
+
+
+@pytest.mark.parametrize("text", ["9999999999999991e30999999", "1e1000000", "-1E999999999"])
+def test_an_exponent_past_the_decimal_context_is_refused_not_raised(text: str) -> None:
+    # The import fuzz (seed 1609, file 798): the multiplication raised decimal.Overflow out of the reader.
+    with pytest.raises(InvalidInput):
+        yuan_to_fen(text, field="budget")
+
+
+@pytest.mark.parametrize("text", ["1e-30999999", "0.001", "0.0000001万"])
+def test_an_amount_finer_than_a_fen_is_refused_even_when_tiny(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        yuan_to_fen(text)
+
+
+def test_a_unit_suffix_makes_small_digits_whole_fen() -> None:
+    assert yuan_to_fen("0.0001万") == 100
+    assert yuan_to_fen("0.000001亿") == 10000

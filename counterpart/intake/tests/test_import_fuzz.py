@@ -11,7 +11,7 @@ from counterpart.intake import services
 from counterpart.intake.models import BatchStatus, ImportBatch
 from counterpart.intake.services import batch_claim, batch_enqueue, batch_run, import_file
 from counterpart.intake.uploads import upload_store
-from counterpart.testing.import_fuzz import PERSONS, fuzz_run
+from counterpart.testing.import_fuzz import PERSONS, PROJECTS, fuzz_run
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,30 @@ def test_a_workbook_with_an_encrypted_member_is_refused_at_upload(areas, actor, 
     # then it is refused, by name, and nothing escaped
     assert tally.crashes == [] and tally.internal_errors == []
     assert tally.outcomes == {"refused at upload": 1}
+
+
+def test_a_budget_with_an_exponent_past_the_decimal_context_is_a_row_error(areas, program, actor, settings, tmp_path):
+    # The whole-path fuzz, seed 1609, file 798: decimal.Overflow escaped the reader and failed the batch.
+    settings.MEDIA_ROOT = tmp_path
+    rows = [",".join(PROJECTS), "qd-gz,P-F2,饮水,drinking_water,520422,2009,9999999999999991e30999999"]
+    path = upload_store(io.BytesIO("\n".join(rows).encode("gb18030")), suffix=".csv")
+    batch_enqueue(actor=actor, path=path, kind="projects")
+    claimed = batch_claim()
+    assert claimed is not None
+    result = batch_run(actor, claimed)
+    assert result.batch.status == BatchStatus.INVALID
+    assert [error["column"] for error in result.batch.errors] == ["预算（元）"]
+
+
+def test_a_year_with_a_huge_exponent_is_refused_at_once(areas, program, actor, settings, tmp_path):
+    # The whole-path fuzz, seed 1606: a year of 1e3092009 held the worker in int() for many minutes.
+    settings.MEDIA_ROOT = tmp_path
+    rows = [",".join(PROJECTS), "qd-gz,P-F1,饮水,drinking_water,520422,1e3092009,12.5"]
+    batch_enqueue(actor=actor, path=upload_store(io.BytesIO("\n".join(rows).encode()), suffix=".csv"), kind="projects")
+    claimed = batch_claim()
+    assert claimed is not None
+    result = batch_run(actor, claimed)
+    assert result.batch.status == BatchStatus.INVALID
+    assert [(error["column"], error["message_en"]) for error in result.batch.errors] == [
+        ("年度", "the number is too large")
+    ]

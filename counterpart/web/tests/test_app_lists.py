@@ -217,6 +217,12 @@ def test_the_application_speaks_english_when_asked(world: World) -> None:
     try:
         page = client.get("/app/projects/").content.decode()
         assert "Project code" in page and "1 record" in page and "项目编号" not in page
+        # Names are data, but where an area has an English name the English page uses it.
+        from counterpart.registry.models import Area
+
+        Area.objects.filter(code="520422").update(name_en="Puding County")
+        page = client.get("/app/projects/").content.decode()
+        assert "Puding County 520422" in page and "普定县" not in page
         form = client.post("/app/funds/new/", {"program": world.ours.pk, "kind": "commitment", "amount": "1.234"})
         assert "Amount (yuan)" in form.content.decode()
     finally:
