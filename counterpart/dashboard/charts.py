@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
+from counterpart.core.language import pick
 from counterpart.enterprise.models import EventParticipation
 from counterpart.enterprise.selectors import confirmed_reports, market_events_of_year
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FundSource
@@ -19,7 +20,7 @@ from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Area, PairingLevel, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
-from .labels import choice_label, pick, yuan
+from .labels import choice_label, yuan
 from .scopes import DashboardView, Links, signed_in_links
 from .townships import county_of_view, prefecture_counties
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped
+from counterpart.core.language import pick
 from counterpart.core.numbers import count_text, yuan_text
-from counterpart.dashboard.labels import pick
 from counterpart.enterprise.models import (
     CooperationAgreement,
     EnterpriseReport,
