@@ -23,7 +23,8 @@ from .annual import AnnualReport, Figure, Source
 from .book import ReportBook, Row, Section
 from .drill import drill_url
 
-# The figures the page shows before anything is opened, in the yearbook entry's order.
+# The figures the page shows before anything is opened, in the yearbook entry's order (and the dashboard's
+# headline: dashboard/selectors.py).
 HEADLINE_KEYS = (
     "total_support",
     "fiscal_aid",
