@@ -11,11 +11,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
 from counterpart.core.errors import InvalidInput
+from counterpart.core.language import pick
 from counterpart.core.money import fen_to_yuan, yuan_to_fen
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
@@ -354,14 +355,10 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args: Any, kinds: Sequence[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (kind.key, (kind.name_en or kind.name_zh) if _english() else kind.name_zh) for kind in kinds
+            (kind.key, pick(kind.name_zh, kind.name_en)) for kind in kinds
         ]
         if kinds:  # several kinds in one workbook, a sheet each (intake/workbooks.py)
             self.fields["kind"].choices += [(WORKBOOK, _("多类数据工作簿（每类一个工作表）"))]  # type: ignore[attr-defined]
-
-
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
 
 
 def form_error_from(form: Any, error: InvalidInput) -> None:

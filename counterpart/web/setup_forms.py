@@ -5,10 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.models import Role
+from counterpart.core.language import pick
 from counterpart.indicators.models import Aggregation, AssessmentArea, Indicator, Topic
 from counterpart.registry.models import Area, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
@@ -107,8 +107,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
     """Indicators by their name (not their key), in the page's language where the catalogue has it."""
 
     def label_from_instance(self, obj: Any) -> str:
-        english = (get_language() or "").startswith("en") and obj.name_en
-        return obj.name_en if english else obj.name_zh
+        return pick(obj.name_zh, obj.name_en)
 
 
 class TargetSetForm(forms.Form):
