@@ -76,7 +76,9 @@ def _apply(program_id: int, increments: Mapping[tuple[int, str], int]) -> None:
             county_code__in={county for _y, county in increments},
         )
     }
-    created, changed, emptied = [], [], []
+    created: list[FirstReachSummary] = []
+    changed: list[FirstReachSummary] = []
+    emptied: list[FirstReachSummary] = []
     for (year, county), n in sorted(increments.items()):
         row = rows.get((year, county))
         if row is None:

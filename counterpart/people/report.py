@@ -10,8 +10,8 @@ from counterpart.indicators.figures import AnnualReport, Figure, Source
 from counterpart.projects.village_selectors import villages_advanced
 
 from . import selectors
-from .models import TrainingKind
 from .first_reach import beneficiaries_count_from_first_reach
+from .models import TrainingKind
 from .summary import beneficiaries_count_summarised
 
 

@@ -17,8 +17,13 @@ from counterpart.people.first_reach import (
     first_reach_refresh,
 )
 from counterpart.people.models import BenefitKind, FirstReachSummary, TrainingKind
-from counterpart.people.services import BenefitRow, benefit_record, benefits_record_bulk, training_create
-from counterpart.people.services import training_participants_add
+from counterpart.people.services import (
+    BenefitRow,
+    benefit_record,
+    benefits_record_bulk,
+    training_create,
+    training_participants_add,
+)
 from counterpart.registry.services import AreaRow, areas_upsert
 from counterpart.reports.annual import report_annual
 
@@ -40,9 +45,7 @@ def _stored(program) -> dict[tuple[int, str], int]:
 
 
 def _benefit(actor, program, person, year: int) -> None:
-    benefit_record(
-        actor=actor, program=program, kind=BenefitKind.OTHER, date=datetime.date(year, 6, 1), person=person
-    )
+    benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=datetime.date(year, 6, 1), person=person)
 
 
 def test_a_person_counts_once_under_their_first_year_whatever_order_the_years_come_in(
@@ -57,9 +60,7 @@ def test_a_person_counts_once_under_their_first_year_whatever_order_the_years_co
     _benefit(actor, program, first, 2009)  # an earlier one moves them to 2009
     assert _stored(program) == {(2009, "520422"): 1}
     # a household benefit reaches both members: only the second is new, in 2010
-    benefit_record(
-        actor=actor, program=program, kind=BenefitKind.OTHER, date=datetime.date(2010, 6, 1), household=home
-    )
+    benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=datetime.date(2010, 6, 1), household=home)
     assert _stored(program) == {(2009, "520422"): 1, (2010, "520422"): 1}
     # a training reaches the second earlier still
     course = training_create(
@@ -143,9 +144,7 @@ def test_check_integrity_finds_a_tampered_or_missing_row(actor, program, homes) 
 
 
 # Histories of benefits: (person index, year, through the bulk path or not), in any order.
-histories = st.lists(
-    st.tuples(st.integers(0, 3), st.integers(2008, 2013), st.booleans()), min_size=1, max_size=12
-)
+histories = st.lists(st.tuples(st.integers(0, 3), st.integers(2008, 2013), st.booleans()), min_size=1, max_size=12)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
