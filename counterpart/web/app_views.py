@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,9 +58,9 @@ from counterpart.projects.services import (
 )
 
 from . import can, forms
-from .forms import form_error_from
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
 from .specs import spec_get
+from .submit import form_submit
 
 
 def _refusal(refused: InvalidInput) -> str:
@@ -148,10 +149,6 @@ def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- forms ----------------------------------------------------------------------------------------------------
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool = False) -> HttpResponse:
-    return render(request, "web/form.html", {"form": form, "title": title, "multipart": multipart})
-
-
 def _form_open(request: HttpRequest, *verbs: str) -> None:
     """A form page opens for a user the policy grants one of its verbs somewhere (the menu and the
     lists link to it only then); where the record lands is the action's to check."""
@@ -167,20 +164,12 @@ def _form_submit(
     success: str,
     detail_url: str,
 ) -> HttpResponse:
-    """The one flow of every form: on a valid POST, ``write`` the cleaned data through the domain
-    services; the domain's refusal lands on the form's field (naming the value), success goes to
-    the new record's page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = write(form.cleaned_data)
-        except InvalidInput as error:
-            form_error_from(form, error)
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused) or _("您的角色不能进行此操作"))
-        else:
-            messages.success(request, success)
-            return redirect(detail_url, pk=record.pk)
-    return _form_page(request, form, title)
+    """The one flow of every form (submit.py), where ``write`` returns the new record: success goes to its page."""
+
+    def written(data: dict[str, Any]) -> str:
+        return reverse(detail_url, kwargs={"pk": write(data).pk})
+
+    return form_submit(request, form, title, written, success, template="web/form.html")
 
 
 @login_required

@@ -379,7 +379,8 @@ def _english() -> bool:
     return (get_language() or "zh-hans").startswith("en")
 
 
-def form_error_from(form: Any, error: InvalidInput) -> None:
-    """A domain refusal shown on the form: on its field when the form has it, else on the form."""
-    message = error.messages[0] if error.messages else str(error)
+def form_error_from(form: Any, error: InvalidInput, *, plain: bool = False) -> None:
+    """A domain refusal shown on the form: on its field when the form has it, else on the form; ``plain``:
+    in the action's words only, without the field's name and the value refused."""
+    message = error.reason if plain else error.messages[0] if error.messages else str(error)
     form.add_error(error.field if error.field in form.fields else None, message)
