@@ -61,6 +61,7 @@ from . import can, forms
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
 from .specs import spec_get
 from .submit import form_submit
+from .templatetags.web_language import named
 
 
 def _refusal(refused: InvalidInput) -> str:
@@ -393,17 +394,15 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 
 @login_required
-@require_POST
 def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The county records a household or a person its project reached, from the project's page."""
+    """The county records a household or a person its project reached: the form is on the project's page,
+    and on a page of its own that shows it again with the refusal beside the field and the input kept."""
     project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), request.user, pk=pk)
     _form_open(request, "benefit_record")  # a role the policy never grants it: 403 before the form is read
-    form = forms.BeneficiaryForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("web:projects_detail", pk=project.pk)
-    data = form.cleaned_data
-    try:
+    form = forms.BeneficiaryForm(request.POST or None, user=request.user)
+    project_url = reverse("web:projects_detail", args=[project.pk])
+
+    def write(data: dict[str, Any]) -> str:
         benefit_record(
             actor=Actor.of(request.user),
             program=project.program,
@@ -413,16 +412,19 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
             person=data["person"],
             project=project,
         )
-    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
-        messages.error(request, _refusal(refused))
-    else:
+        return f"{project_url}#reached"
+
+    def reached() -> str:
         persons, households = project_beneficiaries(project)
-        messages.success(
-            request,
-            _("已记录。本项目惠及 %(persons)s 人（%(households)s 户）")
-            % {"persons": persons, "households": households},
-        )
-    return redirect("web:projects_detail", pk=project.pk)
+        return _("已记录。本项目惠及 %(persons)s 人（%(households)s 户）") % {
+            "persons": persons,
+            "households": households,
+        }
+
+    title = _("记录受益对象：%(title)s") % {"title": named(project, "title")}
+    return form_submit(
+        request, form, title, write, reached, template="web/picker_form.html", plain=True, back=project_url
+    )
 
 
 @login_required

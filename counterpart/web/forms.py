@@ -9,8 +9,10 @@ field that chose it.
 from collections.abc import Sequence
 from typing import Any
 
+from dal import autocomplete
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,8 @@ from counterpart.people.models import (
 )
 from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
+
+from .templatetags.web_language import named
 
 # Where projects are carried out and persons registered: counties, townships and villages. Whether
 # the user may write there is the action's question (the one policy), answered on the same field.
@@ -296,38 +300,80 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
         return self._area_in("area", Area.objects.all())
 
 
-class BeneficiaryForm(ScopedForm):
-    """A poor household or one of its members that a project reached, on a date: named as the county
-    knows them (the household number, the identity number), found only among the user's own."""
+def household_label(household: Household, *, html: bool = False) -> str:
+    """A household as a picker shows it: its head's name and masked identity number (never a clear
+    one), its number and its village with the township, each name in the page's language."""
+    head = household.head
+    name = head.name if head is not None else gettext("未登记户主")
+    masked = head.identity_masked if head is not None else ""
+    village = household.village
+    place = named(village) if village.parent is None else f"{named(village.parent)} {named(village)}"
+    if html:
+        return format_html('{} <small class="code">{} {}</small> {}', name, household.number, masked, place)
+    return " ".join(part for part in (name, household.number, masked, place) if part)
 
-    household_number = forms.CharField(max_length=40, required=False, label=_("户编号"))
-    identity_number = forms.CharField(max_length=18, required=False, label=_("身份证号码（个人受益时）"))
-    date = forms.DateField(label=_("受益日期"))
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """A household chosen in the search picker; shown again (a form sent back) as the picker shows it."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return household_label(obj)
+
+
+class BeneficiaryForm(ScopedForm):
+    """A poor household that a project reached, chosen by its head's name or its number among those the
+    user may write for, or one of its members by identity number; on a date. Errors are the action's
+    words, without field names or the values typed."""
+
+    household = HouseholdChoiceField(
+        queryset=Household.objects.none(),
+        required=False,
+        label=_("受益户（输入户主姓名或户编号搜索）"),
+        error_messages={"invalid_choice": _("请从搜索结果中选择一户")},
+        widget=autocomplete.ModelSelect2(
+            url="web:pick_household",
+            attrs={
+                "data-html": "true",
+                "data-minimum-input-length": 1,
+                "data-placeholder": _("户主姓名或户编号"),
+                "data-allow-clear": "true",
+            },
+        ),
+    )
+    identity_number = forms.CharField(
+        max_length=18,
+        required=False,
+        label=_("或：身份证号码（个人受益时）"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    date = forms.DateField(label=_("受益日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        households = scoped(Household.objects.select_related("head", "village__parent"), self.user, for_write=True)
+        self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        number, identity = (data.get("household_number") or "").strip(), (data.get("identity_number") or "").strip()
-        if bool(number) == bool(identity):
-            raise forms.ValidationError(gettext("户编号与身份证号码须填写一项，且只填一项"))
-        data["household"] = data["person"] = None
-        if number:
-            data["household"] = scoped(Household, self.user, for_write=True).filter(number=number).first()
-            if data["household"] is None:
-                self.add_error("household_number", _refuse("household_number", number, gettext("没有该户编号的贫困户")))
-        else:
+        identity = (data.get("identity_number") or "").strip()
+        data["person"] = None
+        if "household" not in data:  # refused by the field already (not one of the user's)
+            return data
+        if (data["household"] is None) == (not identity):
+            self.add_error("household", gettext("请选择一户，或填写一人的身份证号码（二者选一）"))
+            return data
+        if identity:
             try:
                 parsed = identity_parse(identity, "identity_number")
             except InvalidInput as error:
-                self.add_error("identity_number", _refuse("identity_number", error.value, error.reason))
+                self.add_error("identity_number", error.reason)
                 return data
             found = scoped(Person, self.user, for_write=True).filter(
                 identity_blind_index=identity_blind_index(parsed.number)
             )
             data["person"] = found.first()
             if data["person"] is None:
-                self.add_error(
-                    "identity_number", _refuse("identity_number", parsed.masked, gettext("没有该身份证号码的登记人员"))
-                )
+                self.add_error("identity_number", gettext("没有该身份证号码的登记人员"))
         return data
 
 

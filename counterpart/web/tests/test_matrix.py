@@ -94,7 +94,12 @@ SETUP_PAGES = {
 # The search pickers of the forms (pickers.py): areas and enterprise organisations are reference data;
 # the others answer only records the user may see (test_no_picker_finds_another_areas_record).
 REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation"}
-SCOPED_PICKERS = {"pick_enterprise": "enterprises", "pick_person": "persons", "pick_training": "trainings"}
+SCOPED_PICKERS = {
+    "pick_enterprise": "enterprises",
+    "pick_person": "persons",
+    "pick_household": "households",
+    "pick_training": "trainings",
+}
 
 
 def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
@@ -294,7 +299,9 @@ def test_no_picker_finds_another_areas_record(world: World, role: str) -> None:
         name: client.get(f"/app/pickers/{path}/", {"q": MARKER}).json()["results"]
         for name, path in SCOPED_PICKERS.items()
     }
-    if role == "auditor":  # the positive control: it reads them (it writes for no person, so finds none to place)
-        assert found["pick_enterprise"] and found["pick_training"] and not found["pick_person"]
+    # the positive control: the auditor reads them (it writes for no person or household, so finds none of those)
+    if role == "auditor":
+        assert found["pick_enterprise"] and found["pick_training"]
+        assert not found["pick_person"] and not found["pick_household"]
     else:
         assert found == {name: [] for name in SCOPED_PICKERS}, role
