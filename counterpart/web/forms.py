@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from counterpart.access.scoping import scoped
 from counterpart.core.errors import InvalidInput
 from counterpart.core.money import fen_to_yuan, yuan_to_fen
+from counterpart.dashboard.labels import pick
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
 from counterpart.funds.models import FundSource, LedgerTransaction, TransactionKind
@@ -35,8 +36,6 @@ from counterpart.people.models import (
 )
 from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
-
-from .templatetags.web_language import named
 
 # Where projects are carried out and persons registered: counties, townships and villages. Whether
 # the user may write there is the action's question (the one policy), answered on the same field.
@@ -301,16 +300,18 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
 
 
 def household_label(household: Household, *, html: bool = False) -> str:
-    """A household as a picker shows it: its head's name and masked identity number (never a clear
-    one), its number and its village with the township, each name in the page's language."""
+    """A household as a picker shows it: its head's name, its number and its village with the township,
+    each place in the page's language; in the search results (``html``) also the head's masked identity
+    number (never a clear one), small, to tell two heads of one name apart."""
     head = household.head
     name = head.name if head is not None else gettext("未登记户主")
     masked = head.identity_masked if head is not None else ""
     village = household.village
-    place = named(village) if village.parent is None else f"{named(village.parent)} {named(village)}"
+    places = [village] if village.parent is None else [village.parent, village]
+    place = " ".join(pick(area.name_zh, area.name_en) for area in places)
     if html:
         return format_html('{} <small class="code">{} {}</small> {}', name, household.number, masked, place)
-    return " ".join(part for part in (name, household.number, masked, place) if part)
+    return " ".join(part for part in (name, household.number, place) if part)
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):

@@ -71,8 +71,6 @@ def benefit_record(
     if pairing is None and project is not None:
         pairing = project.pairing
     with transaction.atomic():
-        if project is not None:
-            _benefit_duplicate_check(project, kind, household, person)
         if household is not None:
             members = list(household.members.all())
             if not members:
@@ -95,6 +93,8 @@ def benefit_record(
         reached = [area.code] if area is not None else [member.area_id for member in members]
         field = "household" if household is not None else "person"
         areas_check(actor=actor, verb="benefit_record", areas=reached, program=program.pk, pairing=pairing, field=field)
+        if project is not None:  # after the policy: a duplicate is news only to who may record it
+            _benefit_duplicate_check(project, kind, household, person)
         benefits = []
         for member in members:
             where = area.code if area is not None else member.area_id
