@@ -92,10 +92,6 @@ def _with_text(record: Any, **amounts: int | None) -> Any:
     return record
 
 
-# The households a project's page lists by name; the persons' list (linked from the count) has them all.
-REACHED_SHOWN = 50
-
-
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     target = can.project_target(project)
     may_record = can.can(request.user, "benefit_record", target)
@@ -111,9 +107,7 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "history": project_history(project),
         "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
         "reached": project_beneficiaries(project),
-        "reached_households": list(
-            scoped(project_households(project), request.user).select_related("head", "village__parent")[:REACHED_SHOWN]
-        ),
+        "reached_households": scoped(project_households(project), request.user).select_related("head", "village"),
         "beneficiary_form": BeneficiaryForm(user=request.user) if may_record else None,
     }
 
