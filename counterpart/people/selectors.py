@@ -15,6 +15,7 @@ from .models import (
     Benefit,
     BenefitKind,
     Direction,
+    Household,
     JobPlacement,
     Person,
     Secondment,
@@ -77,6 +78,13 @@ def project_beneficiaries(project: Project) -> tuple[int, int]:
         persons=Count("person_id", distinct=True), households=Count("household_id", distinct=True)
     )
     return row["persons"], row["households"]
+
+
+def project_households(project: Project) -> QuerySet[Household]:
+    """The households a project reached as households (each once), by number: a second query by id
+    rather than a join, as the lists read households (docs/scale.md)."""
+    reached = Benefit.objects.filter(project=project, kind=BenefitKind.PROJECT, household__isnull=False)
+    return Household.objects.filter(pk__in=reached.values("household_id")).order_by("number")
 
 
 def beneficiaries_by_county(program: Program | None, year: int, year_to: int | None = None) -> dict[str, int]:

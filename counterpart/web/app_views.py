@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,10 +58,11 @@ from counterpart.projects.services import (
 )
 
 from . import can, forms
-from .forms import form_error_from
 from .list_filters import DrillForm
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
 from .specs import spec_get
+from .submit import form_submit
+from .templatetags.web_language import named
 
 
 def _refusal(refused: InvalidInput) -> str:
@@ -149,10 +151,6 @@ def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- forms ----------------------------------------------------------------------------------------------------
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool = False) -> HttpResponse:
-    return render(request, "web/form.html", {"form": form, "title": title, "multipart": multipart})
-
-
 def _form_open(request: HttpRequest, *verbs: str) -> None:
     """A form page opens for a user the policy grants one of its verbs somewhere (the menu and the
     lists link to it only then); where the record lands is the action's to check."""
@@ -168,20 +166,12 @@ def _form_submit(
     success: str,
     detail_url: str,
 ) -> HttpResponse:
-    """The one flow of every form: on a valid POST, ``write`` the cleaned data through the domain
-    services; the domain's refusal lands on the form's field (naming the value), success goes to
-    the new record's page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = write(form.cleaned_data)
-        except InvalidInput as error:
-            form_error_from(form, error)
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused) or _("您的角色不能进行此操作"))
-        else:
-            messages.success(request, success)
-            return redirect(detail_url, pk=record.pk)
-    return _form_page(request, form, title)
+    """The one flow of every form (submit.py), where ``write`` returns the new record: success goes to its page."""
+
+    def written(data: dict[str, Any]) -> str:
+        return reverse(detail_url, kwargs={"pk": write(data).pk})
+
+    return form_submit(request, form, title, written, success, template="web/form.html")
 
 
 @login_required
@@ -405,17 +395,15 @@ def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 
 @login_required
-@require_POST
 def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The county records a household or a person its project reached, from the project's page."""
+    """The county records a household or a person its project reached: the form is on the project's page,
+    and on a page of its own that shows it again with the refusal beside the field and the input kept."""
     project = scoped_get_or_404(Project.objects.select_related("program", "pairing"), request.user, pk=pk)
     _form_open(request, "benefit_record")  # a role the policy never grants it: 403 before the form is read
-    form = forms.BeneficiaryForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("web:projects_detail", pk=project.pk)
-    data = form.cleaned_data
-    try:
+    form = forms.BeneficiaryForm(request.POST or None, user=request.user)
+    project_url = reverse("web:projects_detail", args=[project.pk])
+
+    def write(data: dict[str, Any]) -> str:
         benefit_record(
             actor=Actor.of(request.user),
             program=project.program,
@@ -425,16 +413,19 @@ def project_beneficiary_view(request: HttpRequest, pk: int) -> HttpResponse:
             person=data["person"],
             project=project,
         )
-    except InvalidInput as refused:  # a role that may never act: 403, with the policy's words
-        messages.error(request, _refusal(refused))
-    else:
+        return f"{project_url}#reached"
+
+    def reached() -> str:
         persons, households = project_beneficiaries(project)
-        messages.success(
-            request,
-            _("已记录。本项目惠及 %(persons)s 人（%(households)s 户）")
-            % {"persons": persons, "households": households},
-        )
-    return redirect("web:projects_detail", pk=project.pk)
+        return _("已记录。本项目惠及 %(persons)s 人（%(households)s 户）") % {
+            "persons": persons,
+            "households": households,
+        }
+
+    title = _("记录受益对象：%(title)s") % {"title": named(project, "title")}
+    return form_submit(
+        request, form, title, write, reached, template="web/picker_form.html", plain=True, back=project_url
+    )
 
 
 @login_required

@@ -8,21 +8,18 @@ person's area for a placement), the period guard and the audit. A form page open
 policy grants its verb somewhere (else 403); a refusal lands on the form's field, in the user's language.
 """
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.core.audit import Actor
-from counterpart.core.errors import InvalidInput
 from counterpart.enterprise.models import Enterprise, MarketEvent
 from counterpart.enterprise.services import (
     agreement_sign,
@@ -34,7 +31,7 @@ from counterpart.people.models import Person, Training
 from counterpart.people.services import job_placement_record
 
 from . import can, enterprise_forms
-from .forms import form_error_from
+from .submit import form_submit
 
 
 def _open(request: HttpRequest, verb: str) -> None:
@@ -42,28 +39,8 @@ def _open(request: HttpRequest, verb: str) -> None:
         raise PermissionDenied(_("您的角色不能进行此操作"))
 
 
-def _submit(
-    request: HttpRequest,
-    form: Any,
-    title: str,
-    write: Callable[[dict[str, Any]], str],
-    success: str,
-    back: str = "",
-    hint: Any = "",
-) -> HttpResponse:
-    """On a valid POST, ``write`` through the action and go to the URL it returns; a refusal lands
-    on the form's field (or above the form), in the user's language."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            url = write(form.cleaned_data)
-        except InvalidInput as error:
-            form_error_from(form, error)
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused) or _("您的角色不能进行此操作"))
-        else:
-            messages.success(request, success)
-            return redirect(url)
-    return render(request, "web/picker_form.html", {"form": form, "title": title, "back": back, "hint": hint})
+# The one flow of every form (submit.py); success goes to the URL ``write`` returns.
+_submit = partial(form_submit, template="web/picker_form.html")
 
 
 # An enterprise and its operations are organisations first: the picker finds those already registered.
@@ -90,7 +67,7 @@ def enterprise_register_view(request: HttpRequest) -> HttpResponse:
         return _enterprise_url(enterprise)
 
     back = reverse("web:enterprises_list")
-    return _submit(request, form, _("登记企业"), write, _("企业已登记"), back, _ORGANISATION_HINT)
+    return _submit(request, form, _("登记企业"), write, _("企业已登记"), back=back, hint=_ORGANISATION_HINT)
 
 
 @login_required
@@ -115,7 +92,7 @@ def operation_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     title = _("登记经营实体：%(name)s") % {"name": enterprise.organisation.name_zh}
     back = _enterprise_url(enterprise)
-    return _submit(request, form, title, write, _("经营实体已登记"), back, _ORGANISATION_HINT)
+    return _submit(request, form, title, write, _("经营实体已登记"), back=back, hint=_ORGANISATION_HINT)
 
 
 @login_required
@@ -139,7 +116,7 @@ def agreement_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _enterprise_url(enterprise)
 
     title = _("记录合作协议：%(name)s") % {"name": enterprise.organisation.name_zh}
-    return _submit(request, form, title, write, _("合作协议已记录"), _enterprise_url(enterprise))
+    return _submit(request, form, title, write, _("合作协议已记录"), back=_enterprise_url(enterprise))
 
 
 @login_required
@@ -160,7 +137,7 @@ def event_participation_view(request: HttpRequest, pk: int) -> HttpResponse:
         return event_url
 
     title = _("登记参会企业：%(title)s") % {"title": event.title}
-    return _submit(request, form, title, write, _("参会企业已登记"), event_url)
+    return _submit(request, form, title, write, _("参会企业已登记"), back=event_url)
 
 
 @login_required
@@ -190,7 +167,7 @@ def job_placement_view(request: HttpRequest) -> HttpResponse:
         return reverse("web:people_detail", args=[placement.person_id])
 
     back = reverse("web:people_detail", args=[person.pk]) if person is not None else ""
-    return _submit(request, form, _("记录转移就业"), write, _("转移就业已记录"), back)
+    return _submit(request, form, _("记录转移就业"), write, _("转移就业已记录"), back=back)
 
 
 def _visible(queryset: Any, raw: str | None) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ from counterpart.people.models import (
 from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
-from .widgets import picker
+from .widgets import PickerSelect, picker
 
 # Where projects are carried out and persons registered: counties, townships and villages. Whether
 # the user may write there is the action's question (the one policy), answered on the same field.
@@ -284,36 +285,82 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
         ).distinct()
 
 
-class BeneficiaryForm(ScopedForm):
-    """A poor household or one of its members that a project reached, on a date: named as the county
-    knows them (the household number, the identity number), found only among the user's own."""
+def household_label(household: Household, *, html: bool = False) -> str:
+    """A household as a picker shows it: its head's name, its number and its village with the township,
+    each place in the page's language; in the search results (``html``) also the head's masked identity
+    number (never a clear one), small, to tell two heads of one name apart."""
+    head = household.head
+    name = head.name if head is not None else gettext("未登记户主")
+    masked = head.identity_masked if head is not None else ""
+    village = household.village
+    places = [village] if village.parent is None else [village.parent, village]
+    place = " ".join(pick(area.name_zh, area.name_en) for area in places)
+    if html:
+        return format_html('{} <small class="code">{} {}</small> {}', name, household.number, masked, place)
+    return " ".join(part for part in (name, household.number, place) if part)
 
-    household_number = forms.CharField(max_length=40, required=False, label=_("户编号"))
-    identity_number = forms.CharField(max_length=18, required=False, label=_("身份证号码（个人受益时）"))
-    date = forms.DateField(label=_("受益日期"))
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """A household chosen in the search picker; shown again (a form sent back) as the picker shows it."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return household_label(obj)
+
+
+class BeneficiaryForm(ScopedForm):
+    """A poor household that a project reached, chosen by its head's name or its number among those the
+    user may write for, or one of its members by identity number; on a date. Errors are the action's
+    words, without field names or the values typed."""
+
+    household = HouseholdChoiceField(
+        queryset=Household.objects.none(),
+        required=False,
+        label=_("受益户（输入户主姓名或户编号搜索）"),
+        error_messages={"invalid_choice": _("请从搜索结果中选择一户")},
+        widget=PickerSelect(
+            url="web:pick_household",
+            attrs={
+                "data-html": "true",
+                "data-minimum-input-length": 1,
+                "data-placeholder": _("户主姓名或户编号"),
+                "data-allow-clear": "true",
+            },
+        ),
+    )
+    identity_number = forms.CharField(
+        max_length=18,
+        required=False,
+        label=_("或：身份证号码（个人受益时）"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    date = forms.DateField(label=_("受益日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        households = scoped(Household.objects.select_related("head", "village__parent"), self.user, for_write=True)
+        self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        number, identity = (data.get("household_number") or "").strip(), (data.get("identity_number") or "").strip()
-        if bool(number) == bool(identity):
-            raise forms.ValidationError(gettext("户编号与身份证号码须填写一项，且只填一项"))
-        data["household"] = data["person"] = None
-        if number:
-            data["household"] = scoped(Household, self.user, for_write=True).filter(number=number).first()
-            if data["household"] is None:
-                self.add_error("household_number", _refuse(gettext("没有该户编号的贫困户")))
-        else:
+        identity = (data.get("identity_number") or "").strip()
+        data["person"] = None
+        if "household" not in data:  # refused by the field already (not one of the user's)
+            return data
+        if (data["household"] is None) == (not identity):
+            self.add_error("household", gettext("请选择一户，或填写一人的身份证号码（二者选一）"))
+            return data
+        if identity:
             try:
                 parsed = identity_parse(identity, "identity_number")
             except InvalidInput as error:
-                self.add_error("identity_number", _refuse(error.reason))
+                self.add_error("identity_number", error.reason)
                 return data
             found = scoped(Person, self.user, for_write=True).filter(
                 identity_blind_index=identity_blind_index(parsed.number)
             )
             data["person"] = found.first()
             if data["person"] is None:
-                self.add_error("identity_number", _refuse(gettext("没有该身份证号码的登记人员")))
+                self.add_error("identity_number", gettext("没有该身份证号码的登记人员"))
         return data
 
 
@@ -361,8 +408,10 @@ class ImportUploadForm(forms.Form):
             self.fields["kind"].choices += [(WORKBOOK, _("多类数据工作簿（每类一个工作表）"))]  # type: ignore[attr-defined]
 
 
-def form_error_from(form: Any, error: InvalidInput) -> None:
+def form_error_from(form: Any, error: InvalidInput, *, plain: bool = False) -> None:
     """A domain refusal shown on the form: on its field when the form has it (in the reader's words, without
-    the field's name or the value, which the reader sees beside it), else on the form."""
-    message = error.reason if error.field in form.fields else (error.messages[0] if error.messages else str(error))
-    form.add_error(error.field if error.field in form.fields else None, message)
+    the field's name or the value, which the reader sees beside it), else on the form (``plain``: there too
+    in the reader's words only, for a form whose fields are not the action's)."""
+    on_field = error.field in form.fields
+    message = error.reason if on_field or plain else (error.messages[0] if error.messages else str(error))
+    form.add_error(error.field if on_field else None, message)

@@ -1,5 +1,6 @@
-"""Search pickers (django-autocomplete-light) for the forms of enterprise set-up, market events and job
-placements: areas, enterprise organisations, enterprises, persons and courses, chosen by name.
+"""Search pickers (django-autocomplete-light) for the forms of enterprise set-up, market events, job
+placements and a project's beneficiaries: areas, enterprise organisations, enterprises, persons,
+households and courses, chosen by name.
 
 Each answers only what the user may see (``scoped``), and nothing to a user without a role; what the
 user may write where they chose is the action's question, asked when the form is sent.
@@ -18,9 +19,11 @@ from counterpart.core.language import pick
 from counterpart.core.numbers import yuan_text
 from counterpart.enterprise.models import Enterprise
 from counterpart.funds.models import LedgerTransaction, TransactionKind
-from counterpart.people.models import Person, Training
+from counterpart.people.models import Household, Person, Training
 from counterpart.projects.models import Project
 from counterpart.registry.models import Area, Organisation, OrganisationKind, Pairing, Program
+
+from .forms import household_label
 
 PAGE = 20
 
@@ -223,6 +226,26 @@ class PersonPicker(_Picker):
 
     def get_result_label(self, result: Person) -> str:
         return format_html('{} <small class="code">{} {}</small>', str(result), result.area.name_zh, result.area_id)
+
+
+@method_decorator(login_required, name="dispatch")
+class HouseholdPicker(_Picker):
+    """The households the user may write for, by the start of their head's name or of their number,
+    shown with the head's masked identity number, the number small and the village: never a clear number."""
+
+    def get_queryset(self) -> QuerySet[Household]:
+        term = self.term()
+        if not term:
+            return Household.objects.none()
+        queryset = scoped(Household.objects.all(), self.request.user, for_write=True)
+        found = queryset.filter(Q(head__name__startswith=term) | Q(number__istartswith=term))
+        return found.select_related("head", "village__parent").order_by("head__name", "number")
+
+    def get_result_label(self, result: Household) -> str:
+        return household_label(result, html=True)
+
+    def get_selected_result_label(self, result: Household) -> str:
+        return household_label(result)
 
 
 @method_decorator(login_required, name="dispatch")

@@ -6,7 +6,7 @@ Like every view, these parse input and call one action; the action asks the one 
 refusal lands on the form. The pages open for users the policy grants a set-up verb somewhere.
 """
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from dal import autocomplete
@@ -49,8 +49,8 @@ from counterpart.reports.models import CertifiedReport
 from counterpart.reports.services import report_certify
 
 from . import can, setup_forms
-from .forms import form_error_from
 from .menu import SETUP_VERBS
+from .submit import form_submit
 
 
 def setup_open(user: Any) -> bool:
@@ -78,26 +78,8 @@ def _program(request: HttpRequest, slug: str) -> Program:
     return program
 
 
-def _page(request: HttpRequest, form: Any, title: str, **context: Any) -> HttpResponse:
-    return render(request, "web/setup_form.html", {"form": form, "title": title, **context})
-
-
-def _submit(
-    request: HttpRequest, form: Any, title: str, write: Callable[[dict[str, Any]], Any], success: str, **context: Any
-) -> HttpResponse:
-    """On a valid POST, ``write`` through the action; its refusal lands on the form; success goes to
-    the URL ``write`` returns."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            url = write(form.cleaned_data)
-        except InvalidInput as error:
-            form_error_from(form, error)
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused) or _("您的角色不能进行此操作"))
-        else:
-            messages.success(request, success)
-            return redirect(url)
-    return _page(request, form, title, **context)
+# The one flow of every form (submit.py); success goes to the URL ``write`` returns.
+_submit = partial(form_submit, template="web/setup_form.html")
 
 
 def _program_url(program: Program) -> str:

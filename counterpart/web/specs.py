@@ -36,7 +36,7 @@ from counterpart.people.models import (
     Training,
     TrainingKind,
 )
-from counterpart.people.selectors import project_beneficiaries
+from counterpart.people.selectors import project_beneficiaries, project_households
 from counterpart.projects.models import (
     PROJECT_WORKFLOW,
     ComponentStatus,
@@ -49,6 +49,7 @@ from counterpart.projects.selectors import project_history, projects_implemented
 from counterpart.projects.village_selectors import village_advanced_in
 
 from . import can
+from .forms import BeneficiaryForm
 from .lists import Col, FigureSum, Filter, ListSpec
 
 
@@ -93,6 +94,7 @@ def _with_text(record: Any, **amounts: int | None) -> Any:
 
 def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     target = can.project_target(project)
+    may_record = can.can(request.user, "benefit_record", target)
     return {
         "actions": [
             action
@@ -105,7 +107,8 @@ def _project_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "history": project_history(project),
         "ledger": list(scoped(LedgerTransaction, request.user).filter(project=project).order_by("date", "id")[:100]),
         "reached": project_beneficiaries(project),
-        "may_record_beneficiaries": can.can(request.user, "benefit_record", target),
+        "reached_households": scoped(project_households(project), request.user).select_related("head", "village"),
+        "beneficiary_form": BeneficiaryForm(user=request.user) if may_record else None,
     }
 
 

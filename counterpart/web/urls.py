@@ -123,6 +123,7 @@ urlpatterns = [
     ),
     path("app/pickers/enterprises/", pickers.EnterprisePicker.as_view(), name="pick_enterprise"),
     path("app/pickers/persons/", pickers.PersonPicker.as_view(), name="pick_person"),
+    path("app/pickers/households/", pickers.HouseholdPicker.as_view(), name="pick_household"),
     path("app/pickers/trainings/", pickers.TrainingPicker.as_view(), name="pick_training"),
     path("app/assessments/", assessment_views.assessment_list, name="assessment_list"),
     path("app/assessments/open/", assessment_views.assessment_open_view, name="assessment_open"),

@@ -137,13 +137,14 @@ def places(world, areas):  # noqa: F811 (world: the fixture of test_policy_matri
             )
             for year in PERIODS.values()
         }  # fmt: skip
-        # a program office sees the households its benefits reached (access.rules): this one, from now
+        # a program office sees the households its benefits reached (access.rules): this one, from now,
+        # through its member (the household itself is left for benefit_record's case: a second would be a duplicate)
         people.benefit_record(
             actor=SYSTEM,
             program=program,
             kind=BenefitKind.PROJECT,
             date=datetime.date(2009, 3, 1),
-            household=home,
+            person=person,
             project=project,
         )
         advancement = villages.village_advancement_start(

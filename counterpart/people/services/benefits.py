@@ -47,6 +47,10 @@ def benefit_record(
     Rule for households: a household benefit counts the household's members at the date it is
     recorded — one row per member, each naming the household — so members who join later are not
     counted retroactively, and every count stays COUNT(DISTINCT person).
+
+    A project reaches a household, or a person on their own, once: recording the same one again for
+    the same project is refused as a duplicate (whatever the date). A person the project reached
+    through their household may still be recorded on their own; they are counted once either way.
     """
     if kind not in BenefitKind.values:
         raise InvalidInput("kind", kind, _("未知的受益类型"))
@@ -89,6 +93,8 @@ def benefit_record(
         reached = [area.code] if area is not None else [member.area_id for member in members]
         field = "household" if household is not None else "person"
         areas_check(actor=actor, verb="benefit_record", areas=reached, program=program.pk, pairing=pairing, field=field)
+        if project is not None:  # after the policy: a duplicate is news only to who may record it
+            _benefit_duplicate_check(project, kind, household, person)
         benefits = []
         for member in members:
             where = area.code if area is not None else member.area_id
@@ -126,6 +132,20 @@ def benefit_record(
             },
         )
     return created
+
+
+def _benefit_duplicate_check(project: Project, kind: str, household: Household | None, person: Person | None) -> None:
+    """Refuse a household (or a person on their own) the project already reached. The household's
+    (or person's) row is locked first, so that two clerks sending the same form at once record it once."""
+    recorded = Benefit.objects.filter(project=project, kind=kind)
+    if household is not None:
+        Household.objects.select_for_update().filter(pk=household.pk, county_code=household.county_code).first()
+        if recorded.filter(household=household).exists():
+            raise InvalidInput("household", household.number, _("该户已记录为本项目的受益户，不能重复记录"))
+    elif person is not None:
+        Person.objects.select_for_update().filter(pk=person.pk, county_code=person.county_code).first()
+        if recorded.filter(person=person, household__isnull=True).exists():
+            raise InvalidInput("person", person.pk, _("此人已记录为本项目的受益人，不能重复记录"))
 
 
 @dataclass(frozen=True)

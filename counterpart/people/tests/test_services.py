@@ -155,6 +155,27 @@ def test_same_person_in_three_projects_counts_once_everywhere(actor, program, pa
     assert figure == {"value": 2, "unit": "persons", "source": "registry"}
 
 
+def test_a_project_reaches_a_household_or_a_person_on_their_own_once(actor, program, pairing, areas, home) -> None:
+    # given a household of two reached by a project
+    first, second = member(actor, home, 51), member(actor, home, 53)
+    projects = _projects(program, pairing, areas, actor)
+    reach = {"actor": actor, "program": program, "kind": BenefitKind.PROJECT, "project": projects[0]}
+    benefit_record(date=DAY, household=home, **reach)
+    # when it is recorded again, another day: refused as a duplicate, nothing added
+    with pytest.raises(InvalidInput) as error:
+        benefit_record(date=DAY + datetime.timedelta(days=30), household=home, **reach)
+    assert (error.value.field, error.value.reason) == ("household", "该户已记录为本项目的受益户，不能重复记录")
+    # a member on their own is not the household: recorded (and still counted once); twice is a duplicate
+    benefit_record(date=DAY, person=first, **reach)
+    with pytest.raises(InvalidInput) as error:
+        benefit_record(date=DAY, person=first, **reach)
+    assert (error.value.field, error.value.reason) == ("person", "此人已记录为本项目的受益人，不能重复记录")
+    # another project may reach the same household
+    benefit_record(date=DAY, household=home, **(reach | {"project": projects[1]}))
+    assert Benefit.objects.filter(project=projects[0]).count() == 3
+    assert selectors.beneficiaries_count(program, 2009) == len({first.pk, second.pk})
+
+
 def test_a_household_benefit_counts_its_members_at_that_date(actor, program, home, village) -> None:
     member(actor, home, 41)
     member(actor, home, 43)

@@ -13,7 +13,7 @@ from counterpart.core.models import AuditEvent
 from counterpart.enterprise.models import EnterpriseReport, ReportStatus
 from counterpart.funds.models import LedgerTransaction
 from counterpart.people.identity import identity_compose, identity_mask
-from counterpart.people.models import Person, Training
+from counterpart.people.models import Benefit, Person, Training
 from counterpart.projects import services as project_services
 from counterpart.projects.models import Project, ProjectAttachment, ProjectStatus
 
@@ -294,31 +294,89 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
 
     actor, project = Actor.system("test"), world.our_project
     home = household(actor, areas["520422100201"], "OURS-H1")
-    member(actor, home, 1, name="甲一")
+    member(actor, home, 1, name="甲一", relation="head")
     member(actor, home, 2, name="甲二")
     member(actor, household(actor, areas["520422100201"], "OURS-H2"), 3, name="乙三")  # not reached
     county, donor = client_as(world, "recipient_office"), client_as(world, "donor_district_office")
     url = f"/app/projects/{project.pk}/beneficiaries/"
     # the policy's benefit_record: the county that keeps the households (or the program office), not the donor
-    assert "/beneficiaries/" in county.get(f"/app/projects/{project.pk}/").content.decode()
+    project_page = county.get(f"/app/projects/{project.pk}/").content.decode()
+    assert "/beneficiaries/" in project_page and "/app/pickers/households/" in project_page
     assert "/beneficiaries/" not in donor.get(f"/app/projects/{project.pk}/").content.decode()
-    assert donor.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}).status_code == 403
+    assert donor.post(url, {"household": home.pk, "date": "2009-06-01"}).status_code == 403
 
-    page = county.post(url, {"household_number": "OURS-H1", "date": "2009-06-01"}, follow=True).content.decode()
+    # when the county picks the household (the picker sends its id) and records it
+    recorded = county.post(url, {"household": home.pk, "date": "2009-06-01"})
+    assert recorded.status_code == 302 and recorded["Location"] == f"/app/projects/{project.pk}/#reached"
+    page = county.get(f"/app/projects/{project.pk}/").content.decode()
+    # then the project counts its members and lists the household by its head's name
     assert "本项目惠及 2 人（1 户）" in page
-    # another county's household is not found (not confirmed to exist); the person is named masked
-    theirs = county.post(url, {"household_number": "THEIRS-H1", "date": "2009-06-01"}, follow=True).content.decode()
-    assert "没有该户编号的贫困户" in theirs
-    clear = identity_compose("520402", datetime.date(1980, 1, 2), 11)
-    stranger = county.post(url, {"identity_number": clear, "date": "2009-06-01"}, follow=True).content.decode()
-    assert "没有该身份证号码的登记人员" in stranger and clear not in stranger
-    again = county.post(url, {"identity_number": number(1), "date": "2009-09-01"}, follow=True).content.decode()
-    assert "本项目惠及 2 人（1 户）" in again  # the same person again: still two
+    listed = page.split('id="reached-households"')[1].split("</table>")[0]
+    assert "甲一" in listed and "OURS-H1" in listed and "OURS-H2" not in listed
     # the count links to the persons themselves, each listed once
     link = f"/app/people/?program={world.ours.slug}&amp;project={project.code}"
-    assert link in county.get(f"/app/projects/{project.pk}/").content.decode()
-    listed = county.get("/app/people/", {"program": world.ours.slug, "project": project.code}).content.decode()
-    assert (listed.count("甲一"), listed.count("甲二"), listed.count("乙三")) == (1, 1, 0)
+    assert link in page
+    persons = county.get("/app/people/", {"program": world.ours.slug, "project": project.code}).content.decode()
+    assert (persons.count("甲一"), persons.count("甲二"), persons.count("乙三")) == (1, 1, 0)
+    # the same person again on their own: recorded, still two
+    again = county.post(url, {"identity_number": number(1), "date": "2009-09-01"}, follow=True).content.decode()
+    assert "本项目惠及 2 人（1 户）" in again
+
+
+def _beside(page: str, field: str) -> str:
+    """The error shown beside a form's field (form.html: the span after the input)."""
+    found = re.search(rf'<span class="errorlist" id="id_{field}-error">(.*?)</span>', page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_beneficiary_refused_is_said_beside_its_field_with_the_input_kept(world: World, areas: dict) -> None:
+    from counterpart.people.tests.factories import household, member
+
+    actor, project = Actor.system("test"), world.our_project
+    home = household(actor, areas["520422100201"], "OURS-H1")
+    member(actor, home, 1, name="甲一", relation="head")
+    county = client_as(world, "recipient_office")
+    url = f"/app/projects/{project.pk}/beneficiaries/"
+    assert county.post(url, {"household": home.pk, "date": "2009-06-01"}).status_code == 302
+    # when the same household is recorded again (another day)
+    twice = county.post(url, {"household": home.pk, "date": "2009-07-01"})
+    page = twice.content.decode()
+    # then the form is shown again, saying it is a duplicate beside the picker, the household still chosen
+    assert twice.status_code == 200
+    assert _beside(page, "household") == "该户已记录为本项目的受益户，不能重复记录"
+    assert f'<option value="{home.pk}" selected>甲一 OURS-H1' in page
+    assert 'value="2009-07-01"' in page
+    assert "“household”" not in page and "OURS-H1'" not in page  # no field name, no raw value
+    assert Benefit.objects.filter(project=project).count() == 1
+
+    # another county's household is not one the form offers: said without confirming that it exists
+    theirs = county.post(url, {"household": world.objects["households"].pk, "date": "2009-06-01"})
+    assert _beside(theirs.content.decode(), "household") == "请从搜索结果中选择一户"
+    assert "THEIRS" not in theirs.content.decode()
+    # a person outside the county is not found, the number typed is kept in the field but not repeated
+    clear = identity_compose("520402", datetime.date(1980, 1, 2), 11)
+    stranger = county.post(url, {"identity_number": clear, "date": "2009-06-01"}).content.decode()
+    assert _beside(stranger, "identity_number") == "没有该身份证号码的登记人员"
+    assert stranger.count(clear) == 1 and f'value="{clear}"' in stranger
+    # neither chosen: one sentence, beside the picker
+    neither = county.post(url, {"date": "2009-06-01"}).content.decode()
+    assert _beside(neither, "household") == "请选择一户，或填写一人的身份证号码（二者选一）"
+
+
+def test_a_beneficiary_refused_on_an_english_page_is_said_in_english(world: World, areas: dict) -> None:
+    from counterpart.people.tests.factories import household, member
+
+    actor, project = Actor.system("test"), world.our_project
+    home = household(actor, areas["520422100201"], "OURS-H1")
+    member(actor, home, 1, name="甲一", relation="head")
+    county = client_as(world, "recipient_office")
+    county.cookies["django_language"] = "en"
+    url = f"/app/projects/{project.pk}/beneficiaries/"
+    county.post(url, {"household": home.pk, "date": "2009-06-01"})
+    page = county.post(url, {"household": home.pk, "date": "2009-06-01"}).content.decode()
+    assert _beside(page, "household").startswith("This household is already recorded as reached by this project")
+    form = county.get(url).content.decode()
+    assert "Household (search by the head&#x27;s name or the household number)" in form
 
 
 def test_each_step_is_shown_and_allowed_only_to_its_role(world: World) -> None:

@@ -100,6 +100,7 @@ REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation", "pick_scope_a
 SCOPED_PICKERS = {
     "pick_enterprise": "enterprises",
     "pick_person": "persons",
+    "pick_household": "households",
     "pick_training": "trainings",
     "pick_project": "projects",
 }
@@ -307,8 +308,10 @@ def test_no_picker_finds_another_areas_record(world: World, role: str) -> None:
     found["pick_commitment"] = client.get("/app/pickers/commitments/", {"q": MARKER, "forward": forwarded}).json()[
         "results"
     ]
-    if role == "auditor":  # the positive control: it reads them (it writes for no person, so finds none to place)
-        assert found["pick_enterprise"] and found["pick_training"] and not found["pick_person"]
+    # the positive control: the auditor reads them (it writes for no person or household, so finds none of those)
+    if role == "auditor":
+        assert found["pick_enterprise"] and found["pick_training"]
+        assert not found["pick_person"] and not found["pick_household"]
         assert found["pick_project"] and found["pick_commitment"]
     else:
         assert found == {name: [] for name in [*SCOPED_PICKERS, "pick_commitment"]}, role
