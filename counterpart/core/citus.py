@@ -191,7 +191,7 @@ def _widen_unique_keys(result: Distribution, table: str) -> None:
 
 def _identity_index(result: Distribution) -> None:
     _execute(
-        f"CREATE TABLE IF NOT EXISTS {IDENTITY_INDEX} (blind_index varchar(64) PRIMARY KEY, "
+        f"CREATE TABLE IF NOT EXISTS {IDENTITY_INDEX} (blind_index bytea PRIMARY KEY, "
         "county_code varchar(6) NOT NULL, person_id bigint NOT NULL)"
     )
     _execute(

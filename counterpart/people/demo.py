@@ -171,7 +171,9 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
         year=YEAR,
         source="demo",
     )
-    households = {h.number: h for h in Household.objects.filter(number__startswith="DEMO-")}
+    # By the numbers just written, which the unique index finds (no index serves LIKE 'DEMO-%' any more).
+    numbers = [f"DEMO-{village.code}-{index:04d}" for index, village in placed]
+    households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
     rows = []
     for index, village in placed:
         household = households[f"DEMO-{village.code}-{index:04d}"]
@@ -194,9 +196,9 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
     services.persons_register_bulk(actor=ACTOR, rows=rows, source="demo")
     members: dict[tuple[int, str], int] = {
         (household_id, relation): pk
-        for pk, household_id, relation in Person.objects.filter(household__number__startswith="DEMO-").values_list(
-            "pk", "household_id", "relation"
-        )
+        for pk, household_id, relation in Person.objects.filter(
+            household_id__in=[h.pk for h in households.values()]
+        ).values_list("pk", "household_id", "relation")
     }
     first_project: dict[str, Project] = {}
     for project in program.projects.filter(year=YEAR, category=ProjectCategory.VILLAGE_ADVANCEMENT).order_by("code"):

@@ -49,9 +49,9 @@ def registration_allowed_check(actor: Actor, field: str, number: str | None) -> 
         raise InvalidInput(field, identity_mask(number), _("登记被拒次数过多，请一小时后再试或联系项目办公室"))
 
 
-def duplicate_refusal_record(actor: Actor, blind_index: str) -> None:
+def duplicate_refusal_record(actor: Actor, blind_index: bytes | memoryview | None) -> None:
     """The audit event (and the office's notice) of one refused duplicate, in its own transaction."""
-    existing = Person.objects.filter(identity_blind_index=blind_index).first()
+    existing = Person.objects.filter(identity_blind_index=blind_index).first() if blind_index else None
     if existing is None:
         return
     with transaction.atomic():

@@ -37,7 +37,7 @@ def identity_index_add(persons: Sequence[Person]) -> int:
     return len(rows)
 
 
-def identity_index_add_numbers(blind_indexes: Sequence[str]) -> int:
+def identity_index_add_numbers(blind_indexes: Sequence[bytes | memoryview]) -> int:
     """Index the persons just written with these blind indexes (by COPY, without their ids at hand).
 
     Their rows are read back by the blind index (a query over every shard of the persons) and those not

@@ -45,7 +45,7 @@ class PovertyCause(models.TextChoices):
 class Household(models.Model):
     """A registered poor household (贫困户) in a village, with its helper (帮扶责任人)."""
 
-    number = models.CharField(max_length=40, unique=True, help_text="户编号 household number in the registry")
+    number = models.CharField(max_length=40, help_text="户编号 household number in the registry")
     village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
     county_code = models.CharField(max_length=6, db_index=True)
     head = models.ForeignKey(
@@ -62,6 +62,9 @@ class Household(models.Model):
         ordering = ["village_id", "number"]
         verbose_name = "贫困户 household"
         verbose_name_plural = "贫困户 households"
+        # A constraint, not ``unique=True``, for the reason ``Person`` gives: the field option's
+        # varchar_pattern_ops twin (41 bytes a household) served only the demo's LIKE 'DEMO-%'.
+        constraints = [models.UniqueConstraint(fields=["number"], name="household_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.village_id})"
@@ -121,7 +124,9 @@ class Person(models.Model):
     county_code = models.CharField(max_length=6, db_index=True)
     identity_key_id = models.CharField(max_length=20, blank=True)
     identity_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
-    identity_blind_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: no number; unique)
+    # 16 raw bytes (the HMAC's first 128 bits, ``identity_blind_index``): bytea on PostgreSQL, 17 bytes in
+    # the row and about 40 an entry in the unique index, where the 64 hex characters took 65 and 125.
+    identity_blind_index = models.BinaryField(max_length=16, null=True, blank=True, editable=False)
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
 
     class Meta:
@@ -131,7 +136,7 @@ class Person(models.Model):
         permissions = [("reveal_identity", "可查看完整身份证号码 may reveal identity numbers (audited)")]
         indexes = [models.Index(fields=["identity_key_id"], name="person_identity_key_id")]
         # A constraint, not ``unique=True``: on PostgreSQL the field option also builds a
-        # varchar_pattern_ops twin for LIKE, which no query of a random 64-hex digest uses and
+        # varchar_pattern_ops twin for LIKE on a text column, which no query of a random digest uses and
         # which every insert (a million at a time on the intake's bulk path) had to maintain.
         constraints = [
             models.UniqueConstraint(fields=["identity_blind_index"], name="person_identity_blind_index_unique")
@@ -206,9 +211,11 @@ class Benefit(models.Model):
         verbose_name = "受益记录 benefit"
         verbose_name_plural = "受益记录 benefits"
         indexes = [
-            # Covering indexes: the unique counts read only the index (PostgreSQL index-only scans).
+            # Covering index: the unique counts read only the index (PostgreSQL index-only scans). Its twin
+            # led by pairing is gone: a donor's share is read through ``benefit_pairing_set`` (the planner
+            # chose it even beside the twin), and only a GROUP BY pairing over a whole year, which no page
+            # asks, read the twin (docs/benchmarks.md, "Row widths").
             models.Index(fields=["program", "year", "county_code", "person"], name="benefit_program_year_county"),
-            models.Index(fields=["program", "year", "pairing", "person"], name="benefit_program_year_pairing"),
             models.Index(fields=["person"], name="benefit_person"),
             *(
                 models.Index(fields=[field], name=f"benefit_{field}_set", condition=Q(**{f"{field}__isnull": False}))

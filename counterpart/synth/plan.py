@@ -21,15 +21,16 @@ SYNTH_PREFECTURES = [str(n) for n in range(91, 99)]
 
 
 # Bytes on disk per row, heap and indexes, measured on PostgreSQL 15 after VACUUM ANALYZE at S = 0.005
-# (docs/benchmarks.md, "Row widths"), for the estimate printed first.
+# with the indexes synth rebuilds after its load (docs/benchmarks.md, "Row widths"), for the estimate
+# printed first.
 BYTES_PER_ROW = {
     "areas": 380,
-    "projects": 420,
-    "transactions": 370,
+    "projects": 390,
+    "transactions": 365,
     "postings": 120,
-    "persons": 425,
-    "households": 285,
-    "benefits": 366,
+    "persons": 282,
+    "households": 206,
+    "benefits": 246,
     "trainings": 465,
     "enterprises": 1500,  # organisations, profile, operation, agreement and about three yearly reports
 }

@@ -269,7 +269,7 @@ class TrainingParticipantsKind(Kind):
                 training__kind=training_key[1],
                 training__title=training_key[2],
                 training__start_date=training_key[3],
-                person__identity_blind_index__in=indexes,
+                person__identity_blind_index__in=[index for index in indexes if isinstance(index, bytes)],
             ).select_related("person")
             for participant in participants:
                 found[(*training_key, participant.person.identity_blind_index)] = (participant, {})
@@ -393,7 +393,7 @@ class StudentAidKind(Kind):
             aid = StudentAid.objects.filter(
                 program=context.program(slug),
                 date__in={key[1] for key in program_keys},
-                student__identity_blind_index__in={key[2] for key in program_keys},
+                student__identity_blind_index__in={key[2] for key in program_keys if isinstance(key[2], bytes)},
             ).select_related("student", "ledger_transaction__commitment")
             for record in aid:
                 row = self._row(record, slug, "")

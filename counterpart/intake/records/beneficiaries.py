@@ -117,7 +117,9 @@ class ProjectBeneficiariesKind(Kind):
             by_reach[key[:3]].append(key)
         for (slug, code, date), group in by_reach.items():
             numbers = [key[3] for key in group if key[3]]
-            indexes = [key[4] for key in group if not key[3]]
+            # Blind indexes (bytes) only: a row whose person is not registered keys on its number, which
+            # no person's index equals and which is never sent to the database.
+            indexes = [key[4] for key in group if not key[3] and isinstance(key[4], bytes)]
             benefits = Benefit.objects.filter(
                 Q(household__number__in=numbers) | Q(person__identity_blind_index__in=indexes),
                 kind=BenefitKind.PROJECT,

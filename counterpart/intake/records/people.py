@@ -304,7 +304,8 @@ class PersonsKind(Kind):
     def lookup(self, keys: Sequence[Key], context: ImportContext) -> dict[Key, tuple[Model, Row]]:
         # The households in a second query, not a join on the household's id alone (Citus joins the
         # distributed persons and households only on the county as well; docs/scale.md).
-        persons = list(Person.objects.filter(identity_blind_index__in=[key[0] for key in keys]))
+        indexes = [key[0] for key in keys if isinstance(key[0], bytes)]  # a blind index, never a number
+        persons = list(Person.objects.filter(identity_blind_index__in=indexes))
         numbers: dict[int | None, str] = dict(
             Household.objects.filter(pk__in={p.household_id for p in persons if p.household_id}).values_list(
                 "pk", "number"

@@ -116,7 +116,7 @@ def person_register(*, actor: Actor, row: PersonRow) -> Person:
     try:
         return _person_save(actor, row, person)
     except DuplicateIdentity:
-        duplicate_refusal_record(actor, person.identity_blind_index or "")
+        duplicate_refusal_record(actor, person.identity_blind_index)
         raise
 
 
@@ -191,7 +191,7 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
     count = 0
     with transaction.atomic():
         batch: list[Person] = []
-        numbers: dict[str, tuple[int, str | None]] = {}
+        numbers: dict[bytes, tuple[int, str | None]] = {}
 
         def flush() -> None:
             indexes = [p.identity_blind_index for p in batch if p.identity_blind_index]
@@ -199,7 +199,7 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
                 "identity_blind_index", flat=True
             )[:1]
             for index in clash:
-                line, number = numbers[str(index)]
+                line, number = numbers[bytes(index or b"")]
                 raise _duplicate_error(f"row {line}", number)
             try:
                 with transaction.atomic():
@@ -213,7 +213,7 @@ def persons_register_bulk(*, actor: Actor, rows: Iterable[PersonRow], source: st
             batch.clear()
             numbers.clear()
 
-        seen: set[str] = set()
+        seen: set[bytes] = set()
         heads: set[tuple[int, str]] = set()  # (id, county_code): the household's key on Citus
         areas: set[str] = set()
         for line, row in enumerate(rows, start=1):

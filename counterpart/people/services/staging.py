@@ -28,7 +28,7 @@ PERSON_STAGE_COLUMNS = (
     ("area_code", "text NOT NULL"),
     ("identity_key_id", "text NOT NULL"),
     ("identity_ciphertext", "bytea NOT NULL"),
-    ("identity_blind_index", "text NOT NULL"),
+    ("identity_blind_index", "bytea NOT NULL"),
     ("identity_masked", "text NOT NULL"),
 )
 

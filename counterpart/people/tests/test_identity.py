@@ -84,10 +84,48 @@ def test_blind_index_is_keyed_not_a_plain_hash(settings) -> None:
     import hashlib
 
     first = identity_blind_index(VALID)
-    assert first != hashlib.sha256(VALID.encode()).hexdigest()
+    assert first != hashlib.sha256(VALID.encode()).digest()[:16]
     assert identity_blind_index(VALID.lower()) == first
     settings.COUNTERPART_BLIND_INDEX_KEY = b"\x01" * 32
     assert identity_blind_index(VALID) != first
+
+
+def test_blind_index_is_the_first_128_bits_the_stored_hex_spelled(settings) -> None:
+    """16 raw bytes, the first 32 characters of the 64-character hex stored before migration 0009
+    (which converts each row from its own value), and the same from the bulk import's cipher."""
+    import hashlib
+    import hmac
+
+    from counterpart.people.identity import IdentityCipher
+
+    old_hex = hmac.new(settings.COUNTERPART_BLIND_INDEX_KEY, VALID.encode(), hashlib.sha256).hexdigest()
+    index = identity_blind_index(VALID)
+    assert type(index) is bytes and len(index) == 16
+    assert index == bytes.fromhex(old_hex[:32])
+    assert IdentityCipher().blind_index(VALID) == index
+    assert identity_blind_index(VALID[:-1] + "0") != index
+
+
+@pytest.mark.django_db
+def test_migration_0009_converts_a_stored_hex_to_the_bytes_of_today(settings) -> None:
+    """The conversion the migration applies to every row, on this database's engine."""
+    import hashlib
+    import hmac
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("counterpart.people.migrations.0009_person_blind_index_bytes")
+    old_hex = hmac.new(settings.COUNTERPART_BLIND_INDEX_KEY, VALID.encode(), hashlib.sha256).hexdigest()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {migration.HEX_TO_BYTES_SQL} FROM (SELECT %s::text AS identity_blind_index) t", [old_hex]
+            )
+            converted = bytes(cursor.fetchone()[0])
+    else:
+        converted = migration.hex_to_bytes(old_hex)
+    assert converted == identity_blind_index(VALID)
 
 
 def test_encryption_is_randomised_and_authenticated() -> None:

@@ -163,7 +163,7 @@ def test_no_role_sees_enough_to_narrow_a_number_below_ten_thousand(demo_program,
     persons = {p.pk: p for p in Person.objects.exclude(identity_ciphertext=None)}
     # and refused duplicates of some of them, on the program office's notices page
     for person in list(persons.values())[::50]:
-        duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index or "")
+        duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index)
     users = get_user_model().objects
     narrowed: dict[str, int] = {}
     seen: dict[str, int] = {}

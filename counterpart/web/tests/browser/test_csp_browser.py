@@ -69,7 +69,7 @@ def test_dashboard_map_htmx_form_and_api_docs_work_with_no_violation(
         row=PersonRow(name="李四", sex="female", area=Area.objects.get(code="520422"),
                   identity_number=identity_compose("520422", datetime.date(1975, 6, 7), 34)),
     )  # fmt: skip
-    duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index or "")
+    duplicate_refusal_record(Actor.system("county-prober"), person.identity_blind_index)
     page.goto("/app/people/duplicates/")
     expect(page.locator("#notices")).to_contain_text("county-prober")
     page.evaluate("window.__notReloaded = true")
