@@ -115,7 +115,7 @@ def test_migration_0009_converts_a_stored_hex_to_the_bytes_of_today(settings) ->
 
     from django.db import connection
 
-    migration = importlib.import_module("counterpart.people.migrations.0009_person_blind_index_bytes")
+    migration = importlib.import_module("counterpart.people.migrations.0010_person_blind_index_bytes")
     old_hex = hmac.new(settings.COUNTERPART_BLIND_INDEX_KEY, VALID.encode(), hashlib.sha256).hexdigest()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

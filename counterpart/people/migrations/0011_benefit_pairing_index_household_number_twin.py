@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0009_person_blind_index_bytes'),
+        ('people', '0010_person_blind_index_bytes'),
         ('registry', '0005_choice_labels'),
     ]
 

@@ -54,7 +54,7 @@ def _to_bytes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0008_village_advancement_to_projects"),
+        ("people", "0009_first_reach_summary"),
     ]
 
     operations = [
