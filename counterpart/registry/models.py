@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from counterpart.core.language import pick
+
 
 class AreaLevel(models.TextChoices):
     NATION = "nation", pgettext_lazy("choice", "全国")
@@ -194,6 +196,15 @@ class Pairing(models.Model):
         recipient = self.recipient_organisation.name_zh if self.recipient_organisation else self.recipient_area.name_zh
         end = self.valid_to.isoformat() if self.valid_to else "…"
         return f"{donor} → {recipient} ({self.valid_from.isoformat()}–{end})"
+
+    def label(self) -> str:
+        """The pairing as a page in the reader's language names it (``__str__`` is the Chinese, which the
+        audit trail keeps)."""
+        donor = self.donor_organisation or self.donor_area
+        recipient = self.recipient_organisation or self.recipient_area
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        names = (pick(donor.name_zh, donor.name_en), pick(recipient.name_zh, recipient.name_en))
+        return f"{names[0]} → {names[1]} ({self.valid_from.isoformat()}–{end})"
 
 
 class PeriodLock(models.Model):

@@ -105,8 +105,9 @@ class ProjectProposeForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
         self.fields["pairing"].queryset = scoped(Pairing, self.user).select_related(  # type: ignore[attr-defined]
-            "donor_area", "recipient_area"
+            "donor_area", "recipient_area", "donor_organisation", "recipient_organisation"
         )
+        self.fields["pairing"].label_from_instance = Pairing.label  # type: ignore[attr-defined]
 
     def clean_budget(self) -> int | None:
         return self._yuan("budget")

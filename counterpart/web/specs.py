@@ -235,7 +235,7 @@ PROJECTS = ListSpec(
         Col("title_en", _("英文名称"), lambda p: p.title_en),
         Col("category", _("类别"), lambda p: p.get_category_display()),
         Col("area", _("实施地点"), lambda p: _area(p.recipient_area)),
-        Col("pairing", _("结对关系"), lambda p: p.pairing or ""),
+        Col("pairing", _("结对关系"), lambda p: p.pairing.label() if p.pairing else ""),
         Col("year", _("年度"), lambda p: p.year),
         Col("budget", _("预算"), lambda p: _yuan(p.budget_fen)),
         Col("status", _("状态"), lambda p: p.get_status_display()),
@@ -567,7 +567,7 @@ VILLAGES = ListSpec(
     detail_fields=(
         Col("program", _("协作项目"), lambda v: pick(v.program.name_zh, v.program.name_en)),
         Col("village", _("村"), lambda v: _area(v.village)),
-        Col("pairing", _("结对关系"), lambda v: v.pairing or ""),
+        Col("pairing", _("结对关系"), lambda v: v.pairing.label() if v.pairing else ""),
         Col("start_year", _("开始年度"), lambda v: v.start_year),
     ),
     detail_template="web/village_detail.html",

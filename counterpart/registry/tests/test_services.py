@@ -273,3 +273,15 @@ def test_the_nation_is_an_area_that_every_list_of_divisions_writes_as_zeros(db) 
     for raw in ("0", "000000", "000000000000"):
         assert area_code_parse(raw) == AreaCode("0", AreaLevel.NATION)
     assert Area.objects.get(code="0").level == AreaLevel.NATION  # reference data, from a migration
+
+
+def test_a_pairing_is_named_in_the_pages_language_and_kept_in_chinese_for_the_audit(db, pairing) -> None:
+    from django.utils import translation
+
+    Area.objects.filter(pk=pairing.donor_area_id).update(name_en="Shinan District")
+    pairing.refresh_from_db()
+    with translation.override("en"):
+        assert pairing.label().startswith("Shinan District → ")
+        assert str(pairing).startswith(f"{pairing.donor_area.name_zh} → ")
+    with translation.override("zh-hans"):
+        assert pairing.label() == str(pairing)
