@@ -48,11 +48,11 @@ def _is_column(model: type[models.Model], lookup: str) -> bool:
                 return False
             model = field.related_model  # type: ignore[assignment]
             continue
-        if not field.concrete or field.many_to_many or field.one_to_many:
+        if not isinstance(field, models.Field) or not field.concrete or field.many_to_many or field.one_to_many:
             return False
         if field.is_relation and part != field.attname:  # the relation's name gives a record; its _id the key
             return False
-        descriptor = inspect.getattr_static(model, field.attname, None)  # type: ignore[union-attr]
+        descriptor = inspect.getattr_static(model, field.attname, None)
         return type(descriptor) in (DeferredAttribute, ForeignKeyDeferredAttribute)
     return False
 
@@ -89,14 +89,16 @@ def value_sources(schema: Any, queryset: Any) -> tuple[Source, ...] | None:
     if not isinstance(queryset, QuerySet) or not isinstance(schema, type) or not issubclass(schema, BaseModel):
         return None
     query = queryset.query
-    if query.distinct or queryset._prefetch_related_lookups or query.values_select or query.extra_select:
+    prefetching = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    if query.distinct or prefetching or query.values_select or query.extra_select:
         return None
     sources = _schema_sources(schema)
     if sources is None:
         return None
     annotations = query.annotations
     columns = tuple(lookup for lookup, _path in sources if lookup not in annotations)
-    if not _columns_of(queryset.model, columns):
+    model: Any = queryset.model
+    if not _columns_of(model, columns):
         return None
     return sources
 

@@ -65,7 +65,7 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
 
 
 class _Constant:

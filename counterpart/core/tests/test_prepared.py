@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from counterpart.core.prepared import PreparedQuery
 
 
-def _users(username: str):  # type: ignore[no-untyped-def]
+def _users(username: str):
     return User.objects.filter(username=username, is_active=True).values_list("id", "username", "date_joined")
 
 
