@@ -78,8 +78,8 @@ def public_project(project: Project) -> dict[str, Any]:
         for output in project.outputs.all()
     ]
     history = [
-        {"status": choice_label(t.get_to_status_display()), "at": t.at}
-        for t in project.transitions.order_by("at", "id")
+        {"status": choice_label(t.get_to_status_display()), "on": t.on}
+        for t in project.transitions.order_by("on", "at", "id")
     ]
     return {
         "project": project,

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
-from counterpart.core.numbers import is_english
+from counterpart.core.language import pick
 from counterpart.registry.models import Area, Program
 
 from .lists import ListSpec
@@ -22,7 +22,7 @@ _ALL: tuple[str, Any] = ("", _("全部"))
 
 
 def _area_label(area: Area) -> str:
-    return area.name_en if is_english() and area.name_en else area.name_zh
+    return pick(area.name_zh, area.name_en)
 
 
 class DrillForm(forms.Form):
@@ -49,9 +49,7 @@ class DrillForm(forms.Form):
                 del self.fields[name]
         if "program" in self.fields:
             programs = scoped(Program.objects.only("slug", "name_zh", "name_en"), user).order_by("slug")
-            choices: list[tuple[str, Any]] = [
-                (p.slug, p.name_en if is_english() and p.name_en else p.name_zh) for p in programs
-            ]
+            choices: list[tuple[str, Any]] = [(p.slug, pick(p.name_zh, p.name_en)) for p in programs]
             # One program: named, not offered among others (the list shows its records either way).
             offered = choices if len(choices) == 1 else [_ALL, *choices]
             self.fields["program"].choices = offered  # type: ignore[attr-defined]

@@ -14,7 +14,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 
 from counterpart.access.scoping import access_scope, scoped
-from counterpart.core.numbers import is_english, yuan_text
+from counterpart.core.language import pick
+from counterpart.core.numbers import yuan_text
 from counterpart.enterprise.models import Enterprise
 from counterpart.funds.models import LedgerTransaction, TransactionKind
 from counterpart.people.models import Person, Training
@@ -103,14 +104,13 @@ class ScopeAreaPicker(_Picker):
         return queryset.filter(Q(name_zh__contains=term) | Q(name_en__icontains=term))
 
     def get_result_label(self, result: Area) -> str:
-        english = is_english()
-        name = result.name_en if english and result.name_en else result.name_zh
+        name = pick(result.name_zh, result.name_en)
         parent = result.parent
-        parent_name = "" if parent is None else (parent.name_en if english and parent.name_en else parent.name_zh)
+        parent_name = "" if parent is None else pick(parent.name_zh, parent.name_en)
         return format_html('{} <small class="code">{} {}</small>', name, parent_name, result.code)
 
     def get_selected_result_label(self, result: Area) -> str:
-        name = result.name_en if is_english() and result.name_en else result.name_zh
+        name = pick(result.name_zh, result.name_en)
         return format_html('{} <small class="code">{}</small>', name, result.code)
 
 
@@ -137,7 +137,7 @@ class ProjectPicker(_Picker):
         ).order_by("-year", "code")
 
     def get_result_label(self, result: Project) -> str:
-        title = result.title_en if is_english() and result.title_en else result.title_zh
+        title = pick(result.title_zh, result.title_en)
         return format_html('{} <small class="code">{} {}</small>', title, result.code, result.year)
 
 

@@ -383,3 +383,9 @@ def test_evidence_over_the_size_limit_is_refused(world: World, monkeypatch) -> N
     )
     assert "文件过大" in response.content.decode()
     assert not ProjectAttachment.objects.filter(project=world.our_project).exists()
+
+
+def test_pages_name_their_icon_and_the_browsers_default_path_finds_it(client: Any) -> None:
+    assert 'rel="icon" href="/static/web/favicon.svg"' in client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/web/favicon.svg"

@@ -23,7 +23,8 @@ from counterpart.web.specs import SPECS
 from .conftest import MARKER, NON_AUDITOR_ROLES, World
 
 # Pages that hold no program records, or only public aggregates (tested by the public portal's tests).
-PUBLIC = {"home", "healthz", "login", "logout", "program_report", "import_template"}  # templates: blank workbooks
+# (import_template: blank workbooks.)
+PUBLIC = {"home", "healthz", "favicon", "login", "logout", "program_report", "import_template"}
 # Forms that create a record: they show choices, never another area's records.
 FORMS = {
     "project_propose",
