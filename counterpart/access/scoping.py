@@ -6,7 +6,7 @@ no membership sees nothing, and a record with no area is visible to no area-scop
 prefix match on a NULL code is false), so scoping fails closed.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -116,11 +116,20 @@ def memberships_alongside(queryset: QuerySet[M], user_path: str = "") -> QuerySe
     )
 
 
+# The annotations memberships_alongside adds, for a values() or values_list() of its queryset.
+MEMBERSHIP_ALONGSIDE = tuple(f"{_ALONGSIDE}_{name}" for name in _MEMBERSHIP_FIELDS)
+
+
 def memberships_of_rows(rows: Iterable[Any], user: Any) -> list[Membership]:
     """The memberships of ``user`` carried by the rows of a memberships_alongside queryset."""
+    return memberships_of_values(([getattr(row, name) for name in MEMBERSHIP_ALONGSIDE] for row in rows), user)
+
+
+def memberships_of_values(rows: Iterable[Sequence[Any]], user: Any) -> list[Membership]:
+    """The same from rows of values, each the ``MEMBERSHIP_ALONGSIDE`` annotations in that order."""
     memberships = []
     for row in rows:
-        values = {name: getattr(row, f"{_ALONGSIDE}_{name}") for name in _MEMBERSHIP_FIELDS}
+        values = dict(zip(_MEMBERSHIP_FIELDS, row, strict=True))
         if values["id"] is not None:
             memberships.append(
                 Membership(

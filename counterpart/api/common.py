@@ -4,13 +4,16 @@ Who may write is never decided here: every write endpoint calls an action, which
 (``access.policy``); the API maps its refusal to 403 / 422 like any other."""
 
 import datetime
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, get_args
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import PaginationBase
+from ninja.errors import ConfigError
+from ninja.pagination import PaginationBase, paginate
 from ninja.schema import DjangoGetter
+from ninja.utils import contribute_operation_callback
 from pydantic import (
     BeforeValidator,
     ConfigDict,
@@ -23,6 +26,8 @@ from pydantic import (
 from counterpart.access.scoping import distinct_if_multivalued
 from counterpart.core.audit import Actor
 from counterpart.core.paging import COUNT_CAP, count_capped
+
+from .rows import rows_as_values, value_sources
 
 # Text a database column can hold: PostgreSQL refuses NUL characters, so the contract does too
 # (a client learns it from the schema instead of from a 500).
@@ -94,7 +99,12 @@ WRITE_ERRORS: dict[int, Any] = {**ERRORS, 403: ErrorOut}
 
 class Page(PaginationBase):
     """``limit`` (1–500, default 50) and ``offset``; the page has ``items``, ``count`` (the matches,
-    counted up to 10,000) and ``more`` (true when there are more matches than ``count``)."""
+    counted up to 10,000) and ``more`` (true when there are more matches than ``count``).
+
+    ``item_schema`` is the answer's item schema (``paginated`` tells each endpoint's page its own):
+    when it reads only columns, the rows come as values, not model instances (``rows``)."""
+
+    item_schema: Any = None
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
@@ -109,15 +119,40 @@ class Page(PaginationBase):
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params: Any) -> Any:  # type: ignore[override]
         offset, limit = pagination.offset, pagination.limit
-        items = list(queryset[offset : offset + limit])
-        # A page shorter than asked for is the last one: its end is the count, without a COUNT query.
-        # An empty page past the end says nothing about where the end is, so that one still counts.
-        if len(items) < limit and (items or offset == 0) and offset + len(items) <= COUNT_CAP:
-            return {"items": items, "count": offset + len(items), "more": False}
         # A national list (a program office's nine million persons) is not counted to its end on every
         # request: that took seconds.
-        count, more = count_capped(queryset)
+        cap = COUNT_CAP
+        sources = value_sources(self.item_schema, queryset)
+        if sources is not None:
+            items, matches = rows_as_values(queryset, offset, limit, sources, cap)  # the count comes along
+            if matches is not None:
+                return {"items": items, "count": min(matches, cap), "more": matches > cap}
+        else:
+            items = list(queryset[offset : offset + limit])
+        # A page shorter than asked for is the last one: its end is the count, without a COUNT query.
+        # An empty page past the end says nothing about where the end is, so that one still counts.
+        if len(items) < limit and (items or offset == 0) and offset + len(items) <= cap:
+            return {"items": items, "count": offset + len(items), "more": False}
+        count, more = count_capped(queryset, cap)
         return {"items": items, "count": count, "more": more}
+
+
+def _item_schema(operation: Any) -> Any:
+    # ninja has replaced the answer by the page's schema: its ``items`` are a list of the item schema.
+    for response in operation.response_models.values():
+        page = response.model_fields["response"].annotation if response else None
+        if isinstance(page, type) and issubclass(page, Page.Output):
+            (item,) = get_args(page.model_fields["items"].annotation)
+            return item
+    raise ConfigError(f"{operation.view_func} answers no page")
+
+
+def paginated(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``@paginate(Page)``, the page told the answer's item schema when ninja builds the endpoint."""
+    page = type(f"Page_{view.__name__}", (Page,), {})
+    paged = paginate(page)(view)
+    contribute_operation_callback(paged, lambda operation: setattr(page, "item_schema", _item_schema(operation)))
+    return paged
 
 
 def user_of(request: HttpRequest) -> Any:

@@ -6,11 +6,18 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from counterpart.access.scoping import access_scope_per_request, memberships_alongside, memberships_of_rows
+from counterpart.access.scoping import (
+    MEMBERSHIP_ALONGSIDE,
+    access_scope_per_request,
+    memberships_alongside,
+    memberships_of_values,
+)
 from counterpart.core.audit import Actor, audit_record
+from counterpart.core.prepared import PreparedQuery
 
 from .models import ApiToken
 
@@ -30,26 +37,45 @@ def api_token_create(*, actor: Actor, user: User, name: str = "") -> tuple[ApiTo
     return token, raw
 
 
+def _token_with_user_and_memberships(digest: str) -> QuerySet[ApiToken]:
+    # One row per active membership of the token's user (one with nulls for none): the request's
+    # scope costs no second round trip.
+    tokens = ApiToken.objects.filter(digest=digest, revoked_at__isnull=True)
+    return (
+        memberships_alongside(tokens, "user")
+        .order_by()
+        .values_list("id", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS), *MEMBERSHIP_ALONGSIDE)
+    )
+
+
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+# Every request asks this: compiled once, it costs the process 0.3 ms instead of 1 ms (core.prepared).
+_TOKEN_QUERY = PreparedQuery(_token_with_user_and_memberships, "digest")
+
+
 def api_token_user(raw: str) -> User | None:
     """The active user a presented token belongs to, or None (unknown, revoked, inactive user).
 
-    The user object is this request's: it carries the memberships read with it (access_scope_per_request).
+    The user object is this request's: it carries the memberships read with it (access_scope_per_request),
+    read afresh on every request, so that a membership granted or revoked, a user deactivated or a token
+    revoked takes effect on the next request in every server process.
     """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    tokens = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True)
-    # The user's memberships come in the same query (a row per membership): the request's scope
-    # costs no second round trip.
-    rows = list(memberships_alongside(tokens, "user").order_by())
-    if not rows or not rows[0].user.is_active:
+    rows = _TOKEN_QUERY.rows(digest=_digest(raw))
+    if not rows:
         return None
-    token = rows[0]
-    access_scope_per_request(token.user, memberships_of_rows(rows, token.user))
+    token_id, last_used_at = rows[0][:2]
+    user_end = 2 + len(_USER_FIELDS)
+    user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, rows[0][2:user_end])
+    if not user.is_active:
+        return None
+    access_scope_per_request(user, memberships_of_values((row[user_end:] for row in rows), user))
     now = timezone.now()
     # Written at most once a minute per token, so reads stay reads.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
 
 
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:

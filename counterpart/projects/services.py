@@ -236,11 +236,21 @@ def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reaso
                 for draft in drafts
             ],
         )
+        # A proposal from a file is made today, as project_propose's without a day (_step_day).
+        today = timezone.localdate()
         bulk_insert(
             ProjectTransition,
-            ("project_id", "from_status", "to_status", "actor_id", "actor_label", "note"),
+            ("project_id", "from_status", "to_status", "on", "actor_id", "actor_label", "note"),
             [
-                (pk, "", ProjectStatus.PROPOSED.value, actor.db_user.pk if actor.db_user else None, actor.label, "")
+                (
+                    pk,
+                    "",
+                    ProjectStatus.PROPOSED.value,
+                    today,
+                    actor.db_user.pk if actor.db_user else None,
+                    actor.label,
+                    "",
+                )
                 for pk in ids
             ],
         )

@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped
@@ -27,11 +26,11 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
+    paginated,
     text,
     user_of,
 )
@@ -162,7 +161,7 @@ def _fresh(request: HttpRequest, assessment_id: int) -> Assessment:
 
 
 @router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
-@paginate(Page)
+@paginated
 def assessment_list(
     request: HttpRequest,
     filters: Query[AssessmentFilter],

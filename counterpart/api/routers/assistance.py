@@ -7,7 +7,6 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -29,12 +28,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -72,7 +71,7 @@ class SecondmentFilter(Schema):
 
 
 @router.get("/secondments", response={200: list[SecondmentOut], **ERRORS})
-@paginate(Page)
+@paginated
 def secondment_list(
     request: HttpRequest,
     filters: Query[SecondmentFilter],
@@ -166,7 +165,7 @@ class StudentAidFilter(Schema):
 
 
 @router.get("/student-aid", response={200: list[StudentAidOut], **ERRORS})
-@paginate(Page)
+@paginated
 def student_aid_list(
     request: HttpRequest,
     filters: Query[StudentAidFilter],
@@ -267,7 +266,7 @@ class PurchaseFilter(Schema):
 
 
 @router.get("/purchases", response={200: list[PurchaseOut], **ERRORS})
-@paginate(Page)
+@paginated
 def purchase_list(
     request: HttpRequest,
     filters: Query[PurchaseFilter],

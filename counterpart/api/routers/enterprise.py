@@ -7,7 +7,6 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -43,12 +42,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -81,7 +80,7 @@ class EnterpriseFilter(Schema):
 
 
 @router.get("/enterprises", response={200: list[EnterpriseOut], **ERRORS})
-@paginate(Page)
+@paginated
 def enterprise_list(
     request: HttpRequest, filters: Query[EnterpriseFilter], ordering: Literal["id", "-id"] | None = None
 ):
@@ -191,7 +190,7 @@ class EnterpriseReportFilter(Schema):
 
 
 @router.get("/enterprise-reports", response={200: list[EnterpriseReportOut], **ERRORS})
-@paginate(Page)
+@paginated
 def enterprise_report_list(
     request: HttpRequest,
     filters: Query[EnterpriseReportFilter],
@@ -323,7 +322,7 @@ class MarketEventFilter(Schema):
 
 
 @router.get("/market-events", response={200: list[MarketEventOut], **ERRORS})
-@paginate(Page)
+@paginated
 def market_event_list(
     request: HttpRequest,
     filters: Query[MarketEventFilter],

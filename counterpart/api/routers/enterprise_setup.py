@@ -6,7 +6,6 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -31,12 +30,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -66,7 +65,7 @@ def _enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
 
 
 @router.get("/enterprises/{enterprise_id}/operations", response={200: list[OperationOut], **ERRORS})
-@paginate(Page)
+@paginated
 def operation_list(request: HttpRequest, enterprise_id: Id, ordering: Literal["id", "-id"] | None = None):
     """What an enterprise runs in the recipient region: subsidiaries, restructured factories, parks."""
     enterprise = _enterprise(request, enterprise_id)
@@ -142,7 +141,7 @@ class AgreementFilter(Schema):
 
 
 @router.get("/agreements", response={200: list[AgreementOut], **ERRORS})
-@paginate(Page)
+@paginated
 def agreement_list(
     request: HttpRequest,
     filters: Query[AgreementFilter],

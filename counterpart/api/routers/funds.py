@@ -8,7 +8,6 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -26,12 +25,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -96,7 +95,7 @@ def _transactions(request: HttpRequest) -> QuerySet[LedgerTransaction]:
 
 
 @router.get("/ledger/transactions", response={200: list[TransactionOut], **ERRORS})
-@paginate(Page)
+@paginated
 def transaction_list(
     request: HttpRequest,
     filters: Query[TransactionFilter],

@@ -7,7 +7,6 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -22,12 +21,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -51,7 +50,7 @@ class IndicatorOut(OutSchema):
 
 
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS})
-@paginate(Page)
+@paginated
 def indicator_list(request: HttpRequest, topic: text(20) | None = None):  # type: ignore[valid-type]
     queryset = Indicator.objects.all()
     if topic:
@@ -91,7 +90,7 @@ class ReportedValueFilter(Schema):
 
 
 @router.get("/reported-values", response={200: list[ReportedValueOut], **ERRORS})
-@paginate(Page)
+@paginated
 def reported_value_list(
     request: HttpRequest,
     filters: Query[ReportedValueFilter],

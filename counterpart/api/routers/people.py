@@ -7,7 +7,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -43,12 +42,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -83,7 +82,7 @@ class PersonFilter(Schema):
 
 
 @router.get("/persons", response={200: list[PersonOut], **ERRORS})
-@paginate(Page)
+@paginated
 def person_list(
     request: HttpRequest,
     filters: Query[PersonFilter],
@@ -204,7 +203,7 @@ class HouseholdFilter(Schema):
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS})
-@paginate(Page)
+@paginated
 def household_list(
     request: HttpRequest, filters: Query[HouseholdFilter], ordering: Literal["id", "-id", "number"] | None = None
 ):
@@ -257,7 +256,7 @@ class TrainingFilter(Schema):
 
 
 @router.get("/trainings", response={200: list[TrainingOut], **ERRORS})
-@paginate(Page)
+@paginated
 def training_list(
     request: HttpRequest,
     filters: Query[TrainingFilter],
@@ -337,7 +336,7 @@ class JobPlacementFilter(Schema):
 
 
 @router.get("/job-placements", response={200: list[JobPlacementOut], **ERRORS})
-@paginate(Page)
+@paginated
 def job_placement_list(
     request: HttpRequest,
     filters: Query[JobPlacementFilter],

@@ -6,7 +6,6 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
@@ -22,12 +21,12 @@ from ..common import (
     Id,
     InputSchema,
     OutSchema,
-    Page,
     Slug,
     Year,
     actor_of,
     filtered,
     ordered,
+    paginated,
     text,
     user_of,
 )
@@ -94,7 +93,7 @@ class ProjectFilter(Schema):
 
 
 @router.get("/projects", response={200: list[ProjectOut], **ERRORS})
-@paginate(Page)
+@paginated
 def project_list(
     request: HttpRequest,
     filters: Query[ProjectFilter],

@@ -7,13 +7,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from counterpart.access.scoping import scoped, scoped_get_or_404
 from counterpart.registry.models import Area, AreaLevel, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
-from ..common import ERRORS, AreaCode, Day, Id, OutSchema, Page, Slug, Year, filtered, ordered, text, user_of
+from ..common import ERRORS, AreaCode, Day, Id, OutSchema, Slug, Year, filtered, ordered, paginated, text, user_of
 
 router = Router(tags=["registry"])
 
@@ -38,7 +37,7 @@ class AreaFilter(Schema):
 
 
 @router.get("/areas", response={200: list[AreaOut], **ERRORS}, summary="Administrative divisions (GB/T 2260)")
-@paginate(Page)
+@paginated
 def area_list(
     request: HttpRequest, filters: Query[AreaFilter], ordering: Literal["code", "-code", "name_zh"] | None = None
 ):
@@ -72,7 +71,7 @@ class OrganisationFilter(Schema):
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
-@paginate(Page)
+@paginated
 def organisation_list(
     request: HttpRequest,
     filters: Query[OrganisationFilter],
@@ -103,7 +102,7 @@ class ProgramOut(OutSchema):
 
 
 @router.get("/programs", response={200: list[ProgramOut], **ERRORS})
-@paginate(Page)
+@paginated
 def program_list(request: HttpRequest, ordering: Literal["slug", "-slug", "start_year", "-start_year"] | None = None):
     return ordered(scoped(Program, user_of(request)), ordering, default="slug")
 
@@ -137,7 +136,7 @@ class PairingFilter(Schema):
 
 
 @router.get("/pairings", response={200: list[PairingOut], **ERRORS})
-@paginate(Page)
+@paginated
 def pairing_list(
     request: HttpRequest,
     filters: Query[PairingFilter],

@@ -4,6 +4,7 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from counterpart.access.models import Role
 from counterpart.api.models import ApiToken
 from counterpart.api.services import api_token_create, api_token_revoke
 from counterpart.core.audit import Actor
@@ -50,3 +51,20 @@ def test_a_token_of_an_inactive_user_is_refused(db) -> None:
     user.is_active = False
     user.save()
     assert ApiClient(raw).get("/projects").status_code == 401
+
+
+def test_a_membership_granted_or_revoked_takes_effect_on_the_next_request(program, project) -> None:
+    # given a token whose user holds no role yet
+    from counterpart.access.services import membership_grant, membership_revoke
+    from counterpart.access.tests.factories import user_with_membership
+
+    user = user_with_membership("newcomer")
+    _token, raw = api_token_create(actor=Actor.system("test"), user=user)
+    client = ApiClient(raw)
+    assert client.get("/projects").json()["items"] == []
+    # when the program office's role is granted, then revoked, the same token's next request sees it
+    membership = membership_grant(actor=Actor.system("test"), user=user, role=Role.PROGRAM_OFFICE, program=program)
+    assert [item["code"] for item in client.get("/projects").json()["items"]] == ["P-001"]
+    membership_revoke(actor=Actor.system("test"), membership=membership)
+    assert client.get("/projects").json()["items"] == []
+    assert client.get(f"/projects/{project.pk}").status_code == 404
