@@ -171,7 +171,8 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
         year=YEAR,
         source="demo",
     )
-    households = {h.number: h for h in Household.objects.filter(number__startswith="DEMO-")}
+    # With their villages: registering a member reads the household's village (one query a household without).
+    households = {h.number: h for h in Household.objects.filter(number__startswith="DEMO-").select_related("village")}
     rows = []
     for index, village in placed:
         household = households[f"DEMO-{village.code}-{index:04d}"]
@@ -232,6 +233,7 @@ def _office(program: Program) -> Organisation | None:
 
 def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synthetic: _Synthetic) -> None:
     counties = sorted(county_pairings)
+    county_areas = Area.objects.in_bulk(counties)
     for course in range(CADRE_COURSES):
         training = services.training_create(
             actor=ACTOR,
@@ -246,7 +248,7 @@ def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synth
         )
         trainees = []
         for number in range(CADRES_PER_COURSE):
-            county = Area.objects.get(code=counties[(course * CADRES_PER_COURSE + number) % len(counties)])
+            county = county_areas[counties[(course * CADRES_PER_COURSE + number) % len(counties)]]
             male = number % 3 != 0
             trainees.append(
                 services.person_register(
