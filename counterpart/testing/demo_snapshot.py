@@ -5,8 +5,9 @@ event); two dozen test modules and the browser tests each need the demo, and loa
 the first of them loads it for real, the rows it wrote are read back (every table, as the database
 holds them), the load is rolled back, and each later use writes those rows again: some hundred
 multi-row INSERTs. What a test then finds in the database is what ``demo_load()`` leaves there, row
-for row and id for id; the demo's own tests (counterpart/demo/tests) still load it through
-``demo_load()`` itself.
+for row and id for id (read back, they compare equal on SQLite and PostgreSQL). Every session that
+uses the demo still runs ``demo_load()`` once, for the snapshot; the browser tests (transactional,
+flushed between tests) and the command-line tests load it for real each time.
 
 A copy is only made onto the database it was taken from: if a row that was there before the load
 (the indicator catalogue of the migrations, content types, permissions) differs — a transactional
