@@ -371,6 +371,7 @@ def _load_projects_and_funds(
                 budget_fen=budget,
                 reported_beneficiaries=beneficiaries[number - 1],
                 is_illustrative=True,
+                on=datetime.date(DEMO_YEAR, 2, 15),
             )
             created.append(project)
             if category == ProjectCategory.BREEDING:
@@ -435,8 +436,9 @@ def _load_projects_and_funds(
                 amount_fen=project.budget_fen,
                 is_illustrative=True,
             )
-            for step in (projects.project_approve, projects.project_start):
-                step(actor=ACTOR, project=project)
+            # The steps on their days of 2009 (funds allocated in the month, works begun after the money came).
+            projects.project_approve(actor=ACTOR, project=project, on=datetime.date(DEMO_YEAR, month, 1))
+            projects.project_start(actor=ACTOR, project=project, on=datetime.date(DEMO_YEAR, month, 20))
             if index % 10 != 0:  # most were finished within the year; a tenth were still being built
                 funds.ledger_spend(
                     actor=ACTOR,
@@ -445,9 +447,9 @@ def _load_projects_and_funds(
                     amount_fen=project.budget_fen,
                     is_illustrative=True,
                 )
-                projects.project_complete(actor=ACTOR, project=project)
+                projects.project_complete(actor=ACTOR, project=project, on=datetime.date(DEMO_YEAR, 12, 10))
                 if index % 3:
-                    projects.project_accept(actor=ACTOR, project=project)
+                    projects.project_accept(actor=ACTOR, project=project, on=datetime.date(DEMO_YEAR, 12, 28))
             else:
                 funds.ledger_spend(
                     actor=ACTOR,

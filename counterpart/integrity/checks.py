@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from counterpart.funds.models import AccountType, LedgerTransaction, Posting
 from counterpart.funds.summary import ledger_summary_mismatches
 from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.people.first_reach import first_reach_mismatches
 from counterpart.people.summary import beneficiary_summary_mismatches
 from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing
@@ -210,6 +211,14 @@ CHECKS: list[IntegrityCheck] = [
         "受益人数汇总与受益记录不一致（可用 beneficiary_summary_refresh 按键重算）",
         "persons-reached summary rows that differ from a recount of the benefits: (key, stored, recomputed)",
         beneficiary_summary_mismatches,
+    ),
+    IntegrityCheck(
+        "people.first_reach_summary",
+        Severity.ERROR,
+        "首次受益人数汇总与受益记录不一致（可用 first_reach_refresh 按县重算）",
+        "first-reach summary rows (persons by the year of their first benefit in the program) that differ "
+        "from a recount of the benefits: (key, stored, recomputed)",
+        first_reach_mismatches,
     ),
     IntegrityCheck(
         "reported_value.unknown_indicator",

@@ -413,3 +413,30 @@ class BeneficiarySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.year} {self.county_code}: {self.persons}"
+
+
+class FirstReachSummary(models.Model):
+    """Persons first reached per program, year and the persons' own county: a summary of ``Benefit``.
+
+    A person counts once, under the year of their *first* benefit in the program. The persons a
+    program reached over a range of years that begins before or at its first benefit are therefore
+    the sum of these rows up to the range's last year — exact, unlike a sum of ``BeneficiarySummary``
+    rows, which counts a person reached in two years twice. The cumulative report reads it
+    (counterpart/people/first_reach.py); kept in the same transactions as ``BeneficiarySummary`` and
+    reconciled with the records by the integrity check ``people.first_reach_summary``.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="the year of the persons' first benefit in the program")
+    county_code = models.CharField(max_length=6)
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "首次受益人数汇总 first-reach summary"
+        verbose_name_plural = "首次受益人数汇总 first-reach summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year", "county_code"], name="first_reach_summary_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.county_code}: {self.persons} first reached"

@@ -10,6 +10,7 @@ from counterpart.indicators.figures import AnnualReport, Figure, Source
 from counterpart.projects.village_selectors import villages_advanced
 
 from . import selectors
+from .first_reach import beneficiaries_count_from_first_reach
 from .models import TrainingKind
 from .summary import beneficiaries_count_summarised
 
@@ -24,23 +25,39 @@ def _add(report: AnnualReport, key: str, unit: str, registered: int, reported: i
         report.add(records)
 
 
+def beneficiaries_reached(report: AnnualReport) -> int:
+    """Unique persons the report's scope reached in its years, from a summary wherever one is exact.
+
+    - one year, the whole program or an area of a county or coarser: the sum of ``BeneficiarySummary``
+      rows (persons reached per county and year; a person belongs to one county);
+    - a range of years with nobody in the scope reached before its first year (a range from the
+      program's start): the persons first reached up to its last year (``FirstReachSummary``);
+    - anything else — a range starting after someone was reached, an area finer than a county, a
+      pairing's scope (a person may be reached through several pairings) — a ``COUNT(DISTINCT)`` over
+      the benefits, exact by construction.
+    """
+    program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
+    if scope.pairing_ids is None:
+        summarised = (
+            beneficiaries_count_summarised(program.pk, year, area_code=scope.area_code)
+            if year_to is None
+            else beneficiaries_count_from_first_reach(program.pk, year, year_to, area_code=scope.area_code)
+        )
+        if summarised is not None:
+            return summarised
+    return selectors.beneficiaries_count(
+        program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids
+    )
+
+
 def people_figures(report: AnnualReport) -> None:
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
+    reached = beneficiaries_reached(report)
     if not scope.is_program_wide:
         # An area's or a pairing's share: the persons reached there, counted once. Trainings,
         # student aid and secondments are program-wide records in this version.
-        count = selectors.beneficiaries_count(
-            program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids
-        )
-        _add(report, "beneficiaries", "persons", count, None)
+        _add(report, "beneficiaries", "persons", reached, None)
         return
-    # One year of the whole program: the summary's rows (persons reached per county) add up to the
-    # unique count; a range of years is not additive (a person reached in two years counts once).
-    reached = (
-        beneficiaries_count_summarised(program.pk, year)
-        if year_to is None
-        else selectors.beneficiaries_count(program, year, year_to)
-    )
     _add(report, "beneficiaries", "persons", reached, None)
     for key, kind in (
         ("cadres_trained", TrainingKind.CADRE_TECHNICIAN),

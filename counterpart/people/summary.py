@@ -20,6 +20,10 @@ Who keeps it in step:
   Writing persons alone changes nothing here: only a benefit makes a person "reached";
 - ``counterpart synth`` and the migration that created the table call ``beneficiary_summary_rebuild``.
 
+Each of the three also keeps ``FirstReachSummary`` (the persons' first year in the program, which
+makes unique counts over a range of years additive; counterpart/people/first_reach.py) in the same
+transaction.
+
 Both writers first lock the summary rows of their keys (in key order, so they cannot deadlock)
 and only then read the benefits: a concurrent writer of the same key waits, and the statement
 that counts after the lock sees what it committed (PostgreSQL READ COMMITTED).
@@ -31,6 +35,9 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
+
+from .first_reach import first_reach_add, first_reach_rebuild, first_reach_refresh
 from .models import BeneficiarySummary, Benefit, Person
 
 Key = tuple[int, int, str]  # (program_id, year, county_code)
@@ -97,6 +104,8 @@ def beneficiary_summary_refresh(keys: Iterable[Key]) -> int:
         # A key nobody is reached in any more holds no row (as the rebuild would leave it).
         empty = [row.pk for row in rows.values() if row.persons == 0]
         BeneficiarySummary.objects.filter(pk__in=empty).delete()
+        # The persons' first years in the program, per county touched (counterpart/people/first_reach.py).
+        first_reach_refresh({(program_id, county) for program_id, _year, county in ordered})
     return len(ordered)
 
 
@@ -147,6 +156,7 @@ def beneficiary_summary_add(created: Sequence[Benefit]) -> None:
                 changed.append(row)
             BeneficiarySummary.objects.bulk_update(changed, ["persons"])
             BeneficiarySummary.objects.filter(pk__in=[r.pk for r in changed if r.persons == 0]).delete()
+            first_reach_add(program_id, benefits, county)
 
 
 _RECOMPUTE_SQL = (
@@ -178,7 +188,9 @@ def beneficiary_summary_rebuild(program_id: int | None = None) -> int:
                 + _RECOMPUTE_SQL.format(where=where),
                 params,
             )
-            return cursor.rowcount
+            rows = cursor.rowcount
+        first_reach_rebuild(program_id)
+        return rows
 
 
 def beneficiary_summary_mismatches(program_id: int | None = None) -> list[tuple[Key, int, int]]:
@@ -195,7 +207,15 @@ def beneficiary_summary_mismatches(program_id: int | None = None) -> list[tuple[
     ]
 
 
-def beneficiaries_count_summarised(program_id: int, year: int) -> int:
-    """Unique persons a program reached in a year, from the summary (a sum over its counties)."""
-    total = BeneficiarySummary.objects.filter(program_id=program_id, year=year).aggregate(n=Sum("persons"))["n"]
-    return int(total or 0)
+def beneficiaries_count_summarised(program_id: int, year: int, area_code: str | None = None) -> int | None:
+    """Unique persons a program reached in a year (in an area of a county or coarser), from the summary.
+
+    A sum over the counties' rows: a person belongs to one county. None for an area finer than a
+    county (the summary does not go below one); the caller counts the benefits then.
+    """
+    if area_code is not None and len(area_code) > COUNTY_CODE_LENGTH:
+        return None
+    rows = BeneficiarySummary.objects.filter(program_id=program_id, year=year)
+    if area_code is not None:
+        rows = rows.filter(county_filter("county_code", area_code))
+    return int(rows.aggregate(n=Sum("persons"))["n"] or 0)

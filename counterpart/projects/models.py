@@ -117,6 +117,9 @@ class ProjectTransition(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ProjectStatus.choices)
+    # The day the step happened, as the office states it (a project approved in May 2009 and entered in
+    # 2026 was approved in 2009); ``at`` is when it was recorded.
+    on = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

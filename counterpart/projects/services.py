@@ -1,5 +1,6 @@
 """Writes for projects: proposal, lifecycle transitions and outputs. Atomic and audited."""
 
+import datetime
 import hashlib
 import uuid
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counterpart.access.policy import Target, policy_check
@@ -115,8 +117,10 @@ def project_propose(
     purpose_code: str | None = None,
     reported_beneficiaries: int | None = None,
     is_illustrative: bool = False,
+    on: datetime.date | None = None,
 ) -> Project:
-    """Record a project proposed for a recipient county or village (status: proposed)."""
+    """Record a project proposed for a recipient county or village (status: proposed) — ``on`` the day it
+    was proposed, today when not given."""
     code = (code or "").strip()
     draft = ProjectDraft(
         program=program,
@@ -160,6 +164,7 @@ def project_propose(
             project=project,
             from_status="",
             to_status=ProjectStatus.PROPOSED,
+            on=_step_day(project, on),
             actor=actor.db_user,
             actor_label=actor.label,
         )
@@ -188,7 +193,8 @@ _PROJECT_COLUMNS = (
 def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reason: str = "") -> int:
     """Propose many projects at once (a spreadsheet of them), all or nothing, with one audit event.
 
-    The same rules as ``project_propose``, checked per draft; the codes must be new in their
+    The same rules as ``project_propose``, checked per draft (under this action's own verb, granted
+    as ``project_propose`` is: projects/policy.py); the codes must be new in their
     program (the importer matches existing ones and sends changes to ``project_update``).
     Written with ``core.bulk.bulk_insert`` (COPY on PostgreSQL) with each project's first step.
     """
@@ -196,7 +202,7 @@ def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reaso
         return 0
     for draft in drafts:
         project_check(draft)
-        policy_check(actor, "project_propose", project_target(draft))
+        policy_check(actor, "projects_propose_bulk", project_target(draft))
     with transaction.atomic():
         by_program: dict[int, set[int]] = {}
         for draft in drafts:
@@ -300,8 +306,13 @@ def _locked(project: Project) -> Project:
     )
 
 
-def project_transition(*, actor: Actor, project: Project, to_status: str, note: str = "") -> Project:
+def project_transition(
+    *, actor: Actor, project: Project, to_status: str, note: str = "", on: datetime.date | None = None
+) -> Project:
     """Move a project one step through its lifecycle, refusing steps that skip or go back.
+
+    ``on`` is the day the step happened (today when not given): not in the future, not before the
+    project's previous step.
 
     Each step is its own verb of the policy (``policy.STEP_VERBS``): the program office approves and
     accepts, so a county cannot approve the project it proposed. Cancelling needs a reason.
@@ -315,11 +326,13 @@ def project_transition(*, actor: Actor, project: Project, to_status: str, note: 
         policy_check(actor, STEP_VERBS[to_status], project_target(project))
         period_lock_check(project.program_id, project.year)
         PROJECT_WORKFLOW.transition_check(project.status, to_status)
+        day = _step_day(project, on)
         before = snapshot(project)
         ProjectTransition.objects.create(
             project=project,
             from_status=project.status,
             to_status=to_status,
+            on=day,
             actor=actor.db_user,
             actor_label=actor.label,
             note=note,
@@ -330,24 +343,39 @@ def project_transition(*, actor: Actor, project: Project, to_status: str, note: 
     return project
 
 
-def project_approve(*, actor: Actor, project: Project, note: str = "") -> Project:
-    return project_transition(actor=actor, project=project, to_status=ProjectStatus.APPROVED, note=note)
+def project_approve(*, actor: Actor, project: Project, note: str = "", on: datetime.date | None = None) -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.APPROVED, note=note, on=on)
 
 
-def project_start(*, actor: Actor, project: Project, note: str = "") -> Project:
-    return project_transition(actor=actor, project=project, to_status=ProjectStatus.UNDER_CONSTRUCTION, note=note)
+def project_start(*, actor: Actor, project: Project, note: str = "", on: datetime.date | None = None) -> Project:
+    return project_transition(
+        actor=actor, project=project, to_status=ProjectStatus.UNDER_CONSTRUCTION, note=note, on=on
+    )
 
 
-def project_complete(*, actor: Actor, project: Project, note: str = "") -> Project:
-    return project_transition(actor=actor, project=project, to_status=ProjectStatus.COMPLETED, note=note)
+def project_complete(*, actor: Actor, project: Project, note: str = "", on: datetime.date | None = None) -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.COMPLETED, note=note, on=on)
 
 
-def project_accept(*, actor: Actor, project: Project, note: str = "") -> Project:
-    return project_transition(actor=actor, project=project, to_status=ProjectStatus.ACCEPTED, note=note)
+def project_accept(*, actor: Actor, project: Project, note: str = "", on: datetime.date | None = None) -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.ACCEPTED, note=note, on=on)
 
 
-def project_cancel(*, actor: Actor, project: Project, note: str) -> Project:
-    return project_transition(actor=actor, project=project, to_status=ProjectStatus.CANCELLED, note=note)
+def project_cancel(*, actor: Actor, project: Project, note: str, on: datetime.date | None = None) -> Project:
+    return project_transition(actor=actor, project=project, to_status=ProjectStatus.CANCELLED, note=note, on=on)
+
+
+def _step_day(project: Project, on: datetime.date | None) -> datetime.date:
+    today = timezone.localdate()
+    day = on or today
+    if day > today:
+        raise InvalidInput("on", day.isoformat(), _("步骤日期不能晚于今天"))
+    previous = project.transitions.order_by("-on").values_list("on", flat=True).first()
+    if previous is not None and day < previous:
+        raise InvalidInput(
+            "on", day.isoformat(), _("步骤日期不能早于上一步（%(day)s）") % {"day": previous.isoformat()}
+        )
+    return day
 
 
 def _quantity(field: str, value: object) -> Decimal:

@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from counterpart.dashboard.views import portal_home
 
@@ -21,6 +23,8 @@ app_name = "web"
 urlpatterns = [
     path("", portal_home, name="home"),  # the public transparency portal (counterpart/dashboard)
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page names; the pages name the SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path(
@@ -109,6 +113,9 @@ urlpatterns = [
     ),
     path("app/placements/new/", enterprise_views.job_placement_view, name="job_placement_record"),
     path("app/pickers/places/", pickers.PlacePicker.as_view(), name="pick_place"),
+    path("app/pickers/scope-areas/", pickers.ScopeAreaPicker.as_view(), name="pick_scope_area"),
+    path("app/pickers/projects/", pickers.ProjectPicker.as_view(), name="pick_project"),
+    path("app/pickers/commitments/", pickers.CommitmentPicker.as_view(), name="pick_commitment"),
     path(
         "app/pickers/enterprise-organisations/",
         pickers.EnterpriseOrganisationPicker.as_view(),

@@ -51,3 +51,42 @@ def test_clerks_recording_the_same_and_other_persons_at_once_count_each_once(pro
     assert errors == []
     assert list(BeneficiarySummary.objects.values_list("year", "county_code", "persons")) == [(2009, "520422", 6)]
     assert beneficiary_summary_mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clerks_recording_other_years_of_the_same_persons_at_once_keep_each_first_year(program, project, areas) -> None:
+    # given four persons, each reached at once by eight clerks in 2012, 2011, 2010 and 2009 (single and bulk):
+    # the year rows of BeneficiarySummary differ, so only the first-reach lock keeps the first year right
+    from counterpart.people.first_reach import first_reach_mismatches
+    from counterpart.people.models import FirstReachSummary
+
+    actor = Actor.system("test")
+    home = household(actor, areas["520422100201"])
+    persons = [member(actor, home, 201 + 2 * n) for n in range(4)]
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def clerk(index: int) -> None:
+        day = datetime.date(2009 + index % 4, 6, 1)
+        try:
+            barrier.wait()
+            for person in persons:
+                if index < 4:
+                    benefit_record(actor=actor, program=program, kind=BenefitKind.OTHER, date=day, person=person)
+                else:
+                    row = BenefitRow(person.pk, "520422100201", BenefitKind.OTHER, day)
+                    benefits_record_bulk(actor=actor, program=program, rows=[row], source="test")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert list(FirstReachSummary.objects.values_list("year", "county_code", "persons")) == [(2009, "520422", 4)]
+    assert first_reach_mismatches() == []
+    assert beneficiary_summary_mismatches() == []
