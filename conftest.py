@@ -157,13 +157,15 @@ def neighbour_project(program, pairing, areas: dict, actor: Actor):
 
 @pytest.fixture(scope="module")
 def _demo_loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The demo program loaded once per test module, in a transaction rolled back at its end."""
+    """The demo program once per test module, in a transaction rolled back at its end: loaded by
+    ``demo_load()`` the first time in a session and copied back from its rows after that
+    (counterpart/testing/demo_snapshot.py)."""
     from django.db import transaction
 
-    from counterpart.demo.loader import demo_load
+    from counterpart.testing.demo_snapshot import demo_restore
 
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo_load().program
+        yield demo_restore()
         transaction.set_rollback(True)
 
 

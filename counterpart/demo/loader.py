@@ -348,13 +348,14 @@ def _load_projects_and_funds(
     grassland_left = Decimal(15000)  # "grass-planting and animal husbandry projects of 15,000 mu"
     breeding_left = PROJECTS_BY_CATEGORY[ProjectCategory.BREEDING]
 
+    county_areas = Area.objects.in_bulk(counties)  # one query, not one a project
     created = []
     number = 0
     for category, count in PROJECTS_BY_CATEGORY.items():
         title_zh, title_en = TITLE_BY_CATEGORY[category]
         for _ in range(count):
             county_code = counties[number % len(counties)]
-            county = _area(county_code)
+            county = county_areas[county_code]
             budget = budgets[number]
             number += 1
             project = projects.project_propose(

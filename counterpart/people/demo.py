@@ -171,9 +171,10 @@ def _households(program: Program, villages: list[Area], synthetic: _Synthetic) -
         year=YEAR,
         source="demo",
     )
-    # By the numbers just written, which the unique index finds (no index serves LIKE 'DEMO-%' any more).
+    # By the numbers just written, which the unique index finds (no index serves LIKE 'DEMO-%' any more), with
+    # their villages: registering a member reads the household's village (one query a household without).
     numbers = [f"DEMO-{village.code}-{index:04d}" for index, village in placed]
-    households = {h.number: h for h in Household.objects.filter(number__in=numbers)}
+    households = {h.number: h for h in Household.objects.filter(number__in=numbers).select_related("village")}
     rows = []
     for index, village in placed:
         household = households[f"DEMO-{village.code}-{index:04d}"]
@@ -234,6 +235,7 @@ def _office(program: Program) -> Organisation | None:
 
 def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synthetic: _Synthetic) -> None:
     counties = sorted(county_pairings)
+    county_areas = Area.objects.in_bulk(counties)
     for course in range(CADRE_COURSES):
         training = services.training_create(
             actor=ACTOR,
@@ -248,7 +250,7 @@ def _cadre_training(program: Program, county_pairings: dict[str, Pairing], synth
         )
         trainees = []
         for number in range(CADRES_PER_COURSE):
-            county = Area.objects.get(code=counties[(course * CADRES_PER_COURSE + number) % len(counties)])
+            county = county_areas[counties[(course * CADRES_PER_COURSE + number) % len(counties)]]
             male = number % 3 != 0
             trainees.append(
                 services.person_register(
