@@ -6,6 +6,7 @@ reads back as those values. Rows it declines go to the row-wise path, so they ne
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,7 +133,7 @@ def test_a_batch_holds_a_copy_line_per_accepted_row_and_declines_the_others(rows
 
 
 @pytest.mark.django_db
-def test_the_worker_pool_gives_what_the_importing_process_gives(settings):
+def test_the_worker_pool_gives_what_the_importing_process_gives():
     # given: a batch encoder with its keys, and batches with rows it accepts and rows it declines
     kind = kind_get("persons")
     fast = kind._fast(RowValidator(kind, "persons", HEADER))  # type: ignore[attr-defined]
@@ -167,3 +168,52 @@ def test_the_worker_pool_gives_what_the_importing_process_gives(settings):
 
     assert [without_ciphertext(block) for _s, block, _d in pooled] == [without_ciphertext(b) for _s, b, _d in here]
     assert "外来" not in b"".join(block for _s, block, _d in pooled).decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_staged_import_through_the_worker_pool_refuses_and_writes_as_the_row_wise_path(
+    areas, actor, tmp_path, settings, monkeypatch
+):
+    import csv
+
+    from counterpart.intake import stage_pool, staged
+    from counterpart.intake.services import import_file
+    from counterpart.people.models import Person
+
+    # given: the pool from the first row, in batches of 4; rows the workers accept, one they decline (an
+    # area outside a household), one the importer refuses (a wrong check character)
+    settings.INTAKE_STAGE_WORKERS = 2
+    monkeypatch.setattr(stage_pool, "POOL_MIN_ROWS", 1)
+    monkeypatch.setattr(staged, "BATCH_ROWS", 4)
+    village = Area.objects.get(code=VILLAGE)
+    Household.objects.create(number="H-0", village=village, poverty_cause="illness")
+    birth = datetime.date(1980, 5, 17)
+    rows = [["H-0", "head" if n == 0 else "child", f"成员{n}", _number(birth, n), "", "", ""] for n in range(20)]
+    rows[9] = ["", "", "外来", _number(birth, 9), "", "", VILLAGE]
+    wrong = _number(birth, 13)
+    rows[13][3] = wrong[:17] + ("0" if wrong[17] != "0" else "1")
+
+    def write(name: str, body: list[list[str]]) -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([HEADER, *body])
+        return path
+
+    # when
+    refused = import_file(actor=actor, path=write("bad.csv", rows), kind="persons")
+    del rows[13]
+    loaded = import_file(actor=actor, path=write("good.csv", rows), kind="persons")
+    # then: the bad row named by its row and column with the number masked, nothing written from that
+    # file; then every row of the good one, the declined one in its area
+    assert [(error.row, error.column, error.message_zh) for error in refused.errors] == [
+        (15, "身份证号码", "身份证号码校验码错误")
+    ]
+    assert wrong[6:14] not in refused.errors[0].value
+    assert loaded.ok and loaded.batch.rows_new == 19
+    persons = {person.name: person for person in Person.objects.all()}
+    assert len(persons) == 19
+    assert persons["外来"].area_id == VILLAGE and persons["外来"].household_id is None
+    last = persons["成员19"]
+    assert last.identity_ciphertext is not None
+    assert identity_decrypt(last.identity_key_id, last.identity_ciphertext) == rows[18][3]
