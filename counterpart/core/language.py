@@ -4,6 +4,9 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, so an Engl
 got English pages that the office never chose. Here a page is in the language of the cookie the
 language menu sets (``set_language``), else in ``LANGUAGE_CODE`` (Chinese). The API, whose clients
 have no menu, still answers in the language the request asks for.
+
+``is_english`` and ``pick`` are the one place that decides which of a record's two names a page, a
+file or a report shows: the English one on an English page when the record has one, else the Chinese.
 """
 
 from django.conf import settings
@@ -12,6 +15,16 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 API_PREFIX = "/api/"
+
+
+def is_english(language: str | None = None) -> bool:
+    """Whether ``language`` (by default the active one; Chinese when none is active) is English."""
+    return (language or translation.get_language() or "zh-hans").lower().startswith("en")
+
+
+def pick(zh: str, en: str | None) -> str:
+    """The English text on an English page when there is one, else the Chinese."""
+    return en if en and is_english() else zh
 
 
 def page_language(request: HttpRequest) -> str:

@@ -12,7 +12,7 @@ named here as strings because core sits below the indicators.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import get_language
+from .language import is_english
 
 MORE_THAN, NEARLY, ABOUT = "more_than", "nearly", "about"
 WAN = Decimal(10_000)
@@ -58,10 +58,6 @@ UNITS_EN = {
 # Number formats of spreadsheet cells, by unit: money with two places, other figures as they are.
 XLSX_FORMATS = {"yuan": "#,##0.00", "percent": "0.0"}
 XLSX_DEFAULT_FORMAT = "#,##0.##"
-
-
-def is_english(language: str | None = None) -> bool:
-    return (language or get_language() or "zh-hans").lower().startswith("en")
 
 
 def _decimal(value: object) -> Decimal:

@@ -9,17 +9,19 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext
 
+from counterpart.core.language import pick
 from counterpart.enterprise.models import EventParticipation
 from counterpart.enterprise.selectors import confirmed_reports, market_events_of_year
 from counterpart.funds.models import DELIVERED_ACCOUNTS, FundSource
 from counterpart.funds.selectors import postings_for
 from counterpart.people.models import Benefit, Training, TrainingKind, TrainingParticipant
+from counterpart.people.selectors import benefits_of
 from counterpart.projects.models import Project, ProjectCategory, ProjectStatus
 from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Area, PairingLevel, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
-from .labels import choice_label, pick, yuan
+from .labels import choice_label, yuan
 from .scopes import DashboardView, Links, signed_in_links
 from .townships import county_of_view, prefecture_counties
 
@@ -72,14 +74,7 @@ def _projects(program: Program, year: int, view: DashboardView) -> QuerySet[Proj
 
 
 def _benefits(program: Program, year: int, view: DashboardView) -> QuerySet[Benefit]:
-    benefits = Benefit.objects.filter(program=program, year=year)
-    if view.scope.area_code is not None:
-        benefits = benefits.filter(county_code__startswith=view.scope.area_code[:6])
-        if len(view.scope.area_code) > 6:
-            benefits = benefits.filter(area_code__startswith=view.scope.area_code)
-    if view.scope.pairing_ids is not None:
-        benefits = benefits.filter(pairing_id__in=list(view.scope.pairing_ids))
-    return benefits
+    return benefits_of(program, year, area_code=view.scope.area_code, pairing_ids=view.scope.pairing_ids)
 
 
 def funds_by_source_and_year(
@@ -129,6 +124,14 @@ def funds_by_source_and_year(
     )
 
 
+def _projects_urls(
+    program: Program, year: int, view: DashboardView, links: Links, field: str, choices: Sequence[Any]
+) -> list[str | None]:
+    """The links of a chart of projects by ``field``: the view's project list filtered to each choice."""
+    drill = {"program": program.slug, "year": year, "area": view.drill_area, "pairing": view.drill_pairing}
+    return [links("projects", **drill, **{field: choice.value}) for choice in choices]
+
+
 def funds_by_category(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
     """Support delivered to projects in the year, by project category."""
     rows = (
@@ -151,17 +154,7 @@ def funds_by_category(program: Program, year: int, view: DashboardView, links: L
                 "key": "funds",
                 "name": gettext("资金"),
                 "values": [yuan(totals[c.value]) for c in categories],
-                "urls": [
-                    links(
-                        "projects",
-                        program=program.slug,
-                        year=year,
-                        area=view.drill_area,
-                        pairing=view.drill_pairing,
-                        category=c.value,
-                    )
-                    for c in categories
-                ],
+                "urls": _projects_urls(program, year, view, links, "category", categories),
             }
         ],
     )
@@ -184,17 +177,7 @@ def projects_by_status(program: Program, year: int, view: DashboardView, links: 
                 "key": "projects",
                 "name": gettext("项目数"),
                 "values": [counts[s.value] for s in statuses],
-                "urls": [
-                    links(
-                        "projects",
-                        program=program.slug,
-                        year=year,
-                        area=view.drill_area,
-                        pairing=view.drill_pairing,
-                        status=s.value,
-                    )
-                    for s in statuses
-                ],
+                "urls": _projects_urls(program, year, view, links, "status", statuses),
             }
         ],
     )

@@ -1,15 +1,10 @@
-"""Labels and numbers as the dashboard prints them: the active language, yuan; numbers by core/numbers.py."""
+"""Labels and numbers as the dashboard prints them: the active language, yuan; numbers by core/numbers.py
+(a record's name in the page's language: ``core.language.pick``)."""
 
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language
-
 from counterpart.core import numbers
-
-
-def pick(zh: str, en: str) -> str:
-    return en if (get_language() or "zh-hans").startswith("en") and en else zh
 
 
 def choice_label(label: Any) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from counterpart.core.language import pick
 from counterpart.funds.models import DELIVERED_ACCOUNTS
 from counterpart.funds.selectors import postings_for
 from counterpart.people.models import Benefit
@@ -13,7 +14,7 @@ from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
 from .charts import county_names
-from .labels import choice_label, figure_text, pick
+from .labels import choice_label, figure_text
 
 
 def public_projects(program: Program, year: int, *, area: str = "", status: str = "", category: str = "") -> Any:

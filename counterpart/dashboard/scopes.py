@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from counterpart.access.scoping import access_scope
+from counterpart.core.language import pick
 from counterpart.funds.models import LedgerTransaction
 from counterpart.registry.models import Area, Pairing, Program
 from counterpart.registry.selectors import pairing_with_descendants_ids
 from counterpart.reports.annual import Scope
 from counterpart.reports.drill import list_url, pairing_filter
-
-from .labels import pick
 
 # A slice's link: (list name, filters) → URL, or None when the reader may not follow it.
 Links = Callable[..., str | None]

@@ -14,31 +14,17 @@ portal's project list, or none).
 from decimal import Decimal
 from typing import Any
 
+from counterpart.core.language import pick
 from counterpart.indicators.models import Indicator
 from counterpart.registry.models import Program
 from counterpart.reports.annual import Figure, report_annual
 from counterpart.reports.drill import drill_url
+from counterpart.reports.page import HEADLINE_KEYS
 
 from .charts import CHARTS, beneficiaries_by_county, county_beneficiaries, county_figures
-from .labels import figure_text, pick
+from .labels import figure_text
 from .scopes import DashboardView, Links, signed_in_links
 from .townships import township_figures
-
-# The headline figures, in the order the yearbook entry gives them.
-HEADLINE_KEYS = (
-    "total_support",
-    "fiscal_aid",
-    "social_donation_in_kind",
-    "projects",
-    "beneficiaries",
-    "cadres_trained",
-    "labour_trained",
-    "labour_transferred",
-    "jobs_created",
-    "direct_sales",
-    "order_value",
-)
-
 
 # ---------------------------------------------------------------------------------------------- headline
 

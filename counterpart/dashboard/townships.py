@@ -14,10 +14,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext
 
+from counterpart.core.language import pick
 from counterpart.people.models import Benefit, Household
 from counterpart.registry.models import Area, AreaLevel, Program
 
-from .labels import pick
 from .scopes import DashboardView, Links
 
 COUNTY, TOWNSHIP = 6, 9

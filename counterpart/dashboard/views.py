@@ -13,12 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from counterpart.access.scoping import scoped_get_or_404
 from counterpart.core import numbers
+from counterpart.core.language import is_english, pick
 from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Program
 
@@ -58,7 +58,7 @@ def _labels() -> dict[str, Any]:
         "unit_count": _("个"),
         "unit_person-times": _("人次"),
         # The units after a number, as core/numbers.py writes them in this language (元/yuan, 人次/person-times).
-        "units": numbers.UNITS_EN if numbers.is_english() else numbers.UNITS_ZH,
+        "units": numbers.UNITS_EN if is_english() else numbers.UNITS_ZH,
     }
 
 
@@ -105,7 +105,7 @@ def dashboard(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "data_url": reverse("dashboard:dashboard_data", args=[program.slug, year]),
             "map_url": reverse("dashboard:dashboard_map", args=[program.slug, year]),
             "year_url_name": "dashboard:dashboard",
-            "credit": credit_en if (get_language() or "").startswith("en") else credit_zh,
+            "credit": pick(credit_zh, credit_en),
             "public": False,
             "labels": _labels(),
         },
@@ -177,7 +177,7 @@ def portal_program(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "data_url": reverse("dashboard:portal_data", args=[program.slug, year]),
             "map_url": reverse("dashboard:portal_map", args=[program.slug, year]),
             "year_url_name": "dashboard:portal_program",
-            "credit": credit_en if (get_language() or "").startswith("en") else credit_zh,
+            "credit": pick(credit_zh, credit_en),
             "public": True,
             "labels": _labels(),
         },

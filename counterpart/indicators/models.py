@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
+from counterpart.core.language import pick
 from counterpart.core.workflow import Workflow
 from counterpart.registry.models import Area, Pairing, Program
 
@@ -91,8 +92,7 @@ class Indicator(models.Model):
 
     def name(self) -> str:
         """The indicator's name in the page's language."""
-        english = (get_language() or "zh-hans").startswith("en")
-        return (self.name_en or self.name_zh) if english else self.name_zh
+        return pick(self.name_zh, self.name_en)
 
 
 class Qualifier(models.TextChoices):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor, audit_record_bulk
+from counterpart.core.language import is_english
 from counterpart.core.money import fen_to_yuan
 from counterpart.core.numbers import XLSX_DEFAULT_FORMAT, xlsx_format
 from counterpart.registry.models import Program
@@ -63,7 +64,7 @@ def cell_value(column: Column, value: Any, *, may_see_sensitive: bool = False) -
 
 
 def headers(kind: Kind, language: str) -> list[str]:
-    return [c.header_en if language.startswith("en") else c.header_zh for c in kind.columns]
+    return [c.header_en if is_english(language) else c.header_zh for c in kind.columns]
 
 
 def rows_write(
@@ -201,12 +202,12 @@ def template_write(kind: Kind, path: Path, *, language: str = "zh") -> None:
 def template_workbook_write(kinds: Sequence[Kind], path: Path, *, language: str = "zh") -> None:
     """A blank workbook of several kinds (a program office's published record: ``Kind.record_workbook``):
     a data sheet per kind, named by the kind in the template's language, one lists and one instructions sheet."""
-    english = language.startswith("en")
+    english = is_english(language)
     _template(path, [(kind, kind.name_en if english else kind.name_zh) for kind in kinds], language=language)
 
 
 def _template(path: Path, sheets: Sequence[tuple[Kind, str]], *, language: str) -> None:
-    english = language.startswith("en")
+    english = is_english(language)
     workbook = xlsxwriter.Workbook(str(path))
     try:
         data = [(kind, workbook.add_worksheet(name)) for kind, name in sheets]

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from counterpart.core.errors import InvalidInput
+from counterpart.core.language import is_english
 from counterpart.core.money import yuan_to_fen
 from counterpart.people.identity import identity_check_character, identity_mask
 from counterpart.registry.services import area_code_parse
@@ -71,7 +72,7 @@ class RowError:
         return asdict(self)
 
     def text(self, language: str = "zh") -> str:
-        if language.startswith("en"):
+        if is_english(language):
             return (
                 f"sheet “{self.sheet}”, row {self.row}, column “{self.column_en or self.column}”, "
                 f"value “{self.value}”: {self.message_en}"

@@ -30,6 +30,8 @@ STEP_VERBS: dict[str, str] = {
 
 PROJECT_VERBS = (
     VerbRule("project_propose", _AREA_ROLES),
+    # a spreadsheet of proposals (intake/records/projects.py): the same grants as one proposal
+    VerbRule("projects_propose_bulk", _AREA_ROLES),
     VerbRule("project_update", _AREA_ROLES),
     VerbRule("project_output_set", _AREA_ROLES),
     VerbRule("project_cancel", _AREA_ROLES),

@@ -188,7 +188,8 @@ _PROJECT_COLUMNS = (
 def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reason: str = "") -> int:
     """Propose many projects at once (a spreadsheet of them), all or nothing, with one audit event.
 
-    The same rules as ``project_propose``, checked per draft; the codes must be new in their
+    The same rules as ``project_propose``, checked per draft (under this action's own verb, granted
+    as ``project_propose`` is: projects/policy.py); the codes must be new in their
     program (the importer matches existing ones and sends changes to ``project_update``).
     Written with ``core.bulk.bulk_insert`` (COPY on PostgreSQL) with each project's first step.
     """
@@ -196,7 +197,7 @@ def projects_propose_bulk(*, actor: Actor, drafts: Sequence[ProjectDraft], reaso
         return 0
     for draft in drafts:
         project_check(draft)
-        policy_check(actor, "project_propose", project_target(draft))
+        policy_check(actor, "projects_propose_bulk", project_target(draft))
     with transaction.atomic():
         by_program: dict[int, set[int]] = {}
         for draft in drafts:

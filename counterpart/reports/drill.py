@@ -21,6 +21,7 @@ own: a figure of the registry of pairings links nowhere.
 
 from urllib.parse import urlencode
 
+from counterpart.enterprise.report import PROGRAM_REPORT_KEYS
 from counterpart.funds.selectors import LEDGER_FIGURES
 
 from .annual import AnnualReport, Figure, Scope, Source
@@ -64,20 +65,8 @@ _REGISTRY_LISTS = {
     "participating_enterprises": "events",
     "purchases": "events",
 }
-_ENTERPRISE_REPORT_KEYS = frozenset(
-    {
-        "actual_investment",
-        "taxes_paid",
-        "jobs_created",
-        "people_helped_into_jobs",
-        "enterprise_assets",
-        "annual_output",
-        "production_capacity",
-        "matching_enterprises",
-        "employees",
-        "employees_from_poor_households",
-    }
-)
+# the figures the report sums from confirmed enterprise reports open the list of those reports
+_ENTERPRISE_REPORT_KEYS = frozenset(PROGRAM_REPORT_KEYS)
 _MARKET_KEYS = frozenset({"direct_sales", "order_value"})
 
 

@@ -4,6 +4,7 @@ Only figures the report holds are mentioned; published qualifiers are kept ("mor
 → 5万余人 / more than 50,000), so the text never claims more precision than the data has.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from counterpart.core.numbers import figure_text, number_en, number_zh, qualify_en, qualify_zh
@@ -36,6 +37,18 @@ def _zh(figure: Figure, text: str) -> str:
 
 def _en(figure: Figure, text: str) -> str:
     return qualify_en(text, figure.qualifier)
+
+
+# A clause for each figure the report holds: (figure, its words around "{}", how its number is written).
+Clauses = tuple[tuple[str, str, Callable[[Decimal | int], str]], ...]
+
+
+def _clauses_zh(f: dict[str, Figure], clauses: Clauses) -> list[str]:
+    return [words.format(_zh(f[key], write(f[key].value))) for key, words, write in clauses if key in f]
+
+
+def _clauses_en(f: dict[str, Figure], clauses: Clauses) -> list[str]:
+    return [words.format(_en(f[key], write(f[key].value))) for key, words, write in clauses if key in f]
 
 
 def _recipients(report: AnnualReport) -> tuple[str, str]:
@@ -75,37 +88,36 @@ def narrative_zh(report: AnnualReport) -> str:
         if "beneficiaries" in f:
             sentence += f"，直接受益贫困人口{_zh(f['beneficiaries'], _count_zh(f['beneficiaries'].value))}人"
         parts.append(sentence + "。")
-    people = []
-    for key, label, unit in (
-        ("cadres_trained", "培训干部和技术人员", "人"),
-        ("labour_trained", "开展农村劳动力转移培训", "人"),
-        ("students_aided", "资助贫困学生", "人"),
-        ("villages_advanced", "建成整村推进扶贫开发村", "个"),
-    ):
-        if key in f:
-            people.append(f"{label}{_zh(f[key], _count_zh(f[key].value))}{unit}")
+    people = _clauses_zh(
+        f,
+        (
+            ("cadres_trained", "培训干部和技术人员{}人", _count_zh),
+            ("labour_trained", "开展农村劳动力转移培训{}人", _count_zh),
+            ("students_aided", "资助贫困学生{}人", _count_zh),
+            ("villages_advanced", "建成整村推进扶贫开发村{}个", _count_zh),
+        ),
+    )
     if people:
         parts.append("，".join(people) + "。")
-    industry = []
-    if "enterprise_assets" in f:
-        industry.append(f"企业资产总额{_zh(f['enterprise_assets'], _yuan_zh(f['enterprise_assets'].value))}元")
-    if "taxes_paid" in f:
-        industry.append(f"纳税{_zh(f['taxes_paid'], _yuan_zh(f['taxes_paid'].value))}元")
-    if "jobs_created" in f:
-        industry.append(f"直接创造就业岗位{_zh(f['jobs_created'], _count_zh(f['jobs_created'].value))}个")
-    if "people_helped_into_jobs" in f:
-        value = f["people_helped_into_jobs"]
-        industry.append(f"带动就业{_zh(value, _count_zh(value.value))}人")
+    industry = _clauses_zh(
+        f,
+        (
+            ("enterprise_assets", "企业资产总额{}元", _yuan_zh),
+            ("taxes_paid", "纳税{}元", _yuan_zh),
+            ("jobs_created", "直接创造就业岗位{}个", _count_zh),
+            ("people_helped_into_jobs", "带动就业{}人", _count_zh),
+        ),
+    )
     if industry:
         parts.append("企业合作方面，" + "，".join(industry) + "。")
-    market = []
-    if "participating_enterprises" in f:
-        value = f["participating_enterprises"]
-        market.append(f"{_zh(value, _count_zh(value.value))}家企业开展市场开拓活动")
-    if "direct_sales" in f:
-        market.append(f"现场销售额{_zh(f['direct_sales'], _yuan_zh(f['direct_sales'].value))}元")
-    if "order_value" in f:
-        market.append(f"签订订单{_zh(f['order_value'], _yuan_zh(f['order_value'].value))}元")
+    market = _clauses_zh(
+        f,
+        (
+            ("participating_enterprises", "{}家企业开展市场开拓活动", _count_zh),
+            ("direct_sales", "现场销售额{}元", _yuan_zh),
+            ("order_value", "签订订单{}元", _yuan_zh),
+        ),
+    )
     if market:
         parts.append("市场开拓方面，" + "，".join(market) + "。")
     return "".join(parts)
@@ -134,37 +146,36 @@ def narrative_en(report: AnnualReport) -> str:
             value = f["beneficiaries"]
             sentence += f", directly benefiting {_en(value, _count(value.value))} poor people"
         parts.append(sentence + ".")
-    people = []
-    for key, label in (
-        ("cadres_trained", "cadres and technicians were trained"),
-        ("labour_trained", "rural labourers received transfer training"),
-        ("students_aided", "poor students received financial aid"),
-        ("villages_advanced", "development-oriented villages were advanced"),
-    ):
-        if key in f:
-            people.append(f"{_en(f[key], _count(f[key].value))} {label}")
+    people = _clauses_en(
+        f,
+        (
+            ("cadres_trained", "{} cadres and technicians were trained", _count),
+            ("labour_trained", "{} rural labourers received transfer training", _count),
+            ("students_aided", "{} poor students received financial aid", _count),
+            ("villages_advanced", "{} development-oriented villages were advanced", _count),
+        ),
+    )
     if people:
         parts.append("; ".join(people).capitalize() + ".")
-    industry = []
-    if "enterprise_assets" in f:
-        industry.append(f"assets of {_en(f['enterprise_assets'], _yuan_en(f['enterprise_assets'].value))}")
-    if "taxes_paid" in f:
-        industry.append(f"taxes of {_en(f['taxes_paid'], _yuan_en(f['taxes_paid'].value))}")
-    if "jobs_created" in f:
-        industry.append(f"{_en(f['jobs_created'], _count(f['jobs_created'].value))} jobs created directly")
-    if "people_helped_into_jobs" in f:
-        value = f["people_helped_into_jobs"]
-        industry.append(f"{_en(value, _count(value.value))} people helped into jobs")
+    industry = _clauses_en(
+        f,
+        (
+            ("enterprise_assets", "assets of {}", _yuan_en),
+            ("taxes_paid", "taxes of {}", _yuan_en),
+            ("jobs_created", "{} jobs created directly", _count),
+            ("people_helped_into_jobs", "{} people helped into jobs", _count),
+        ),
+    )
     if industry:
         parts.append("Enterprises reported " + ", ".join(industry) + ".")
-    market = []
-    if "participating_enterprises" in f:
-        value = f["participating_enterprises"]
-        market.append(f"{_en(value, _count(value.value))} enterprises took part in market development")
-    if "direct_sales" in f:
-        market.append(f"direct sales reached {_en(f['direct_sales'], _yuan_en(f['direct_sales'].value))}")
-    if "order_value" in f:
-        market.append(f"orders of {_en(f['order_value'], _yuan_en(f['order_value'].value))} were signed")
+    market = _clauses_en(
+        f,
+        (
+            ("participating_enterprises", "{} enterprises took part in market development", _count),
+            ("direct_sales", "direct sales reached {}", _yuan_en),
+            ("order_value", "orders of {} were signed", _yuan_en),
+        ),
+    )
     if market:
         parts.append("; ".join(market).capitalize() + ".")
     return " ".join(parts)

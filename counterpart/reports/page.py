@@ -13,7 +13,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from counterpart.core.numbers import figure_text, is_english
+from counterpart.core.language import is_english, pick
+from counterpart.core.numbers import figure_text
 from counterpart.funds.models import FundSource
 from counterpart.projects.models import ProjectCategory
 from counterpart.registry.models import Area
@@ -22,7 +23,8 @@ from .annual import AnnualReport, Figure, Source
 from .book import ReportBook, Row, Section
 from .drill import drill_url
 
-# The figures the page shows before anything is opened, in the yearbook entry's order.
+# The figures the page shows before anything is opened, in the yearbook entry's order (and the dashboard's
+# headline: dashboard/selectors.py).
 HEADLINE_KEYS = (
     "total_support",
     "fiscal_aid",
@@ -93,9 +95,8 @@ def _part_names(codes: set[str]) -> dict[str, str]:
     names |= {code: _choice(label) for code, label in ProjectCategory.choices if code in codes}
     area_codes = [code for code in codes if code.isdigit()]
     if area_codes:
-        english = is_english()
         for area in Area.objects.filter(code__in=area_codes).only("code", "name_zh", "name_en"):
-            names[area.code] = area.name_en if english and area.name_en else area.name_zh
+            names[area.code] = pick(area.name_zh, area.name_en)
     return names
 
 
@@ -110,10 +111,9 @@ def _url(report: AnnualReport, figure: Figure, *, signed_in: bool) -> str | None
 
 def page_row(report: AnnualReport, row: Row, *, signed_in: bool, names: dict[str, str]) -> PageRow:
     figure = row.figure
-    english = is_english()
     item = PageRow(
         key=row.key,
-        name=row.name_en if english and row.name_en else row.name_zh,
+        name=pick(row.name_zh, row.name_en),
         text=figure_text(figure.value, figure.unit, figure.qualifier),
         source=source_label(figure.source),
         url=_url(report, figure, signed_in=signed_in),
@@ -184,7 +184,7 @@ def report_page_context(book: ReportBook, *, signed_in: bool, standalone: bool =
     return {
         "book": book,
         "standalone": standalone,
-        "program_name": program.name_en if english and program.name_en else program.name_zh,
+        "program_name": pick(program.name_zh, program.name_en),
         "headline": page_section(book.main, signed_in=links, only=HEADLINE_KEYS),
         # The page's first view has the year's figures only: the program's table opens on demand.
         "program_section": page_section(book.main, signed_in=links) if book.main_complete else None,

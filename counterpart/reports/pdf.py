@@ -22,7 +22,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from counterpart.core.numbers import is_english
+from counterpart.core.language import is_english, pick
 
 from .book import ReportBook, Section
 from .page import page_section
@@ -94,7 +94,7 @@ def report_pdf(book: ReportBook) -> bytes:
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
     program = book.program
     english = is_english()
-    name = program.name_en if english and program.name_en else program.name_zh
+    name = pick(program.name_zh, program.name_en)
     heading_text = _("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}
     story: list[object] = [
         Paragraph(escape(heading_text), title),

@@ -8,7 +8,8 @@ dimension names) stays as entered.
 
 from django.utils.translation import gettext as _
 
-from counterpart.core.numbers import figure_text, is_english
+from counterpart.core.language import is_english, pick
+from counterpart.core.numbers import figure_text
 from counterpart.indicators.models import Indicator
 
 from .book import ReportBook, Section
@@ -35,8 +36,7 @@ def _indicator_names(section: Section) -> dict[str, str]:
     keys = set(section.report.parts_only) | set(section.report.derived)
     if not keys:
         return {}
-    english = is_english()
-    return {i.key: (i.name_en if english and i.name_en else i.name_zh) for i in Indicator.objects.filter(key__in=keys)}
+    return {i.key: pick(i.name_zh, i.name_en) for i in Indicator.objects.filter(key__in=keys)}
 
 
 def _section_lines(section: Section) -> list[str]:
@@ -78,7 +78,7 @@ def _section_lines(section: Section) -> list[str]:
 
 def report_text(book: ReportBook) -> str:
     program = book.program
-    name = program.name_en if is_english() and program.name_en else program.name_zh
+    name = pick(program.name_zh, program.name_en)
     lines = [_("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}]
     if book.locked:
         lines.append(_("本年度数据已核定锁定"))

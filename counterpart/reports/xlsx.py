@@ -9,7 +9,8 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from counterpart.core.numbers import is_english, unit_text, xlsx_format
+from counterpart.core.language import is_english, pick
+from counterpart.core.numbers import unit_text, xlsx_format
 from counterpart.indicators.models import Qualifier
 
 from .book import ReportBook, Row, Section
@@ -34,11 +35,11 @@ HEADERS = [
 def _title(section: Section) -> str:
     if section.kind == "program":
         return _("全项目")
-    return section.title_en if is_english() and section.title_en else section.title_zh
+    return pick(section.title_zh, section.title_en)
 
 
 def _name(row: Row) -> str:
-    return row.name_en if is_english() and row.name_en else row.name_zh
+    return pick(row.name_zh, row.name_en)
 
 
 def _qualifier(value: str) -> str:
@@ -99,7 +100,7 @@ def report_xlsx(book: ReportBook) -> bytes:
     program = book.program
 
     english = is_english()
-    name = program.name_en if english and program.name_en else program.name_zh
+    name = pick(program.name_zh, program.name_en)
     summary = workbook.add_worksheet(_("概要"))
     summary.write_string(
         0, 0, _("%(name)s · %(years)s 年度报告") % {"name": name, "years": book.years_label}, formats["title"]

@@ -101,3 +101,10 @@ def sign_in() -> Callable[[Page, str, str], None]:
         page.wait_for_load_state("networkidle")
 
     return go
+
+
+def pick(page: Page, field: str, typed: str, choice: str) -> None:
+    """Choose in a search picker (select2) as a user does: open it, type part of a name, click the match."""
+    page.locator(f"#id_{field} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").press_sequentially(typed)
+    page.locator(".select2-results__option", has_text=choice).first.click()

@@ -58,6 +58,7 @@ from counterpart.projects.services import (
 
 from . import can, forms
 from .forms import form_error_from
+from .list_filters import DrillForm
 from .lists import EXPORT_FORMATS, ListSpec, list_export, list_page, list_queryset
 from .specs import spec_get
 
@@ -109,7 +110,7 @@ def record_list(request: HttpRequest, slug: str) -> HttpResponseBase:
             "rows": rows,
             "result": result,
             "filters": [(f, list(f.choices()), result.applied.get(f.param, "")) for f in spec.filters],
-            "drill": [p for p in ("program", "year", "area") if getattr(spec, p)],
+            "drill": DrillForm(spec, request.user, result.applied),
             "figure_name": _figure_name(result.applied.get("figure", "")),
             "kept_query": urlencode(kept),
             "sort_query": urlencode({k: v for k, v in kept.items() if k != "sort"}),

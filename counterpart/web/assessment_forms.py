@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.core.errors import InvalidInput
-from counterpart.dashboard.labels import choice_label, figure_text, pick
+from counterpart.core.language import pick
+from counterpart.dashboard.labels import choice_label, figure_text
 from counterpart.indicators.models import Assessment, AssessmentArea, Verdict
 from counterpart.registry.models import Pairing
 

@@ -25,8 +25,9 @@ from counterpart.access.scoping import scoped
 from counterpart.core.attachments import ATTACHMENT_MAX_BYTES, attachment_path
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
+from counterpart.core.language import pick
 from counterpart.core.models import AuditEvent
-from counterpart.dashboard.labels import choice_label, figure_text, pick
+from counterpart.dashboard.labels import choice_label, figure_text
 from counterpart.indicators import assessment as actions
 from counterpart.indicators.models import Assessment, AssessmentEvidence, AssessmentStatus, Verdict
 from counterpart.registry.models import Pairing

@@ -6,6 +6,9 @@ policy). A refusal (PermissionDenied, InvalidInput) is shown on the record's pag
 language; success too.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,27 +40,40 @@ def _refusal(error: InvalidInput | PermissionDenied) -> str:
     return str(error) or _("您的角色不能进行此操作")
 
 
+def _take(
+    request: HttpRequest,
+    form: forms.forms.Form,
+    page: tuple[str, int],
+    write: Callable[[Actor, dict[str, Any]], tuple[str, int] | None],
+    done: str,
+) -> HttpResponse:
+    """Parse the form, take the action, and say how it went on the record's ``page`` (URL name, pk), or
+    on the page the action's ``write`` returns."""
+    if not form.is_valid():
+        messages.error(request, _form_refusal(form))
+        return redirect(page[0], pk=page[1])
+    try:
+        landing = write(Actor.of(request.user), form.cleaned_data)
+    except (InvalidInput, PermissionDenied) as refused:
+        messages.error(request, _refusal(refused))
+        return redirect(page[0], pk=page[1])
+    messages.success(request, done)
+    name, pk = landing or page
+    return redirect(name, pk=pk)
+
+
 @login_required
 @require_POST
 def ledger_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Post the mirror image of a ledger entry, dated on or after it, with the reason."""
     original = scoped_get_or_404(LedgerTransaction.objects.select_related("program"), request.user, pk=pk)
+
+    def write(actor: Actor, data: dict[str, Any]) -> tuple[str, int]:
+        reversal = ledger_reverse(actor=actor, original=original, date=data["date"], reason=data["reason"])
+        return "web:funds_detail", reversal.pk  # the reversal's own page
+
     form = forms.ReversalForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_refusal(form))
-        return redirect("web:funds_detail", pk=original.pk)
-    try:
-        reversal = ledger_reverse(
-            actor=Actor.of(request.user),
-            original=original,
-            date=form.cleaned_data["date"],
-            reason=form.cleaned_data["reason"],
-        )
-    except (InvalidInput, PermissionDenied) as refused:
-        messages.error(request, _refusal(refused))
-        return redirect("web:funds_detail", pk=original.pk)
-    messages.success(request, _("已冲销，冲销交易见本页"))
-    return redirect("web:funds_detail", pk=reversal.pk)
+    return _take(request, form, ("web:funds_detail", original.pk), write, _("已冲销，冲销交易见本页"))
 
 
 @login_required
@@ -65,24 +81,14 @@ def ledger_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
 def household_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a household's poverty status for a year, with the reason (a return's cause)."""
     household = scoped_get_or_404(Household.objects.select_related("village"), request.user, pk=pk)
-    form = forms.HouseholdStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_refusal(form))
-        return redirect("web:households_detail", pk=household.pk)
-    data = form.cleaned_data
-    try:
+
+    def write(actor: Actor, data: dict[str, Any]) -> None:
         household_status_set(
-            actor=Actor.of(request.user),
-            household=household,
-            year=data["year"],
-            status=data["status"],
-            reason=data["reason"],
+            actor=actor, household=household, year=data["year"], status=data["status"], reason=data["reason"]
         )
-    except (InvalidInput, PermissionDenied) as refused:
-        messages.error(request, _refusal(refused))
-    else:
-        messages.success(request, _("贫困状态已记录"))
-    return redirect("web:households_detail", pk=household.pk)
+
+    form = forms.HouseholdStatusForm(request.POST)
+    return _take(request, form, ("web:households_detail", household.pk), write, _("贫困状态已记录"))
 
 
 @login_required
@@ -92,22 +98,16 @@ def village_component_view(request: HttpRequest, pk: int, component: str) -> Htt
     advancement = scoped_get_or_404(VillageAdvancement.objects.select_related("program"), request.user, pk=pk)
     if component not in VillageComponentKind.values:
         raise Http404
-    form = forms.VillageComponentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_refusal(form))
-        return redirect("web:villages_detail", pk=advancement.pk)
-    data = form.cleaned_data
-    try:
+
+    def write(actor: Actor, data: dict[str, Any]) -> None:
         village_component_update(
-            actor=Actor.of(request.user),
+            actor=actor,
             advancement=advancement,
             component=component,
             status=data["status"],
             completed_on=data["completed_on"],
             evidence=data["evidence"],
         )
-    except (InvalidInput, PermissionDenied) as refused:
-        messages.error(request, _refusal(refused))
-    else:
-        messages.success(request, _("整村推进内容已更新"))
-    return redirect("web:villages_detail", pk=advancement.pk)
+
+    form = forms.VillageComponentForm(request.POST)
+    return _take(request, form, ("web:villages_detail", advancement.pk), write, _("整村推进内容已更新"))

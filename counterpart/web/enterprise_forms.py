@@ -7,7 +7,6 @@ actions do every check, and their refusals land on the field that chose (``form_
 
 from typing import Any
 
-from dal import autocomplete, forward
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +18,7 @@ from counterpart.registry.models import Area, Organisation, OrganisationKind, Pr
 
 from .forms import ScopedForm, programs_for
 from .templatetags.web_language import named
-
-
-def _picker(url: str, **forwarded: str) -> dict[str, Any]:
-    attrs = {"data-html": "true", "data-minimum-input-length": 1, "data-placeholder": _("输入名称搜索")}
-    forwards = [forward.Const(value, name) for name, value in forwarded.items()]
-    return {"url": url, "attrs": attrs, "forward": forwards or None}
+from .widgets import picker
 
 
 def _place(label: Any, *, required: bool = True) -> forms.ModelChoiceField:
@@ -32,7 +26,7 @@ def _place(label: Any, *, required: bool = True) -> forms.ModelChoiceField:
         queryset=Area.objects.all(),
         label=label,
         required=required,
-        widget=autocomplete.ModelSelect2(**_picker("web:pick_place")),
+        widget=picker("web:pick_place"),
     )
 
 
@@ -40,7 +34,7 @@ def _enterprise_organisation(label: Any) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE),
         label=label,
-        widget=autocomplete.ModelSelect2(**_picker("web:pick_enterprise_organisation")),
+        widget=picker("web:pick_enterprise_organisation"),
     )
 
 
@@ -135,7 +129,7 @@ class ParticipationForm(YuanFields):
     enterprise = forms.ModelChoiceField(
         queryset=Enterprise.objects.none(),
         label=_("参会企业（受援方）"),
-        widget=autocomplete.ModelSelect2(**_picker("web:pick_enterprise", side=Side.RECIPIENT.value)),
+        widget=picker("web:pick_enterprise", constants={"side": Side.RECIPIENT.value}),
     )
     direct_sales = forms.CharField(max_length=30, required=False, label=_("现场销售额（元）"))
     order_value = forms.CharField(max_length=30, required=False, label=_("签约订单额（元）"))
@@ -152,7 +146,7 @@ class JobPlacementForm(YuanFields):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         label=_("转移就业人员"),
-        widget=autocomplete.ModelSelect2(**_picker("web:pick_person")),
+        widget=picker("web:pick_person"),
     )
     employer_name = forms.CharField(max_length=200, label=_("用工单位"))
     place = _place(_("就业地"))
@@ -162,7 +156,7 @@ class JobPlacementForm(YuanFields):
         queryset=Training.objects.none(),
         required=False,
         label=_("参加的培训（如有）"),
-        widget=autocomplete.ModelSelect2(**_picker("web:pick_training")),
+        widget=picker("web:pick_training"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

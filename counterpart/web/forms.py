@@ -11,11 +11,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.scoping import scoped
 from counterpart.core.errors import InvalidInput
+from counterpart.core.language import pick
 from counterpart.core.money import fen_to_yuan, yuan_to_fen
 from counterpart.enterprise.models import Enterprise, EnterpriseReport
 from counterpart.enterprise.services import ReportFigures
@@ -34,13 +35,32 @@ from counterpart.people.models import (
 from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
+from .widgets import picker
+
 # Where projects are carried out and persons registered: counties, townships and villages. Whether
 # the user may write there is the action's question (the one policy), answered on the same field.
 _PLACES = Area.objects.filter(level__in=[AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE])
+_PLACE_LEVELS = ",".join([AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE])
 
 
-def _refuse(field: str, value: Any, message: str) -> forms.ValidationError:
-    return forms.ValidationError(f"{message} (“{field}” = {value!r})")
+def _refuse(message: str) -> forms.ValidationError:
+    # Shown beside the field, which the reader sees: neither its name nor the value repeated.
+    return forms.ValidationError(message)
+
+
+def place_field(label: Any, allowed: QuerySet[Area], *, levels: str = "", required: bool = True) -> Any:
+    """An area chosen by name among those of the user's scope (the picker), valid among ``allowed``;
+    whether the user may write there is the action's question."""
+    return forms.ModelChoiceField(
+        queryset=allowed,
+        label=label,
+        required=required,
+        widget=picker("web:pick_scope_area", constants={"levels": levels} if levels else None),
+        error_messages={
+            "required": _("请选择地区"),
+            "invalid_choice": _("该地区不存在或不在您的管辖范围内"),
+        },
+    )
 
 
 def programs_for(user: Any) -> QuerySet[Program]:
@@ -56,27 +76,16 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def _area_in(self, name: str, allowed: QuerySet[Area], *, required: bool = True) -> Area | None:
-        code = (self.cleaned_data.get(name) or "").strip()
-        if not code:
-            if required:
-                raise _refuse(name, code, gettext("必须填写区划代码"))
-            return None
-        area = allowed.filter(code=code).first()
-        if area is None:
-            raise _refuse(name, code, gettext("该区划不存在或不在您的管辖范围内"))
-        return area
-
     def _yuan(self, name: str, *, required: bool = True) -> int | None:
         raw = (self.cleaned_data.get(name) or "").strip()
         if not raw:
             if required:
-                raise _refuse(name, raw, gettext("必须填写金额"))
+                raise _refuse(gettext("必须填写金额"))
             return None
         try:
             return yuan_to_fen(raw, name)
         except InvalidInput as error:
-            raise _refuse(name, raw, error.reason) from None
+            raise _refuse(error.reason) from None
 
 
 class ProjectProposeForm(ScopedForm):
@@ -85,7 +94,7 @@ class ProjectProposeForm(ScopedForm):
     title_zh = forms.CharField(max_length=200, label=_("项目名称"))
     title_en = forms.CharField(max_length=200, required=False, label=_("英文名称"))
     category = forms.ChoiceField(choices=ProjectCategory.choices, label=_("类别"))
-    recipient_area = forms.CharField(max_length=12, label=_("实施地点区划代码"))
+    recipient_area = place_field(_("实施地点"), _PLACES, levels=_PLACE_LEVELS)
     pairing = forms.ModelChoiceField(queryset=Pairing.objects.none(), required=False, label=_("结对关系"))
     year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
     budget = forms.CharField(max_length=30, label=_("预算（元）"))
@@ -97,9 +106,6 @@ class ProjectProposeForm(ScopedForm):
         self.fields["pairing"].queryset = scoped(Pairing, self.user).select_related(  # type: ignore[attr-defined]
             "donor_area", "recipient_area"
         )
-
-    def clean_recipient_area(self) -> Area | None:
-        return self._area_in("recipient_area", _PLACES)
 
     def clean_budget(self) -> int | None:
         return self._yuan("budget")
@@ -115,61 +121,58 @@ class LedgerRecordForm(ScopedForm):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.ChoiceField(choices=FundSource.choices, required=False, label=_("资金来源"))
     amount = forms.CharField(max_length=30, label=_("金额（元）"))
-    commitment = forms.IntegerField(required=False, label=_("所属承诺编号（拨付时必填）"))
-    project = forms.CharField(max_length=40, required=False, label=_("项目编号"))
-    recipient_area = forms.CharField(max_length=12, required=False, label=_("受援地区区划代码"))
+    commitment = forms.ModelChoiceField(
+        queryset=LedgerTransaction.objects.none(),
+        required=False,
+        label=_("所属承诺（拨付时必填）"),
+        widget=picker("web:pick_commitment", forward=["program"]),
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        label=_("项目"),
+        widget=picker("web:pick_project", forward=["program"]),
+    )
+    recipient_area = place_field(_("受援地区"), Area.objects.all(), required=False)
     description = forms.CharField(max_length=255, required=False, label=_("摘要"))
     external_ref = forms.CharField(max_length=60, required=False, label=_("外部编号"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
+        self.fields["project"].queryset = scoped(Project, self.user)  # type: ignore[attr-defined]
+        self.fields["commitment"].queryset = scoped(  # type: ignore[attr-defined]
+            LedgerTransaction, self.user
+        ).filter(kind=TransactionKind.COMMITMENT)
 
     def clean_amount(self) -> int | None:
         return self._yuan("amount")
-
-    def clean_recipient_area(self) -> Area | None:
-        return self._area_in("recipient_area", Area.objects.all(), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         program = data.get("program")
         if program is None:
             return data
-        code = (data.get("project") or "").strip()
-        data["project"] = None
-        if code:
-            project = scoped(Project, self.user).filter(program=program, code=code).first()
-            if project is None:
-                self.add_error("project", _refuse("project", code, gettext("本协作项目中没有您可见的该项目")))
-            data["project"] = project
-        number = data.get("commitment")
-        data["commitment"] = None
+        project = data.get("project")
+        if project is not None and project.program_id != program.pk:
+            self.add_error("project", _refuse(gettext("本协作项目中没有您可见的该项目")))
+        commitment = data.get("commitment")
         if data.get("kind") == TransactionKind.DISBURSEMENT:
-            commitment = (
-                scoped(LedgerTransaction, self.user)
-                .filter(program=program, kind=TransactionKind.COMMITMENT, pk=number or 0)
-                .first()
-            )
-            if commitment is None:
-                self.add_error(
-                    "commitment", _refuse("commitment", number, gettext("拨付须注明本协作项目中一笔可见的承诺"))
-                )
-            data["commitment"] = commitment
-        elif not data.get("source"):
-            self.add_error("source", _refuse("source", "", gettext("承诺须注明资金来源")))
+            if commitment is None or commitment.program_id != program.pk:
+                self.add_error("commitment", _refuse(gettext("拨付须注明本协作项目中一笔可见的承诺")))
+        else:
+            data["commitment"] = None
+            if not data.get("source"):
+                self.add_error("source", _refuse(gettext("承诺须注明资金来源")))
         return data
 
 
 class HouseholdRegisterForm(ScopedForm):
     number = forms.CharField(max_length=40, label=_("户编号"))
-    village = forms.CharField(max_length=12, label=_("所在村区划代码"))
+    village = place_field(_("所在村"), Area.objects.filter(level=AreaLevel.VILLAGE), levels=AreaLevel.VILLAGE)
     poverty_cause = forms.ChoiceField(choices=PovertyCause.choices, label=_("致贫原因"))
     year = forms.IntegerField(min_value=1949, max_value=2100, label=_("建档年度"))
     helper_name = forms.CharField(max_length=100, required=False, label=_("帮扶责任人"))
-
-    def clean_village(self) -> Area | None:
-        return self._area_in("village", Area.objects.filter(level=AreaLevel.VILLAGE))
 
 
 class PersonRegisterForm(ScopedForm):
@@ -179,12 +182,9 @@ class PersonRegisterForm(ScopedForm):
     identity_number = forms.CharField(
         max_length=18, required=False, label=_("身份证号码"), widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    area = forms.CharField(max_length=12, label=_("户籍所在地区划代码"))
+    area = place_field(_("户籍所在地"), _PLACES, levels=_PLACE_LEVELS)
     household = forms.CharField(max_length=40, required=False, label=_("户编号"))
     relation = forms.ChoiceField(choices=Relation.choices, initial=Relation.NONE, required=False, label=_("与户主关系"))
-
-    def clean_area(self) -> Area | None:
-        return self._area_in("area", _PLACES)
 
     def clean_household(self) -> Household | None:
         number = (self.cleaned_data.get("household") or "").strip()
@@ -192,7 +192,7 @@ class PersonRegisterForm(ScopedForm):
             return None
         household = scoped(Household, self.user).filter(number=number).first()
         if household is None:
-            raise _refuse("household", number, gettext("没有您可见的该户"))
+            raise _refuse(gettext("没有您可见的该户"))
         return household
 
 
@@ -200,34 +200,25 @@ class TrainingRecordForm(ScopedForm):
     program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
     kind = forms.ChoiceField(choices=TrainingKind.choices, label=_("培训类型"))
     title = forms.CharField(max_length=200, label=_("培训名称"))
-    place = forms.CharField(max_length=12, label=_("培训地点区划代码"))
+    place = place_field(_("培训地点"), Area.objects.all())
     start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
     organiser_name = forms.CharField(max_length=200, required=False, label=_("主办单位"))
     reported_participants = forms.IntegerField(min_value=0, required=False, label=_("上报参训人数"))
-    participants = forms.CharField(
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
         required=False,
-        label=_("参训人员编号（以空格或逗号分隔）"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("参训人员"),
+        widget=picker("web:pick_person", multiple=True),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs_for(self.user)  # type: ignore[attr-defined]
-
-    def clean_place(self) -> Area | None:
-        return self._area_in("place", Area.objects.all())
+        self.fields["participants"].queryset = scoped(Person, self.user)  # type: ignore[attr-defined]
 
     def clean_participants(self) -> list[Person]:
-        raw = (self.cleaned_data.get("participants") or "").replace(",", " ").replace("，", " ").split()
-        persons: list[Person] = []
-        visible = scoped(Person, self.user)
-        for token in raw:
-            person = visible.filter(pk=int(token)).first() if token.isdigit() else None
-            if person is None:
-                raise _refuse("participants", token, gettext("没有您可见的该人员"))
-            persons.append(person)
-        return persons
+        return list(self.cleaned_data.get("participants") or [])
 
 
 class EnterpriseReportFiguresForm(ScopedForm):
@@ -281,7 +272,7 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))
     program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("协作项目"))
     year = forms.IntegerField(min_value=1949, max_value=2100, label=_("年度"))
-    area = forms.CharField(max_length=12, label=_("报告覆盖地区区划代码"))
+    area = place_field(_("报告覆盖地区"), Area.objects.all())
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("备注"))
     field_order = ["enterprise", "program", "year", "area"]
 
@@ -291,9 +282,6 @@ class EnterpriseReportForm(EnterpriseReportFiguresForm):
         self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
             enterprises__in=enterprises
         ).distinct()
-
-    def clean_area(self) -> Area | None:
-        return self._area_in("area", Area.objects.all())
 
 
 class BeneficiaryForm(ScopedForm):
@@ -313,21 +301,19 @@ class BeneficiaryForm(ScopedForm):
         if number:
             data["household"] = scoped(Household, self.user, for_write=True).filter(number=number).first()
             if data["household"] is None:
-                self.add_error("household_number", _refuse("household_number", number, gettext("没有该户编号的贫困户")))
+                self.add_error("household_number", _refuse(gettext("没有该户编号的贫困户")))
         else:
             try:
                 parsed = identity_parse(identity, "identity_number")
             except InvalidInput as error:
-                self.add_error("identity_number", _refuse("identity_number", error.value, error.reason))
+                self.add_error("identity_number", _refuse(error.reason))
                 return data
             found = scoped(Person, self.user, for_write=True).filter(
                 identity_blind_index=identity_blind_index(parsed.number)
             )
             data["person"] = found.first()
             if data["person"] is None:
-                self.add_error(
-                    "identity_number", _refuse("identity_number", parsed.masked, gettext("没有该身份证号码的登记人员"))
-                )
+                self.add_error("identity_number", _refuse(gettext("没有该身份证号码的登记人员")))
         return data
 
 
@@ -369,17 +355,14 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args: Any, kinds: Sequence[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (kind.key, (kind.name_en or kind.name_zh) if _english() else kind.name_zh) for kind in kinds
+            (kind.key, pick(kind.name_zh, kind.name_en)) for kind in kinds
         ]
         if kinds:  # several kinds in one workbook, a sheet each (intake/workbooks.py)
             self.fields["kind"].choices += [(WORKBOOK, _("多类数据工作簿（每类一个工作表）"))]  # type: ignore[attr-defined]
 
 
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
 def form_error_from(form: Any, error: InvalidInput) -> None:
-    """A domain refusal shown on the form: on its field when the form has it, else on the form."""
-    message = error.messages[0] if error.messages else str(error)
+    """A domain refusal shown on the form: on its field when the form has it (in the reader's words, without
+    the field's name or the value, which the reader sees beside it), else on the form."""
+    message = error.reason if error.field in form.fields else (error.messages[0] if error.messages else str(error))
     form.add_error(error.field if error.field in form.fields else None, message)

@@ -16,11 +16,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from counterpart.core.audit import Actor
 from counterpart.core.errors import InvalidInput
+from counterpart.core.language import is_english, pick
 from counterpart.core.models import AuditEvent
 from counterpart.intake.at_rest import upload_opened, upload_seal
 from counterpart.intake.exporters import errors_workbook_write, template_workbook_write, template_write
@@ -83,7 +83,7 @@ def imports_view(request: HttpRequest) -> HttpResponse:
                     )
                 except FileRejected as rejected:
                     path.unlink(missing_ok=True)
-                    reason = rejected.message_en if _english() else rejected.message_zh
+                    reason = pick(rejected.message_zh, rejected.message_en)
                     form.add_error("file", _("%(name)s：%(reason)s") % {"name": upload.name, "reason": reason})
                 except InvalidInput as error:
                     path.unlink(missing_ok=True)
@@ -109,10 +109,6 @@ def imports_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/imports.html", context)
 
 
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
 def _workbook_kinds(kinds: list[Kind]) -> list[Kind]:
     """The sheets of the published record's workbook template among the kinds a user may import, in load order."""
     return kinds_in_dependency_order([kind for kind in kinds if kind.record_workbook])
@@ -126,14 +122,14 @@ def kind_name(key: str) -> str:
         kind: Kind = kind_get(key)
     except InvalidInput:
         return key
-    return (kind.name_en or kind.name_zh) if _english() else kind.name_zh
+    return pick(kind.name_zh, kind.name_en)
 
 
 @login_required
 def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     """The XLSX template of a kind this user may import, in the page's language."""
     limits = import_limits_of(request.user)
-    language = "en" if _english() else "zh"
+    language = "en" if is_english() else "zh"
     if kind == WORKBOOK:
         sheets = _workbook_kinds([k for k in kinds_all() if limits is None or limits.allows(k)])
         if not sheets:

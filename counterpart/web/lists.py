@@ -20,9 +20,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.functional import Promise, cached_property
-from django.utils.translation import get_language
 
 from counterpart.access.scoping import distinct_if_multivalued, scoped
+from counterpart.core.language import is_english
 from counterpart.core.paging import COUNT_CAP, count_capped
 from counterpart.intake import exporters
 from counterpart.intake.kinds import Column as ExportColumn
@@ -283,7 +283,7 @@ def list_export(
     numbers masked unless the caller may see them). With an import kind the file can be imported again."""
     found = _kind_rows(spec, result.queryset)
     kind, rows = found if found is not None else (_ListKind(spec), _list_rows(spec, result.queryset))
-    language = "en" if (get_language() or "").startswith("en") else "zh"
+    language = "en" if is_english() else "zh"
     handle = tempfile.NamedTemporaryFile(prefix="export-", suffix=f".{file_format}", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)

@@ -14,9 +14,13 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 
 from counterpart.access.scoping import access_scope, scoped
+from counterpart.core.language import pick
+from counterpart.core.numbers import yuan_text
 from counterpart.enterprise.models import Enterprise
+from counterpart.funds.models import LedgerTransaction, TransactionKind
 from counterpart.people.models import Person, Training
-from counterpart.registry.models import Area, Organisation, OrganisationKind
+from counterpart.projects.models import Project
+from counterpart.registry.models import Area, Organisation, OrganisationKind, Pairing, Program
 
 PAGE = 20
 
@@ -51,6 +55,118 @@ class PlacePicker(_Picker):
 
     def get_selected_result_label(self, result: Area) -> str:
         return format_html('{} <small class="code">{}</small>', result.name_zh, result.code)
+
+
+def _scope_prefixes(user: Any) -> set[str] | None:
+    """The codes whose areas (and all below them) a user's lists can hold: their programs' donor and
+    recipient areas, their own areas; None for everything (auditors, enterprises: their records may lie
+    anywhere, and areas are public reference data)."""
+    scope = access_scope(user)
+    if scope.everything or scope.organisations:
+        return None
+    prefixes = set(scope.donor_areas) | set(scope.recipient_areas)
+    if scope.programs:
+        prefixes |= set(Program.objects.filter(pk__in=scope.programs).values_list("donor_area_id", flat=True))
+        for donor, recipient in Pairing.objects.filter(program_id__in=scope.programs).values_list(
+            "donor_area_id", "recipient_area_id"
+        ):
+            prefixes |= {donor, recipient}
+    # A county under a prefecture already kept adds nothing to the condition.
+    kept: set[str] = set()
+    for code in sorted(prefixes, key=len):
+        if not any(code.startswith(shorter) for shorter in kept):
+            kept.add(code)
+    return kept
+
+
+@method_decorator(login_required, name="dispatch")
+class ScopeAreaPicker(_Picker):
+    """The areas of the user's scope by part of their name or by code — the area filter of the lists,
+    whose value is the area's code (a prefix of the codes below it), and the place of a record a form
+    writes (``levels`` forwarded narrows them: ``county,township,village``)."""
+
+    def get_queryset(self) -> QuerySet[Area]:
+        term = self.term()
+        if not term or not _has_role(self.request.user):
+            return Area.objects.none()
+        queryset = Area.objects.select_related("parent").order_by("code")
+        levels = [level for level in (self.forwarded.get("levels") or "").split(",") if level]
+        if levels:
+            queryset = queryset.filter(level__in=levels)
+        prefixes = _scope_prefixes(self.request.user)
+        if prefixes is not None:
+            within = Q(pk__in=[])
+            for prefix in prefixes:
+                within |= Q(code__startswith=prefix)
+            queryset = queryset.filter(within)
+        if term.isdigit():
+            return queryset.filter(code__startswith=term)
+        return queryset.filter(Q(name_zh__contains=term) | Q(name_en__icontains=term))
+
+    def get_result_label(self, result: Area) -> str:
+        name = pick(result.name_zh, result.name_en)
+        parent = result.parent
+        parent_name = "" if parent is None else pick(parent.name_zh, parent.name_en)
+        return format_html('{} <small class="code">{} {}</small>', name, parent_name, result.code)
+
+    def get_selected_result_label(self, result: Area) -> str:
+        name = pick(result.name_zh, result.name_en)
+        return format_html('{} <small class="code">{}</small>', name, result.code)
+
+
+def _forwarded_pk(picker: _Picker, name: str) -> int | None:
+    value = str(picker.forwarded.get(name) or "")
+    return int(value) if value.isdigit() else None
+
+
+@method_decorator(login_required, name="dispatch")
+class ProjectPicker(_Picker):
+    """The projects the user sees, by part of their code or title; ``program`` forwarded (the form's
+    program field) narrows them to that program's."""
+
+    def get_queryset(self) -> QuerySet[Project]:
+        term = self.term()
+        if not term:
+            return Project.objects.none()
+        queryset = scoped(Project.objects.select_related("recipient_area"), self.request.user)
+        program = _forwarded_pk(self, "program")
+        if program is not None:
+            queryset = queryset.filter(program_id=program)
+        return queryset.filter(
+            Q(code__icontains=term) | Q(title_zh__contains=term) | Q(title_en__icontains=term)
+        ).order_by("-year", "code")
+
+    def get_result_label(self, result: Project) -> str:
+        title = pick(result.title_zh, result.title_en)
+        return format_html('{} <small class="code">{} {}</small>', title, result.code, result.year)
+
+
+@method_decorator(login_required, name="dispatch")
+class CommitmentPicker(_Picker):
+    """The commitments of the forwarded program the user sees, by part of their summary or reference
+    (or their number in the ledger), shown with date, source and amount as the ledger lists them."""
+
+    def get_queryset(self) -> QuerySet[LedgerTransaction]:
+        term = self.term()
+        program = _forwarded_pk(self, "program")
+        if not term or program is None:
+            return LedgerTransaction.objects.none()
+        queryset = scoped(LedgerTransaction, self.request.user).filter(
+            program_id=program, kind=TransactionKind.COMMITMENT, reverses__isnull=True, reversed_by__isnull=True
+        )
+        words = Q(description__contains=term) | Q(external_ref__icontains=term)
+        if term.isdigit():
+            words |= Q(pk=int(term))
+        return queryset.filter(words).prefetch_related("postings").order_by("-date", "-pk")
+
+    def get_result_label(self, result: LedgerTransaction) -> str:
+        return format_html(
+            '{} <small class="code">{} · {} · {}</small>',
+            result.description or result.get_source_display(),
+            result.date.isoformat(),
+            result.get_source_display(),
+            yuan_text(sum(p.amount_fen for p in result.postings.all() if p.amount_fen > 0)),
+        )
 
 
 @method_decorator(login_required, name="dispatch")

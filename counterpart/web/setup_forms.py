@@ -3,21 +3,18 @@
 
 from typing import Any
 
-from dal import autocomplete
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.models import Role
+from counterpart.core.language import pick
 from counterpart.indicators.models import Aggregation, AssessmentArea, Indicator, Topic
 from counterpart.registry.models import Area, Organisation, OrganisationKind, Pairing, PairingLevel, Program
 
+from .widgets import picker
+
 _AREA_PICKER = "web:setup_area_autocomplete"
-
-
-def _picker_attrs() -> dict[str, Any]:
-    return {"data-html": "true", "data-minimum-input-length": 1, "data-placeholder": _("输入名称搜索")}
 
 
 def area_field(label: Any, *, required: bool = True) -> forms.ModelChoiceField:
@@ -25,7 +22,7 @@ def area_field(label: Any, *, required: bool = True) -> forms.ModelChoiceField:
         queryset=Area.objects.all(),
         label=label,
         required=required,
-        widget=autocomplete.ModelSelect2(url=_AREA_PICKER, attrs=_picker_attrs()),
+        widget=picker(_AREA_PICKER),
     )
 
 
@@ -34,7 +31,7 @@ def areas_field(label: Any) -> forms.ModelMultipleChoiceField:
         queryset=Area.objects.all(),
         label=label,
         required=False,
-        widget=autocomplete.ModelSelect2Multiple(url=_AREA_PICKER, attrs=_picker_attrs()),
+        widget=picker(_AREA_PICKER, multiple=True),
     )
 
 
@@ -110,8 +107,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
     """Indicators by their name (not their key), in the page's language where the catalogue has it."""
 
     def label_from_instance(self, obj: Any) -> str:
-        english = (get_language() or "").startswith("en") and obj.name_en
-        return obj.name_en if english else obj.name_zh
+        return pick(obj.name_zh, obj.name_en)
 
 
 class TargetSetForm(forms.Form):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from counterpart.access.policy import Target
 from counterpart.access.scoping import scoped
+from counterpart.core.language import pick
 from counterpart.core.numbers import count_text, yuan_text
-from counterpart.dashboard.labels import pick
 from counterpart.enterprise.models import (
     CooperationAgreement,
     EnterpriseReport,
@@ -67,7 +67,7 @@ def _indicator_name(value: Any) -> str:
         names = Indicator.objects.filter(key=value.indicator_key).values_list("name_zh", "name_en").first()
         value.indicator_name_zh, value.indicator_name_en = names or (None, None)
     zh = value.indicator_name_zh or value.indicator_key
-    return pick(zh, value.indicator_name_en or "")
+    return pick(zh, value.indicator_name_en)
 
 
 def _ledger_amount(record: LedgerTransaction) -> str:

@@ -109,6 +109,9 @@ urlpatterns = [
     ),
     path("app/placements/new/", enterprise_views.job_placement_view, name="job_placement_record"),
     path("app/pickers/places/", pickers.PlacePicker.as_view(), name="pick_place"),
+    path("app/pickers/scope-areas/", pickers.ScopeAreaPicker.as_view(), name="pick_scope_area"),
+    path("app/pickers/projects/", pickers.ProjectPicker.as_view(), name="pick_project"),
+    path("app/pickers/commitments/", pickers.CommitmentPicker.as_view(), name="pick_commitment"),
     path(
         "app/pickers/enterprise-organisations/",
         pickers.EnterpriseOrganisationPicker.as_view(),

@@ -81,7 +81,6 @@ def _actions_of(module_name: str) -> set[str]:
 # Actions that ask the policy under another action's verb.
 CHECKED_AS = {
     "program_found": "program_create",
-    "projects_propose_bulk": "project_propose",  # per draft
     # each step under its own verb (projects.policy.STEP_VERBS); the step helpers call it
     "project_transition": "project_<step>",
     "china_division_load": "areas_upsert",

@@ -159,8 +159,8 @@ VERBS = (
     "areas_upsert",
     "membership_update",
 )
-# The verb each action asks (membership_update is the admin's revoke; a file of proposals asks per draft).
-VERB_ASKED = {"membership_update": "membership_revoke", "projects_propose_bulk": "project_propose"}
+# The verb each action asks (membership_update is the admin's revoke).
+VERB_ASKED = {"membership_update": "membership_revoke"}
 UNDATED = {"project_attachment_add", "area_create", "areas_upsert", "membership_update"}
 # The period a step on the lock itself applies in: locking an open year, unlocking a certified one.
 LOCK_PERIOD = {"period_lock": "open", "period_unlock": "certified"}

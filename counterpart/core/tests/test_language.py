@@ -40,3 +40,24 @@ def test_the_api_answers_in_the_language_the_request_asks_for() -> None:
     assert page_language(Request()) == "en"  # type: ignore[arg-type]
     Request.path = "/app/"
     assert page_language(Request()) == settings.LANGUAGE_CODE  # type: ignore[arg-type]
+
+
+def test_a_record_shows_its_english_name_only_on_an_english_page_and_only_when_it_has_one() -> None:
+    from django.utils import translation
+
+    from counterpart.core.language import is_english, pick
+
+    # given a page in Chinese, then in English (British English counts: the language, not the region)
+    with translation.override("zh-hans"):
+        # then the Chinese name
+        assert not is_english()
+        assert pick("普定县", "Puding County") == "普定县"
+    with translation.override("en-gb"):
+        assert is_english()
+        assert pick("普定县", "Puding County") == "Puding County"
+        # a record with no English name keeps its Chinese one rather than showing nothing
+        assert pick("普定县", "") == "普定县"
+        assert pick("普定县", None) == "普定县"
+    # a language named outright overrides the active one
+    with translation.override("en"):
+        assert not is_english("zh-hans")

@@ -1,4 +1,5 @@
-"""Projects (帮扶项目): proposed through ``project_propose``'s rules in bulk, corrected by ``project_update``."""
+"""Projects (帮扶项目): proposed by ``projects_propose_bulk`` (one proposal's rules, a file at once), corrected
+by ``project_update``. The kind names no ``verb``: a file of projects is the program office's (intake/limits.py)."""
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any

@@ -115,3 +115,11 @@ def test_a_program_office_of_another_program_cannot_plan_the_projects_outputs(pr
         project_output_set(actor=stranger, project=project, indicator="road_km", planned_quantity="2")
     assert refused.value.field == "program"
     assert not project.outputs.exists()
+
+
+def test_a_file_of_proposals_is_granted_exactly_as_one_proposal_is() -> None:
+    # given the policy table (a file asks its own verb, projects_propose_bulk, per draft)
+    from counterpart.access.policy import verb_rule
+
+    # then whoever may propose one project may propose a file of them, in the same scope, and no one else
+    assert verb_rule("projects_propose_bulk").grants == verb_rule("project_propose").grants

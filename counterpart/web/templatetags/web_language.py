@@ -4,19 +4,16 @@ when it has one, else the Chinese), so that a page shows one language, never bot
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
 from counterpart.core.audit_labels import action_label
+from counterpart.core.language import pick
 
 register = template.Library()
 
 
 @register.filter
 def named(record: Any, field: str = "name") -> str:
-    zh = getattr(record, f"{field}_zh", "") or ""
-    if (get_language() or "zh-hans").startswith("en"):
-        return getattr(record, f"{field}_en", "") or zh
-    return zh
+    return pick(getattr(record, f"{field}_zh", "") or "", getattr(record, f"{field}_en", ""))
 
 
 @register.filter

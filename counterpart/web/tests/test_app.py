@@ -107,7 +107,8 @@ def test_the_program_office_commits_and_disburses_within_the_commitment(world: W
     # then a disbursement beyond it is refused naming the amount, and one within it is posted
     base = {"program": world.ours.pk, "kind": "disbursement", "date": "2009-05-01", "commitment": commitment.pk}
     refused = client.post("/app/funds/new/", {**base, "amount": "2000", "recipient_area": "520422"}).content.decode()
-    assert "超出承诺资金的未安排余额" in refused and "2000.00" in refused
+    assert "超出承诺资金的未安排余额：可用 1,000.00 元，申请 2,000.00 元" in refused
+    assert "“amount”" not in refused  # beside the field, in words: not the field's name
     client.post("/app/funds/new/", {**base, "amount": "400", "recipient_area": "520422"})
     disbursement = LedgerTransaction.objects.get(kind="disbursement")
     assert (disbursement.recipient_area_id, disbursement.commitment) == ("520422", commitment)
@@ -211,8 +212,8 @@ def test_a_training_is_recorded_with_visible_participants_only(world: World) -> 
         "end_date": "2009-06-05",
     }
     theirs = world.objects["people"].pk
-    refused = client.post("/app/trainings/new/", {**data, "participants": f"{ours.pk}, {theirs}"}).content.decode()
-    assert "participants" in refused and str(theirs) in refused
+    refused = client.post("/app/trainings/new/", {**data, "participants": [ours.pk, theirs]}).content.decode()
+    assert 'id="id_participants-error"' in refused
     assert not Training.objects.filter(title="厨师培训").exists()
     client.post("/app/trainings/new/", {**data, "participants": str(ours.pk)})
     training = Training.objects.get(title="厨师培训")
@@ -307,7 +308,7 @@ def test_a_county_records_on_the_projects_page_who_it_reached(world: World, area
     assert "本项目惠及 2 人（1 户）" in page
     # another county's household is not found (not confirmed to exist); the person is named masked
     theirs = county.post(url, {"household_number": "THEIRS-H1", "date": "2009-06-01"}, follow=True).content.decode()
-    assert "没有该户编号的贫困户" in theirs and "THEIRS-H1" in theirs
+    assert "没有该户编号的贫困户" in theirs
     clear = identity_compose("520402", datetime.date(1980, 1, 2), 11)
     stranger = county.post(url, {"identity_number": clear, "date": "2009-06-01"}, follow=True).content.decode()
     assert "没有该身份证号码的登记人员" in stranger and clear not in stranger

@@ -8,6 +8,7 @@ absent for the others is absent because of scoping, not because the page never s
 """
 
 import io
+import json
 from typing import Any
 
 import openpyxl
@@ -93,8 +94,14 @@ SETUP_PAGES = {
 
 # The search pickers of the forms (pickers.py): areas and enterprise organisations are reference data;
 # the others answer only records the user may see (test_no_picker_finds_another_areas_record).
-REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation"}
-SCOPED_PICKERS = {"pick_enterprise": "enterprises", "pick_person": "persons", "pick_training": "trainings"}
+# Areas are public reference data (the scope-area picker narrows them to a role's own: test_pickers.py).
+REFERENCE_PICKERS = {"pick_place", "pick_enterprise_organisation", "pick_scope_area"}
+SCOPED_PICKERS = {
+    "pick_enterprise": "enterprises",
+    "pick_person": "persons",
+    "pick_training": "trainings",
+    "pick_project": "projects",
+}
 
 
 def _setup_urls(world: World) -> dict[str, tuple[str, str]]:
@@ -162,7 +169,7 @@ def _body(response: Any) -> bytes:
 def test_every_url_pattern_is_covered(world: World) -> None:
     covered = PUBLIC | FORMS | LISTS | set(_object_urls(world)) | PAGES_WITH_MARKER_FOR_AUDITOR | {"workbench"}
     covered |= ASSESSMENT_PAGES | SETUP_PAGES | set(_setup_urls(world)) | set(_setup_year_urls(world))
-    covered |= REFERENCE_PICKERS | set(SCOPED_PICKERS)
+    covered |= REFERENCE_PICKERS | set(SCOPED_PICKERS) | {"pick_commitment"}  # commitments: forwarded, below
     names = {p.name for p in _web_patterns()}
     assert names - covered == set(), "pages without a scoping case in test_matrix"
 
@@ -294,7 +301,13 @@ def test_no_picker_finds_another_areas_record(world: World, role: str) -> None:
         name: client.get(f"/app/pickers/{path}/", {"q": MARKER}).json()["results"]
         for name, path in SCOPED_PICKERS.items()
     }
+    # The ledger's commitments, asked for within the other side's program (the form forwards its program).
+    forwarded = json.dumps({"program": str(world.theirs.pk)})
+    found["pick_commitment"] = client.get("/app/pickers/commitments/", {"q": MARKER, "forward": forwarded}).json()[
+        "results"
+    ]
     if role == "auditor":  # the positive control: it reads them (it writes for no person, so finds none to place)
         assert found["pick_enterprise"] and found["pick_training"] and not found["pick_person"]
+        assert found["pick_project"] and found["pick_commitment"]
     else:
-        assert found == {name: [] for name in SCOPED_PICKERS}, role
+        assert found == {name: [] for name in [*SCOPED_PICKERS, "pick_commitment"]}, role

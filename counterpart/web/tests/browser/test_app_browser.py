@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from counterpart.core.audit import Actor
 from counterpart.intake.services import batch_claim, batch_run
 from counterpart.projects.models import Project, ProjectStatus
+from counterpart.testing.browser import pick
 
 from ..conftest import PASSWORD, PNG, World
 
@@ -57,7 +58,7 @@ def test_a_project_goes_through_the_workflow_with_an_attachment(
     county.get_by_label("项目编号").fill("WF-1")
     county.get_by_label("项目名称").fill("村组道路硬化")
     county.get_by_label("类别").select_option("village_road")
-    county.get_by_label("实施地点区划代码").fill("520422100")
+    pick(county, "recipient_area", "马官", "马官镇")
     county.get_by_label("年度").fill("2009")
     county.get_by_label("预算（元）").fill("80000")
     county.get_by_role("button", name="提交").click()

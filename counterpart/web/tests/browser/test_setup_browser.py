@@ -8,21 +8,15 @@ from playwright.sync_api import Page
 
 from counterpart.access.models import Membership, Role
 from counterpart.registry.models import Pairing, Program
+from counterpart.testing.browser import pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _pick(page: Page, field: str, typed: str, choice: str) -> None:
-    """Choose in a search picker: open it, type part of a name, click the match."""
-    page.locator(f"#id_{field} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").press_sequentially(typed)
-    page.locator(".select2-results__option", has_text=choice).first.click()
-
-
 def _pair(page: Page, donor: tuple[str, str], recipient: tuple[str, str], start: str) -> None:
     page.get_by_role("link", name="新增结对关系").click()
-    _pick(page, "donor_area", *donor)
-    _pick(page, "recipient_area", *recipient)
+    pick(page, "donor_area", *donor)
+    pick(page, "recipient_area", *recipient)
     page.locator("#id_valid_from").fill(start)
     page.get_by_role("button", name="提交").click()
     page.wait_for_load_state("networkidle")
@@ -40,7 +34,7 @@ def test_a_new_program_with_two_pairings_and_an_invited_county(
     page.get_by_role("link", name="新建协作项目").click()
     page.get_by_label("项目名称").fill("青岛—安顺协作")
     page.get_by_label("项目标识（英文字母、数字和连字符）").fill("qingdao-anshun")
-    _pick(page, "donor_area", "青岛", "青岛市")
+    pick(page, "donor_area", "青岛", "青岛市")
     page.get_by_label("起始年份").fill("2021")
     screenshot(page, "setup-program-new")
     page.get_by_role("button", name="提交").click()
@@ -60,7 +54,7 @@ def test_a_new_program_with_two_pairings_and_an_invited_county(
     page.get_by_label("用户名").fill("puding-staff")
     page.get_by_label("电子邮件（填写则发送设置密码的链接）").fill("staff@puding.example")
     page.get_by_label("角色").select_option("recipient_office")
-    _pick(page, "area", "普定", "普定县")
+    pick(page, "area", "普定", "普定县")
     page.get_by_role("button", name="提交").click()
     page.wait_for_load_state("networkidle")
     link = page.locator("#set-password-link").get_attribute("href")
