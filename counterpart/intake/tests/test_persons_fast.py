@@ -70,7 +70,9 @@ def _area_code(text: str) -> str | None:
 
 
 @pytest.mark.django_db
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(row=cells)
 def test_a_row_the_fast_path_accepts_is_accepted_alike_by_the_general_validator(registered, row):
     # given: a row (its birth-date cell, when "birth", the one its number states)
@@ -101,7 +103,9 @@ def test_a_row_the_fast_path_accepts_is_accepted_alike_by_the_general_validator(
 
 
 @pytest.mark.django_db
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(rows=st.lists(cells, max_size=8))
 def test_a_batch_holds_a_copy_line_per_accepted_row_and_declines_the_others(rows):
     # given
