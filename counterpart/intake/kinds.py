@@ -237,6 +237,12 @@ class Kind:
         """A function from (row number, cells) to a staged tuple, or the row's RowErrors."""
         raise NotImplementedError
 
+    def stage_batch_encoder(self, validator: Any) -> Any:
+        """An object, picklable, whose ``start()`` gives a function from a batch of (row number, cells) to
+        (the rows it accepts as COPY text lines, the positions of the others), for worker processes
+        without a database (intake/stage_pool.py); None: every row goes through ``stage_encoder``."""
+        return None
+
     def stage_problems(self, table: str, sheet: str, *, limit: int) -> tuple[list[Any], int]:
         """RowErrors of the set-based rules over a staging table (the first ``limit``), and their count."""
         raise NotImplementedError

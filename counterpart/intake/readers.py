@@ -102,6 +102,15 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _suspect_references(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """References with as many digits as ``max_rows`` has or as many letters as the first column past
+    ``max_columns`` has — those that may pass a limit (a shorter one cannot) — found by one scan in C."""
+    digits, letters = len(str(max_rows)), 1
+    while 26**letters + (26**letters - 26) // 25 <= max_columns:  # the columns of at most that many letters
+        letters += 1
+    return re.compile(rb'(?:\s(?:r|ref)\s*=\s*["\']|:)\$?(?:[A-Za-z]{%d,}|[A-Za-z]{0,3}\$?\d{%d,})' % (letters, digits))
+
+
 def _xlsx_extent_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     """Refuse a sheet that names cells far beyond the limits before calamine sees it.
 
@@ -112,6 +121,7 @@ def _xlsx_extent_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo])
     """
     lim = limits()
     max_rows, max_columns = lim["max_rows"] + 1, lim["max_columns"]
+    suspect = _suspect_references(max_rows, max_columns)
     for member in members:
         name = member.filename
         if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
@@ -120,7 +130,8 @@ def _xlsx_extent_check(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo])
         with archive.open(member) as handle:
             while block := handle.read(1 << 20):
                 text = tail + block
-                for match in _REFERENCE.finditer(text):
+                # Only a block holding a reference long enough to pass a limit is read match by match.
+                for match in _REFERENCE.finditer(text) if suspect.search(text) else ():
                     for letters, digits in ((match[1], match[2]), (match[3], match[4])):
                         if digits is None:
                             continue
@@ -252,6 +263,12 @@ def rows_checked(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
                 raise FileRejected(
                     f"行数超过上限 {max_rows - 1}", f"the file has more than the limit of {max_rows - 1} rows"
                 )
+            try:  # a row of text (every CSV row) with fewer characters in all than a cell may hold: no test a cell
+                if sum(map(len, row)) <= MAX_CELL_CHARACTERS:
+                    yield row
+                    continue
+            except TypeError:  # typed cells (XLSX): one at a time
+                pass
             for column, cell in enumerate(row, start=1):
                 if isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS:
                     raise FileRejected(

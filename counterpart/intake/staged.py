@@ -1,9 +1,11 @@
 """The bulk path for staged kinds (persons) on PostgreSQL: stream, COPY to staging, check in SQL, write once.
 
-1. **Stage** (pass 1): the file is streamed; each row goes through the kind's ``stage_encoder`` —
-   a tight loop with the domain's rules (identity numbers checked, encrypted and blind-indexed)
-   that hands any row it cannot accept outright to the general validator for the exact message —
-   and valid rows are COPYed into an UNLOGGED table ``intake_stage_<batch id>``. Each chunk is
+1. **Stage** (pass 1): the file is streamed; its rows go in batches to the kind's batch encoder
+   (``stage_batch_encoder``: the domain's rules, identity numbers checked, encrypted and
+   blind-indexed, the rows written as COPY text), in worker processes once the file is large
+   (intake/stage_pool.py); any row it does not accept outright goes through the kind's
+   ``stage_encoder`` here, which hands what it refuses to the general validator for the exact
+   message. Valid rows are COPYed into an UNLOGGED table ``intake_stage_<batch id>``. Each chunk is
    its own transaction that also advances the batch's ``rows_validated``, ``bytes_read`` and
    ``last_row``: a page polls them, and a run killed here resumes after ``last_row``.
 2. **Check**: set-based rules in SQL over the staging table (``Kind.stage_problems``: unknown
@@ -16,7 +18,6 @@
 Any invalid row: nothing is written, the batch is ``invalid`` and the staging table dropped.
 """
 
-import datetime
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ from .kinds import ImportContext, Kind
 from .models import BatchStatus, ImportBatch
 from .readers import FileInfo, rows_read, sheet_name_of
 from .results import MAX_ERRORS_KEPT, ImportResult, ProgressCallback, batch_audit, batch_finish_invalid
+from .stage_pool import BATCH_ROWS, Batch, Encoded, StagePipeline
 from .validation import FileRejected, RowError, RowValidator, row_is_blank
 
 # A staged row: the values of the kind's stage_columns, in order.
@@ -191,16 +193,44 @@ def _stage(
             raise FileRejected("文件没有表头行", "the file has no header row") from None
         validator = RowValidator(kind, sheet, header)
         encode = kind.stage_encoder(validator, ImportContext())
+        batch_encoder = kind.stage_batch_encoder(validator)
+        pipeline = StagePipeline(batch_encoder) if batch_encoder is not None else None
         columns = ", ".join(name for name, _type in kind.stage_columns)
         start_after = batch.last_row
         total = batch.rows_validated
-        pending: list[StagedRow] = []
+        pending: list[StagedRow] = []  # rows encoded here: tuples for the COPY
+        blocks: list[bytes] = []  # rows the batch encoder accepted: lines of COPY text
+        rows_out: Batch = []  # rows not yet handed to the batch encoder
         last = start_after
 
+        def encode_here(number: int, cells: Sequence[Any]) -> None:
+            nonlocal error_count
+            staged = encode(number, cells)
+            if isinstance(staged, list):
+                error_count += len(staged)
+                if len(errors) < MAX_ERRORS_KEPT:
+                    errors.extend(staged)
+            else:
+                pending.append(staged)
+
+        def take(done: list[Encoded]) -> None:
+            for sent, block, declined in done:
+                if block:
+                    blocks.append(block)
+                for position in declined:
+                    encode_here(*sent[position])
+
         def flush() -> None:
+            if pipeline is not None:
+                if rows_out:
+                    take(pipeline.put(rows_out[:]))
+                    rows_out.clear()
+                take(pipeline.drain())
             with transaction.atomic():
-                if pending:
+                if pending or blocks:
                     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for block in blocks:
+                            copy.write(block)
                         for staged in pending:
                             copy.write_row(staged)
                 ImportBatch.objects.filter(pk=batch.pk).update(
@@ -212,29 +242,34 @@ def _stage(
                     progress_at=timezone.now(),
                 )
             pending.clear()
+            blocks.clear()
             if progress is not None:
                 progress("validate", total, None)
 
         since_flush = 0
-        for number, cells in enumerate(rows, start=2):
-            if number <= start_after:
-                continue
-            last = number
-            if row_is_blank(cells):
-                continue
-            total += 1
-            since_flush += 1
-            staged = encode(number, cells)
-            if isinstance(staged, list):
-                error_count += len(staged)
-                if len(errors) < MAX_ERRORS_KEPT:
-                    errors.extend(staged)
-            else:
-                pending.append(staged)
-            if since_flush >= chunk_size:
-                flush()
-                since_flush = 0
-        flush()
+        try:
+            for number, cells in enumerate(rows, start=2):
+                if number <= start_after:
+                    continue
+                last = number
+                if row_is_blank(cells):
+                    continue
+                total += 1
+                since_flush += 1
+                if pipeline is None:
+                    encode_here(number, cells)
+                else:
+                    rows_out.append((number, cells))
+                    if len(rows_out) >= BATCH_ROWS:
+                        take(pipeline.put(rows_out[:]))
+                        rows_out.clear()
+                if since_flush >= chunk_size:
+                    flush()
+                    since_flush = 0
+            flush()
+        finally:
+            if pipeline is not None:
+                pipeline.close()
     finally:
         if counter is not None:
             counter.close()
@@ -248,7 +283,3 @@ def _stage(
     if progress is not None:
         progress("validate", total, total)
     return error_count
-
-
-def today_compact() -> str:
-    return datetime.date.today().strftime("%Y%m%d")

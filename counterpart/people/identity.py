@@ -154,10 +154,13 @@ class IdentityCipher:
 
     _NONCES_PER_DRAW = 4096
 
-    def __init__(self, key_id: str | None = None) -> None:
+    def __init__(self, key_id: str | None = None, *, secrets: tuple[bytes, bytes] | None = None) -> None:
+        """``secrets`` (AES key of ``key_id``, blind-index key): for a worker process of the bulk import,
+        which has no settings; by default both come from the settings."""
         self.key_id = key_id or identity_current_key_id()
-        self._aead = AESGCM(_keys()[self.key_id])
-        self._hmac = hmac.new(settings.COUNTERPART_BLIND_INDEX_KEY, digestmod=hashlib.sha256)
+        key, blind_key = secrets or (_keys()[self.key_id], settings.COUNTERPART_BLIND_INDEX_KEY)
+        self._aead = AESGCM(key)
+        self._hmac = hmac.new(blind_key, digestmod=hashlib.sha256)
         self._nonces = b""
         self._offset = 0
 
@@ -167,6 +170,10 @@ class IdentityCipher:
         start = self._offset
         self._offset += _NONCE_BYTES
         return self._nonces[start : start + _NONCE_BYTES]
+
+    def secrets(self) -> tuple[str, tuple[bytes, bytes]]:
+        """What a worker process needs to build the same cipher (passed through a pipe, never a file)."""
+        return self.key_id, (_keys()[self.key_id], settings.COUNTERPART_BLIND_INDEX_KEY)
 
     def encrypt(self, number: str) -> bytes:
         """nonce ‖ ciphertext ‖ tag of an already normalised number, under ``self.key_id``."""

@@ -6,8 +6,9 @@ matched by its blind index; it is ``sensitive``: masked in exports unless the ca
 identity numbers. A masked number in a re-imported export (520422***********4) is matched to the
 member of the row's household (or the person of that name and area) whose number masks the same.
 
-On PostgreSQL persons take the staged bulk path (intake/staged.py): ``stage_encoder`` checks each
-row in a tight loop by ``person_check``'s rules and hands anything it does not accept outright to
+On PostgreSQL persons take the staged bulk path (intake/staged.py): the batch encoder of
+intake/persons_fast.py checks rows a batch at a time by ``person_check``'s rules (in worker processes
+for a large file) and declines anything it does not accept outright; ``stage_encoder`` hands those to
 the general validator and ``prepare`` for the exact message, so both paths refuse the same rows.
 """
 
@@ -28,7 +29,6 @@ from counterpart.people.identity import (
     identity_mask,
     identity_normalise,
     identity_parse,
-    identity_valid_fast,
 )
 from counterpart.people.models import Household, HouseholdStatus, Person, PovertyCause, Relation, Sex
 from counterpart.people.services import (
@@ -52,6 +52,7 @@ from counterpart.registry.services import area_code_parse
 
 from .. import kinds as kinds_module
 from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
+from ..persons_fast import PersonsBatchEncoder, PersonsFast, today_compact
 
 
 def household_named(number: str, context: ImportContext) -> Household:
@@ -395,24 +396,37 @@ class PersonsKind(Kind):
 
     # --- the staged bulk path (PostgreSQL) ---
 
-    def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
-        from ..passes import invalid_to_error
-        from ..staged import today_compact
-
+    def _fast(self, validator: Any) -> PersonsFast:
         position = {column.key: index for index, column in enumerate(validator.columns) if column is not None}
-        p_household, p_relation, p_name = (position.get(k, -1) for k in ("household_number", "relation", "name"))
-        p_identity, p_sex, p_birth, p_area = (
-            position.get(k, -1) for k in ("identity_number", "sex", "birth_date", "area")
-        )
         relations = {
             spelling: value for value, zh, en in self.column("relation").choices for spelling in (value, zh, en)
         }
         sexes = {spelling: value for value, zh, en in self.column("sex").choices for spelling in (value, zh, en)}
-        male, female, none = Sex.MALE.value, Sex.FEMALE.value, Relation.NONE.value
+        return PersonsFast(
+            household=position.get("household_number", -1),
+            relation=position.get("relation", -1),
+            name=position.get("name", -1),
+            identity=position.get("identity_number", -1),
+            sex=position.get("sex", -1),
+            birth=position.get("birth_date", -1),
+            area=position.get("area", -1),
+            relations=relations,
+            sexes=sexes,
+            male=Sex.MALE.value,
+            female=Sex.FEMALE.value,
+            none=Relation.NONE.value,
+            today=today_compact(),
+        )
+
+    def stage_batch_encoder(self, validator: Any) -> PersonsBatchEncoder:
+        key_id, secrets = IdentityCipher().secrets()
+        return PersonsBatchEncoder(self._fast(validator), key_id, secrets)
+
+    def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        fast = self._fast(validator)
         areas: dict[str, str | None] = {}
         cipher = IdentityCipher()
-        key_id, encrypt, blind_index = cipher.key_id, cipher.encrypt, cipher.blind_index
-        today = today_compact()
+        slow = self.stage_general_encoder(validator, context, cipher)
 
         def area_code(text: str) -> str | None:
             if text not in areas:
@@ -421,6 +435,21 @@ class PersonsKind(Kind):
                 except InvalidInput:
                     areas[text] = None
             return areas[text]
+
+        def encode(number: int, cells: Sequence[Any]) -> Any:
+            # The fast path (persons_fast: text rows that meet every rule outright); anything else, and
+            # every row it declines, goes to slow() for the general validator's exact verdict.
+            return fast.accept(number, cells, cipher, area_code) or slow(number, cells)
+
+        return encode
+
+    def stage_general_encoder(
+        self, validator: Any, context: ImportContext, cipher: IdentityCipher
+    ) -> Callable[[int, Sequence[Any]], Any]:
+        """The row-wise encoder: the general validator and ``prepare``, with their exact messages."""
+        from ..passes import invalid_to_error
+
+        key_id, encrypt, blind_index = cipher.key_id, cipher.encrypt, cipher.blind_index
 
         def slow(number: int, cells: Sequence[Any]) -> Any:
             row, errors = validator.validate(number, cells)
@@ -453,53 +482,7 @@ class PersonsKind(Kind):
             return (number, row["household_number"], row["relation"], row["name"], row["sex"], row["birth_date"],
                     area, key, ciphertext, index, masked)  # fmt: skip
 
-        width = max(p_household, p_relation, p_name, p_identity, p_sex, p_birth, p_area) + 1
-
-        def encode(number: int, cells: Sequence[Any]) -> Any:
-            # The fast path: CSV rows (all text) that meet every rule outright. Anything else, and
-            # every row it refuses, goes to slow() for the general validator's exact verdict.
-            if len(cells) < width:
-                return slow(number, cells)
-            try:
-                name = cells[p_name].strip()
-                household = cells[p_household].strip() if p_household >= 0 else ""
-                identity = cells[p_identity].strip().upper()
-                relation_text = cells[p_relation].strip() if p_relation >= 0 else ""
-                sex_text = cells[p_sex].strip() if p_sex >= 0 else ""
-                birth = cells[p_birth].strip() if p_birth >= 0 else ""
-                area_text = cells[p_area].strip() if p_area >= 0 else ""
-            except AttributeError:  # a typed XLSX cell
-                return slow(number, cells)
-            relation = relations.get(relation_text) if relation_text else none
-            if (
-                not name
-                or len(name) > 100
-                or len(household) > 40
-                or name[0] == "'"
-                or household[:1] == "'"
-                or relation is None
-                or (relation == none) == bool(household)
-                or not identity_valid_fast(identity, today)
-            ):
-                return slow(number, cells)
-            sex = male if identity[16] in "13579" else female
-            if sex_text and sexes.get(sex_text) != sex:
-                return slow(number, cells)
-            birth_iso = f"{identity[6:10]}-{identity[10:12]}-{identity[12:14]}"
-            if birth and birth != birth_iso:
-                return slow(number, cells)
-            area = ""
-            if area_text:
-                area = area_code(area_text) or ""
-                if not area:
-                    return slow(number, cells)
-            if not household and len(area) not in (6, 9, 12):
-                return slow(number, cells)
-            masked = identity[:6] + "***********" + identity[17:]
-            return (number, household, relation, name, sex, birth_iso, "" if household else area,
-                    key_id, encrypt(identity), blind_index(identity), masked)  # fmt: skip
-
-        return encode
+        return slow
 
     def stage_problems(self, table: str, sheet: str, *, limit: int) -> tuple[list[Any], int]:
         from ..validation import RowError
