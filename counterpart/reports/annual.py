@@ -211,7 +211,7 @@ def _reported_figures(report: AnnualReport) -> None:
     whole = (report.year, report.last_year)
     keys = sorted({key for key, _first, _last in spans})
     aggregation = dict(Indicator.objects.filter(key__in=keys).values_list("key", "aggregation"))
-    yearly: dict[int, AnnualReport] = {}
+    yearly = _Yearly(report)
     for key in keys:
         exact = spans.get((key, *whole))
         if exact is not None and exact.chosen() is not None:
@@ -284,14 +284,11 @@ def _composed_figure(
     report: AnnualReport,
     key: str,
     spans: dict[tuple[int, int], ReportedValue],
-    yearly: dict[int, "AnnualReport"],
+    yearly: "_Yearly",
     *,
     unique: bool = False,
 ) -> Figure | None:
-    for year in range(report.year, report.last_year + 1):
-        if year not in yearly:
-            yearly[year] = _records_report(report.program, year, report.scope)
-    with_records = {year for year, annual in yearly.items() if key in annual.figures}
+    with_records = yearly.years_with(key)
     covered: set[int] = set()
     pieces: list[dict[str, Any]] = []
     qualifiers: set[str] = set()
@@ -304,8 +301,8 @@ def _composed_figure(
         qualifiers.add(value.qualifier)
         years_text = str(first) if first == last else f"{first}-{last}"
         pieces.append({"years": years_text, "value": value.value, "source": Source.REPORTED})
-    for year in sorted(with_records - covered):
-        figure = yearly[year].figures[key]
+    for year in sorted(set(with_records) - covered):
+        figure = with_records[year].figures[key]
         covered.add(year)
         pieces.append({"years": str(year), "value": figure.value, "source": figure.source})
     if not any(piece["source"] == Source.REPORTED for piece in pieces):
@@ -328,6 +325,39 @@ def _composed_figure(
         records=report.figures.get(key),
         composition=pieces,
     )
+
+
+class _Yearly:
+    """Records reports of runs of years of a range, each computed once for all the figures composed from
+    parts. The years that hold a figure are found by halving: a records report over a run that lacks the
+    figure rules out every year of the run (exact: a year with the figure gives its run one). A range of
+    1949–2099 asked for 151 annual reports per figure, seconds on the demo; now a few dozen in all."""
+
+    def __init__(self, report: AnnualReport) -> None:
+        self.report = report
+        self._runs: dict[tuple[int, int], AnnualReport] = {}
+
+    def run(self, low: int, high: int) -> AnnualReport:
+        if (low, high) not in self._runs:
+            report = self.report
+            self._runs[low, high] = _records_report(report.program, low, report.scope, high if high != low else None)
+        return self._runs[low, high]
+
+    def years_with(self, key: str) -> dict[int, AnnualReport]:
+        """The years of the range whose records give ``key``, with their reports."""
+        found: dict[int, AnnualReport] = {}
+        runs = [(self.report.year, self.report.last_year)]
+        while runs:
+            low, high = runs.pop()
+            run = self.run(low, high)
+            if key not in run.figures:
+                continue
+            if low == high:
+                found[low] = run
+                continue
+            middle = (low + high) // 2
+            runs += [(low, middle), (middle + 1, high)]
+        return found
 
 
 def _records_report(program: Program, year: int, scope: Scope, year_to: int | None = None) -> "AnnualReport":
