@@ -221,7 +221,7 @@ PROJECTS = ListSpec(
     export_kind="projects",
     columns=(
         Col("code", _("项目编号"), lambda p: p.code, sort="code", link=True),
-        Col("title_zh", _("项目名称"), lambda p: p.title_zh, sort="title_zh"),
+        Col("title_zh", _("项目名称"), lambda p: pick(p.title_zh, p.title_en), sort="title_zh"),
         Col("category", _("类别"), lambda p: p.get_category_display(), sort="category"),
         Col("area", _("实施地点"), lambda p: _area(p.recipient_area), sort="recipient_area_id"),
         Col("year", _("年度"), lambda p: p.year, sort="year"),

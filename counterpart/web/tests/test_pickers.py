@@ -134,3 +134,13 @@ def test_on_an_english_page_the_places_are_named_in_english_where_they_have_a_na
     county.cookies["django_language"] = "zh-hans"
     (result,) = _found(county, "李大")
     assert "马官镇 某村" in result["text"]
+
+
+def test_the_english_project_list_gives_the_english_title_where_there_is_one(world: World) -> None:
+    project = world.our_project
+    type(project).objects.filter(pk=project.pk).update(title_en="Drinking water works")
+    client = client_as(world, "program_office")
+    client.cookies["django_language"] = "en"
+    page = client.get("/app/projects/").content.decode()
+    assert "Drinking water works" in page and project.title_zh not in page
+    assert project.title_zh in client_as(world, "program_office").get("/app/projects/").content.decode()
