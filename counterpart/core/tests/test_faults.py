@@ -228,8 +228,10 @@ def _status(port: int, path: str, timeout: float = 5) -> int | None:
 def _in_transaction(server: PrivateServer) -> int:
     return int(
         server.scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'counterpart' AND xact_start IS NOT NULL "
-            "AND query ILIKE '%%funds_%%' AND pid <> pg_backend_pid()"
+            # A transaction that has written (it holds a transaction id), whatever its current statement: the
+            # batch's last query may be its audit row or a summary's, not a funds_ table's.
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'counterpart' AND backend_xid IS NOT NULL "
+            "AND pid <> pg_backend_pid()"
         )
     )
 

@@ -128,7 +128,8 @@ def test_a_batch_holds_a_copy_line_per_accepted_row_and_declines_the_others(rows
         assert identity_decrypt(fields[7], bytes.fromhex(fields[8].removeprefix("\\\\x"))) == identity_decrypt(
             staged[7], staged[8]
         )
-        assert fields[9:] == [str(staged[9]), staged[10]]
+        # the blind index: 16 raw bytes, written as COPY's bytea text
+        assert fields[9:] == ["\\\\x" + staged[9].hex(), staged[10]]
     for position in declined:
         staged = fast.accept(*batch[position], cipher, None)
         assert (

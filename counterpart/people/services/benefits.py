@@ -136,14 +136,18 @@ def benefit_record(
 
 def _benefit_duplicate_check(project: Project, kind: str, household: Household | None, person: Person | None) -> None:
     """Refuse a household (or a person on their own) the project already reached. The household's
-    (or person's) row is locked first, so that two clerks sending the same form at once record it once."""
+    (or person's) row is locked first, so that two clerks sending the same form at once record it once —
+    FOR NO KEY UPDATE: a plain FOR UPDATE also blocks the key-share lock every benefit's foreign key takes,
+    and a bulk load holding a summary row it waits for deadlocked with it (the PostgreSQL clerks' test)."""
     recorded = Benefit.objects.filter(project=project, kind=kind)
     if household is not None:
-        Household.objects.select_for_update().filter(pk=household.pk, county_code=household.county_code).first()
+        Household.objects.select_for_update(no_key=True).filter(
+            pk=household.pk, county_code=household.county_code
+        ).first()
         if recorded.filter(household=household).exists():
             raise InvalidInput("household", household.number, _("该户已记录为本项目的受益户，不能重复记录"))
     elif person is not None:
-        Person.objects.select_for_update().filter(pk=person.pk, county_code=person.county_code).first()
+        Person.objects.select_for_update(no_key=True).filter(pk=person.pk, county_code=person.county_code).first()
         if recorded.filter(person=person, household__isnull=True).exists():
             raise InvalidInput("person", person.pk, _("此人已记录为本项目的受益人，不能重复记录"))
 
