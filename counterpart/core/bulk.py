@@ -10,7 +10,7 @@ so only domain services that have validated every row may call it.
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from counterpart.core.distribution import county_columns_filled
@@ -63,3 +63,22 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
             for new_id, row in zip(ids, rows, strict=True):
                 copy.write_row((new_id, *row, *extra))
     return ids
+
+
+def summary_rebuild(model: type[models.Model], select_sql: str, program_id: int | None = None) -> int:
+    """Replace the rows of a per-program summary table (all programs', or one's) by their recomputation:
+    ``select_sql`` selects ``program_id, year, county_code, persons`` with a ``{where}`` placeholder for the
+    program's condition on ``b.program_id``. Set-based, INSERT … SELECT; the number of rows written."""
+    with transaction.atomic():
+        stored = model._default_manager.all()
+        if program_id is not None:
+            stored = stored.filter(program_id=program_id)
+        stored.delete()
+        where, params = ("WHERE b.program_id = %s", [program_id]) if program_id is not None else ("", [])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {model._meta.db_table} (program_id, year, county_code, persons) "
+                + select_sql.format(where=where),
+                params,
+            )
+            return int(cursor.rowcount)

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.db import connection, transaction
 from django.db.models import Min, Q, Sum
 
+from counterpart.core.bulk import summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .models import Benefit, FirstReachSummary
@@ -162,19 +163,7 @@ def first_reach_refresh(counties: Iterable[County]) -> int:
 
 def first_reach_rebuild(program_id: int | None = None) -> int:
     """Replace the summary of one program (or all) by its recomputation: INSERT … SELECT, set-based."""
-    with transaction.atomic():
-        stored = FirstReachSummary.objects.all()
-        if program_id is not None:
-            stored = stored.filter(program_id=program_id)
-        stored.delete()
-        where, params = ("WHERE b.program_id = %s", [program_id]) if program_id is not None else ("", [])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {FirstReachSummary._meta.db_table} (program_id, year, county_code, persons) "
-                + _FIRST_YEARS_SQL.format(where=where),
-                params,
-            )
-            return cursor.rowcount
+    return summary_rebuild(FirstReachSummary, _FIRST_YEARS_SQL, program_id)
 
 
 def first_reach_mismatches(program_id: int | None = None) -> list[tuple[Key, int, int]]:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from counterpart.core.bulk import summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .first_reach import first_reach_add, first_reach_rebuild, first_reach_refresh
@@ -175,20 +176,10 @@ def beneficiary_summary_recomputed(program_id: int | None = None) -> dict[Key, i
 
 
 def beneficiary_summary_rebuild(program_id: int | None = None) -> int:
-    """Replace the summary of one program (or all) by its recomputation: INSERT … SELECT, set-based."""
+    """Replace the summary of one program (or all) by its recomputation: INSERT … SELECT, set-based; the
+    first-reach summary with it, in the same transaction."""
     with transaction.atomic():
-        stored = BeneficiarySummary.objects.all()
-        if program_id is not None:
-            stored = stored.filter(program_id=program_id)
-        stored.delete()
-        where, params = ("WHERE b.program_id = %s", [program_id]) if program_id is not None else ("", [])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {BeneficiarySummary._meta.db_table} (program_id, year, county_code, persons) "
-                + _RECOMPUTE_SQL.format(where=where),
-                params,
-            )
-            rows = cursor.rowcount
+        rows = summary_rebuild(BeneficiarySummary, _RECOMPUTE_SQL, program_id)
         first_reach_rebuild(program_id)
         return rows
 

@@ -36,7 +36,7 @@ from counterpart.people.models import (
 from counterpart.projects.models import ComponentStatus, Project, ProjectCategory
 from counterpart.registry.models import Area, AreaLevel, Pairing, Program
 
-from .widgets import PickerSelect, picker
+from .widgets import picker
 
 # Where projects are carried out and persons registered: counties, townships and villages. Whether
 # the user may write there is the action's question (the one policy), answered on the same field.
@@ -318,15 +318,7 @@ class BeneficiaryForm(ScopedForm):
         required=False,
         label=_("受益户（输入户主姓名或户编号搜索）"),
         error_messages={"invalid_choice": _("请从搜索结果中选择一户")},
-        widget=PickerSelect(
-            url="web:pick_household",
-            attrs={
-                "data-html": "true",
-                "data-minimum-input-length": 1,
-                "data-placeholder": _("户主姓名或户编号"),
-                "data-allow-clear": "true",
-            },
-        ),
+        widget=picker("web:pick_household", placeholder=_("户主姓名或户编号"), clearable=True),
     )
     identity_number = forms.CharField(
         max_length=18,

@@ -16,7 +16,7 @@ from counterpart.core.language import pick
 from counterpart.registry.models import Area, Program
 
 from .lists import ListSpec
-from .widgets import PickerChoice
+from .widgets import picker
 
 _ALL: tuple[str, Any] = ("", _("全部"))
 
@@ -31,15 +31,7 @@ class DrillForm(forms.Form):
     area = forms.ChoiceField(
         required=False,
         label=_("地区"),
-        widget=PickerChoice(
-            url="web:pick_scope_area",
-            attrs={
-                "data-html": "true",
-                "data-minimum-input-length": 1,
-                "data-placeholder": _("输入地区名称搜索"),
-                "data-allow-clear": "true",
-            },
-        ),
+        widget=picker("web:pick_scope_area", placeholder=_("输入地区名称搜索"), clearable=True, of_values=True),
     )
 
     def __init__(self, spec: ListSpec, user: Any, applied: dict[str, str]) -> None:

@@ -32,11 +32,25 @@ class PickerChoice(_Forwards, autocomplete.Select2):
 
 
 def picker(
-    url: str, *, forward: Sequence[Any] = (), multiple: bool = False, constants: dict[str, str] | None = None
+    url: str,
+    *,
+    forward: Sequence[Any] = (),
+    multiple: bool = False,
+    constants: dict[str, str] | None = None,
+    placeholder: Any = None,
+    clearable: bool = False,
+    of_values: bool = False,
 ) -> Any:
     """The search picker of ``url`` (a picker view of pickers.py): names typed, matches shown with their code
-    small; ``forward`` names form fields whose values narrow the matches, ``constants`` fixed ones."""
-    attrs = {"data-html": "true", "data-minimum-input-length": 1, "data-placeholder": _("输入名称搜索")}
+    small; ``forward`` names form fields whose values narrow the matches, ``constants`` fixed ones;
+    ``of_values`` for a plain choice field (a list filter's code) rather than a record."""
+    attrs: dict[str, Any] = {
+        "data-html": "true",
+        "data-minimum-input-length": 1,
+        "data-placeholder": placeholder or _("输入名称搜索"),
+    }
+    if clearable:
+        attrs["data-allow-clear"] = "true"
     forwards = [*forward, *(dal_forward.Const(value, name) for name, value in (constants or {}).items())]
-    widget = PickerSelectMultiple if multiple else PickerSelect
+    widget = PickerChoice if of_values else PickerSelectMultiple if multiple else PickerSelect
     return widget(url=url, attrs=attrs, forward=forwards or None)
