@@ -82,3 +82,19 @@ def summary_rebuild(model: type[models.Model], select_sql: str, program_id: int 
                 params,
             )
             return int(cursor.rowcount)
+
+
+def summary_mismatches(
+    model: type[models.Model], recomputed: dict[tuple[int, int, str], int], program_id: int | None = None
+) -> list[tuple[tuple[int, int, str], int, int]]:
+    """Keys ``(program, year, county)`` of a per-program summary whose stored count differs from its
+    recomputation: (key, stored, recomputed)."""
+    rows = model._default_manager.all()
+    if program_id is not None:
+        rows = rows.filter(program_id=program_id)
+    stored = {(p, y, c): n for p, y, c, n in rows.values_list("program_id", "year", "county_code", "persons")}
+    return [
+        (key, stored.get(key, 0), recomputed.get(key, 0))
+        for key in sorted(stored.keys() | recomputed.keys())
+        if stored.get(key, 0) != recomputed.get(key, 0)
+    ]

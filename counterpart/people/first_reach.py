@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.db import connection, transaction
 from django.db.models import Min, Q, Sum
 
-from counterpart.core.bulk import summary_rebuild
+from counterpart.core.bulk import summary_mismatches, summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .models import Benefit, FirstReachSummary
@@ -168,16 +168,7 @@ def first_reach_rebuild(program_id: int | None = None) -> int:
 
 def first_reach_mismatches(program_id: int | None = None) -> list[tuple[Key, int, int]]:
     """Keys whose stored count differs from the benefits: (key, stored, recomputed)."""
-    rows = FirstReachSummary.objects.all()
-    if program_id is not None:
-        rows = rows.filter(program_id=program_id)
-    stored = {(p, y, c): n for p, y, c, n in rows.values_list("program_id", "year", "county_code", "persons")}
-    recomputed = first_reach_recomputed(program_id)
-    return [
-        (key, stored.get(key, 0), recomputed.get(key, 0))
-        for key in sorted(stored.keys() | recomputed.keys())
-        if stored.get(key, 0) != recomputed.get(key, 0)
-    ]
+    return summary_mismatches(FirstReachSummary, first_reach_recomputed(program_id), program_id)
 
 
 def beneficiaries_count_from_first_reach(

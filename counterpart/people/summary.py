@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
-from counterpart.core.bulk import summary_rebuild
+from counterpart.core.bulk import summary_mismatches, summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .first_reach import first_reach_add, first_reach_rebuild, first_reach_refresh
@@ -186,16 +186,7 @@ def beneficiary_summary_rebuild(program_id: int | None = None) -> int:
 
 def beneficiary_summary_mismatches(program_id: int | None = None) -> list[tuple[Key, int, int]]:
     """Keys whose stored count differs from the records: (key, stored, recomputed)."""
-    stored_rows = BeneficiarySummary.objects.all()
-    if program_id is not None:
-        stored_rows = stored_rows.filter(program_id=program_id)
-    stored = {(p, y, c): n for p, y, c, n in stored_rows.values_list("program_id", "year", "county_code", "persons")}
-    recomputed = beneficiary_summary_recomputed(program_id)
-    return [
-        (key, stored.get(key, 0), recomputed.get(key, 0))
-        for key in sorted(stored.keys() | recomputed.keys())
-        if stored.get(key, 0) != recomputed.get(key, 0)
-    ]
+    return summary_mismatches(BeneficiarySummary, beneficiary_summary_recomputed(program_id), program_id)
 
 
 def beneficiaries_count_summarised(program_id: int, year: int, area_code: str | None = None) -> int | None:
