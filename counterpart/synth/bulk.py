@@ -4,7 +4,8 @@ Rows are tuples in the order of the attnames given; ids are assigned by the call
 of different tables can refer to each other without a round trip per row.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -70,25 +71,48 @@ def sequences_reset(*model_list: type[models.Model]) -> None:
             cursor.execute(statement)
 
 
-def indexes_compact(*model_list: type[models.Model]) -> int:
-    """REINDEX each index of these tables, one at a time, after the load has committed; returns how many.
+@contextmanager
+def indexes_deferred(*model_list: type[models.Model]) -> Iterator[int]:
+    """Drop the secondary indexes of these tables for the duration of a bulk load, then build them again.
 
-    COPY into an indexed table splits B-tree pages as keys arrive out of order (a random blind index,
-    a benefit's program, year, county and person), and leaves them about two-thirds full: 472 MB at
-    S = 0.005 where the same rows with rebuilt indexes take 409 (docs/benchmarks.md, "Row widths").
-    One index at a time, each in its own transaction, so the disk needs room for only one more copy of
-    the largest index, never the whole database's indexes twice.
+    A COPY into an indexed table pays for every key it inserts into every B-tree — out of order for a
+    random blind index or a benefit's (program, year, county, person), so each insert is a page read
+    and a split — and leaves the pages about two-thirds full (docs/benchmarks.md, "Row widths"). A
+    sorted build after the load writes each index once, packed. At S = 1.0 the server's backend was
+    the bottleneck of the load, busy with index upkeep (docs/benchmarks.md, "S = 1.0").
+
+    Inside the caller's transaction, so a failed load leaves every index as it was. Primary keys stay
+    (ids arrive in order, so their upkeep is cheap), and so do the unique constraints a foreign key
+    depends on. Yields how many indexes were deferred. The tables are locked exclusively until the
+    transaction ends, as a bulk load of a whole registry may.
     """
     if connection.vendor != "postgresql":
-        return 0
+        yield 0
+        return
     tables = [model._meta.db_table for model in model_list]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-            "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s) ORDER BY t.relname, i.relname",
+            "SELECT i.relname, t.relname, c.conname, pg_get_constraintdef(c.oid), pg_get_indexdef(x.indexrelid) "
+            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid "
+            "WHERE t.relname = ANY(%s) AND NOT x.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = x.indexrelid) "
+            "ORDER BY t.relname, i.relname",
             [tables],
         )
-        names = [name for (name,) in cursor.fetchall()]
-        for name in names:
-            cursor.execute(f"REINDEX INDEX {connection.ops.quote_name(name)}")
-    return len(names)
+        deferred = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for index, table, constraint, _definition, _create in deferred:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
+            else:
+                cursor.execute(f"DROP INDEX {quote(index)}")
+    yield len(deferred)
+    with connection.cursor() as cursor:
+        # A sort in memory per index where it fits (the server's default is 64 MB).
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for _index, table, constraint, definition, create in deferred:
+            if constraint:
+                cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(constraint)} {definition}")
+            else:
+                cursor.execute(create)
