@@ -7,7 +7,7 @@ it is ``bulk_create``. Either way it runs inside the caller's transaction and by
 so only domain services that have validated every row may call it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -65,10 +65,19 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     return ids
 
 
-def summary_rebuild(model: type[models.Model], select_sql: str, program_id: int | None = None) -> int:
+_SUMMARY_COLUMNS = ("program_id", "year", "county_code", "persons")
+
+
+def summary_rebuild(
+    model: type[models.Model],
+    select_sql: str,
+    program_id: int | None = None,
+    columns: Sequence[str] = _SUMMARY_COLUMNS,
+) -> int:
     """Replace the rows of a per-program summary table (all programs', or one's) by their recomputation:
-    ``select_sql`` selects ``program_id, year, county_code, persons`` with a ``{where}`` placeholder for the
-    program's condition on ``b.program_id``. Set-based, INSERT … SELECT; the number of rows written."""
+    ``select_sql`` selects ``columns`` (by default ``program_id, year, county_code, persons``) with a
+    ``{where}`` placeholder for the program's condition on ``b.program_id``. Set-based, INSERT … SELECT;
+    the number of rows written."""
     with transaction.atomic():
         stored = model._default_manager.all()
         if program_id is not None:
@@ -77,22 +86,24 @@ def summary_rebuild(model: type[models.Model], select_sql: str, program_id: int 
         where, params = ("WHERE b.program_id = %s", [program_id]) if program_id is not None else ("", [])
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {model._meta.db_table} (program_id, year, county_code, persons) "
-                + select_sql.format(where=where),
+                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) " + select_sql.format(where=where),
                 params,
             )
             return int(cursor.rowcount)
 
 
 def summary_mismatches(
-    model: type[models.Model], recomputed: dict[tuple[int, int, str], int], program_id: int | None = None
-) -> list[tuple[tuple[int, int, str], int, int]]:
-    """Keys ``(program, year, county)`` of a per-program summary whose stored count differs from its
-    recomputation: (key, stored, recomputed)."""
+    model: type[models.Model],
+    recomputed: Mapping[Any, int],
+    program_id: int | None = None,
+    key_fields: Sequence[str] = _SUMMARY_COLUMNS[:3],
+) -> list[tuple[Any, int, int]]:
+    """Keys of a per-program summary (by default ``(program, year, county)``; ``key_fields`` in the order of
+    ``recomputed``'s keys) whose stored count differs from its recomputation: (key, stored, recomputed)."""
     rows = model._default_manager.all()
     if program_id is not None:
         rows = rows.filter(program_id=program_id)
-    stored = {(p, y, c): n for p, y, c, n in rows.values_list("program_id", "year", "county_code", "persons")}
+    stored = {tuple(row[:-1]): row[-1] for row in rows.values_list(*key_fields, "persons")}
     return [
         (key, stored.get(key, 0), recomputed.get(key, 0))
         for key in sorted(stored.keys() | recomputed.keys())

@@ -23,7 +23,7 @@ DISTRIBUTED_TABLES: dict[str, str] = {
     "people.StudentAid": "county_code",
     "projects.VillageAdvancement": "county_code",
     "people.BeneficiarySummary": "county_code",
-    "people.FirstReachSummary": "county_code",
+    "people.YearsReachedSummary": "county_code",
     "projects.Project": "county_code",
     "funds.LedgerTransaction": "county_code",
     "funds.Posting": "county_code",

@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from counterpart.funds.models import AccountType, LedgerTransaction, Posting
 from counterpart.funds.summary import ledger_summary_mismatches
 from counterpart.indicators.models import Indicator, ReportedValue
-from counterpart.people.first_reach import first_reach_mismatches
 from counterpart.people.summary import beneficiary_summary_mismatches
+from counterpart.people.years_reached import years_reached_mismatches
 from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing
 
@@ -213,12 +213,12 @@ CHECKS: list[IntegrityCheck] = [
         beneficiary_summary_mismatches,
     ),
     IntegrityCheck(
-        "people.first_reach_summary",
+        "people.years_reached_summary",
         Severity.ERROR,
-        "首次受益人数汇总与受益记录不一致（可用 first_reach_refresh 按县重算）",
-        "first-reach summary rows (persons by the year of their first benefit in the program) that differ "
-        "from a recount of the benefits: (key, stored, recomputed)",
-        first_reach_mismatches,
+        "受益年份人数汇总与受益记录不一致（可用 years_reached_refresh 按县重算）",
+        "years-reached summary rows (persons by the set of years they were reached in the program) that "
+        "differ from a recount of the benefits: (key, stored, recomputed)",
+        years_reached_mismatches,
     ),
     IntegrityCheck(
         "reported_value.unknown_indicator",

@@ -422,28 +422,29 @@ class BeneficiarySummary(models.Model):
         return f"{self.program_id} {self.year} {self.county_code}: {self.persons}"
 
 
-class FirstReachSummary(models.Model):
-    """Persons first reached per program, year and the persons' own county: a summary of ``Benefit``.
+class YearsReachedSummary(models.Model):
+    """Persons per program, the persons' own county and the set of years they were reached in: a summary
+    of ``Benefit``.
 
-    A person counts once, under the year of their *first* benefit in the program. The persons a
-    program reached over a range of years that begins before or at its first benefit are therefore
-    the sum of these rows up to the range's last year — exact, unlike a sum of ``BeneficiarySummary``
-    rows, which counts a person reached in two years twice. The cumulative report reads it
-    (counterpart/people/first_reach.py); kept in the same transactions as ``BeneficiarySummary`` and
-    reconciled with the records by the integrity check ``people.first_reach_summary``.
+    A person counts once, in the row of the years they had a benefit of the program in, a bitmask (bit
+    ``year - program.start_year``, 63 years held). The persons a program reached over any range of years
+    are the sum of the rows whose mask meets the range's — exact, unlike a sum of ``BeneficiarySummary``
+    rows, which counts a person reached in two years twice. The report reads it
+    (counterpart/people/years_reached.py); kept in the same transactions as ``BeneficiarySummary`` and
+    reconciled with the records by the integrity check ``people.years_reached_summary``.
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField(help_text="the year of the persons' first benefit in the program")
     county_code = models.CharField(max_length=6)
+    years_mask = models.BigIntegerField(help_text="bit n: reached in the program's start year + n")
     persons = models.PositiveIntegerField()
 
     class Meta:
-        verbose_name = "首次受益人数汇总 first-reach summary"
-        verbose_name_plural = "首次受益人数汇总 first-reach summaries"
+        verbose_name = "受益年份人数汇总 years-reached summary"
+        verbose_name_plural = "受益年份人数汇总 years-reached summaries"
         constraints = [
-            models.UniqueConstraint(fields=["program", "year", "county_code"], name="first_reach_summary_key")
+            models.UniqueConstraint(fields=["program", "county_code", "years_mask"], name="years_reached_summary_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.program_id} {self.year} {self.county_code}: {self.persons} first reached"
+        return f"{self.program_id} {self.county_code} {self.years_mask:b}: {self.persons}"

@@ -10,9 +10,9 @@ from counterpart.indicators.figures import AnnualReport, Figure, Source
 from counterpart.projects.village_selectors import villages_advanced
 
 from . import selectors
-from .first_reach import beneficiaries_count_from_first_reach
 from .models import TrainingKind
 from .summary import beneficiaries_count_summarised
+from .years_reached import beneficiaries_count_from_years_reached
 
 
 def _add(report: AnnualReport, key: str, unit: str, registered: int, reported: int | None) -> None:
@@ -30,18 +30,19 @@ def beneficiaries_reached(report: AnnualReport) -> int:
 
     - one year, the whole program or an area of a county or coarser: the sum of ``BeneficiarySummary``
       rows (persons reached per county and year; a person belongs to one county);
-    - a range of years with nobody in the scope reached before its first year (a range from the
-      program's start): the persons first reached up to its last year (``FirstReachSummary``);
-    - anything else — a range starting after someone was reached, an area finer than a county, a
-      pairing's scope (a person may be reached through several pairings) — a ``COUNT(DISTINCT)`` over
-      the benefits, exact by construction.
+    - a range of years, the whole program or an area of a county or coarser: the persons whose set of
+      years meets the range (``YearsReachedSummary``), whichever year it starts in;
+    - anything else — an area finer than a county, a pairing's scope (a person may be reached through
+      several of the scope's pairings, so per-pairing counts do not add up), a range reaching past the
+      63 years the summary holds where the program has benefits — a ``COUNT(DISTINCT)`` over the
+      benefits, exact by construction.
     """
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
     if scope.pairing_ids is None:
         summarised = (
             beneficiaries_count_summarised(program.pk, year, area_code=scope.area_code)
             if year_to is None
-            else beneficiaries_count_from_first_reach(program.pk, year, year_to, area_code=scope.area_code)
+            else beneficiaries_count_from_years_reached(program, year, year_to, area_code=scope.area_code)
         )
         if summarised is not None:
             return summarised

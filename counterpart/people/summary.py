@@ -20,8 +20,8 @@ Who keeps it in step:
   Writing persons alone changes nothing here: only a benefit makes a person "reached";
 - ``counterpart synth`` and the migration that created the table call ``beneficiary_summary_rebuild``.
 
-Each of the three also keeps ``FirstReachSummary`` (the persons' first year in the program, which
-makes unique counts over a range of years additive; counterpart/people/first_reach.py) in the same
+Each of the three also keeps ``YearsReachedSummary`` (persons by the set of years they were reached in,
+which answers unique counts over any range of years; counterpart/people/years_reached.py) in the same
 transaction.
 
 Both writers first lock the summary rows of their keys (in key order, so they cannot deadlock)
@@ -38,8 +38,8 @@ from django.db.models import Q, Sum
 from counterpart.core.bulk import summary_mismatches, summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
-from .first_reach import first_reach_add, first_reach_rebuild, first_reach_refresh
 from .models import BeneficiarySummary, Benefit, Person
+from .years_reached import years_reached_add, years_reached_rebuild, years_reached_refresh
 
 Key = tuple[int, int, str]  # (program_id, year, county_code)
 
@@ -105,8 +105,8 @@ def beneficiary_summary_refresh(keys: Iterable[Key]) -> int:
         # A key nobody is reached in any more holds no row (as the rebuild would leave it).
         empty = [row.pk for row in rows.values() if row.persons == 0]
         BeneficiarySummary.objects.filter(pk__in=empty).delete()
-        # The persons' first years in the program, per county touched (counterpart/people/first_reach.py).
-        first_reach_refresh({(program_id, county) for program_id, _year, county in ordered})
+        # The persons' sets of years in the program, per county touched (counterpart/people/years_reached.py).
+        years_reached_refresh({(program_id, county) for program_id, _year, county in ordered})
     return len(ordered)
 
 
@@ -157,7 +157,7 @@ def beneficiary_summary_add(created: Sequence[Benefit]) -> None:
                 changed.append(row)
             BeneficiarySummary.objects.bulk_update(changed, ["persons"])
             BeneficiarySummary.objects.filter(pk__in=[r.pk for r in changed if r.persons == 0]).delete()
-            first_reach_add(program_id, benefits, county)
+            years_reached_add(program_id, benefits, county)
 
 
 _RECOMPUTE_SQL = (
@@ -177,10 +177,10 @@ def beneficiary_summary_recomputed(program_id: int | None = None) -> dict[Key, i
 
 def beneficiary_summary_rebuild(program_id: int | None = None) -> int:
     """Replace the summary of one program (or all) by its recomputation: INSERT … SELECT, set-based; the
-    first-reach summary with it, in the same transaction."""
+    years-reached summary with it, in the same transaction."""
     with transaction.atomic():
         rows = summary_rebuild(BeneficiarySummary, _RECOMPUTE_SQL, program_id)
-        first_reach_rebuild(program_id)
+        years_reached_rebuild(program_id)
         return rows
 
 

@@ -54,11 +54,13 @@ def test_clerks_recording_the_same_and_other_persons_at_once_count_each_once(pro
 
 
 @pytest.mark.django_db(transaction=True)
-def test_clerks_recording_other_years_of_the_same_persons_at_once_keep_each_first_year(program, project, areas) -> None:
+def test_clerks_recording_other_years_of_the_same_persons_at_once_keep_each_set_of_years(
+    program, project, areas
+) -> None:
     # given four persons, each reached at once by eight clerks in 2012, 2011, 2010 and 2009 (single and bulk):
-    # the year rows of BeneficiarySummary differ, so only the first-reach lock keeps the first year right
-    from counterpart.people.first_reach import first_reach_mismatches
-    from counterpart.people.models import FirstReachSummary
+    # the year rows of BeneficiarySummary differ, so only the years-reached lock keeps each set of years whole
+    from counterpart.people.models import YearsReachedSummary
+    from counterpart.people.years_reached import years_reached_mismatches
 
     actor = Actor.system("test")
     home = household(actor, areas["520422100201"])
@@ -87,6 +89,9 @@ def test_clerks_recording_other_years_of_the_same_persons_at_once_keep_each_firs
     for thread in threads:
         thread.join()
     assert errors == []
-    assert list(FirstReachSummary.objects.values_list("year", "county_code", "persons")) == [(2009, "520422", 4)]
-    assert first_reach_mismatches() == []
+    all_four = sum(1 << (year - program.start_year) for year in (2009, 2010, 2011, 2012))
+    assert list(YearsReachedSummary.objects.values_list("county_code", "years_mask", "persons")) == [
+        ("520422", all_four, 4)
+    ]
+    assert years_reached_mismatches() == []
     assert beneficiary_summary_mismatches() == []
