@@ -19,6 +19,7 @@ of the households named are set once, at the end, from the ids the load gave (no
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connection, transaction
 
 from counterpart.core.audit import Actor, audit_record_bulk
@@ -155,14 +156,14 @@ def persons_load(*, actor: Actor, chunks: Iterable[list[StagedPerson]], expected
                             copy.write_row((household_id, county, pk))
                 if national_rows:
                     identity_index_copy(national_rows)
-            except DatabaseError as error:
+            except (DatabaseError, psycopg.Error) as error:
                 # A number registered already, or twice in the file (the unique index refused it).
                 raise PersonsLoadRefused(str(error)) from error
             total += len(chunk)
         if rebuilt is not None:
             try:
                 staging._person_load_end(cursor, rebuilt)
-            except DatabaseError as error:
+            except (DatabaseError, psycopg.Error) as error:
                 raise PersonsLoadRefused(str(error)) from error
         if total:
             # The first head of each household named with one: the load's first head row, unless a
@@ -186,6 +187,8 @@ def persons_load(*, actor: Actor, chunks: Iterable[list[StagedPerson]], expected
             )
             if households_rebuilt is not None:
                 staging._table_load_end(cursor, household, households_rebuilt)
+        # Dropped now, not only at COMMIT: a caller's outer transaction may load again before it ends.
+        cursor.execute("DROP TABLE people_load_heads")
     audit_record_bulk(
         actor,
         "person.import_bulk",
