@@ -53,6 +53,9 @@ def import_direct(
     """Import a file of new rows in one transaction; None when it is not one (nothing written)."""
     if info.size > settings.INTAKE_DIRECT_MAX_BYTES:
         return None
+    # Published before the load's transaction: the batch is validating (a worker reclaims it if killed).
+    batch.errors, batch.error_count, batch.bytes_total = [], 0, info.size
+    batch.save()
     if info.type == "csv":
         from .staged import _CountingReader, _csv_rows
 

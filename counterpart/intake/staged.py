@@ -105,13 +105,6 @@ def import_staged(
     """Import a file of a staged kind on PostgreSQL (see the module docstring)."""
     table = stage_table_name(batch)
     resuming = batch.last_row > 0 and _table_exists(table)
-    if kind.direct and not resuming and not dry_run:
-        from .direct import import_direct
-
-        stage_drop(batch)
-        direct = import_direct(actor, kind, info, batch, progress=progress, chunk_size=chunk_size)
-        if direct is not None:
-            return direct
     if not resuming:
         stage_drop(batch)
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in kind.stage_columns)
