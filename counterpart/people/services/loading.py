@@ -13,7 +13,8 @@ people_person as they will stay. Its rules are the staged path's, checked as it 
 
 Any rule not met raises ``PersonsLoadRefused`` with nothing written (the caller's transaction rolls
 back): the caller then takes the staged path, which names every refused row with its message. The heads
-of the households named are set once, at the end, from the ids the load gave (no scan of the persons).
+of the households named are set once, at the end, from the ids the load gave (of the persons
+before it, only the heads of those households are read).
 """
 
 from collections.abc import Iterable, Sequence
