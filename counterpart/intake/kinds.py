@@ -140,6 +140,9 @@ class Kind:
     # stage_columns, stage_encoder, stage_problems, stage_classify and stage_apply.
     staged: bool = False
     stage_columns: tuple[tuple[str, str], ...] = ()
+    # True for staged kinds that also load a file of new rows directly (intake/direct.py): they
+    # implement direct_apply.
+    direct: bool = False
     # The policy verb the kind's new rows take (intake/limits.py): the kind is offered to whoever the
     # policy grants it, and every row's target (row_program with row_places or row_organisations) is
     # asked of the policy before anything is written. Empty: the program office's kind.
@@ -253,6 +256,15 @@ class Kind:
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
         """Write a checked staging table through the domain; (new, changed, unchanged)."""
         raise NotImplementedError
+
+    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+        """Write chunks of staged tuples, all new rows, through the domain in the caller's transaction; how
+        many. Raises DirectDeclined, nothing written, when they are not a clean load of new rows."""
+        raise NotImplementedError
+
+
+class DirectDeclined(Exception):
+    """A file the direct path does not load (intake/direct.py): the staged path takes it."""
 
 
 def export_scope(queryset: Any, user: Any) -> Any:

@@ -145,6 +145,13 @@ def import_file(
             from .staged import import_staged
 
             try:
+                # A file of new rows, not resumed (nothing staged of it), first tries the direct path.
+                if record_kind.direct and not dry_run and batch.last_row == 0:
+                    from .direct import import_direct
+
+                    loaded = import_direct(actor, record_kind, info, batch, progress=progress, chunk_size=chunk_size)
+                    if loaded is not None:
+                        return loaded
                 return import_staged(
                     actor, record_kind, info, batch, dry_run=dry_run, progress=progress, chunk_size=chunk_size
                 )

@@ -10,6 +10,7 @@ See docs/security.md for the key design and rotation.
 """
 
 import datetime
+import functools
 import hashlib
 import hmac
 import os
@@ -187,6 +188,15 @@ class IdentityCipher:
         return digest.digest()[:BLIND_INDEX_BYTES]
 
 
+@functools.lru_cache(maxsize=65536)  # every date from 1880 to now is about 53,000 keys
+def _date_exists(yyyymmdd: str) -> bool:
+    try:
+        datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
 def identity_valid_fast(number: str, today: str) -> bool:
     """True when ``identity_parse`` would accept this normalised number (``today`` as YYYYMMDD).
 
@@ -203,8 +213,6 @@ def identity_valid_fast(number: str, today: str) -> bool:
     birth = number[6:14]
     if birth > today or birth < "18800101":
         return False
-    try:
-        datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
+    if not _date_exists(birth):
         return False
     return _CHECK_CHARACTERS[2 * int(first17, 13) % 11] == number[17]

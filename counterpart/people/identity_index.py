@@ -33,7 +33,7 @@ def identity_index_add(persons: Sequence[Person]) -> int:
     rows = [(p.identity_blind_index, p.county_code, p.pk) for p in persons if p.identity_blind_index]
     if not rows or not identity_index_present():
         return 0
-    _copy(rows)
+    identity_index_copy(rows)
     return len(rows)
 
 
@@ -58,7 +58,7 @@ def identity_index_add_numbers(blind_indexes: Sequence[bytes | memoryview]) -> i
             for row in persons.values_list("identity_blind_index", "county_code", "pk")
             if (row[0], row[2]) not in indexed
         ]
-        _copy(rows)
+        identity_index_copy(rows)
         written += len(rows)
     return written
 
@@ -73,7 +73,8 @@ def identity_index_add_staged(table: str) -> int:
     return identity_index_add_numbers(numbers)
 
 
-def _copy(rows: Sequence[tuple[object, ...]]) -> None:
+def identity_index_copy(rows: Sequence[tuple[object, ...]]) -> None:
+    """Index persons by their (blind index, county code, id) rows; an IntegrityError: already registered."""
     columns = "blind_index, county_code, person_id"
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {IDENTITY_INDEX} ({columns}) FROM STDIN") as copy:
         for row in rows:

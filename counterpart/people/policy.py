@@ -33,6 +33,7 @@ REGISTRY_VERBS = (
     "persons_register_bulk",
     "person_update",
     "persons_stage_apply",
+    "persons_load",
 )
 
 

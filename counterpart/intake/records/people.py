@@ -36,11 +36,13 @@ from counterpart.people.services import (
     PERSON_STAGE_COLUMNS,
     HouseholdRow,
     PersonRow,
+    PersonsLoadRefused,
     household_check,
     household_update,
     households_register_bulk,
     person_check,
     person_update,
+    persons_load,
     persons_register_bulk,
     persons_stage_apply,
     persons_stage_classify,
@@ -51,7 +53,18 @@ from counterpart.registry.models import Program
 from counterpart.registry.services import area_code_parse
 
 from .. import kinds as kinds_module
-from ..kinds import Column, ColumnType, ImportContext, Key, Kind, Row, choices_from, export_scope, kind_register
+from ..kinds import (
+    Column,
+    ColumnType,
+    DirectDeclined,
+    ImportContext,
+    Key,
+    Kind,
+    Row,
+    choices_from,
+    export_scope,
+    kind_register,
+)
 from ..persons_fast import PersonsBatchEncoder, PersonsFast, today_compact
 
 
@@ -170,6 +183,7 @@ class PersonsKind(Kind):
     derived_columns = frozenset({"sex", "birth_date", "area"})
     create_in_groups = True
     staged = True
+    direct = True
     stage_columns = PERSON_STAGE_COLUMNS
     verb = "persons_register_bulk"
     columns = (
@@ -515,6 +529,12 @@ class PersonsKind(Kind):
 
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
         return persons_stage_apply(actor=actor, table=table, source=reason)
+
+    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+        try:
+            return persons_load(actor=actor, chunks=chunks, expected_rows=expected_rows, source=reason)
+        except PersonsLoadRefused as refused:
+            raise DirectDeclined(str(refused)) from refused
 
 
 kind_register(HouseholdsKind())

@@ -102,7 +102,7 @@ def _persons_file(path: Path, rows: int, households: int) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("phase", [BatchStatus.VALIDATING, BatchStatus.WRITING])
-def test_sigkill_of_a_persons_import_leaves_nothing_and_the_worker_resumes(
+def test_sigkill_of_a_staged_persons_import_leaves_nothing_and_the_worker_resumes(
     transactional_db, areas, actor, tmp_path: Path, settings, phase
 ):
     from counterpart.core.models import AuditEvent
@@ -134,8 +134,11 @@ def test_sigkill_of_a_persons_import_leaves_nothing_and_the_worker_resumes(
         "--chunk-size",
         "5000",
     ]
-    # when: the import is killed halfway through the file, or while it writes
-    worker = subprocess.Popen(command, env=_subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # when: the import is killed halfway through the file, or while it writes (on the staged path: a file
+    # of new rows this small would otherwise be loaded directly, in one transaction)
+    settings.INTAKE_DIRECT_MAX_BYTES = 0
+    env = {**_subprocess_env(), "COUNTERPART_INTAKE_DIRECT_MAX_BYTES": "0"}
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline and worker.poll() is None:
         batch = ImportBatch.objects.filter(status=phase).first()
@@ -176,6 +179,101 @@ def test_sigkill_of_a_persons_import_leaves_nothing_and_the_worker_resumes(
         assert cursor.fetchone()[0] == 0
     errors = [f for f in integrity_run() if f.check.severity == Severity.ERROR and f.count]
     assert errors == []
+
+
+@pytest.mark.postgres
+def test_sigkill_of_a_direct_persons_load_leaves_nothing_and_the_worker_loads_it_again(
+    transactional_db, areas, actor, tmp_path: Path, settings
+):
+    from counterpart.core.models import AuditEvent
+    from counterpart.intake.services import batch_claim
+    from counterpart.people.models import Household, Person
+    from counterpart.people.services import HouseholdRow, households_register_bulk
+
+    # given: households, and a file of their members, all new (the direct path)
+    households = max(PERSONS // 4, 1)
+    with transaction.atomic():
+        households_register_bulk(
+            actor=actor,
+            rows=[HouseholdRow(f"K-{n:06d}", areas["520422100201"], "illness") for n in range(households)],
+            year=2014,
+            source="t",
+        )
+    path = tmp_path / "persons.csv"
+    _persons_file(path, PERSONS, households)
+    command = [
+        sys.executable,
+        "-m",
+        "counterpart.cli",
+        "import",
+        str(path),
+        "--kind",
+        "persons",
+        "--chunk-size",
+        "5000",
+    ]
+    # when: the import is killed while it COPYs the persons into their table
+    worker = subprocess.Popen(command, env=_subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 900
+    copying = False
+    while time.monotonic() < deadline and worker.poll() is None and not copying:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY people_person %%'")
+            copying = cursor.fetchone()[0] > 0
+        time.sleep(0.01)
+    assert worker.poll() is None and copying, "the import finished before it could be killed"
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    # then: nothing of it is in the registry, and no staging table was made
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.VALIDATING
+    assert Person.objects.count() == 0 and not Household.objects.filter(head__isnull=False).exists()
+    assert not AuditEvent.objects.filter(action="person.import_bulk").exists()
+    # when: a worker picks the abandoned batch up
+    settings.INTAKE_ABANDONED_AFTER_SECONDS = 0
+    claimed = None
+    for _attempt in range(100):
+        claimed = batch_claim()
+        if claimed is not None:
+            break
+        time.sleep(0.1)
+    assert claimed is not None and claimed.pk == batch.pk
+    result = batch_run(actor, claimed)
+    # then: loaded from the first row, every person once, each household with its head
+    assert result.ok, result.errors
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and batch.rows_new == PERSONS and batch.rows_resumed == 0
+    assert Person.objects.values("identity_blind_index").distinct().count() == Person.objects.count() == PERSONS
+    assert Household.objects.filter(head__isnull=False).count() == households
+    assert AuditEvent.objects.filter(action="person.import_bulk").count() == 1
+
+
+@pytest.mark.postgres
+def test_a_file_the_direct_load_declines_is_reported_by_the_staged_path_with_nothing_written(
+    transactional_db, areas, actor, tmp_path: Path
+):
+    from counterpart.people.models import Household, Person
+    from counterpart.people.services import HouseholdRow, households_register_bulk
+
+    # given: households, and a file of new members whose last row repeats the first's number
+    with transaction.atomic():
+        households_register_bulk(
+            actor=actor,
+            rows=[HouseholdRow(f"K-{n:06d}", areas["520422100201"], "illness") for n in range(5)],
+            year=2014,
+            source="t",
+        )
+    path = tmp_path / "persons.csv"
+    _persons_file(path, 40, 5)
+    first = path.read_text(encoding="utf-8").splitlines()[1].split(",")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["K-000001", "child", "重复", first[3]])
+    # when
+    result = import_file(actor=actor, path=path, kind="persons")
+    # then: the duplicate named by row, field and value; nothing written
+    assert not result.ok
+    assert [(error.row, error.column) for error in result.errors] == [(42, "身份证号码")]
+    assert Person.objects.count() == 0 and not Household.objects.filter(head__isnull=False).exists()
 
 
 @pytest.mark.postgres

@@ -19,6 +19,7 @@ from .households import (
     households_register_bulk,
 )
 from .identity_access import person_identity_reveal, persons_identity_export_authorise, persons_identity_rekey
+from .loading import PersonsLoadRefused, persons_load
 from .persons import (
     PERSON_EDITABLE_FIELDS,
     PersonRow,
@@ -57,6 +58,7 @@ __all__ = [
     "BenefitRow",
     "HouseholdRow",
     "PersonRow",
+    "PersonsLoadRefused",
     "StagedProblem",
     "StudentAidRow",
     "benefit_record",
@@ -73,6 +75,7 @@ __all__ = [
     "person_update",
     "persons_identity_export_authorise",
     "persons_identity_rekey",
+    "persons_load",
     "persons_register_bulk",
     "persons_stage_apply",
     "persons_stage_classify",

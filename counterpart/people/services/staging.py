@@ -148,30 +148,39 @@ PERSON_LOAD_REBUILD_MIN_ROWS = 10_000
 
 def _person_load_begin(cursor: Any, new: int) -> tuple[list[str], list[tuple[str, str]]] | None:
     """Drop people_person's secondary indexes and foreign keys for a large load; what to restore."""
-    person = Person._meta.db_table
-    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {person}")  # at least the row count, from the key's index
-    if new < max(PERSON_LOAD_REBUILD_MIN_ROWS, cursor.fetchone()[0]):
+    return _table_load_begin(cursor, Person._meta.db_table, new)
+
+
+def _person_load_end(cursor: Any, rebuilt: tuple[list[str], list[tuple[str, str]]]) -> None:
+    _table_load_end(cursor, Person._meta.db_table, rebuilt)
+
+
+def _table_load_begin(cursor: Any, table: str, rows: int) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """Drop ``table``'s secondary indexes and foreign keys when ``rows`` written is at least the table's
+    size (and PERSON_LOAD_REBUILD_MIN_ROWS); what to restore, or None (nothing dropped)."""
+    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # at least the row count, from the key's index
+    if rows < max(PERSON_LOAD_REBUILD_MIN_ROWS, cursor.fetchone()[0]):
         return None
     cursor.execute(
         """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
            WHERE i.indrelid = %s::regclass
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
            ORDER BY 1""",
-        [person],
+        [table],
     )
     indexes = cursor.fetchall()
     cursor.execute(
         """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
            WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname""",
-        [person],
+        [table],
     )
     keys = cursor.fetchall()
     try:
-        # Fails on "pending trigger events" when this transaction already wrote persons
+        # Fails on "pending trigger events" when this transaction already wrote the table's rows
         # (deferred checks queued): then the load takes the per-row path.
         with transaction.atomic():
             for name, _definition in keys:
-                cursor.execute(f'ALTER TABLE {person} DROP CONSTRAINT "{name}"')
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
     except DatabaseError:
@@ -179,14 +188,13 @@ def _person_load_begin(cursor: Any, new: int) -> tuple[list[str], list[tuple[str
     return [definition for _name, definition in indexes], keys
 
 
-def _person_load_end(cursor: Any, rebuilt: tuple[list[str], list[tuple[str, str]]]) -> None:
-    person = Person._meta.db_table
+def _table_load_end(cursor: Any, table: str, rebuilt: tuple[list[str], list[tuple[str, str]]]) -> None:
     indexes, keys = rebuilt
     for definition in indexes:
         cursor.execute(definition)
     if keys:
         cursor.execute(
-            f"ALTER TABLE {person} " + ", ".join(f'ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)
+            f"ALTER TABLE {table} " + ", ".join(f'ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)
         )
 
 
