@@ -1,6 +1,10 @@
 """API throughput and latency under 50 concurrent clients, against a bare Django endpoint in the same server.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/api_bench .venv/bin/python bench/api_bench.py [--seconds 15]
+        [--program SLUG]
+
+A copy of a synthetic database (`synth --scale 0.02`) with ``--program synth-s0_02-seed1`` and
+BENCH_NAME_SUFFIX=_s0_02 measures the same page among 20,000 projects of one program.
 
 Loads the demo (idempotent) into the database DATABASE_URL names (else a temporary SQLite file),
 issues a token to a program-office user, starts gunicorn with the project's settings as
@@ -85,6 +89,11 @@ def percentile(values: list[float], fraction: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15.0, help="per round; two rounds per endpoint")
+    parser.add_argument(
+        "--program",
+        default=PROGRAM,
+        help=f"the program whose projects both endpoints list (default: the demo's, {PROGRAM})",
+    )
     options = parser.parse_args()
 
     # bench.settings mounts the bare endpoint (bench/urls.py); the repository root makes `bench` importable.
@@ -97,7 +106,7 @@ def main() -> None:
         "from counterpart.access.models import Membership, Role\n"
         "from counterpart.registry.models import Program\n"
         "user, _ = get_user_model().objects.get_or_create(username='api-bench')\n"
-        f"program = Program.objects.get(slug='{PROGRAM}')\n"
+        f"program = Program.objects.get(slug='{options.program}')\n"
         "Membership.objects.get_or_create(user=user, role=Role.PROGRAM_OFFICE, program=program)",
         env=env,
     )  # fmt: skip
@@ -116,8 +125,8 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(1)
-        api = (f"/api/projects?program={PROGRAM}&limit=50", {"Authorization": f"Bearer {token}"})
-        bare = (f"/bench/bare-projects?program={PROGRAM}", {})
+        api = (f"/api/projects?program={options.program}&limit=50", {"Authorization": f"Bearer {token}"})
+        bare = (f"/bench/bare-projects?program={options.program}", {})
         for path, headers in (api, bare):  # warm both (connections, caches) before measuring
             load(port, path, headers, 2)
         results: dict[str, list] = {"api": [0, [], 0, 0.0], "bare": [0, [], 0, 0.0]}

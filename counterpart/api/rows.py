@@ -11,18 +11,21 @@ to-many path, a DISTINCT or prefetching queryset) keeps the model instances.
 
 import functools
 import inspect
-from collections.abc import Sequence
+import threading
+import weakref
+from collections.abc import Hashable, Sequence
 from typing import Any, get_args
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import IntegerField, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
+from django.db.models.sql.compiler import SQLCompiler
 from pydantic import AliasPath, BaseModel
-
-from counterpart.core.paging import count_capped_expression
 
 # (the lookup values_list() reads, the keys pydantic reads it from: one, or an AliasPath's several)
 Source = tuple[str, tuple[str, ...]]
@@ -106,6 +109,70 @@ def value_sources(schema: Any, queryset: Any) -> tuple[Source, ...] | None:
 # The annotation that carries the capped count of the matches on each row of the page.
 _MATCHES = "page_matches_counted"
 
+# Each connection's compiled page queries (its SQL and the compiler that converts its rows), by what
+# decides their SQL: the SQL of the count's subquery (the page's model, joins and filters, their
+# values bound apart), the columns, the ordering and the slice. Compiling a page of fifty projects
+# (sixteen columns, their ordering) cost the process more than any other part of a request beyond the
+# bare view; the count's subquery is compiled anyway, and names the page's filters in full.
+_PAGE_SQL: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, tuple[str, SQLCompiler]]]" = (
+    weakref.WeakKeyDictionary()
+)
+_PAGE_SQL_LOCK = threading.Lock()
+# Kept per connection up to this many shapes (endpoints × filters × orderings × page sizes), then begun anew.
+_PAGE_SQL_KEPT = 256
+
+
+def _page_key(queryset: QuerySet[Any], count_sql: str, lookups: Sequence[str], offset: int, limit: int) -> Hashable:
+    query = queryset.query
+    return (
+        queryset.model,
+        count_sql,
+        tuple(lookups),
+        tuple(query.order_by),
+        query.default_ordering,
+        query.standard_ordering,
+        tuple(query.extra_order_by),
+        offset,
+        limit,
+    )
+
+
+def _counted_page(
+    queryset: QuerySet[Any], offset: int, limit: int, lookups: list[str], count_cap: int
+) -> list[tuple[Any, ...]] | None:
+    """The page's rows with the capped count last, in one query whose SQL is compiled once per
+    connection and shape; None when the filters match nothing (nor does the page: the caller reads it)."""
+    capped = queryset.order_by().values("pk")[: count_cap + 1]
+    connection = connections[queryset.db]
+    try:
+        count_sql, count_params = capped.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return None
+    key = _page_key(queryset, count_sql, lookups, offset, limit)
+    kept = _PAGE_SQL.get(connection)
+    compiled = kept.get(key) if kept is not None else None
+    if compiled is None:
+        counted = RawSQL(f"SELECT COUNT(*) FROM ({count_sql}) capped", count_params, output_field=IntegerField())
+        page = queryset.annotate(**{_MATCHES: counted})[offset : offset + limit].values_list(*lookups)
+        compiler = page.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        # The page's parameters are the count's, then the same again for the page's own WHERE: only
+        # then can a later page of this shape bind its own values the same way. Anything else (a
+        # parameter in an ordering, a join's condition) is compiled every time.
+        if list(params) != [*count_params, *count_params]:
+            return [tuple(row) for row in page]
+        compiled = (sql, compiler)
+        with _PAGE_SQL_LOCK:
+            kept = _PAGE_SQL.setdefault(connection, {})
+            if len(kept) >= _PAGE_SQL_KEPT:
+                kept.clear()
+            kept[key] = compiled
+    sql, compiler = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*count_params, *count_params])
+        fetched = cursor.fetchall()
+    return [tuple(row) for row in compiler.results_iter(results=[fetched], tuple_expected=True)]
+
 
 def rows_as_values(
     queryset: QuerySet[Any], offset: int, limit: int, sources: Sequence[Source], count_cap: int
@@ -115,12 +182,14 @@ def rows_as_values(
     evaluates once, instead of a second query. None for the count when the page is empty, or when the
     queryset groups its rows (an annotation), whose count is left to its own query."""
     counted = not queryset.query.annotations and queryset.query.group_by is None
-    if counted:
-        queryset = queryset.annotate(**{_MATCHES: count_capped_expression(queryset, count_cap)})
-    lookups = [lookup for lookup, _path in sources] + ([_MATCHES] if counted else [])
+    lookups = [lookup for lookup, _path in sources]
+    fetched = _counted_page(queryset, offset, limit, [*lookups, _MATCHES], count_cap) if counted else None
+    if fetched is None:
+        counted = False
+        fetched = list(queryset[offset : offset + limit].values_list(*lookups))
     items = []
     matches = None
-    for row in queryset[offset : offset + limit].values_list(*lookups):
+    for row in fetched:
         item: dict[str, Any] = {}
         for value, (_lookup, path) in zip(row, sources, strict=False):
             target = item

@@ -2,6 +2,7 @@
 only answers that read columns are read so."""
 
 import pytest
+from django.db import connections
 from pydantic import AliasPath
 
 from counterpart.api import common, rows
@@ -59,3 +60,19 @@ def test_a_column_behind_a_descriptor_of_its_own_keeps_the_records(monkeypatch) 
         assert common.value_sources(Masked, Project.objects.all()) is None
     finally:
         rows._columns_of.cache_clear()
+
+
+def test_a_page_of_a_kept_shape_binds_its_own_values(project, neighbour_project, puding, xixiu) -> None:
+    # given the SQL of a county office's first page, kept for its connection
+    connection = connections["default"]
+    rows._PAGE_SQL.pop(connection, None)
+    first = puding.get("/projects", year=2009).json()
+    kept = dict(rows._PAGE_SQL[connection])
+    # when the neighbouring county asks for the same page of its own scope
+    second = xixiu.get("/projects", year=2009).json()
+    # then the page is read with the kept SQL (no new shape), and each county sees only its own
+    assert rows._PAGE_SQL[connection] == kept
+    assert ([item["code"] for item in first["items"]], first["count"]) == (["P-001"], 1)
+    assert ([item["code"] for item in second["items"]], second["count"]) == (["P-002"], 1)
+    # and another filter value is bound the same way: no project of 2010
+    assert puding.get("/projects", year=2010).json() == {"items": [], "count": 0, "more": False}
