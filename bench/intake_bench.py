@@ -228,6 +228,12 @@ def main() -> None:
     parser.add_argument(
         "--pairs", type=int, default=2, help="XLSX/CSV pairs, alternating which goes first (2: one of each order)"
     )
+    parser.add_argument(
+        "--stream-bytes",
+        type=int,
+        default=None,
+        help="INTAKE_XLSX_STREAM_BYTES for this run (0: every XLSX read streaming; default: the setting)",
+    )
     parser.add_argument("--projects", action="store_true", help="also time the projects kind (general path)")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -235,7 +241,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    if options.stream_bytes is not None:
+        settings.INTAKE_XLSX_STREAM_BYTES = options.stream_bytes
     from django.db import connection
 
     from counterpart.core.audit import Actor

@@ -27,7 +27,6 @@ from typing import IO, Any
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from .at_rest import SealedBlocks
 
@@ -37,6 +36,8 @@ _PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relati
 _ROW, _C, _V, _IS, _T, _R, _SI = (_MAIN + name for name in ("row", "c", "v", "is", "t", "r", "si"))
 _STRINGS_PER_BLOCK = 512
 _BLOCKS_KEPT = 64
+_EPOCH = datetime.datetime(1899, 12, 30)
+_MS_A_DAY = 86_400_000
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Workbook XML is data from the uploader: no DTD, no entities expanded, nothing fetched.
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
@@ -110,10 +111,10 @@ def _date_styles(archive: zipfile.ZipFile) -> list[str]:
     return kinds
 
 
-def _epoch(archive: zipfile.ZipFile) -> datetime.datetime:
+def _in_1904(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts its dates from 1904 (old Mac Excel) rather than 1900."""
     properties = _parse(archive, "xl/workbook.xml").find(_MAIN + "workbookPr")
-    in_1904 = properties is not None and properties.get("date1904", "").lower() in ("1", "true")
-    return CALENDAR_MAC_1904 if in_1904 else CALENDAR_WINDOWS_1900
+    return properties is not None and properties.get("date1904", "").lower() in ("1", "true")
 
 
 class SharedStrings:
@@ -196,8 +197,8 @@ def _column(reference: str) -> int:
 class _Cells:
     """Turns a ``<c>`` element into calamine's value of it."""
 
-    def __init__(self, strings: SharedStrings, date_styles: list[str], epoch: datetime.datetime) -> None:
-        self.strings, self.date_styles, self.epoch = strings, date_styles, epoch
+    def __init__(self, strings: SharedStrings, date_styles: list[str], in_1904: bool) -> None:
+        self.strings, self.date_styles, self.in_1904 = strings, date_styles, in_1904
 
     def value(self, cell: Any) -> Any:
         kind = cell.get("t")
@@ -227,12 +228,20 @@ class _Cells:
         return number
 
     def _date(self, number: float, kind: str) -> Any:
+        """calamine's conversion: milliseconds, rounded; Excel's serial 60 is its phantom 29 February 1900,
+        so the serials before it count from a day later; below 1 a time of day."""
         if kind == "duration":
-            return datetime.timedelta(days=number)
-        moment = from_excel(number, self.epoch)  # a time of day below 1, a datetime from 1
-        if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
-            return moment.date()
-        return moment
+            return datetime.timedelta(milliseconds=round(number * _MS_A_DAY))
+        serial = number + 1462 if self.in_1904 else number
+        if serial < 60:
+            serial += 1
+        try:
+            moment = _EPOCH + datetime.timedelta(milliseconds=round(serial * _MS_A_DAY))
+        except OverflowError:
+            return number  # past the calendar: calamine gives the number too
+        if number < 1:
+            return moment.time()
+        return moment.date() if moment.time() == datetime.time() else moment
 
 
 def rows_streamed(archive: zipfile.ZipFile, name: str) -> Iterator[list[Any]]:
@@ -240,7 +249,7 @@ def rows_streamed(archive: zipfile.ZipFile, name: str) -> Iterator[list[Any]]:
     part = sheet_part(archive, name)
     strings = SharedStrings(archive)
     try:
-        cells = _Cells(strings, _date_styles(archive), _epoch(archive))
+        cells = _Cells(strings, _date_styles(archive), _in_1904(archive))
         handle: IO[bytes]
         with archive.open(part) as handle:
             yield from _rows(handle, cells)
