@@ -98,6 +98,7 @@ def test_a_sheet_past_the_threshold_is_read_streaming_with_dates_and_numbers_as_
     sheet.write_number(1, 2, 4)
     workbook.close()
     info = file_inspect(path)
+    settings.INTAKE_XLSX_STREAM_BYTES = 1 << 20
     assert not xlsx_streamed(info)
     settings.INTAKE_XLSX_STREAM_BYTES = 0
     # when
