@@ -7,8 +7,9 @@ past it this module reads the sheet's XML with lxml's ``iterparse``, one ``<row>
 dropped once read, and gives the rows calamine would give: text as ``str``, numbers as ``float``,
 cells styled by a date format as ``date`` / ``datetime`` / ``time`` (a duration format: ``timedelta``),
 booleans, a formula's cached value, ``""`` for an empty cell or an error; ``_xHHHH_`` escapes decoded;
-leading empty rows skipped. Unlike calamine, rows are not padded to the sheet's width and column A is
-always the first cell (calamine starts at the first column that holds anything).
+leading empty rows skipped. Unlike calamine, a row is padded with ``""`` to the header's width, not to the
+widest row's, and column A is always the first cell (calamine starts at the first column that holds
+anything).
 
 The shared strings — every text cell of a workbook Excel saved, identity numbers among them — are
 parsed once, in order, into blocks of ``_STRINGS_PER_BLOCK`` sealed (AES-GCM, a key only this process
@@ -259,7 +260,7 @@ def rows_streamed(archive: zipfile.ZipFile, name: str) -> Iterator[list[Any]]:
 
 def _rows(handle: IO[bytes], cells: _Cells) -> Iterator[list[Any]]:
     started = False
-    previous = 0
+    previous = width = 0
     for _event, row in etree.iterparse(handle, tag=_ROW, **_PARSER_OPTIONS):
         values: list[Any] = []
         for cell in row.iterchildren(_C):
@@ -279,9 +280,12 @@ def _rows(handle: IO[bytes], cells: _Cells) -> Iterator[list[Any]]:
             if not values:
                 previous = number
                 continue
-            started = True
+            started, width = True, len(values)
         elif number > previous + 1:
             for _gap in range(number - previous - 1):
-                yield []
+                yield [""] * width
         previous = number
+        if len(values) < width:
+            # as wide as the header at least, as calamine's rows (the persons fast path takes only those)
+            values.extend([""] * (width - len(values)))
         yield values

@@ -17,7 +17,17 @@ from counterpart.intake.readers import file_inspect, rows_read, sheet_name_of, x
 from counterpart.intake.sheet_stream import rows_streamed
 from counterpart.intake.validation import FileRejected
 
-FORMATS = ["", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "hh:mm", "[h]:mm:ss", "0.00%", 'yyyy"年"m"月"d"日"', "@", "#,##0.00"]
+FORMATS = [
+    "",
+    "yyyy-mm-dd",
+    "yyyy-mm-dd hh:mm:ss",
+    "hh:mm",
+    "[h]:mm:ss",
+    "0.00%",
+    'yyyy"年"m"月"d"日"',
+    "@",
+    "#,##0.00",
+]
 
 texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\ufffe\uffff"), max_size=12
@@ -82,8 +92,10 @@ def test_streamed_rows_are_calamines(tmp_path: Path, rows, constant_memory: bool
     # with shared strings or inline strings, with or without an empty row
     path = tmp_path / "typed.xlsx"
     _write(path, rows, constant_memory=constant_memory, gap=gap)
-    # then: the same rows as calamine's, but for its padding to the sheet's width
-    assert _streamed(path, "data") == _calamine(path, "data")
+    # then: the same rows as calamine's but for its padding to the sheet's width; each as wide as the header
+    streamed = _streamed(path, "data")
+    assert [_trimmed(row) for row in streamed] == _calamine(path, "data")
+    assert all(len(row) >= len(streamed[0]) for row in streamed)
 
 
 def test_a_sheet_past_the_threshold_is_read_streaming_with_dates_and_numbers_as_text(tmp_path, settings):
@@ -106,6 +118,23 @@ def test_a_sheet_past_the_threshold_is_read_streaming_with_dates_and_numbers_as_
     # then
     assert xlsx_streamed(info)
     assert rows == [["身份证号码", "出生日期", "人口"], ["520422194001010009", datetime.date(1940, 1, 1), 4.0]]
+
+
+def test_a_short_row_is_as_wide_as_the_header(tmp_path, settings) -> None:
+    # the persons fast path declines a row narrower than its columns: calamine pads, and so does this
+    path = tmp_path / "short.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("data")
+    sheet.write_row(0, 0, ["a", "b", "c", "d"])
+    sheet.write_row(1, 0, ["1", "2"])
+    sheet.write_row(3, 0, ["3", "4", "5", "6", "7"])
+    workbook.close()
+    assert _streamed(path, "data") == [
+        ["a", "b", "c", "d"],
+        ["1", "2", "", ""],
+        ["", "", "", ""],
+        ["3", "4", "5", "6", "7"],
+    ]
 
 
 def test_shared_strings_are_sealed_on_disk_and_read_back_out_of_order(tmp_path, monkeypatch) -> None:
