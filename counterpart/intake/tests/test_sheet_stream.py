@@ -3,6 +3,7 @@ the reader past ``INTAKE_XLSX_STREAM_BYTES``."""
 
 import datetime
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ FORMATS = [
 ]
 
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\ufffe\uffff"), max_size=12
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00\r\ufffe\uffff"), max_size=12
 )
 cells = st.one_of(
     texts,
@@ -65,8 +66,8 @@ def _write(path: Path, rows: list[list[object]], *, constant_memory: bool, gap: 
     workbook.close()
 
 
-def _trimmed(row: list[object]) -> list[object]:
-    row = list(row)
+def _trimmed(cells: Sequence[object]) -> list[object]:
+    row = list(cells)
     while row and row[-1] == "":
         row.pop()
     return row
