@@ -8,8 +8,9 @@ dropped once read, and gives the rows calamine would give: text as ``str``, numb
 cells styled by a date format as ``date`` / ``datetime`` / ``time`` (a duration format: ``timedelta``),
 booleans, a formula's cached value, ``""`` for an empty cell or an error; ``_xHHHH_`` escapes decoded;
 leading empty rows skipped. Unlike calamine, a row is padded with ``""`` to the header's width, not to the
-widest row's, and column A is always the first cell (calamine starts at the first column that holds
-anything).
+widest row's, column A is always the first cell (calamine starts at the first column that holds
+anything), and a sheet whose XML holds a character XML 1.0 forbids (a raw control character, which
+Excel writes as ``_x0008_`` but some writers do not) is refused as damaged, where calamine reads it.
 
 The shared strings — every text cell of a workbook Excel saved, identity numbers among them — are
 parsed once, in order, into blocks of ``_STRINGS_PER_BLOCK`` sealed (AES-GCM, a key only this process
