@@ -9,9 +9,10 @@
    unconstrained table of seven text columns (the issue's baseline), and a raw ``COPY`` of the rows the
    import wrote (already encrypted) into a table ``LIKE people_person INCLUDING ALL`` (same indexes
    and unique constraints, no foreign keys).
-2. XLSX: M person rows imported the same way against two baselines in the same run: python-calamine's bare
-   parse of the file, and M other person rows of the same shape imported from CSV right after (into a
-   table M rows larger: if anything that favours the XLSX).
+2. XLSX: M person rows imported the same way against M other person rows of the same shape imported
+   from CSV in the same run, in ``--pairs`` pairs whose order alternates (XLSX first, then CSV first:
+   the geometric mean of the two orders' ratios cancels an order effect), each import's own peak RSS
+   (the process's peak is reset before it); python-calamine's bare parse of the first file beside.
 3. ``--projects``: the projects kind on the general path, against a raw ``COPY`` of its CSV.
 
 Prints a table (time, rows/s, ratio, peak RSS) and appends the figures to bench/results/latest.json.
@@ -22,6 +23,7 @@ import csv
 import datetime
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -138,10 +140,100 @@ def calamine_seconds(path: Path, sheet: str, rows: int) -> float:
     return time.perf_counter() - start
 
 
+def hwm_reset() -> None:
+    """Reset the process's peak RSS (Linux: VmHWM) so the next step's peak is its own, not the CSV's."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def hwm_mb(field: str = "VmHWM") -> float:
+    """The process's peak RSS since the last reset (``VmRSS``: its RSS now), in MB."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timed_import(actor, path: Path, rows: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one import of ``rows`` new persons."""
+    from counterpart.intake.services import import_file
+
+    hwm_reset()
+    start = time.perf_counter()
+    result = import_file(actor=actor, path=path, kind="persons", chunk_size=50_000)
+    seconds = time.perf_counter() - start
+    assert result.ok and result.batch.rows_new == rows, result.errors[:3]
+    return seconds, hwm_mb()
+
+
+def xlsx_pairs(options, directory: Path, actor, households: int, table: list, results: list) -> None:
+    """``--pairs`` pairs of an XLSX import and as many other rows from CSV; the order alternates (XLSX
+    first in the even pairs, CSV first in the odd ones) so an order effect shows, and cancels in the
+    geometric mean of the two orders' ratios."""
+    rows = options.xlsx_rows
+    offset = options.rows
+    by_order: dict[str, list[float]] = {"xlsx first": [], "csv first": []}
+    xlsx_rss: list[float] = []
+    rss_before = hwm_mb("VmRSS")
+    for pair in range(options.pairs):
+        xlsx_path, csv_path = directory / f"persons{pair}.xlsx", directory / f"persons{pair}.csv"
+        write_persons_xlsx(xlsx_path, rows, households, offset)
+        write_persons_csv(csv_path, rows, households, offset + rows)
+        offset += 2 * rows
+        if pair == 0:
+            hwm_reset()
+            parse = calamine_seconds(xlsx_path, "persons", rows)
+            table.append(("calamine bare parse", rows, parse, rows / parse, 1.0, hwm_mb()))
+        order = "xlsx first" if pair % 2 == 0 else "csv first"
+        if order == "xlsx first":
+            seconds, rss = timed_import(actor, xlsx_path, rows)
+            csv_seconds, csv_rss = timed_import(actor, csv_path, rows)
+        else:
+            csv_seconds, csv_rss = timed_import(actor, csv_path, rows)
+            seconds, rss = timed_import(actor, xlsx_path, rows)
+        xlsx_path.unlink()
+        csv_path.unlink()
+        ratio = csv_seconds / seconds
+        by_order[order].append(ratio)
+        xlsx_rss.append(rss)
+        table.append((f"pair {pair} ({order}): CSV (baseline)", rows, csv_seconds, rows / csv_seconds, 1.0, csv_rss))
+        table.append((f"pair {pair} ({order}): XLSX vs that CSV", rows, seconds, rows / seconds, ratio, rss))
+    means = {order: statistics.geometric_mean(ratios) for order, ratios in by_order.items() if ratios}
+    both = statistics.geometric_mean(list(means.values()))
+    for order, mean in means.items():
+        print(f"XLSX vs CSV, {order}: {mean:.3f} (pairs: {', '.join(f'{r:.3f}' for r in by_order[order])})")
+    print(
+        f"XLSX vs CSV, both orders (geometric mean): {both:.3f}; XLSX import peak RSS {max(xlsx_rss):.0f} MB "
+        f"(the process's RSS before it: {rss_before:.0f} MB)"
+    )
+    results.append(
+        {
+            "name": f"intake_xlsx_persons_{rows}_vs_csv_rows_per_s",
+            "value": round(both, 3),
+            "unit": "ratio",
+            "baseline": 1,
+            "ratio": round(both, 3),
+        }
+    )
+    results.append(
+        {"name": f"intake_xlsx_persons_{rows}_peak_rss", "value": round(max(xlsx_rss)), "unit": "MB", "baseline": 0}
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000, help="persons in the CSV")
     parser.add_argument("--xlsx-rows", type=int, default=200_000, help="persons in the XLSX")
+    parser.add_argument(
+        "--pairs", type=int, default=2, help="XLSX/CSV pairs, alternating which goes first (2: one of each order)"
+    )
+    parser.add_argument(
+        "--stream-bytes",
+        type=int,
+        default=None,
+        help="INTAKE_XLSX_STREAM_BYTES for this run (0: every XLSX read streaming; default: the setting)",
+    )
     parser.add_argument("--projects", action="store_true", help="also time the projects kind (general path)")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -149,7 +241,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    if options.stream_bytes is not None:
+        settings.INTAKE_XLSX_STREAM_BYTES = options.stream_bytes
     from django.db import connection
 
     from counterpart.core.audit import Actor
@@ -175,7 +271,7 @@ def main() -> None:
         source="bench",
     )
     # Persons refer to households already registered: a household per four persons (setup, not timed).
-    households = max(1, (options.rows + 2 * options.xlsx_rows) // 4)
+    households = max(1, (options.rows + 2 * options.pairs * options.xlsx_rows) // 4)
     if Person.objects.exists():
         sys.exit("the database already holds persons: use a fresh database")
     villages = {area.code: area for area in Area.objects.filter(code__in=VILLAGES)}
@@ -238,50 +334,12 @@ def main() -> None:
         )
         csv_path.unlink()
         if options.xlsx_rows:
-            xlsx_path = Path(directory) / "persons.xlsx"
-            write_persons_xlsx(xlsx_path, options.xlsx_rows, households, options.rows)
             # Not timed: settle the table the CSV import just wrote, so that autovacuum's pass over it
-            # does not land on the XLSX import and spare the CSV baseline that follows it.
+            # does not land on the first XLSX import and spare the CSV baseline that follows it.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE people_person")
                 cursor.execute("VACUUM ANALYZE people_household")
-            parse = calamine_seconds(xlsx_path, "persons", options.xlsx_rows)
-            start = time.perf_counter()
-            result = import_file(actor=actor, path=xlsx_path, kind="persons", chunk_size=50_000)
-            seconds = time.perf_counter() - start
-            assert result.ok and result.batch.rows_new == options.xlsx_rows, result.errors[:3]
-            parse_rate, rate = options.xlsx_rows / parse, options.xlsx_rows / seconds
-            table.append(("calamine bare parse (baseline)", options.xlsx_rows, parse, parse_rate, 1.0, None))
-            table.append(
-                ("import persons XLSX (staged)", options.xlsx_rows, seconds, rate, rate / parse_rate, peak_rss_mb())
-            )
-            same_path = Path(directory) / "persons_xlsx_rows.csv"
-            write_persons_csv(same_path, options.xlsx_rows, households, options.rows + options.xlsx_rows)
-            start = time.perf_counter()
-            result = import_file(actor=actor, path=same_path, kind="persons", chunk_size=50_000)
-            csv_seconds = time.perf_counter() - start
-            assert result.ok and result.batch.rows_new == options.xlsx_rows, result.errors[:3]
-            csv_rate = options.xlsx_rows / csv_seconds
-            table.append(("same-shape rows from CSV (baseline)", options.xlsx_rows, csv_seconds, csv_rate, 1.0, None))
-            table.append(("import persons XLSX vs that CSV", options.xlsx_rows, seconds, rate, rate / csv_rate, None))
-            results.append(
-                {
-                    "name": f"intake_xlsx_persons_{options.xlsx_rows}_vs_csv_rows_per_s",
-                    "value": round(rate),
-                    "unit": "rows/s",
-                    "baseline": round(csv_rate),
-                    "ratio": round(rate / csv_rate, 3),
-                }
-            )
-            results.append(
-                {
-                    "name": f"intake_xlsx_persons_{options.xlsx_rows}_rows_per_s",
-                    "value": round(rate),
-                    "unit": "rows/s",
-                    "baseline": round(parse_rate),
-                    "ratio": round(rate / parse_rate, 3),
-                }
-            )
+            xlsx_pairs(options, Path(directory), actor, households, table, results)
         if options.projects:
             slug = f"bench-{int(time.time())}"
             program_create(

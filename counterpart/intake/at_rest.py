@@ -15,6 +15,7 @@ numbers sealed, and is dropped when its batch is written, refused or fails; the 
 ended batch left. The worker sweeps when idle; ``check-integrity`` sweeps and reports.
 """
 
+import array
 import contextlib
 import datetime
 import os
@@ -196,6 +197,41 @@ class SealedSpool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SealedBlocks:
+    """Blocks of bytes read back by index, sealed in a temporary file under a key only this process
+    holds (the XLSX reader's shared strings: identity numbers among them); named like a spool, so the
+    sweep removes what a killed process left."""
+
+    def __init__(self) -> None:
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by close())
+            prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=SPOOL_SUFFIX
+        )
+        self._offsets = array.array("Q")  # where each block starts: 8 bytes a block
+        self._end = 0
+
+    def append(self, block: bytes) -> None:
+        nonce = os.urandom(_NONCE)
+        sealed = nonce + self._aead.encrypt(nonce, block, struct.pack(">Q", len(self._offsets)))
+        self._offsets.append(self._end)
+        self._handle.seek(self._end)
+        self._handle.write(sealed)
+        self._end += len(sealed)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def read(self, index: int) -> bytes:
+        start = self._offsets[index]
+        end = self._offsets[index + 1] if index + 1 < len(self._offsets) else self._end
+        self._handle.seek(start)
+        sealed = self._handle.read(end - start)
+        return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], struct.pack(">Q", index))
+
+    def close(self) -> None:
+        self._handle.close()
 
 
 def _process_alive(pid: int) -> bool:

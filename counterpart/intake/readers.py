@@ -37,6 +37,9 @@ def limits() -> dict[str, int]:
         "max_uncompressed_bytes": _limit("INTAKE_MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024 * 1024),
         "max_compression_ratio": _limit("INTAKE_MAX_COMPRESSION_RATIO", 200),
         "max_columns": _limit("INTAKE_MAX_COLUMNS", 1000),
+        # An XLSX whose sheets and shared strings inflate past this is read streaming (sheet_stream.py)
+        # instead of by python-calamine, which holds them whole in memory.
+        "xlsx_stream_bytes": _limit("INTAKE_XLSX_STREAM_BYTES", 32 * 1024 * 1024),
     }
 
 
@@ -196,15 +199,29 @@ def file_inspect(path: Path) -> FileInfo:
 @contextlib.contextmanager
 def _workbook_errors() -> Iterator[None]:
     """A workbook that passed the zip checks can still be broken inside (bad XML, a damaged member):
-    calamine's errors become a clean refusal of the file, found by fuzzing (intake/tests/test_fuzz.py)."""
+    the readers' errors become a clean refusal of the file, found by fuzzing (intake/tests/test_fuzz.py)."""
     from python_calamine import CalamineError
+
+    from .sheet_stream import READ_ERRORS, SheetUnreadable
 
     try:
         yield
-    except CalamineError as error:
+    except (CalamineError, SheetUnreadable, *READ_ERRORS) as error:
         raise FileRejected(
             f"xlsx 工作簿已损坏，无法读取：{error}", f"the xlsx workbook is damaged and cannot be read: {error}"
         ) from None
+
+
+def xlsx_streamed(info: FileInfo) -> bool:
+    """Whether an XLSX is read streaming: its sheets and shared strings inflate past
+    ``INTAKE_XLSX_STREAM_BYTES`` (by the zip directory, checked against the zip limits already)."""
+    with zipfile.ZipFile(info.path) as archive:
+        size = sum(
+            member.file_size
+            for member in archive.infolist()
+            if member.filename.startswith("xl/worksheets/") or member.filename == "xl/sharedStrings.xml"
+        )
+    return size > limits()["xlsx_stream_bytes"]
 
 
 def sheet_names(info: FileInfo) -> list[str]:
@@ -213,7 +230,12 @@ def sheet_names(info: FileInfo) -> list[str]:
         return []
     from python_calamine import CalamineWorkbook
 
+    from .sheet_stream import sheets_of
+
     with _workbook_errors():
+        if xlsx_streamed(info):
+            with zipfile.ZipFile(info.path) as archive:
+                return [name for name, _part in sheets_of(archive)]
         workbook = CalamineWorkbook.from_path(str(info.path))
         try:
             return list(workbook.sheet_names)
@@ -225,24 +247,18 @@ def sheet_name_of(info: FileInfo, kind_key: str) -> str:
     """The sheet that holds the data: the kind's own sheet when present, else the first one."""
     if info.type == "csv":
         return info.path.name
-    from python_calamine import CalamineWorkbook
-
-    with _workbook_errors():
-        workbook = CalamineWorkbook.from_path(str(info.path))
-        try:
-            names = workbook.sheet_names
-            if not names:
-                raise FileRejected("xlsx 工作簿中没有工作表", "the xlsx workbook has no sheet")
-            return kind_key if kind_key in names else names[0]
-        finally:
-            workbook.close()
+    names = sheet_names(info)
+    if not names:
+        raise FileRejected("xlsx 工作簿中没有工作表", "the xlsx workbook has no sheet")
+    return kind_key if kind_key in names else names[0]
 
 
 MAX_CELL_CHARACTERS = 32_767  # what Excel itself holds in a cell
 
 
 def rows_read(info: FileInfo, sheet: str) -> Generator[list[Any], None, None]:
-    """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values.
+    """Every row of the data sheet, header first; cells as str (CSV) or calamine's typed values (an XLSX
+    past ``INTAKE_XLSX_STREAM_BYTES``: the same values from sheet_stream.py, in bounded memory).
 
     Whatever the file holds, what comes out is rows or a FileRejected naming the row, in both
     languages: a cell over ``MAX_CELL_CHARACTERS`` (however long: the CSV reader's own field limit is
@@ -306,7 +322,13 @@ def _rows(info: FileInfo, sheet: str) -> Iterator[list[Any]]:
         return
     from python_calamine import CalamineWorkbook
 
+    from .sheet_stream import rows_streamed
+
     with _workbook_errors():
+        if xlsx_streamed(info):
+            with zipfile.ZipFile(info.path) as archive:
+                yield from rows_streamed(archive, sheet)
+            return
         workbook = CalamineWorkbook.from_path(str(info.path))
         try:
             yield from workbook.get_sheet_by_name(sheet).iter_rows()
