@@ -17,11 +17,11 @@ from counterpart.enterprise.models import REPORT_INDICATORS, EnterpriseReport, R
 from counterpart.enterprise.selectors import Total, _aggregate, confirmed_reports, enterprise_totals
 
 QUALIFIERS = st.sampled_from(["", "more_than", "nearly", "about"])
-# Each field empty or a value; money and counts are integers, capacity a quantity with two decimals.
+# Each field empty or a value: fen (bigint) and counts (integer) whole, capacity a quantity with two decimals.
 FIELD_VALUES = {
     rule.field: st.none() | st.decimals(0, 10_000, places=2)
     if rule.field == "capacity_quantity"
-    else st.none() | st.integers(0, 10**12)
+    else st.none() | st.integers(0, 10**12 if rule.field.endswith("_fen") else 10**6)
     for rule in REPORT_INDICATORS.values()
 }
 reports = st.lists(
