@@ -110,7 +110,12 @@ def main() -> None:
         default="",
         help="appended to every figure's name (default: the database's synthetic scale, e.g. _s0_1)",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="at most this many timed runs per figure (after a warm-up)"
+    )
     args = parser.parse_args()
+    if args.repeat:
+        os.environ["BENCH_REPEAT"] = str(args.repeat)  # read by common.median_seconds in each benchmark
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("give --database-url (or DATABASE_URL) of a PostgreSQL database with a synthetic program")
     scratch_prefix = args.scratch_prefix or args.database_url
