@@ -18,6 +18,14 @@ def company(program, areas: dict, actor: Actor) -> Enterprise:
 
 
 @pytest.fixture
+def second_company(program, areas: dict, actor: Actor) -> Enterprise:
+    organisation = organisation_create(
+        actor=actor, name_zh="海尔集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
+    )
+    return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
+
+
+@pytest.fixture
 def factory(company: Enterprise, areas: dict, actor: Actor) -> Operation:
     organisation = organisation_create(
         actor=actor, name_zh="镇宁红星化工", kind=OrganisationKind.ENTERPRISE, area=areas["520422"]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from counterpart.enterprise.models import INDICATOR_RULES, Aggregation, OperationKind, Side
+from counterpart.enterprise.models import INDICATOR_RULES, Aggregation, OperationKind
 from counterpart.enterprise.selectors import (
     enterprise_totals,
     enterprise_totals_by_area,
@@ -11,7 +11,6 @@ from counterpart.enterprise.selectors import (
 )
 from counterpart.enterprise.services import (
     ReportFigures,
-    enterprise_register,
     enterprise_report_confirm,
     enterprise_report_draft,
     enterprise_report_return,
@@ -34,14 +33,6 @@ def _confirmed(program, enterprise, actor, year, operation=None, **values):
     )
     enterprise_report_submit(actor=actor, report=report)
     return enterprise_report_confirm(actor=actor, report=report)
-
-
-@pytest.fixture
-def second_company(program, areas, actor):
-    organisation = organisation_create(
-        actor=actor, name_zh="海尔集团", kind=OrganisationKind.ENTERPRISE, area=areas["3702"]
-    )
-    return enterprise_register(actor=actor, organisation=organisation, side=Side.DONOR, programs=[program])
 
 
 def test_the_rule_says_flows_add_and_stocks_take_the_latest() -> None:
