@@ -30,7 +30,8 @@ class CodePrefix(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         code = self.rhs
         if not (isinstance(code, str) and code.isascii() and code.isdigit()):
-            return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+            sql, params = StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+            return sql, list(params)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         upper = code_prefix_upper(code)
         if upper is None:
