@@ -34,6 +34,11 @@ def django_setup() -> None:
 
 
 def median_seconds(action: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
+    # BENCH_REPEAT caps the runs (run_all.py --repeat): at S = 1.0 one baseline scan of the benefits takes
+    # minutes, and five of each would take the hour.
+    cap = int(os.environ.get("BENCH_REPEAT", "0"))
+    if cap:
+        repeat = min(repeat, cap)
     for _ in range(warmup):
         action()
     samples = []

@@ -71,6 +71,22 @@ def _psql(url: str, sql: str) -> None:
         connection.execute(sql)
 
 
+def dataset_suffix(url: str) -> str:
+    """The scale of the largest synthetic program the database holds, as a name suffix ("_s1_0"); "" if none.
+
+    Every figure of record says the scale it was measured at; the program's slug says it
+    (``synth-s0_1-seed1``, written by ``counterpart synth``).
+    """
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute("SELECT slug FROM registry_program WHERE slug LIKE 'synth-s%-seed%'").fetchall()
+    scales = [slug.removeprefix("synth-s").rsplit("-seed", 1)[0] for (slug,) in rows]
+    if not scales:
+        return ""
+    return "_s" + max(scales, key=lambda scale: float(scale.replace("_", ".")))
+
+
 def run(bench: Bench, environment: dict[str, str], quick: bool) -> tuple[int, float, float]:
     """Run one benchmark; returns (exit code, wall seconds, peak RSS in MiB of that process)."""
     command = [sys.executable, str(HERE / bench.script), *(bench.quick_args if quick else bench.args)]
@@ -89,14 +105,29 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller loads for the benchmarks that load their own")
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
     parser.add_argument("--record", action="store_true", help="write the figures of record, results/latest.json")
-    parser.add_argument("--suffix", default="", help="appended to every figure's name, e.g. _s0_1 for the dataset")
+    parser.add_argument(
+        "--suffix",
+        default="",
+        help="appended to every figure's name (default: the database's synthetic scale, e.g. _s0_1)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="at most this many timed runs per figure (after a warm-up)"
+    )
     args = parser.parse_args()
+    if args.repeat:
+        os.environ["BENCH_REPEAT"] = str(args.repeat)  # read by common.median_seconds in each benchmark
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("give --database-url (or DATABASE_URL) of a PostgreSQL database with a synthetic program")
     scratch_prefix = args.scratch_prefix or args.database_url
     if args.record:
         os.environ["BENCH_RECORD"] = "1"  # read by common.results_path, here and in each benchmark
-    os.environ["BENCH_NAME_SUFFIX"] = args.suffix  # read by common.record, here and in each benchmark
+    suffix = args.suffix or dataset_suffix(args.database_url)
+    if args.record and not suffix:
+        raise SystemExit(
+            "the figures of record carry their scale: give --suffix (the database has no synthetic program)"
+        )
+    os.environ["BENCH_NAME_SUFFIX"] = suffix  # read by common.record, here and in each benchmark
+    print(f"figures named …{suffix or ' (no scale suffix)'}", flush=True)
     chosen = {name for name in args.only.split(",") if name}
 
     from common import record
