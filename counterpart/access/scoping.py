@@ -162,7 +162,7 @@ def _area_within(model: type[models.Model], rule: ScopeRule, codes: Iterable[str
         if len(code) == COUNTY_CODE_LENGTH:
             condition |= Q(**{rule.county: code})  # equality: the planner's estimate is right
         elif len(code) < COUNTY_CODE_LENGTH:
-            condition |= Q(**{f"{rule.county}__startswith": code})
+            condition |= Q(**{f"{rule.county}__code_prefix": code})
         else:
             finer.append(code)
     if finer:
@@ -172,11 +172,11 @@ def _area_within(model: type[models.Model], rule: ScopeRule, codes: Iterable[str
 
 def _prefix_any(lookup: str, codes: Iterable[str]) -> Q:
     # An area's key is its code, so the prefix is matched on the foreign key's own column: no join
-    # to the areas table, and the column's pattern index serves it (a county's persons among nine
-    # million: 650 ms through the join).
+    # to the areas table (a county's persons among nine million: 650 ms through the join), and as a
+    # range (``code_prefix``, counterpart/core/lookups.py) the column's plain index serves it.
     condition = Q(pk__in=[])
     for code in codes:
-        condition |= Q(**{f"{lookup}__pk__startswith": code})
+        condition |= Q(**{f"{lookup}__pk__code_prefix": code})
     return condition
 
 

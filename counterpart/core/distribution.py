@@ -57,7 +57,8 @@ def county_columns_filled(
 
 
 def county_filter(field: str, area_code: str) -> Q:
-    """Rows of an area: an equality on the county column for a county or finer, a prefix above it."""
+    """Rows of an area: an equality on the county column for a county or finer, a prefix (as a range the
+    column's plain index serves: ``code_prefix``) above it."""
     if len(area_code) >= COUNTY_CODE_LENGTH:
         return Q(**{field: area_code[:COUNTY_CODE_LENGTH]})
-    return Q(**{f"{field}__startswith": area_code})
+    return Q(**{f"{field}__code_prefix": area_code})

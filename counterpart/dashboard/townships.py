@@ -44,7 +44,7 @@ def township_figures(program: Program, year: int, view: DashboardView, links: Li
     if county is None:
         return None
     households = dict(
-        Household.objects.filter(village__code__startswith=county)
+        Household.objects.filter(village__code__code_prefix=county)
         .annotate(township=Substr("village_id", 1, TOWNSHIP))
         .values_list("township")
         .annotate(n=Count("id"))

@@ -45,16 +45,32 @@ class PovertyCause(models.TextChoices):
 class Household(models.Model):
     """A registered poor household (贫困户) in a village, with its helper (帮扶责任人)."""
 
+    # integer, not bigint: 30 million households at S = 1.0, far inside 2³¹ (docs/benchmarks.md, "2026-12-04").
+    id = models.AutoField(primary_key=True)
     number = models.CharField(max_length=40, help_text="户编号 household number in the registry")
-    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households")
-    county_code = models.CharField(max_length=6, db_index=True)
+    # The code columns' indexes are declared in Meta: a field's db_index on a text column also builds a
+    # varchar_pattern_ops twin, and the prefix filters are ranges the plain index serves (``code_prefix``).
+    village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="households", db_index=False)
+    county_code = models.CharField(max_length=6)
     head = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="户主 head"
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="户主 head",
+        db_index=False,
     )
     poverty_cause = models.CharField(max_length=20, choices=PovertyCause.choices)
     helper_name = models.CharField(max_length=100, blank=True, help_text="帮扶责任人 responsible helper (a person)")
     helper_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="帮扶单位"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="帮扶单位",
+        db_index=False,
     )
     is_illustrative = models.BooleanField(default=False, help_text="示意数据 generated for the demo, not fact")
 
@@ -65,6 +81,19 @@ class Household(models.Model):
         # A constraint, not ``unique=True``, for the reason ``Person`` gives: the field option's
         # varchar_pattern_ops twin (41 bytes a household) served only the demo's LIKE 'DEMO-%'.
         constraints = [models.UniqueConstraint(fields=["number"], name="household_number_unique")]
+        indexes = [
+            models.Index(fields=["village"], name="household_village"),
+            models.Index(fields=["county_code"], name="household_county_code"),
+            # Only where set, as the benefits' optional references: a household without a head yet or a
+            # helper organisation (most of them, until an intake names one) needs no entry; a lookup by
+            # the person or organisation (SET_NULL, PROTECT on their deletion) names a value.
+            models.Index(fields=["head"], name="household_head_set", condition=Q(head__isnull=False)),
+            models.Index(
+                fields=["helper_organisation"],
+                name="household_helper_org_set",
+                condition=Q(helper_organisation__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.village_id})"
@@ -115,13 +144,19 @@ class Person(models.Model):
     of the same number impossible. Neither is ever copied into audit snapshots.
     """
 
+    # integer, not bigint: 90 million persons at S = 1.0; four bytes less in the row and in each index
+    # that holds the id beside a shorter key (docs/benchmarks.md, "2026-12-04").
+    id = models.AutoField(primary_key=True)
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     relation = models.CharField(max_length=20, choices=Relation.choices, default=Relation.NONE)
     name = models.CharField(max_length=100)
     sex = models.CharField(max_length=10, choices=Sex.choices)
     birth_date = models.DateField(null=True, blank=True)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", help_text="户籍所在地 registered area")
-    county_code = models.CharField(max_length=6, db_index=True)
+    # Indexed in Meta, without the pattern twin a field's db_index builds (see ``Household``).
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", help_text="户籍所在地 registered area", db_index=False
+    )
+    county_code = models.CharField(max_length=6)
     identity_key_id = models.CharField(max_length=20, blank=True)
     identity_ciphertext = models.BinaryField(null=True, blank=True, editable=False)
     # 16 raw bytes (the HMAC's first 128 bits, ``identity_blind_index``): bytea on PostgreSQL, 17 bytes in
@@ -134,7 +169,12 @@ class Person(models.Model):
         verbose_name = "人员 person"
         verbose_name_plural = "人员 persons"
         permissions = [("reveal_identity", "可查看完整身份证号码 may reveal identity numbers (audited)")]
-        indexes = [models.Index(fields=["identity_key_id"], name="person_identity_key_id")]
+        # No index on identity_key_id: no query looks persons up by key (a re-key walks the primary key,
+        # ``identity_key_id <> target`` being no index condition), and it cost 7 bytes a person.
+        indexes = [
+            models.Index(fields=["area"], name="person_area"),
+            models.Index(fields=["county_code"], name="person_county_code"),
+        ]
         # A constraint, not ``unique=True``: on PostgreSQL the field option also builds a
         # varchar_pattern_ops twin for LIKE on a text column, which no query of a random digest uses and
         # which every insert (a million at a time on the intake's bulk path) had to maintain.
@@ -177,7 +217,9 @@ class Benefit(models.Model):
     # index has to pay for itself (docs/benchmarks.md, "Row widths"). No foreign key gets Django's default
     # index: ``person`` and ``program`` lead an index of Meta.indexes already, and the references that most
     # rows leave empty (a benefit comes through one of project, training, student aid or placement) are
-    # indexed only where set — what a lookup by that record, or PROTECT on its deletion, reads.
+    # indexed only where set — what a lookup by that record, or PROTECT on its deletion, reads. The id is
+    # an integer (125 million benefits at S = 1.0), like the person's and the household's it refers to.
+    id = models.AutoField(primary_key=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefits", db_index=False)
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False

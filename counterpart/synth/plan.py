@@ -21,16 +21,16 @@ SYNTH_PREFECTURES = [str(n) for n in range(91, 99)]
 
 
 # Bytes on disk per row, heap and indexes, measured on PostgreSQL 15 after VACUUM ANALYZE at S = 0.005
-# with the indexes synth rebuilds after its load (docs/benchmarks.md, "Row widths"), for the estimate
-# printed first.
+# with the indexes synth builds after its load (docs/benchmarks.md, "Row widths"; the people tables
+# since their integer ids and single code indexes, "2026-12-04"), for the estimate printed first.
 BYTES_PER_ROW = {
     "areas": 380,
     "projects": 390,
     "transactions": 365,
     "postings": 120,
-    "persons": 282,
-    "households": 206,
-    "benefits": 246,
+    "persons": 250,  # heap + indexes: 158 + 92
+    "households": 172,  # heap + indexes: 97 + 75
+    "benefits": 218,  # heap + indexes: 109 + 109
     "trainings": 465,
     "enterprises": 1500,  # organisations, profile, operation, agreement and about three yearly reports
 }

@@ -173,7 +173,7 @@ def list_queryset(spec: ListSpec, user: Any, params: Any) -> ListResult:
             applied["year_to"] = year_to
     area = (params.get("area") or "").strip()
     if area and spec.area:
-        condition &= Q(**{f"{spec.area}__startswith": area}) if _digits(area) else Q(pk__in=[])
+        condition &= Q(**{f"{spec.area}__code_prefix": area}) if _digits(area) else Q(pk__in=[])
         applied["area"] = area
     pairing = (params.get("pairing") or "").strip()
     if pairing and spec.pairing:

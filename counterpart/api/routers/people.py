@@ -90,7 +90,7 @@ def person_list(
 ):
     queryset = scoped(Person, user_of(request))
     queryset = filtered(
-        queryset, filters, area="area__code__startswith", household="household_id", sex="sex", name="name"
+        queryset, filters, area="area__code__code_prefix", household="household_id", sex="sex", name="name"
     )
     return ordered(queryset, ordering)
 
@@ -208,7 +208,7 @@ def household_list(
     request: HttpRequest, filters: Query[HouseholdFilter], ordering: Literal["id", "-id", "number"] | None = None
 ):
     queryset = scoped(Household, user_of(request))
-    queryset = filtered(queryset, filters, area="village__code__startswith", poverty_cause="poverty_cause")
+    queryset = filtered(queryset, filters, area="village__code__code_prefix", poverty_cause="poverty_cause")
     return ordered(queryset, ordering)
 
 
@@ -264,7 +264,7 @@ def training_list(
 ):
     queryset = scoped(_trainings(), user_of(request))
     queryset = filtered(
-        queryset, filters, program="program__slug", year="year", kind="kind", place="place__code__startswith"
+        queryset, filters, program="program__slug", year="year", kind="kind", place="place__code__code_prefix"
     )
     return ordered(queryset, ordering)
 
