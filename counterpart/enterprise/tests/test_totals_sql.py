@@ -18,10 +18,10 @@ from counterpart.enterprise.selectors import Total, _aggregate, confirmed_report
 
 QUALIFIERS = st.sampled_from(["", "more_than", "nearly", "about"])
 # Each field empty or a value: fen (bigint) and counts (integer) whole, capacity a quantity with two decimals.
-FIELD_VALUES = {
-    rule.field: st.none() | st.decimals(0, 10_000, places=2)
+FIELD_VALUES: dict[str, st.SearchStrategy[object]] = {
+    rule.field: st.one_of(st.none(), st.decimals(0, 10_000, places=2))
     if rule.field == "capacity_quantity"
-    else st.none() | st.integers(0, 10**12 if rule.field.endswith("_fen") else 10**6)
+    else st.one_of(st.none(), st.integers(0, 10**12 if rule.field.endswith("_fen") else 10**6))
     for rule in REPORT_INDICATORS.values()
 }
 reports = st.lists(
