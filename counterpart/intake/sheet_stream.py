@@ -243,7 +243,8 @@ class _Cells:
             return number  # past the calendar: calamine gives the number too
         if number < 1:
             return moment.time()
-        return moment.date() if moment.time() == datetime.time() else moment
+        # calamine gives a date for a whole serial only: 1.99999999998 is a datetime at midnight, as it says.
+        return moment.date() if float(number).is_integer() else moment
 
 
 def rows_streamed(archive: zipfile.ZipFile, name: str) -> Iterator[list[Any]]:

@@ -226,10 +226,13 @@ def test_on_postgresql_staged_rows_of_killed_and_failed_imports_hold_no_number_i
     big = upload_store(io.BytesIO(_csv(big_numbers)), suffix=".csv")
     batches = [batch_enqueue(actor=actor, path=path, kind="persons") for path in (good, bad, big)]
     # when the worker (its data and temporary directories the scanned ones) runs them and is killed
-    # while the large one is staged
+    # while the large one is staged (the staged path: files of new rows this small would otherwise be
+    # loaded directly, in one transaction, and leave no staging table to find)
+    settings.INTAKE_DIRECT_MAX_BYTES = 0
     db = connection.settings_dict
     env = {
         **os.environ,
+        "COUNTERPART_INTAKE_DIRECT_MAX_BYTES": "0",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "COUNTERPART_DATA_DIR": str(data),
