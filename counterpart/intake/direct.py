@@ -16,7 +16,7 @@ staged path from the start: killed midway, a direct import leaves nothing and st
 first row, where the staged path resumes after the last committed chunk.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from counterpart.core.audit import Actor
 
-from .kinds import DirectDeclined, ImportContext, Kind
+from .kinds import DirectDeclined, Kind
 from .models import BatchStatus, ImportBatch
-from .readers import FileInfo, rows_read, sheet_name_of
+from .readers import FileInfo
 from .results import ImportResult, ProgressCallback, batch_audit
-from .validation import FileRejected, RowValidator, row_is_blank
+from .validation import row_is_blank
 
 
 def _expected_rows(info: FileInfo) -> int:
@@ -56,24 +56,12 @@ def import_direct(
     # Published before the load's transaction: the batch is validating (a worker reclaims it if killed).
     batch.errors, batch.error_count, batch.bytes_total = [], 0, info.size
     batch.save()
-    if info.type == "csv":
-        from .staged import _CountingReader, _csv_rows
+    from .staged import header_validated, rows_opened
 
-        counter = _CountingReader(info.path)
-        rows: Iterator[Sequence[Any]] = _csv_rows(info, counter)
-        sheet = info.path.name
-    else:
-        counter = None
-        sheet = sheet_name_of(info, kind.key)
-        rows = rows_read(info, sheet)
+    counter, sheet, rows = rows_opened(kind, info)
     total = 0
     try:
-        try:
-            header = next(rows)
-        except StopIteration:
-            raise FileRejected("文件没有表头行", "the file has no header row") from None
-        validator = RowValidator(kind, sheet, header)
-        encode = kind.stage_encoder(validator, ImportContext())
+        _validator, encode = header_validated(kind, sheet, rows)
 
         def chunks() -> Iterator[list[Any]]:
             nonlocal total

@@ -19,7 +19,7 @@ Any invalid row: nothing is written, the batch is ``invalid`` and the staging ta
 """
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,25 @@ def import_staged(
     return ImportResult(batch=batch)
 
 
+def rows_opened(kind: Kind, info: FileInfo) -> tuple["_CountingReader | None", str, Iterator[Sequence[Any]]]:
+    """The file's rows, its sheet's name (a CSV's file name) and, for a CSV, the reader counting its bytes."""
+    if info.type == "csv":
+        counter = _CountingReader(info.path)
+        return counter, info.path.name, _csv_rows(info, counter)
+    sheet = sheet_name_of(info, kind.key)
+    return None, sheet, rows_read(info, sheet)
+
+
+def header_validated(kind: Kind, sheet: str, rows: Iterator[Sequence[Any]]) -> tuple[RowValidator, Encoder]:
+    """The header row read and checked; the row validator and the kind's encoder of staged rows."""
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise FileRejected("文件没有表头行", "the file has no header row") from None
+    validator = RowValidator(kind, sheet, header)
+    return validator, kind.stage_encoder(validator, ImportContext())
+
+
 def _stage(
     kind: Kind,
     info: FileInfo,
@@ -178,21 +197,9 @@ def _stage(
     chunk_size: int,
 ) -> int:
     """Pass 1: encode every row after ``batch.last_row`` into the staging table, a committed chunk at a time."""
-    counter: _CountingReader | None = None
-    if info.type == "csv":
-        counter = _CountingReader(info.path)
-        rows = _csv_rows(info, counter)
-        sheet = info.path.name
-    else:
-        sheet = sheet_name_of(info, kind.key)
-        rows = rows_read(info, sheet)
+    counter, sheet, rows = rows_opened(kind, info)
     try:
-        try:
-            header = next(rows)
-        except StopIteration:
-            raise FileRejected("文件没有表头行", "the file has no header row") from None
-        validator = RowValidator(kind, sheet, header)
-        encode = kind.stage_encoder(validator, ImportContext())
+        validator, encode = header_validated(kind, sheet, rows)
         batch_encoder = kind.stage_batch_encoder(validator)
         pipeline = StagePipeline(batch_encoder) if batch_encoder is not None else None
         columns = ", ".join(name for name, _type in kind.stage_columns)
