@@ -46,6 +46,8 @@ BENCHES = [
     Bench("api", "api_bench.py"),
     Bench("partitioning", "partitioning_probe.py"),
     Bench("iati_export", "iati_export_bench.py", ["--limit", "100000"], ["--limit", "10000"]),
+    # Loads its own programs at two sizes into databases named after the scratch one (memory_bench.py).
+    Bench("memory", "memory_bench.py", [], ["--rows", "2000", "--scale", "0.0001"], own_database=True),
 ]
 
 
