@@ -52,14 +52,15 @@ from .xml import XML_LANG, IatiFileError, narratives_of
 @dataclass
 class IatiImportResult:
     validation: IatiValidation
-    activities: list[ActivityOutcome] = field(default_factory=list)
+    activities: list[ActivityOutcome] = field(default_factory=list)  # kept by iati_import_bytes only
+    tally: Counter[str] = field(default_factory=Counter)  # outcome -> activities (a streamed import keeps no list)
 
     @property
     def is_valid(self) -> bool:
         return self.validation.is_valid
 
     def count(self, outcome: str) -> int:
-        return sum(1 for activity in self.activities if activity.outcome == outcome)
+        return self.tally[outcome]
 
 
 def _default_area(program: Program) -> Area | None:
@@ -394,7 +395,9 @@ def iati_import_bytes(
     default_lang = (root.get(XML_LANG) or "").lower()
     with transaction.atomic():
         for element in root.findall("iati-activity"):
-            result.activities.append(_activity_import(actor, program, element, default_lang, default_area))
+            outcome = _activity_import(actor, program, element, default_lang, default_area)
+            result.activities.append(outcome)
+            result.tally[outcome.outcome] += 1
         audit_record_bulk(
             actor,
             "iati.import",

@@ -15,12 +15,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from counterpart.core.audit import Actor
 from counterpart.iati.exporter import iati_export_activities_write, iati_export_organisation
-from counterpart.iati.importer import IatiImportResult, iati_file_first_year, iati_import_bytes
+from counterpart.iati.importer import IatiImportResult
+from counterpart.iati.reader import ActivityOutcome
 from counterpart.iati.schemas import (
     IatiValidation,
     iati_validate_activities_file,
     iati_validate_bytes,
     iati_validate_file,
+)
+from counterpart.iati.stream_import import (
+    iati_file_first_year_streamed,
+    iati_import_file,
+    iati_validate_activities_stream,
 )
 from counterpart.registry.models import Area, Program
 from counterpart.registry.services import program_create
@@ -61,7 +67,10 @@ class Command(BaseCommand):
         return "\n".join(["无效 invalid", *lines])
 
     def _validate(self, path: Path) -> None:
-        validation = iati_validate_file(path)
+        # An activity file in bounded memory; an organisation file (one organisation, small) as a tree.
+        validation = iati_validate_activities_stream(path)
+        if not validation.is_valid and validation.root not in ("", "iati-activities"):
+            validation = iati_validate_file(path)
         if not validation.is_valid:
             raise CommandError(self._errors(validation))
         self.stdout.write("valid")
@@ -103,11 +112,11 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"无法读取文件 Cannot read {path}: {error.strerror}") from None
-        validation = iati_validate_bytes(data)
+        if not path.is_file():
+            raise CommandError(f"无法读取文件 Cannot read {path}")
+        # Checked before anything is created (the program of --create-program included), read in bounded
+        # memory (stream_import.py); the import reads the file once more, activity by activity.
+        validation = iati_validate_activities_stream(path)
         if not validation.is_valid:
             raise CommandError(self._errors(validation))
         default_area = None
@@ -115,13 +124,21 @@ class Command(BaseCommand):
             default_area = Area.objects.filter(code=options["default_area"]).first()
             if default_area is None:
                 raise CommandError(f"地区不存在 No area with code {options['default_area']}.")
-        program = self._target_program(options, data)
-        result = iati_import_bytes(actor=ACTOR, data=data, program=program, default_area=default_area, source=str(path))
+        program = self._target_program(options, path)
+        result = iati_import_file(
+            actor=ACTOR,
+            path=path,
+            program=program,
+            default_area=default_area,
+            source=str(path),
+            on_activity=self._outcome_write,
+            validation=validation,
+        )
         if not result.is_valid:
             raise CommandError(self._errors(result.validation))
         self._report(result)
 
-    def _target_program(self, options: dict[str, Any], data: bytes) -> Program:
+    def _target_program(self, options: dict[str, Any], path: Path) -> Program:
         if options["program"] and options["create_program"]:
             raise CommandError("--program 与 --create-program 只能选一个 Give --program or --create-program, not both.")
         if options["program"]:
@@ -141,19 +158,20 @@ class Command(BaseCommand):
                 slug=slug,
                 name_zh=slug,
                 donor_area=donor_area,
-                start_year=iati_file_first_year(data) or 1996,
+                start_year=iati_file_first_year_streamed(path) or 1996,
                 description="由 IATI 导入创建 Created by an IATI import.",
             )
         except ValidationError as error:
             raise CommandError(f"无法创建协作项目 Cannot create the program: {error}") from None
 
+    def _outcome_write(self, activity: ActivityOutcome) -> None:
+        label = activity.identifier or f"(line {activity.line})"
+        target = f" → {activity.project_code}" if activity.project_code else ""
+        self.stdout.write(f"{activity.outcome}: {label}{target} (+{activity.transactions_added} transactions)")
+        for note in activity.notes:
+            self.stdout.write(f"    - {note}")
+
     def _report(self, result: IatiImportResult) -> None:
-        for activity in result.activities:
-            label = activity.identifier or f"(line {activity.line})"
-            target = f" → {activity.project_code}" if activity.project_code else ""
-            self.stdout.write(f"{activity.outcome}: {label}{target} (+{activity.transactions_added} transactions)")
-            for note in activity.notes:
-                self.stdout.write(f"    - {note}")
         self.stdout.write(
             f"导入完成 Imported: {result.count('created')} created, {result.count('updated')} updated,"
             f" {result.count('unchanged')} unchanged, {result.count('skipped')} skipped"
