@@ -10,6 +10,7 @@ project_beneficiaries, enterprise_reports, market_events; identity numbers are `
 """
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -75,6 +76,9 @@ class RowLimits(Protocol):
     def writable(self, records: Sequence[Model]) -> set[tuple[type[Model], Any]]: ...
 
 
+REF_CACHE_MAX = 20_000
+
+
 @dataclass
 class ImportContext:
     """Caches for one import: programs and areas looked up once, refs seen earlier in the file."""
@@ -85,11 +89,22 @@ class ImportContext:
     # The uploader's areas when they may import only their own rows (intake/limits.py); None: any row.
     limits: RowLimits | None = None
 
+    # Lookups ``ref`` made, the most recent last: at most REF_CACHE_MAX, so that a file naming a million
+    # households does not hold a million of them (rows naming one record come together, so few are looked
+    # up twice). What the file itself defines stays in ``file_refs``, whole, and wins.
+    lookups: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+
     def ref(self, key: tuple[Any, ...], find: Callable[[], Any]) -> Any:
-        """A record the file refers to (a household, a project, a course), looked up once per import."""
-        if key not in self.file_refs:
-            self.file_refs[key] = find()
-        return self.file_refs[key]
+        """A record the file refers to (a household, a project, a course), looked up once while recently used."""
+        if key in self.file_refs:
+            return self.file_refs[key]
+        if key in self.lookups:
+            self.lookups.move_to_end(key)
+            return self.lookups[key]
+        found = self.lookups[key] = find()
+        if len(self.lookups) > REF_CACHE_MAX:
+            self.lookups.popitem(last=False)
+        return found
 
     def program(self, slug: str, column: str = "program") -> Program:
         """The program of a cell: its slug, or its name (Chinese or English) when no other program has it."""

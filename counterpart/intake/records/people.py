@@ -260,17 +260,19 @@ class PersonsKind(Kind):
     def _unmask(self, masked: str, row: Row, household: Household | None, context: ImportContext) -> Person:
         """The registered person a masked number of an export stands for, in the row's household or area."""
         cache_key = ("members", household.pk if household else None, row["area"], row["name"])
-        if cache_key not in context.file_refs:
+
+        def members() -> list[tuple[str, Person]]:
             candidates = (
                 Person.objects.filter(household=household)
                 if household is not None
                 else Person.objects.filter(household=None, area_id=row["area"], name=row["name"])
             )
-            context.file_refs[cache_key] = [
+            return [
                 (identity_mask(identity_decrypt(p.identity_key_id, p.identity_ciphertext)), p)  # type: ignore[arg-type]
                 for p in candidates.exclude(identity_ciphertext=None)
             ]
-        found = [person for mask, person in context.file_refs[cache_key] if mask == masked]
+
+        found = [person for mask, person in context.ref(cache_key, members) if mask == masked]
         if len(found) != 1:
             raise InvalidInput("identity_number", masked, _("打码的身份证号码对应不到唯一的已登记人员，请填写完整号码"))
         return found[0]
