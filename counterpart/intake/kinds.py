@@ -240,6 +240,14 @@ class Kind:
         """A function from (row number, cells) to a staged tuple, or the row's RowErrors."""
         raise NotImplementedError
 
+    def direct_encoders(
+        self, validator: Any, context: ImportContext
+    ) -> tuple[Callable[[int, Sequence[Any]], Any], Callable[[int, Sequence[Any]], Any]]:
+        """(fast, full) for the direct path (intake/direct.py): ``fast`` gives a row's staged tuple or None
+        without the database (it runs while a COPY holds the connection); ``full`` is ``stage_encoder``,
+        for the rows ``fast`` gave None. By default every row goes to ``full``."""
+        return (lambda _number, _cells: None), self.stage_encoder(validator, context)
+
     def stage_batch_encoder(self, validator: Any) -> Any:
         """An object, picklable, whose ``start()`` gives a function from a batch of (row number, cells) to
         (the rows it accepts as COPY text lines, the positions of the others), for worker processes

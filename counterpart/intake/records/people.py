@@ -437,6 +437,19 @@ class PersonsKind(Kind):
         return PersonsBatchEncoder(self._fast(validator), key_id, secrets)
 
     def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        fast, slow = self.direct_encoders(validator, context)
+
+        def encode(number: int, cells: Sequence[Any]) -> Any:
+            # The fast path (persons_fast: text rows that meet every rule outright); anything else, and
+            # every row it declines, goes to slow() for the general validator's exact verdict.
+            return fast(number, cells) or slow(number, cells)
+
+        return encode
+
+    def direct_encoders(
+        self, validator: Any, context: ImportContext
+    ) -> tuple[Callable[[int, Sequence[Any]], Any], Callable[[int, Sequence[Any]], Any]]:
+        """The fast path (no database: area codes are parsed, not looked up) and the row-wise encoder."""
         fast = self._fast(validator)
         areas: dict[str, str | None] = {}
         cipher = IdentityCipher()
@@ -450,12 +463,10 @@ class PersonsKind(Kind):
                     areas[text] = None
             return areas[text]
 
-        def encode(number: int, cells: Sequence[Any]) -> Any:
-            # The fast path (persons_fast: text rows that meet every rule outright); anything else, and
-            # every row it declines, goes to slow() for the general validator's exact verdict.
-            return fast.accept(number, cells, cipher, area_code) or slow(number, cells)
+        def accept(number: int, cells: Sequence[Any]) -> Any:
+            return fast.accept(number, cells, cipher, area_code)
 
-        return encode
+        return accept, slow
 
     def stage_general_encoder(
         self, validator: Any, context: ImportContext, cipher: IdentityCipher
