@@ -265,9 +265,11 @@ class Kind:
         """Write a checked staging table through the domain; (new, changed, unchanged)."""
         raise NotImplementedError
 
-    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+    def direct_apply(self, actor: Actor, chunks: Iterable[Any], *, expected_rows: int, reason: str) -> int:
         """Write chunks of staged tuples, all new rows, through the domain in the caller's transaction; how
-        many. Raises DirectDeclined, nothing written, when they are not a clean load of new rows."""
+        many. A chunk is a list, or a function giving one that is called with the connection free (the
+        iterator itself is advanced while a COPY holds it). Raises DirectDeclined, nothing written, when
+        they are not a clean load of new rows."""
         raise NotImplementedError
 
 

@@ -541,7 +541,7 @@ class PersonsKind(Kind):
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
         return persons_stage_apply(actor=actor, table=table, source=reason)
 
-    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+    def direct_apply(self, actor: Actor, chunks: Iterable[Any], *, expected_rows: int, reason: str) -> int:
         try:
             return persons_load(actor=actor, chunks=chunks, expected_rows=expected_rows, source=reason)
         except PersonsLoadRefused as refused:
