@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from counterpart.people.identity import IdentityCipher, identity_compose, identity_mask
 from counterpart.people.models import Person, Relation, Sex
 from counterpart.people.services import PersonsLoadRefused, persons_load
+from counterpart.people.services.loading import PersonsChunk
 
 
 def _staged(cipher: IdentityCipher, n: int, area: str) -> tuple:
@@ -28,11 +29,10 @@ def test_a_chunk_given_as_a_function_runs_after_the_previous_copy_and_may_query(
             seen.append(cursor.fetchone()[0])
         return [_staged(cipher, 1, "520422100201")]
 
+    chunks: list[PersonsChunk] = [[_staged(cipher, 0, "520422100201")], second]
     # when
     with transaction.atomic():
-        loaded = persons_load(
-            actor=actor, chunks=iter([[_staged(cipher, 0, "520422100201")], second]), expected_rows=2, source="t"
-        )
+        loaded = persons_load(actor=actor, chunks=iter(chunks), expected_rows=2, source="t")
     # then: it ran once the first chunk's COPY had ended (its person visible), and both were registered
     assert loaded == 2 and seen == [1]
     assert list(Person.objects.order_by("id").values_list("name", flat=True)) == ["成员0", "成员1"]
@@ -45,10 +45,9 @@ def test_a_chunk_function_that_raises_leaves_nothing_written(transactional_db, a
     def refused() -> list:
         raise PersonsLoadRefused("row 3")
 
+    chunks: list[PersonsChunk] = [[_staged(cipher, 0, "520422100201")], refused]
     with pytest.raises(PersonsLoadRefused), transaction.atomic():
-        persons_load(
-            actor=actor, chunks=iter([[_staged(cipher, 0, "520422100201")], refused]), expected_rows=2, source="t"
-        )
+        persons_load(actor=actor, chunks=iter(chunks), expected_rows=2, source="t")
     assert Person.objects.count() == 0
 
 
