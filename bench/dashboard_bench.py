@@ -242,7 +242,7 @@ def narrower_views(connection: Any, program: Any, year: int, params: dict[str, A
         if biggest is not None
         else None
     )
-    if pairing is None:
+    if biggest is None or pairing is None:
         print("no county with benefits and a district-county pairing: narrower views not measured")
         return []
     county = biggest.county_code
@@ -274,7 +274,11 @@ def narrower_views(connection: Any, program: Any, year: int, params: dict[str, A
         hand = scope_persons(connection, params, condition)
         assert by_county == hand, (name, by_county, hand)
         print(f"{name} view: {len(donor_ids) if name == 'donor' else 1} pairing(s)/area, {sum(hand.values())} persons")
-        baseline = median_seconds(lambda condition=condition: scope_persons(connection, params, condition))
+
+        def hand_count(condition: str = condition) -> dict[str, int]:
+            return scope_persons(connection, params, condition)
+
+        baseline = median_seconds(hand_count)
         rows.append(record(f"dashboard_{name}_charts_vs_hand_sql", median_seconds(drawn), "s", baseline))
     return rows
 

@@ -138,7 +138,7 @@ def pairing_reach_refresh(cells: Iterable[Cell]) -> int:
     ordered = sorted({(int(p), int(y), str(c)) for p, y, c in cells})
     with transaction.atomic(), connection.cursor() as cursor:
         for program_id, year, county in ordered:
-            params = [program_id, year, county]
+            params: list[int | str] = [program_id, year, county]
             cursor.execute(f"DELETE FROM {_TABLE} WHERE program_id = %s AND year = %s AND county_code = %s", params)
             cursor.execute(
                 f"INSERT INTO {_TABLE} ({_COLUMNS}) "
