@@ -13,6 +13,14 @@ Two ratios, both timed warm (median of 5 after a warm-up):
 - ``dashboard_endpoint_vs_hand_sql``: the whole JSON endpoint, through Django's test client as a
   program office (URL routing, scoping, the headline from the report engine, JSON encoding),
   against the same SQL plus the report engine's figures (whose own price is report_bench.py's).
+
+and two for the narrower views, the charts and map of the county with the most benefits (a county
+office's view) and of the donor district of that county's pairing (its pairings and those below them),
+each against the hand-written SQL of the view's persons reached per county (``COUNT(DISTINCT person)``
+over the view's benefits, the figure their charts and map share), checked equal first:
+
+- ``dashboard_county_charts_vs_hand_sql``;
+- ``dashboard_donor_charts_vs_hand_sql``.
 """
 
 import argparse
@@ -101,6 +109,18 @@ def hand_sql(connection: Any, params: dict[str, Any]) -> dict[str, list[tuple]]:
             cursor.execute(sql, params)
             results[name] = cursor.fetchall()
     return results
+
+
+SCOPE_PERSONS_SQL = """
+SELECT county_code, COUNT(DISTINCT person_id) FROM people_benefit
+WHERE program_id = %(program)s AND year = %(year)s AND {condition} GROUP BY 1
+"""
+
+
+def scope_persons(connection: Any, params: dict[str, Any], condition: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(SCOPE_PERSONS_SQL.format(condition=condition), params)
+        return {code: n for code, n in cursor.fetchall()}
 
 
 def check_same_figures(sql: dict[str, list[tuple]], charts: dict[str, dict], county: dict[str, Any]) -> None:
@@ -199,7 +219,68 @@ def main() -> None:
         record("dashboard_charts_vs_hand_sql", median_seconds(charts), "s", baseline),
         record("dashboard_endpoint_vs_hand_sql", median_seconds(endpoint), "s", median_seconds(sql_and_report)),
     ]
+    rows += narrower_views(connection, program, year, params)
     print_table(rows)
+
+
+def narrower_views(connection: Any, program: Any, year: int, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The county office's and the donor district's charts, each against its view's hand-written count."""
+    from counterpart.dashboard import scopes, selectors
+    from counterpart.dashboard.scopes import DashboardView
+    from counterpart.people.models import BeneficiarySummary
+    from counterpart.registry.models import Pairing, PairingLevel
+    from counterpart.registry.selectors import pairing_with_descendants_ids
+    from counterpart.reports.annual import Scope
+
+    biggest = BeneficiarySummary.objects.filter(program=program, year=year).order_by("-persons").first()
+    pairing = (
+        Pairing.objects.filter(
+            program=program, level=PairingLevel.DISTRICT_COUNTY, recipient_area_id=biggest.county_code
+        )
+        .order_by("id")
+        .first()
+        if biggest is not None
+        else None
+    )
+    if biggest is None or pairing is None:
+        print("no county with benefits and a district-county pairing: narrower views not measured")
+        return []
+    county = biggest.county_code
+    donor_ids = sorted(
+        {
+            pk
+            for own in Pairing.objects.filter(program=program, donor_area=pairing.donor_area)
+            for pk in pairing_with_descendants_ids(own)
+        }
+    )
+    views = {
+        "county": (
+            DashboardView("area", Scope(area_code=county), (county,), county, county),
+            f"county_code = '{county}'",
+        ),
+        "donor": (
+            DashboardView("pairing", Scope(pairing_ids=tuple(donor_ids)), (county,), "donor", "donor"),
+            f"pairing_id IN ({', '.join(str(pk) for pk in donor_ids)})",
+        ),
+    }
+    rows = []
+    for name, (view, condition) in views.items():
+
+        def drawn(view: DashboardView = view) -> dict[str, Any]:
+            return selectors.dashboard_data(program, year, view, scopes.signed_in_links, headline=False)
+
+        data = drawn()
+        by_county = {c["code"]: c["beneficiaries"] for c in data["map"]["counties"] if c["beneficiaries"]}
+        hand = scope_persons(connection, params, condition)
+        assert by_county == hand, (name, by_county, hand)
+        print(f"{name} view: {len(donor_ids) if name == 'donor' else 1} pairing(s)/area, {sum(hand.values())} persons")
+
+        def hand_count(condition: str = condition) -> dict[str, int]:
+            return scope_persons(connection, params, condition)
+
+        baseline = median_seconds(hand_count)
+        rows.append(record(f"dashboard_{name}_charts_vs_hand_sql", median_seconds(drawn), "s", baseline))
+    return rows
 
 
 if __name__ == "__main__":

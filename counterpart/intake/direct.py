@@ -16,7 +16,7 @@ staged path from the start: killed midway, a direct import leaves nothing and st
 first row, where the staged path resumes after the last committed chunk.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -25,11 +25,16 @@ from django.utils import timezone
 
 from counterpart.core.audit import Actor
 
-from .kinds import DirectDeclined, Kind
+from .kinds import DirectDeclined, ImportContext, Kind
 from .models import BatchStatus, ImportBatch
 from .readers import FileInfo
 from .results import ImportResult, ProgressCallback, batch_audit
 from .validation import row_is_blank
+
+# Rows a chunk of the direct path holds at most: the load's COPYs are this long, so the server starts on
+# the first rows early and writes each chunk while the importer encodes the next (persons_load); and
+# memory holds two chunks (the one streaming, the one being encoded), whatever the caller's chunk size.
+DIRECT_CHUNK_ROWS = 10_000
 
 
 def _expected_rows(info: FileInfo) -> int:
@@ -56,31 +61,48 @@ def import_direct(
     # Published before the load's transaction: the batch is validating (a worker reclaims it if killed).
     batch.errors, batch.error_count, batch.bytes_total = [], 0, info.size
     batch.save()
-    from .staged import header_validated, rows_opened
+    from .staged import header_read, rows_opened
 
     counter, sheet, rows = rows_opened(kind, info)
+    chunk_size = max(1, min(chunk_size, DIRECT_CHUNK_ROWS))
     total = 0
     try:
-        _validator, encode = header_validated(kind, sheet, rows)
+        fast, full = kind.direct_encoders(header_read(kind, sheet, rows), ImportContext())
 
-        def chunks() -> Iterator[list[Any]]:
+        def completed(chunk: list[Any], deferred: list[tuple[int, int, Any]], done: int) -> Callable[[], list[Any]]:
+            """The chunk with its deferred rows encoded by the full encoder, which may ask the database: called
+            by the load between two COPYs, never while one holds the connection."""
+
+            def complete() -> list[Any]:
+                for position, number, cells in deferred:
+                    staged = full(number, cells)
+                    if isinstance(staged, list):  # the row's errors: the staged path reports them all
+                        raise DirectDeclined(f"row {number}")
+                    chunk[position] = staged
+                if progress is not None:
+                    progress("validate", done, None)
+                return chunk
+
+            return complete
+
+        def chunks() -> Iterator[Callable[[], list[Any]]]:
+            # Advanced while the previous chunk's COPY streams: reads and the fast path only, no database.
             nonlocal total
             chunk: list[Any] = []
+            deferred: list[tuple[int, int, Any]] = []
             for number, cells in enumerate(rows, start=2):
                 if row_is_blank(cells):
                     continue
-                staged = encode(number, cells)
-                if isinstance(staged, list):  # the row's errors: the staged path reports them all
-                    raise DirectDeclined(f"row {number}")
+                staged = fast(number, cells)
+                if staged is None:
+                    deferred.append((len(chunk), number, cells))
                 chunk.append(staged)
                 if len(chunk) >= chunk_size:
                     total += len(chunk)
-                    yield chunk
-                    chunk = []
-                    if progress is not None:
-                        progress("validate", total, None)
+                    yield completed(chunk, deferred, total)
+                    chunk, deferred = [], []
             total += len(chunk)
-            yield chunk
+            yield completed(chunk, deferred, total)
 
         before = dict(batch.__dict__)
         try:

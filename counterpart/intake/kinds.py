@@ -255,6 +255,14 @@ class Kind:
         """A function from (row number, cells) to a staged tuple, or the row's RowErrors."""
         raise NotImplementedError
 
+    def direct_encoders(
+        self, validator: Any, context: ImportContext
+    ) -> tuple[Callable[[int, Sequence[Any]], Any], Callable[[int, Sequence[Any]], Any]]:
+        """(fast, full) for the direct path (intake/direct.py): ``fast`` gives a row's staged tuple or None
+        without the database (it runs while a COPY holds the connection); ``full`` is ``stage_encoder``,
+        for the rows ``fast`` gave None. By default every row goes to ``full``."""
+        return (lambda _number, _cells: None), self.stage_encoder(validator, context)
+
     def stage_batch_encoder(self, validator: Any) -> Any:
         """An object, picklable, whose ``start()`` gives a function from a batch of (row number, cells) to
         (the rows it accepts as COPY text lines, the positions of the others), for worker processes
@@ -272,9 +280,11 @@ class Kind:
         """Write a checked staging table through the domain; (new, changed, unchanged)."""
         raise NotImplementedError
 
-    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+    def direct_apply(self, actor: Actor, chunks: Iterable[Any], *, expected_rows: int, reason: str) -> int:
         """Write chunks of staged tuples, all new rows, through the domain in the caller's transaction; how
-        many. Raises DirectDeclined, nothing written, when they are not a clean load of new rows."""
+        many. A chunk is a list, or a function giving one that is called with the connection free (the
+        iterator itself is advanced while a COPY holds it). Raises DirectDeclined, nothing written, when
+        they are not a clean load of new rows."""
         raise NotImplementedError
 
 

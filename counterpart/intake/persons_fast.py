@@ -14,6 +14,7 @@ table, and the positions of the rows it declined.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,7 @@ class PersonsFast:
     none: str
     today: str  # YYYYMMDD
 
-    @property
+    @functools.cached_property  # read for every row: computed once (cached_property bypasses frozen)
     def width(self) -> int:
         return max(self.household, self.relation, self.name, self.identity, self.sex, self.birth, self.area) + 1
 

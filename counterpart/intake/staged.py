@@ -176,13 +176,18 @@ def rows_opened(kind: Kind, info: FileInfo) -> tuple["_CountingReader | None", s
     return None, sheet, rows_read(info, sheet)
 
 
-def header_validated(kind: Kind, sheet: str, rows: Iterator[Sequence[Any]]) -> tuple[RowValidator, Encoder]:
-    """The header row read and checked; the row validator and the kind's encoder of staged rows."""
+def header_read(kind: Kind, sheet: str, rows: Iterator[Sequence[Any]]) -> RowValidator:
+    """The header row read and checked: the row validator."""
     try:
         header = next(rows)
     except StopIteration:
         raise FileRejected("文件没有表头行", "the file has no header row") from None
-    validator = RowValidator(kind, sheet, header)
+    return RowValidator(kind, sheet, header)
+
+
+def header_validated(kind: Kind, sheet: str, rows: Iterator[Sequence[Any]]) -> tuple[RowValidator, Encoder]:
+    """The header row read and checked; the row validator and the kind's encoder of staged rows."""
+    validator = header_read(kind, sheet, rows)
     return validator, kind.stage_encoder(validator, ImportContext())
 
 

@@ -16,7 +16,9 @@ from django.db.models.functions import Coalesce
 from counterpart.funds.models import AccountType, LedgerTransaction, Posting
 from counterpart.funds.summary import ledger_summary_mismatches
 from counterpart.indicators.models import Indicator, ReportedValue
+from counterpart.people.pairing_reach import pairing_reach_mismatches
 from counterpart.people.summary import beneficiary_summary_mismatches
+from counterpart.people.township_reach import township_reach_mismatches
 from counterpart.people.years_reached import years_reached_mismatches
 from counterpart.projects.models import Project
 from counterpart.registry.models import Pairing
@@ -219,6 +221,22 @@ CHECKS: list[IntegrityCheck] = [
         "years-reached summary rows (persons by the set of years they were reached in the program) that "
         "differ from a recount of the benefits: (key, stored, recomputed)",
         years_reached_mismatches,
+    ),
+    IntegrityCheck(
+        "people.pairing_reach_summary",
+        Severity.ERROR,
+        "结对受益人数汇总与受益记录不一致（可用 pairing_reach_refresh 按键重算）",
+        "pairing-reach summary rows (persons by the set of pairings they were reached through in a year) that "
+        "differ from a recount of the benefits: (key, stored, recomputed)",
+        pairing_reach_mismatches,
+    ),
+    IntegrityCheck(
+        "people.township_reach_summary",
+        Severity.ERROR,
+        "乡镇受益人数汇总与受益记录不一致（可用 township_reach_refresh 按键重算）",
+        "township-reach summary rows (persons reached per program, year, county and township) that differ "
+        "from a recount of the benefits: (key, stored, recomputed)",
+        township_reach_mismatches,
     ),
     IntegrityCheck(
         "reported_value.unknown_indicator",

@@ -161,7 +161,12 @@ class IdentityCipher:
         self.key_id = key_id or identity_current_key_id()
         key, blind_key = secrets or (_keys()[self.key_id], settings.COUNTERPART_BLIND_INDEX_KEY)
         self._aead = AESGCM(key)
-        self._hmac = hmac.new(blind_key, digestmod=hashlib.sha256)
+        # HMAC (RFC 2104) from two SHA-256 states that have absorbed the key's pads: a number then costs
+        # four C calls on hashlib's objects instead of hmac.HMAC's Python methods (about 3 µs against
+        # 4.5 µs a row measured here); the digests are hmac.new's to the byte (test_identity.py).
+        padded = (hashlib.sha256(blind_key).digest() if len(blind_key) > 64 else blind_key).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
         self._nonces = b""
         self._offset = 0
 
@@ -183,9 +188,11 @@ class IdentityCipher:
 
     def blind_index(self, number: str) -> bytes:
         """``identity_blind_index`` of an already normalised number."""
-        digest = self._hmac.copy()
-        digest.update(number.encode("ascii"))
-        return digest.digest()[:BLIND_INDEX_BYTES]
+        inner = self._inner.copy()
+        inner.update(number.encode("ascii"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()[:BLIND_INDEX_BYTES]
 
 
 @functools.lru_cache(maxsize=65536)  # every date from 1880 to now is about 53,000 keys

@@ -490,3 +490,63 @@ class YearsReachedSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.county_code} {self.years_mask:b}: {self.persons}"
+
+
+class PairingReachSummary(models.Model):
+    """Persons per program, year, county and the set of pairings they were reached through that year: a
+    summary of ``Benefit`` for a donor's view.
+
+    A donor district's dashboard counts the persons its pairings (and those below them) reached, once each;
+    per-pairing counts do not add up (a person reached through two of them counts once). Each person counts
+    once here, in the row of their county and of the set of pairings of their benefits of the program and
+    year (``pairings``: the ids, ascending, comma-separated; a benefit without a pairing is in no set). The
+    persons a set of pairings reached are then the sum over the rows whose set meets it — exact, whatever
+    the set (counterpart/people/pairing_reach.py). Kept in the same transactions as ``BeneficiarySummary``
+    and reconciled with the records by the integrity check ``people.pairing_reach_summary``.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6)
+    pairings = models.TextField(help_text="the pairing ids of the persons' benefits, ascending, comma-separated")
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "结对受益人数汇总 pairing-reach summary"
+        verbose_name_plural = "结对受益人数汇总 pairing-reach summaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year", "county_code", "pairings"], name="pairing_reach_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.county_code} [{self.pairings}]: {self.persons}"
+
+
+class TownshipReachSummary(models.Model):
+    """Unique persons reached per program, year, the persons' county and the township where the benefits
+    reached them (``area_code``'s first nine digits): a summary of ``Benefit`` for a county office's panel.
+
+    A person reached in two townships counts in each (the panel is per township); kept in the same
+    transactions as ``BeneficiarySummary`` (counterpart/people/township_reach.py) and reconciled with the
+    records by the integrity check ``people.township_reach_summary``.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county_code = models.CharField(max_length=6)
+    township_code = models.CharField(max_length=9, help_text="shorter for a benefit placed above a township")
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "乡镇受益人数汇总 township-reach summary"
+        verbose_name_plural = "乡镇受益人数汇总 township-reach summaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year", "county_code", "township_code"], name="township_reach_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.year} {self.township_code}: {self.persons}"

@@ -6,11 +6,13 @@ is the figure shown and the registry count rides beside it under ``records`` (th
 published figure beside its records), so a reader sees both numbers and neither is hidden.
 """
 
+from counterpart.core.distribution import COUNTY_CODE_LENGTH
 from counterpart.indicators.figures import AnnualReport, Figure, Source
 from counterpart.projects.village_selectors import villages_advanced
 
 from . import selectors
 from .models import TrainingKind
+from .pairing_reach import persons_reached_through
 from .summary import beneficiaries_count_summarised
 from .years_reached import beneficiaries_count_from_years_reached
 
@@ -32,10 +34,12 @@ def beneficiaries_reached(report: AnnualReport) -> int:
       rows (persons reached per county and year; a person belongs to one county);
     - a range of years, the whole program or an area of a county or coarser: the persons whose set of
       years meets the range (``YearsReachedSummary``), whichever year it starts in;
-    - anything else — an area finer than a county, a pairing's scope (a person may be reached through
-      several of the scope's pairings, so per-pairing counts do not add up), a range reaching past the
-      63 years the summary holds where the program has benefits — a ``COUNT(DISTINCT)`` over the
-      benefits, exact by construction.
+    - one year, a pairing's scope (a donor district's pairings and those below), in an area of a county or
+      coarser: the persons whose set of pairings of the year meets the scope's (``PairingReachSummary``;
+      per-pairing counts would not add up, a person may be reached through several of the scope's pairings);
+    - anything else — an area finer than a county, a pairing's scope over a range of years, a range
+      reaching past the 63 years the summary holds where the program has benefits — a
+      ``COUNT(DISTINCT)`` over the benefits, exact by construction.
     """
     program, year, year_to, scope = report.program, report.year, report.year_to, report.scope
     if scope.pairing_ids is None:
@@ -46,6 +50,8 @@ def beneficiaries_reached(report: AnnualReport) -> int:
         )
         if summarised is not None:
             return summarised
+    elif year_to is None and (scope.area_code is None or len(scope.area_code) <= COUNTY_CODE_LENGTH):
+        return sum(persons_reached_through(program.pk, year, scope.pairing_ids, area_code=scope.area_code).values())
     return selectors.beneficiaries_count(
         program, year, year_to, area_code=scope.area_code, pairing_ids=scope.pairing_ids
     )

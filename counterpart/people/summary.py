@@ -21,8 +21,10 @@ Who keeps it in step:
 - ``counterpart synth`` and the migration that created the table call ``beneficiary_summary_rebuild``.
 
 Each of the three also keeps ``YearsReachedSummary`` (persons by the set of years they were reached in,
-which answers unique counts over any range of years; counterpart/people/years_reached.py) in the same
-transaction.
+which answers unique counts over any range of years; counterpart/people/years_reached.py) and
+``PairingReachSummary`` (persons by the set of pairings they were reached through in a year, which answers a
+donor's unique counts; counterpart/people/pairing_reach.py) and ``TownshipReachSummary`` (persons reached per
+township, a county office's panel; counterpart/people/township_reach.py) in the same transaction.
 
 Both writers first lock the summary rows of their keys (in key order, so they cannot deadlock)
 and only then read the benefits: a concurrent writer of the same key waits, and the statement
@@ -39,6 +41,8 @@ from counterpart.core.bulk import summary_mismatches, summary_rebuild
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .models import BeneficiarySummary, Benefit, Person
+from .pairing_reach import pairing_reach_add, pairing_reach_rebuild, pairing_reach_refresh
+from .township_reach import township_reach_add, township_reach_rebuild, township_reach_refresh
 from .years_reached import years_reached_add, years_reached_rebuild, years_reached_refresh
 
 Key = tuple[int, int, str]  # (program_id, year, county_code)
@@ -107,6 +111,10 @@ def beneficiary_summary_refresh(keys: Iterable[Key]) -> int:
         BeneficiarySummary.objects.filter(pk__in=empty).delete()
         # The persons' sets of years in the program, per county touched (counterpart/people/years_reached.py).
         years_reached_refresh({(program_id, county) for program_id, _year, county in ordered})
+        # The persons' sets of pairings and their townships, per key (pairing_reach.py, township_reach.py),
+        # under the same locks.
+        pairing_reach_refresh(ordered)
+        township_reach_refresh(ordered)
     return len(ordered)
 
 
@@ -158,6 +166,8 @@ def beneficiary_summary_add(created: Sequence[Benefit]) -> None:
             BeneficiarySummary.objects.bulk_update(changed, ["persons"])
             BeneficiarySummary.objects.filter(pk__in=[r.pk for r in changed if r.persons == 0]).delete()
             years_reached_add(program_id, benefits, county)
+            pairing_reach_add(program_id, benefits)
+            township_reach_add(program_id, benefits)
 
 
 _RECOMPUTE_SQL = (
@@ -181,6 +191,8 @@ def beneficiary_summary_rebuild(program_id: int | None = None) -> int:
     with transaction.atomic():
         rows = summary_rebuild(BeneficiarySummary, _RECOMPUTE_SQL, program_id)
         years_reached_rebuild(program_id)
+        pairing_reach_rebuild(program_id)
+        township_reach_rebuild(program_id)
         return rows
 
 

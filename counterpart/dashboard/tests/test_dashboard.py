@@ -318,3 +318,29 @@ def test_the_pages_speak_english_when_asked(demo_program) -> None:
     portal = Client()
     portal.cookies["django_language"] = "en"
     assert "Public information" in portal.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_summaries_give_the_records_figures_for_every_view(demo_program, monkeypatch) -> None:
+    """The charts and the map read the summaries wherever they key the view (summaries.py); grouping the
+    records instead gives the same document, for the program, a prefecture, a county and a donor district."""
+    from counterpart.dashboard import scopes, selectors, summaries
+    from counterpart.dashboard.scopes import DashboardView
+
+    pairing = _county_pairing(demo_program)
+    county = pairing.recipient_area_id
+    donor = get_user_model().objects.create_user(f"donor-{next(_users)}", password="pw-123456")
+    Membership.objects.create(user=donor, role=Role.DONOR_DISTRICT_OFFICE, area=pairing.donor_area)
+    views = [
+        scopes.program_view(demo_program),
+        DashboardView("area", Scope(area_code=county[:4]), (county[:4],), "市", "prefecture"),
+        DashboardView("area", Scope(area_code=county), (county,), "县", "county"),
+        scopes.dashboard_view_for(donor, demo_program),
+    ]
+    assert views[-1] is not None and views[-1].kind == "pairing"
+    drawn = [selectors.dashboard_data(demo_program, YEAR, v, scopes.signed_in_links, headline=False) for v in views]
+    assert all(data["map"]["counties"] and _chart(data, "beneficiaries_by_county")["categories"] for data in drawn)
+    for name in ("county_persons", "delivered_by_year_and_source", "delivered_by_category", "delivered_by_county"):
+        monkeypatch.setattr(summaries, name, lambda *args, **kwargs: None)
+    for view, data in zip(views, drawn, strict=True):
+        assert selectors.dashboard_data(demo_program, YEAR, view, scopes.signed_in_links, headline=False) == data

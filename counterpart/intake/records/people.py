@@ -439,6 +439,19 @@ class PersonsKind(Kind):
         return PersonsBatchEncoder(self._fast(validator), key_id, secrets)
 
     def stage_encoder(self, validator: Any, context: ImportContext) -> Callable[[int, Sequence[Any]], Any]:
+        fast, slow = self.direct_encoders(validator, context)
+
+        def encode(number: int, cells: Sequence[Any]) -> Any:
+            # The fast path (persons_fast: text rows that meet every rule outright); anything else, and
+            # every row it declines, goes to slow() for the general validator's exact verdict.
+            return fast(number, cells) or slow(number, cells)
+
+        return encode
+
+    def direct_encoders(
+        self, validator: Any, context: ImportContext
+    ) -> tuple[Callable[[int, Sequence[Any]], Any], Callable[[int, Sequence[Any]], Any]]:
+        """The fast path (no database: area codes are parsed, not looked up) and the row-wise encoder."""
         fast = self._fast(validator)
         areas: dict[str, str | None] = {}
         cipher = IdentityCipher()
@@ -452,12 +465,10 @@ class PersonsKind(Kind):
                     areas[text] = None
             return areas[text]
 
-        def encode(number: int, cells: Sequence[Any]) -> Any:
-            # The fast path (persons_fast: text rows that meet every rule outright); anything else, and
-            # every row it declines, goes to slow() for the general validator's exact verdict.
-            return fast.accept(number, cells, cipher, area_code) or slow(number, cells)
+        def accept(number: int, cells: Sequence[Any]) -> Any:
+            return fast.accept(number, cells, cipher, area_code)
 
-        return encode
+        return accept, slow
 
     def stage_general_encoder(
         self, validator: Any, context: ImportContext, cipher: IdentityCipher
@@ -532,7 +543,7 @@ class PersonsKind(Kind):
     def stage_apply(self, actor: Actor, table: str, *, reason: str) -> tuple[int, int, int]:
         return persons_stage_apply(actor=actor, table=table, source=reason)
 
-    def direct_apply(self, actor: Actor, chunks: Iterable[list[Any]], *, expected_rows: int, reason: str) -> int:
+    def direct_apply(self, actor: Actor, chunks: Iterable[Any], *, expected_rows: int, reason: str) -> int:
         try:
             return persons_load(actor=actor, chunks=chunks, expected_rows=expected_rows, source=reason)
         except PersonsLoadRefused as refused:

@@ -106,6 +106,23 @@ def test_blind_index_is_the_first_128_bits_the_stored_hex_spelled(settings) -> N
     assert identity_blind_index(VALID[:-1] + "0") != index
 
 
+@pytest.mark.parametrize("key_length", [1, 32, 63, 64, 65, 200])
+def test_the_bulk_cipher_blind_index_is_hmac_sha256_for_any_key_length(settings, key_length) -> None:
+    """IdentityCipher computes the HMAC from the key's padded SHA-256 states (RFC 2104) for speed: the same
+    bytes as hmac.new, for keys shorter than, as long as and longer than SHA-256's 64-byte block."""
+    import hashlib
+    import hmac
+
+    from counterpart.people.identity import IdentityCipher
+
+    key = bytes(range(1, key_length + 1)) if key_length < 256 else b"k" * key_length
+    settings.COUNTERPART_BLIND_INDEX_KEY = key
+    cipher = IdentityCipher()
+    for number in (VALID, VALID[:-1] + "0", "11010519491231002X"):
+        assert cipher.blind_index(number) == hmac.new(key, number.encode(), hashlib.sha256).digest()[:16]
+        assert cipher.blind_index(number) == identity_blind_index(number)
+
+
 @pytest.mark.django_db
 def test_migration_0009_converts_a_stored_hex_to_the_bytes_of_today(settings) -> None:
     """The conversion the migration applies to every row, on this database's engine."""

@@ -136,6 +136,14 @@ def test_trainings_enterprises_and_the_summary_reach_the_report(generated) -> No
         cumulative = report_annual(program, first_year, 2020).as_json()["indicators"]["beneficiaries"]["value"]
         assert cumulative == people_selectors.beneficiaries_count(program, first_year, 2020) > 0
     assert years_reached_mismatches(program.pk) == []
+    # and the dashboard's pairing and township summaries, filled by the same rebuild, are not empty
+    from counterpart.people.models import PairingReachSummary, TownshipReachSummary
+    from counterpart.people.pairing_reach import pairing_reach_mismatches
+    from counterpart.people.township_reach import township_reach_mismatches
+
+    assert pairing_reach_mismatches(program.pk) == [] and township_reach_mismatches(program.pk) == []
+    assert PairingReachSummary.objects.filter(program=program).exists()
+    assert TownshipReachSummary.objects.filter(program=program).exists()
 
 
 def test_the_same_dataset_twice_is_refused(generated) -> None:
