@@ -46,7 +46,7 @@ def test_the_import_reads_the_file_as_it_imports_not_before(program, areas, acto
     opened = stream_import._open
 
     @contextmanager
-    def watched(target: Path):  # type: ignore[no-untyped-def]
+    def watched(target: Path):
         with opened(target) as handle:
             handles.append(handle)
             yield handle
@@ -54,7 +54,7 @@ def test_the_import_reads_the_file_as_it_imports_not_before(program, areas, acto
     monkeypatch.setattr(stream_import, "_open", watched)
     read_at_first: list[int] = []
 
-    def first(outcome) -> None:  # type: ignore[no-untyped-def]
+    def first(outcome) -> None:
         assert outcome.outcome == "created", outcome.notes
         read_at_first.append(handles[-1].tell())
         raise _Stop
