@@ -1,5 +1,7 @@
 """ImportContext's lookups: bounded, whatever the file names; what the file defines is kept whole and wins."""
 
+from collections.abc import Callable
+
 from counterpart.intake import kinds
 from counterpart.intake.kinds import ImportContext
 
@@ -10,8 +12,12 @@ def test_lookups_are_bounded_and_the_recently_used_stay(monkeypatch) -> None:
     context = ImportContext()
     calls: list[int] = []
 
-    def find(n: int):  # type: ignore[no-untyped-def]
-        return lambda: calls.append(n) or f"household {n}"
+    def find(n: int) -> Callable[[], str]:
+        def look_up() -> str:
+            calls.append(n)
+            return f"household {n}"
+
+        return look_up
 
     # when a file names ten households, and the first one again after each
     context.ref(("household", 0), find(0))
