@@ -41,12 +41,17 @@ ROWS_PER_SECOND = {
     "projects": 60_000,
     "transactions": 80_000,
     "postings": 200_000,
-    "persons": 7_000,  # validated, encrypted and indexed: measured 6,300/s with benefits here
+    "persons": 7_000,  # composed, encrypted and blind-indexed by one worker process, with their benefits
     "households": 100_000,
     "benefits": 100_000,
     "trainings": 50_000,
     "enterprises": 5_000,
 }
+
+
+# How much faster the persons are made and written with N worker processes than with one, measured on
+# 2 cores (docs/benchmarks.md, "Synth's persons on both cores"); more workers than that are not measured.
+PERSONS_SPEEDUP = {1: 1.0, 2: 1.0}
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ class Plan:
     def areas(self) -> int:
         return self.counties * (1 + self.townships_per_county) + self.villages + self.donor_districts + 200
 
-    def estimate(self) -> dict[str, float]:
+    def estimate(self, workers: int = 1) -> dict[str, float]:
         rows = {
             "areas": self.areas,
             "projects": self.projects,
@@ -101,7 +106,9 @@ class Plan:
             "trainings": trainings_planned(self.scale),
             "enterprises": enterprises_planned(self.scale),
         }
-        seconds = sum(rows[k] / ROWS_PER_SECOND[k] for k in rows)
+        rates: dict[str, float] = dict(ROWS_PER_SECOND)
+        rates["persons"] *= PERSONS_SPEEDUP[min(max(workers, 1), max(PERSONS_SPEEDUP))]
+        seconds = sum(rows[k] / rates[k] for k in rows)
         disk = sum(rows[k] * BYTES_PER_ROW[k] for k in rows)
         return {"seconds": seconds, "bytes": disk}
 
