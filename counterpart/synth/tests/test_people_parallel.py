@@ -24,9 +24,13 @@ def _checksums_of_a_run(workers: int) -> dict[str, tuple[int, str]]:
         households = Household.objects.filter(number__startswith=f"S{program.pk}-").order_by("id")
         persons = Person.objects.filter(household__in=households).order_by("id")
         tables = {
-            "households": households.values_list(
-                "id", "number", "village_id", "county_code", "head_id", "poverty_cause", "helper_name"
-            ),
+            # the number names the program, whose id PostgreSQL's sequence does not hand out twice
+            "households": [
+                (row[0], row[1].removeprefix(f"S{program.pk}-"), *row[2:])
+                for row in households.values_list(
+                    "id", "number", "village_id", "county_code", "head_id", "poverty_cause", "helper_name"
+                )
+            ],
             "persons": [
                 (*row[:-2], identity_decrypt(row[-3], row[-2]), bytes(row[-1]))
                 for row in persons.values_list(
