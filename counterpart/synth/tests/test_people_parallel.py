@@ -23,7 +23,7 @@ def _checksums_of_a_run(workers: int) -> dict[str, tuple[int, str]]:
         program = synth_generate(synth_plan(0.0001, seed=5), workers=workers).program
         households = Household.objects.filter(number__startswith=f"S{program.pk}-").order_by("id")
         persons = Person.objects.filter(household__in=households).order_by("id")
-        tables = {
+        tables: dict[str, list] = {
             # the number names the program, whose id PostgreSQL's sequence does not hand out twice
             "households": [
                 (row[0], row[1].removeprefix(f"S{program.pk}-"), *row[2:])
@@ -32,7 +32,7 @@ def _checksums_of_a_run(workers: int) -> dict[str, tuple[int, str]]:
                 )
             ],
             "persons": [
-                (*row[:-2], identity_decrypt(row[-3], row[-2]), bytes(row[-1]))
+                (*row[:-2], identity_decrypt(row[-3], row[-2] or b""), bytes(row[-1] or b""))
                 for row in persons.values_list(
                     "id",
                     "household_id",
@@ -47,15 +47,16 @@ def _checksums_of_a_run(workers: int) -> dict[str, tuple[int, str]]:
                     "identity_blind_index",
                 )
             ],
-            "benefits": Benefit.objects.filter(program=program)
-            .order_by("id")
-            .values_list(
-                "id", "person_id", "household_id", "kind", "pairing_id", "project_id", "date", "year", "area_code"
+            "benefits": list(
+                Benefit.objects.filter(program=program)
+                .order_by("id")
+                .values_list(
+                    "id", "person_id", "household_id", "kind", "pairing_id", "project_id", "date", "year", "area_code"
+                )
             ),
         }
         sums = {}
         for table, rows in tables.items():
-            rows = list(rows)
             sums[table] = (len(rows), hashlib.md5(repr(rows).encode()).hexdigest())
         transaction.set_rollback(True)
     return sums
