@@ -109,7 +109,10 @@ def indexes_deferred(*model_list: type[models.Model]) -> Iterator[int]:
                 cursor.execute(f"DROP INDEX {quote(index)}")
     yield len(deferred)
     with connection.cursor() as cursor:
-        # A sort in memory per index where it fits (the server's default is 64 MB).
+        # A sort in memory per index where it fits (the server's default is 64 MB). The server's
+        # max_parallel_maintenance_workers (2 by default) is left as it is: with it each large B-tree is
+        # sorted by a leader and two workers, 0.7 of the serial build's time on 2 cores (docs/benchmarks.md,
+        # "Synth's persons on both cores"), so there is nothing to gain from setting it here.
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _index, table, constraint, definition, create in deferred:
             if constraint:

@@ -46,8 +46,9 @@ from .plan import (
 LOADED = (Person, Benefit, Household, Posting, LedgerTransaction, Project, Training, TrainingParticipant)
 
 
-def synth_generate(plan: Plan, *, progress: Progress = progress_none) -> Generated:
-    """Write the dataset of ``plan`` into the current database, in one transaction."""
+def synth_generate(plan: Plan, *, progress: Progress = progress_none, workers: int = 1) -> Generated:
+    """Write the dataset of ``plan`` into the current database, in one transaction; the people registry's
+    rows made by ``workers`` processes (the same rows for any number)."""
     slug = f"synth-s{str(plan.scale).replace('.', '_')}-seed{plan.seed}"
     if Program.objects.filter(slug=slug).exists():
         raise ValueError(f"synthetic program {slug} exists already")
@@ -63,7 +64,7 @@ def synth_generate(plan: Plan, *, progress: Progress = progress_none) -> Generat
         with indexes_deferred(*LOADED) as deferred:
             projects_by_county = synth_projects_and_ledger(plan, rng, generated, progress)
             if plan.persons:
-                synth_people(plan, rng, generated, projects_by_county, progress)
+                synth_people(plan, generated, projects_by_county, progress, workers=workers)
             synth_trainings_and_enterprises(generated.program, plan.scale, plan.seed, progress)
         progress("indexes", deferred)
         # The persons-reached summary the report reads, filled set-based from what was just written.

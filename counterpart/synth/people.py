@@ -1,29 +1,20 @@
 """The synthetic people registry: households, persons with valid protected identity numbers, benefits."""
 
+import collections
 import datetime
 import hashlib
-import random
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 
-from counterpart.people.identity import identity_blind_index, identity_compose, identity_encrypt
-from counterpart.people.models import Benefit, BenefitKind, Household, Person, PovertyCause, Relation, Sex
+from django.db import connection
 
-from .bulk import bulk_write, next_id
-from .plan import YEARS, Generated, Plan, Progress
+from counterpart.people.models import Benefit, Household, Person
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-
-
-GIVEN = "芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华兰玉梅红春燕海波建国志文"
-
-
-RELATIONS = [Relation.HEAD, Relation.SPOUSE, Relation.CHILD]
-
-
-CAUSES = list(PovertyCause.values)
-
-
-PEOPLE_CHUNK = 50_000
-
+from .bulk import bulk_write, next_id, table_columns
+from .people_rows import BENEFIT_COLUMNS, HOUSEHOLD_COLUMNS, PERSON_COLUMNS, PeopleJob, PeoplePart, people_part
+from .plan import Generated, Plan, Progress
 
 BIRTH_SPAN_DAYS = 2_500
 
@@ -45,151 +36,132 @@ def _free_birth_span(slug: str, counties: list[str]) -> datetime.date:
     raise ValueError("every span of synthetic birth dates is taken in these counties")
 
 
+def workers_default() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def synth_people(
     plan: Plan,
-    rng: random.Random,
     generated: Generated,
     projects_by_county: dict[str, dict[int, list[tuple[int, int, str, str]]]],
     progress: Progress,
+    *,
+    workers: int = 1,
 ) -> None:
     """Registered poor households of three, each person with a valid, encrypted identity number, and
-    the benefits that reached them through the county's projects (counted once per person and year)."""
+    the benefits that reached them through the county's projects (counted once per person and year).
+
+    The rows are made part by part (``synth.people_rows``) by ``workers`` processes and written here, in
+    the order of the parts, through this connection and inside the caller's transaction: the same rows
+    whatever the number of workers.
+    """
     program = generated.program
-    household_id, person_id, benefit_id = next_id(Household), next_id(Person), next_id(Benefit)
     per_county = max(3, plan.persons // len(generated.counties) // 3 * 3)
-    villages_per_county = plan.villages_per_county
     births_from = _free_birth_span(program.slug, generated.counties)
     if per_county // 1000 >= BIRTH_SPAN_DAYS:
         raise ValueError("too many persons per county for distinct synthetic identity numbers")
-    households: list[tuple] = []
-    persons: list[tuple] = []
-    benefits: list[tuple] = []
-    for county_index, county in enumerate(generated.counties):
-        pairing = generated.pairings[county]
-        county_projects = projects_by_county[county]
-        years_with_projects = [year for year in YEARS if county_projects.get(year)]
-        village = generated.villages[county_index * villages_per_county]
-        for member in range(per_county):
-            if member % 3 == 0:
-                village = generated.villages[county_index * villages_per_county + (member // 3) % villages_per_county]
-                households.append(
-                    (
-                        household_id,
-                        f"S{program.pk}-{county}-{member // 3:07d}",
-                        village,
-                        county,
-                        None,
-                        CAUSES[rng.randrange(len(CAUSES))],
-                        "",
-                        None,
-                        True,
-                    )
-                )
-                household_id += 1
-            # A distinct, valid number per county: birth date from the member's position, sequence below 1000.
-            # Each dataset in the database gets its own span of birth dates, so numbers never collide.
-            birth = births_from + datetime.timedelta(days=member // 1000)
-            sequence = member % 1000
-            number = identity_compose(county, birth, sequence)
-            key_id, ciphertext = identity_encrypt(number)
-            name = SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))]
-            persons.append(
-                (
-                    person_id,
-                    household_id - 1,
-                    RELATIONS[member % 3],
-                    name,
-                    Sex.MALE if sequence % 2 else Sex.FEMALE,
-                    birth,
-                    village,
-                    county,
-                    key_id,
-                    ciphertext,
-                    identity_blind_index(number),
-                    True,
-                )
+    job = PeopleJob(
+        seed=plan.seed,
+        program_id=program.pk,
+        per_county=per_county,
+        births_from=births_from,
+        first_household=next_id(Household),
+        first_person=next_id(Person),
+        counties=generated.counties,
+        villages=generated.villages,
+        villages_per_county=plan.villages_per_county,
+        pairings=generated.pairings,
+        projects={
+            county: {year: [(item[0], item[3]) for item in items] for year, items in years.items()}
+            for county, years in projects_by_county.items()
+        },
+        as_copy=connection.vendor == "postgresql",
+    )
+    benefit_id = next_id(Benefit)
+    if job.as_copy:
+        # The server numbers the benefits as they arrive, from the id the table would take next (not
+        # from wherever the sequence stands after a rolled-back run), so the ids follow the parts' order.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [Benefit._meta.db_table, benefit_id]
             )
-            if years_with_projects:
-                reached = 2 if rng.random() < 0.4 else 1
-                for year in rng.sample(years_with_projects, min(reached, len(years_with_projects))):
-                    items = county_projects[year]
-                    project_id, _budget, _status, project_village = items[rng.randrange(len(items))]
-                    benefits.append(
-                        (
-                            benefit_id,
-                            person_id,
-                            household_id - 1,
-                            BenefitKind.PROJECT,
-                            program.pk,
-                            pairing,
-                            project_id,
-                            datetime.date(year, 10, 1),
-                            year,
-                            project_village,
-                            county,
-                            True,
-                        )
-                    )
-                    benefit_id += 1
-            person_id += 1
-            if len(persons) >= PEOPLE_CHUNK:
-                _flush_people(households, persons, benefits, progress)
-    _flush_people(households, persons, benefits, progress)
+    for part in _parts_made(job, workers):
+        if job.as_copy:
+            assert isinstance(part.households, bytes) and isinstance(part.persons, bytes)
+            assert isinstance(part.benefits, bytes)
+            _copy_text(Household, HOUSEHOLD_COLUMNS, part.households)
+            _copy_text(Person, PERSON_COLUMNS, part.persons)
+            _copy_text(Benefit, BENEFIT_COLUMNS, part.benefits)
+        else:
+            assert isinstance(part.households, list) and isinstance(part.persons, list)
+            assert isinstance(part.benefits, list)
+            bulk_write(Household, HOUSEHOLD_COLUMNS, part.households)
+            bulk_write(Person, PERSON_COLUMNS, part.persons)
+            bulk_write(
+                Benefit,
+                ["id", *BENEFIT_COLUMNS],
+                [(benefit_id + offset, *row) for offset, row in enumerate(part.benefits)],
+            )
+            benefit_id += part.benefit_count
+        progress("persons", part.person_count)
 
 
-def _flush_people(households: list[tuple], persons: list[tuple], benefits: list[tuple], progress: Progress) -> None:
-    bulk_write(
-        Household,
-        [
-            "id",
-            "number",
-            "village_id",
-            "county_code",
-            "head_id",
-            "poverty_cause",
-            "helper_name",
-            "helper_organisation_id",
-            "is_illustrative",
-        ],
-        households,
-    )
-    bulk_write(
-        Person,
-        [
-            "id",
-            "household_id",
-            "relation",
-            "name",
-            "sex",
-            "birth_date",
-            "area_id",
-            "county_code",
-            "identity_key_id",
-            "identity_ciphertext",
-            "identity_blind_index",
-            "is_illustrative",
-        ],
-        persons,
-    )
-    bulk_write(
-        Benefit,
-        [
-            "id",
-            "person_id",
-            "household_id",
-            "kind",
-            "program_id",
-            "pairing_id",
-            "project_id",
-            "date",
-            "year",
-            "area_code",
-            "county_code",
-            "is_illustrative",
-        ],
-        benefits,
-    )
-    progress("persons", len(persons))
-    households.clear()
-    persons.clear()
-    benefits.clear()
+_JOB: PeopleJob | None = None
+
+
+def _part_in_worker(county_index: int, part: int) -> PeoplePart:
+    assert _JOB is not None
+    return people_part(_JOB, county_index, part)
+
+
+def _parts_made(job: PeopleJob, workers: int) -> Iterator[PeoplePart]:
+    """The parts of ``job`` in order, made by ``workers`` processes with at most two parts each in flight
+    (the memory stays flat: parts are made as fast as they are written, no faster)."""
+    parts = job.parts()
+    if workers <= 1:
+        for county_index, part in parts:
+            yield people_part(job, county_index, part)
+        return
+    global _JOB
+    # fork: the workers inherit the job (a million projects at S = 1.0) and the settings, the keys among
+    # them, without a pickle or a file; they touch neither the database connection nor the console.
+    _JOB = job
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending: collections.deque[Future[PeoplePart]] = collections.deque()
+            queued = iter(parts)
+            for county_index, part in queued:
+                pending.append(pool.submit(_part_in_worker, county_index, part))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                try:
+                    made = pending.popleft().result()
+                except BaseException:
+                    pool.shutdown(cancel_futures=True)
+                    raise
+                following = next(queued, None)
+                if following is not None:
+                    pending.append(pool.submit(_part_in_worker, *following))
+                yield made
+    finally:
+        _JOB = None
+
+
+def _copy_text(model: type[Household | Person | Benefit], attnames: list[str], data: bytes) -> None:
+    """COPY text made by a worker, passed to the server as it is (this process parses nothing)."""
+    if not data:
+        return
+    table, columns = table_columns(model, attnames)
+    quote = connection.ops.quote_name
+    raw = connection.connection
+    assert raw is not None
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN") as copy,
+    ):
+        copy.write(data)

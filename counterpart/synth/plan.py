@@ -41,12 +41,28 @@ ROWS_PER_SECOND = {
     "projects": 60_000,
     "transactions": 80_000,
     "postings": 200_000,
-    "persons": 7_000,  # validated, encrypted and indexed: measured 6,300/s with benefits here
+    # composed, encrypted and blind-indexed by one worker process: with its households and benefits at the
+    # rates beside it, the 17,200 persons a second of the phase measured at S = 0.01 (2026-12-04)
+    "persons": 24_000,
     "households": 100_000,
     "benefits": 100_000,
     "trainings": 50_000,
     "enterprises": 5_000,
 }
+
+
+# How much faster the people phase (persons, households, benefits) runs with N worker processes than with
+# one, measured on 2 cores at S = 0.01 (docs/benchmarks.md, "Synth's persons on both cores": 52 s and
+# 30 s); more workers than that were not measured.
+PERSONS_SPEEDUP = {1: 1.0, 2: 1.73}
+
+
+PEOPLE_TABLES = ("persons", "households", "benefits")
+
+
+# The secondary indexes built after the load and the summaries filled from it: 1,381 s + 1,094 s for the
+# 125.7 M benefits of S = 1.0 (docs/benchmarks.md, "S = 1.0"), 25 s at S = 0.01.
+AFTER_LOAD_SECONDS_PER_BENEFIT = 2_475 / 125_664_330
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class Plan:
     def areas(self) -> int:
         return self.counties * (1 + self.townships_per_county) + self.villages + self.donor_districts + 200
 
-    def estimate(self) -> dict[str, float]:
+    def estimate(self, workers: int = 1) -> dict[str, float]:
         rows = {
             "areas": self.areas,
             "projects": self.projects,
@@ -101,7 +117,10 @@ class Plan:
             "trainings": trainings_planned(self.scale),
             "enterprises": enterprises_planned(self.scale),
         }
-        seconds = sum(rows[k] / ROWS_PER_SECOND[k] for k in rows)
+        rates: dict[str, float] = dict(ROWS_PER_SECOND)
+        for table in PEOPLE_TABLES:
+            rates[table] *= PERSONS_SPEEDUP[min(max(workers, 1), max(PERSONS_SPEEDUP))]
+        seconds = sum(rows[k] / rates[k] for k in rows) + rows["benefits"] * AFTER_LOAD_SECONDS_PER_BENEFIT
         disk = sum(rows[k] * BYTES_PER_ROW[k] for k in rows)
         return {"seconds": seconds, "bytes": disk}
 

@@ -1,4 +1,4 @@
-"""``counterpart synth --scale S [--seed N] [--yes]``: generate a synthetic national dataset."""
+"""``counterpart synth --scale S [--seed N] [--workers N] [--yes]``: generate a synthetic national dataset."""
 
 import time
 from typing import Any
@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from counterpart.core.migrations_state import migrations_pending
 from counterpart.synth.extras import enterprises_planned, trainings_planned
 from counterpart.synth.generate import synth_generate
+from counterpart.synth.people import workers_default
 from counterpart.synth.plan import synth_plan
 
 
@@ -20,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, required=True, help="1.0 national; 0.1 and 0.01 for daily use")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--yes", action="store_true", help="do not ask before starting")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=workers_default(),
+            help="processes making the people registry's rows (default: the cores available); same rows for any N",
+        )
         parser.add_argument(
             "--no-people", action="store_true", help="projects, ledger, trainings and enterprises without the registry"
         )
@@ -32,15 +39,18 @@ class Command(BaseCommand):
                 f"The database is not migrated ({len(pending)} migrations not applied, e.g. {pending[0]}): "
                 "run `counterpart migrate` first."
             )
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
         try:
             plan = synth_plan(options["scale"], options["seed"], with_people=not options["no_people"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        estimate = plan.estimate()
+        estimate = plan.estimate(workers=options["workers"])
         console = Console(stderr=True)
         console.print(
             f"规模 scale {plan.scale}: {plan.counties:,} counties, {plan.villages:,} villages, "
-            f"{plan.projects:,} projects, {plan.postings:,} ledger postings, {plan.persons:,} persons\n"
+            f"{plan.projects:,} projects, {plan.postings:,} ledger postings, {plan.persons:,} persons, "
+            f"{options['workers']} worker processes\n"
             f"预计 estimate: about {estimate['seconds'] / 60:.1f} min and {estimate['bytes'] / 2**30:.2f} GiB on disk"
         )
         asking = not options["yes"] and console.is_terminal
@@ -78,5 +88,5 @@ class Command(BaseCommand):
                     elapsed = time.monotonic() - started
                     console.print(f"{elapsed:8.0f} s  {step}: {counted[step]:,}{share}", highlight=False)
 
-            generated = synth_generate(plan, progress=advance)
+            generated = synth_generate(plan, progress=advance, workers=options["workers"])
         self.stdout.write(f"已生成 Generated {generated.program.slug} in {time.monotonic() - started:.1f} s")
