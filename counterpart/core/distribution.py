@@ -24,6 +24,10 @@ DISTRIBUTED_TABLES: dict[str, str] = {
     "projects.VillageAdvancement": "county_code",
     "people.BeneficiarySummary": "county_code",
     "people.YearsReachedSummary": "county_code",
+    # the donor's and the county office's dashboard summaries: their refreshes recount one county's
+    # benefits (INSERT … SELECT routed to the county's shard only when the summary is co-located with them)
+    "people.PairingReachSummary": "county_code",
+    "people.TownshipReachSummary": "county_code",
     "projects.Project": "county_code",
     "funds.LedgerTransaction": "county_code",
     "funds.Posting": "county_code",

@@ -474,3 +474,73 @@ def test_a_program_offices_lists_render_on_the_distributed_tables(cluster) -> No
     ).fetchone()
     assert persons > 0
     assert (int(found["persons"]), int(found["households"])) == (persons, households)
+
+
+@pytest.mark.citus
+def test_the_dashboard_summaries_are_kept_by_the_benefit_writers_and_read_for_a_county(cluster) -> None:
+    """The pairing-reach and township-reach summaries (distributed by county, co-located with the benefits)
+    are kept by ``benefit_record`` (the increments) and ``benefits_record_bulk`` (the recount of a county,
+    an INSERT … SELECT on its shard), agree with the benefits after both, and feed a county office's
+    dashboard and a donor district's count on the cluster."""
+    code = (
+        "import datetime, json, sys, django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "from counterpart.access.models import Membership, Role\n"
+        "from counterpart.core.audit import Actor\n"
+        "from counterpart.people.models import Person\n"
+        "from counterpart.people.pairing_reach import pairing_reach_mismatches, persons_reached_through\n"
+        "from counterpart.people.services import BenefitRow, benefit_record, benefits_record_bulk\n"
+        "from counterpart.people.summary import beneficiary_summary_mismatches\n"
+        "from counterpart.people.township_reach import township_persons, township_reach_mismatches\n"
+        "from counterpart.registry.models import Pairing, Program\n"
+        "from counterpart.registry.selectors import pairing_with_descendants_ids\n"
+        "settings.ALLOWED_HOSTS = ['*']\n"
+        "program = Program.objects.get(slug=sys.argv[1])\n"
+        "actor = Actor.system('citus-test')\n"
+        "pairing = Pairing.objects.filter(program=program, recipient_area__level='county', valid_to__isnull=True)"
+        ".order_by('pk').first()\n"
+        "county = pairing.recipient_area_id[:6]\n"
+        "persons = list(Person.objects.filter(county_code=county, household__isnull=False).order_by('-pk')[:2])\n"
+        "benefit_record(actor=actor, program=program, kind='other', date=datetime.date(2018, 7, 1),"
+        " person=persons[0], pairing=pairing)\n"
+        "benefits_record_bulk(actor=actor, program=program, source='citus-test', rows=[BenefitRow("
+        "person_id=persons[1].pk, area_code=persons[1].area_id, kind='other', date=datetime.date(2018, 7, 2),"
+        " pairing_id=pairing.pk, household_id=persons[1].household_id)])\n"
+        "print('mismatches', len(beneficiary_summary_mismatches(program.pk)) + len(pairing_reach_mismatches("
+        "program.pk)) + len(township_reach_mismatches(program.pk)))\n"
+        "ids = pairing_with_descendants_ids(pairing)\n"
+        "print('county', county)\n"
+        "print('ids', ','.join(map(str, ids)))\n"
+        "print('through', sum(persons_reached_through(program.pk, 2018, ids).values()))\n"
+        "print('townships', sum(township_persons(program.pk, 2018, county).values()))\n"
+        "user, _ = get_user_model().objects.get_or_create(username='citus-county-dashboard')\n"
+        "Membership.objects.get_or_create(user=user, role=Role.RECIPIENT_OFFICE, area_id=county)\n"
+        "client = Client()\n"
+        "client.force_login(user)\n"
+        "response = client.get(f'/app/programs/{program.slug}/2018/data.json')\n"
+        "panel = json.loads(response.content)['townships']\n"
+        "print('dashboard', response.status_code)\n"
+        "print('panel', sum(panel['series'][0]['values']))\n"
+    )
+    lines = _python(cluster["url"], code, cluster["slug"]).split()
+    found = dict(zip(lines[::2], lines[1::2], strict=True))
+    assert found["mismatches"] == "0"
+    assert found["dashboard"] == "200"
+    connection = cluster["connection"]
+    county, ids = found["county"], [int(pk) for pk in found["ids"].split(",")]
+    (through,) = connection.execute(
+        "SELECT count(DISTINCT (b.person_id, b.county_code)) FROM people_benefit b "
+        "JOIN registry_program g ON g.id = b.program_id WHERE g.slug = %s AND b.year = 2018 AND b.pairing_id = ANY(%s)",
+        [cluster["slug"], ids],
+    ).fetchone()
+    assert through >= 2 and int(found["through"]) == through
+    (townships,) = connection.execute(
+        "SELECT coalesce(sum(n), 0) FROM (SELECT count(DISTINCT b.person_id) AS n FROM people_benefit b "
+        "JOIN registry_program g ON g.id = b.program_id WHERE g.slug = %s AND b.year = 2018 "
+        "AND b.county_code = %s AND length(b.area_code) >= 9 GROUP BY substr(b.area_code, 1, 9)) t",
+        [cluster["slug"], county],
+    ).fetchone()
+    assert townships >= 2 and int(found["townships"]) == townships
+    assert int(found["panel"]) == townships
