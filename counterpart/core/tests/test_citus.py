@@ -544,3 +544,18 @@ def test_the_dashboard_summaries_are_kept_by_the_benefit_writers_and_read_for_a_
     ).fetchone()
     assert townships >= 2 and int(found["townships"]) == townships
     assert int(found["panel"]) == townships
+    # Co-located with the benefits: a county's summary rows and its benefits are one shard's, which is what
+    # lets the recounts (INSERT … SELECT over the county's benefits) run there.
+    kinds = dict(
+        connection.execute(
+            "SELECT table_name::text, colocation_id FROM citus_tables WHERE distribution_column = 'county_code'"
+        ).fetchall()
+    )
+    for table in ("people_pairingreachsummary", "people_townshipreachsummary"):
+        assert kinds.get(table) == kinds["people_benefit"], table
+        recount = (
+            f"SELECT s.persons, count(DISTINCT b.person_id) FROM {table} s JOIN people_benefit b "
+            "ON b.county_code = s.county_code AND b.program_id = s.program_id AND b.year = s.year "
+            "WHERE s.county_code = %s GROUP BY s.persons"
+        )
+        assert _task_count(connection, recount, [county]) == 1
