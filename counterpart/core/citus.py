@@ -130,12 +130,18 @@ def _kind(table: str, distributed: set[str]) -> str:
     return "local"
 
 
-def _drop_refused_foreign_keys(result: Distribution, distributed: set[str]) -> list[_ForeignKey]:
+def _drop_refused_foreign_keys(
+    result: Distribution, distributed: set[str], already: dict[str, str]
+) -> list[_ForeignKey]:
     """Drop every key touching a table about to change kind; return those to add back afterwards."""
     to_restore = []
     for key in _foreign_keys():
         kinds = (_kind(key.table, distributed), _kind(key.target, distributed))
         if kinds == ("local", "local"):
+            continue
+        # A run that adds a table to a distributed deployment leaves the keys between tables Citus already
+        # holds as they are: Citus refuses to alter a Citus local table with an identity column.
+        if (already.get(key.table), already.get(key.target)) == kinds:
             continue
         _execute(f'ALTER TABLE "{key.table}" DROP CONSTRAINT "{key.name}"')
         allowed = kinds[1] == "reference" or (kinds == ("distributed", "distributed") and key.target_columns == ("id",))
@@ -302,7 +308,7 @@ def citus_distribute(*, shard_count: int = 32, progress: Callable[[str], None] =
         _sequences_caught_up(result)
         return result
     progress("foreign keys")
-    restore = _drop_refused_foreign_keys(result, distributed)
+    restore = _drop_refused_foreign_keys(result, distributed, already)
     progress("generated columns")
     _make_generated_plain(result, tables)
     progress("keys")
