@@ -7,7 +7,7 @@ it is ``bulk_create``. Either way it runs inside the caller's transaction and by
 so only domain services that have validated every row may call it.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -90,6 +90,22 @@ def summary_rebuild(
                 params,
             )
             return int(cursor.rowcount)
+
+
+def summary_recount(
+    model: type[models.Model], cells: Iterable[tuple[Any, Any, Any]], select_sql: str, columns: Sequence[str]
+) -> int:
+    """Recount these ``(program_id, year, county_code)`` keys of a per-program summary: each key's rows are
+    deleted and ``select_sql`` (its three ``%s`` the key, in that order) inserted in their place, key by key in
+    key order, in one transaction. For bulk writers, after writing, under the locks their summary takes.
+    The number of keys recounted."""
+    ordered = sorted({(int(program), int(year), str(county)) for program, year, county in cells})
+    table = model._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for key in ordered:
+            cursor.execute(f"DELETE FROM {table} WHERE program_id = %s AND year = %s AND county_code = %s", key)
+            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) " + select_sql, key)
+    return len(ordered)
 
 
 def summary_mismatches(

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, transaction
 
+from counterpart.core.bulk import summary_recount
 from counterpart.core.distribution import COUNTY_CODE_LENGTH, county_filter
 
 from .models import Benefit, PairingReachSummary
@@ -135,17 +136,8 @@ def pairing_reach_add(program_id: int, created: Sequence[Benefit]) -> None:
 def pairing_reach_refresh(cells: Iterable[Cell]) -> int:
     """Recount these (program_id, year, county_code) keys from the benefits; for bulk writers, after writing,
     under the ``BeneficiarySummary`` row locks of the keys (``beneficiary_summary_refresh`` calls it)."""
-    ordered = sorted({(int(p), int(y), str(c)) for p, y, c in cells})
-    with transaction.atomic(), connection.cursor() as cursor:
-        for program_id, year, county in ordered:
-            params: list[int | str] = [program_id, year, county]
-            cursor.execute(f"DELETE FROM {_TABLE} WHERE program_id = %s AND year = %s AND county_code = %s", params)
-            cursor.execute(
-                f"INSERT INTO {_TABLE} ({_COLUMNS}) "
-                + _sets_sql("AND b.program_id = %s AND b.year = %s AND b.county_code = %s"),
-                params,
-            )
-    return len(ordered)
+    select = _sets_sql("AND b.program_id = %s AND b.year = %s AND b.county_code = %s")
+    return summary_recount(PairingReachSummary, cells, select, _COLUMNS.split(", "))
 
 
 def pairing_reach_rebuild(program_id: int | None = None) -> int:

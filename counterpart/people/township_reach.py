@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-from counterpart.core.bulk import summary_mismatches, summary_rebuild
+from counterpart.core.bulk import summary_mismatches, summary_rebuild, summary_recount
 
 from .models import Benefit, TownshipReachSummary
 
@@ -81,17 +81,8 @@ def township_reach_add(program_id: int, created: Sequence[Benefit]) -> None:
 def township_reach_refresh(cells: Iterable[Cell]) -> int:
     """Recount these (program_id, year, county_code) keys from the benefits; for bulk writers, after writing,
     under the ``BeneficiarySummary`` row locks of the keys (``beneficiary_summary_refresh`` calls it)."""
-    ordered = sorted({(int(p), int(y), str(c)) for p, y, c in cells})
-    with transaction.atomic(), connection.cursor() as cursor:
-        for program_id, year, county in ordered:
-            params: list[int | str] = [program_id, year, county]
-            cursor.execute(f"DELETE FROM {_TABLE} WHERE program_id = %s AND year = %s AND county_code = %s", params)
-            cursor.execute(
-                f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) "
-                + _COUNTS_SQL.format(where="WHERE b.program_id = %s AND b.year = %s AND b.county_code = %s"),
-                params,
-            )
-    return len(ordered)
+    select = _COUNTS_SQL.format(where="WHERE b.program_id = %s AND b.year = %s AND b.county_code = %s")
+    return summary_recount(TownshipReachSummary, cells, select, _COLUMNS)
 
 
 def township_reach_rebuild(program_id: int | None = None) -> int:
