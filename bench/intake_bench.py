@@ -21,7 +21,6 @@ Prints a table (time, rows/s, ratio, peak RSS) and appends the figures to bench/
 
 import argparse
 import csv
-import datetime
 import os
 import resource
 import statistics
@@ -29,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from persons_fixture import person_line, villages_and_households_register  # bench/
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,16 +60,6 @@ def write_xlsx(path: Path, slug: str, rows: int) -> None:
 
 
 PERSON_HEADER = ["户编号", "与户主关系", "姓名", "身份证号码", "性别", "出生日期", "所在地区划代码"]
-VILLAGES = [f"520422{township:03d}{village:03d}" for township in range(100, 110) for village in range(201, 221)]
-
-
-def person_line(n: int, households: int) -> list[str]:
-    """Row n of the persons file: household n % households, its first member the head."""
-    from counterpart.people.identity import identity_compose
-
-    birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=n // 1000 % 25_000)
-    number = identity_compose("520422", birth, n % 1000)
-    return [f"B-{n % households:07d}", "head" if n < households else "child", f"成员{n}", number, "", "", ""]
 
 
 def write_persons_csv(path: Path, rows: int, households: int, offset: int = 0) -> None:
@@ -252,41 +243,17 @@ def main() -> None:
     from counterpart.core.audit import Actor
     from counterpart.intake.services import import_file
     from counterpart.people.models import Person
-    from counterpart.people.services import HouseholdRow, households_register_bulk
     from counterpart.registry.models import Area
-    from counterpart.registry.services import AreaRow, areas_upsert, program_create
+    from counterpart.registry.services import AreaRow, program_create
 
     call_command("migrate", verbosity=0)
     actor = Actor.system("bench")
-    areas_upsert(
-        actor=actor,
-        rows=[
-            AreaRow("37", "山东省"),
-            AreaRow("3702", "青岛市"),
-            AreaRow("52", "贵州省"),
-            AreaRow("5204", "安顺市"),
-            AreaRow("520422", "普定县"),
-            *(AreaRow(code[:9], f"乡{code[6:9]}") for code in VILLAGES[::20]),
-            *(AreaRow(code, f"村{code[6:]}") for code in VILLAGES),
-        ],
-        source="bench",
-    )
     # Persons refer to households already registered: a household per four persons (setup, not timed).
     households = max(1, (options.rows + 2 * options.pairs * options.xlsx_rows) // 4)
     if Person.objects.exists():
         sys.exit("the database already holds persons: use a fresh database")
-    villages = {area.code: area for area in Area.objects.filter(code__in=VILLAGES)}
     started = time.perf_counter()
-    for first in range(0, households, 50_000):
-        households_register_bulk(
-            actor=actor,
-            rows=[
-                HouseholdRow(f"B-{n:07d}", villages[VILLAGES[n % len(VILLAGES)]], "illness")
-                for n in range(first, min(households, first + 50_000))
-            ],
-            year=2014,
-            source="bench",
-        )
+    villages_and_households_register(actor, households, [AreaRow("37", "山东省"), AreaRow("3702", "青岛市")])
     print(f"setup: {households} households in {time.perf_counter() - started:.1f} s")
     results = []
     table = []

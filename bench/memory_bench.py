@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from persons_fixture import VILLAGES, person_line, villages_and_households_register  # bench/
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 PERSON_HEADER = ["户编号", "与户主关系", "姓名", "身份证号码", "性别", "出生日期", "所在地区划代码"]
 HOUSEHOLD_HEADER = ["户编号", "所在村区划代码", "主要致贫原因", "识别年度", "帮扶责任人"]
-VILLAGES = [f"520422{township:03d}{village:03d}" for township in range(100, 110) for village in range(201, 221)]
 # The files of one size, as person numbers [offset, offset + rows): each file's persons are new.
 FILES = ("direct.csv", "staged.csv", "calamine.xlsx", "streamed.xlsx", "sqlite.csv")
 
@@ -54,16 +55,6 @@ def _vm(field_name: str) -> float:
     return 0.0
 
 
-def _person_line(n: int, households: int, prefix: str = "B") -> list[str]:
-    import datetime
-
-    from counterpart.people.identity import identity_compose
-
-    birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=n // 1000 % 25_000)
-    number = identity_compose("520422", birth, n % 1000)
-    return [f"{prefix}-{n % households:07d}", "head" if n < households else "child", f"成员{n}", number, "", "", ""]
-
-
 def _prepare_intake(directory: Path, rows: int, *, files: bool) -> None:
     """Areas and the households the files' persons join (not measured); the files of this size."""
     import csv
@@ -72,35 +63,11 @@ def _prepare_intake(directory: Path, rows: int, *, files: bool) -> None:
     from django.core.management import call_command
 
     from counterpart.core.audit import Actor
-    from counterpart.people.services import HouseholdRow, households_register_bulk
-    from counterpart.registry.models import Area
-    from counterpart.registry.services import AreaRow, areas_upsert
 
     call_command("migrate", verbosity=0)
     actor = Actor.system("bench")
-    areas_upsert(
-        actor=actor,
-        rows=[
-            AreaRow("52", "贵州省"),
-            AreaRow("5204", "安顺市"),
-            AreaRow("520422", "普定县"),
-            *(AreaRow(code[:9], f"乡{code[6:9]}") for code in VILLAGES[::20]),
-            *(AreaRow(code, f"村{code[6:]}") for code in VILLAGES),
-        ],
-        source="bench",
-    )
     households = rows  # four files of persons on them: a household per four persons
-    villages = {area.code: area for area in Area.objects.filter(code__in=VILLAGES)}
-    for first in range(0, households, 50_000):
-        households_register_bulk(
-            actor=actor,
-            rows=[
-                HouseholdRow(f"B-{n:07d}", villages[VILLAGES[n % len(VILLAGES)]], "illness")
-                for n in range(first, min(households, first + 50_000))
-            ],
-            year=2014,
-            source="bench",
-        )
+    villages_and_households_register(actor, households)
     if not files:
         return
     for index, name in enumerate(FILES):
@@ -111,13 +78,13 @@ def _prepare_intake(directory: Path, rows: int, *, files: bool) -> None:
                 writer = csv.writer(handle)
                 writer.writerow(PERSON_HEADER)
                 for n in range(offset, offset + rows):
-                    writer.writerow(_person_line(n, households))
+                    writer.writerow(person_line(n, households))
         else:
             workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
             sheet = workbook.add_worksheet("persons")
             sheet.write_row(0, 0, PERSON_HEADER)
             for n in range(offset, offset + rows):
-                sheet.write_row(n - offset + 1, 0, _person_line(n, households))
+                sheet.write_row(n - offset + 1, 0, person_line(n, households))
             workbook.close()
     # A workbook of two kinds: its own households (a quarter of its rows) and their persons.
     workbook = xlsxwriter.Workbook(str(directory / "workbook.xlsx"), {"constant_memory": True})
@@ -130,7 +97,7 @@ def _prepare_intake(directory: Path, rows: int, *, files: bool) -> None:
     sheet.write_row(0, 0, PERSON_HEADER)
     offset = len(FILES) * rows
     for n in range(offset, offset + rows):
-        sheet.write_row(n - offset + 1, 0, _person_line(n, own, prefix="W"))
+        sheet.write_row(n - offset + 1, 0, person_line(n, own, prefix="W"))
     workbook.close()
 
 
